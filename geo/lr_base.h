@@ -1,0 +1,64 @@
+/*
+** Status codes, the caller-owned error record and civil dates: the few things
+** every layer of landrelease shares.  Knows nothing of GIS or mine action.
+*/
+#ifndef LR_BASE_H
+#define LR_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+	LR_OK = 0,
+	LR_ERR_USAGE,  /* bad arguments or unusable input dataset (exit 2) */
+	LR_ERR_INPUT,  /* a source could not be read (exit 2) */
+	LR_ERR_IO,     /* output could not be written (exit 1) */
+	LR_ERR_GEOM,   /* a geometry operation failed */
+	LR_ERR_CRS,    /* no usable coordinate reference system */
+	LR_ERR_STORE,  /* SQLite/SpatiaLite failure */
+	LR_ERR_NOMEM,
+	LR_ERR_INTERNAL
+} lr_status;
+
+/* Caller-owned.  Whoever detects a failure writes msg once; callers pass it
+** up untouched. */
+typedef struct lr_error {
+	lr_status code;
+	char msg[1024];
+} lr_error;
+
+/* Set err (if not NULL) and return code. */
+int lr_error_set(lr_error *err, lr_status code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void lr_error_clear(lr_error *err);
+
+/* Days since 1970-01-01 in the proleptic Gregorian calendar. */
+typedef int32_t lr_date;
+#define LR_DATE_NONE INT32_MIN
+
+/* Return the day number of y-m-d, or LR_DATE_NONE if that day does not exist
+** (2019-02-30). */
+lr_date lr_date_from_ymd(int y, int m, int d);
+void lr_date_to_ymd(lr_date d, int *y, int *m, int *dd);
+int lr_date_year(lr_date d);
+/* Write "YYYY-MM-DD" into buf (at least 11 bytes); "" for LR_DATE_NONE. */
+char *lr_date_format(lr_date d, char *buf);
+/* Parse strict ISO "YYYY-MM-DD"; LR_DATE_NONE if malformed or impossible. */
+lr_date lr_date_parse_iso(const char *s);
+
+/* Checked allocation helpers: abort-free, return NULL on failure. */
+void *lr_xcalloc(size_t n, size_t size);
+char *lr_strdup(const char *s);
+
+/* A growable array of fixed-size elements. */
+typedef struct lr_vec {
+	void *data;
+	size_t len, cap, elem;
+} lr_vec;
+void lr_vec_init(lr_vec *v, size_t elem);
+/* Append one element (copied from p); return its address or NULL on OOM. */
+void *lr_vec_push(lr_vec *v, const void *p);
+void lr_vec_free(lr_vec *v);
+#define LR_VEC_AT(v, type, i) (((type *)(v)->data)[i])
+
+#endif

@@ -1,0 +1,133 @@
+/*
+** The GIS layer: read any OGR vector source, check and repair polygons with
+** GEOS, reproject to lon/lat WGS84 with PROJ, and measure geodesic areas.
+** Knows nothing of mine action: a feature is a geometry plus named strings.
+*/
+#ifndef LR_GEO_H
+#define LR_GEO_H
+
+#include "lr_base.h"
+
+#include <geos_c.h>
+#include <stdbool.h>
+
+#define LR_EPSG_WGS84 4326
+
+/*
+** A 2D polygonal geometry in lon/lat WGS84 (x = longitude, y = latitude),
+** always a MultiPolygon, as little-endian ISO WKB.  data is owned by whoever
+** holds the struct; free with lr_wkb_free().  The envelope is in degrees.
+*/
+typedef struct lr_wkb {
+	unsigned char *data;
+	size_t size;
+	double minx, miny, maxx, maxy;
+} lr_wkb;
+
+void lr_wkb_free(lr_wkb *w);
+
+/* ---- GEOS contexts ------------------------------------------------------ */
+
+/*
+** Create a GEOS context whose notice and error messages go to err (borrowed,
+** must outlive the context).  Create contexts serially (GEOS_init_r is not
+** safe to call concurrently).  Free with GEOS_finish_r().
+*/
+GEOSContextHandle_t lr_geos_new(lr_error *err);
+
+/* Build a GEOS geometry from w in ctx; caller destroys it.  NULL on error. */
+GEOSGeometry *lr_wkb_to_geos_r(GEOSContextHandle_t ctx, const lr_wkb *w);
+
+/*
+** Write g (polygonal; a Polygon, MultiPolygon or a collection holding them)
+** as a MultiPolygon into *out (owned by the caller).  Non-polygonal parts
+** are dropped.  LR_OK, or an error code with err set.
+*/
+int lr_geos_to_wkb_r(GEOSContextHandle_t ctx, const GEOSGeometry *g,
+		     lr_wkb *out, lr_error *err);
+
+/* ---- Geodesic areas (WGS84 ellipsoid, Karney, PROJ geod_polygonarea) ---- */
+
+/* Absolute geodesic area in m2 of one ring given as lon/lat pairs. */
+double lr_geodesic_ring_area(const double *lonlat, size_t n_points);
+
+/*
+** Geodesic area in m2 of a polygonal GEOS geometry in lon/lat: for each
+** polygon |exterior| - sum |holes| (whatever the orientation), summed over
+** the polygons of a multi or collection.  Returns -1 on error.
+*/
+double lr_geodesic_area_r(GEOSContextHandle_t ctx, const GEOSGeometry *g);
+
+/* Geodesic area of a WKB MultiPolygon (parses the WKB directly). */
+double lr_geodesic_area_wkb(const lr_wkb *w);
+
+/* ---- Reading sources ---------------------------------------------------- */
+
+typedef struct lr_source lr_source; /* an open OGR layer, opaque */
+
+typedef struct lr_source_options {
+	/* CRS to assume when the source declares none ("EPSG:32634"); NULL:
+	** lon/lat is assumed only if every coordinate is within lon/lat range,
+	** else the source is refused. */
+	const char *assume_crs;
+	/* Consecutive vertices farther apart than this (metres) make the
+	** geometry suspect: rejected with reason.  0: 5000 m default;
+	** negative: no check. */
+	double max_vertex_gap_m;
+} lr_source_options;
+
+/*
+** Open layer `layer` (NULL: the dataset must hold exactly one layer, or a
+** layer named `default_layer` if that is not NULL) of any GDAL vector
+** dataset name (file, folder, "PG:..." string).  On success *out is a new
+** source the caller closes with lr_source_close(); on failure NULL and err
+** says which file/layer and what to do.
+*/
+int lr_source_open(const char *dataset, const char *layer,
+		   const char *default_layer, const lr_source_options *opt,
+		   lr_source **out, lr_error *err);
+void lr_source_close(lr_source *s);
+
+/* "dataset (layer NAME)", for messages.  Borrowed. */
+const char *lr_source_label(const lr_source *s);
+const char *lr_source_layer_name(const lr_source *s);
+/* Field index by case-insensitive name, -1 if absent. */
+int lr_source_field_index(const lr_source *s, const char *name);
+int lr_source_field_count(const lr_source *s);
+const char *lr_source_field_name(const lr_source *s, int i);
+/* Human description of the source CRS ("EPSG:32634" or its name). */
+const char *lr_source_crs(const lr_source *s);
+
+typedef enum {
+	LR_GEOM_OK = 0,
+	LR_GEOM_REPAIRED, /* accepted after a repair described in note */
+	LR_GEOM_REJECTED  /* unusable; reason in note */
+} lr_geom_status;
+
+/*
+** One feature as read.  Filled by lr_source_next(); every pointer is owned
+** by the source and valid until the next call, except wkb which the caller
+** may take (set wkb.data to NULL after taking it).
+*/
+typedef struct lr_feature {
+	int64_t fid;
+	int n_fields;
+	/* UTF-8 text of each field (lr_source_field_name order), NULL when
+	** null or unset.  Non-UTF-8 bytes are replaced, see text_repaired. */
+	const char **values;
+	bool text_repaired;
+	lr_geom_status geom_status;
+	char geom_note[512];  /* repair done or reason for rejection */
+	lr_wkb wkb;           /* lon/lat MultiPolygon; empty if rejected */
+	double area_m2;       /* geodesic area of wkb */
+} lr_feature;
+
+/*
+** Read the next feature into f.  Returns 1 when a feature was read, 0 at
+** the end of the layer, or -1 on a read error (err set; the layer is
+** unusable from then on, e.g. a truncated file).  Geometry problems are
+** not errors: they set f->geom_status and f->geom_note.
+*/
+int lr_source_next(lr_source *s, lr_feature *f, lr_error *err);
+
+#endif

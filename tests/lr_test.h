@@ -1,0 +1,49 @@
+/*
+** A tiny TAP producer for meson's 'tap' protocol: one lr_test_ok() per fact.
+*/
+#ifndef LR_TEST_H
+#define LR_TEST_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int lr_test_n, lr_test_failed;
+
+static inline int lr_test_ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("%s %d - ", cond ? "ok" : "not ok", ++lr_test_n);
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+	if (!cond)
+		lr_test_failed++;
+	return cond;
+}
+
+/* |got - want| <= tol, printing both on failure. */
+#define lr_test_near(got, want, tol, ...)                                     \
+	do {                                                                  \
+		double g_ = (got), w_ = (want);                               \
+		if (!lr_test_ok(fabs(g_ - w_) <= (tol), __VA_ARGS__))         \
+			printf("#   got %.6f, want %.6f (tol %g)\n", g_, w_,    \
+			       (double)(tol));                                \
+	} while (0)
+
+#define lr_test_skip_all(reason)                                              \
+	do {                                                                  \
+		printf("1..0 # SKIP %s\n", reason);                           \
+		return 0;                                                     \
+	} while (0)
+
+static inline int lr_test_done(void)
+{
+	printf("1..%d\n", lr_test_n);
+	return lr_test_failed ? 1 : 0;
+}
+
+#endif
