@@ -1,1 +1,60 @@
-int main(void){return 0;}
+/* landrelease: the command line, a thin dispatcher to the subcommands. */
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LR_VERSION "0.1.0"
+
+typedef struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} command;
+
+static const command commands[] = {
+        {"analyze", lr_cmd_analyze,
+         "build the land ledger and write the tables and the store"},
+#ifdef LR_HAVE_PLAN
+        {"project", lr_cmd_project,
+         "project completion dates from the store (Monte Carlo)"},
+        {"plan", lr_cmd_plan, "annual work plan to a target date"},
+#endif
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: landrelease COMMAND [options]\n\n"
+	           "Land release figures for Article 5 of the Anti-Personnel "
+	           "Mine Ban\nConvention, from hazardous-area and release "
+	           "polygons.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name,
+		        commands[i].summary);
+	fprintf(f, "\n'landrelease COMMAND --help' gives a command's "
+	           "options.\nExit status: 0 success, 1 failure, 2 bad "
+	           "arguments or unusable input.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("landrelease %s\n", LR_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "landrelease: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -19,7 +19,7 @@ char *lr_cents_format(lr_cents c, char *buf)
 	const char *sign = c < 0 ? "-" : "";
 	uint64_t a = c < 0 ? (uint64_t)(-(c + 1)) + 1 : (uint64_t)c;
 	snprintf(buf, 32, "%s%llu.%02llu", sign, (unsigned long long)(a / 100),
-		 (unsigned long long)(a % 100));
+	         (unsigned long long)(a % 100));
 	return buf;
 }
 
@@ -88,8 +88,8 @@ void lr_quality_free(lr_quality *q)
 }
 
 int lr_quality_add(lr_quality *q, lr_severity sev, const char *code,
-		   const char *layer, int64_t feature_id, const char *record_id,
-		   lr_cents area, const char *fmt, ...)
+                   const char *layer, int64_t feature_id, const char *record_id,
+                   lr_cents area, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -97,13 +97,13 @@ int lr_quality_add(lr_quality *q, lr_severity sev, const char *code,
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	lr_finding f = {
-		.severity = sev,
-		.code = strdup(code ? code : ""),
-		.layer = strdup(layer ? layer : ""),
-		.feature_id = feature_id,
-		.record_id = strdup(record_id ? record_id : ""),
-		.area = area,
-		.message = strdup(msg),
+	        .severity = sev,
+	        .code = strdup(code ? code : ""),
+	        .layer = strdup(layer ? layer : ""),
+	        .feature_id = feature_id,
+	        .record_id = strdup(record_id ? record_id : ""),
+	        .area = area,
+	        .message = strdup(msg),
 	};
 	if (!f.code || !f.layer || !f.record_id || !f.message ||
 	    !lr_vec_push(&q->items, &f)) {

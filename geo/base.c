@@ -39,7 +39,8 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 
 static int days_in_month(int y, int m)
 {
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int dm[] = {31, 28, 31, 30, 31, 30,
+	                         31, 31, 30, 31, 30, 31};
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
 	return dm[m - 1];
@@ -59,7 +60,7 @@ void lr_date_to_ymd(lr_date dn, int *y, int *m, int *d)
 	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
 	const unsigned doe = (unsigned)(z - era * 146097);
 	const unsigned yoe =
-		(doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	        (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	const unsigned mp = (5 * doy + 2) / 153;
 	const unsigned dd = doy - (153 * mp + 2) / 5 + 1;

@@ -5,6 +5,7 @@
 #define LR_TEST_H
 
 #include <math.h>
+#include <string.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,170 @@
+/* A static Sort-Tile-Recursive R-tree, built from arrays with no pointers. */
+#include "lr_rtree.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NODE_CAPACITY 16
+#define MAX_LEVELS 32
+
+/* Level 0 holds the input boxes in packed order; a node of level L > 0
+** covers children [first, first + count) of level L - 1. */
+typedef struct level {
+	lr_box *box;
+	size_t *first; /* NULL on level 0 */
+	unsigned char *count;
+	size_t n;
+} level;
+
+struct lr_rtree {
+	size_t *item; /* packed position -> input index */
+	level lv[MAX_LEVELS];
+	int n_levels;
+};
+
+typedef struct sort_key {
+	double key;
+	size_t index;
+} sort_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+	const sort_key *x = a, *y = b;
+	if (x->key < y->key)
+		return -1;
+	if (x->key > y->key)
+		return 1;
+	/* Ties by index keep the packing, and so query order, deterministic. */
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Order boxes[0..n) STR-wise into order[] (indices into boxes). */
+static int str_order(const lr_box *boxes, size_t n, size_t *order)
+{
+	sort_key *k = malloc((n ? n : 1) * sizeof *k);
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		k[i].key = (boxes[i].minx + boxes[i].maxx) * 0.5;
+		k[i].index = i;
+	}
+	qsort(k, n, sizeof *k, cmp_key);
+	size_t n_nodes = (n + NODE_CAPACITY - 1) / NODE_CAPACITY;
+	size_t n_slices = (size_t)ceil(sqrt((double)n_nodes));
+	size_t per_slice = n_slices ? n_slices * NODE_CAPACITY : n;
+	for (size_t s = 0; s < n; s += per_slice) {
+		size_t e = s + per_slice < n ? s + per_slice : n;
+		for (size_t i = s; i < e; i++) {
+			const lr_box *b = &boxes[k[i].index];
+			k[i].key = (b->miny + b->maxy) * 0.5;
+		}
+		qsort(k + s, e - s, sizeof *k, cmp_key);
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = k[i].index;
+	free(k);
+	return 0;
+}
+
+void lr_rtree_free(lr_rtree *t)
+{
+	if (!t)
+		return;
+	for (int l = 0; l < t->n_levels; l++) {
+		free(t->lv[l].box);
+		free(t->lv[l].first);
+		free(t->lv[l].count);
+	}
+	free(t->item);
+	free(t);
+}
+
+lr_rtree *lr_rtree_build(const lr_box *boxes, size_t n)
+{
+	lr_rtree *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->item = malloc((n ? n : 1) * sizeof *t->item);
+	t->lv[0].box = malloc((n ? n : 1) * sizeof(lr_box));
+	if (!t->item || !t->lv[0].box || str_order(boxes, n, t->item) != 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		t->lv[0].box[i] = boxes[t->item[i]];
+	t->lv[0].n = n;
+	t->n_levels = 1;
+	while (t->lv[t->n_levels - 1].n > 1 && t->n_levels < MAX_LEVELS) {
+		level *below = &t->lv[t->n_levels - 1];
+		level *up = &t->lv[t->n_levels];
+		size_t m = (below->n + NODE_CAPACITY - 1) / NODE_CAPACITY;
+		up->box = malloc(m * sizeof(lr_box));
+		up->first = malloc(m * sizeof(size_t));
+		up->count = malloc(m);
+		if (!up->box || !up->first || !up->count) {
+			t->n_levels++;
+			goto fail;
+		}
+		/* Level 0 was STR-ordered; upper levels pack consecutive runs,
+		** which keeps siblings spatially close. */
+		for (size_t j = 0; j < m; j++) {
+			size_t s = j * NODE_CAPACITY;
+			size_t e = s + NODE_CAPACITY < below->n
+			                   ? s + NODE_CAPACITY
+			                   : below->n;
+			lr_box b = below->box[s];
+			for (size_t i = s + 1; i < e; i++) {
+				const lr_box *c = &below->box[i];
+				b.minx = fmin(b.minx, c->minx);
+				b.miny = fmin(b.miny, c->miny);
+				b.maxx = fmax(b.maxx, c->maxx);
+				b.maxy = fmax(b.maxy, c->maxy);
+			}
+			up->box[j] = b;
+			up->first[j] = s;
+			up->count[j] = (unsigned char)(e - s);
+		}
+		up->n = m;
+		t->n_levels++;
+	}
+	return t;
+fail:
+	lr_rtree_free(t);
+	return NULL;
+}
+
+void lr_rtree_query(const lr_rtree *t, const lr_box *q,
+                    int (*fn)(size_t index, void *ud), void *ud)
+{
+	if (!t || t->lv[0].n == 0)
+		return;
+	/* Depth-first with an explicit stack of (level, node). */
+	struct {
+		int level;
+		size_t node;
+	} stack[MAX_LEVELS * NODE_CAPACITY + 1];
+	int top = 0;
+	int root = t->n_levels - 1;
+	for (size_t i = 0; i < t->lv[root].n; i++) {
+		stack[top].level = root;
+		stack[top].node = i;
+		top++;
+	}
+	while (top > 0) {
+		top--;
+		int l = stack[top].level;
+		size_t nd = stack[top].node;
+		if (!lr_box_intersects(&t->lv[l].box[nd], q))
+			continue;
+		if (l == 0) {
+			if (fn(t->item[nd], ud))
+				return;
+			continue;
+		}
+		size_t f = t->lv[l].first[nd];
+		for (size_t c = f + t->lv[l].count[nd]; c-- > f;) {
+			stack[top].level = l - 1;
+			stack[top].node = c;
+			top++;
+		}
+	}
+}
