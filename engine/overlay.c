@@ -402,6 +402,33 @@ done:
 	return rc;
 }
 
+/* Items after `after` whose boxes meet the query box. */
+typedef struct candidates {
+	size_t after;
+	size_t *idx;
+	size_t n, cap;
+	int failed;
+} candidates;
+
+static int collect_after(size_t j, void *ud)
+{
+	candidates *c = ud;
+	if (j <= c->after)
+		return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		size_t *p = realloc(c->idx, cap * sizeof *p);
+		if (!p) {
+			c->failed = 1;
+			return 1;
+		}
+		c->idx = p;
+		c->cap = cap;
+	}
+	c->idx[c->n++] = j;
+	return 0;
+}
+
 int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
                        lr_cluster_faces *out)
 {
@@ -414,6 +441,8 @@ int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
 	int32_t *sub_items = malloc(n * sizeof *sub_items);
 	GEOSGeometry **sub_g = malloc(n * sizeof *sub_g);
 	const GEOSPreparedGeometry **sub_p = malloc(n * sizeof *sub_p);
+	lr_box *boxes = NULL;
+	lr_rtree *tree = NULL;
 	if (!g || !p || !parent || !order || !sub_items || !sub_g || !sub_p)
 		goto done;
 	rc = LR_ERR_GEOM;
@@ -425,22 +454,42 @@ int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
 	}
 	/* Envelopes overlap; split into components whose land really meets,
 	** so that chains of neighbours along a road are built apart. */
+	boxes = malloc(n * sizeof *boxes);
+	if (!boxes)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		boxes[i] = wkb_box(lr_item_geom(w->in, items[i]));
+	if (n > 32 && !(tree = lr_rtree_build(boxes, n)))
+		goto nomem;
 	for (size_t i = 0; i < n; i++) {
-		lr_box bi = wkb_box(lr_item_geom(w->in, items[i]));
-		for (size_t j = i + 1; j < n; j++) {
-			lr_box bj = wkb_box(lr_item_geom(w->in, items[j]));
-			if (!lr_box_intersects(&bi, &bj) ||
+		candidates cand = {0};
+		if (tree) {
+			cand.after = i;
+			lr_rtree_query(tree, &boxes[i], collect_after, &cand);
+			if (cand.failed)
+				goto nomem;
+			qsort(cand.idx, cand.n, sizeof *cand.idx, cmp_size);
+		}
+		size_t n_cand = tree ? cand.n : n - i - 1;
+		for (size_t k = 0; k < n_cand; k++) {
+			size_t j = tree ? cand.idx[k] : i + 1 + k;
+			if (!lr_box_intersects(&boxes[i], &boxes[j]) ||
 			    uf_find(parent, (int32_t)i) ==
 			            uf_find(parent, (int32_t)j))
 				continue;
-			if (!p[i] && !(p[i] = GEOSPrepare_r(ctx, g[i])))
+			if (!p[i] && !(p[i] = GEOSPrepare_r(ctx, g[i]))) {
+				free(cand.idx);
 				goto done;
+			}
 			char c = GEOSPreparedIntersects_r(ctx, p[i], g[j]);
-			if (c == 2)
+			if (c == 2) {
+				free(cand.idx);
 				goto done;
+			}
 			if (c)
 				uf_union(parent, (int32_t)i, (int32_t)j);
 		}
+		free(cand.idx);
 	}
 	/* Each component in order of its first item. */
 	for (size_t i = 0; i < n; i++) {
@@ -463,7 +512,12 @@ int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
 			goto done;
 	}
 	rc = LR_OK;
+	goto done;
+nomem:
+	rc = LR_ERR_NOMEM;
 done:
+	free(boxes);
+	lr_rtree_free(tree);
 	if (g)
 		for (size_t i = 0; i < n; i++) {
 			if (p && p[i])

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""landrelease analyze end to end, as a user runs it (TAP output).
+
+Generated data through the command line: exit codes and messages, the
+output contract (file names, headers, TOTAL rows), the identities every table
+must satisfy to the cent, and byte-identical outputs across runs and thread
+counts.
+"""
+import csv
+import filecmp
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+
+BUILD = os.environ.get("LR_BUILD_DIR", "build")
+LR = os.path.join(BUILD, "cli", "landrelease")
+GEN = os.path.join(BUILD, "data", "lr-generate")
+n = 0
+failed = 0
+
+
+def ok(cond, msg, detail=""):
+    global n, failed
+    n += 1
+    print(("ok" if cond else "not ok") + f" {n} - {msg}")
+    if not cond:
+        failed += 1
+        for line in str(detail).splitlines()[:20]:
+            print("#   " + line)
+    return cond
+
+
+def run(*args):
+    return subprocess.run([LR, *args], capture_output=True, text=True)
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.reader(f))
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="lr-cli-")
+    data = os.path.join(tmp, "national.gpkg")
+    subprocess.run([GEN, "--out", data, "--seed", "7", "--hazards", "600",
+                    "--regions", "20"], check=True, capture_output=True)
+
+    r = run("--help")
+    ok(r.returncode == 0 and "analyze" in r.stdout, "--help lists analyze, exit 0")
+    r = run("frobnicate")
+    ok(r.returncode == 2 and "unknown command" in r.stderr, "unknown command: exit 2")
+    r = run("analyze", data)
+    ok(r.returncode == 2 and "--out" in r.stderr, "analyze without --out: exit 2 naming --out")
+    missing = os.path.join(tmp, "nope.gpkg")
+    r = run("analyze", missing, "--out", os.path.join(tmp, "o0"))
+    ok(r.returncode == 2 and "nope.gpkg" in r.stderr,
+       "missing dataset: exit 2 and the message names the file", r.stderr)
+    r = run("analyze", data, "--out", os.path.join(tmp, "o0"), "--as-of", "2019-02-30")
+    ok(r.returncode == 2 and "2019-02-30" in r.stderr, "impossible --as-of date: exit 2")
+
+    out1, out2, out3 = (os.path.join(tmp, d) for d in ("t1", "t2", "t1b"))
+    r1 = run("analyze", data, "--out", out1, "--threads", "1")
+    ok(r1.returncode == 0, "analyze on generated data: exit 0", r1.stderr)
+    ok("remaining" in r1.stdout and "hazards" in r1.stdout,
+       "summary names layers and the national remaining", r1.stdout)
+    r2 = run("analyze", data, "--out", out2, "--threads", "2", "--quiet")
+    r3 = run("analyze", data, "--out", out3, "--threads", "1", "--quiet")
+    ok(r2.returncode == 0 and r3.returncode == 0, "second and third runs: exit 0")
+    names = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv"]
+    for name in names:
+        ok(os.path.exists(os.path.join(out1, name)), f"{name} written")
+        ok(filecmp.cmp(os.path.join(out1, name), os.path.join(out2, name), shallow=False),
+           f"{name}: 1 and 2 threads byte-identical")
+        ok(filecmp.cmp(os.path.join(out1, name), os.path.join(out3, name), shallow=False),
+           f"{name}: two runs byte-identical")
+    ok(not [f for f in os.listdir(out1) if ".tmp" in f], "no temporary file left in --out")
+
+    rem = read_csv(os.path.join(out1, "remaining_by_region.csv"))
+    ok(rem[0] == ["region_id", "region_name", "sha_count", "sha_m2", "cha_count",
+                  "cha_m2", "total_count", "total_m2"], "remaining_by_region header", rem[0])
+    rows = rem[1:]
+    ok(rows[-1][0] == "TOTAL", "remaining_by_region ends with TOTAL")
+    body = [x for x in rows[:-1]]
+    ids = [x[0] for x in body if x[0] != "OUTSIDE"]
+    ok(ids == sorted(ids), "regions sorted by region_id")
+    sums_ok = all(
+        sum(Decimal(x[c]) for x in body) == Decimal(rows[-1][c]) for c in range(2, 8))
+    ok(sums_ok, "remaining: region rows sum to TOTAL in every column")
+    ok(all(Decimal(x[3]) + Decimal(x[5]) == Decimal(x[7]) and
+           int(x[2]) + int(x[4]) == int(x[6]) for x in rows),
+       "remaining: SHA + CHA = total, areas and counts")
+    ok(all(len(x[3].split(".")[1]) == 2 for x in rows), "areas have two decimals")
+
+    yb = read_csv(os.path.join(out1, "release_by_year.csv"))
+    ok(yb[0] == ["year", "region_id", "new_m2", "cancelled_m2", "reduced_m2", "cleared_m2",
+                 "released_m2", "remaining_end_m2", "ap_mines", "av_mines", "erw"],
+       "release_by_year header", yb[0])
+    years = sorted({int(x[0]) for x in yb[1:]})
+    ok(years == list(range(years[0], years[-1] + 1)), "every year present, no gaps")
+    regions = [x[0] for x in body]
+    per_year_ok = True
+    identity_ok = True
+    total_ok = True
+    prev = {}
+    for y in years:
+        yrows = [x for x in yb[1:] if int(x[0]) == y]
+        if [x[1] for x in yrows] != regions + ["TOTAL"]:
+            per_year_ok = False
+            continue
+        for c in range(2, 11):
+            if sum(Decimal(x[c]) for x in yrows[:-1]) != Decimal(yrows[-1][c]):
+                total_ok = False
+        for x in yrows:
+            released = Decimal(x[3]) + Decimal(x[4]) + Decimal(x[5])
+            if released != Decimal(x[6]):
+                identity_ok = False
+            start = prev.get(x[1], Decimal(0))
+            if Decimal(x[7]) != start + Decimal(x[2]) - released:
+                identity_ok = False
+            prev[x[1]] = Decimal(x[7])
+    ok(per_year_ok, "each year lists every region then TOTAL")
+    ok(total_ok, "each year's TOTAL is the sum of its regions, every column")
+    ok(identity_ok, "remaining_end = previous + new - released, to the cent, every row")
+    ok(all(prev[x[0]] == Decimal(x[7]) for x in rows),
+       "last year's remaining_end equals remaining_by_region, every row")
+
+    dq = read_csv(os.path.join(out1, "data_quality.csv"))
+    ok(dq[0] == ["severity", "code", "layer", "feature_id", "record_id", "area_m2", "message"],
+       "data_quality header", dq[0])
+    rejects = sum(1 for x in dq[1:] if x[0] == "error")
+    db = sqlite3.connect(os.path.join(out1, "landrelease.sqlite"))
+    counts = db.execute("SELECT SUM(read), SUM(accepted), SUM(rejected) FROM ingest_counts").fetchone()
+    ok(counts[0] == counts[1] + counts[2], "store: read = accepted + rejected", counts)
+    ok(rejects == counts[2], "every rejected feature has an error row in data_quality",
+       f"{rejects} error rows, {counts[2]} rejected")
+    st = db.execute("SELECT SUM(total_m2) FROM remaining_by_region WHERE region_id='TOTAL'").fetchone()[0]
+    ok(abs(st - float(rows[-1][7])) < 0.005, "store remaining TOTAL = CSV TOTAL")
+    fa = db.execute("SELECT SUM(area_m2) FROM faces WHERE state <> 'clean'").fetchone()[0] or 0
+    ok(abs(fa - float(rows[-1][7])) < 0.01 * max(1, db.execute("SELECT COUNT(*) FROM faces").fetchone()[0]),
+       "store: hazardous faces add up to the national remaining", (fa, rows[-1][7]))
+
+    # as-of in the past: remaining equals that year's remaining_end
+    y0 = years[len(years) // 2]
+    out4 = os.path.join(tmp, "asof")
+    r = run("analyze", data, "--out", out4, "--as-of", f"{y0}-12-31", "--quiet")
+    rem4 = read_csv(os.path.join(out4, "remaining_by_region.csv"))
+    tot_y0 = [x for x in yb[1:] if int(x[0]) == y0 and x[1] == "TOTAL"][0][7]
+    ok(r.returncode == 0 and rem4[-1][7] == tot_y0,
+       f"--as-of {y0}-12-31 gives that year's remaining_end", (rem4[-1][7], tot_y0))
+
+    # strict: any reject fails with exit 2
+    if counts[2] > 0:
+        r = run("analyze", data, "--out", os.path.join(tmp, "strict"), "--strict", "--quiet")
+        ok(r.returncode == 2 and "--strict" in r.stderr, "--strict with rejects: exit 2", r.stderr)
+
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
