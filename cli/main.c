@@ -15,11 +15,9 @@ typedef struct command {
 static const command commands[] = {
         {"analyze", lr_cmd_analyze,
          "build the land ledger and write the tables and the store"},
-#ifdef LR_HAVE_PLAN
         {"project", lr_cmd_project,
          "project completion dates from the store (Monte Carlo)"},
         {"plan", lr_cmd_plan, "annual work plan to a target date"},
-#endif
 };
 
 static void usage(FILE *f)
