@@ -244,4 +244,13 @@ int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
 int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
 		   lr_error *err);
 
+/*
+** Copy the value of `key` in the meta table of the store at path into buf
+** (n bytes, NUL-terminated; "" on failure).  LR_OK; LR_ERR_IO when the file
+** cannot be opened; LR_ERR_STORE when it is not a store, has no such key or
+** the value does not fit.  Opens the file read-only; needs no SpatiaLite.
+*/
+int lr_store_read_meta(const char *path, const char *key, char *buf,
+		       size_t n);
+
 #endif

@@ -1,0 +1,637 @@
+/*
+** lr_store_write: the SpatiaLite store opens with mod_spatialite and OGR,
+** holds every input, face and result row, agrees with itself, and is
+** replaced atomically (no temporary file survives, failures keep the
+** previous store).
+*/
+#include "lr_engine.h"
+#include "lr_test.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void put_u32(unsigned char **p, uint32_t v)
+{
+	memcpy(*p, &v, 4); /* little-endian hosts only, as the WKB says */
+	*p += 4;
+}
+
+static void put_f64(unsigned char **p, double v)
+{
+	memcpy(*p, &v, 8);
+	*p += 8;
+}
+
+/* A lon/lat rectangle as a little-endian WKB MultiPolygon (owned by the
+** returned struct: free with lr_wkb_free). */
+static lr_wkb square(double x0, double y0, double x1, double y1)
+{
+	lr_wkb w = {.size = 9 + 9 + 4 + 5 * 16,
+	            .minx = x0,
+	            .miny = y0,
+	            .maxx = x1,
+	            .maxy = y1};
+	unsigned char *p = w.data = malloc(w.size);
+	if (!p)
+		abort();
+	*p++ = 1;
+	put_u32(&p, 6); /* MultiPolygon */
+	put_u32(&p, 1);
+	*p++ = 1;
+	put_u32(&p, 3); /* Polygon */
+	put_u32(&p, 1);
+	put_u32(&p, 5);
+	const double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+	for (int i = 0; i < 10; i++)
+		put_f64(&p, xy[i]);
+	return w;
+}
+
+static double square_area(double x0, double y0, double x1, double y1)
+{
+	const double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+	return lr_geodesic_ring_area(xy, 5);
+}
+
+static int count_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		if (strstr(e->d_name, ".tmp"))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The fixture's result arrays, owned by the test. */
+typedef struct fixture {
+	lr_dataset d;
+	lr_result r;
+	lr_remaining_row rem[3];
+	lr_year_row years[6];
+	int hazard_region[3], release_region[2];
+	lr_cents hazard_remaining[3];
+} fixture;
+
+static void fixture_init(fixture *fx)
+{
+	memset(fx, 0, sizeof *fx);
+	lr_dataset *d = &fx->d;
+	lr_result *r = &fx->r;
+	lr_dataset_init(d);
+
+	lr_region g1 = {.id = strdup("D1"),
+	                .name = strdup("District One"),
+	                .fid = 1,
+	                .geom = square(20.0, 44.0, 20.01, 44.01),
+	                .area_m2 = square_area(20.0, 44.0, 20.01, 44.01)};
+	lr_region g2 = {.id = strdup("D2"),
+	                .name = strdup("District Two"),
+	                .parent_id = strdup("P1"),
+	                .fid = 2,
+	                .geom = square(20.01, 44.0, 20.02, 44.01),
+	                .area_m2 = square_area(20.01, 44.0, 20.02, 44.01)};
+	lr_vec_push(&d->regions, &g1);
+	lr_vec_push(&d->regions, &g2);
+
+	lr_hazard h1 = {.id = strdup("H-1"),
+	                .type = LR_SHA,
+	                .contamination = LR_CONT_AP,
+	                .recorded = lr_date_from_ymd(2019, 3, 1),
+	                .reported_area_m2 = 1000.0,
+	                .region_id = strdup("D1"),
+	                .fid = 0,
+	                .implied_by = -1,
+	                .geom = square(20.001, 44.001, 20.002, 44.002),
+	                .area_m2 = 8901.23};
+	lr_hazard h2 = {.id = strdup("H-2"),
+	                .type = LR_CHA,
+	                .contamination = LR_CONT_MIXED,
+	                .recorded = lr_date_from_ymd(2019, 6, 30),
+	                .reported_area_m2 = NAN,
+	                .fid = 1,
+	                .implied_by = -1,
+	                .geom = square(20.011, 44.001, 20.012, 44.002),
+	                .area_m2 = 8901.23};
+	lr_hazard h3 = {.id = strdup("H-3"),
+	                .type = LR_SHA,
+	                .contamination = LR_CONT_AP,
+	                .recorded = lr_date_from_ymd(2020, 1, 1),
+	                .reported_area_m2 = NAN,
+	                .fid = -1,
+	                .implied_by = 1,
+	                .geom = square(20.03, 44.0, 20.031, 44.001),
+	                .area_m2 = 8901.0};
+	lr_vec_push(&d->hazards, &h1);
+	lr_vec_push(&d->hazards, &h2);
+	lr_vec_push(&d->hazards, &h3);
+
+	lr_release x1 = {.id = strdup("R-1"),
+	                 .hazard_id = strdup("H-1"),
+	                 .method = LR_CLEARED,
+	                 .date = lr_date_from_ymd(2020, 5, 5),
+	                 .ap_mines = 3,
+	                 .fid = 0,
+	                 .geom = square(20.001, 44.001, 20.0015, 44.002),
+	                 .area_m2 = 4450.5};
+	lr_release x2 = {.id = strdup("R-2"),
+	                 .method = LR_CANCELLED,
+	                 .date = lr_date_from_ymd(2020, 2, 1),
+	                 .erw = 1,
+	                 .fid = 1,
+	                 .geom = square(20.03, 44.0, 20.031, 44.001),
+	                 .area_m2 = 8901.0};
+	lr_vec_push(&d->releases, &x1);
+	lr_vec_push(&d->releases, &x2);
+
+	d->counts[0] = (lr_layer_counts){2, 2, 0, 0};
+	d->counts[1] = (lr_layer_counts){3, 2, 1, 1};
+	d->counts[2] = (lr_layer_counts){2, 2, 0, 0};
+	d->source_label[0] = strdup("regions.gpkg (layer regions)");
+	d->source_label[1] = strdup("nat.gpkg (layer hazards)");
+	d->source_label[2] = strdup("nat.gpkg (layer releases)");
+	lr_quality_add(&d->quality, LR_SEV_WARNING, "release_outside_hazard",
+	               "releases", 1, "R-2", 890100,
+	               "release R-2: 8901.00 m2 \"outside\", no hazard");
+	lr_quality_add(&d->quality, LR_SEV_ERROR, "rejected_geometry",
+	               "hazards", 2, "", -1, "ring self-intersects");
+	lr_quality_add(&d->quality, LR_SEV_INFO, "missing_layer", "", -1, "",
+	               -1, "no parents");
+
+	r->as_of = lr_date_from_ymd(2020, 12, 31);
+	r->baseline = LR_DATE_NONE;
+	r->scope = LR_CONT_AP | LR_CONT_MIXED;
+	r->n_regions = 2;
+	r->has_outside = true;
+	r->first_year = 2019;
+	r->last_year = 2020;
+	fx->rem[0] = (lr_remaining_row){1, 0, 445073, 0};
+	fx->rem[1] = (lr_remaining_row){0, 1, 0, 890123};
+	fx->rem[2] = (lr_remaining_row){0, 0, 0, 0};
+	r->remaining = fx->rem;
+	lr_year_row *y = fx->years;
+	y[0] = (lr_year_row){.new_land = 890123, .remaining_end = 890123};
+	y[1] = (lr_year_row){.new_land = 890123, .remaining_end = 890123};
+	y[2] = (lr_year_row){0};
+	y[3] = (lr_year_row){.released = {445050, 0, 0},
+	                     .remaining_end = 445073,
+	                     .ap_mines = 3};
+	y[4] = (lr_year_row){.remaining_end = 890123};
+	y[5] = (lr_year_row){
+	        .new_land = 890100, .released = {0, 0, 890100}, .erw = 1};
+	r->years = y;
+	fx->hazard_region[0] = 0;
+	fx->hazard_region[1] = 1;
+	fx->hazard_region[2] = 2; /* outside every region */
+	fx->hazard_remaining[0] = 445073;
+	fx->hazard_remaining[1] = 890123;
+	fx->hazard_remaining[2] = 0;
+	fx->release_region[0] = 0;
+	fx->release_region[1] = 2;
+	r->hazard_region = fx->hazard_region;
+	r->hazard_remaining = fx->hazard_remaining;
+	r->release_region = fx->release_region;
+
+	lr_vec_init(&r->faces, sizeof(lr_face));
+	lr_face f1 = {.region = 0,
+	              .area = 445050,
+	              .state = 0,
+	              .events = strdup("2019-03-01 record H-1 SHA; 2020-05-05 "
+	                               "release R-1 cleared"),
+	              .geom = square(20.001, 44.001, 20.0015, 44.002)};
+	lr_face f2 = {.region = 0,
+	              .area = 445073,
+	              .state = LR_SHA,
+	              .events = strdup("2019-03-01 record H-1 SHA"),
+	              .geom = square(20.0015, 44.001, 20.002, 44.002)};
+	lr_face f3 = {.region = 1,
+	              .area = 890123,
+	              .state = LR_CHA,
+	              .events = strdup("2019-06-30 record H-2 CHA"),
+	              .geom = square(20.011, 44.001, 20.012, 44.002)};
+	lr_face f4 = {.region = 2,
+	              .area = 890100,
+	              .state = 0,
+	              .events = strdup("2020-01-01 record H-3 SHA; 2020-02-01 "
+	                               "release R-2 cancelled"),
+	              .geom = square(20.03, 44.0, 20.031, 44.001)};
+	lr_vec_push(&r->faces, &f1);
+	lr_vec_push(&r->faces, &f2);
+	lr_vec_push(&r->faces, &f3);
+	lr_vec_push(&r->faces, &f4);
+	r->n_faces = 4;
+	r->n_clusters = 3;
+}
+
+static void fixture_free(fixture *fx)
+{
+	for (size_t i = 0; i < fx->r.faces.len; i++) {
+		lr_face *f = &LR_VEC_AT(&fx->r.faces, lr_face, i);
+		free(f->events);
+		lr_wkb_free(&f->geom);
+	}
+	lr_vec_free(&fx->r.faces);
+	lr_dataset_free(&fx->d);
+}
+
+/* The first column of the first row of sql as a double; NAN on error. */
+static double q_num(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	double v = NAN;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		printf("# %s: %s\n", sql, sqlite3_errmsg(db));
+		return v;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The first column of the first row of sql as text ("<NULL>" for NULL,
+** "<ERROR>" on error), copied into buf. */
+static const char *q_text(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+	sqlite3_stmt *st;
+	snprintf(buf, n, "<ERROR>");
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		printf("# %s: %s\n", sql, sqlite3_errmsg(db));
+		return buf;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		snprintf(buf, n, "%s", t ? (const char *)t : "<NULL>");
+	}
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static sqlite3 *open_spatialite(const char *path)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_enable_load_extension(db, 1);
+	if (sqlite3_load_extension(db, "mod_spatialite", NULL, &msg) !=
+	    SQLITE_OK) {
+		printf("# mod_spatialite: %s\n", msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static void check_store(const char *store_path, int n_faces, int has_baseline)
+{
+	char buf[512];
+	sqlite3 *db = open_spatialite(store_path);
+	if (!lr_test_ok(db != NULL, "store opens with mod_spatialite"))
+		return;
+	lr_test_ok(q_num(db, "SELECT CheckSpatialMetadata()") == 3,
+	           "CheckSpatialMetadata() = 3 (current SpatiaLite layout)");
+	lr_test_ok(q_num(db, "SELECT count(*) FROM geometry_columns WHERE "
+	                     "f_geometry_column = 'geometry' AND srid = 4326 "
+	                     "AND geometry_type = 6 AND spatial_index_enabled "
+	                     "= 1") == 4,
+	           "four MULTIPOLYGON 4326 layers with spatial indexes");
+	lr_test_ok(q_num(db, "SELECT count(*) FROM regions") == 2 &&
+	                   q_num(db, "SELECT count(*) FROM hazards") == 3 &&
+	                   q_num(db, "SELECT count(*) FROM releases") == 2 &&
+	                   q_num(db, "SELECT count(*) FROM data_quality") ==
+	                           3 &&
+	                   q_num(db, "SELECT count(*) FROM ingest_counts") == 3,
+	           "row counts of regions, hazards, releases, data_quality, "
+	           "ingest_counts");
+	lr_test_ok(q_num(db, "SELECT count(*) FROM faces") == n_faces,
+	           "faces holds %d rows", n_faces);
+	lr_test_ok(q_num(db, "SELECT count(*) FROM remaining_by_region") == 4 &&
+	                   q_num(db, "SELECT count(*) FROM release_by_year") ==
+	                           8,
+	           "result tables have the CSV rows (OUTSIDE and TOTAL)");
+	lr_test_ok(q_num(db, "SELECT count(*) FROM sqlite_master WHERE name "
+	                     "= 'baseline_by_region'") == has_baseline,
+	           "baseline table only with a baseline");
+
+	/* Each TOTAL row is the sum of its year's other rows. */
+	lr_test_near(q_num(db, "SELECT SUM(released_m2) FROM release_by_year "
+	                       "WHERE region_id = 'TOTAL'"),
+	             q_num(db, "SELECT SUM(released_m2) FROM release_by_year "
+	                       "WHERE region_id <> 'TOTAL'"),
+	             1e-9, "TOTAL released = sum of region rows");
+	lr_test_near(q_num(db, "SELECT SUM(released_m2) FROM release_by_year "
+	                       "WHERE region_id = 'TOTAL'"),
+	             13351.50, 1e-9, "TOTAL released = 4450.50 + 8901.00");
+	lr_test_near(q_num(db, "SELECT cancelled_m2 FROM release_by_year "
+	                       "WHERE year = 2020 AND region_id = "
+	                       "'OUTSIDE'"),
+	             8901.00, 1e-9, "OUTSIDE cancelled in 2020");
+	lr_test_near(q_num(db, "SELECT total_m2 FROM remaining_by_region "
+	                       "WHERE region_id = 'TOTAL'"),
+	             13351.96, 1e-9, "remaining TOTAL in m2, rounded to cents");
+	lr_test_ok(q_num(db, "SELECT typeof(year) = 'integer' AND "
+	                     "typeof(ap_mines) = 'integer' AND "
+	                     "typeof(new_m2) = 'real' FROM release_by_year "
+	                     "LIMIT 1") == 1,
+	           "year and counts INTEGER, areas REAL");
+
+	/* Geometry round trip: geodesic area of the stored region. */
+	double a = q_num(db, "SELECT ST_Area(geometry, 1) FROM regions WHERE "
+	                     "region_id = 'D1'");
+	double want = q_num(db, "SELECT area_m2 FROM regions WHERE region_id "
+	                        "= 'D1'");
+	lr_test_ok(want > 5e5 && fabs(a - want) <= 1e-3 * want,
+	           "ST_Area(geometry, 1) of D1 %.1f ~ area_m2 %.1f", a, want);
+	lr_test_ok(q_num(db,
+	                 "SELECT count(*) FROM faces WHERE "
+	                 "ST_IsValid(geometry) AND "
+	                 "GeometryType(geometry) = 'MULTIPOLYGON'") == n_faces,
+	           "every face geometry is a valid MULTIPOLYGON");
+	if (n_faces > 0)
+		lr_test_ok(q_num(db, "SELECT count(*) FROM faces WHERE ROWID "
+		                     "IN (SELECT ROWID FROM SpatialIndex "
+		                     "WHERE f_table_name = 'faces' AND "
+		                     "search_frame = BuildMbr(20.0305, "
+		                     "44.0005, 20.0306, 44.0006, 4326))") == 1,
+		           "the faces spatial index finds the OUTSIDE face");
+
+	/* Values of the input and ledger tables. */
+	lr_test_ok(!strcmp(q_text(db,
+	                          "SELECT region_assigned || '|' || "
+	                          "remaining_m2 || '|' || implied_by_release "
+	                          "|| '|' || IFNULL(source_fid, 'null') FROM "
+	                          "hazards WHERE hazard_id = 'H-3'",
+	                          buf, sizeof buf),
+	                   "OUTSIDE|0.0|R-2|null"),
+	           "implied hazard: OUTSIDE, remaining 0, by R-2 (%s)", buf);
+	lr_test_ok(!strcmp(q_text(db,
+	                          "SELECT type || '|' || contamination || '|' "
+	                          "|| recorded_date || '|' || "
+	                          "IFNULL(reported_area_m2, 'null') || '|' || "
+	                          "region_assigned || '|' || remaining_m2 "
+	                          "FROM hazards WHERE hazard_id = 'H-2'",
+	                          buf, sizeof buf),
+	                   "CHA|mixed|2019-06-30|null|D2|8901.23"),
+	           "hazard H-2 columns (%s)", buf);
+	lr_test_ok(!strcmp(q_text(db,
+	                          "SELECT method || '|' || release_date || "
+	                          "'|' || ap_mines || '|' || region_assigned "
+	                          "|| '|' || hazard_id FROM releases WHERE "
+	                          "release_id = 'R-1'",
+	                          buf, sizeof buf),
+	                   "cleared|2020-05-05|3|D1|H-1"),
+	           "release R-1 columns (%s)", buf);
+	if (n_faces > 0)
+		lr_test_ok(
+		        !strcmp(q_text(db,
+		                       "SELECT group_concat(face_id || ':' "
+		                       "|| region_id || ':' || state, ' ') "
+		                       "FROM (SELECT * FROM faces ORDER BY "
+		                       "face_id)",
+		                       buf, sizeof buf),
+		                "1:D1:clean 2:D1:SHA 3:D2:CHA 4:OUTSIDE:clean"),
+		        "face ids, regions and states (%s)", buf);
+	lr_test_ok(!strcmp(q_text(db,
+	                          "SELECT message FROM data_quality WHERE "
+	                          "record_id = 'R-2'",
+	                          buf, sizeof buf),
+	                   "release R-2: 8901.00 m2 \"outside\", no hazard"),
+	           "finding message stored verbatim");
+	lr_test_ok(q_num(db, "SELECT count(*) FROM data_quality WHERE "
+	                     "feature_id IS NULL AND area_m2 IS NULL") == 1,
+	           "finding without feature and area: NULLs");
+	lr_test_ok(!strcmp(q_text(db,
+	                          "SELECT group_concat(layer || '=' || read "
+	                          "|| '/' || rejected) FROM ingest_counts",
+	                          buf, sizeof buf),
+	                   "regions=2/0,hazards=3/1,releases=2/0"),
+	           "ingest_counts (%s)", buf);
+	lr_test_ok(
+	        !strcmp(q_text(db, "SELECT value FROM meta WHERE key = 'scope'",
+	                       buf, sizeof buf),
+	                "AP,mixed"),
+	        "meta scope (%s)", buf);
+	lr_test_ok(!strcmp(q_text(db,
+	                          "SELECT group_concat(value, '|') FROM "
+	                          "(SELECT value FROM meta WHERE key IN "
+	                          "('program_version', 'as_of', "
+	                          "'first_year', 'last_year', 'n_faces') "
+	                          "ORDER BY key)",
+	                          buf, sizeof buf),
+	                   "2020-12-31|2019|2020|4|0.1.0"),
+	           "meta values (%s)", buf);
+	sqlite3_close(db);
+}
+
+/* Whether `ogrinfo` lists the store's geometry layers; -1 if no ogrinfo. */
+static int ogr_lists_layers(const char *path)
+{
+	char cmd[1200], line[512];
+	snprintf(cmd, sizeof cmd, "ogrinfo -ro -q '%s' 2>/dev/null", path);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	int seen = 0;
+	while (fgets(line, sizeof line, p)) {
+		if (strstr(line, "regions (Multi Polygon)"))
+			seen |= 1;
+		if (strstr(line, "faces (Multi Polygon)"))
+			seen |= 2;
+		if (strstr(line, "hazards (Multi Polygon)"))
+			seen |= 4;
+	}
+	int st = pclose(p);
+	if (st != 0 && seen == 0)
+		return -1;
+	return seen == 7;
+}
+
+static void rm_rf(const char *path)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", path);
+}
+
+/* Time writing n synthetic faces (LR_STORE_BENCH=n). */
+static void bench(const char *root, long n)
+{
+	fixture fx;
+	fixture_init(&fx);
+	for (long i = 4; i < n; i++) {
+		double x = 20.0 + (double)(i % 1000) * 1e-4;
+		double y = 44.0 + (double)(i / 1000) * 1e-4;
+		lr_face f = {.region = 0,
+		             .area = 12345,
+		             .state = LR_SHA,
+		             .events = strdup("2019-03-01 record H-1 SHA"),
+		             .geom = square(x, y, x + 1e-4, y + 1e-4)};
+		lr_vec_push(&fx.r.faces, &f);
+	}
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/bench", root);
+	struct timespec t0, t1;
+	lr_error err = {0};
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	lr_test_ok(rc == LR_OK, "bench: %ld faces in %.2f s (%s)", n,
+	           (double)(t1.tv_sec - t0.tv_sec) +
+	                   (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9,
+	           err.msg);
+	fixture_free(&fx);
+}
+
+int main(void)
+{
+	char root[] = "/tmp/lr_test_store.XXXXXX";
+	if (!mkdtemp(root))
+		lr_test_skip_all("cannot create a temporary directory");
+	{
+		sqlite3 *db = NULL;
+		char *msg = NULL;
+		sqlite3_open(":memory:", &db);
+		sqlite3_enable_load_extension(db, 1);
+		int ok = sqlite3_load_extension(db, "mod_spatialite", NULL,
+		                                &msg) == SQLITE_OK;
+		sqlite3_free(msg);
+		sqlite3_close(db);
+		if (!ok)
+			lr_test_skip_all("mod_spatialite not installed");
+	}
+	char dir[512], path[600], stale[700], buf[256];
+	snprintf(dir, sizeof dir, "%s/a/b", root);
+	snprintf(path, sizeof path, "%s/landrelease.sqlite", dir);
+
+	fixture fx;
+	fixture_init(&fx);
+	lr_error err = {0};
+	int rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	lr_test_ok(rc == LR_OK, "store written into a new nested dir (%s)",
+	           err.msg);
+	lr_test_ok(count_tmp(dir) == 0, "no temporary file left");
+	check_store(path, 4, 0);
+	int ogr = ogr_lists_layers(path);
+	if (ogr < 0)
+		printf("# ogrinfo not available\n");
+	else
+		lr_test_ok(ogr == 1, "ogrinfo lists the geometry layers");
+
+	/* lr_store_read_meta */
+	rc = lr_store_read_meta(path, "hazards_source", buf, sizeof buf);
+	lr_test_ok(rc == LR_OK && !strcmp(buf, "nat.gpkg (layer hazards)"),
+	           "lr_store_read_meta reads a source label (%s)", buf);
+	rc = lr_store_read_meta(path, "no_such_key", buf, sizeof buf);
+	lr_test_ok(rc == LR_ERR_STORE && buf[0] == '\0',
+	           "lr_store_read_meta: missing key is LR_ERR_STORE");
+	rc = lr_store_read_meta(path, "hazards_source", buf, 5);
+	lr_test_ok(rc == LR_ERR_STORE, "lr_store_read_meta: too small buffer");
+	snprintf(stale, sizeof stale, "%s/nothing.sqlite", root);
+	rc = lr_store_read_meta(stale, "as_of", buf, sizeof buf);
+	lr_test_ok(rc == LR_ERR_IO, "lr_store_read_meta: no file is LR_ERR_IO");
+
+	/* Rewrite over the old store (other dataset, no faces kept, a
+	** baseline) after a killed run left its temporary file. */
+	snprintf(stale, sizeof stale, "%s/.landrelease.sqlite.tmp.%d", dir,
+	         999999999);
+	FILE *f = fopen(stale, "w");
+	if (f)
+		fclose(f);
+	free(fx.d.source_label[1]);
+	fx.d.source_label[1] = strdup("other.shp");
+	for (size_t i = 0; i < fx.r.faces.len; i++) {
+		lr_face *fc = &LR_VEC_AT(&fx.r.faces, lr_face, i);
+		free(fc->events);
+		lr_wkb_free(&fc->geom);
+	}
+	fx.r.faces.len = 0;
+	lr_remaining_row base[3] = {{0, 0, 100, 200}, {0, 0, 1, 2}, {0}};
+	fx.r.baseline = lr_date_from_ymd(2019, 1, 1);
+	fx.r.baseline_remaining = base;
+	rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	lr_test_ok(rc == LR_OK, "store replaced (%s)", err.msg);
+	lr_test_ok(count_tmp(dir) == 0,
+	           "stale temporary file of a dead run removed");
+	rc = lr_store_read_meta(path, "hazards_source", buf, sizeof buf);
+	lr_test_ok(rc == LR_OK && !strcmp(buf, "other.shp"),
+	           "the new store replaced the old one");
+	check_store(path, 0, 1);
+	sqlite3 *db = open_spatialite(path);
+	if (db) {
+		lr_test_near(q_num(db, "SELECT total_m2 FROM "
+		                       "baseline_by_region WHERE region_id = "
+		                       "'TOTAL'"),
+		             3.03, 1e-9, "baseline_by_region TOTAL");
+		lr_test_ok(!strcmp(q_text(db,
+		                          "SELECT value FROM meta WHERE key = "
+		                          "'baseline'",
+		                          buf, sizeof buf),
+		                   "2019-01-01"),
+		           "meta baseline (%s)", buf);
+		sqlite3_close(db);
+	}
+
+	/* Disk full mid-write: the previous store stays, no temp file. */
+	struct stat before, after;
+	stat(path, &before);
+	struct rlimit old, lim;
+	getrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = 64 * 1024;
+	setrlimit(RLIMIT_FSIZE, &lim);
+	lr_error_clear(&err);
+	rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	setrlimit(RLIMIT_FSIZE, &old);
+	lr_test_ok(rc == LR_ERR_IO, "disk full: LR_ERR_IO (%s)", err.msg);
+	lr_test_ok(strstr(err.msg, path) != NULL,
+	           "message names the store path");
+	lr_test_ok(count_tmp(dir) == 0, "disk full leaves no temporary file");
+	lr_test_ok(stat(path, &after) == 0 && after.st_ino == before.st_ino &&
+	                   after.st_size == before.st_size,
+	           "disk full keeps the previous store");
+
+	/* A dir that cannot be created. */
+	char bad[600];
+	snprintf(bad, sizeof bad, "%s/file.txt", root);
+	f = fopen(bad, "w");
+	if (f)
+		fclose(f);
+	snprintf(bad, sizeof bad, "%s/file.txt/sub", root);
+	lr_error_clear(&err);
+	rc = lr_store_write(&fx.d, &fx.r, bad, &err);
+	lr_test_ok(rc == LR_ERR_IO && strstr(err.msg, "file.txt"),
+	           "dir below a regular file: LR_ERR_IO naming it (%s)",
+	           err.msg);
+	lr_test_ok(count_tmp(root) == 0, "no temporary file in the parent");
+	fixture_free(&fx);
+
+	const char *nb = getenv("LR_STORE_BENCH");
+	if (nb && atol(nb) > 0)
+		bench(root, atol(nb));
+
+	if (getenv("LR_TEST_KEEP"))
+		printf("# kept %s\n", root);
+	else
+		rm_rf(root);
+	return lr_test_done();
+}
