@@ -1,0 +1,483 @@
+/*
+** Ingest through a mapping: a national schema in UTM Shapefiles (built at
+** test time from the GeoJSON fixtures in tests/fixtures/ingest/) is read
+** with its spellings and day-first dates; each bad feature is rejected with
+** a finding naming its field; counts reconcile; the same land has the same
+** geodesic area from UTM as from lon/lat.  With LR_SHARED_DATA, the real
+** Bosnia and Herzegovina snapshot is read with maps/bih-snapshot.ini.
+*/
+#include "lr_engine.h"
+#include "lr_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("LR_SOURCE_DIR");
+	return s ? s : ".";
+}
+
+static const lr_finding *find(const lr_dataset *d, const char *code,
+                              const char *layer, const char *record_id)
+{
+	for (size_t i = 0; i < d->quality.items.len; i++) {
+		const lr_finding *f =
+		        &LR_VEC_AT(&d->quality.items, lr_finding, i);
+		if (!strcmp(f->code, code) && !strcmp(f->layer, layer) &&
+		    (!record_id || !strcmp(f->record_id, record_id)))
+			return f;
+	}
+	return NULL;
+}
+
+static size_t count_code(const lr_dataset *d, const char *code,
+                         const char *layer)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->quality.items.len; i++) {
+		const lr_finding *f =
+		        &LR_VEC_AT(&d->quality.items, lr_finding, i);
+		if (!strcmp(f->code, code) && !strcmp(f->layer, layer))
+			n++;
+	}
+	return n;
+}
+
+static const lr_hazard *hazard(const lr_dataset *d, const char *id)
+{
+	for (size_t i = 0; i < d->hazards.len; i++) {
+		const lr_hazard *h = &LR_VEC_AT(&d->hazards, lr_hazard, i);
+		if (!strcmp(h->id, id))
+			return h;
+	}
+	return NULL;
+}
+
+static const lr_release *release(const lr_dataset *d, const char *id)
+{
+	for (size_t i = 0; i < d->releases.len; i++) {
+		const lr_release *r = &LR_VEC_AT(&d->releases, lr_release, i);
+		if (!strcmp(r->id, id))
+			return r;
+	}
+	return NULL;
+}
+
+static int reconciles(const lr_dataset *d)
+{
+	for (int i = 0; i < 3; i++)
+		if (d->counts[i].read !=
+		    d->counts[i].accepted + d->counts[i].rejected)
+			return 0;
+	return 1;
+}
+
+/* Contains `needle`, printing the message when not. */
+static int says(const char *msg, const char *needle)
+{
+	if (msg && strstr(msg, needle))
+		return 1;
+	printf("#   message: %s (want '%s')\n", msg ? msg : "(none)", needle);
+	return 0;
+}
+
+/* With LR_TEST_VERBOSE set, every finding as a TAP comment. */
+static void dump(const lr_dataset *d)
+{
+	if (!getenv("LR_TEST_VERBOSE"))
+		return;
+	for (size_t i = 0; i < d->quality.items.len; i++) {
+		const lr_finding *f =
+		        &LR_VEC_AT(&d->quality.items, lr_finding, i);
+		printf("# %s %s %s fid %lld '%s': %s\n",
+		       lr_severity_name(f->severity), f->code, f->layer,
+		       (long long)f->feature_id, f->record_id, f->message);
+	}
+}
+
+static lr_mapping *national_mapping(void)
+{
+	char path[2048];
+	lr_mapping *m = NULL;
+	lr_error err = {0};
+	snprintf(path, sizeof path, "%s/tests/fixtures/ingest/national.ini",
+	         srcdir());
+	if (lr_mapping_load(path, &m, &err) != LR_OK)
+		printf("#   %s\n", err.msg);
+	return m;
+}
+
+/* The three fixtures as Shapefiles in EPSG:32648 under dir. */
+static int build_utm(const char *dir)
+{
+	static const char *const in[3] = {"regions", "hazards", "releases"};
+	static const char *const out[3] = {"districts", "ha_polys",
+	                                   "rel_polys"};
+	for (int i = 0; i < 3; i++) {
+		char cmd[4096];
+		snprintf(cmd, sizeof cmd,
+		         "ogr2ogr -t_srs EPSG:32648 -f 'ESRI Shapefile' "
+		         "'%s/%s.shp' '%s/tests/fixtures/ingest/%s.geojson' "
+		         ">/dev/null 2>&1",
+		         dir, out[i], srcdir(), in[i]);
+		if (system(cmd) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void test_national(const char *dir, const lr_mapping *m)
+{
+	lr_inputs in = {.dataset = dir, .mapping = m};
+	in.today = lr_date_from_ymd(2025, 1, 1);
+	lr_dataset d;
+	lr_error err = {0};
+	lr_dataset_init(&d);
+	if (!lr_test_ok(lr_ingest(&in, &d, &err) == LR_OK,
+	                "UTM Shapefiles ingest through national.ini (%s)",
+	                err.msg)) {
+		lr_dataset_free(&d);
+		return;
+	}
+	const lr_layer_counts *c = d.counts;
+	dump(&d);
+	lr_test_ok(reconciles(&d), "read = accepted + rejected, every layer");
+	lr_test_ok(c[0].read == 2 && c[0].accepted == 2 && c[0].rejected == 0,
+	           "regions: 2 read, 2 accepted");
+	if (!lr_test_ok(c[1].read == 9 && c[1].accepted == 4 &&
+	                        c[1].rejected == 5 && c[1].repaired == 1,
+	                "hazards: 9 read, 4 accepted (1 repaired), 5 "
+	                "rejected"))
+		printf("#   %lld read, %lld accepted, %lld repaired, %lld "
+		       "rejected\n",
+		       (long long)c[1].read, (long long)c[1].accepted,
+		       (long long)c[1].repaired, (long long)c[1].rejected);
+	lr_test_ok(c[2].read == 6 && c[2].accepted == 4 && c[2].rejected == 2,
+	           "releases: 6 read, 4 accepted, 2 rejected");
+	lr_test_ok(d.source_label[1] && strstr(d.source_label[1], "ha_polys"),
+	           "source label names the layer (%s)",
+	           d.source_label[1] ? d.source_label[1] : "");
+
+	const lr_region *r0 = &LR_VEC_AT(&d.regions, lr_region, 0);
+	lr_test_ok(d.regions.len == 2 && !strcmp(r0->id, "KH0101") &&
+	                   !strcmp(r0->name, "Thma Puok"),
+	           "regions sorted by id, name mapped");
+
+	const lr_hazard *h1 = hazard(&d, "HA-001");
+	const lr_hazard *h2 = hazard(&d, "HA-002");
+	const lr_hazard *h5 = hazard(&d, "HA-005");
+	const lr_hazard *h7 = hazard(&d, "HA-007");
+	if (lr_test_ok(h1 && h2 && h5 && h7, "accepted hazards by id")) {
+		lr_test_ok(h1->type == LR_SHA && h2->type == LR_CHA &&
+		                   h5->type == LR_CHA,
+		           "types: Suspected SHA, 'Confirmed Hazardous Area' "
+		           "CHA, CHA");
+		lr_test_ok(h1->recorded == lr_date_from_ymd(2019, 3, 1) &&
+		                   h5->recorded == lr_date_from_ymd(2018, 1, 5),
+		           "dd/mm/yyyy dates: 01/03/2019 is 1 March, "
+		           "05/01/2018 is 5 January (day %d)",
+		           (int)h5->recorded);
+		lr_test_ok(h1->contamination == LR_CONT_AP &&
+		                   h2->contamination == LR_CONT_MIXED &&
+		                   h5->contamination == LR_CONT_AV,
+		           "contamination: AP, Mixed, AT as AV");
+		lr_test_ok(h7->contamination == LR_CONT_MIXED &&
+		                   find(&d, "default_contamination", "hazards",
+		                        "HA-007"),
+		           "empty contamination: mixed, with a finding");
+		lr_test_ok(h1->reported_area_m2 == 300000 &&
+		                   isnan(h2->reported_area_m2),
+		           "reported area read; 'n/a' ignored");
+		lr_test_ok(find(&d, "ignored_value", "hazards", "HA-002") !=
+		                   NULL,
+		           "'n/a' reported area: a warning");
+		lr_test_ok(
+		        find(&d, "area_mismatch", "hazards", "HA-005") &&
+		                !find(&d, "area_mismatch", "hazards", "HA-001"),
+		        "area_mismatch for 1 m2 reported, not for 300000");
+		lr_test_ok(h1->region_id && !strcmp(h1->region_id, "KH0101") &&
+		                   h5->region_id &&
+		                   !strcmp(h5->region_id, "KH0102") &&
+		                   !h2->region_id,
+		           "region_id: 'kh0102' becomes KH0102; unknown "
+		           "dropped");
+		lr_test_ok(find(&d, "unknown_region", "hazards", "HA-002") !=
+		                   NULL,
+		           "unknown region_id: a finding");
+		lr_test_ok(h1->fid == 0 && h1->implied_by == -1,
+		           "feature id kept");
+		lr_test_ok(h7->area_m2 > 0 && find(&d, "repaired_geometry",
+		                                   "hazards", "HA-007"),
+		           "self-intersecting hazard repaired, with a finding");
+	}
+
+	const lr_finding *f =
+	        find(&d, "rejected_attribute", "hazards", "HA-003");
+	lr_test_ok(f && f->severity == LR_SEV_ERROR && f->feature_id == 2 &&
+	                   says(f->message, "ha_type") &&
+	                   says(f->message, "Minefield"),
+	           "unknown type spelling rejected naming the field and "
+	           "value");
+	f = find(&d, "rejected_attribute", "hazards", "HA-004");
+	lr_test_ok(f && says(f->message, "30/02/2019") &&
+	                   says(f->message, "date_rec"),
+	           "30/02/2019 rejected naming the field");
+	f = find(&d, "duplicate_id", "hazards", NULL);
+	lr_test_ok(f && f->feature_id == 4 && says(f->message, "feature 0"),
+	           "' ha-001 ' rejected as a duplicate of feature 0");
+	f = find(&d, "rejected_attribute", "hazards", "HA-006");
+	lr_test_ok(f && says(f->message, "after today"),
+	           "a date after today rejected");
+	f = find(&d, "rejected_geometry", "hazards", "HA-008");
+	lr_test_ok(f && f->severity == LR_SEV_ERROR && f->feature_id == 8,
+	           "a feature without geometry rejected");
+	lr_test_ok(
+	        count_code(&d, "rejected_attribute", "hazards") +
+	                        count_code(&d, "rejected_geometry", "hazards") +
+	                        count_code(&d, "duplicate_id", "hazards") ==
+	                5,
+	        "one error finding per rejected hazard");
+
+	const lr_release *x1 = release(&d, "R-1");
+	const lr_release *x2 = release(&d, "R-2");
+	const lr_release *x3 = release(&d, "R-3");
+	const lr_release *x4 = release(&d, "R-4");
+	if (lr_test_ok(x1 && x2 && x3 && x4, "accepted releases by id")) {
+		lr_test_ok(x1->method == LR_CLEARED &&
+		                   x2->method == LR_REDUCED &&
+		                   x3->method == LR_CANCELLED &&
+		                   x4->method == LR_REDUCED,
+		           "methods: Clearance, TS, NTS, Technical Survey");
+		lr_test_ok(x1->date == lr_date_from_ymd(2019, 10, 10),
+		           "release date 10/10/2019");
+		lr_test_ok(x1->ap_mines == 3 && x1->erw == 1 &&
+		                   x4->av_mines == 2 && x3->ap_mines == 0,
+		           "items destroyed mapped; empty is 0");
+		lr_test_ok(x2->hazard_id && !strcmp(x2->hazard_id, "HA-002"),
+		           "hazard link 'ha-002 ' becomes HA-002");
+	}
+	lr_test_ok(find(&d, "release_before_hazard", "releases", "R-2") != NULL,
+	           "release dated before its hazard: a finding");
+	lr_test_ok(find(&d, "unknown_hazard", "releases", "R-4") != NULL,
+	           "release naming no hazard: a finding");
+	f = find(&d, "rejected_attribute", "releases", "R-5");
+	lr_test_ok(f && says(f->message, "rel_type") &&
+	                   says(f->message, "Demining"),
+	           "unknown method rejected naming the field");
+	f = find(&d, "rejected_attribute", "releases", "R-6");
+	lr_test_ok(f && says(f->message, "negative"),
+	           "a negative mine count rejected");
+
+	/* The same land from lon/lat GeoJSON. */
+	lr_inputs ll = {.mapping = m};
+	char p[3][2048];
+	static const char *const names[3] = {"regions", "hazards", "releases"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p[i], sizeof p[i],
+		         "%s/tests/fixtures/ingest/%s.geojson", srcdir(),
+		         names[i]);
+		ll.source[i] = p[i];
+	}
+	ll.today = in.today;
+	lr_dataset d2;
+	lr_dataset_init(&d2);
+	if (lr_test_ok(lr_ingest(&ll, &d2, &err) == LR_OK,
+	               "lon/lat GeoJSON ingest (%s)", err.msg)) {
+		int same = d2.hazards.len == d.hazards.len &&
+		           d2.releases.len == d.releases.len;
+		double worst = 0;
+		for (size_t i = 0; same && i < d.hazards.len; i++) {
+			double a = LR_VEC_AT(&d.hazards, lr_hazard, i).area_m2;
+			double b = LR_VEC_AT(&d2.hazards, lr_hazard, i).area_m2;
+			double rel = fabs(a - b) / b;
+			if (rel > worst)
+				worst = rel;
+		}
+		for (size_t i = 0; same && i < d.releases.len; i++) {
+			double a =
+			        LR_VEC_AT(&d.releases, lr_release, i).area_m2;
+			double b =
+			        LR_VEC_AT(&d2.releases, lr_release, i).area_m2;
+			double rel = fabs(a - b) / b;
+			if (rel > worst)
+				worst = rel;
+		}
+		if (!lr_test_ok(same && worst <= 1e-6,
+		                "same geodesic areas from UTM and lon/lat "
+		                "(1e-6 relative)"))
+			printf("#   worst relative difference %g\n", worst);
+		lr_test_near(LR_VEC_AT(&d2.hazards, lr_hazard, 0).area_m2,
+		             299775, 2000,
+		             "a 0.005 degree square at 13N is about 0.3 km2");
+	}
+	lr_dataset_free(&d2);
+	lr_dataset_free(&d);
+}
+
+static void test_dataset_errors(const char *dir, const lr_mapping *m)
+{
+	lr_error err = {0};
+	lr_dataset d;
+	char p[3][2048];
+	static const char *const names[3] = {"regions", "hazards", "releases"};
+	lr_inputs in = {0};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p[i], sizeof p[i],
+		         "%s/tests/fixtures/ingest/%s.geojson", srcdir(),
+		         names[i]);
+		in.source[i] = p[i];
+	}
+	in.today = lr_date_from_ymd(2025, 1, 1);
+
+	/* The identity mapping cannot read the national schema. */
+	lr_dataset_init(&d);
+	int rc = lr_ingest(&in, &d, &err);
+	lr_test_ok(rc == LR_ERR_USAGE && says(err.msg, "regions.geojson") &&
+	                   says(err.msg, "region_id") &&
+	                   says(err.msg, "under [regions]"),
+	           "a missing required field: file, field and what to do");
+	lr_dataset_free(&d);
+
+	/* A mapping naming a field the layer lacks. */
+	const char *text = "[regions]\nregion_id = dist_code\n"
+	                   "[hazards]\nhazard_id = ha_kode\n";
+	lr_mapping *bad = NULL;
+	lr_mapping_parse(text, strlen(text), "bad.ini", &bad, &err);
+	in.mapping = bad;
+	lr_dataset_init(&d);
+	rc = lr_ingest(&in, &d, &err);
+	lr_test_ok(rc == LR_ERR_USAGE && says(err.msg, "ha_kode") &&
+	                   says(err.msg, "hazards.geojson") &&
+	                   says(err.msg, "bad.ini"),
+	           "a mapped field absent from the layer");
+	lr_dataset_free(&d);
+	lr_mapping_free(bad);
+
+	/* A layer the dataset does not hold. */
+	lr_inputs in2 = {.dataset = dir, .mapping = NULL};
+	in2.today = in.today;
+	lr_dataset_init(&d);
+	rc = lr_ingest(&in2, &d, &err);
+	lr_test_ok(rc != LR_OK && says(err.msg, "regions"),
+	           "default layer names absent: refused (%s)", err.msg);
+	lr_dataset_free(&d);
+
+	in.mapping = m;
+	in.source[1] = "/nonexistent/hazards.gpkg";
+	lr_dataset_init(&d);
+	rc = lr_ingest(&in, &d, &err);
+	lr_test_ok(rc != LR_OK && says(err.msg, "/nonexistent/hazards.gpkg"),
+	           "a missing file is named");
+	lr_dataset_free(&d);
+}
+
+static void test_bih(void)
+{
+	const char *data = getenv("LR_SHARED_DATA");
+	char p[3][2048], map[2048];
+	if (!data || access(data, R_OK) != 0) {
+		printf("# LR_SHARED_DATA absent: BiH snapshot skipped\n");
+		return;
+	}
+	snprintf(p[0], sizeof p[0], "%s/bih/geoBoundaries-BIH-ADM3.geojson",
+	         data);
+	snprintf(p[1], sizeof p[1], "%s/bih/suspect_areas_simplyfied.geojson",
+	         data);
+	snprintf(p[2], sizeof p[2], "%s/bih/cleared_areas_simplyfied.geojson",
+	         data);
+	snprintf(map, sizeof map, "%s/maps/bih-snapshot.ini", srcdir());
+	if (access(p[1], R_OK) != 0) {
+		printf("# BiH files absent: skipped\n");
+		return;
+	}
+	lr_mapping *m = NULL;
+	lr_error err = {0};
+	if (!lr_test_ok(lr_mapping_load(map, &m, &err) == LR_OK,
+	                "bih-snapshot.ini loads (%s)", err.msg))
+		return;
+	lr_inputs in = {.mapping = m};
+	for (int i = 0; i < 3; i++)
+		in.source[i] = p[i];
+	in.today = lr_date_from_ymd(2100, 1, 1);
+	lr_dataset d;
+	lr_dataset_init(&d);
+	if (lr_test_ok(lr_ingest(&in, &d, &err) == LR_OK, "BiH ingest (%s)",
+	               err.msg)) {
+		const lr_layer_counts *c = d.counts;
+		lr_test_ok(reconciles(&d),
+		           "BiH: read = accepted + rejected, every layer");
+		lr_test_ok(
+		        c[0].accepted == 142,
+		        "BiH: all 142 municipalities accepted (long straight "
+		        "boundary edges are not suspect)");
+		lr_test_ok(c[0].read == 142 && c[1].read == 11068 &&
+		                   c[2].read == 8329,
+		           "BiH: 142 regions, 11068 suspected, 8329 cleared "
+		           "read");
+		size_t ng = count_code(&d, "rejected_geometry", "hazards");
+		if (!lr_test_ok(ng >= 3094 && (int64_t)ng <= c[1].rejected,
+		                "BiH: the 3094 NULL geometries rejected with "
+		                "a finding each"))
+			printf("#   %zu rejected_geometry findings\n", ng);
+		size_t implied = 0, bad = 0;
+		for (size_t i = 0; i < d.hazards.len; i++) {
+			const lr_hazard *h =
+			        &LR_VEC_AT(&d.hazards, lr_hazard, i);
+			if (h->implied_by >= 0) {
+				const lr_release *r =
+				        &LR_VEC_AT(&d.releases, lr_release,
+				                   (size_t)h->implied_by);
+				implied++;
+				if (h->recorded != r->date || h->fid != -1 ||
+				    h->type != LR_SHA ||
+				    h->area_m2 != r->area_m2)
+					bad++;
+			} else if (h->type != LR_SHA ||
+			           h->contamination != LR_CONT_MIXED ||
+			           h->recorded !=
+			                   lr_date_from_ymd(2023, 12, 31))
+				bad++;
+		}
+		lr_test_ok((int64_t)d.hazards.len ==
+		                           c[1].accepted + c[2].accepted &&
+		                   implied == d.releases.len && bad == 0,
+		           "BiH: one implied SHA per accepted release, dated "
+		           "on it; constants applied");
+		lr_test_ok(
+		        d.releases.len &&
+		                LR_VEC_AT(&d.releases, lr_release, 0).method ==
+		                        LR_CLEARED,
+		        "BiH: releases are cleared");
+		int sorted = 1;
+		for (size_t i = 1; i < d.regions.len; i++)
+			if (strcmp(LR_VEC_AT(&d.regions, lr_region, i - 1).id,
+			           LR_VEC_AT(&d.regions, lr_region, i).id) >= 0)
+				sorted = 0;
+		lr_test_ok(sorted, "BiH: regions sorted by id, no duplicate");
+	}
+	lr_dataset_free(&d);
+	lr_mapping_free(m);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/lr_ingest_XXXXXX";
+	lr_mapping *m = national_mapping();
+	if (!m)
+		lr_test_skip_all("national.ini does not load");
+	if (!mkdtemp(dir) || build_utm(dir) != 0) {
+		lr_test_ok(0, "ogr2ogr builds the UTM Shapefiles in %s", dir);
+	} else {
+		test_national(dir, m);
+		test_dataset_errors(dir, m);
+	}
+	test_bih();
+	lr_mapping_free(m);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return lr_test_done();
+}
