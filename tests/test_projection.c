@@ -466,7 +466,10 @@ static void test_store(const char *dir)
 	           "D01 row as expected");
 	lr_test_ok(s && strstr(s, ",2030-12-31,") && strstr(s, "\nTOTAL,"),
 	           "deadline column and TOTAL row");
-	printf("# %s", s ? s : "(none)\n");
+	/* Show the file as TAP comments, one line each. */
+	for (char *line = s ? strtok(s, "\n") : NULL; line;
+	     line = strtok(NULL, "\n"))
+		printf("# %s\n", line);
 	free(s);
 	char tmpname[600];
 	snprintf(tmpname, sizeof tmpname, "%s.tmp.%ld", out, (long)getpid());
