@@ -209,7 +209,7 @@ static int process_cluster(const shared *s, lr_worker *w, accum *acc,
 					goto done;
 				/* Overlaps between surveyed hazards (implied
 				** ones stand for released land, not a survey).
-			       */
+				*/
 				if (h->implied_by < 0) {
 					if (first_real < 0)
 						first_real = it;
@@ -288,10 +288,15 @@ static int process_cluster(const shared *s, lr_worker *w, accum *acc,
 				continue;
 			const lr_hazard *h =
 			        &LR_VEC_AT(&s->d->hazards, lr_hazard, it);
-			if (run.state_as_of && h->recorded <= s->as_of)
+			/* A hazard holds the land only if recorded in the
+			** hazardous period still running, not if the land was
+			** released and then recorded again by another. */
+			if (run.state_as_of && h->recorded <= s->as_of &&
+			    h->recorded >= run.since_as_of)
 				s->r->hazard_remaining[it] += face->area;
 			if (run.state_baseline && s->baseline != LR_DATE_NONE &&
-			    h->recorded <= s->baseline)
+			    h->recorded <= s->baseline &&
+			    h->recorded >= run.since_baseline)
 				s->hazard_baseline[it] += face->area;
 		}
 		if (s->opt->keep_faces) {

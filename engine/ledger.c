@@ -31,8 +31,9 @@ void lr_events_sort(lr_event *ev, size_t n)
 lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
                           lr_date baseline, lr_flow *flows)
 {
-	lr_face_run run = {0, 0, 0};
+	lr_face_run run = {0, 0, LR_DATE_NONE, LR_DATE_NONE, 0};
 	int state = 0; /* 0 clean, else the type of the hazardous land */
+	lr_date since = LR_DATE_NONE;
 	int baseline_done = baseline == LR_DATE_NONE;
 	for (size_t i = 0; i < n; i++) {
 		const lr_event *e = &ev[i];
@@ -40,6 +41,7 @@ lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
 			break;
 		if (!baseline_done && e->date > baseline) {
 			run.state_baseline = state;
+			run.since_baseline = since;
 			baseline_done = 1;
 		}
 		int counted = baseline_done; /* after the baseline date */
@@ -47,6 +49,7 @@ lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
 		if (e->kind == LR_EV_RECORD) {
 			if (state == 0) {
 				state = e->sub;
+				since = e->date;
 				f.kind = LR_FLOW_NEW;
 			} else if (state == LR_SHA && e->sub == LR_CHA) {
 				state = LR_CHA;
@@ -67,8 +70,11 @@ lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
 		if (counted)
 			flows[run.n_flows++] = f;
 	}
-	if (!baseline_done)
+	if (!baseline_done) {
 		run.state_baseline = state;
+		run.since_baseline = since;
+	}
 	run.state_as_of = state;
+	run.since_as_of = since;
 	return run;
 }

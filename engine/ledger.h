@@ -35,6 +35,10 @@ typedef struct lr_flow {
 typedef struct lr_face_run {
 	int state_as_of;    /* 0 clean, LR_SHA or LR_CHA */
 	int state_baseline; /* same, at the baseline date (0 if none) */
+	/* When the hazardous period holding at the as-of (baseline) date
+	** began: a hazard counts on this face only if recorded since then,
+	** not if its land was released and recorded again by another. */
+	lr_date since_as_of, since_baseline;
 	size_t n_flows;
 } lr_face_run;
 

@@ -118,8 +118,13 @@ int main(void)
 	                rec(D(2020, 1, 1), LR_CHA, 2)};
 	run = lr_ledger_run(p, 3, LR_DATE_NONE, LR_DATE_NONE, fl);
 	lr_test_ok(run.n_flows == 3 && fl[2].kind == LR_FLOW_NEW &&
-	                   run.state_as_of == LR_CHA,
-	           "land recorded again after release is new again");
+	                   run.state_as_of == LR_CHA &&
+	                   run.since_as_of == D(2020, 1, 1),
+	           "land recorded again after release is new again, "
+	           "hazardous since the new record");
+	lr_test_ok(lr_ledger_run(p, 3, D(2017, 1, 1), LR_DATE_NONE, fl)
+	                           .since_as_of == LR_DATE_NONE,
+	           "clean land has no hazardous period");
 
 	/* dates */
 	lr_test_ok(lr_date_from_ymd(2019, 2, 30) == LR_DATE_NONE,
