@@ -1,0 +1,13 @@
+#!/bin/sh
+# Builds data/sample.gpkg, the small national dataset of the README's demo:
+# seed 1, 300 hazards, 25 districts in 9 provinces.
+#
+#   data/make-sample.sh [path/to/lr-generate]   (default build/data/lr-generate)
+set -eu
+gen=${1:-build/data/lr-generate}
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -x "$gen" ]; then
+	echo "make-sample.sh: no generator at $gen (build it: ninja -C build data/lr-generate)" >&2
+	exit 1
+fi
+"$gen" --out "$here/sample.gpkg" --seed 1 --hazards 300 --regions 25
