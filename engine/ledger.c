@@ -60,6 +60,7 @@ lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
 		} else {
 			if (state != 0) {
 				state = 0;
+				since = LR_DATE_NONE;
 				f.kind = LR_FLOW_RELEASED;
 			} else {
 				/* Reported as a finding whatever the date. */
