@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LR_VERSION "0.1.0"
-
 typedef struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -18,6 +16,8 @@ static const command commands[] = {
         {"project", lr_cmd_project,
          "project completion dates from the store (Monte Carlo)"},
         {"plan", lr_cmd_plan, "annual work plan to a target date"},
+        {"batch", lr_cmd_batch,
+         "many analyses from a manifest, side by side, resumable"},
 };
 
 static void usage(FILE *f)

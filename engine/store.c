@@ -13,9 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef LR_VERSION
-#define LR_VERSION "0.1.0"
-#endif
 
 #define STORE_NAME "landrelease.sqlite"
 #define STORE_TMP_PREFIX "." STORE_NAME ".tmp."
@@ -484,6 +481,15 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r)
 		if ((rc = exec_check1(s, sql)) != LR_OK)
 			return rc;
 	}
+	/* SpatiaLite stamps its bookkeeping with the clock; a fixed stamp
+	** keeps the store byte-identical for identical inputs. */
+	if ((rc = exec(s, "UPDATE spatialite_history SET timestamp = "
+	                  "'1970-01-01T00:00:00.000Z'")) != LR_OK ||
+	    (rc = exec(s, "UPDATE geometry_columns_time SET last_insert = "
+	                  "'1970-01-01T00:00:00.000Z', last_update = "
+	                  "'1970-01-01T00:00:00.000Z', last_delete = "
+	                  "'1970-01-01T00:00:00.000Z'")) != LR_OK)
+		return rc;
 	return exec(s, "COMMIT");
 }
 
