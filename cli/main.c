@@ -18,6 +18,8 @@ static const command commands[] = {
         {"plan", lr_cmd_plan, "annual work plan to a target date"},
         {"batch", lr_cmd_batch,
          "many analyses from a manifest, side by side, resumable"},
+        {"check", lr_cmd_check,
+         "check the tables of a submitted request; findings.csv"},
 };
 
 static void usage(FILE *f)

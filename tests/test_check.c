@@ -1,0 +1,133 @@
+/*
+** The table reader from memory (the entry point fuzzers use), figure
+** parsing, and the rules on tables built in memory.
+*/
+#include "lr_check.h"
+#include "lr_table.h"
+#include "lr_test.h"
+
+static int read_csv(const char *text, lr_table_set *s)
+{
+	lr_error err = {0};
+	return lr_table_read_buffer(text, strlen(text), "t.csv", s, &err);
+}
+
+static void test_reader(void)
+{
+	lr_table_set s;
+	int rc = read_csv("\xef\xbb\xbfregion_id,total_m2\n"
+	                  " D01 ,\"1,234.50\"\n\n,\nTOTAL,1234.50\n",
+	                  &s);
+	lr_test_ok(rc == LR_OK && s.n == 1, "CSV from a buffer: one table");
+	if (rc == LR_OK && s.n == 1) {
+		const lr_table *t = &s.tables[0];
+		lr_test_ok(t->n_cols == 2 && !strcmp(t->header[0], "region_id"),
+		           "header read, BOM dropped");
+		lr_test_ok(t->n_rows == 2, "empty rows dropped (%zu rows)",
+		           t->n_rows);
+		lr_test_ok(!strcmp(lr_table_cell(t, 0, 0), "D01") &&
+		                   !strcmp(lr_table_cell(t, 0, 1), "1,234.50"),
+		           "cells trimmed, digits kept as written");
+		lr_test_ok(t->line[1] == 4, "row numbers kept (%ld)",
+		           t->line[1]);
+		lr_test_ok(lr_table_column(t, "TOTAL_M2") == 1,
+		           "column lookup ignores case");
+	}
+	lr_table_set_free(&s);
+	lr_error err = {0};
+	rc = lr_table_read_buffer("a,b\n", 4, "t.doc", &s, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "t.doc"),
+	           "unknown extension refused, naming the file");
+	rc = lr_table_read_buffer("", 0, "t.csv", &s, &err);
+	lr_test_ok(rc != LR_OK || s.n == 0, "empty buffer: no table");
+	lr_table_set_free(&s);
+	rc = lr_table_read_buffer("\x01\x02\xff", 3, "t.xlsx", &s, &err);
+	lr_test_ok(rc != LR_OK && s.n == 0, "garbage workbook refused");
+	lr_table_set_free(&s);
+}
+
+static void test_figures(void)
+{
+	int64_t v;
+	int d;
+	lr_test_ok(lr_check_parse_figure("1,234.5", 0, &v, &d) == 1 &&
+	                   v == 123450 && d == 1,
+	           "thousands separator, one decimal");
+	lr_test_ok(lr_check_parse_figure("0.01", 6, &v, &d) == 1 &&
+	                   v == 1000000,
+	           "0.01 km2 = 10,000.00 m2");
+	lr_test_ok(lr_check_parse_figure("12,5", 0, &v, &d) == 1 && v == 1250,
+	           "decimal comma");
+	lr_test_ok(lr_check_parse_figure("12.5000000000000000", 0, &v, &d) ==
+	                           1 &&
+	                   v == 1250 && d == 1,
+	           "trailing zeros of a workbook say nothing of precision");
+	lr_test_ok(lr_check_parse_figure("1234.5599999999999", 0, &v, &d) ==
+	                           1 &&
+	                   v == 123456,
+	           "binary floating point noise read back");
+	lr_test_ok(lr_check_parse_figure("-", 0, &v, &d) == 0,
+	           "a dash is blank");
+	lr_test_ok(lr_check_parse_figure("12a", 0, &v, &d) == -1,
+	           "12a is not a number");
+	lr_test_ok(lr_check_parse_figure("99999999999999999999", 0, &v, &d) ==
+	                   -1,
+	           "overflow refused");
+	lr_test_ok(lr_check_parse_figure("-3", 0, &v, &d) == 1 && v == -300,
+	           "negative");
+	double m2;
+	lr_error err = {0};
+	lr_test_ok(lr_check_parse_precision("0.01km2", &m2, &err) == LR_OK &&
+	                   m2 == 10000,
+	           "--precision 0.01km2");
+	lr_test_ok(lr_check_parse_precision("2 acres", &m2, &err) ==
+	                   LR_ERR_USAGE,
+	           "--precision with an unknown unit refused");
+}
+
+static int run(const char *csv, lr_check_report **rep)
+{
+	lr_table_set s;
+	if (read_csv(csv, &s) != LR_OK || s.n != 1)
+		return -1;
+	lr_check_input in = {&s.tables[0], LR_CHECK_SUBMITTED};
+	lr_check_options o = {.tolerance_m2 = 1};
+	lr_error err = {0};
+	int rc = lr_check_run(&in, 1, &o, rep, &err);
+	lr_table_set_free(&s);
+	return rc;
+}
+
+static void test_rules(void)
+{
+	lr_check_report *rep = NULL;
+	int rc = run("region_id,sha_m2,cha_m2,total_m2\n"
+	             "A,1.00,2.00,3.00\nB,4.00,5.00,9.00\nTOTAL,5,7,12\n",
+	             &rep);
+	lr_test_ok(rc == LR_OK && rep->findings.len == 0,
+	           "consistent remaining table: no finding");
+	lr_check_report_free(rep);
+	rc = run("region_id,sha_km2,cha_km2,total_km2\n"
+	         "A,0.01,0.02,0.04\nB,0.04,0.05,0.09\nTOTAL,0.05,0.07,0.13\n",
+	         &rep);
+	lr_test_ok(rc == LR_OK && rep->n_error == 0 && rep->n_info == 2,
+	           "km2 rounding: an info finding, no error");
+	lr_check_report_free(rep);
+	rc = run("region_id,sha_m2,cha_m2,total_m2\n"
+	         "A,1.00,2.00,3.00\nB,4.00,5.00,90.00\nTOTAL,5,7,12\n",
+	         &rep);
+	lr_test_ok(rc == LR_OK && rep->n_error == 2,
+	           "B's total off: R02 on B and R01 on TOTAL");
+	lr_check_report_free(rep);
+	rc = run("colour,weight\nred,1\n", &rep);
+	lr_test_ok(rc == LR_ERR_USAGE && rep == NULL,
+	           "unknown table: LR_ERR_USAGE");
+}
+
+int main(void)
+{
+	test_reader();
+	test_figures();
+	test_rules();
+	return lr_test_done();
+}
