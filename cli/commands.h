@@ -11,5 +11,6 @@ int lr_cmd_project(int argc, char **argv);
 int lr_cmd_plan(int argc, char **argv);
 int lr_cmd_batch(int argc, char **argv);
 int lr_cmd_check(int argc, char **argv);
+int lr_cmd_report(int argc, char **argv);
 
 #endif

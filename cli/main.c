@@ -20,6 +20,8 @@ static const command commands[] = {
          "many analyses from a manifest, side by side, resumable"},
         {"check", lr_cmd_check,
          "check the tables of a submitted request; findings.csv"},
+        {"report", lr_cmd_report,
+         "request tables (XLSX, MD, JSON), HTML/PDF report, GeoPackage"},
 };
 
 static void usage(FILE *f)

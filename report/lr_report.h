@@ -1,0 +1,54 @@
+/*
+** The request tables, report and maps of `landrelease report`: everything
+** read back from an output folder of analyze/project/plan and written as
+** XLSX, Markdown, JSON, HTML with charts, PDF and a GeoPackage for QGIS.
+*/
+#ifndef LR_REPORT_H
+#define LR_REPORT_H
+
+#include "lr_base.h"
+
+#include <stdbool.h>
+
+typedef struct lr_report lr_report; /* opaque */
+
+typedef struct lr_report_options {
+	const char *title;         /* NULL: a default title */
+	const char *previous_plan; /* workplan.csv-like file, or NULL */
+	bool maps;                 /* load geometries (HTML/PDF map, gpkg) */
+} lr_report_options;
+
+/*
+** Read the store DIR/landrelease.sqlite and the result files of DIR
+** (completion.csv and workplan.csv are optional) and build the six request
+** tables.  On success *out is a new report freed with lr_report_free().
+** Errors name the file: LR_ERR_INPUT for a missing or unreadable store or
+** previous plan, LR_ERR_USAGE for a previous plan without the columns.
+*/
+int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
+                   lr_error *err);
+void lr_report_free(lr_report *r);
+
+/* Notes for the user (tables omitted, plan years not yet due, ...); the
+** strings are owned by the report. */
+size_t lr_report_n_notes(const lr_report *r);
+const char *lr_report_note(const lr_report *r, size_t i);
+
+/* Each writer writes one file at path through a temporary name renamed into
+** place; LR_OK or LR_ERR_IO (LR_ERR_STORE for the gpkg's store queries). */
+int lr_report_write_md(const lr_report *r, const char *path, lr_error *err);
+int lr_report_write_json(const lr_report *r, const char *path, lr_error *err);
+int lr_report_write_xlsx(const lr_report *r, const char *path, lr_error *err);
+int lr_report_write_html(const lr_report *r, const char *path, lr_error *err);
+int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err);
+/* remaining.gpkg: layers remaining_hazards and released_land with a QGIS
+** style each in layer_styles.  Reads the store again (needs SpatiaLite). */
+int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err);
+
+/* One chart as a PNG (width x height pixels): 0 remaining land over time,
+** 1 released land by year and method, 2 the map. */
+enum { LR_CHART_REMAINING = 0, LR_CHART_RELEASED = 1, LR_CHART_MAP = 2 };
+int lr_report_chart_png(const lr_report *r, int chart, int width, int height,
+                        const char *path, lr_error *err);
+
+#endif

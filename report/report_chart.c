@@ -1,0 +1,707 @@
+/*
+** The charts of the report, drawn with cairo on any surface: remaining land
+** over time with the projection fan, released land per year by method, and
+** the map of remaining hazardous land; as inline SVG, PNG or PDF pages.
+*/
+#include "report_int.h"
+
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const lr__chart_titles[3] = {
+        "Remaining hazardous land over time, with the completion "
+        "projection",
+        "Land released per year, by method",
+        "Remaining hazardous land by region"};
+
+#define FONT "DejaVu Sans"
+
+typedef struct rgb {
+	double r, g, b;
+} rgb;
+
+static rgb hex(unsigned v)
+{
+	return (rgb){(v >> 16 & 255) / 255.0, (v >> 8 & 255) / 255.0,
+	             (v & 255) / 255.0};
+}
+
+static void color(cairo_t *cr, unsigned v)
+{
+	rgb c = hex(v);
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+static void font(cairo_t *cr, double size, bool bold)
+{
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+	                       bold ? CAIRO_FONT_WEIGHT_BOLD
+	                            : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+}
+
+/* Draw s with its anchor at (x, y): ax 0 left, 0.5 centre, 1 right; ay 0
+** baseline at y, 0.5 vertically centred on y. */
+static double text(cairo_t *cr, double x, double y, const char *s, double ax,
+                   double ay)
+{
+	cairo_text_extents_t e;
+	cairo_text_extents(cr, s, &e);
+	cairo_font_extents_t fe;
+	cairo_font_extents(cr, &fe);
+	cairo_move_to(cr, x - ax * e.x_advance,
+	              y + ay * (fe.ascent - fe.descent) / 2);
+	cairo_show_text(cr, s);
+	return e.x_advance;
+}
+
+static double text_width(cairo_t *cr, const char *s)
+{
+	cairo_text_extents_t e;
+	cairo_text_extents(cr, s, &e);
+	return e.x_advance;
+}
+
+/* A step of 1, 2 or 5 times a power of ten giving about n ticks to max. */
+static double nice_step(double max, int n)
+{
+	if (!(max > 0))
+		return 1;
+	double raw = max / n, p = pow(10, floor(log10(raw)));
+	double f = raw / p;
+	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+/* Decimals needed to print multiples of step. */
+static int step_decimals(double step)
+{
+	int d = 0;
+	while (d < 6 && fabs(step * pow(10, d) - round(step * pow(10, d))) >
+	                        1e-9 * pow(10, d))
+		d++;
+	return d;
+}
+
+/* Areas on an axis: km² from 1 km² up, else m². */
+static double area_scale(double max, const char **unit)
+{
+	if (max >= 1e6) {
+		*unit = "km²";
+		return 1e-6;
+	}
+	*unit = "m²";
+	return 1;
+}
+
+/* "2031-05-04" as a fractional year (2031.34); NAN if not a date. */
+static double year_frac(const char *s)
+{
+	int y, m, d;
+	if (!s || sscanf(s, "%d-%d-%d", &y, &m, &d) != 3)
+		return NAN;
+	lr_date a = lr_date_from_ymd(y, m, d), j = lr_date_from_ymd(y, 1, 1),
+	        n = lr_date_from_ymd(y + 1, 1, 1);
+	if (a == LR_DATE_NONE || j == LR_DATE_NONE || n == LR_DATE_NONE)
+		return NAN;
+	return y + (double)(a - j) / (double)(n - j);
+}
+
+typedef struct plot {
+	double x0, y0, x1, y1;     /* plot rectangle on the surface */
+	double vx0, vx1, vy0, vy1; /* data range */
+} plot;
+
+static double px(const plot *p, double v)
+{
+	return p->x0 + (v - p->vx0) / (p->vx1 - p->vx0) * (p->x1 - p->x0);
+}
+
+static double py(const plot *p, double v)
+{
+	return p->y1 - (v - p->vy0) / (p->vy1 - p->vy0) * (p->y1 - p->y0);
+}
+
+/* Title, frame, y grid and labels; x axis labelled by years. */
+static void axes(cairo_t *cr, const plot *p, const char *title,
+                 const char *ylabel, double yscale, int year_step)
+{
+	color(cr, 0x222222);
+	font(cr, 15, true);
+	text(cr, p->x0, 24, title, 0, 0);
+	font(cr, 11, false);
+	double step = nice_step((p->vy1 - p->vy0) * yscale, 6);
+	int dec = step_decimals(step);
+	for (double v = 0; v <= (p->vy1 - p->vy0) * yscale + step * 1e-6;
+	     v += step) {
+		double y = py(p, v / yscale);
+		color(cr, 0xdddddd);
+		cairo_set_line_width(cr, 0.7);
+		cairo_move_to(cr, p->x0, y);
+		cairo_line_to(cr, p->x1, y);
+		cairo_stroke(cr);
+		char buf[64];
+		color(cr, 0x333333);
+		text(cr, p->x0 - 6, y, lr__fmt_num(v, dec, true, buf), 1, 1);
+	}
+	for (int yr = (int)ceil(p->vx0); yr <= (int)floor(p->vx1); yr++) {
+		if (yr % year_step)
+			continue;
+		double x = px(p, yr);
+		color(cr, 0x888888);
+		cairo_set_line_width(cr, 0.7);
+		cairo_move_to(cr, x, p->y1);
+		cairo_line_to(cr, x, p->y1 + 4);
+		cairo_stroke(cr);
+		char buf[16];
+		snprintf(buf, sizeof buf, "%d", yr);
+		color(cr, 0x333333);
+		text(cr, x, p->y1 + 17, buf, 0.5, 0);
+	}
+	color(cr, 0x555555);
+	cairo_set_line_width(cr, 1);
+	cairo_move_to(cr, p->x0, p->y0);
+	cairo_line_to(cr, p->x0, p->y1);
+	cairo_line_to(cr, p->x1, p->y1);
+	cairo_stroke(cr);
+	/* y label rotated along the axis */
+	cairo_save(cr);
+	cairo_move_to(cr, 0, 0);
+	cairo_translate(cr, 16, (p->y0 + p->y1) / 2);
+	cairo_rotate(cr, -M_PI / 2);
+	color(cr, 0x333333);
+	text(cr, 0, 0, ylabel, 0.5, 0.5);
+	cairo_restore(cr);
+}
+
+/* A legend entry: a swatch drawn by kind then the label; returns the next
+** x. kind 0 filled box, 1 solid line, 2 dashed line. */
+static double legend_item(cairo_t *cr, double x, double y, int kind, unsigned c,
+                          double alpha, const char *label)
+{
+	rgb k = hex(c);
+	cairo_set_source_rgba(cr, k.r, k.g, k.b, alpha);
+	if (kind == 0) {
+		cairo_rectangle(cr, x, y - 6, 14, 12);
+		cairo_fill(cr);
+	} else {
+		cairo_set_line_width(cr, 2.2);
+		if (kind == 2) {
+			double d[] = {6, 3};
+			cairo_set_dash(cr, d, 2, 0);
+		}
+		cairo_move_to(cr, x, y);
+		cairo_line_to(cr, x + 16, y);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
+	color(cr, 0x222222);
+	font(cr, 11, false);
+	return x + 22 + text(cr, x + 20, y, label, 0, 1) + 14;
+}
+
+/* ---- 1. remaining land over time ---------------------------------------- */
+
+static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
+{
+	int ny = r->n_years;
+	double asof = year_frac(r->as_of);
+	double start = ny ? r->remaining_end[0] - r->new_land[0] +
+	                               r->released[0][0] + r->released[1][0] +
+	                               r->released[2][0]
+	                  : r->remaining;
+	double ymax = fmax(start, r->remaining);
+	for (int y = 0; y < ny; y++)
+		ymax = fmax(ymax, r->remaining_end[y]);
+	double pf[3] = {NAN, NAN, NAN};
+	double dl = r->has_completion ? year_frac(r->deadline) : NAN;
+	double xmax = floor(asof) + 2;
+	if (isfinite(dl))
+		xmax = fmax(xmax, floor(dl) + 2);
+	for (int k = 0; r->has_completion && k < 3; k++) {
+		pf[k] = year_frac(r->p[k]);
+		if (isfinite(pf[k]))
+			xmax = fmax(xmax, floor(pf[k]) + 2);
+	}
+	xmax = fmin(xmax, floor(asof) + 41);
+	const char *unit;
+	double ys = area_scale(ymax, &unit);
+	plot p = {80,
+	          58,
+	          w - 24,
+	          h - 52,
+	          r->first_year,
+	          xmax,
+	          0,
+	          ymax > 0 ? ymax * 1.1 : 1};
+	char ylabel[64];
+	snprintf(ylabel, sizeof ylabel, "Remaining hazardous land (%s)", unit);
+	double span = xmax - r->first_year;
+	axes(cr, &p, lr__chart_titles[0], ylabel, ys,
+	     span > 40   ? 10
+	     : span > 20 ? 5
+	     : span > 10 ? 2
+	                 : 1);
+
+	cairo_save(cr);
+	cairo_rectangle(cr, p.x0, p.y0 - 10, p.x1 - p.x0, p.y1 - p.y0 + 10);
+	cairo_clip(cr);
+	if (r->has_completion && r->remaining > 0) {
+		/* The fan: from the as-of remaining to zero at P10 and P90;
+		** a percentile never reached in 50 years ends 50 years on. */
+		double end[3];
+		for (int k = 0; k < 3; k++)
+			end[k] =
+			        isfinite(pf[k]) ? fmax(pf[k], asof) : asof + 50;
+		cairo_move_to(cr, px(&p, asof), py(&p, r->remaining));
+		cairo_line_to(cr, px(&p, end[0]), py(&p, 0));
+		cairo_line_to(cr, px(&p, end[2]), py(&p, 0));
+		cairo_close_path(cr);
+		cairo_set_source_rgba(cr, 0.27, 0.51, 0.71, 0.25);
+		cairo_fill(cr);
+		color(cr, 0x2b5c8a);
+		cairo_set_line_width(cr, 2.2);
+		double d[] = {7, 4};
+		cairo_set_dash(cr, d, 2, 0);
+		cairo_move_to(cr, px(&p, asof), py(&p, r->remaining));
+		cairo_line_to(cr, px(&p, end[1]), py(&p, 0));
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
+	/* History: the start of the first year, then each year's end (the
+	** as-of date for a year not yet complete). */
+	color(cr, 0x1f1f1f);
+	cairo_set_line_width(cr, 2.4);
+	cairo_move_to(cr, px(&p, r->first_year), py(&p, start));
+	for (int y = 0; y < ny; y++) {
+		double x = fmin(r->first_year + y + 1, asof);
+		cairo_line_to(cr, px(&p, x), py(&p, r->remaining_end[y]));
+	}
+	cairo_stroke(cr);
+	for (int y = 0; y < ny; y++) {
+		double x = fmin(r->first_year + y + 1, asof);
+		cairo_arc(cr, px(&p, x), py(&p, r->remaining_end[y]), 2.6, 0,
+		          2 * M_PI);
+		cairo_fill(cr);
+	}
+	if (isfinite(dl)) {
+		color(cr, 0xc0392b);
+		cairo_set_line_width(cr, 1.8);
+		double d[] = {4, 3};
+		cairo_set_dash(cr, d, 2, 0);
+		cairo_move_to(cr, px(&p, dl), p.y0);
+		cairo_line_to(cr, px(&p, dl), p.y1);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+		char buf[64];
+		snprintf(buf, sizeof buf, "deadline %s", r->deadline);
+		font(cr, 11, true);
+		text(cr, px(&p, dl) - 4, p.y0 + 4, buf, 1, 1);
+	}
+	cairo_restore(cr);
+
+	double lx = p.x0 + 8, ly = 44;
+	lx = legend_item(cr, lx, ly, 1, 0x1f1f1f, 1,
+	                 "remaining at the end of each year");
+	if (r->has_completion) {
+		lx = legend_item(cr, lx, ly, 2, 0x2b5c8a, 1, "P50 projection");
+		lx = legend_item(cr, lx, ly, 0, 0x4682b4, 0.35,
+		                 "P10-P90 range");
+		lx = legend_item(cr, lx, ly, 2, 0xc0392b, 1,
+		                 "Article 5 deadline");
+		char buf[160];
+		snprintf(buf, sizeof buf,
+		         "national completion: P10 %s, P50 %s, P90 %s", r->p[0],
+		         r->p[1], r->p[2]);
+		color(cr, 0x333333);
+		font(cr, 11, false);
+		text(cr, p.x1, h - 14, buf, 1, 0);
+	}
+	color(cr, 0x333333);
+	font(cr, 11, false);
+	text(cr, p.x0, h - 14, "year", 0, 0);
+}
+
+/* ---- 2. released per year by method -------------------------------------- */
+
+static const unsigned method_colors[3] = {0x1b7837, 0x7fbf7b, 0xc2e6b9};
+static const char *const method_labels[3] = {
+        "cleared", "reduced (technical survey)",
+        "cancelled (non-technical survey)"};
+
+static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
+{
+	int ny = r->n_years;
+	double ymax = 0;
+	for (int y = 0; y < ny; y++)
+		ymax = fmax(ymax, r->released[0][y] + r->released[1][y] +
+		                          r->released[2][y]);
+	const char *unit;
+	double ys = area_scale(ymax, &unit);
+	plot p = {80,
+	          58,
+	          w - 24,
+	          h - 52,
+	          r->first_year - 0.5,
+	          r->last_year + 0.5,
+	          0,
+	          ymax > 0 ? ymax * 1.1 : 1};
+	char ylabel[64];
+	snprintf(ylabel, sizeof ylabel, "Land released (%s)", unit);
+	axes(cr, &p, lr__chart_titles[1], ylabel, ys,
+	     ny > 40   ? 10
+	     : ny > 20 ? 5
+	     : ny > 10 ? 2
+	               : 1);
+	double bw = (p.x1 - p.x0) / fmax(ny, 1) * 0.72;
+	for (int y = 0; y < ny; y++) {
+		double base = 0, x = px(&p, r->first_year + y);
+		for (int m = 0; m < 3; m++) {
+			double v = r->released[m][y];
+			if (v <= 0)
+				continue;
+			color(cr, method_colors[m]);
+			cairo_rectangle(cr, x - bw / 2, py(&p, base + v), bw,
+			                py(&p, base) - py(&p, base + v));
+			cairo_fill_preserve(cr);
+			cairo_set_source_rgba(cr, 1, 1, 1, 0.6);
+			cairo_set_line_width(cr, 0.5);
+			cairo_stroke(cr);
+			base += v;
+		}
+	}
+	double lx = p.x0 + 8, ly = 44;
+	for (int m = 0; m < 3; m++)
+		lx = legend_item(cr, lx, ly, 0, method_colors[m], 1,
+		                 method_labels[m]);
+	if (strcmp(r->as_of + 4, "-12-31")) {
+		char buf[96];
+		snprintf(buf, sizeof buf, "%d: up to the as-of date %s",
+		         r->last_year, r->as_of);
+		color(cr, 0x333333);
+		font(cr, 11, false);
+		text(cr, p.x1, h - 14, buf, 1, 0);
+	}
+	color(cr, 0x333333);
+	font(cr, 11, false);
+	text(cr, p.x0, h - 14, "year", 0, 0);
+}
+
+/* ---- 3. the map ---------------------------------------------------------- */
+
+typedef struct proj {
+	double lon0, lat1, k, s, ox, oy;
+} proj;
+
+static void shape_path(cairo_t *cr, const proj *q, const rshape *s)
+{
+	size_t i = 0;
+	for (size_t ring = 0; ring < s->n_rings; ring++) {
+		size_t end = s->ring_end[ring];
+		for (size_t first = i; i < end; i++) {
+			double x =
+			        q->ox + (s->xy[2 * i] - q->lon0) * q->k * q->s;
+			double y = q->oy + (q->lat1 - s->xy[2 * i + 1]) * q->s;
+			if (i == first)
+				cairo_move_to(cr, x, y);
+			else
+				cairo_line_to(cr, x, y);
+		}
+		cairo_close_path(cr);
+	}
+}
+
+static const unsigned class_colors[5] = {0xf4f4f4, 0xdadaeb, 0xbcbddc, 0x9e9ac8,
+                                         0x756bb1};
+
+static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
+{
+	color(cr, 0x222222);
+	font(cr, 15, true);
+	text(cr, 20, 24, lr__chart_titles[2], 0, 0);
+	if (!r->has_geometry) {
+		font(cr, 12, false);
+		text(cr, 20, 60, "No geometries in the store: no map.", 0, 0);
+		return;
+	}
+	double legend_w = 250;
+	double mx0 = 20, my0 = 40, mw = w - legend_w - 40, mh = h - 70;
+	double midlat = (r->box[1] + r->box[3]) / 2;
+	proj q = {r->box[0], r->box[3], cos(midlat * M_PI / 180), 1, mx0, my0};
+	double dx = (r->box[2] - r->box[0]) * q.k, dy = r->box[3] - r->box[1];
+	q.s = fmin(mw / fmax(dx, 1e-9), mh / fmax(dy, 1e-9));
+	q.ox = mx0 + (mw - dx * q.s) / 2;
+	q.oy = my0 + (mh - dy * q.s) / 2;
+
+	double vmax = 0;
+	for (size_t i = 0; i < r->regions.len; i++)
+		vmax = fmax(vmax, LR_VEC_AT(&r->regions, rregion, i).remaining);
+	const char *unit;
+	double us = area_scale(vmax, &unit);
+	double step = nice_step(vmax * us, 4) / us; /* class width, m² */
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	for (size_t i = 0; i < r->regions.len; i++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
+		if (!g->shape.n_pts)
+			continue;
+		int cls =
+		        g->remaining <= 0
+		                ? 0
+		                : 1 + (int)fmin(3, floor(g->remaining / step));
+		shape_path(cr, &q, &g->shape);
+		color(cr, class_colors[cls]);
+		cairo_fill_preserve(cr);
+		color(cr, 0x8a8a8a);
+		cairo_set_line_width(cr, 0.8);
+		cairo_stroke(cr);
+	}
+	/* Hazardous land on top; land smaller than a pixel as a dot so that
+	** no remaining area disappears from the map. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < r->faces.len; i++) {
+			const rface *f = &LR_VEC_AT(&r->faces, rface, i);
+			if (f->cha != pass)
+				continue;
+			color(cr, f->cha ? 0xd62728 : 0xf28e2b);
+			double fw = (f->shape.box[2] - f->shape.box[0]) * q.k *
+			            q.s,
+			       fh = (f->shape.box[3] - f->shape.box[1]) * q.s;
+			if (fw < 2.5 && fh < 2.5) {
+				double cx = (f->shape.box[0] +
+				             f->shape.box[2]) /
+				            2,
+				       cy = (f->shape.box[1] +
+				             f->shape.box[3]) /
+				            2;
+				cairo_arc(cr, q.ox + (cx - q.lon0) * q.k * q.s,
+				          q.oy + (q.lat1 - cy) * q.s, 1.6, 0,
+				          2 * M_PI);
+				cairo_fill(cr);
+				continue;
+			}
+			shape_path(cr, &q, &f->shape);
+			cairo_fill_preserve(cr);
+			cairo_set_line_width(cr, 0.6);
+			cairo_stroke(cr);
+		}
+	/* Region labels where there is room. */
+	font(cr, 9, false);
+	for (size_t i = 0; i < r->regions.len; i++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
+		if (!g->shape.n_pts)
+			continue;
+		double bw = (g->shape.box[2] - g->shape.box[0]) * q.k * q.s;
+		if (bw < text_width(cr, g->id) + 6)
+			continue;
+		double cx = q.ox +
+		            ((g->shape.box[0] + g->shape.box[2]) / 2 - q.lon0) *
+		                    q.k * q.s,
+		       cy = q.oy +
+		            (q.lat1 - (g->shape.box[1] + g->shape.box[3]) / 2) *
+		                    q.s;
+		color(cr, 0x3c3c3c);
+		text(cr, cx, cy, g->id, 0.5, 1);
+	}
+	/* Legend. */
+	double lx = w - legend_w, ly = 64;
+	color(cr, 0x222222);
+	font(cr, 12, true);
+	text(cr, lx, ly, "Remaining land in the region", 0, 0);
+	ly += 20;
+	for (int c = 0; c < 5; c++) {
+		char a[64], b[64], buf[160];
+		int dec = step_decimals(step * us);
+		if (c == 0)
+			snprintf(buf, sizeof buf, "none");
+		else if (c < 4)
+			snprintf(buf, sizeof buf, "%s - %s %s",
+			         lr__fmt_num((c - 1) * step * us, dec, true, a),
+			         lr__fmt_num(c * step * us, dec, true, b),
+			         unit);
+		else
+			snprintf(buf, sizeof buf, "%s %s or more",
+			         lr__fmt_num(3 * step * us, dec, true, a),
+			         unit);
+		color(cr, class_colors[c]);
+		cairo_rectangle(cr, lx, ly - 7, 18, 14);
+		cairo_fill_preserve(cr);
+		color(cr, 0x8a8a8a);
+		cairo_set_line_width(cr, 0.8);
+		cairo_stroke(cr);
+		color(cr, 0x222222);
+		font(cr, 11, false);
+		text(cr, lx + 26, ly, buf, 0, 1);
+		ly += 20;
+	}
+	ly += 12;
+	font(cr, 12, true);
+	text(cr, lx, ly, "Hazardous land (as of)", 0, 0);
+	ly += 20;
+	static const unsigned hc[2] = {0xf28e2b, 0xd62728};
+	static const char *const hl[2] = {"SHA: suspected", "CHA: confirmed"};
+	for (int k = 0; k < 2; k++) {
+		color(cr, hc[k]);
+		cairo_rectangle(cr, lx, ly - 7, 18, 14);
+		cairo_fill(cr);
+		color(cr, 0x222222);
+		font(cr, 11, false);
+		text(cr, lx + 26, ly, hl[k], 0, 1);
+		ly += 20;
+	}
+	font(cr, 10, false);
+	color(cr, 0x555555);
+	ly += 10;
+	text(cr, lx, ly, "Areas too small to see are dots.", 0, 0);
+	ly += 15;
+	text(cr, lx, ly, "Lon/lat scaled by cos(mid-latitude).", 0, 0);
+	ly += 15;
+	char buf[64];
+	snprintf(buf, sizeof buf, "As of %s.", r->as_of);
+	text(cr, lx, ly, buf, 0, 0);
+}
+
+void lr__chart_draw(const lr_report *r, int k, cairo_t *cr, double w, double h)
+{
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_rectangle(cr, 0, 0, w, h);
+	cairo_fill(cr);
+	if (k == LR_CHART_REMAINING)
+		chart_remaining(r, cr, w, h);
+	else if (k == LR_CHART_RELEASED)
+		chart_released(r, cr, w, h);
+	else
+		chart_map(r, cr, w, h);
+	cairo_restore(cr);
+}
+
+/* ---- outputs ------------------------------------------------------------ */
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data,
+                             unsigned int n)
+{
+	rbuf *b = closure;
+	lr__buf_add(b, (const char *)data, n);
+	return b->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+int lr__chart_svg(const lr_report *r, int k, double w, double h,
+                  const char *prefix, rbuf *out, lr_error *err)
+{
+	rbuf svg = {0};
+	cairo_surface_t *s =
+	        cairo_svg_surface_create_for_stream(to_buf, &svg, w, h);
+	cairo_t *cr = cairo_create(s);
+	lr__chart_draw(r, k, cr, w, h);
+	cairo_status_t st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	if (st != CAIRO_STATUS_SUCCESS || svg.failed || !svg.data) {
+		lr__buf_free(&svg);
+		return lr_error_set(err, LR_ERR_NOMEM, "cannot draw chart: %s",
+		                    cairo_status_to_string(st));
+	}
+	/* Inline in HTML: no XML declaration, and ids unique in the page
+	** (cairo names glyphs and clips the same way in every chart). */
+	const char *p = strstr(svg.data, "<svg");
+	if (!p)
+		p = svg.data;
+	/* The HTML parser gives inline SVG its namespaces (xlink:href
+	** included): the xmlns attributes, URIs, are left out so the page
+	** names no address at all. */
+	static const char *const ns[] = {
+	        " xmlns=\"http://www.w3.org/2000/svg\"",
+	        " xmlns:xlink=\"http://www.w3.org/1999/xlink\""};
+	for (int i = 0; i < 2; i++) {
+		char *q = strstr(svg.data, ns[i]);
+		if (q)
+			memmove(q, q + strlen(ns[i]),
+			        strlen(q + strlen(ns[i])) + 1);
+	}
+	while (*p) {
+		const char *hit = NULL,
+		           *pats[] = {"id=\"", "href=\"#", "url(#"};
+		size_t plen = 0;
+		for (int i = 0; i < 3; i++) {
+			const char *q = strstr(p, pats[i]);
+			if (q && (!hit || q < hit)) {
+				hit = q;
+				plen = strlen(pats[i]);
+			}
+		}
+		if (!hit) {
+			lr__buf_puts(out, p);
+			break;
+		}
+		lr__buf_add(out, p, (size_t)(hit - p) + plen);
+		lr__buf_puts(out, prefix);
+		p = hit + plen;
+	}
+	lr__buf_free(&svg);
+	return out->failed ? lr_error_set(err, LR_ERR_NOMEM, "out of memory")
+	                   : LR_OK;
+}
+
+int lr_report_chart_png(const lr_report *r, int chart, int width, int height,
+                        const char *path, lr_error *err)
+{
+	cairo_surface_t *s =
+	        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+	cairo_t *cr = cairo_create(s);
+	lr__chart_draw(r, chart, cr, width, height);
+	cairo_destroy(cr);
+	char tmp[4096];
+	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
+	if (rc == LR_OK &&
+	    cairo_surface_write_to_png(s, tmp) != CAIRO_STATUS_SUCCESS)
+		rc = lr_error_set(err, LR_ERR_IO, "cannot write %s", path);
+	cairo_surface_destroy(s);
+	if (rc == LR_OK)
+		rc = lr__rename_into_place(tmp, path, err);
+	return rc;
+}
+
+/* ---- sentences ---------------------------------------------------------- */
+
+static void year_of(const char *date, char *buf)
+{
+	if (!date[0])
+		snprintf(buf, 32, "unknown");
+	else if (!strcmp(date, "never"))
+		snprintf(buf, 32, "not within 50 years");
+	else
+		snprintf(buf, 32, "%.4s", date);
+}
+
+void lr__region_sentence(const lr_report *r, const rregion *g, rbuf *b)
+{
+	char m2[64], p50[32], p90[32], dl[32];
+	(void)r;
+	const char *name = g->name[0] ? g->name : "";
+	lr__buf_printf(b, "%s%s%s: ", g->id, name[0] ? " " : "", name);
+	if (g->remaining <= 0 && g->count == 0) {
+		lr__buf_puts(b, "no hazardous land remaining");
+	} else {
+		lr__buf_printf(b, "%s m² remaining in %lld area%s",
+		               lr__fmt_num(g->remaining, 0, true, m2),
+		               (long long)g->count, g->count == 1 ? "" : "s");
+	}
+	if (g->p[1][0] && g->remaining > 0) {
+		year_of(g->p[1], p50);
+		year_of(g->p[2], p90);
+		lr__buf_printf(b,
+		               "; at the pace of recent years, P50 completion "
+		               "%s, P90 %s",
+		               p50, p90);
+	}
+	if (g->deadline[0]) {
+		year_of(g->deadline, dl);
+		lr__buf_printf(b, "; deadline %s", dl);
+	}
+	lr__buf_puts(b, ".");
+}

@@ -1,0 +1,196 @@
+/*
+** report.html: one self-contained page (inline CSS and SVG, nothing fetched
+** at view time) with a sentence per region, the charts and the tables.
+*/
+#include "report_int.h"
+
+#include <string.h>
+
+static void esc(rbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			lr__buf_puts(b, "&lt;");
+			break;
+		case '>':
+			lr__buf_puts(b, "&gt;");
+			break;
+		case '&':
+			lr__buf_puts(b, "&amp;");
+			break;
+		case '"':
+			lr__buf_puts(b, "&quot;");
+			break;
+		default:
+			lr__buf_add(b, s, 1);
+		}
+	}
+}
+
+static const char *const css =
+        "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;"
+        "color:#222;margin:24px auto;max-width:1180px;padding:0 16px;"
+        "line-height:1.45}"
+        "h1{font-size:1.7em;margin-bottom:.2em}"
+        "h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc;"
+        "padding-bottom:.2em}"
+        ".meta{color:#555;font-size:.92em}"
+        ".note{background:#fff8e1;border-left:4px solid #f0b429;"
+        "padding:.4em .8em;margin:.4em 0;font-size:.92em}"
+        "ul.regions{columns:2;column-gap:2em;font-size:.92em}"
+        "ul.regions li{break-inside:avoid;margin-bottom:.3em}"
+        "figure{margin:1.2em 0}"
+        "figure svg{max-width:100%;height:auto;border:1px solid #e3e3e3}"
+        "figcaption{color:#555;font-size:.9em}"
+        ".tw{overflow-x:auto}"
+        "table{border-collapse:collapse;font-size:.82em;margin:.6em 0}"
+        "th,td{padding:3px 7px;border-bottom:1px solid #e6e6e6}"
+        "th{background:#e8eef4;text-align:left;vertical-align:bottom}"
+        "td.n{text-align:right;font-variant-numeric:tabular-nums;"
+        "white-space:nowrap}"
+        "tr.total td{font-weight:bold;border-top:1.5px solid #777;"
+        "background:#f7f7f7}"
+        "dl.tm{font-size:.88em;color:#444;display:grid;"
+        "grid-template-columns:max-content auto;gap:0 1em;margin:.3em 0}"
+        "dl.tm dt{font-weight:bold}dl.tm dd{margin:0}"
+        "@media print{figure,table{break-inside:avoid}}";
+
+static void html_table(const lr_report *r, const rtable *t, rbuf *b)
+{
+	char scope[512];
+	lr__buf_printf(b, "<h2 id=\"%s\">", t->id);
+	esc(b, t->title);
+	lr__buf_puts(b, "</h2>\n<dl class=\"tm\"><dt>As of</dt><dd>");
+	esc(b, r->as_of);
+	lr__buf_puts(b, "</dd><dt>Scope</dt><dd>");
+	esc(b, lr__scope_text(r, scope, sizeof scope));
+	lr__buf_puts(b, "</dd><dt>Units</dt><dd>");
+	esc(b, t->units);
+	lr__buf_puts(b, "</dd><dt>Source</dt><dd>");
+	esc(b, t->source);
+	lr__buf_puts(b, "</dd></dl>\n<div class=\"tw\"><table>\n<thead><tr>");
+	for (int c = 0; c < t->n_cols; c++) {
+		lr__buf_puts(b, "<th>");
+		esc(b, t->cols[c].label);
+		if (t->cols[c].unit[0] && t->cols[c].type != RC_DATE) {
+			lr__buf_puts(b, " (");
+			esc(b, t->cols[c].unit);
+			lr__buf_puts(b, ")");
+		}
+		lr__buf_puts(b, "</th>");
+	}
+	lr__buf_puts(b, "</tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < t->n_rows; i++) {
+		lr__buf_puts(b, t->total[i] ? "<tr class=\"total\">" : "<tr>");
+		for (int c = 0; c < t->n_cols; c++) {
+			char buf[64];
+			rc_type ty = t->cols[c].type;
+			bool num = ty != RC_TEXT && ty != RC_DATE;
+			lr__buf_puts(b, num ? "<td class=\"n\">" : "<td>");
+			esc(b, lr__cell_format(t, i, c, true, buf));
+			lr__buf_puts(b, "</td>");
+		}
+		lr__buf_puts(b, "</tr>\n");
+	}
+	lr__buf_puts(b, "</tbody></table></div>\n");
+	if (t->note[0]) {
+		lr__buf_puts(b, "<p class=\"meta\">");
+		esc(b, t->note);
+		lr__buf_puts(b, "</p>\n");
+	}
+}
+
+int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
+{
+	rbuf b = {0};
+	char scope[512], m2[64];
+	lr__buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	                 "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	                 "content=\"width=device-width, initial-scale=1\">\n"
+	                 "<title>");
+	esc(&b, r->title);
+	lr__buf_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>",
+	               css);
+	esc(&b, r->title);
+	lr__buf_puts(&b, "</h1>\n<p class=\"meta\">Figures as of <b>");
+	esc(&b, r->as_of);
+	lr__buf_puts(&b, "</b>. Scope: ");
+	esc(&b, lr__scope_text(r, scope, sizeof scope));
+	lr__buf_puts(&b, ".<br>Data sources: regions ");
+	esc(&b, r->source[0]);
+	lr__buf_puts(&b, "; hazards ");
+	esc(&b, r->source[1]);
+	lr__buf_puts(&b, "; releases ");
+	esc(&b, r->source[2]);
+	lr__buf_printf(&b, ".<br>Written by landrelease %s.</p>\n", r->version);
+	for (size_t i = 0; i < r->notes.len; i++) {
+		lr__buf_puts(&b, "<p class=\"note\">");
+		esc(&b, LR_VEC_AT(&r->notes, char *, i));
+		lr__buf_puts(&b, "</p>\n");
+	}
+
+	lr__buf_puts(&b, "<h2>Summary</h2>\n<p><b>National:</b> ");
+	lr__buf_printf(&b,
+	               "%s m² (%s km²) of hazardous land remaining in "
+	               "%lld areas",
+	               lr__fmt_num(r->remaining, 0, true, m2),
+	               lr__fmt_num(r->remaining / 1e6, 2, true, scope),
+	               (long long)r->remaining_count);
+	if (r->has_completion)
+		lr__buf_printf(&b,
+		               "; at the pace of recent years, completion P10 "
+		               "%s, P50 %s, P90 %s ('never': not within 50 "
+		               "years); Article 5 deadline %s",
+		               r->p[0], r->p[1], r->p[2], r->deadline);
+	lr__buf_puts(&b, ".</p>\n<ul class=\"regions\">\n");
+	for (size_t i = 0; i < r->regions.len; i++) {
+		rbuf s = {0};
+		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
+		lr__buf_puts(&b, "<li>");
+		esc(&b, s.data ? s.data : "");
+		lr__buf_puts(&b, "</li>\n");
+		if (s.failed)
+			b.failed = true;
+		lr__buf_free(&s);
+	}
+	lr__buf_puts(&b, "</ul>\n<h2>Charts</h2>\n");
+	static const double size[3][2] = {
+	        {1100, 560}, {1100, 520}, {1100, 820}};
+	static const char *const captions[3] = {
+	        "Remaining land at the end of each year (national TOTAL of "
+	        "release_by_year; the last point is the as-of date). The "
+	        "band runs from the remaining land at the as-of date to zero "
+	        "at the P10 and P90 completion dates of completion.csv; the "
+	        "dashed line reaches zero at P50.",
+	        "Land cancelled, reduced and cleared per year (national TOTAL "
+	        "of release_by_year).",
+	        "Leaf regions shaded by their remaining land "
+	        "(remaining_by_region); on top, the ledger faces still "
+	        "hazardous at the as-of date, SHA orange and CHA red."};
+	for (int k = 0; k < 3; k++) {
+		char prefix[16];
+		snprintf(prefix, sizeof prefix, "c%d-", k);
+		lr__buf_puts(&b, "<figure>\n");
+		int rc = lr__chart_svg(r, k, size[k][0], size[k][1], prefix, &b,
+		                       err);
+		if (rc != LR_OK) {
+			lr__buf_free(&b);
+			return rc;
+		}
+		lr__buf_puts(&b, "<figcaption>");
+		esc(&b, captions[k]);
+		lr__buf_puts(&b, "</figcaption>\n</figure>\n");
+	}
+	for (int k = 0; k < T_N; k++)
+		if (r->present[k])
+			html_table(r, &r->tables[k], &b);
+	lr__buf_puts(&b, "</body>\n</html>\n");
+	if (b.failed) {
+		lr__buf_free(&b);
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	int rc = lr__write_file(path, b.data, b.len, err);
+	lr__buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,180 @@
+/*
+** Inside the report module: the typed tables every writer renders, the
+** figures the charts draw and the shared helpers.  Not a public interface.
+*/
+#ifndef LR_REPORT_INT_H
+#define LR_REPORT_INT_H
+
+#include "lr_report.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* What a column holds, which decides its format in every output. */
+typedef enum {
+	RC_TEXT,  /* free text */
+	RC_YEAR,  /* a calendar year, no thousands separator */
+	RC_COUNT, /* a whole number */
+	RC_M2,    /* square metres, two decimals */
+	RC_KM2,   /* square kilometres, four decimals */
+	RC_PCT,   /* a percentage (15.94 means 15.94 %), two decimals */
+	RC_DATE,  /* YYYY-MM-DD, or a word such as "never" */
+	RC_MONEY  /* an amount, two decimals */
+} rc_type;
+
+typedef struct rcol {
+	char *key;   /* machine name (JSON, CSV header); owned */
+	char *label; /* header text; owned */
+	char *unit;  /* "m²", "km²", "%", "" ; owned */
+	rc_type type;
+} rcol;
+
+/* A cell: empty, a number, or text (dates, "never", names). */
+enum { CELL_EMPTY = 0, CELL_NUM = 1, CELL_TEXT = 2 };
+typedef struct rcell {
+	int kind;
+	double v;
+	char *s; /* owned, CELL_TEXT only */
+} rcell;
+
+typedef struct rtable {
+	char *id;     /* "remaining_by_region" ...; owned */
+	char *title;  /* "Table 1. Remaining contamination by region"; owned */
+	char *units;  /* one sentence on units; owned */
+	char *source; /* where the figures come from; owned */
+	char *note;   /* "" or a remark printed under the table; owned */
+	int n_cols;
+	rcol *cols; /* [n_cols], owned */
+	size_t n_rows, cap;
+	rcell *cells;         /* [n_rows * n_cols], row-major, owned */
+	unsigned char *total; /* [n_rows]: 1 for a total row */
+} rtable;
+
+#define RT_CELL(t, r, c) (&(t)->cells[(size_t)(r) * (size_t)(t)->n_cols + (c)])
+
+/* A polygon set as rings of lon/lat points (one path, even-odd fill). */
+typedef struct rshape {
+	size_t n_pts;
+	double *xy; /* [2 * n_pts], owned */
+	size_t n_rings;
+	size_t *ring_end; /* [n_rings]: index one past each ring's last point */
+	double box[4];    /* min lon, min lat, max lon, max lat */
+} rshape;
+
+typedef struct rregion {
+	char *id, *name;   /* owned */
+	int64_t count;     /* remaining hazards */
+	double remaining;  /* m² */
+	char p[3][16];     /* P10, P50, P90 completion ("" if unknown) */
+	char deadline[16]; /* "" if unknown */
+	rshape shape;
+} rregion;
+
+typedef struct rface {
+	int cha; /* 0 SHA, 1 CHA */
+	rshape shape;
+} rface;
+
+enum {
+	T_REMAINING = 0,
+	T_RELEASED,
+	T_NEW,
+	T_PLAN_VS_ACHIEVED,
+	T_COMPLETION,
+	T_WORKPLAN,
+	T_N
+};
+
+struct lr_report {
+	char *dir, *store, *title; /* owned */
+	char as_of[16], baseline[16], scope[64], version[32];
+	char *source[3]; /* regions, hazards, releases source labels; owned */
+	int first_year, last_year;
+	rtable tables[T_N];
+	bool present[T_N];
+	lr_vec notes; /* char *, owned */
+
+	/* National figures per year first_year..last_year (TOTAL rows). */
+	int n_years;
+	double *remaining_end, *new_land; /* [n_years] m² */
+	double *released[3]; /* cleared, reduced, cancelled: [n_years] m² */
+	double remaining;    /* national remaining at as-of (m²) */
+	int64_t remaining_count;
+	bool has_completion;
+	char p[3][16];     /* national P10, P50, P90 */
+	char deadline[16]; /* "" without completion.csv */
+
+	lr_vec regions; /* rregion, in remaining_by_region order */
+	lr_vec faces;   /* rface: remaining hazardous land */
+	bool has_geometry;
+	double box[4];
+};
+
+/* ---- helpers (report/report.c) ------------------------------------------ */
+
+int lr__rtable_init(rtable *t, const char *id, const char *title, int n_cols,
+                    lr_error *err);
+int lr__rtable_col(rtable *t, int c, const char *key, const char *label,
+                   const char *unit, rc_type type, lr_error *err);
+/* Append an empty row; its index in *row. */
+int lr__rtable_add_row(rtable *t, size_t *row, lr_error *err);
+void lr__rtable_num(rtable *t, size_t r, int c, double v);
+int lr__rtable_text(rtable *t, size_t r, int c, const char *s, lr_error *err);
+void lr__rtable_free(rtable *t);
+/* Set t->units/source/note (copied).  LR_OK or LR_ERR_NOMEM. */
+int lr__rtable_meta(rtable *t, const char *units, const char *source,
+                    const char *note, lr_error *err);
+
+/* Format a cell for people: "1,234,567.89", "15.94", "2031-05-04", "".
+** buf holds at least 64 bytes; thousands: group digits with commas. */
+const char *lr__cell_format(const rtable *t, size_t r, int c, bool thousands,
+                            char *buf);
+/* Decimals shown for a column type. */
+int lr__type_decimals(rc_type type);
+/* "1,234,567.89" with the given decimals. */
+char *lr__fmt_num(double v, int decimals, bool thousands, char *buf);
+/* The scope as prose: "all contamination (AP, AV, ERW, mixed)". */
+const char *lr__scope_text(const lr_report *r, char *buf, size_t n);
+
+/* A growable byte buffer. */
+typedef struct rbuf {
+	char *data;
+	size_t len, cap;
+	bool failed; /* an allocation failed: the content is incomplete */
+} rbuf;
+void lr__buf_add(rbuf *b, const char *s, size_t n);
+void lr__buf_puts(rbuf *b, const char *s);
+void lr__buf_printf(rbuf *b, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+void lr__buf_free(rbuf *b);
+
+/* Write b (or data) to path through a temporary file renamed into place. */
+int lr__write_file(const char *path, const char *data, size_t len,
+                   lr_error *err);
+/* Temporary name next to path ("dir/.name.tmp.PID"). */
+int lr__tmp_name(const char *path, char *tmp, size_t n, lr_error *err);
+int lr__rename_into_place(const char *tmp, const char *path, lr_error *err);
+
+/* Parse WKB (Polygon, MultiPolygon, GeometryCollection) into s (appends).
+** 0 on success, -1 when malformed or out of memory. */
+int lr__wkb_to_shape(const unsigned char *wkb, size_t size, rshape *s);
+void lr__shape_free(rshape *s);
+
+/* ---- charts (report/report_chart.c) ------------------------------------- */
+
+typedef struct _cairo cairo_t;
+/* Draw chart k (LR_CHART_*) into the rectangle w x h at the origin. */
+void lr__chart_draw(const lr_report *r, int k, cairo_t *cr, double w, double h);
+/* The chart as inline SVG (no XML declaration; ids prefixed by prefix) into
+** b.  LR_OK or LR_ERR_NOMEM. */
+int lr__chart_svg(const lr_report *r, int k, double w, double h,
+                  const char *prefix, rbuf *b, lr_error *err);
+/* Chart titles, for captions. */
+extern const char *const lr__chart_titles[3];
+
+/* A sentence per region: "P01-D01 Veng Thom: 160,993.00 m² remaining in 7
+** areas; ..." into b. */
+void lr__region_sentence(const lr_report *r, const rregion *g, rbuf *b);
+
+#endif

@@ -1,0 +1,101 @@
+/* request_tables.md: the request tables as Markdown, one section each. */
+#include "report_int.h"
+
+#include <string.h>
+
+/* Append s with the characters Markdown tables treat specially escaped. */
+static void md_text(rbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\')
+			lr__buf_add(b, "\\", 1);
+		if (*s == '\n')
+			lr__buf_add(b, " ", 1);
+		else
+			lr__buf_add(b, s, 1);
+	}
+}
+
+static void md_table(const lr_report *r, const rtable *t, rbuf *b)
+{
+	char scope[512];
+	lr__buf_printf(b, "## %s\n\n", t->title);
+	lr__buf_printf(b, "- As of: %s\n", r->as_of);
+	lr__buf_printf(b, "- Scope: %s\n",
+	               lr__scope_text(r, scope, sizeof scope));
+	lr__buf_puts(b, "- Units: ");
+	md_text(b, t->units);
+	lr__buf_puts(b, "\n- Source: ");
+	md_text(b, t->source);
+	lr__buf_puts(b, "\n\n|");
+	for (int c = 0; c < t->n_cols; c++) {
+		lr__buf_puts(b, " ");
+		md_text(b, t->cols[c].label);
+		if (t->cols[c].unit[0] && t->cols[c].type != RC_DATE) {
+			lr__buf_puts(b, " (");
+			md_text(b, t->cols[c].unit);
+			lr__buf_puts(b, ")");
+		}
+		lr__buf_puts(b, " |");
+	}
+	lr__buf_puts(b, "\n|");
+	for (int c = 0; c < t->n_cols; c++) {
+		rc_type ty = t->cols[c].type;
+		lr__buf_puts(b, ty == RC_TEXT || ty == RC_DATE || ty == RC_YEAR
+		                        ? ":---|"
+		                        : "---:|");
+	}
+	lr__buf_puts(b, "\n");
+	for (size_t i = 0; i < t->n_rows; i++) {
+		lr__buf_puts(b, "|");
+		for (int c = 0; c < t->n_cols; c++) {
+			char buf[64];
+			const char *s = lr__cell_format(t, i, c, true, buf);
+			lr__buf_puts(b, " ");
+			bool bold = t->total[i] && s[0];
+			if (bold)
+				lr__buf_puts(b, "**");
+			md_text(b, s);
+			if (bold)
+				lr__buf_puts(b, "**");
+			lr__buf_puts(b, " |");
+		}
+		lr__buf_puts(b, "\n");
+	}
+	if (t->note[0]) {
+		lr__buf_puts(b, "\n");
+		md_text(b, t->note);
+		lr__buf_puts(b, "\n");
+	}
+	lr__buf_puts(b, "\n");
+}
+
+int lr_report_write_md(const lr_report *r, const char *path, lr_error *err)
+{
+	rbuf b = {0};
+	char scope[512];
+	lr__buf_printf(&b, "# %s\n\n", r->title);
+	lr__buf_printf(&b,
+	               "Figures as of %s, scope: %s. Written by landrelease "
+	               "%s from the store %s.\n\n",
+	               r->as_of, lr__scope_text(r, scope, sizeof scope),
+	               r->version, r->store);
+	lr__buf_printf(&b,
+	               "Data sources: regions %s; hazards %s; releases "
+	               "%s.\n\n",
+	               r->source[0], r->source[1], r->source[2]);
+	for (size_t i = 0; i < r->notes.len; i++)
+		lr__buf_printf(&b, "- %s\n", LR_VEC_AT(&r->notes, char *, i));
+	if (r->notes.len)
+		lr__buf_puts(&b, "\n");
+	for (int k = 0; k < T_N; k++)
+		if (r->present[k])
+			md_table(r, &r->tables[k], &b);
+	if (b.failed) {
+		lr__buf_free(&b);
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	int rc = lr__write_file(path, b.data, b.len, err);
+	lr__buf_free(&b);
+	return rc;
+}

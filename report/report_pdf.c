@@ -1,0 +1,345 @@
+/*
+** report.pdf: the report for print (cairo PDF, A4 landscape): summary,
+** the three charts, then every table, split over pages and, when too wide,
+** into column blocks that repeat the row labels.
+*/
+#include "report_int.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_W 842.0
+#define PAGE_H 595.0
+#define MARGIN 36.0
+#define FONT "DejaVu Sans"
+
+typedef struct pdf {
+	cairo_t *cr;
+	double y; /* next baseline */
+	int page;
+} pdf;
+
+static void font(cairo_t *cr, double size, bool bold)
+{
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+	                       bold ? CAIRO_FONT_WEIGHT_BOLD
+	                            : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+}
+
+static double width_of(cairo_t *cr, const char *s)
+{
+	cairo_text_extents_t e;
+	cairo_text_extents(cr, s, &e);
+	return e.x_advance;
+}
+
+static void footer(pdf *p, const lr_report *r)
+{
+	char buf[256];
+	font(p->cr, 7, false);
+	cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
+	snprintf(buf, sizeof buf, "%s - as of %s - page %d", r->title, r->as_of,
+	         p->page);
+	cairo_move_to(p->cr, MARGIN, PAGE_H - 16);
+	cairo_show_text(p->cr, buf);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+}
+
+static void new_page(pdf *p, const lr_report *r)
+{
+	footer(p, r);
+	cairo_show_page(p->cr);
+	p->page++;
+	p->y = MARGIN + 10;
+}
+
+/* Words of s wrapped to width w, each line drawn at x; the font is set. */
+static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
+                 double lead)
+{
+	char line[2048] = "";
+	const char *q = s;
+	while (*q) {
+		while (*q == ' ')
+			q++;
+		size_t n = strcspn(q, " ");
+		if (!n)
+			break;
+		char cand[2048];
+		snprintf(cand, sizeof cand, "%s%s%.*s", line,
+		         line[0] ? " " : "", (int)n, q);
+		if (line[0] && width_of(p->cr, cand) > w) {
+			if (p->y > PAGE_H - MARGIN - 10)
+				new_page(p, r);
+			cairo_move_to(p->cr, x, p->y);
+			cairo_show_text(p->cr, line);
+			p->y += lead;
+			snprintf(line, sizeof line, "%.*s", (int)n, q);
+		} else {
+			memcpy(line, cand, strlen(cand) + 1);
+		}
+		q += n;
+	}
+	if (line[0]) {
+		if (p->y > PAGE_H - MARGIN - 10)
+			new_page(p, r);
+		cairo_move_to(p->cr, x, p->y);
+		cairo_show_text(p->cr, line);
+		p->y += lead;
+	}
+}
+
+static void summary_pages(pdf *p, const lr_report *r)
+{
+	cairo_t *cr = p->cr;
+	double w = PAGE_W - 2 * MARGIN;
+	char buf[2048], scope[512], a[64], b[64];
+	font(cr, 20, true);
+	cairo_move_to(cr, MARGIN, p->y + 8);
+	cairo_show_text(cr, r->title);
+	p->y += 34;
+	font(cr, 9.5, false);
+	snprintf(buf, sizeof buf, "Figures as of %s. Scope: %s.", r->as_of,
+	         lr__scope_text(r, scope, sizeof scope));
+	wrap(p, r, buf, MARGIN, w, 13);
+	snprintf(buf, sizeof buf,
+	         "Data sources: regions %s; hazards %s; releases %s. Written "
+	         "by landrelease %s.",
+	         r->source[0], r->source[1], r->source[2], r->version);
+	wrap(p, r, buf, MARGIN, w, 13);
+	for (size_t i = 0; i < r->notes.len; i++)
+		wrap(p, r, LR_VEC_AT(&r->notes, char *, i), MARGIN, w, 13);
+	p->y += 10;
+	font(cr, 13, true);
+	cairo_move_to(cr, MARGIN, p->y);
+	cairo_show_text(cr, "Summary");
+	p->y += 18;
+	font(cr, 9.5, false);
+	int k = snprintf(buf, sizeof buf,
+	                 "National: %s m² (%s km²) of hazardous land "
+	                 "remaining in %lld areas",
+	                 lr__fmt_num(r->remaining, 0, true, a),
+	                 lr__fmt_num(r->remaining / 1e6, 2, true, b),
+	                 (long long)r->remaining_count);
+	if (r->has_completion)
+		snprintf(buf + k, sizeof buf - (size_t)k,
+		         "; at the pace of recent years, completion P10 %s, "
+		         "P50 %s, P90 %s; Article 5 deadline %s.",
+		         r->p[0], r->p[1], r->p[2], r->deadline);
+	else
+		snprintf(buf + k, sizeof buf - (size_t)k, ".");
+	wrap(p, r, buf, MARGIN, w, 13);
+	p->y += 4;
+	font(cr, 8.5, false);
+	for (size_t i = 0; i < r->regions.len; i++) {
+		rbuf s = {0};
+		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
+		if (s.data)
+			wrap(p, r, s.data, MARGIN + 8, w - 8, 11.5);
+		lr__buf_free(&s);
+	}
+	new_page(p, r);
+}
+
+static void chart_pages(pdf *p, const lr_report *r)
+{
+	for (int k = 0; k < 3; k++) {
+		double w = PAGE_W - 2 * MARGIN, h = PAGE_H - 2 * MARGIN;
+		/* Draw at a screen-like size and scale to the page, so the
+		** fonts keep their proportions. */
+		double dw = 1100, dh = dw * h / w;
+		cairo_save(p->cr);
+		cairo_translate(p->cr, MARGIN, MARGIN);
+		cairo_scale(p->cr, w / dw, h / dh);
+		lr__chart_draw(r, k, p->cr, dw, dh);
+		cairo_restore(p->cr);
+		new_page(p, r);
+	}
+}
+
+/* Column widths at the table font; header = label over "(unit)". */
+static void measure(cairo_t *cr, const rtable *t, double *cw)
+{
+	for (int c = 0; c < t->n_cols; c++) {
+		font(cr, 7, true);
+		cw[c] = width_of(cr, t->cols[c].label);
+		char u[64];
+		snprintf(u, sizeof u, "(%s)", t->cols[c].unit);
+		if (t->cols[c].unit[0])
+			cw[c] = fmax(cw[c], width_of(cr, u));
+		font(cr, 7, false);
+		for (size_t i = 0; i < t->n_rows; i++) {
+			char buf[64];
+			const char *s = lr__cell_format(t, i, c, true, buf);
+			cw[c] = fmax(cw[c], width_of(cr, s) * 1.06);
+		}
+		cw[c] = fmin(cw[c], 200) + 8;
+	}
+}
+
+static void table_header(pdf *p, const rtable *t, const int *cols, int n,
+                         const double *cw)
+{
+	cairo_t *cr = p->cr;
+	double x = MARGIN, tw = 0;
+	for (int i = 0; i < n; i++)
+		tw += cw[cols[i]];
+	cairo_set_source_rgb(cr, 0.91, 0.93, 0.96);
+	cairo_rectangle(cr, MARGIN, p->y - 9, tw, 22);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	font(cr, 7, true);
+	for (int i = 0; i < n; i++) {
+		const rcol *c = &t->cols[cols[i]];
+		cairo_move_to(cr, x + 3, p->y);
+		cairo_show_text(cr, c->label);
+		if (c->unit[0]) {
+			char u[64];
+			snprintf(u, sizeof u, "(%s)", c->unit);
+			cairo_move_to(cr, x + 3, p->y + 9);
+			cairo_show_text(cr, u);
+		}
+		x += cw[cols[i]];
+	}
+	p->y += 22;
+}
+
+static void table_pages(pdf *p, const lr_report *r, const rtable *t)
+{
+	cairo_t *cr = p->cr;
+	double avail = PAGE_W - 2 * MARGIN;
+	double *cw = calloc((size_t)t->n_cols, sizeof *cw);
+	int *cols = calloc((size_t)t->n_cols + 4, sizeof *cols);
+	if (!cw || !cols) {
+		free(cw);
+		free(cols);
+		return;
+	}
+	measure(cr, t, cw);
+	/* Row labels: the leading text and year columns, repeated in every
+	** column block. */
+	int lead = 0;
+	double lead_w = 0;
+	while (lead < t->n_cols && lead < 3 &&
+	       (t->cols[lead].type == RC_TEXT ||
+	        t->cols[lead].type == RC_YEAR)) {
+		lead_w += cw[lead];
+		lead++;
+	}
+	if (p->y > PAGE_H - MARGIN - 120)
+		new_page(p, r);
+	font(cr, 12, true);
+	cairo_move_to(cr, MARGIN, p->y + 4);
+	cairo_show_text(cr, t->title);
+	p->y += 20;
+	font(cr, 7.5, false);
+	char buf[2048], scope[512];
+	snprintf(buf, sizeof buf, "As of %s. Scope: %s.", r->as_of,
+	         lr__scope_text(r, scope, sizeof scope));
+	wrap(p, r, buf, MARGIN, avail, 10);
+	snprintf(buf, sizeof buf, "Units: %s", t->units);
+	wrap(p, r, buf, MARGIN, avail, 10);
+	snprintf(buf, sizeof buf, "Source: %s", t->source);
+	wrap(p, r, buf, MARGIN, avail, 10);
+	p->y += 8;
+	int next = lead;
+	do {
+		int n = 0;
+		double w = lead_w;
+		for (int c = 0; c < lead; c++)
+			cols[n++] = c;
+		while (next < t->n_cols &&
+		       (n == lead || w + cw[next] <= avail)) {
+			w += cw[next];
+			cols[n++] = next++;
+		}
+		if (p->y > PAGE_H - MARGIN - 60)
+			new_page(p, r);
+		table_header(p, t, cols, n, cw);
+		for (size_t i = 0; i < t->n_rows; i++) {
+			if (p->y > PAGE_H - MARGIN - 6) {
+				new_page(p, r);
+				table_header(p, t, cols, n, cw);
+			}
+			if (t->total[i]) {
+				cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+				cairo_rectangle(cr, MARGIN, p->y - 8, w, 11);
+				cairo_fill(cr);
+				cairo_set_source_rgb(cr, 0, 0, 0);
+			}
+			font(cr, 7, t->total[i]);
+			double x = MARGIN;
+			for (int k = 0; k < n; k++) {
+				int c = cols[k];
+				char cell[64];
+				const char *s =
+				        lr__cell_format(t, i, c, true, cell);
+				rc_type ty = t->cols[c].type;
+				bool right = ty != RC_TEXT && ty != RC_DATE &&
+				             ty != RC_YEAR;
+				double sx =
+				        right ? x + cw[c] - 4 - width_of(cr, s)
+				              : x + 3;
+				cairo_move_to(cr, sx, p->y);
+				cairo_show_text(cr, s);
+				x += cw[c];
+			}
+			cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+			cairo_set_line_width(cr, 0.4);
+			cairo_move_to(cr, MARGIN, p->y + 3);
+			cairo_line_to(cr, MARGIN + w, p->y + 3);
+			cairo_stroke(cr);
+			cairo_set_source_rgb(cr, 0, 0, 0);
+			p->y += 11;
+		}
+		p->y += 12;
+	} while (next < t->n_cols);
+	if (t->note[0]) {
+		font(cr, 7.5, false);
+		wrap(p, r, t->note, MARGIN, avail, 10);
+	}
+	p->y += 14;
+	free(cw);
+	free(cols);
+}
+
+int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err)
+{
+	char tmp[4096];
+	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
+	if (rc != LR_OK)
+		return rc;
+	cairo_surface_t *s = cairo_pdf_surface_create(tmp, PAGE_W, PAGE_H);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, r->title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+	                               "landrelease report");
+	/* The as-of date as creation date: the same inputs, the same file. */
+	char date[32];
+	snprintf(date, sizeof date, "%.10sT00:00:00", r->as_of);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cairo_t *cr = cairo_create(s);
+	pdf p = {cr, MARGIN + 10, 1};
+	summary_pages(&p, r);
+	chart_pages(&p, r);
+	for (int k = 0; k < T_N; k++)
+		if (r->present[k])
+			table_pages(&p, r, &r->tables[k]);
+	footer(&p, r);
+	cairo_show_page(cr);
+	cairo_status_t st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		(void)remove(tmp);
+		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
+		                    cairo_status_to_string(st));
+	}
+	return lr__rename_into_place(tmp, path, err);
+}

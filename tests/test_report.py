@@ -1,0 +1,376 @@
+#!/usr/bin/env python3
+"""landrelease report end to end (TAP output).
+
+analyze, project and plan on a generated dataset, then report: every output
+opens, and its figures are the figures of the CSV tables (TOTAL rows,
+national sums), the HTML is self-contained, the GeoPackage's remaining land
+is the national remaining, and planned versus achieved is right for a row
+computed by hand.  Rendering the HTML (chromium) and reading the XLSX back
+(LibreOffice) are skipped when those programs are absent.
+"""
+import csv
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+import zlib
+from decimal import Decimal
+
+BUILD = os.environ.get("LR_BUILD_DIR", "build")
+LR = os.path.join(BUILD, "cli", "landrelease")
+GEN = os.path.join(BUILD, "data", "lr-generate")
+n = 0
+failed = 0
+
+
+def ok(cond, msg, detail=""):
+    global n, failed
+    n += 1
+    print(("ok" if cond else "not ok") + f" {n} - {msg}")
+    if not cond:
+        failed += 1
+        for line in str(detail).splitlines()[:20]:
+            print("#   " + line)
+    return cond
+
+
+def skip(msg, reason):
+    global n
+    n += 1
+    print(f"ok {n} - {msg} # SKIP {reason}")
+
+
+def run(*args):
+    return subprocess.run([LR, *args], capture_output=True, text=True)
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def thousands(d):
+    """Decimal('2813778.69') -> '2,813,778.69' as the reports print it."""
+    return f"{d:,.2f}"
+
+
+def xlsx_numbers(book, sheet):
+    """Numeric cell values of one sheet (cells without a t= attribute)."""
+    xml = book.read(sheet).decode()
+    return [Decimal(v) for v in
+            re.findall(r'<c r="[A-Z]+\d+"(?: s="\d+")?><v>([^<]+)</v>', xml)]
+
+
+def png_size_ok(path):
+    """A PNG that is not one flat colour: decode the IDAT rows and count
+    distinct bytes (no PIL needed)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return False, "not a PNG"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    distinct = len(set(raw[:: max(1, len(raw) // 200000)]))
+    return distinct > 20 and len(data) > 30000, \
+        f"{len(data)} bytes, {distinct} distinct byte values"
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="lr-report-")
+    data = os.path.join(tmp, "national.gpkg")
+    subprocess.run([GEN, "--out", data, "--seed", "11", "--hazards", "400",
+                    "--regions", "12"], check=True, capture_output=True)
+    out = os.path.join(tmp, "out")
+    r = run("analyze", data, "--out", out, "--quiet")
+    ok(r.returncode == 0, "analyze: exit 0", r.stderr)
+
+    # Only the analysis: tables 5 and 6 are left out, with a note.
+    r = run("report", out, "--format", "json,md")
+    ok(r.returncode == 0, "report without project/plan: exit 0", r.stderr)
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    ids = [t["id"] for t in j["tables"]]
+    ok(ids == ["remaining_by_region", "release_by_year", "new_contamination"],
+       "without project/plan: tables 1-3 only", ids)
+    ok(any("completion" in s for s in j["notes"]) and
+       any("work plan" in s for s in j["notes"]),
+       "the omitted tables are named in the notes", j["notes"])
+    ok("Table 5" in r.stderr, "and on stderr", r.stderr)
+
+    r = run("project", out, "--deadline", "2030-12-31", "--runs", "2000")
+    ok(r.returncode == 0, "project: exit 0", r.stderr)
+    r = run("plan", out, "--target", "2030-12-31")
+    ok(r.returncode == 0, "plan: exit 0", r.stderr)
+
+    # Usage errors.
+    ok(run("report").returncode == 2, "report without DIR: exit 2")
+    r = run("report", out, "--format", "docx")
+    ok(r.returncode == 2 and "docx" in r.stderr, "unknown format: exit 2", r.stderr)
+    r = run("report", os.path.join(tmp, "nothing"))
+    ok(r.returncode == 2 and "landrelease.sqlite" in r.stderr,
+       "no store: exit 2 naming the store", r.stderr)
+    r = run("report", out, "--previous-plan", os.path.join(tmp, "nope.csv"))
+    ok(r.returncode == 2 and "nope.csv" in r.stderr,
+       "missing previous plan: exit 2 naming it", r.stderr)
+
+    r = run("report", out, "--title", "Republic of Example: Article 5")
+    ok(r.returncode == 0, "report, all formats: exit 0", r.stderr)
+    files = ["request_tables.xlsx", "request_tables.md", "request_tables.json",
+             "report.html", "report.pdf", "remaining.gpkg"]
+    ok(all(os.path.getsize(os.path.join(out, f)) > 0 for f in files),
+       "every output written", os.listdir(out))
+
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    total = next(x for x in rem if x["region_id"] == "TOTAL")
+    years = read_csv(os.path.join(out, "release_by_year.csv"))
+    year_totals = [x for x in years if x["region_id"] == "TOTAL"]
+    comp = read_csv(os.path.join(out, "completion.csv"))
+    comp_total = next(x for x in comp if x["region_id"] == "TOTAL")
+
+    # XLSX.
+    book = zipfile.ZipFile(os.path.join(out, "request_tables.xlsx"))
+    wb = book.read("xl/workbook.xml").decode()
+    sheets = re.findall(r'<sheet name="([^"]+)"', wb)
+    ok(sheets == ["1 Remaining", "2 Released by year", "3 New contamination",
+                  "5 Completion", "6 Work plan"],
+       "xlsx: the workbook lists one sheet per table", sheets)
+    nums = xlsx_numbers(book, "xl/worksheets/sheet1.xml")
+    want = [Decimal(total[k]) for k in
+            ("sha_count", "sha_m2", "cha_count", "cha_m2", "total_count",
+             "total_m2")]
+    ok(all(w in nums for w in want),
+       "xlsx: sheet 1 holds the TOTAL figures as numbers", (want, nums[-12:]))
+    styles = book.read("xl/styles.xml").decode()
+    ok("#,##0.00" in styles and "<b/>" in styles,
+       "xlsx: number formats and bold headers")
+    ok("<cols>" in book.read("xl/worksheets/sheet1.xml").decode(),
+       "xlsx: column widths set")
+    strings = book.read("xl/sharedStrings.xml").decode()
+    ok("As of: " in strings and "Scope: " in strings and "Source: " in strings
+       and "Units: " in strings, "xlsx: as-of, scope, source and units stated")
+    nums2 = xlsx_numbers(book, "xl/worksheets/sheet2.xml")
+    released = sum(Decimal(x["released_m2"]) for x in year_totals)
+    ok(released in nums2, "xlsx: sheet 2 holds the total released", released)
+
+    # JSON.
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    t = {x["id"]: x for x in j["tables"]}
+    jt = t["remaining_by_region"]["total"]
+    ok(all(Decimal(str(jt[k])) == Decimal(total[k]) for k in
+           ("sha_count", "sha_m2", "cha_count", "cha_m2", "total_count",
+            "total_m2")),
+       "json: remaining TOTAL equals the CSV TOTAL", (jt, total))
+    jr = t["release_by_year"]["total"]
+    ok(all(Decimal(str(jr[k])) == sum(Decimal(x[k]) for x in year_totals)
+           for k in ("cancelled_m2", "reduced_m2", "cleared_m2",
+                     "released_m2", "ap_mines", "av_mines", "erw")),
+       "json: released over all years equals the sum of the CSV TOTAL rows",
+       jr)
+    jn = t["new_contamination"]["total"]
+    ok(Decimal(str(jn["total_m2"])) == sum(Decimal(x["new_m2"])
+                                           for x in year_totals),
+       "json: new contamination total equals the CSV", jn)
+    jc = t["completion"]["total"]
+    ok(Decimal(str(jc["remaining_m2"])) == Decimal(comp_total["remaining_m2"])
+       and jc["p50_date"] == comp_total["p50_date"],
+       "json: completion TOTAL equals completion.csv", (jc, comp_total))
+    ok(j["as_of"] and j["scope"] and j["sources"]["hazards"] and
+       all(x["units"] and x["source"] and x["as_of"] for x in j["tables"]),
+       "json: every table states as-of, scope, units and source")
+    wp = read_csv(os.path.join(out, "workplan.csv"))
+    ok(len(t["workplan"]["rows"]) + len(t["workplan"]["totals"]) == len(wp),
+       "json: every work plan row", len(wp))
+
+    # Markdown.
+    md = open(os.path.join(out, "request_tables.md")).read()
+    ok(f"| **TOTAL** | **National total** |" in md and
+       f"**{thousands(Decimal(total['total_m2']))}**" in md,
+       "md: table 1 has the TOTAL row with the national remaining")
+    ok(md.count("**TOTAL**") >= 4 and md.count("\n## Table") == 5,
+       "md: TOTAL rows in every table, one section per table")
+
+    # HTML.
+    html = open(os.path.join(out, "report.html")).read()
+    ok(not re.search(r"https?://", html), "html: no http(s):// reference",
+       re.findall(r"https?://\S{0,40}", html)[:3])
+    ok(not re.search(r"<(script|link|img)\b", html),
+       "html: no script, link or img element")
+    ok(html.count("<svg") >= 3, "html: at least three inline SVG charts",
+       html.count("<svg"))
+    ok(thousands(Decimal(total["total_m2"])) in html and
+       "Republic of Example" in html, "html: national total and the title")
+    ids = re.findall(r' id="([^"]+)"', html)
+    ok(len(ids) == len(set(ids)), "html: element ids are unique",
+       [i for i in ids if ids.count(i) > 1][:5])
+
+    # PDF.
+    pdf = open(os.path.join(out, "report.pdf"), "rb").read()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    ok(pdf.startswith(b"%PDF") and pages >= 5, "pdf: a PDF of several pages",
+       pages)
+
+    # GeoPackage.
+    gpkg = os.path.join(out, "remaining.gpkg")
+    if shutil.which("ogrinfo"):
+        r = subprocess.run(["ogrinfo", "-ro", "-so", gpkg], capture_output=True,
+                           text=True)
+        ok(r.returncode == 0 and "remaining_hazards" in r.stdout and
+           "released_land" in r.stdout, "gpkg: opens with ogrinfo, two layers",
+           r.stdout + r.stderr)
+        r = subprocess.run(["ogrinfo", "-ro", "-q", "-dialect", "SQLite", gpkg,
+                            "-sql", "SELECT sum(remaining_m2) AS s, "
+                            "sum(ST_Area(geom, 1)) AS g FROM remaining_hazards"],
+                           capture_output=True, text=True)
+        s = re.search(r"\bs \(Real\) = ([0-9.e+]+)", r.stdout)
+        g = re.search(r"\bg \(Real\) = ([0-9.e+]+)", r.stdout)
+        nat = float(total["total_m2"])
+        ok(s and abs(float(s.group(1)) - nat) <= 0.01,
+           "gpkg: remaining_m2 sums to the national remaining", r.stdout)
+        ok(g and abs(float(g.group(1)) - nat) <= 0.001 * nat,
+           "gpkg: geodesic area of the remaining layer within 0.1% of it",
+           r.stdout)
+        r = subprocess.run(["ogrinfo", "-ro", "-q", gpkg, "-sql",
+                            "SELECT f_table_name, styleQML FROM layer_styles"],
+                           capture_output=True, text=True)
+        ok("remaining_hazards" in r.stdout and "242,142,43" in r.stdout and
+           "214,39,40" in r.stdout and "released_land" in r.stdout,
+           "gpkg: QGIS styles (SHA orange, CHA red, released green)")
+        r = subprocess.run(["ogrinfo", "-ro", "-q", gpkg, "-sql",
+                            "SELECT year, sum(released_m2) AS s FROM "
+                            "released_land GROUP BY year ORDER BY year"],
+                           capture_output=True, text=True)
+        got = dict(re.findall(r"year \(Integer\) = (\d+)\s+s \(Real\) = "
+                              r"([0-9.e+]+)", r.stdout))
+        bad = [x["year"] for x in year_totals
+               if abs(float(got.get(x["year"], 0)) -
+                      float(x["released_m2"])) > 0.01]
+        ok(not bad, "gpkg: released land per year equals release_by_year",
+           bad)
+    else:
+        for _ in range(5):
+            skip("gpkg checks", "ogrinfo (gdal-bin) not installed")
+
+    # Planned versus achieved, for a row computed by hand.
+    ay = int(j["as_of"][:4])
+    y = ay - 1
+    row = next(x for x in years if x["year"] == str(y) and
+               x["region_id"] != "TOTAL" and Decimal(x["released_m2"]) > 0)
+    region = row["region_id"]
+    achieved = Decimal(row["released_m2"])
+    national = next(Decimal(x["released_m2"]) for x in year_totals
+                    if x["year"] == str(y))
+    plan = os.path.join(tmp, "previous_plan.csv")
+    with open(plan, "w") as f:
+        f.write("year,region_id,cancel_m2,reduce_m2,clear_m2,release_m2\n")
+        f.write(f"{y},{region},0,0,1000.00,1000.00\n")
+        f.write(f"{y},TOTAL,0,0,5000.00,5000.00\n")
+        f.write(f"{ay + 2},{region},0,0,10,10\n")
+    r = run("report", out, "--format", "json,md", "--previous-plan", plan)
+    ok(r.returncode == 0, "report --previous-plan: exit 0", r.stderr)
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"), None)
+    ok(t4 is not None, "table 4 present with --previous-plan")
+    if t4:
+        pr = next(x for x in t4["rows"] if x["region_id"] == region)
+        diff = achieved - Decimal("1000.00")
+        pct = (achieved / Decimal("1000.00") * 100).quantize(Decimal("0.01"))
+        ok(pr["year"] == y and Decimal(str(pr["planned_m2"])) == 1000 and
+           Decimal(str(pr["achieved_m2"])) == achieved and
+           Decimal(str(pr["difference_m2"])) == diff and
+           Decimal(str(pr["achieved_pct"])) == pct,
+           f"planned vs achieved {region} {y}: difference {diff}, {pct}%", pr)
+        tr = t4["totals"][0]
+        ok(Decimal(str(tr["achieved_m2"])) == national and
+           Decimal(str(tr["difference_m2"])) == national - 5000,
+           "planned vs achieved: national row of the year", tr)
+        ok("not yet due" in t4["note"], "plan years still ahead are named",
+           t4["note"])
+    md = open(os.path.join(out, "request_tables.md")).read()
+    ok("## Table 4. Planned versus achieved" in md, "md: table 4")
+    bad = os.path.join(tmp, "bad_plan.csv")
+    with open(bad, "w") as f:
+        f.write("year,district,amount\n2020,D1,5\n")
+    r = run("report", out, "--format", "md", "--previous-plan", bad)
+    ok(r.returncode == 2 and "release_m2" in r.stderr,
+       "previous plan without the columns: exit 2 naming them", r.stderr)
+
+    # Same inputs, same files.
+    r = run("report", out, "--format", "md,json,html", "--previous-plan", plan)
+    keep = {f: open(os.path.join(out, f), "rb").read() for f in
+            ("request_tables.md", "request_tables.json", "report.html")}
+    r = run("report", out, "--format", "md,json,html", "--previous-plan", plan)
+    ok(r.returncode == 0 and all(
+        open(os.path.join(out, f), "rb").read() == v for f, v in keep.items()),
+        "md, json and html are identical from run to run")
+
+    # LibreOffice: the workbook read back, and a workbook as previous plan.
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        conv = os.path.join(tmp, "conv")
+        env = dict(os.environ, HOME=tmp)
+        subprocess.run([soffice, "--headless", "--convert-to", "csv",
+                        "--outdir", conv,
+                        os.path.join(out, "request_tables.xlsx")],
+                       capture_output=True, env=env, timeout=180)
+        path = os.path.join(conv, "request_tables.csv")
+        rows = read_rows(path) if os.path.exists(path) else []
+        trow = next((x for x in rows if x and x[0] == "TOTAL"), None)
+        got = [Decimal(c.replace(",", "")) for c in trow[2:8]] if trow else []
+        ok(got == want, "LibreOffice reads the TOTAL row of sheet 1 back",
+           (trow, want))
+        subprocess.run([soffice, "--headless", "--convert-to", "xlsx",
+                        "--outdir", conv, plan], capture_output=True,
+                       env=env, timeout=180)
+        xplan = os.path.join(conv, "previous_plan.xlsx")
+        r = run("report", out, "--format", "json", "--previous-plan", xplan)
+        j = json.load(open(os.path.join(out, "request_tables.json")))
+        t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"),
+                  {"rows": []})
+        pr = next((x for x in t4["rows"] if x["region_id"] == region), {})
+        ok(r.returncode == 0 and
+           Decimal(str(pr.get("difference_m2", "nan"))) == diff,
+           "an XLSX previous plan gives the same difference", r.stderr)
+    else:
+        skip("LibreOffice reads the xlsx back", "soffice not installed")
+        skip("an XLSX previous plan", "soffice not installed")
+
+    # Chromium: the page renders to something that is not blank.
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        shot = os.path.join(tmp, "shot.png")
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        "--no-first-run",
+                        "--user-data-dir=" + tempfile.mkdtemp(dir=tmp),
+                        "--screenshot=" + shot, "--window-size=1200,2000",
+                        "file://" + os.path.abspath(
+                            os.path.join(out, "report.html"))],
+                       capture_output=True, timeout=180)
+        good, why = png_size_ok(shot) if os.path.exists(shot) else (False,
+                                                                    "no file")
+        ok(good, "chromium renders the HTML (screenshot not blank)", why)
+    else:
+        skip("chromium renders the HTML", "chromium not installed")
+
+    print(f"1..{n}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failed else 0
+
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8", errors="replace") as f:
+        return list(csv.reader(f))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
