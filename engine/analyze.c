@@ -245,8 +245,9 @@ static int process_cluster(const shared *s, lr_worker *w, accum *acc,
 		** hazard, whatever the scope of the tables. */
 		lr_face_run run_all = run;
 		const lr_flow *fl_all = flows;
+		/* Sorted also for the face's events text in the store. */
+		lr_events_sort(ev_all, na);
 		if (!all_scope) {
-			lr_events_sort(ev_all, na);
 			run_all = lr_ledger_run(ev_all, na, s->as_of,
 			                        s->baseline, flows_all);
 			fl_all = flows_all;
@@ -531,6 +532,7 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 	if ((rc = lr_overlay_clusters(&oin, &order, &starts, &n_clusters,
 	                              err)) != LR_OK)
 		goto fail_keep_err;
+	double t_clusters = now_seconds(), t_parallel = 0, t_merge = 0;
 	r->n_clusters = (int64_t)n_clusters;
 	rc = LR_ERR_NOMEM;
 	for (int t = 0; t < n_threads; t++) {
@@ -556,6 +558,7 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 			lr_vec_init(&batch[i].faces, sizeof(lr_face));
 			lr_vec_init(&batch[i].overlaps, sizeof(overlap));
 		}
+		double tb = now_seconds();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
 		for (size_t i = 0; i < nb; i++) {
 			int t = omp_get_thread_num();
@@ -565,6 +568,8 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 			                order + starts[c],
 			                starts[c + 1] - starts[c], &batch[i]);
 		}
+		double tm = now_seconds();
+		t_parallel += tm - tb;
 		/* Merge in cluster order: the same output for any number of
 		** threads. */
 		for (size_t i = 0; i < nb; i++) {
@@ -618,6 +623,7 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 			lr_vec_free(&co->faces);
 			lr_vec_free(&co->overlaps);
 		}
+		t_merge += now_seconds() - tm;
 		progress(opt, b0 + nb, n_clusters);
 		if (merge_rc != LR_OK) {
 			rc = merge_rc;
@@ -735,6 +741,24 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 		               lr_cents_format(total, m2));
 	}
 	r->seconds_overlay = now_seconds() - t0;
+	const char *timings = getenv("LR_TIMINGS");
+	if (timings && *timings && strcmp(timings, "0")) {
+		size_t single = 0, biggest = 0;
+		for (size_t c = 0; c < n_clusters; c++) {
+			size_t m = starts[c + 1] - starts[c];
+			single += m == 1;
+			if (m > biggest)
+				biggest = m;
+		}
+		fprintf(stderr,
+		        "timings: ledger: setup and clusters %.3f s, faces "
+		        "and events %.3f s (%d threads), merge %.3f s, totals "
+		        "%.3f s; %zu clusters, %zu of one item, largest %zu\n",
+		        t_clusters - t0, t_parallel, n_threads, t_merge,
+		        r->seconds_overlay - (t_clusters - t0) - t_parallel -
+		                t_merge,
+		        n_clusters, single, biggest);
+	}
 	rc = LR_OK;
 	goto done;
 fail:
