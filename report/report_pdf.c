@@ -70,9 +70,11 @@ static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
 		if (!n)
 			break;
 		char cand[2048];
-		snprintf(cand, sizeof cand, "%s%s%.*s", line,
-		         line[0] ? " " : "", (int)n, q);
-		if (line[0] && width_of(p->cr, cand) > w) {
+		int len = snprintf(cand, sizeof cand, "%s%s%.*s", line,
+		                   line[0] ? " " : "", (int)n, q);
+		/* A line too long for the buffer is wrapped like a wide one. */
+		bool full = len < 0 || (size_t)len >= sizeof cand;
+		if (line[0] && (full || width_of(p->cr, cand) > w)) {
 			if (p->y > PAGE_H - MARGIN - 10)
 				new_page(p, r);
 			cairo_move_to(p->cr, x, p->y);
