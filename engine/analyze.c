@@ -315,8 +315,9 @@ static int process_cluster(const shared *s, lr_worker *w, accum *acc,
 	}
 	/* Each item's region: its given region if it has land there, else
 	** the region holding the largest part of it. */
-	qsort(regions_of.data, regions_of.len, sizeof(item_region),
-	      cmp_item_region);
+	if (regions_of.len > 1)
+		qsort(regions_of.data, regions_of.len, sizeof(item_region),
+		      cmp_item_region);
 	for (size_t i = 0; i < regions_of.len;) {
 		size_t j = i;
 		const item_region *best =

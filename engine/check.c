@@ -926,7 +926,8 @@ static int parse_table(ctx *x, const lr_check_input *in, ptab *p, lr_error *err)
 		if (!seen && (y || p->yearc < 0))
 			p->years[p->nyears++] = y;
 	}
-	qsort(p->years, (size_t)p->nyears, sizeof *p->years, cmp_int);
+	if (p->nyears > 1)
+		qsort(p->years, (size_t)p->nyears, sizeof *p->years, cmp_int);
 	if (p->parentc >= 0)
 		for (size_t r = 0; r < p->nrows; r++) {
 			char pn[128];

@@ -815,6 +815,74 @@ static int add_implied(const lr_mapping *m, lr_dataset *d, lr_error *err)
 	return LR_OK;
 }
 
+/* Whether the envelopes a and b (minx, miny, maxx, maxy) meet. */
+static bool boxes_meet(const double *a, const double *b)
+{
+	return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+/* Hazards and releases lying wholly outside the extent of the regions: one
+** finding each, naming the feature (the run-wide outside_regions finding
+** cannot), and saying so when swapping its x and y would bring it inside
+** (latitude and longitude swapped). */
+static int flag_far(const lr_dataset *d, lr_quality *q, lr_error *err)
+{
+	double ext[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+	for (size_t i = 0; i < d->regions.len; i++) {
+		const lr_wkb *g = &LR_VEC_AT(&d->regions, lr_region, i).geom;
+		ext[0] = fmin(ext[0], g->minx);
+		ext[1] = fmin(ext[1], g->miny);
+		ext[2] = fmax(ext[2], g->maxx);
+		ext[3] = fmax(ext[3], g->maxy);
+	}
+	if (!d->regions.len || !(ext[0] <= ext[2]))
+		return LR_OK;
+	for (int layer = LR_LAYER_HAZARDS; layer <= LR_LAYER_RELEASES;
+	     layer++) {
+		const lr_vec *v =
+		        layer == LR_LAYER_HAZARDS ? &d->hazards : &d->releases;
+		for (size_t i = 0; i < v->len; i++) {
+			const lr_wkb *g;
+			const char *id;
+			int64_t fid;
+			double area;
+			if (layer == LR_LAYER_HAZARDS) {
+				const lr_hazard *h =
+				        &LR_VEC_AT(v, lr_hazard, i);
+				g = &h->geom, id = h->id, fid = h->fid;
+				area = h->area_m2;
+			} else {
+				const lr_release *r =
+				        &LR_VEC_AT(v, lr_release, i);
+				g = &r->geom, id = r->id, fid = r->fid;
+				area = r->area_m2;
+			}
+			double box[4] = {g->minx, g->miny, g->maxx, g->maxy};
+			double swapped[4] = {g->miny, g->minx, g->maxy,
+			                     g->maxx};
+			if (boxes_meet(box, ext))
+				continue;
+			if (lr_quality_add(
+			            q, LR_SEV_WARNING, "outside_region_extent",
+			            lr_layer_names[layer], fid, id,
+			            lr_cents_from_m2(area),
+			            "%s feature %" PRId64
+			            ": %s lies wholly outside the regions "
+			            "(%.6f %.6f to %.6f %.6f)%s",
+			            d->source_label[layer], fid, id, ext[0],
+			            ext[1], ext[2], ext[3],
+			            boxes_meet(swapped, ext)
+			                    ? "; with latitude and longitude "
+			                      "swapped it would lie inside: "
+			                      "check the coordinate order"
+			                    : "; check its coordinates and "
+			                      "the CRS of the source") != LR_OK)
+				return nomem(err);
+		}
+	}
+	return LR_OK;
+}
+
 int lr_ingest(const lr_inputs *in, lr_dataset *d, lr_error *err)
 {
 	lr_mapping *own = NULL;
@@ -856,6 +924,8 @@ int lr_ingest(const lr_inputs *in, lr_dataset *d, lr_error *err)
 	if (rc == LR_OK)
 		rc = link_hazards(&ctx[LR_LAYER_HAZARDS],
 		                  &ctx[LR_LAYER_RELEASES], err);
+	if (rc == LR_OK)
+		rc = flag_far(d, &d->quality, err);
 	if (rc == LR_OK)
 		rc = add_implied(m, d, err);
 	for (int i = 0; i < 3; i++) {

@@ -25,7 +25,8 @@ static int event_cmp(const void *a, const void *b)
 
 void lr_events_sort(lr_event *ev, size_t n)
 {
-	qsort(ev, n, sizeof *ev, event_cmp);
+	if (n > 1)
+		qsort(ev, n, sizeof *ev, event_cmp);
 }
 
 lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,

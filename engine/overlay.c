@@ -468,7 +468,9 @@ int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
 			lr_rtree_query(tree, &boxes[i], collect_after, &cand);
 			if (cand.failed)
 				goto nomem;
-			qsort(cand.idx, cand.n, sizeof *cand.idx, cmp_size);
+			if (cand.n > 1)
+				qsort(cand.idx, cand.n, sizeof *cand.idx,
+				      cmp_size);
 		}
 		size_t n_cand = tree ? cand.n : n - i - 1;
 		for (size_t k = 0; k < n_cand; k++) {

@@ -293,6 +293,12 @@ static int open_impl(const char *dataset, const char *layer,
 	CPLErrorReset();
 	s->ds = GDALOpenEx(dataset, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
 	                   NULL, NULL);
+	if (s->ds == NULL && !is_connection_string(dataset) &&
+	    S_ISREG(st.st_mode) && st.st_size == 0)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s: is empty (0 bytes); check that the "
+		                    "export or copy finished",
+		                    dataset);
 	if (s->ds == NULL) {
 		if (!is_connection_string(dataset) && S_ISDIR(st.st_mode))
 			return lr_error_set(
@@ -955,7 +961,18 @@ static int check_with_geos(lr_source *s, lr_feature *f, const walk *w,
 	GEOSFree_r(ctx, reason);
 	GEOSGeom_destroy_r(ctx, loc);
 
-	GEOSGeometry *mv = GEOSMakeValid_r(ctx, g);
+	/* The "structure" method keeps land: shells are unioned and holes
+	** cut from them, so nested or repeated shells count once and never
+	** turn into holes, as "linework" (GEOSMakeValid's default) turns
+	** them.  A hole lying outside its shell is kept as land. */
+	GEOSGeometry *mv = NULL;
+	GEOSMakeValidParams *mvp = GEOSMakeValidParams_create_r(ctx);
+	if (mvp != NULL &&
+	    GEOSMakeValidParams_setMethod_r(ctx, mvp,
+	                                    GEOS_MAKE_VALID_STRUCTURE) &&
+	    GEOSMakeValidParams_setKeepCollapsed_r(ctx, mvp, 0))
+		mv = GEOSMakeValidWithParams_r(ctx, g, mvp);
+	GEOSMakeValidParams_destroy_r(ctx, mvp);
 	GEOSGeom_destroy_r(ctx, g);
 	if (mv == NULL) {
 		reject(f, "invalid (%s) and MakeValid failed (%s)", why,
@@ -1107,7 +1124,15 @@ int lr_source_next(lr_source *s, lr_feature *f, lr_error *err)
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLErrorReset();
 	s->feat = OGR_L_GetNextFeature(s->layer);
-	if (CPLGetLastErrorType() >= CE_Failure) {
+	/* In a CSV an error that still gives a feature concerns that row (WKT
+	** that does not parse): the feature is rejected below and reading
+	** goes on.  Elsewhere (a truncated .shp) the layer is unusable. */
+	char feat_error[256] = "";
+	GDALDriverH drv = GDALGetDatasetDriver(s->ds);
+	if (CPLGetLastErrorType() >= CE_Failure && s->feat != NULL &&
+	    drv != NULL && !strcmp(GDALGetDriverShortName(drv), "CSV"))
+		snprintf(feat_error, sizeof feat_error, "%s", cpl_msg());
+	else if (CPLGetLastErrorType() >= CE_Failure) {
 		s->failed = true;
 		if (s->feat != NULL) {
 			OGR_F_Destroy(s->feat);
@@ -1132,6 +1157,12 @@ int lr_source_next(lr_source *s, lr_feature *f, lr_error *err)
 		rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	else
 		rc = read_geometry(s, f, err);
+	if (rc == LR_OK && feat_error[0] != '\0') {
+		lr_wkb_free(&f->wkb);
+		f->area_m2 = 0;
+		f->geom_note[0] = '\0';
+		reject(f, "GDAL could not read this feature (%s)", feat_error);
+	}
 	CPLPopErrorHandler();
 	if (rc != LR_OK) {
 		lr_wkb_free(&f->wkb);

@@ -151,7 +151,7 @@ static int replay_faces(const lr_report *r, sqlite3 *db, lr_error *err)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (rc == LR_OK)
+	if (rc == LR_OK && hs.len > 1)
 		qsort(hs.data, hs.len, sizeof(hz), cmp_hz);
 	if (rc == LR_OK &&
 	    (sqlite3_prepare_v2(db,

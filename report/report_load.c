@@ -1053,7 +1053,7 @@ static int build_plan_vs_achieved(lr_report *r, sqlite3 *db, const char *path,
 		}
 	}
 	ptable_free(&p);
-	if (rc == LR_OK)
+	if (rc == LR_OK && rows.len > 1)
 		qsort(rows.data, rows.len, sizeof(pv_row), cmp_pv);
 
 	rtable *t = &r->tables[T_PLAN_VS_ACHIEVED];

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Build the libFuzzer harnesses of tests/fuzz/ into build-fuzz/fuzz/.
+#
+#   tests/fuzz/build.sh [BUILD_DIR]     (default: build-fuzz)
+#
+# The libraries are built by meson with clang-14 under AddressSanitizer and
+# UndefinedBehaviorSanitizer plus libFuzzer's coverage instrumentation; each
+# harness is then linked with -fsanitize=fuzzer.  The default build is not
+# touched.  UBSan findings are recoverable so that tests/fuzz/ubsan.supp can
+# silence known ones; run.sh makes every other one stop the fuzzer
+# (halt_on_error=1).  Needs clang-14 and libclang-rt-14-dev.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:-build-fuzz}
+CC=${CC:-clang-14}
+SAN="-fsanitize=address,undefined"
+if [ ! -f "$B/build.ninja" ]; then
+	CC=$CC meson setup "$B" -Dbuildtype=debugoptimized \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args="-fsanitize=fuzzer-no-link" >/dev/null
+fi
+ninja -C "$B" engine/liblrengine.a geo/liblrgeo.a >/dev/null
+mkdir -p "$B/fuzz"
+LIBS="$(pkg-config --libs gdal proj geos sqlite3 inih) -lm -fopenmp"
+CFLAGS="-std=c17 -D_GNU_SOURCE -DGEOS_USE_ONLY_R_API -g -O1 -Wall -Wextra -Werror
+	-Igeo -Iengine $(pkg-config --cflags gdal proj geos sqlite3 inih)"
+for src in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	# shellcheck disable=SC2086
+	$CC $CFLAGS -fsanitize=fuzzer $SAN "$src" -o "$B/fuzz/$name" \
+		"$B/engine/liblrengine.a" "$B/geo/liblrgeo.a" $LIBS
+	echo "built $B/fuzz/$name"
+done
