@@ -113,7 +113,9 @@ int lr_cmd_plan(int argc, char **argv)
 	lr_costs costs;
 	lr_history *h = NULL;
 	lr_plan *p = NULL;
-	int rc = LR_OK;
+	int rc = lr_outputs_recover(dir, &err);
+	if (rc != LR_OK)
+		goto done;
 	if (cap_path && (rc = lr_capacity_load(cap_path, &cap, &err)) != LR_OK)
 		goto done;
 	if (cost_path && (rc = lr_costs_load(cost_path, &costs, &err)) != LR_OK)

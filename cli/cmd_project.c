@@ -189,7 +189,11 @@ int lr_cmd_project(int argc, char **argv)
 	lr_scenario *scenario = NULL;
 	lr_history *h = NULL;
 	lr_projection *p = NULL;
-	int rc = LR_OK;
+	/* A run of analyze killed while replacing its outputs is finished
+	** first, so the store read is one whole run's. */
+	int rc = lr_outputs_recover(dir, &err);
+	if (rc != LR_OK)
+		goto done;
 	if (scenario_path &&
 	    (rc = lr_scenario_load(scenario_path, &scenario, &err)) != LR_OK)
 		goto done;

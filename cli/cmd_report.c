@@ -1,5 +1,6 @@
 /* landrelease report: an output folder -> request tables, report, maps. */
 #include "commands.h"
+#include "lr_engine.h"
 #include "lr_report.h"
 
 #include <getopt.h>
@@ -132,7 +133,11 @@ int lr_cmd_report(int argc, char **argv)
 	lr_error err;
 	lr_error_clear(&err);
 	lr_report *r = NULL;
-	int rc = lr_report_load(dir, &o, &r, &err);
+	/* A run of analyze killed while replacing its outputs is finished
+	** first, so the tables reported are one whole run's. */
+	int rc = lr_outputs_recover(dir, &err);
+	if (rc == LR_OK)
+		rc = lr_report_load(dir, &o, &r, &err);
 	if (rc != LR_OK)
 		goto done;
 	for (size_t i = 0; i < lr_report_n_notes(r); i++)

@@ -38,9 +38,9 @@ typedef enum {
 	LR_N_METHODS = 3
 } lr_method;
 
-const char *lr_method_name(lr_method m);      /* "cleared" ... */
+const char *lr_method_name(lr_method m);           /* "cleared" ... */
 const char *lr_hazard_type_name(lr_hazard_type t); /* "SHA" / "CHA" */
-const char *lr_contamination_name(int c);     /* "AP" ... "mixed" */
+const char *lr_contamination_name(int c);          /* "AP" ... "mixed" */
 
 /* ---- Records ------------------------------------------------------------ */
 
@@ -84,11 +84,11 @@ const char *lr_severity_name(lr_severity s);
 
 typedef struct lr_finding {
 	lr_severity severity;
-	char *code;       /* stable machine code: "rejected_geometry" ... */
-	char *layer;      /* "hazards", "releases", "regions", "" */
+	char *code;         /* stable machine code: "rejected_geometry" ... */
+	char *layer;        /* "hazards", "releases", "regions", "" */
 	int64_t feature_id; /* source FID, -1 if none */
-	char *record_id;  /* hazard_id / release_id / region_id, may be "" */
-	lr_cents area;    /* area involved, 0 if none; -1 when not an area */
+	char *record_id;    /* hazard_id / release_id / region_id, may be "" */
+	lr_cents area;      /* area involved, 0 if none; -1 when not an area */
 	char *message;
 } lr_finding;
 
@@ -100,9 +100,9 @@ void lr_quality_init(lr_quality *q);
 void lr_quality_free(lr_quality *q);
 /* Record one finding (strings are copied).  LR_OK or LR_ERR_NOMEM. */
 int lr_quality_add(lr_quality *q, lr_severity sev, const char *code,
-		   const char *layer, int64_t feature_id, const char *record_id,
-		   lr_cents area, const char *fmt, ...)
-	__attribute__((format(printf, 8, 9)));
+                   const char *layer, int64_t feature_id, const char *record_id,
+                   lr_cents area, const char *fmt, ...)
+        __attribute__((format(printf, 8, 9)));
 
 /* ---- The dataset: what ingest accepted -------------------------------- */
 
@@ -137,7 +137,7 @@ typedef struct lr_mapping lr_mapping; /* opaque */
 int lr_mapping_load(const char *path, lr_mapping **out, lr_error *err);
 /* Parse from memory (for tests and fuzzing); name is used in messages. */
 int lr_mapping_parse(const char *text, size_t len, const char *name,
-		     lr_mapping **out, lr_error *err);
+                     lr_mapping **out, lr_error *err);
 /* The identity mapping: our own field names and spellings. */
 int lr_mapping_default(lr_mapping **out, lr_error *err);
 void lr_mapping_free(lr_mapping *m);
@@ -188,20 +188,20 @@ typedef struct lr_year_row {
 
 /* A face of the ledger, kept only with lr_options.keep_faces. */
 typedef struct lr_face {
-	int region;     /* index into regions, or n_regions for "outside" */
+	int region; /* index into regions, or n_regions for "outside" */
 	lr_cents area;
-	int state;      /* 0 clean, LR_SHA or LR_CHA at the as-of date */
-	char *events;   /* "2019-03-01 record H-1 SHA; ..." */
+	int state;    /* 0 clean, LR_SHA or LR_CHA at the as-of date */
+	char *events; /* "2019-03-01 record H-1 SHA; ..." */
 	lr_wkb geom;
 } lr_face;
 
 typedef struct lr_result {
 	lr_date as_of, baseline;
 	int scope;
-	int n_regions;      /* rows: regions, then one "OUTSIDE" row */
-	bool has_outside;   /* some land lies in no region */
+	int n_regions;    /* rows: regions, then one "OUTSIDE" row */
+	bool has_outside; /* some land lies in no region */
 	int first_year, last_year;
-	lr_remaining_row *remaining; /* [n_regions + 1] */
+	lr_remaining_row *remaining;          /* [n_regions + 1] */
 	lr_remaining_row *baseline_remaining; /* [n_regions + 1] or NULL */
 	lr_year_row *years; /* [(last_year-first_year+1) * (n_regions+1)] */
 	lr_vec faces;       /* lr_face, if kept */
@@ -213,9 +213,9 @@ typedef struct lr_result {
 	double seconds_overlay;
 } lr_result;
 
-#define LR_YEAR_ROW(r, year, region)                                          \
-	(&(r)->years[((year) - (r)->first_year) * ((r)->n_regions + 1) +      \
-		     (region)])
+#define LR_YEAR_ROW(r, year, region)                                           \
+	(&(r)->years[((year) - (r)->first_year) * ((r)->n_regions + 1) +       \
+	             (region)])
 
 /*
 ** Build the ledger of d and every table from it.  Findings of the overlay
@@ -223,7 +223,7 @@ typedef struct lr_result {
 ** On success *out is a new result freed with lr_result_free().
 */
 int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
-	       lr_error *err);
+               lr_error *err);
 void lr_result_free(lr_result *r);
 
 /* ---- Outputs (engine/tables.c, engine/store.c) ------------------------- */
@@ -234,7 +234,7 @@ void lr_result_free(lr_result *r);
 ** temporary name renamed into place, so no partial file is ever left.
 */
 int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
-		    lr_error *err);
+                    lr_error *err);
 
 /*
 ** Write the SpatiaLite store dir/landrelease.sqlite: meta, inputs, data
@@ -242,7 +242,23 @@ int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
 ** renamed into place: a killed run leaves the previous store or none.
 */
 int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
-		   lr_error *err);
+                   lr_error *err);
+
+/*
+** Write the store and the CSV tables into dir as one set: all are written
+** under temporary names, then replaced together through a journal, so a
+** killed run leaves every output of the previous run or every output of
+** this one, never a mixture.
+*/
+int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                     lr_error *err);
+
+/*
+** Finish replacing the outputs in dir if a run was killed while doing it.
+** Everything that reads dir calls this first.  LR_OK when there was nothing
+** to finish or it is finished; LR_ERR_IO naming the file otherwise.
+*/
+int lr_outputs_recover(const char *dir, lr_error *err);
 
 /*
 ** Copy the value of `key` in the meta table of the store at path into buf
@@ -250,7 +266,6 @@ int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
 ** cannot be opened; LR_ERR_STORE when it is not a store, has no such key or
 ** the value does not fit.  Opens the file read-only; needs no SpatiaLite.
 */
-int lr_store_read_meta(const char *path, const char *key, char *buf,
-		       size_t n);
+int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n);
 
 #endif

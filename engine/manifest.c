@@ -21,7 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 /* inih reads a line into a buffer of INI_MAX_LINE (200) bytes: longer lines
 ** would be split into two. */
 #define MANIFEST_MAX_LINE 198
@@ -1118,7 +1117,9 @@ done:
 int lr_batch_row_read(const char *dir, lr_batch_row *row, lr_error *err)
 {
 	char path[PATH_MAX];
-	int rc;
+	int rc = lr_outputs_recover(dir, err);
+	if (rc != LR_OK)
+		return rc;
 	{
 		static const char *const want[] = {"total_m2", "sha_m2",
 		                                   "cha_m2"};

@@ -3,6 +3,7 @@
 ** ledger faces and the result tables, built under a temporary name in one
 ** transaction and renamed into place.
 */
+#include "commit_int.h"
 #include "output_int.h"
 
 #include <errno.h>
@@ -11,8 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
-
 
 #define STORE_NAME "landrelease.sqlite"
 #define STORE_TMP_PREFIX "." STORE_NAME ".tmp."
@@ -21,8 +25,35 @@
 typedef struct store {
 	sqlite3 *db;
 	const char *path; /* the final path, for messages; borrowed */
+	const char *tmp;  /* the file being written; borrowed */
 	lr_error *err;    /* borrowed */
 } store;
+
+/*
+** Why writing the file failed, when SQLite's errno is lost (its unix layer
+** reports a short write as "disk full" without one, and the errno it keeps
+** may be overwritten by later calls): a full file system, or a file size
+** limit reached.  NULL when neither explains it.
+*/
+static const char *write_failure_cause(const char *file)
+{
+	struct stat st;
+	struct rlimit lim;
+	if (stat(file, &st) == 0 && getrlimit(RLIMIT_FSIZE, &lim) == 0 &&
+	    lim.rlim_cur != RLIM_INFINITY &&
+	    (unsigned long long)st.st_size + 65536 >=
+	            (unsigned long long)lim.rlim_cur)
+		return strerror(EFBIG);
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", file);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	struct statvfs vfs;
+	if (statvfs(slash ? dir : ".", &vfs) == 0 && vfs.f_bavail == 0)
+		return strerror(ENOSPC);
+	return NULL;
+}
 
 /* Report the last SQLite error of s: LR_ERR_IO when the disk or the file
 ** failed, LR_ERR_STORE otherwise. */
@@ -34,6 +65,19 @@ static int fail(store *s, const char *what)
 	                                 ec == SQLITE_READONLY
 	                         ? LR_ERR_IO
 	                         : LR_ERR_STORE;
+	/* SQLite says "disk I/O error"; the system's errno says why (a full
+	** disk, a file size limit). */
+	const char *cause = NULL;
+	if (ec == SQLITE_FULL || ec == SQLITE_IOERR) {
+		int sys = sqlite3_system_errno(s->db);
+		cause = write_failure_cause(s->tmp);
+		if (!cause && sys)
+			cause = strerror(sys);
+	}
+	if (cause)
+		return lr_error_set(s->err, code, "store %s: %s: %s (%s)",
+		                    s->path, what, sqlite3_errmsg(s->db),
+		                    cause);
 	return lr_error_set(s->err, code, "store %s: %s: %s", s->path, what,
 	                    sqlite3_errmsg(s->db));
 }
@@ -429,8 +473,16 @@ static int write_result_table(store *s, const lr__table *t)
 	return rc;
 }
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int write_all(store *s, const lr_dataset *d, const lr_result *r)
 {
+	double t0 = now_seconds(), t_inputs = 0, t_faces = 0, t_tables = 0;
 	char *msg = NULL;
 	int rc;
 	/* The file is temporary until renamed: atomicity comes from the
@@ -461,15 +513,19 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r)
 	    (rc = write_counts(s, d)) != LR_OK ||
 	    (rc = write_regions(s, d)) != LR_OK ||
 	    (rc = write_hazards(s, d, r)) != LR_OK ||
-	    (rc = write_releases(s, d, r)) != LR_OK ||
-	    (rc = write_faces(s, d, r)) != LR_OK)
+	    (rc = write_releases(s, d, r)) != LR_OK)
 		return rc;
+	t_inputs = now_seconds();
+	if ((rc = write_faces(s, d, r)) != LR_OK)
+		return rc;
+	t_faces = now_seconds();
 	for (int k = 0; k < LR__N_TABLES; k++) {
 		lr__table t;
 		if (lr__table_open(k, d, r, &t) &&
 		    (rc = write_result_table(s, &t)) != LR_OK)
 			return rc;
 	}
+	t_tables = now_seconds();
 	/* Indexes last: one bulk build instead of 10^6 incremental ones. */
 	static const char *const geo_tables[] = {"regions", "hazards",
 	                                         "releases", "faces"};
@@ -481,6 +537,14 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r)
 		if ((rc = exec_check1(s, sql)) != LR_OK)
 			return rc;
 	}
+	const char *timings = getenv("LR_TIMINGS");
+	if (timings && *timings && strcmp(timings, "0"))
+		fprintf(stderr,
+		        "timings: store: metadata and inputs %.3f s, faces "
+		        "%.3f s, result tables %.3f s, spatial indexes %.3f "
+		        "s\n",
+		        t_inputs - t0, t_faces - t_inputs, t_tables - t_faces,
+		        now_seconds() - t_tables);
 	/* SpatiaLite stamps its bookkeeping with the clock; a fixed stamp
 	** keeps the store byte-identical for identical inputs. */
 	if ((rc = exec(s, "UPDATE spatialite_history SET timestamp = "
@@ -510,13 +574,10 @@ static int fsync_file(const char *path, const char *final, lr_error *err)
 	return LR_OK;
 }
 
-int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
-                   lr_error *err)
+int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
+                    lr__commit *c, lr_error *err)
 {
 	char final[4096], tmp[4096];
-	int rc = lr__mkdir_p(dir, err);
-	if (rc != LR_OK)
-		return rc;
 	int a = snprintf(final, sizeof final, "%s/" STORE_NAME, dir);
 	int b = snprintf(tmp, sizeof tmp, "%s/" STORE_TMP_PREFIX "%ld", dir,
 	                 (long)getpid());
@@ -535,7 +596,8 @@ int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
 		                    strerror(errno));
 	close(fd);
 
-	store s = {.path = final, .err = err};
+	int rc;
+	store s = {.path = final, .tmp = tmp, .err = err};
 	if (sqlite3_open_v2(tmp, &s.db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		rc = lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", final,
@@ -550,19 +612,50 @@ int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
 		goto fail;
 	}
 	s.db = NULL;
-	if ((rc = fsync_file(tmp, final, err)) != LR_OK)
+	if ((rc = fsync_file(tmp, final, err)) != LR_OK ||
+	    (rc = lr__commit_add(c, tmp, final, err)) != LR_OK)
 		goto fail;
-	if (rename(tmp, final) != 0) {
-		rc = lr_error_set(err, LR_ERR_IO, "cannot rename %s to %s: %s",
-		                  tmp, final, strerror(errno));
-		goto fail;
-	}
-	lr__fsync_dir(dir);
 	return LR_OK;
 
 fail:
 	sqlite3_close_v2(s.db); /* NULL is a no-op */
 	(void)unlink(tmp);
+	return rc;
+}
+
+int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                   lr_error *err)
+{
+	lr__commit c;
+	lr__commit_init(&c, dir);
+	int rc = lr__mkdir_p(dir, err);
+	if (rc == LR_OK)
+		rc = lr_outputs_recover(dir, err);
+	if (rc == LR_OK)
+		rc = lr__store_stage(d, r, dir, &c, err);
+	if (rc == LR_OK)
+		rc = lr__commit_apply(&c, err);
+	lr__commit_free(&c);
+	return rc;
+}
+
+int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                     lr_error *err)
+{
+	lr__commit c;
+	lr__commit_init(&c, dir);
+	int rc = lr__mkdir_p(dir, err);
+	if (rc == LR_OK)
+		rc = lr_outputs_recover(dir, err);
+	if (rc == LR_OK) {
+		lr__commit_remove_stale(dir);
+		rc = lr__store_stage(d, r, dir, &c, err);
+	}
+	if (rc == LR_OK)
+		rc = lr__tables_stage(d, r, dir, &c, err);
+	if (rc == LR_OK)
+		rc = lr__commit_apply(&c, err);
+	lr__commit_free(&c);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 ** The result tables as rows (shared with the store) and their CSV files,
 ** each written under a temporary name and renamed into place.
 */
+#include "commit_int.h"
 #include "output_int.h"
 
 #include <dirent.h>
@@ -434,65 +435,53 @@ static int csv_write_tmp(const lr__table *t, const char *tmp, const char *final,
 	return LR_OK;
 }
 
+int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
+                     lr__commit *c, lr_error *err)
+{
+	char tmp[4096], final[4096];
+	long pid = (long)getpid();
+	for (int k = 0; k < LR__N_TABLES; k++) {
+		lr__table t;
+		int want = lr__table_open(k, d, r, &t);
+		int a = snprintf(final, sizeof final, "%s/%s.csv", dir, t.name);
+		int b = snprintf(tmp, sizeof tmp, "%s/.%s.csv.tmp.", dir,
+		                 t.name);
+		if (a < 0 || (size_t)a >= sizeof final || b < 0 ||
+		    (size_t)b >= sizeof tmp)
+			return lr_error_set(err, LR_ERR_IO,
+			                    "output path too long: %s", dir);
+		lr__remove_stale_temps(dir, tmp + strlen(dir) + 1);
+		snprintf(tmp + b, sizeof tmp - (size_t)b, "%ld", pid);
+		/* Without a baseline, the baseline table of an earlier run
+		** would contradict the tables written now: it goes. */
+		if (!want) {
+			int rc = lr__commit_add(c, NULL, final, err);
+			if (rc != LR_OK)
+				return rc;
+			continue;
+		}
+		int rc = csv_write_tmp(&t, tmp, final, err);
+		if (rc == LR_OK &&
+		    (rc = lr__commit_add(c, tmp, final, err)) != LR_OK)
+			(void)unlink(tmp);
+		if (rc != LR_OK)
+			return rc;
+	}
+	return LR_OK;
+}
+
 int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
                     lr_error *err)
 {
-	char tmp[LR__N_TABLES][4096], final[LR__N_TABLES][4096];
-	int want[LR__N_TABLES] = {0};
-	lr__table t[LR__N_TABLES];
+	lr__commit c;
+	lr__commit_init(&c, dir);
 	int rc = lr__mkdir_p(dir, err);
-	if (rc != LR_OK)
-		return rc;
-	long pid = (long)getpid();
-	for (int k = 0; k < LR__N_TABLES; k++) {
-		want[k] = lr__table_open(k, d, r, &t[k]);
-		int a = snprintf(final[k], sizeof final[k], "%s/%s.csv", dir,
-		                 t[k].name);
-		int b = snprintf(tmp[k], sizeof tmp[k], "%s/.%s.csv.tmp.", dir,
-		                 t[k].name);
-		if (a < 0 || (size_t)a >= sizeof final[k] || b < 0 ||
-		    (size_t)b >= sizeof tmp[k])
-			return lr_error_set(err, LR_ERR_IO,
-			                    "output path too long: %s", dir);
-		lr__remove_stale_temps(dir, tmp[k] + strlen(dir) + 1);
-		snprintf(tmp[k] + b, sizeof tmp[k] - (size_t)b, "%ld", pid);
-	}
-	/* Every file complete under its temporary name before any is renamed,
-	** so a failure leaves the previous set of tables untouched. */
-	for (int k = 0; k < LR__N_TABLES; k++) {
-		if (!want[k])
-			continue;
-		rc = csv_write_tmp(&t[k], tmp[k], final[k], err);
-		if (rc != LR_OK) {
-			for (int j = 0; j < k; j++)
-				if (want[j])
-					(void)unlink(tmp[j]);
-			return rc;
-		}
-	}
-	for (int k = 0; k < LR__N_TABLES; k++) {
-		if (!want[k]) {
-			/* A baseline table of an earlier run would contradict
-			** the tables written now. */
-			if (unlink(final[k]) != 0 && errno != ENOENT) {
-				rc = lr_error_set(err, LR_ERR_IO,
-				                  "cannot remove stale %s: %s",
-				                  final[k], strerror(errno));
-				break;
-			}
-			continue;
-		}
-		if (rename(tmp[k], final[k]) != 0) {
-			rc = lr_error_set(err, LR_ERR_IO,
-			                  "cannot rename %s to %s: %s", tmp[k],
-			                  final[k], strerror(errno));
-			break;
-		}
-	}
-	if (rc != LR_OK)
-		for (int k = 0; k < LR__N_TABLES; k++)
-			if (want[k])
-				(void)unlink(tmp[k]);
-	lr__fsync_dir(dir);
+	if (rc == LR_OK)
+		rc = lr_outputs_recover(dir, err);
+	if (rc == LR_OK)
+		rc = lr__tables_stage(d, r, dir, &c, err);
+	if (rc == LR_OK)
+		rc = lr__commit_apply(&c, err);
+	lr__commit_free(&c);
 	return rc;
 }

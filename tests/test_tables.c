@@ -326,7 +326,8 @@ int main(void)
 	           "failed write leaves the previous tables untouched");
 	free_snapshot(second);
 
-	/* A rename that fails (a directory in the way) cleans up too. */
+	/* A directory where a table goes is refused before anything is
+	** replaced, and cleans up too. */
 	char blocker[700];
 	snprintf(blocker, sizeof blocker, "%s/data_quality.csv", dir);
 	remove(blocker);
