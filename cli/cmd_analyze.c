@@ -45,6 +45,17 @@ static void usage(FILE *f)
 	      "  --no-faces            do not store face geometries "
 	      "(smaller store)\n"
 	      "  --quiet               no progress or summary\n"
+	      "  --deadline YYYY-MM-DD then project completion against "
+	      "this Article 5\n"
+	      "                        deadline (completion.csv, as "
+	      "`landrelease project`)\n"
+	      "  --target YYYY-MM-DD   then plan the work to finish by this "
+	      "date\n"
+	      "                        (workplan.csv, as `landrelease "
+	      "plan`)\n"
+	      "  --timings             print the time of each phase on "
+	      "stderr\n"
+	      "                        (also with LR_TIMINGS=1)\n"
 	      "\n"
 	      "Exit status: 0 success; 1 failure writing outputs or "
 	      "computing; 2 bad\narguments or unusable input (message on "
@@ -127,6 +138,31 @@ static void print_summary(const lr_dataset *d, const lr_result *r,
 	printf("  tables in %s/ (%.2f s)\n", out, seconds);
 }
 
+/* Whether --out holds the store of an analysis of other sources, which
+** this run replaces with the tables beside it: the message saying so is
+** written into msg (n bytes), "" when not. */
+static void other_store(const char *out, const lr_dataset *d, char *msg,
+                        size_t n)
+{
+	static const char *const keys[3] = {"regions_source", "hazards_source",
+	                                    "releases_source"};
+	char path[4096], prev[1024];
+	msg[0] = '\0';
+	snprintf(path, sizeof path, "%s/landrelease.sqlite", out);
+	for (int i = 0; i < 3; i++)
+		if (lr_store_read_meta(path, keys[i], prev, sizeof prev) ==
+		            LR_OK &&
+		    strcmp(prev,
+		           d->source_label[i] ? d->source_label[i] : "")) {
+			snprintf(msg, n,
+			         "landrelease analyze: replaced %s and its "
+			         "tables, an analysis of other sources (%s: "
+			         "%s)\n",
+			         path, lr_layer_names[i], prev);
+			return;
+		}
+}
+
 /* With --strict nothing is written: say on stderr what was rejected. */
 static void print_rejects(const lr_dataset *d)
 {
@@ -164,6 +200,9 @@ int lr_cmd_analyze(int argc, char **argv)
 		O_STRICT,
 		O_NO_FACES,
 		O_QUIET,
+		O_TIMINGS,
+		O_DEADLINE,
+		O_TARGET,
 		O_OUT,
 		O_HELP
 	};
@@ -184,6 +223,9 @@ int lr_cmd_analyze(int argc, char **argv)
 	        {"strict", no_argument, 0, O_STRICT},
 	        {"no-faces", no_argument, 0, O_NO_FACES},
 	        {"quiet", no_argument, 0, O_QUIET},
+	        {"timings", no_argument, 0, O_TIMINGS},
+	        {"deadline", required_argument, 0, O_DEADLINE},
+	        {"target", required_argument, 0, O_TARGET},
 	        {"out", required_argument, 0, O_OUT},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
@@ -191,7 +233,10 @@ int lr_cmd_analyze(int argc, char **argv)
 	lr_options opt = {LR_DATE_NONE, LR_DATE_NONE, LR_CONT_ALL, 0,
 	                  true,         false};
 	const char *out = NULL, *map_path = NULL;
+	const char *deadline = NULL, *target = NULL;
 	bool strict = false, quiet = false;
+	const char *timings_env = getenv("LR_TIMINGS");
+	bool timings = timings_env && *timings_env && strcmp(timings_env, "0");
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -266,6 +311,24 @@ int lr_cmd_analyze(int argc, char **argv)
 		case O_QUIET:
 			quiet = true;
 			break;
+		case O_TIMINGS:
+			timings = true;
+			/* The engine prints the parts of the ledger phase. */
+			setenv("LR_TIMINGS", "1", 1);
+			break;
+		case O_DEADLINE:
+		case O_TARGET:
+			if (lr_date_parse_iso(optarg) == LR_DATE_NONE) {
+				fprintf(stderr,
+				        "landrelease analyze: --%s: '%s' is "
+				        "not "
+				        "a date (YYYY-MM-DD)\n",
+				        c == O_DEADLINE ? "deadline" : "target",
+				        optarg);
+				return 2;
+			}
+			*(c == O_DEADLINE ? &deadline : &target) = optarg;
+			break;
 		case 'o':
 		case O_OUT:
 			out = optarg;
@@ -322,6 +385,7 @@ int lr_cmd_analyze(int argc, char **argv)
 	in.mapping = map;
 	if (lr_ingest(&in, &d, &err) != LR_OK)
 		goto fail;
+	double t_read = now_seconds();
 	if (strict) {
 		for (int i = 0; i < 3; i++)
 			if (d.counts[i].rejected) {
@@ -333,13 +397,35 @@ int lr_cmd_analyze(int argc, char **argv)
 				goto fail;
 			}
 	}
+	double t_ledger0 = now_seconds();
 	if (lr_analyze(&d, &opt, &r, &err) != LR_OK)
 		goto fail;
-	if (lr_store_write(&d, r, out, &err) != LR_OK ||
-	    lr_tables_write(&d, r, out, &err) != LR_OK)
+	double t_ledger = now_seconds();
+	char replaced[5200];
+	other_store(out, &d, replaced, sizeof replaced);
+	if (lr_outputs_write(&d, r, out, &err) != LR_OK)
 		goto fail;
+	fputs(replaced, stderr);
+	if (timings)
+		fprintf(stderr,
+		        "timings: read %.3f s, ledger %.3f s, store and tables "
+		        "%.3f s, total %.3f s\n",
+		        t_read - t0, t_ledger - t_ledger0,
+		        now_seconds() - t_ledger, now_seconds() - t0);
 	if (!quiet)
 		print_summary(&d, r, out, now_seconds() - t0);
+	/* --deadline and --target: the projection and the work plan with
+	** their defaults, as `project` and `plan` would run them. */
+	if (deadline) {
+		char *args[] = {"project", (char *)out, "--deadline",
+		                (char *)deadline, NULL};
+		status = lr_cmd_project(4, args);
+	}
+	if (target && status == 0) {
+		char *args[] = {"plan", (char *)out, "--target", (char *)target,
+		                NULL};
+		status = lr_cmd_plan(4, args);
+	}
 	goto done;
 fail:
 	fprintf(stderr, "landrelease analyze: %s\n", err.msg);

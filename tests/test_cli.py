@@ -156,6 +156,24 @@ def main():
         r = run("analyze", data, "--out", os.path.join(tmp, "strict"), "--strict", "--quiet")
         ok(r.returncode == 2 and "--strict" in r.stderr, "--strict with rejects: exit 2", r.stderr)
 
+    # --deadline and --target: the same files as project and plan run alone
+    out5 = os.path.join(tmp, "with-plan")
+    r = run("analyze", data, "--out", out5, "--quiet", "--deadline", "2028-12-31",
+            "--target", "2035-12-31")
+    ok(r.returncode == 0, "analyze --deadline --target: exit 0", r.stderr)
+    r6 = run("project", out1, "--deadline", "2028-12-31")
+    r7 = run("plan", out1, "--target", "2035-12-31")
+    ok(r6.returncode == 0 and r7.returncode == 0, "project and plan alone: exit 0",
+       r6.stderr + r7.stderr)
+    for f in ("completion.csv", "workplan.csv"):
+        a, b = os.path.join(out5, f), os.path.join(out1, f)
+        ok(os.path.exists(a) and os.path.exists(b) and filecmp.cmp(a, b, shallow=False),
+           f"analyze --deadline --target writes {f} as the command alone does")
+    r = run("analyze", data, "--out", os.path.join(tmp, "o8"), "--deadline", "2028-02-30")
+    ok(r.returncode == 2 and "--deadline" in r.stderr and "2028-02-30" in r.stderr
+       and not os.path.exists(os.path.join(tmp, "o8")),
+       "impossible --deadline: exit 2 before any work, naming the option", r.stderr)
+
     print(f"1..{n}")
     return 1 if failed else 0
 
