@@ -10,12 +10,12 @@
 
 typedef enum {
 	LR_OK = 0,
-	LR_ERR_USAGE,  /* bad arguments or unusable input dataset (exit 2) */
-	LR_ERR_INPUT,  /* a source could not be read (exit 2) */
-	LR_ERR_IO,     /* output could not be written (exit 1) */
-	LR_ERR_GEOM,   /* a geometry operation failed */
-	LR_ERR_CRS,    /* no usable coordinate reference system */
-	LR_ERR_STORE,  /* SQLite/SpatiaLite failure */
+	LR_ERR_USAGE, /* bad arguments or unusable input dataset (exit 2) */
+	LR_ERR_INPUT, /* a source could not be read (exit 2) */
+	LR_ERR_IO,    /* output could not be written (exit 1) */
+	LR_ERR_GEOM,  /* a geometry operation failed */
+	LR_ERR_CRS,   /* no usable coordinate reference system */
+	LR_ERR_STORE, /* SQLite/SpatiaLite failure */
 	LR_ERR_NOMEM,
 	LR_ERR_INTERNAL
 } lr_status;
@@ -29,7 +29,7 @@ typedef struct lr_error {
 
 /* Set err (if not NULL) and return code. */
 int lr_error_set(lr_error *err, lr_status code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 void lr_error_clear(lr_error *err);
 
 /* Days since 1970-01-01 in the proleptic Gregorian calendar. */

@@ -44,7 +44,7 @@ GEOSGeometry *lr_wkb_to_geos_r(GEOSContextHandle_t ctx, const lr_wkb *w);
 ** are dropped.  LR_OK, or an error code with err set.
 */
 int lr_geos_to_wkb_r(GEOSContextHandle_t ctx, const GEOSGeometry *g,
-		     lr_wkb *out, lr_error *err);
+                     lr_wkb *out, lr_error *err);
 
 /* ---- Geodesic areas (WGS84 ellipsoid, Karney, PROJ geod_polygonarea) ---- */
 
@@ -84,8 +84,8 @@ typedef struct lr_source_options {
 ** says which file/layer and what to do.
 */
 int lr_source_open(const char *dataset, const char *layer,
-		   const char *default_layer, const lr_source_options *opt,
-		   lr_source **out, lr_error *err);
+                   const char *default_layer, const lr_source_options *opt,
+                   lr_source **out, lr_error *err);
 void lr_source_close(lr_source *s);
 
 /* "dataset (layer NAME)", for messages.  Borrowed. */
@@ -117,9 +117,9 @@ typedef struct lr_feature {
 	const char **values;
 	bool text_repaired;
 	lr_geom_status geom_status;
-	char geom_note[512];  /* repair done or reason for rejection */
-	lr_wkb wkb;           /* lon/lat MultiPolygon; empty if rejected */
-	double area_m2;       /* geodesic area of wkb */
+	char geom_note[512]; /* repair done or reason for rejection */
+	lr_wkb wkb;          /* lon/lat MultiPolygon; empty if rejected */
+	double area_m2;      /* geodesic area of wkb */
 } lr_feature;
 
 /*

@@ -27,18 +27,18 @@ static inline int lr_test_ok(int cond, const char *fmt, ...)
 }
 
 /* |got - want| <= tol, printing both on failure. */
-#define lr_test_near(got, want, tol, ...)                                     \
-	do {                                                                  \
-		double g_ = (got), w_ = (want);                               \
-		if (!lr_test_ok(fabs(g_ - w_) <= (tol), __VA_ARGS__))         \
-			printf("#   got %.6f, want %.6f (tol %g)\n", g_, w_,    \
-			       (double)(tol));                                \
+#define lr_test_near(got, want, tol, ...)                                      \
+	do {                                                                   \
+		double g_ = (got), w_ = (want);                                \
+		if (!lr_test_ok(fabs(g_ - w_) <= (tol), __VA_ARGS__))          \
+			printf("#   got %.6f, want %.6f (tol %g)\n", g_, w_,   \
+			       (double)(tol));                                 \
 	} while (0)
 
-#define lr_test_skip_all(reason)                                              \
-	do {                                                                  \
-		printf("1..0 # SKIP %s\n", reason);                           \
-		return 0;                                                     \
+#define lr_test_skip_all(reason)                                               \
+	do {                                                                   \
+		printf("1..0 # SKIP %s\n", reason);                            \
+		return 0;                                                      \
 	} while (0)
 
 static inline int lr_test_done(void)
