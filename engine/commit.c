@@ -236,14 +236,9 @@ static int write_journal(const lr__commit *c, const char *journal,
 			fprintf(f, "D\t%s\n", c->e[i].final);
 	}
 	if (f) {
-		if (!e && ferror(f))
-			e = errno ? errno : EIO;
-		if (!e && fflush(f) != 0)
-			e = errno;
-		if (!e && fsync(fileno(f)) != 0)
-			e = errno;
-		if (fclose(f) != 0 && !e)
-			e = errno;
+		int closed = lr__fclose_synced(f);
+		if (!e)
+			e = closed;
 	}
 	if (!e && rename(tmp, journal) != 0)
 		e = errno;
@@ -292,7 +287,46 @@ int lr__commit_apply(lr__commit *c, lr_error *err)
 	return rc;
 }
 
-void lr__commit_remove_stale(const char *dir)
+enum { PART_STORE = 1, PART_TABLES = 2 };
+
+/* Write the parts asked for into dir as one set. */
+static int write_set(const lr_dataset *d, const lr_result *r, const char *dir,
+                     int parts, lr_error *err)
 {
-	lr__remove_stale_temps(dir, JOURNAL_TMP_PREFIX);
+	lr__commit c;
+	lr__commit_init(&c, dir);
+	int rc = lr__mkdir_p(dir, err);
+	/* An interrupted commit is finished before the stale temporaries
+	** of killed runs are removed: its own are among them. */
+	if (rc == LR_OK)
+		rc = lr_outputs_recover(dir, err);
+	if (rc == LR_OK) {
+		lr__remove_stale_temps(dir, JOURNAL_TMP_PREFIX);
+		if (parts & PART_STORE)
+			rc = lr__store_stage(d, r, dir, &c, err);
+	}
+	if (rc == LR_OK && (parts & PART_TABLES))
+		rc = lr__tables_stage(d, r, dir, &c, err);
+	if (rc == LR_OK)
+		rc = lr__commit_apply(&c, err);
+	lr__commit_free(&c);
+	return rc;
+}
+
+int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                     lr_error *err)
+{
+	return write_set(d, r, dir, PART_STORE | PART_TABLES, err);
+}
+
+int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                   lr_error *err)
+{
+	return write_set(d, r, dir, PART_STORE, err);
+}
+
+int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                    lr_error *err)
+{
+	return write_set(d, r, dir, PART_TABLES, err);
 }

@@ -43,7 +43,4 @@ int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
 int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
                      lr__commit *c, lr_error *err);
 
-/* Remove journal temporaries of processes that are gone. */
-void lr__commit_remove_stale(const char *dir);
-
 #endif

@@ -8,6 +8,8 @@
 
 #include "lr_engine.h"
 
+#include <stdio.h>
+
 /* The type of a column: how a CSV prints it and how SQLite stores it. */
 typedef enum {
 	LR__COL_TEXT, /* CSV: quoted when needed; SQLite TEXT */
@@ -73,6 +75,10 @@ int lr__mkdir_p(const char *dir, lr_error *err);
 ** (temporary files of killed runs).  Best effort: errors are ignored.
 */
 void lr__remove_stale_temps(const char *dir, const char *prefix);
+
+/* Flush, fsync and close f: 0, or the errno of the first failure (a write
+** error seen earlier counts). */
+int lr__fclose_synced(FILE *f);
 
 /* fsync an open directory so renames in it are durable; best effort. */
 void lr__fsync_dir(const char *dir);

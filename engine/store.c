@@ -623,42 +623,6 @@ fail:
 	return rc;
 }
 
-int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
-                   lr_error *err)
-{
-	lr__commit c;
-	lr__commit_init(&c, dir);
-	int rc = lr__mkdir_p(dir, err);
-	if (rc == LR_OK)
-		rc = lr_outputs_recover(dir, err);
-	if (rc == LR_OK)
-		rc = lr__store_stage(d, r, dir, &c, err);
-	if (rc == LR_OK)
-		rc = lr__commit_apply(&c, err);
-	lr__commit_free(&c);
-	return rc;
-}
-
-int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
-                     lr_error *err)
-{
-	lr__commit c;
-	lr__commit_init(&c, dir);
-	int rc = lr__mkdir_p(dir, err);
-	if (rc == LR_OK)
-		rc = lr_outputs_recover(dir, err);
-	if (rc == LR_OK) {
-		lr__commit_remove_stale(dir);
-		rc = lr__store_stage(d, r, dir, &c, err);
-	}
-	if (rc == LR_OK)
-		rc = lr__tables_stage(d, r, dir, &c, err);
-	if (rc == LR_OK)
-		rc = lr__commit_apply(&c, err);
-	lr__commit_free(&c);
-	return rc;
-}
-
 int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n)
 {
 	sqlite3 *db = NULL;

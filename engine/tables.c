@@ -335,6 +335,20 @@ void lr__remove_stale_temps(const char *dir, const char *prefix)
 	closedir(dp);
 }
 
+int lr__fclose_synced(FILE *f)
+{
+	int e = 0;
+	if (ferror(f))
+		e = errno ? errno : EIO;
+	if (!e && fflush(f) != 0)
+		e = errno;
+	if (!e && fsync(fileno(f)) != 0)
+		e = errno;
+	if (fclose(f) != 0 && !e)
+		e = errno;
+	return e;
+}
+
 void lr__fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -417,15 +431,7 @@ static int csv_write_tmp(const lr__table *t, const char *tmp, const char *final,
 	if (buf)
 		setvbuf(f, buf, _IOFBF, 1 << 16);
 	csv_table(f, t);
-	int e = 0;
-	if (ferror(f))
-		e = errno ? errno : EIO;
-	if (!e && fflush(f) != 0)
-		e = errno;
-	if (!e && fsync(fileno(f)) != 0)
-		e = errno;
-	if (fclose(f) != 0 && !e)
-		e = errno;
+	int e = lr__fclose_synced(f);
 	free(buf);
 	if (e) {
 		(void)unlink(tmp);
@@ -468,20 +474,4 @@ int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
 			return rc;
 	}
 	return LR_OK;
-}
-
-int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
-                    lr_error *err)
-{
-	lr__commit c;
-	lr__commit_init(&c, dir);
-	int rc = lr__mkdir_p(dir, err);
-	if (rc == LR_OK)
-		rc = lr_outputs_recover(dir, err);
-	if (rc == LR_OK)
-		rc = lr__tables_stage(d, r, dir, &c, err);
-	if (rc == LR_OK)
-		rc = lr__commit_apply(&c, err);
-	lr__commit_free(&c);
-	return rc;
 }

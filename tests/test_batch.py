@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 
+import tap
+from tap import ok
+
 BUILD = os.environ.get("LR_BUILD_DIR", "build")
 SOURCE = os.environ.get("LR_SOURCE_DIR",
                         os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,19 +28,8 @@ LR = os.path.abspath(os.path.join(BUILD, "cli", "landrelease"))
 GEN = os.path.abspath(os.path.join(BUILD, "data", "lr-generate"))
 FIXTURES = os.path.join(SOURCE, "tests", "fixtures", "batch")
 MARKER = ".landrelease-run"
-n = 0
-failed = 0
 
 
-def ok(cond, msg, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {msg}", flush=True)
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:30]:
-            print("#   " + line)
-    return cond
 
 
 def run(*args, **kw):
@@ -371,12 +363,11 @@ deadline = 2030-12-31
     r = run("--help")
     ok("batch" in r.stdout, "landrelease --help lists batch")
 
-    print(f"1..{n}")
-    if not failed:
+    if not tap.failed:
         shutil.rmtree(tmp, ignore_errors=True)
     else:
         print(f"# outputs kept in {tmp}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

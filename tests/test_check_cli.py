@@ -19,24 +19,16 @@ import subprocess
 import sys
 import tempfile
 
+import tap
+from tap import ok
+
 BUILD = os.environ.get("LR_BUILD_DIR", "build")
 SRC = os.environ.get("LR_SOURCE_DIR",
                      os.path.join(os.path.dirname(__file__), ".."))
 LR = os.path.join(BUILD, "cli", "landrelease")
 FIXTURE = os.path.join(SRC, "tests", "fixtures", "check", "consistent")
-n = 0
-failed = 0
 
 
-def ok(cond, msg, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {msg}")
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:30]:
-            print("#   " + line)
-    return cond
 
 
 # ---- The model: every figure in hundredths of m2 (cents) ----------------
@@ -639,8 +631,7 @@ def main():
        "bad --precision: exit 2")
 
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

@@ -13,24 +13,16 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+
+import tap
+from tap import ok
 from decimal import Decimal
 
 BUILD = os.environ.get("LR_BUILD_DIR", "build")
 LR = os.path.join(BUILD, "cli", "landrelease")
 GEN = os.path.join(BUILD, "data", "lr-generate")
-n = 0
-failed = 0
 
 
-def ok(cond, msg, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {msg}")
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:20]:
-            print("#   " + line)
-    return cond
 
 
 def run(*args):
@@ -174,8 +166,7 @@ def main():
        and not os.path.exists(os.path.join(tmp, "o8")),
        "impossible --deadline: exit 2 before any work, naming the option", r.stderr)
 
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

@@ -22,23 +22,15 @@ import subprocess
 import sys
 import tempfile
 
+import tap
+from tap import ok
+
 BUILD = os.environ.get("LR_BUILD_DIR", "build")
 LR = os.path.abspath(os.path.join(BUILD, "cli", "landrelease"))
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 LAYERS = ("regions", "hazards", "releases")
-n = 0
-failed = 0
 
 
-def ok(cond, msg, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {msg}")
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:30]:
-            print("#   " + line)
-    return cond
 
 
 def expand(s, tmp):
@@ -226,8 +218,7 @@ def main():
             check_case(case, results)
         except Exception as e:  # a broken case fails, the rest still run
             ok(False, f"{case['name']}: ran", repr(e))
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

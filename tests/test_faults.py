@@ -23,29 +23,17 @@ import sys
 import tempfile
 import time
 
+import tap
+from tap import ok
+
 BUILD = os.environ.get("LR_BUILD_DIR", "build")
 LR = os.path.join(BUILD, "cli", "landrelease")
 GEN = os.path.join(BUILD, "data", "lr-generate")
 HAZARDS = int(os.environ.get("LR_FAULTS_HAZARDS", "3000"))
 CSVS = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv"]
 STORE = "landrelease.sqlite"
-n = 0
-failed = 0
 
 
-def ok(cond, msg, detail="", todo=None):
-    global n, failed
-    n += 1
-    line = ("ok" if cond else "not ok") + f" {n} - {msg}"
-    if todo and not cond:  # a known shortcoming: reported, not failed
-        line += f" # TODO {todo}"
-    print(line, flush=True)
-    if not cond:
-        if not todo:
-            failed += 1
-        for x in str(detail).splitlines()[:20]:
-            print("#   " + x)
-    return cond
 
 
 def analyze(data, out, **kw):
@@ -305,8 +293,7 @@ def main():
     ok("b.gpkg" in src and "a.gpkg" not in src, "changed inputs: meta names the new source", src)
 
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

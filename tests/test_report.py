@@ -19,30 +19,18 @@ import sys
 import tempfile
 import zipfile
 import zlib
+
+import tap
+from tap import ok, skip
 from decimal import Decimal
 
 BUILD = os.environ.get("LR_BUILD_DIR", "build")
 LR = os.path.join(BUILD, "cli", "landrelease")
 GEN = os.path.join(BUILD, "data", "lr-generate")
-n = 0
-failed = 0
 
 
-def ok(cond, msg, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {msg}")
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:20]:
-            print("#   " + line)
-    return cond
 
 
-def skip(msg, reason):
-    global n
-    n += 1
-    print(f"ok {n} - {msg} # SKIP {reason}")
 
 
 def run(*args):
@@ -362,9 +350,8 @@ def main():
     else:
         skip("chromium renders the HTML", "chromium not installed")
 
-    print(f"1..{n}")
     shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return tap.done()
 
 
 def read_rows(path):
