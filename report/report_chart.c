@@ -12,8 +12,7 @@
 #include <string.h>
 
 const char *const lr__chart_titles[3] = {
-        "Remaining hazardous land over time, with the completion "
-        "projection",
+        "Remaining hazardous land over time and its projection",
         "Land released per year, by method",
         "Remaining hazardous land by region"};
 
