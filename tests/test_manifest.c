@@ -149,7 +149,7 @@ static void test_inheritance(void)
 	lr_batch_argv_free(argv);
 
 	/* Hash: settings matter, order of runs does not. */
-	uint64_t h0, h1, h0b;
+	uint64_t h0 = 0, h1 = 0, h0b = 1;
 	lr_test_ok(lr_batch_run_hash(&m->runs[0], NULL, &h0, &err) == LR_OK &&
 	                   lr_batch_run_hash(&m->runs[1], NULL, &h1, &err) ==
 	                           LR_OK &&
