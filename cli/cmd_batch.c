@@ -149,7 +149,11 @@ typedef struct job {
 	off_t step_start;   /* where the step's output starts in the log */
 	double t0;          /* start of the run */
 	char tmp[PATH_MAX]; /* DIR/.NAME.tmp.PID */
+	bool analyses;      /* its analyze step makes its group's shared copy */
 } job;
+
+/* The analysis shared by runs with equal analysis hashes (their group). */
+enum { ANALYSIS_NONE, ANALYSIS_BUSY, ANALYSIS_READY };
 
 /* Everything a batch invocation shares; owned by lr_cmd_batch(). */
 typedef struct batch {
@@ -162,6 +166,12 @@ typedef struct batch {
 	int done, total;      /* progress */
 	int failed;
 	int exe_fd; /* owned: this program, opened at start; -1 if not */
+	/* Runs whose analyze steps would be identical share one analysis:
+	** group[run] is the first run of its group to be run (-1: alone),
+	** analysis[group] its state, kept in DIR/.analyses.PID/GROUP. */
+	int *group;
+	char *analysis;
+	char shared[PATH_MAX];
 } batch;
 
 static void run_path(const batch *b, int run, const char *suffix, char *buf,
@@ -247,6 +257,10 @@ static void fail_job(batch *b, job *j, const char *msg)
 	lr_batch_row *r = &b->rows[j->run];
 	char log[PATH_MAX + 8], old[PATH_MAX + 8];
 	run_path(b, j->run, ".log", log, sizeof log);
+	if (j->analyses) { /* the next run of the group analyses itself */
+		b->analysis[b->group[j->run]] = ANALYSIS_NONE;
+		j->analyses = false;
+	}
 	r->ok = false;
 	r->seconds = now_seconds() - j->t0;
 	if (msg)
@@ -329,6 +343,89 @@ static int start_step(batch *b, job *j)
 	return 0;
 }
 
+static void step_ended(batch *b, job *j, int st);
+
+/* DIR/.analyses.PID/NAME, NAME being the first run of group g. */
+static void group_path(const batch *b, int g, char *buf, size_t size)
+{
+	say(buf, size, "%s/%s", b->shared, b->m->runs[g].name);
+}
+
+/* Copy every regular file of folder src into folder dst (created before);
+** 0, or -1 with errno set. */
+static int copy_files(const char *src, const char *dst)
+{
+	DIR *d = opendir(src);
+	if (!d)
+		return -1;
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char from[PATH_MAX], to[PATH_MAX];
+		struct stat st;
+		say(from, sizeof from, "%s/%s", src, e->d_name);
+		say(to, sizeof to, "%s/%s", dst, e->d_name);
+		if (e->d_name[0] == '.' || lstat(from, &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		int in = open(from, O_RDONLY | O_CLOEXEC);
+		int out =
+		        in < 0 ? -1
+		               : open(to,
+		                      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		                      0666);
+		off_t left = st.st_size;
+		while (out >= 0 && left > 0) {
+			ssize_t n = copy_file_range(in, NULL, out, NULL,
+			                            (size_t)left, 0);
+			if (n <= 0)
+				break;
+			left -= n;
+		}
+		if (in < 0 || out < 0 || left > 0 || fsync(out) != 0)
+			rc = -1;
+		int e2 = errno;
+		if (in >= 0)
+			close(in);
+		if (out >= 0 && close(out) != 0)
+			rc = -1;
+		errno = e2;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Give job j the analyze outputs of group g instead of running analyze:
+** the files the step would write, byte for byte.  0, or -1 when they cannot
+** be copied (the run then analyses itself). */
+static int share_analysis(batch *b, job *j, int g)
+{
+	char src[PATH_MAX + 32];
+	group_path(b, g, src, sizeof src);
+	if (copy_files(src, j->tmp) != 0) {
+		log_printf(j->log_fd,
+		           "landrelease batch: cannot copy the analysis of run "
+		           "%s (%s); analysing again\n",
+		           b->m->runs[g].name, strerror(errno));
+		return -1;
+	}
+	char **argv = NULL;
+	lr_error err;
+	lr_error_clear(&err);
+	log_printf(j->log_fd, "$");
+	if (lr_batch_argv(&b->m->runs[j->run], LR_STEP_ANALYZE, "landrelease",
+	                  j->tmp, b->threads, &argv, &err) == LR_OK)
+		for (char **a = argv; *a; a++)
+			log_printf(j->log_fd, " %s", *a);
+	lr_batch_argv_free(argv);
+	log_printf(j->log_fd,
+	           "\n(not run: its outputs are those of run %s, which has "
+	           "the same inputs and analysis settings; copied)\n",
+	           b->m->runs[g].name);
+	j->step_start = lseek(j->log_fd, 0, SEEK_END);
+	return 0;
+}
+
 /* Begin run `run` in free slot j. */
 static void start_run(batch *b, job *j, int run)
 {
@@ -367,6 +464,16 @@ static void start_run(batch *b, job *j, int run)
 		j->tmp[0] = '\0';
 		fail_job(b, j, msg);
 		return;
+	}
+	int g = b->group[run];
+	if (g >= 0 && b->analysis[g] == ANALYSIS_READY &&
+	    share_analysis(b, j, g) == 0) {
+		step_ended(b, j, 0);
+		return;
+	}
+	if (g >= 0 && b->analysis[g] == ANALYSIS_NONE) {
+		b->analysis[g] = ANALYSIS_BUSY;
+		j->analyses = true;
 	}
 	start_step(b, j);
 }
@@ -455,6 +562,16 @@ static void step_ended(batch *b, job *j, int st)
 		fail_job(b, j, msg);
 		return;
 	}
+	if (j->analyses) {
+		int g = b->group[j->run];
+		char dst[PATH_MAX + 32];
+		group_path(b, g, dst, sizeof dst);
+		b->analysis[g] =
+		        mkdir_p(dst) == 0 && copy_files(j->tmp, dst) == 0
+		                ? ANALYSIS_READY
+		                : ANALYSIS_NONE;
+		j->analyses = false;
+	}
 	do
 		j->step++;
 	while (j->step < LR_N_STEPS &&
@@ -465,11 +582,26 @@ static void step_ended(batch *b, job *j, int st)
 		finish_job(b, j);
 }
 
+/* The next of todo[n] not started whose group's analysis is not being made
+** (such a run waits for it, to copy it); -1 when there is none now. */
+static int next_run(const batch *b, const int *todo, const bool *started, int n)
+{
+	for (int k = 0; k < n; k++) {
+		int g = b->group[todo[k]];
+		if (!started[k] && (g < 0 || b->analysis[g] != ANALYSIS_BUSY))
+			return k;
+	}
+	return -1;
+}
+
 /* Run the runs listed in todo[n], at most jobs at a time. */
 static void run_all(batch *b, const int *todo, int n, int jobs)
 {
 	job *slots = calloc((size_t)jobs, sizeof *slots);
-	if (!slots) {
+	bool *started = calloc((size_t)n, sizeof *started);
+	if (!slots || !started) {
+		free(slots);
+		free(started);
 		for (int i = 0; i < n; i++) {
 			lr_batch_row *r = &b->rows[todo[i]];
 			say(r->error, sizeof r->error, "out of memory");
@@ -482,12 +614,15 @@ static void run_all(batch *b, const int *todo, int n, int jobs)
 		slots[s].run = -1;
 		slots[s].log_fd = -1;
 	}
-	int next = 0;
 	for (;;) {
 		int active = 0;
 		for (int s = 0; s < jobs; s++) {
-			while (slots[s].run < 0 && next < n)
-				start_run(b, &slots[s], todo[next++]);
+			int k;
+			while (slots[s].run < 0 &&
+			       (k = next_run(b, todo, started, n)) >= 0) {
+				started[k] = true;
+				start_run(b, &slots[s], todo[k]);
+			}
 			active += slots[s].run >= 0;
 		}
 		if (!active)
@@ -510,7 +645,65 @@ static void run_all(batch *b, const int *todo, int n, int jobs)
 				break;
 			}
 	}
+	free(started);
 	free(slots);
+}
+
+/*
+** Put the runs of todo[n] whose analyze steps would be identical (equal
+** analysis hashes) in groups, so that each group is analysed once; set the
+** folder the shared analyses are kept in and remove those of batches that
+** were killed.  0, or -1 when out of memory.
+*/
+static int group_runs(batch *b, const int *todo, int n,
+                      lr_batch_hash_cache *cache)
+{
+	int nr = b->m->n_runs;
+	uint64_t *h = calloc((size_t)nr, sizeof *h);
+	b->group = malloc((size_t)nr * sizeof *b->group);
+	b->analysis = calloc((size_t)nr, 1);
+	if (!h || !b->group || !b->analysis) {
+		free(h);
+		return -1;
+	}
+	for (int i = 0; i < nr; i++)
+		b->group[i] = -1;
+	for (int k = 0; k < n; k++) {
+		int r = todo[k];
+		lr_error err;
+		lr_error_clear(&err);
+		if (!b->hash_ok[r] ||
+		    lr_batch_analysis_hash(&b->m->runs[r], cache, &h[r],
+		                           &err) != LR_OK)
+			continue;
+		b->group[r] = r;
+		for (int q = 0; q < k; q++)
+			if (b->group[todo[q]] >= 0 && h[todo[q]] == h[r]) {
+				b->group[r] = b->group[todo[q]];
+				break;
+			}
+	}
+	free(h);
+	say(b->shared, sizeof b->shared, "%s/.analyses.%ld", b->out,
+	    (long)getpid());
+	DIR *d = opendir(b->out);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		char *end;
+		if (strncmp(e->d_name, ".analyses.", 10) != 0)
+			continue;
+		long pid = strtol(e->d_name + 10, &end, 10);
+		if (*end == '\0' && pid > 0 &&
+		    (pid == (long)getpid() ||
+		     (kill((pid_t)pid, 0) != 0 && errno == ESRCH))) {
+			char path[PATH_MAX];
+			say(path, sizeof path, "%s/%s", b->out, e->d_name);
+			rm_rf(path);
+		}
+	}
+	if (d)
+		closedir(d);
+	return 0;
 }
 
 /* Remove what an interrupted batch left of run r: DIR/.NAME.tmp.PID
@@ -702,7 +895,7 @@ int lr_cmd_batch(int argc, char **argv)
 
 	double t0 = now_seconds();
 	int status = 0;
-	batch b = {m, out, 1, NULL, NULL, NULL, 0, 0, 0, -1};
+	batch b = {.m = m, .out = out, .threads = 1, .exe_fd = -1};
 	b.exe_fd = open(SELF_EXE, O_RDONLY | O_CLOEXEC);
 	int *todo = NULL, n_todo = 0, n_sel = 0, skipped = 0;
 	lr_batch_hash_cache *cache = lr_batch_hash_cache_new();
@@ -763,8 +956,15 @@ int lr_cmd_batch(int argc, char **argv)
 		if (j < 1)
 			j = 1;
 		b.threads = cores / j > 1 ? cores / j : 1;
+		if (n_todo && group_runs(&b, todo, n_todo, cache) != 0) {
+			fprintf(stderr, "landrelease batch: out of memory\n");
+			status = 1;
+			goto done;
+		}
 		if (n_todo)
 			run_all(&b, todo, n_todo, j);
+		if (b.shared[0])
+			rm_rf(b.shared);
 	}
 
 	/* The summary: every selected run, in manifest order. */
@@ -802,6 +1002,8 @@ int lr_cmd_batch(int argc, char **argv)
 done:
 	if (b.exe_fd >= 0)
 		close(b.exe_fd);
+	free(b.group);
+	free(b.analysis);
 	free(todo);
 	free(sel);
 	free(b.rows);

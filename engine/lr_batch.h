@@ -30,6 +30,7 @@ typedef enum {
 	LR_BK_AS_OF,
 	LR_BK_BASELINE,
 	LR_BK_SCOPE,
+	/* Keys from here on are not analyze's (lr_batch_analysis_hash). */
 	LR_BK_DEADLINE,
 	LR_BK_TARGET,
 	LR_BK_SCENARIO,
@@ -144,6 +145,16 @@ void lr_batch_hash_cache_free(lr_batch_hash_cache *c);
 */
 int lr_batch_run_hash(const lr_batch_run *r, lr_batch_hash_cache *cache,
                       uint64_t *out, lr_error *err);
+
+/*
+** The hash of what the analyze step of r reads and is told: the program
+** version, the analyze settings (every key before LR_BK_DEADLINE) and the
+** bytes of their inputs.  Runs with equal analysis hashes get byte-identical
+** analyze outputs, so a batch analyses them once.  Errors as
+** lr_batch_run_hash().
+*/
+int lr_batch_analysis_hash(const lr_batch_run *r, lr_batch_hash_cache *cache,
+                           uint64_t *out, lr_error *err);
 
 /* The marker a finished run folder holds, written last. */
 #define LR_BATCH_MARKER ".landrelease-run"

@@ -903,12 +903,15 @@ static int mix_with_sidecars(uint64_t *h, const char *path,
 	return rc;
 }
 
-int lr_batch_run_hash(const lr_batch_run *r, lr_batch_hash_cache *cache,
-                      uint64_t *out, lr_error *err)
+/* FNV-1a over magic, the version, the settings of keys [0, n_keys) and the
+** bytes of the inputs they name. */
+static int hash_settings(const lr_batch_run *r, const char *magic, int n_keys,
+                         lr_batch_hash_cache *cache, uint64_t *out,
+                         lr_error *err)
 {
-	uint64_t h = mix_str(LR_FNV1A64_INIT, "landrelease batch run 1");
+	uint64_t h = mix_str(LR_FNV1A64_INIT, magic);
 	h = mix_str(h, LR_VERSION);
-	for (int k = 0; k < LR_BATCH_N_KEYS; k++) {
+	for (int k = 0; k < n_keys; k++) {
 		const char *v = r->value[k];
 		if (!v)
 			continue;
@@ -933,6 +936,21 @@ int lr_batch_run_hash(const lr_batch_run *r, lr_batch_hash_cache *cache,
 	}
 	*out = h;
 	return LR_OK;
+}
+
+int lr_batch_run_hash(const lr_batch_run *r, lr_batch_hash_cache *cache,
+                      uint64_t *out, lr_error *err)
+{
+	return hash_settings(r, "landrelease batch run 1", LR_BATCH_N_KEYS,
+	                     cache, out, err);
+}
+
+int lr_batch_analysis_hash(const lr_batch_run *r, lr_batch_hash_cache *cache,
+                           uint64_t *out, lr_error *err)
+{
+	/* The keys before LR_BK_DEADLINE are analyze's. */
+	return hash_settings(r, "landrelease batch analysis 1", LR_BK_DEADLINE,
+	                     cache, out, err);
 }
 
 /* ---- Marker ----------------------------------------------------------------

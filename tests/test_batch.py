@@ -363,6 +363,41 @@ deadline = 2030-12-31
     r = run("--help")
     ok("batch" in r.stdout, "landrelease --help lists batch")
 
+    # ---- runs with the same analysis share it --------------------------------
+    shared = os.path.join(tmp, "shared.ini")
+    with open(shared, "w") as f:
+        f.write("""[defaults]
+dataset = d1.gpkg
+deadline = 2031-12-31
+runs = 500
+
+[run plain]
+
+[run slower]
+scenario = slow.ini
+
+[run other-scope]
+scope = AP
+""")
+    out_s = os.path.join(tmp, "out-shared")
+    r = run("batch", shared, "--out", out_s, "--jobs", "2")
+    logs = {}
+    for name in ("plain", "slower", "other-scope"):
+        with open(os.path.join(out_s, name + ".log")) as f:
+            logs[name] = f.read()
+    copied = [k for k, v in logs.items() if "(not run: its outputs are those of run" in v]
+    ok(r.returncode == 0 and copied == ["slower"],
+       "two runs with one analysis: analysed once, the other copies it; "
+       "a run with other settings analyses itself", (r.stderr, copied))
+    s_dir, codes = standalone(tmp, "slower", [d1], ["--deadline", "2031-12-31",
+                                                    "--runs", "500", "--scenario", slow])
+    diffs = same_outputs(os.path.join(out_s, "slower"), s_dir)
+    ok(codes == [0, 0] and not diffs,
+       "the run given a shared analysis: every output identical to the commands run alone",
+       diffs)
+    ok(not [f for f in os.listdir(out_s) if f.startswith(".analyses")],
+       "no shared analysis left behind", os.listdir(out_s))
+
     if not tap.failed:
         shutil.rmtree(tmp, ignore_errors=True)
     else:
