@@ -823,11 +823,7 @@ int lr_cmd_batch(int argc, char **argv)
 			break;
 		case 'j':
 		case O_JOBS: {
-			char *end;
-			errno = 0;
-			jobs = strtol(optarg, &end, 10);
-			if (end == optarg || *end || errno || jobs < 1 ||
-			    jobs > 4096) {
+			if (!lr_arg_long(optarg, 1, 4096, &jobs)) {
 				fprintf(stderr,
 				        "landrelease batch: --jobs '%s' must "
 				        "be a whole number, 1-4096\n",
@@ -861,13 +857,8 @@ int lr_cmd_batch(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "landrelease batch: %s\n",
-		        optind >= argc ? "MANIFEST is missing"
-		                       : "only one MANIFEST is allowed");
-		usage(stderr);
+	if (lr_arg_operand("batch", "MANIFEST", argc, usage))
 		return 2;
-	}
 	if (!out) {
 		fprintf(stderr, "landrelease batch: --out DIR is required\n");
 		usage(stderr);

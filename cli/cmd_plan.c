@@ -67,11 +67,7 @@ int lr_cmd_plan(int argc, char **argv)
 			cost_path = optarg;
 			break;
 		case O_WINDOW: {
-			char *end;
-			errno = 0;
-			window = strtol(optarg, &end, 10);
-			if (end == optarg || *end || errno || window < 1 ||
-			    window > 100) {
+			if (!lr_arg_long(optarg, 1, 100, &window)) {
 				fprintf(stderr,
 				        "landrelease plan: --window '%s' must "
 				        "be a whole number of years, 1-100\n",
@@ -89,13 +85,8 @@ int lr_cmd_plan(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "landrelease plan: %s\n",
-		        optind >= argc ? "DIR is missing"
-		                       : "only one DIR is allowed");
-		usage(stderr);
+	if (lr_arg_operand("plan", "DIR", argc, usage))
 		return 2;
-	}
 	if (target == LR_DATE_NONE) {
 		fprintf(stderr,
 		        "landrelease plan: --target YYYY-MM-DD is required\n");

@@ -39,18 +39,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Parse a whole number in [lo, hi]; 0 if s is not one. */
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end || errno || v < lo || v > hi)
-		return 0;
-	*out = v;
-	return 1;
-}
-
 static int exit_code(int rc)
 {
 	return (rc == LR_ERR_USAGE || rc == LR_ERR_INPUT) ? 2 : 1;
@@ -96,7 +84,7 @@ int lr_cmd_project(int argc, char **argv)
 			}
 			break;
 		case O_WINDOW:
-			if (!parse_long(optarg, 1, 100, &window)) {
+			if (!lr_arg_long(optarg, 1, 100, &window)) {
 				fprintf(stderr,
 				        "landrelease project: --window '%s' "
 				        "must be a whole number of years, "
@@ -106,7 +94,7 @@ int lr_cmd_project(int argc, char **argv)
 			}
 			break;
 		case O_RUNS:
-			if (!parse_long(optarg, 1, 100000000, &v)) {
+			if (!lr_arg_long(optarg, 1, 100000000, &v)) {
 				fprintf(stderr,
 				        "landrelease project: --runs '%s' must "
 				        "be a whole number, 1-100000000\n",
@@ -149,7 +137,7 @@ int lr_cmd_project(int argc, char **argv)
 			scenario_path = optarg;
 			break;
 		case O_THREADS:
-			if (!parse_long(optarg, 1, 4096, &v)) {
+			if (!lr_arg_long(optarg, 1, 4096, &v)) {
 				fprintf(stderr,
 				        "landrelease project: --threads '%s' "
 				        "must be a whole number, 1-4096\n",
@@ -167,13 +155,8 @@ int lr_cmd_project(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "landrelease project: %s\n",
-		        optind >= argc ? "DIR is missing"
-		                       : "only one DIR is allowed");
-		usage(stderr);
+	if (lr_arg_operand("project", "DIR", argc, usage))
 		return 2;
-	}
 	if (o.deadline == LR_DATE_NONE) {
 		fprintf(stderr, "landrelease project: --deadline YYYY-MM-DD "
 		                "is required\n");

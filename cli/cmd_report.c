@@ -120,13 +120,8 @@ int lr_cmd_report(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "landrelease report: %s\n",
-		        optind >= argc ? "DIR is missing"
-		                       : "only one DIR is allowed");
-		usage(stderr);
+	if (lr_arg_operand("report", "DIR", argc, usage))
 		return 2;
-	}
 	const char *dir = argv[optind];
 	o.maps = want[F_HTML] || want[F_PDF] || png;
 
