@@ -5,6 +5,7 @@
 ** whatever the orientation of its rings (DESIGN.md §4 "Areas").
 */
 #include "lr_geo.h"
+#include "wkb_int.h"
 
 #include <geodesic.h>
 #include <math.h>
@@ -185,32 +186,9 @@ static int read_u32(wkb_cursor *c, uint32_t *v)
 {
 	if (c->end - c->p < 4)
 		return -1;
-	unsigned char b[4];
-	memcpy(b, c->p, 4);
-	if (c->swap) {
-		unsigned char t = b[0];
-		b[0] = b[3];
-		b[3] = t;
-		t = b[1];
-		b[1] = b[2];
-		b[2] = t;
-	}
-	memcpy(v, b, 4);
+	*v = lr__wkb_u32(c->p, c->swap);
 	c->p += 4;
 	return 0;
-}
-
-static double get_f64(const unsigned char *p, int swap)
-{
-	unsigned char b[8];
-	double d;
-	if (swap)
-		for (int i = 0; i < 8; i++)
-			b[i] = p[7 - i];
-	else
-		memcpy(b, p, 8);
-	memcpy(&d, b, 8);
-	return d;
 }
 
 /*
@@ -262,9 +240,9 @@ static int wkb_polygon(const struct geod_geodesic *g, wkb_cursor *c, int dims,
 			struct geod_polygon poly;
 			geod_polygon_init(&poly, 0);
 			for (uint32_t i = 0; i < n; i++, p += stride)
-				geod_polygon_addpoint(g, &poly,
-				                      get_f64(p + 8, c->swap),
-				                      get_f64(p, c->swap));
+				geod_polygon_addpoint(
+				        g, &poly, lr__wkb_f64(p + 8, c->swap),
+				        lr__wkb_f64(p, c->swap));
 			a = polygon_area(g, &poly);
 		}
 		*sum += r == 0 ? a : -a;

@@ -4,6 +4,7 @@
 ** MultiPolygon with its geodesic area.
 */
 #include "lr_geo.h"
+#include "wkb_int.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -595,32 +596,9 @@ static int rd_u32(walk *w, uint32_t *v)
 {
 	if (w->end - w->p < 4)
 		return -1;
-	unsigned char b[4];
-	memcpy(b, w->p, 4);
-	if (w->swap) {
-		unsigned char t = b[0];
-		b[0] = b[3];
-		b[3] = t;
-		t = b[1];
-		b[1] = b[2];
-		b[2] = t;
-	}
-	memcpy(v, b, 4);
+	*v = lr__wkb_u32(w->p, w->swap);
 	w->p += 4;
 	return 0;
-}
-
-static double rd_f64(const unsigned char *p, int swap)
-{
-	unsigned char b[8];
-	double d;
-	if (swap)
-		for (int i = 0; i < 8; i++)
-			b[i] = p[7 - i];
-	else
-		memcpy(b, p, 8);
-	memcpy(&d, b, 8);
-	return d;
 }
 
 /* Append little-endian values to the output buffer (reserved before). */
@@ -738,8 +716,8 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 	const unsigned char *p = w->p;
 	w->p += (size_t)n * stride;
 	for (uint32_t i = 0; i < n; i++, p += stride) {
-		s->xs[i] = rd_f64(p, w->swap);
-		s->ys[i] = rd_f64(p + 8, w->swap);
+		s->xs[i] = lr__wkb_f64(p, w->swap);
+		s->ys[i] = lr__wkb_f64(p + 8, w->swap);
 		if (!isfinite(s->xs[i]) || !isfinite(s->ys[i])) {
 			reject(w->f,
 			       "vertex %u of ring %d of polygon %d has a NaN "
