@@ -383,6 +383,7 @@ int lr_cmd_analyze(int argc, char **argv)
 	if (map_path && lr_mapping_load(map_path, &map, &err) != LR_OK)
 		goto fail;
 	in.mapping = map;
+	in.progress = opt.progress;
 	if (lr_ingest(&in, &d, &err) != LR_OK)
 		goto fail;
 	double t_read = now_seconds();
@@ -403,6 +404,9 @@ int lr_cmd_analyze(int argc, char **argv)
 	double t_ledger = now_seconds();
 	char replaced[5200];
 	other_store(out, &d, replaced, sizeof replaced);
+	if (opt.progress)
+		fprintf(stderr, "writing the store and the tables into %s/\n",
+		        out);
 	if (lr_outputs_write(&d, r, out, &err) != LR_OK)
 		goto fail;
 	fputs(replaced, stderr);

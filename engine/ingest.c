@@ -360,6 +360,21 @@ static int nomem(lr_error *err)
 	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 }
 
+/* "reading hazards:  42% (4096/9750)" on stderr, rewritten in place. */
+static void show_progress(const char *layer, int64_t done, int64_t total,
+                          bool last)
+{
+	if (total > 0)
+		fprintf(stderr, "\rreading %s: %3d%% (%lld/%lld)", layer,
+		        (int)(100.0 * (double)done / (double)total),
+		        (long long)done, (long long)total);
+	else
+		fprintf(stderr, "\rreading %s: %lld", layer, (long long)done);
+	if (last)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
 /* Read one layer to its end, adding records and findings to d. */
 static int read_layer(layer_ctx *c, lr_error *err)
 {
@@ -369,7 +384,10 @@ static int read_layer(layer_ctx *c, lr_error *err)
 	lr_feature f;
 	int rc;
 	memset(&f, 0, sizeof f);
+	int64_t total = c->in->progress ? lr_source_feature_count(c->src) : -1;
 	while ((rc = lr_source_next(c->src, &f, err)) == 1) {
+		if (c->in->progress && cnt->read % 4096 == 0)
+			show_progress(lname, (int64_t)cnt->read, total, false);
 		problems p = {0};
 		char idbuf[512], desc[160];
 		bool oom = false;
@@ -565,6 +583,8 @@ static int read_layer(layer_ctx *c, lr_error *err)
 		            AREA_MISMATCH * 100) != LR_OK)
 			return nomem(err);
 	}
+	if (c->in->progress && rc == 0)
+		show_progress(lname, (int64_t)cnt->read, total, true);
 	return rc < 0 ? (err && err->code ? err->code : LR_ERR_INPUT) : LR_OK;
 }
 

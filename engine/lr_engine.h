@@ -153,6 +153,7 @@ typedef struct lr_inputs {
 	const lr_mapping *mapping; /* borrowed; NULL: the identity mapping */
 	lr_source_options source_options;
 	lr_date today; /* dates after this are rejected as future */
+	bool progress; /* features read so far, on stderr */
 } lr_inputs;
 
 /*

@@ -95,6 +95,9 @@ const char *lr_source_layer_name(const lr_source *s);
 int lr_source_field_index(const lr_source *s, const char *name);
 int lr_source_field_count(const lr_source *s);
 const char *lr_source_field_name(const lr_source *s, int i);
+/* Number of features of the layer when the driver knows it without reading
+** them all (GeoPackage, Shapefile...), else -1. */
+int64_t lr_source_feature_count(const lr_source *s);
 /* Human description of the source CRS ("EPSG:32634" or its name). */
 const char *lr_source_crs(const lr_source *s);
 

@@ -432,6 +432,12 @@ const char *lr_source_field_name(const lr_source *s, int i)
 	return i >= 0 && i < s->n_fields ? s->names[i] : NULL;
 }
 
+int64_t lr_source_feature_count(const lr_source *s)
+{
+	GIntBig n = OGR_L_GetFeatureCount(s->layer, FALSE);
+	return n >= 0 ? (int64_t)n : -1;
+}
+
 const char *lr_source_crs(const lr_source *s)
 {
 	return s->crs;
