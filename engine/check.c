@@ -229,6 +229,12 @@ static const int64_t pow10_tab[19] = {1,
                                       100000000000000000,
                                       1000000000000000000};
 
+/* The largest figure read, in hundredths: 10^14 m2 (10^8 km2), 10^14 units
+** of money.  A few such figures add up far inside int64; sums over rows or
+** columns stop at SUM_MAX. */
+#define FIG_MAX 10000000000000000LL   /* 10^16 */
+#define SUM_MAX 1000000000000000000LL /* 10^18 */
+
 int lr_check_parse_figure(const char *s, int scale_exp, int64_t *hundredths,
                           int *decimals)
 {
@@ -272,9 +278,22 @@ int lr_check_parse_figure(const char *s, int scale_exp, int64_t *hundredths,
 			v = (mm + p / 2) / p;
 		}
 	}
+	if (v > FIG_MAX)
+		return -1;
 	*hundredths = neg ? -v : v;
 	*decimals = sig;
 	return 1;
+}
+
+/* a + v into *acc, or false (*acc unchanged) when the sum would leave
+** +-SUM_MAX: sums over any number of rows or columns go through here. */
+static bool add_fig(int64_t *acc, int64_t v)
+{
+	int64_t s = *acc + v; /* |*acc| <= SUM_MAX, |v| <= FIG_MAX */
+	if (s > SUM_MAX || s < -SUM_MAX)
+		return false;
+	*acc = s;
+	return true;
 }
 
 /* ---- Parsed tables ------------------------------------------------------ */
@@ -688,8 +707,10 @@ static int compare_d(ctx *x, int rule, const ptab *p, const char *row,
 {
 	if (fabs((double)stated - expected) <= col->half + 1e-6)
 		return 0;
-	return compare(x, rule, p, row, col, stated, llround(expected),
-	               bound + 0.5, what);
+	/* a ratio or product of absurd figures may be beyond any int64 */
+	double e = fmin(fmax(expected, -(double)SUM_MAX), (double)SUM_MAX);
+	return compare(x, rule, p, row, col, stated, llround(e), bound + 0.5,
+	               what);
 }
 
 /* ---- Reading the tables ------------------------------------------------- */
@@ -1069,7 +1090,8 @@ static void rule_sum(ctx *x, ptab *p)
 				n++;
 				bad = bad || p->rows[j].f[c].bad;
 				if (p->rows[j].f[c].set) {
-					sum += p->rows[j].f[c].v;
+					bad = bad ||
+					      !add_fig(&sum, p->rows[j].f[c].v);
 					nset++;
 				}
 			}
@@ -1422,19 +1444,20 @@ static bool has_year(const ptab *p, int y)
 }
 
 /* Sum of the signed adjustment columns of row r (reclassification,
-** corrections). */
-static int64_t adjustments(const ptab *p, size_t r, double *bound)
+** corrections) into *sum; false when it is beyond SUM_MAX. */
+static bool adjustments(const ptab *p, size_t r, int64_t *sum, double *bound)
 {
-	int64_t s = 0;
+	*sum = 0;
 	for (int c = 0; c < p->ncol; c++) {
 		const pcol *col = &p->cols[c];
 		if (col->type != COL_AREA || !may_be_negative(col) ||
 		    !p->rows[r].f[c].set)
 			continue;
-		s += p->rows[r].f[c].v;
+		if (!add_fig(sum, p->rows[r].f[c].v))
+			return false;
 		*bound += col->half;
 	}
-	return s;
+	return true;
 }
 
 /* Regions with land in year y-1 and no row in year y: R15.  Marks the
@@ -1472,8 +1495,8 @@ static void rule_gone(ctx *x, ptab *p)
 			                 "and has no row for %d",
 			                 pr->key, s, y - 1, y));
 			/* its ancestors in year y are explained */
-			for (int a = pr->parent; a >= 0;
-			     a = p->rows[a].parent) {
+			for (int a = pr->parent, d = 0; a >= 0 && d < 32;
+			     a = p->rows[a].parent, d++) {
 				int ar = find_row(p, y, p->rows[a].norm);
 				if (ar >= 0)
 					flag[ar] = true;
@@ -1555,7 +1578,9 @@ static void rule_roll(ctx *x, ptab *p)
 		}
 		if (is_aggregate(p, r) && explained(p, r, flag))
 			continue;
-		int64_t adj = adjustments(p, r, &bound);
+		int64_t adj;
+		if (!adjustments(p, r, &adj, &bound))
+			continue;
 		int64_t expect = start + (n.set ? n.v : 0) - rl.v + adj;
 		bool grew = e.v > start;
 		bool no_new = nw < 0 || !n.set || n.v == 0;
@@ -1652,7 +1677,7 @@ static void rule_cumulative(ctx *x, ptab *p)
 			if (y0 == row->year) {
 				/* the first year: at least its annual figure */
 				fig f = cell(p, r, a);
-				if (!f.set || cf.v + (int64_t)bound >= f.v)
+				if (!f.set || (double)(f.v - cf.v) <= bound)
 					continue;
 				expect = f.v;
 			} else {
@@ -2413,6 +2438,8 @@ int lr_check_parse_precision(const char *s, double *m2, lr_error *err)
 	else if (!strcasecmp(end, "ha"))
 		f = 1e4;
 	else
+		goto bad;
+	if (!isfinite(v * f))
 		goto bad;
 	*m2 = v * f;
 	return LR_OK;

@@ -93,8 +93,9 @@ int lr_check_write_csv(const lr_check_report *r, const char *path,
 
 /* Parse one figure as written ("1,234.5", "12%", "-"); for fuzzing.
 ** Returns 1 with *hundredths and *decimals set, 0 for a blank marker,
-** -1 when it is not a number.  The value is scaled by 10^(2 + scale_exp)
-** (scale_exp 0 for m2, 6 for km2, 4 for ha). */
+** -1 when it is not a number or is beyond 10^16 hundredths (10^14 m2).
+** The value is scaled by 10^(2 + scale_exp) (scale_exp 0 for m2, 6 for
+** km2, 4 for ha). */
 int lr_check_parse_figure(const char *s, int scale_exp, int64_t *hundredths,
                           int *decimals);
 

@@ -15,7 +15,7 @@ SECS=${1:-600}
 JOBS=${2:-2}
 shift $(($# > 2 ? 2 : $#))
 HARNESSES=("$@")
-[ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=(date values mapping plan area geojson)
+[ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=(date values mapping plan area geojson check)
 mkdir -p "$B/fuzz/crashes"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:fast_unwind_on_malloc=0}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
