@@ -133,13 +133,15 @@ int lr_cmd_check(int argc, char **argv)
 			char *end;
 			errno = 0;
 			o.tolerance_m2 = strtod(optarg, &end);
+			/* Above 10^12 m² (a million km²) no figure of a
+			** request could be checked, and the tolerance in
+			** hundredths would overflow. */
 			if (end == optarg || *end || errno ||
-			    !(o.tolerance_m2 >= 0) ||
-			    !isfinite(o.tolerance_m2)) {
+			    !(o.tolerance_m2 >= 0) || o.tolerance_m2 > 1e12) {
 				fprintf(stderr,
 				        "landrelease check: --tolerance-m2 "
-				        "'%s' "
-				        "must be a number of m² >= 0\n",
+				        "'%s' must be a number of m² from 0 to "
+				        "10^12\n",
 				        optarg);
 				return 2;
 			}
