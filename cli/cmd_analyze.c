@@ -384,6 +384,7 @@ int lr_cmd_analyze(int argc, char **argv)
 		goto fail;
 	in.mapping = map;
 	in.progress = opt.progress;
+	in.threads = opt.threads;
 	if (lr_ingest(&in, &d, &err) != LR_OK)
 		goto fail;
 	double t_read = now_seconds();

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,214 +376,273 @@ static void show_progress(const char *layer, int64_t done, int64_t total,
 	fflush(stderr);
 }
 
-/* Read one layer to its end, adding records and findings to d. */
-static int read_layer(layer_ctx *c, lr_error *err)
+/*
+** Check feature f of c's layer and add it to the dataset as a record, or
+** reject it, with its findings.  Its wkb becomes the record's (or is freed).
+*/
+static int take_feature(layer_ctx *c, lr_feature *fp, lr_error *err)
 {
 	lr_dataset *d = c->d;
 	lr_layer_counts *cnt = &d->counts[c->layer];
 	const char *lname = lr_layer_names[c->layer];
-	lr_feature f;
-	int rc;
-	memset(&f, 0, sizeof f);
-	int64_t total = c->in->progress ? lr_source_feature_count(c->src) : -1;
-	while ((rc = lr_source_next(c->src, &f, err)) == 1) {
-		if (c->in->progress && cnt->read % 4096 == 0)
-			show_progress(lname, (int64_t)cnt->read, total, false);
-		problems p = {0};
-		char idbuf[512], desc[160];
-		bool oom = false;
-		lr_wkb geom = f.wkb; /* ours from here on */
-		f.wkb.data = NULL;
-		cnt->read++;
+	lr_feature f = *fp;
+	fp->wkb.data = NULL;
+	problems p = {0};
+	char idbuf[512], desc[160];
+	bool oom = false;
+	lr_wkb geom = f.wkb; /* ours from here on */
+	f.wkb.data = NULL;
+	cnt->read++;
 
-		const char *id = field_text(c, &f, 0, idbuf, sizeof idbuf);
-		if (f.geom_status == LR_GEOM_REJECTED || !geom.data)
-			problem(&p, "rejected_geometry", "geometry: %s",
-			        f.geom_note[0] ? f.geom_note : "no geometry");
-		if (!id)
-			problem(&p, "rejected_attribute", "%s is empty",
-			        field_desc(c, 0, desc, sizeof desc));
+	const char *id = field_text(c, &f, 0, idbuf, sizeof idbuf);
+	if (f.geom_status == LR_GEOM_REJECTED || !geom.data)
+		problem(&p, "rejected_geometry", "geometry: %s",
+		        f.geom_note[0] ? f.geom_note : "no geometry");
+	if (!id)
+		problem(&p, "rejected_attribute", "%s is empty",
+		        field_desc(c, 0, desc, sizeof desc));
 
-		lr_region rg = {0};
-		lr_hazard hz = {0};
-		lr_release rl = {0};
-		if (c->layer == LR_LAYER_REGIONS) {
-			rg.name = dup_field(c, &f, LR__F_NAME, &oom);
-			rg.parent_id = dup_field(c, &f, LR__F_PARENT_ID, &oom);
-		} else if (c->layer == LR_LAYER_HAZARDS) {
-			hz.type = (lr_hazard_type)check_enum(c, &f, LR__F_TYPE,
-			                                     &p);
-			char cbuf[256];
-			if (field_text(c, &f, LR__F_CONTAMINATION, cbuf,
-			               sizeof cbuf))
-				hz.contamination = check_enum(
-				        c, &f, LR__F_CONTAMINATION, &p);
-			else
-				hz.contamination = -1; /* see below */
-			hz.recorded =
-			        check_date(c, &f, LR__F_RECORDED_DATE, &p);
-			hz.reported_area_m2 = NAN;
-			char abuf[64];
-			const char *a = field_text(c, &f, LR__F_REPORTED_AREA,
-			                           abuf, sizeof abuf);
-			if (a) {
-				char *end;
-				errno = 0;
-				double x = strtod(a, &end);
-				if (end == a || *end || errno || !isfinite(x) ||
-				    x < 0) {
-					if (lr_quality_add(
-					            &d->quality, LR_SEV_WARNING,
-					            "ignored_value", lname,
-					            f.fid, id ? id : "", -1,
-					            "%s feature %" PRId64
-					            ": %s '%s' is not an area "
-					            "in m2; ignored",
-					            c->label, f.fid,
-					            field_desc(
-					                    c,
-					                    LR__F_REPORTED_AREA,
-					                    desc, sizeof desc),
-					            a) != LR_OK)
-						oom = true;
-				} else
-					hz.reported_area_m2 = x;
-			}
-			hz.region_id =
-			        dup_field(c, &f, LR__F_HAZARD_REGION_ID, &oom);
-			hz.fid = f.fid;
-			hz.implied_by = -1;
-		} else {
-			rl.hazard_id =
-			        dup_field(c, &f, LR__F_RELEASE_HAZARD_ID, &oom);
-			int mth = check_enum(c, &f, LR__F_METHOD, &p);
-			rl.method = mth < 0 ? LR_CLEARED : (lr_method)mth;
-			rl.date = check_date(c, &f, LR__F_RELEASE_DATE, &p);
-			rl.ap_mines = check_count(c, &f, LR__F_AP_MINES, &p);
-			rl.av_mines = check_count(c, &f, LR__F_AV_MINES, &p);
-			rl.erw = check_count(c, &f, LR__F_ERW, &p);
-		}
-
-		/* The first feature with an id keeps it, even if rejected. */
-		long first_idx = -2;
-		if (id) {
-			id_entry *e = id_find(&c->ids, id);
-			if (e) {
-				problem(&p, "duplicate_id",
-				        "%s '%s' repeats that of feature "
-				        "%" PRId64 "%s",
-				        lr__field_name(c->layer, 0), id, e->fid,
-				        e->idx < 0 ? " (itself rejected)" : "");
-			} else if (!id_insert(&c->ids, id, f.fid))
-				oom = true;
-			else
-				first_idx = -1;
-		}
-		if (f.text_repaired &&
-		    lr_quality_add(&d->quality, LR_SEV_WARNING, "repaired_text",
-		                   lname, f.fid, id ? id : "", -1,
-		                   "%s feature %" PRId64
-		                   ": text that was not UTF-8 was replaced",
-		                   c->label, f.fid) != LR_OK)
-			oom = true;
-
-		char *own_id = id && !p.code ? strdup(id) : NULL;
-		if (id && !p.code && !own_id)
-			oom = true;
-		if (oom || p.code) {
-			if (!oom) {
-				cnt->rejected++;
+	lr_region rg = {0};
+	lr_hazard hz = {0};
+	lr_release rl = {0};
+	if (c->layer == LR_LAYER_REGIONS) {
+		rg.name = dup_field(c, &f, LR__F_NAME, &oom);
+		rg.parent_id = dup_field(c, &f, LR__F_PARENT_ID, &oom);
+	} else if (c->layer == LR_LAYER_HAZARDS) {
+		hz.type = (lr_hazard_type)check_enum(c, &f, LR__F_TYPE, &p);
+		char cbuf[256];
+		if (field_text(c, &f, LR__F_CONTAMINATION, cbuf, sizeof cbuf))
+			hz.contamination =
+			        check_enum(c, &f, LR__F_CONTAMINATION, &p);
+		else
+			hz.contamination = -1; /* see below */
+		hz.recorded = check_date(c, &f, LR__F_RECORDED_DATE, &p);
+		hz.reported_area_m2 = NAN;
+		char abuf[64];
+		const char *a = field_text(c, &f, LR__F_REPORTED_AREA, abuf,
+		                           sizeof abuf);
+		if (a) {
+			char *end;
+			errno = 0;
+			double x = strtod(a, &end);
+			if (end == a || *end || errno || !isfinite(x) ||
+			    x < 0) {
 				if (lr_quality_add(
-				            &d->quality, LR_SEV_ERROR, p.code,
-				            lname, f.fid, id ? id : "",
-				            geom.data ? lr_cents_from_m2(
-				                                f.area_m2)
-				                      : 0,
+				            &d->quality, LR_SEV_WARNING,
+				            "ignored_value", lname, f.fid,
+				            id ? id : "", -1,
 				            "%s feature %" PRId64
-				            " rejected: %s",
-				            c->label, f.fid, p.msg) != LR_OK)
+				            ": %s '%s' is not an area "
+				            "in m2; ignored",
+				            c->label, f.fid,
+				            field_desc(c, LR__F_REPORTED_AREA,
+				                       desc, sizeof desc),
+				            a) != LR_OK)
 					oom = true;
-			}
-			lr_wkb_free(&geom);
-			free(own_id);
-			free(rg.name);
-			free(rg.parent_id);
-			free(hz.region_id);
-			free(rl.hazard_id);
-			if (oom)
-				return nomem(err);
-			continue;
+			} else
+				hz.reported_area_m2 = x;
 		}
+		hz.region_id = dup_field(c, &f, LR__F_HAZARD_REGION_ID, &oom);
+		hz.fid = f.fid;
+		hz.implied_by = -1;
+	} else {
+		rl.hazard_id = dup_field(c, &f, LR__F_RELEASE_HAZARD_ID, &oom);
+		int mth = check_enum(c, &f, LR__F_METHOD, &p);
+		rl.method = mth < 0 ? LR_CLEARED : (lr_method)mth;
+		rl.date = check_date(c, &f, LR__F_RELEASE_DATE, &p);
+		rl.ap_mines = check_count(c, &f, LR__F_AP_MINES, &p);
+		rl.av_mines = check_count(c, &f, LR__F_AV_MINES, &p);
+		rl.erw = check_count(c, &f, LR__F_ERW, &p);
+	}
 
-		/* Accepted. */
-		long idx;
-		void *slot;
-		if (c->layer == LR_LAYER_REGIONS) {
-			rg.id = own_id;
-			if (!rg.name)
-				rg.name = strdup(own_id);
-			rg.fid = f.fid;
-			rg.geom = geom;
-			rg.area_m2 = f.area_m2;
-			idx = (long)d->regions.len;
-			slot = rg.name ? lr_vec_push(&d->regions, &rg) : NULL;
-		} else if (c->layer == LR_LAYER_HAZARDS) {
-			hz.id = own_id;
-			hz.geom = geom;
-			hz.area_m2 = f.area_m2;
-			idx = (long)d->hazards.len;
-			slot = lr_vec_push(&d->hazards, &hz);
-		} else {
-			rl.id = own_id;
-			rl.fid = f.fid;
-			rl.geom = geom;
-			rl.area_m2 = f.area_m2;
-			idx = (long)d->releases.len;
-			slot = lr_vec_push(&d->releases, &rl);
+	/* The first feature with an id keeps it, even if rejected. */
+	long first_idx = -2;
+	if (id) {
+		id_entry *e = id_find(&c->ids, id);
+		if (e) {
+			problem(&p, "duplicate_id",
+			        "%s '%s' repeats that of feature "
+			        "%" PRId64 "%s",
+			        lr__field_name(c->layer, 0), id, e->fid,
+			        e->idx < 0 ? " (itself rejected)" : "");
+		} else if (!id_insert(&c->ids, id, f.fid))
+			oom = true;
+		else
+			first_idx = -1;
+	}
+	if (f.text_repaired &&
+	    lr_quality_add(&d->quality, LR_SEV_WARNING, "repaired_text", lname,
+	                   f.fid, id ? id : "", -1,
+	                   "%s feature %" PRId64
+	                   ": text that was not UTF-8 was replaced",
+	                   c->label, f.fid) != LR_OK)
+		oom = true;
+
+	char *own_id = id && !p.code ? strdup(id) : NULL;
+	if (id && !p.code && !own_id)
+		oom = true;
+	if (oom || p.code) {
+		if (!oom) {
+			cnt->rejected++;
+			if (lr_quality_add(
+			            &d->quality, LR_SEV_ERROR, p.code, lname,
+			            f.fid, id ? id : "",
+			            geom.data ? lr_cents_from_m2(f.area_m2) : 0,
+			            "%s feature %" PRId64 " rejected: %s",
+			            c->label, f.fid, p.msg) != LR_OK)
+				oom = true;
 		}
-		if (!slot) {
-			lr_wkb_free(&geom);
-			free(own_id);
-			free(rg.name);
-			free(rg.parent_id);
-			free(hz.region_id);
-			free(rl.hazard_id);
+		lr_wkb_free(&geom);
+		free(own_id);
+		free(rg.name);
+		free(rg.parent_id);
+		free(hz.region_id);
+		free(rl.hazard_id);
+		if (oom)
 			return nomem(err);
+		return LR_OK;
+	}
+
+	/* Accepted. */
+	long idx;
+	void *slot;
+	if (c->layer == LR_LAYER_REGIONS) {
+		rg.id = own_id;
+		if (!rg.name)
+			rg.name = strdup(own_id);
+		rg.fid = f.fid;
+		rg.geom = geom;
+		rg.area_m2 = f.area_m2;
+		idx = (long)d->regions.len;
+		slot = rg.name ? lr_vec_push(&d->regions, &rg) : NULL;
+	} else if (c->layer == LR_LAYER_HAZARDS) {
+		hz.id = own_id;
+		hz.geom = geom;
+		hz.area_m2 = f.area_m2;
+		idx = (long)d->hazards.len;
+		slot = lr_vec_push(&d->hazards, &hz);
+	} else {
+		rl.id = own_id;
+		rl.fid = f.fid;
+		rl.geom = geom;
+		rl.area_m2 = f.area_m2;
+		idx = (long)d->releases.len;
+		slot = lr_vec_push(&d->releases, &rl);
+	}
+	if (!slot) {
+		lr_wkb_free(&geom);
+		free(own_id);
+		free(rg.name);
+		free(rg.parent_id);
+		free(hz.region_id);
+		free(rl.hazard_id);
+		return nomem(err);
+	}
+	cnt->accepted++;
+	if (first_idx == -1) {
+		id_entry *e = id_find(&c->ids, own_id);
+		if (e) {
+			e->idx = idx;
+			e->exact = own_id;
 		}
-		cnt->accepted++;
-		if (first_idx == -1) {
-			id_entry *e = id_find(&c->ids, own_id);
-			if (e) {
-				e->idx = idx;
-				e->exact = own_id;
-			}
-		}
-		if (f.geom_status == LR_GEOM_REPAIRED) {
-			cnt->repaired++;
-			if (lr_quality_add(&d->quality, LR_SEV_WARNING,
-			                   "repaired_geometry", lname, f.fid,
-			                   own_id, lr_cents_from_m2(f.area_m2),
-			                   "%s feature %" PRId64
-			                   ": geometry repaired: %s",
-			                   c->label, f.fid,
-			                   f.geom_note) != LR_OK)
-				return nomem(err);
-		}
-		if (c->layer == LR_LAYER_HAZARDS &&
-		    !isnan(hz.reported_area_m2) &&
-		    fabs(hz.reported_area_m2 - f.area_m2) >
-		            AREA_MISMATCH * f.area_m2 &&
-		    lr_quality_add(
-		            &d->quality, LR_SEV_WARNING, "area_mismatch", lname,
-		            f.fid, own_id, lr_cents_from_m2(f.area_m2),
-		            "%s feature %" PRId64
-		            ": reported_area_m2 %.2f differs from the "
-		            "computed geodesic area %.2f m2 by more than "
-		            "%.0f%%; the computed area is used",
-		            c->label, f.fid, hz.reported_area_m2, f.area_m2,
-		            AREA_MISMATCH * 100) != LR_OK)
+	}
+	if (f.geom_status == LR_GEOM_REPAIRED) {
+		cnt->repaired++;
+		if (lr_quality_add(
+		            &d->quality, LR_SEV_WARNING, "repaired_geometry",
+		            lname, f.fid, own_id, lr_cents_from_m2(f.area_m2),
+		            "%s feature %" PRId64 ": geometry repaired: %s",
+		            c->label, f.fid, f.geom_note) != LR_OK)
 			return nomem(err);
 	}
+	if (c->layer == LR_LAYER_HAZARDS && !isnan(hz.reported_area_m2) &&
+	    fabs(hz.reported_area_m2 - f.area_m2) > AREA_MISMATCH * f.area_m2 &&
+	    lr_quality_add(&d->quality, LR_SEV_WARNING, "area_mismatch", lname,
+	                   f.fid, own_id, lr_cents_from_m2(f.area_m2),
+	                   "%s feature %" PRId64
+	                   ": reported_area_m2 %.2f differs from the "
+	                   "computed geodesic area %.2f m2 by more than "
+	                   "%.0f%%; the computed area is used",
+	                   c->label, f.fid, hz.reported_area_m2, f.area_m2,
+	                   AREA_MISMATCH * 100) != LR_OK)
+		return nomem(err);
+	return LR_OK;
+}
+
+/* A feature read and held until its batch is taken: its field texts are
+** copied, since the source's are valid only until the next read. */
+static int hold_feature(lr_feature *held, lr_feature *f)
+{
+	*held = *f;
+	f->wkb.data = NULL; /* taken */
+	char **values =
+	        calloc((size_t)(f->n_fields ? f->n_fields : 1), sizeof *values);
+	held->values = (const char **)values;
+	if (!values)
+		return -1;
+	for (int i = 0; i < f->n_fields; i++)
+		if (f->values[i] && !(values[i] = strdup(f->values[i])))
+			return -1;
+	return 0;
+}
+
+static void release_feature(lr_feature *held)
+{
+	if (held->values)
+		for (int i = 0; i < held->n_fields; i++)
+			free((char *)held->values[i]);
+	free((void *)held->values);
+	lr_wkb_free(&held->wkb);
+	memset(held, 0, sizeof *held);
+}
+
+/* Features read at a time: their areas are computed side by side. */
+#define READ_BATCH 1024
+
+/* Read one layer to its end, adding records and findings to d. */
+static int read_layer(layer_ctx *c, lr_error *err)
+{
+	lr_layer_counts *cnt = &c->d->counts[c->layer];
+	const char *lname = lr_layer_names[c->layer];
+	lr_feature f;
+	memset(&f, 0, sizeof f);
+	lr_feature *batch = calloc(READ_BATCH, sizeof *batch);
+	if (!batch)
+		return nomem(err);
+	int64_t total = c->in->progress ? lr_source_feature_count(c->src) : -1;
+	int n_threads =
+	        c->in->threads > 0 ? c->in->threads : omp_get_max_threads();
+	int rc = 1, status = LR_OK;
+	int64_t n_read = 0;
+	while (rc == 1 && status == LR_OK) {
+		int n = 0;
+		while (n < READ_BATCH &&
+		       (rc = lr_source_next(c->src, &f, err)) == 1) {
+			if (c->in->progress && n_read % 4096 == 0)
+				show_progress(lname, n_read, total, false);
+			n_read++;
+			if (hold_feature(&batch[n++], &f) != 0) {
+				status = nomem(err);
+				break;
+			}
+		}
+		/* The areas of geometries accepted as they are: a pure
+		** function of each one, the largest part of reading. */
+#pragma omp parallel for schedule(dynamic, 16)                                 \
+        num_threads(n_threads) if (n >= 64)
+		for (int i = 0; i < n; i++)
+			if (batch[i].wkb.data && isnan(batch[i].area_m2))
+				batch[i].area_m2 =
+				        lr_geodesic_area_wkb(&batch[i].wkb);
+		for (int i = 0; i < n; i++) {
+			if (status == LR_OK)
+				status = take_feature(c, &batch[i], err);
+			release_feature(&batch[i]);
+		}
+	}
+	free(batch);
+	if (status != LR_OK)
+		return status;
 	if (c->in->progress && rc == 0)
 		show_progress(lname, (int64_t)cnt->read, total, true);
 	return rc < 0 ? (err && err->code ? err->code : LR_ERR_INPUT) : LR_OK;
@@ -607,6 +667,7 @@ static int open_layer(layer_ctx *c, lr_error *err)
 	if (!layer && !in->source[i])
 		layer = deflt;
 	lr_source_options opt = in->source_options;
+	opt.defer_area = true; /* read_layer computes them side by side */
 	if (!opt.assume_crs)
 		opt.assume_crs = lr__mapping_crs(c->m, i);
 	/* Administrative boundaries run straight for many kilometres (and

@@ -154,6 +154,7 @@ typedef struct lr_inputs {
 	lr_source_options source_options;
 	lr_date today; /* dates after this are rejected as future */
 	bool progress; /* features read so far, on stderr */
+	int threads;   /* for the areas of what is read; 0: all cores */
 } lr_inputs;
 
 /*

@@ -74,6 +74,10 @@ typedef struct lr_source_options {
 	** geometry suspect: rejected with reason.  0: 5000 m default;
 	** negative: no check. */
 	double max_vertex_gap_m;
+	/* Leave area_m2 NAN for geometries accepted without repair, for the
+	** caller to compute (lr_geodesic_area_wkb) where it likes, e.g. on
+	** several threads. */
+	bool defer_area;
 } lr_source_options;
 
 /*

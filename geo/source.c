@@ -40,6 +40,7 @@ struct lr_source {
 	char crs[256];    /* human description of the source CRS */
 	OGRSpatialReferenceH src_srs, dst_srs; /* owned; src may be NULL */
 	OGRCoordinateTransformationH ct; /* owned; NULL: already lon/lat */
+	bool defer_area;                 /* see lr_source_options */
 	double max_gap_m;                /* <= 0: no check */
 	struct geod_geodesic geod;       /* WGS84, read-only */
 	GEOSContextHandle_t ctx;         /* owned, one per source */
@@ -356,6 +357,7 @@ int lr_source_open(const char *dataset, const char *layer,
 	if (s == NULL)
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	geod_init(&s->geod, 6378137.0, 1.0 / 298.257223563);
+	s->defer_area = opt != NULL && opt->defer_area;
 	s->max_gap_m = opt == NULL || opt->max_vertex_gap_m == 0
 	                       ? DEFAULT_MAX_GAP_M
 	                       : opt->max_vertex_gap_m;
@@ -926,7 +928,8 @@ static int check_with_geos(lr_source *s, lr_feature *f, const walk *w,
 		f->wkb.miny = w->miny;
 		f->wkb.maxx = w->maxx;
 		f->wkb.maxy = w->maxy;
-		f->area_m2 = lr_geodesic_area_wkb(&f->wkb);
+		f->area_m2 =
+		        s->defer_area ? NAN : lr_geodesic_area_wkb(&f->wkb);
 		return LR_OK;
 	}
 	if (valid != 0) {
