@@ -376,6 +376,18 @@ static void show_progress(const char *layer, int64_t done, int64_t total,
 	fflush(stderr);
 }
 
+/* Free what a feature's record was being built from. */
+static void drop_record(lr_wkb *geom, char *own_id, lr_region *rg,
+                        lr_hazard *hz, lr_release *rl)
+{
+	lr_wkb_free(geom);
+	free(own_id);
+	free(rg->name);
+	free(rg->parent_id);
+	free(hz->region_id);
+	free(rl->hazard_id);
+}
+
 /*
 ** Check feature f of c's layer and add it to the dataset as a record, or
 ** reject it, with its findings.  Its wkb becomes the record's (or is freed).
@@ -492,15 +504,8 @@ static int take_feature(layer_ctx *c, lr_feature *fp, lr_error *err)
 			            c->label, f.fid, p.msg) != LR_OK)
 				oom = true;
 		}
-		lr_wkb_free(&geom);
-		free(own_id);
-		free(rg.name);
-		free(rg.parent_id);
-		free(hz.region_id);
-		free(rl.hazard_id);
-		if (oom)
-			return nomem(err);
-		return LR_OK;
+		drop_record(&geom, own_id, &rg, &hz, &rl);
+		return oom ? nomem(err) : LR_OK;
 	}
 
 	/* Accepted. */
@@ -530,12 +535,7 @@ static int take_feature(layer_ctx *c, lr_feature *fp, lr_error *err)
 		slot = lr_vec_push(&d->releases, &rl);
 	}
 	if (!slot) {
-		lr_wkb_free(&geom);
-		free(own_id);
-		free(rg.name);
-		free(rg.parent_id);
-		free(hz.region_id);
-		free(rl.hazard_id);
+		drop_record(&geom, own_id, &rg, &hz, &rl);
 		return nomem(err);
 	}
 	cnt->accepted++;
