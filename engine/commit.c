@@ -39,10 +39,11 @@ static char *path_in(const char *dir, const char *name)
 int lr__commit_add(lr__commit *c, const char *tmp, const char *final,
                    lr_error *err)
 {
-	/* Names go one per line in the journal. */
-	if (strchr(final, '\n') || (tmp && strchr(tmp, '\n')))
+	/* Names go one per line in the journal, separated by tabs. */
+	if (strpbrk(final, "\t\n") || (tmp && strpbrk(tmp, "\t\n")))
 		return lr_error_set(err, LR_ERR_USAGE,
-		                    "output path holds a line break: %s",
+		                    "output path holds a tab or a line break: "
+		                    "%s",
 		                    final);
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 8;
