@@ -123,11 +123,19 @@ static int replay(const char *journal, const char *text, lr_error *err)
 				                  journal);
 			} else {
 				*t2 = '\0';
-				if (rename(tmp, t2 + 1) != 0 && errno != ENOENT)
+				/* No tmp is fine only if it was renamed
+				** already: then the final name exists. */
+				if (rename(tmp, t2 + 1) != 0 &&
+				    (errno != ENOENT ||
+				     access(t2 + 1, F_OK) != 0))
 					rc = lr_error_set(
 					        err, LR_ERR_IO,
-					        "cannot rename %s to %s: %s",
-					        tmp, t2 + 1, strerror(errno));
+					        "cannot finish an interrupted "
+					        "run: cannot rename %s to %s "
+					        "(%s); remove %s and run "
+					        "analyze again",
+					        tmp, t2 + 1, strerror(errno),
+					        journal);
 			}
 		} else if (l[0] == 'D' && tab) {
 			if (unlink(tab + 1) != 0 && errno != ENOENT)

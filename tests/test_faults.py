@@ -242,6 +242,17 @@ def main():
        (r.stderr, sorted(os.listdir(out))))
     ok(not [f for f in os.listdir(out) if ".tmp." in f],
        "journal of a killed commit: no temporary left", os.listdir(out))
+    # A journal whose file is gone (neither the temporary nor the final
+    # name): the next command says so and what to do, it does not go on.
+    lost = os.path.join(tmp, "journal-lost")
+    os.makedirs(lost)
+    with open(os.path.join(lost, JOURNAL), "w") as j:
+        j.write(f"R\t{lost}/.x.tmp.999999\t{lost}/{CSVS[0]}\n")
+    r = subprocess.run([LR, "plan", lost, "--target", "2045-12-31"],
+                       capture_output=True, text=True)
+    ok(r.returncode == 1 and JOURNAL in r.stderr and "remove" in r.stderr,
+       "a journal naming a lost file: exit 1, the message names the journal and what to do",
+       r.stderr)
 
     # ---- Full disk -----------------------------------------------------------
     for limit in (16 << 10, 256 << 10, 4 << 20):
