@@ -154,33 +154,6 @@ static int replay(const char *journal, const char *text, lr_error *err)
 	return LR_OK;
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	size_t n;
-	while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len - 1 == 0) {
-			char *b = realloc(buf, cap * 2);
-			if (!b) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = b;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Finish a commit interrupted in dir; the caller holds the lock. */
 static int recover_locked(const char *dir, lr_error *err)
 {
@@ -189,11 +162,16 @@ static int recover_locked(const char *dir, lr_error *err)
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	int rc = LR_OK;
 	if (access(journal, F_OK) == 0) {
-		char *text = read_all(journal);
-		if (!text)
-			rc = lr_error_set(err, LR_ERR_IO, "cannot read %s: %s",
-			                  journal, strerror(errno));
-		else if ((rc = replay(journal, text, err)) == LR_OK) {
+		char *text;
+		rc = lr_read_file(journal, &text, NULL, err);
+		/* The folder's own file unreadable: a failure, not bad input.
+		 */
+		if (rc == LR_ERR_INPUT) {
+			rc = LR_ERR_IO;
+			if (err)
+				err->code = rc;
+		}
+		if (rc == LR_OK && (rc = replay(journal, text, err)) == LR_OK) {
 			lr__fsync_dir(dir);
 			if (unlink(journal) != 0)
 				rc = lr_error_set(err, LR_ERR_IO,

@@ -510,43 +510,11 @@ done:
 int lr_manifest_load(const char *path, lr_manifest **out, lr_error *err)
 {
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return lr_error_set(err, LR_ERR_INPUT, "cannot read %s: %s",
-		                    path, strerror(errno));
-	char *text = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[8192];
-	int rc = LR_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (len + n + 1 > cap) {
-			size_t nc = cap ? 2 * cap : 16384;
-			while (nc < len + n + 1)
-				nc *= 2;
-			char *t = realloc(text, nc);
-			if (!t) {
-				rc = lr_error_set(err, LR_ERR_NOMEM,
-				                  "out of memory reading %s",
-				                  path);
-				break;
-			}
-			text = t;
-			cap = nc;
-		}
-		memcpy(text + len, chunk, n);
-		len += n;
-	}
-	if (rc == LR_OK && ferror(f))
-		rc = lr_error_set(err, LR_ERR_INPUT, "cannot read %s: %s", path,
-		                  strerror(errno));
-	fclose(f);
-	if (rc != LR_OK) {
-		free(text);
+	size_t len;
+	char *text;
+	int rc = lr_read_file(path, &text, &len, err);
+	if (rc != LR_OK)
 		return rc;
-	}
-	if (!text && !(text = calloc(1, 1)))
-		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-	text[len] = '\0';
 	if (memchr(text, '\0', len)) {
 		free(text);
 		return lr_error_set(err, LR_ERR_USAGE,
@@ -994,44 +962,6 @@ int lr_batch_marker_read(const char *dir, lr_batch_marker *m)
 /* ---- Reading a run folder -------------------------------------------------
  */
 
-/* The whole of a small text file; NULL if it cannot be read.  Caller frees. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[16384];
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (len + n + 1 > cap) {
-			size_t nc = cap ? 2 * cap : 65536;
-			while (nc < len + n + 1)
-				nc *= 2;
-			char *t = realloc(buf, nc);
-			if (!t) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = t;
-			cap = nc;
-		}
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	if (!buf && !(buf = calloc(1, 1)))
-		return NULL;
-	buf[len] = '\0';
-	return buf;
-}
-
 #define CSV_MAX_FIELDS 32
 
 /*
@@ -1091,13 +1021,12 @@ static int csv_pick(const char *path, const char *key_col, const char *key,
                     const char *const *want, char **out, size_t out_size,
                     int n_want, lr_error *err)
 {
-	char *text = slurp(path);
-	if (!text)
-		return lr_error_set(err, LR_ERR_INPUT, "cannot read %s: %s",
-		                    path, strerror(errno));
+	char *text;
+	int rc = lr_read_file(path, &text, NULL, err);
+	if (rc != LR_OK)
+		return rc;
 	char *p = text, *fields[CSV_MAX_FIELDS];
 	int nf = csv_record(&p, fields), key_i = -1, idx[CSV_MAX_FIELDS];
-	int rc = LR_OK;
 	for (int i = 0; i < nf; i++)
 		if (!strcmp(fields[i], key_col))
 			key_i = i;

@@ -99,49 +99,14 @@ static int ini_on_value(void *user, const char *section, const char *key,
 	return 1;
 }
 
-static char *read_whole_file(const char *path, lr_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		lr_error_set(err, LR_ERR_INPUT, "cannot read %s: %s", path,
-		             strerror(errno));
-		return NULL;
-	}
-	lr_vec buf;
-	lr_vec_init(&buf, 1);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (!lr_vec_push(&buf, &chunk[i])) {
-				fclose(f);
-				lr_vec_free(&buf);
-				lr_error_set(err, LR_ERR_NOMEM,
-				             "out of memory reading %s", path);
-				return NULL;
-			}
-		}
-	}
-	int bad = ferror(f);
-	fclose(f);
-	char nul = '\0';
-	if (bad || !lr_vec_push(&buf, &nul)) {
-		lr_vec_free(&buf);
-		lr_error_set(err, bad ? LR_ERR_INPUT : LR_ERR_NOMEM,
-		             "cannot read %s", path);
-		return NULL;
-	}
-	return buf.data;
-}
-
 int lr__ini_parse(const char *text, const char *path, const char *name,
                   lr__ini_handler handler, void *user, lr_error *err)
 {
 	char *owned = NULL;
 	if (!text) {
-		owned = read_whole_file(path, err);
-		if (!owned)
-			return err ? err->code : LR_ERR_INPUT;
+		int rc = lr_read_file(path, &owned, NULL, err);
+		if (rc != LR_OK)
+			return rc;
 		text = owned;
 		if (!name)
 			name = path;
@@ -406,10 +371,11 @@ int lr_scenario_parse(const char *text, const char *name, lr_scenario **out,
 int lr_scenario_load(const char *path, lr_scenario **out, lr_error *err)
 {
 	*out = NULL;
-	char *text = read_whole_file(path, err);
-	if (!text)
-		return err ? err->code : LR_ERR_INPUT;
-	int rc = lr_scenario_parse(text, path, out, err);
+	char *text;
+	int rc = lr_read_file(path, &text, NULL, err);
+	if (rc != LR_OK)
+		return rc;
+	rc = lr_scenario_parse(text, path, out, err);
 	free(text);
 	return rc;
 }

@@ -50,6 +50,14 @@ lr_date lr_date_parse_iso(const char *s);
 void *lr_xcalloc(size_t n, size_t size);
 char *lr_strdup(const char *s);
 
+/*
+** Read the whole of the file at path into *text, NUL-terminated ("" for an
+** empty file; caller frees), its length into *len when len is not NULL.
+** LR_OK; else *text is NULL and LR_ERR_INPUT ("cannot read PATH: reason")
+** or LR_ERR_NOMEM is returned and set in err.
+*/
+int lr_read_file(const char *path, char **text, size_t *len, lr_error *err);
+
 /* A growable array of fixed-size elements. */
 typedef struct lr_vec {
 	void *data;
