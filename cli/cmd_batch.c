@@ -168,7 +168,7 @@ typedef struct batch {
 	int exe_fd; /* owned: this program, opened at start; -1 if not */
 	/* Runs whose analyze steps would be identical share one analysis:
 	** group[run] is the first run of its group to be run (-1: alone),
-	** analysis[group] its state, kept in DIR/.analyses.PID/GROUP. */
+	** analysis[group] its state, kept in DIR/.analyses.HOST.PID/GROUP. */
 	int *group;
 	char *analysis;
 	char shared[PATH_MAX];
@@ -345,7 +345,7 @@ static int start_step(batch *b, job *j)
 
 static void step_ended(batch *b, job *j, int st);
 
-/* DIR/.analyses.PID/NAME, NAME being the first run of group g. */
+/* DIR/.analyses.HOST.PID/NAME, NAME being the first run of group g. */
 static void group_path(const batch *b, int g, char *buf, size_t size)
 {
 	say(buf, size, "%s/%s", b->shared, b->m->runs[g].name);
@@ -649,6 +649,58 @@ static void run_all(batch *b, const int *todo, int n, int jobs)
 	free(slots);
 }
 
+/* Remove the entries of dir named PREFIX + a rest that gone() accepts. */
+static void remove_entries(const char *dir, const char *prefix,
+                           bool (*gone)(const char *rest))
+{
+	size_t pl = strlen(prefix);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, pl) || !gone(e->d_name + pl))
+			continue;
+		char path[PATH_MAX + 300];
+		say(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (rm_rf(path) != 0)
+			fprintf(stderr,
+			        "landrelease batch: warning: cannot remove %s: "
+			        "%s\n",
+			        path, strerror(errno));
+	}
+	closedir(d);
+}
+
+/* "PID" or "PID.old": a run's temporary folder (and the older result moved
+** beside it); the run is redone, so whatever process left it is gone. */
+static bool run_leftover(const char *rest)
+{
+	size_t digits = strspn(rest, "0123456789");
+	return digits && (!rest[digits] || !strcmp(rest + digits, ".old"));
+}
+
+/* "PID" of a process of this machine that no longer runs: a killed batch's
+** shared analyses (a live one, e.g. another shard, keeps its own). */
+static bool dead_pid(const char *rest)
+{
+	char *end;
+	errno = 0;
+	long pid = strtol(rest, &end, 10);
+	return !errno && *end == '\0' && end != rest && pid > 0 &&
+	       pid != (long)getpid() && kill((pid_t)pid, 0) != 0 &&
+	       errno == ESRCH;
+}
+
+/* Remove what an interrupted batch left of run r: DIR/.NAME.tmp.PID
+** folders (and .old ones beside them). */
+static void remove_leftovers(const batch *b, int run)
+{
+	char prefix[LR_BATCH_NAME_MAX + 16];
+	say(prefix, sizeof prefix, ".%s.tmp.", b->m->runs[run].name);
+	remove_entries(b->out, prefix, run_leftover);
+}
+
 /*
 ** Put the runs of todo[n] whose analyze steps would be identical (equal
 ** analysis hashes) in groups, so that each group is analysed once; set the
@@ -684,55 +736,17 @@ static int group_runs(batch *b, const int *todo, int n,
 			}
 	}
 	free(h);
-	say(b->shared, sizeof b->shared, "%s/.analyses.%ld", b->out,
+	/* Named by host and process: shards on other machines may share
+	** DIR, and a process id means something only on its own host. */
+	char host[64] = "host", prefix[96];
+	gethostname(host, sizeof host - 1);
+	host[strcspn(host, "/")] = '\0';
+	say(prefix, sizeof prefix, ".analyses.%s.", host);
+	say(b->shared, sizeof b->shared, "%s/%s%ld", b->out, prefix,
 	    (long)getpid());
-	DIR *d = opendir(b->out);
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL) {
-		char *end;
-		if (strncmp(e->d_name, ".analyses.", 10) != 0)
-			continue;
-		long pid = strtol(e->d_name + 10, &end, 10);
-		if (*end == '\0' && pid > 0 &&
-		    (pid == (long)getpid() ||
-		     (kill((pid_t)pid, 0) != 0 && errno == ESRCH))) {
-			char path[PATH_MAX];
-			say(path, sizeof path, "%s/%s", b->out, e->d_name);
-			rm_rf(path);
-		}
-	}
-	if (d)
-		closedir(d);
+	remove_entries(b->out, prefix, dead_pid);
+	rm_rf(b->shared); /* one of an earlier process with our id */
 	return 0;
-}
-
-/* Remove what an interrupted batch left of run r: DIR/.NAME.tmp.PID
-** folders (and .old ones beside them). */
-static void remove_leftovers(const batch *b, int run)
-{
-	char prefix[LR_BATCH_NAME_MAX + 16];
-	say(prefix, sizeof prefix, ".%s.tmp.", b->m->runs[run].name);
-	size_t pl = strlen(prefix);
-	DIR *d = opendir(b->out);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, prefix, pl))
-			continue;
-		const char *t = e->d_name + pl;
-		size_t digits = strspn(t, "0123456789");
-		if (!digits || (t[digits] && strcmp(t + digits, ".old")))
-			continue;
-		char path[PATH_MAX + 300];
-		say(path, sizeof path, "%s/%s", b->out, e->d_name);
-		if (rm_rf(path) != 0)
-			fprintf(stderr,
-			        "landrelease batch: warning: cannot remove %s: "
-			        "%s\n",
-			        path, strerror(errno));
-	}
-	closedir(d);
 }
 
 /* The state of run `run` from its folder, as --summary-only and --resume
