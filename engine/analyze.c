@@ -426,17 +426,6 @@ static void date_range(const shared *s, lr_date *latest, lr_date *earliest)
 	*earliest = lo;
 }
 
-static void progress(const lr_options *opt, size_t done, size_t total)
-{
-	if (!opt->progress || total == 0)
-		return;
-	int pct = (int)(100.0 * (double)done / (double)total);
-	fprintf(stderr, "\rledger: %3d%% (%zu/%zu clusters)", pct, done, total);
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
-
 int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
                lr_error *err)
 {
@@ -625,7 +614,10 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 			lr_vec_free(&co->overlaps);
 		}
 		t_merge += now_seconds() - tm;
-		progress(opt, b0 + nb, n_clusters);
+		if (opt->progress && n_clusters > 0)
+			lr_progress("ledger", (int64_t)(b0 + nb),
+			            (int64_t)n_clusters, "clusters",
+			            b0 + nb == n_clusters);
 		if (merge_rc != LR_OK) {
 			rc = merge_rc;
 			goto fail_keep_err;

@@ -361,21 +361,6 @@ static int nomem(lr_error *err)
 	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 }
 
-/* "reading hazards:  42% (4096/9750)" on stderr, rewritten in place. */
-static void show_progress(const char *layer, int64_t done, int64_t total,
-                          bool last)
-{
-	if (total > 0)
-		fprintf(stderr, "\rreading %s: %3d%% (%lld/%lld)", layer,
-		        (int)(100.0 * (double)done / (double)total),
-		        (long long)done, (long long)total);
-	else
-		fprintf(stderr, "\rreading %s: %lld", layer, (long long)done);
-	if (last)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
-
 /* Free what a feature's record was being built from. */
 static void drop_record(lr_wkb *geom, char *own_id, lr_region *rg,
                         lr_hazard *hz, lr_release *rl)
@@ -602,8 +587,8 @@ static void release_feature(lr_feature *held)
 /* Read one layer to its end, adding records and findings to d. */
 static int read_layer(layer_ctx *c, lr_error *err)
 {
-	lr_layer_counts *cnt = &c->d->counts[c->layer];
-	const char *lname = lr_layer_names[c->layer];
+	char label[32];
+	snprintf(label, sizeof label, "reading %s", lr_layer_names[c->layer]);
 	lr_feature f;
 	memset(&f, 0, sizeof f);
 	lr_feature *batch = calloc(READ_BATCH, sizeof *batch);
@@ -619,7 +604,7 @@ static int read_layer(layer_ctx *c, lr_error *err)
 		while (n < READ_BATCH &&
 		       (rc = lr_source_next(c->src, &f, err)) == 1) {
 			if (c->in->progress && n_read % 4096 == 0)
-				show_progress(lname, n_read, total, false);
+				lr_progress(label, n_read, total, "", false);
 			n_read++;
 			if (hold_feature(&batch[n++], &f) != 0) {
 				status = nomem(err);
@@ -644,7 +629,7 @@ static int read_layer(layer_ctx *c, lr_error *err)
 	if (status != LR_OK)
 		return status;
 	if (c->in->progress && rc == 0)
-		show_progress(lname, (int64_t)cnt->read, total, true);
+		lr_progress(label, n_read, total, "", true);
 	return rc < 0 ? (err && err->code ? err->code : LR_ERR_INPUT) : LR_OK;
 }
 

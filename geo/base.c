@@ -113,6 +113,21 @@ char *lr_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+void lr_progress(const char *label, int64_t done, int64_t total,
+                 const char *unit, bool last)
+{
+	if (total > 0)
+		fprintf(stderr, "\r%s: %3d%% (%lld/%lld%s%s)", label,
+		        (int)(100.0 * (double)done / (double)total),
+		        (long long)done, (long long)total, unit[0] ? " " : "",
+		        unit);
+	else
+		fprintf(stderr, "\r%s: %lld", label, (long long)done);
+	if (last)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
 int lr_read_file(const char *path, char **text, size_t *len, lr_error *err)
 {
 	*text = NULL;

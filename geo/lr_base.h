@@ -6,6 +6,7 @@
 #define LR_BASE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef enum {
@@ -49,6 +50,14 @@ lr_date lr_date_parse_iso(const char *s);
 /* Checked allocation helpers: abort-free, return NULL on failure. */
 void *lr_xcalloc(size_t n, size_t size);
 char *lr_strdup(const char *s);
+
+/*
+** "\rLABEL:  42% (4096/9750 UNIT)" on stderr, rewritten in place, or
+** "\rLABEL: 4096" when total is not known (< 0); a line break after the
+** last.  unit may be "".
+*/
+void lr_progress(const char *label, int64_t done, int64_t total,
+                 const char *unit, bool last);
 
 /*
 ** Read the whole of the file at path into *text, NUL-terminated ("" for an
