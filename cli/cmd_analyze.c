@@ -98,13 +98,6 @@ static lr_date today(void)
 	return lr_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void print_summary(const lr_dataset *d, const lr_result *r,
                           const char *out, double seconds)
 {
@@ -230,8 +223,11 @@ int lr_cmd_analyze(int argc, char **argv)
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
 	lr_inputs in = {0};
-	lr_options opt = {LR_DATE_NONE, LR_DATE_NONE, LR_CONT_ALL, 0,
-	                  true,         false};
+	lr_options opt = {.as_of = LR_DATE_NONE,
+	                  .baseline = LR_DATE_NONE,
+	                  .scope = LR_CONT_ALL,
+	                  .threads = 0,
+	                  .keep_faces = true};
 	const char *out = NULL, *map_path = NULL;
 	const char *deadline = NULL, *target = NULL;
 	bool strict = false, quiet = false;
@@ -313,8 +309,6 @@ int lr_cmd_analyze(int argc, char **argv)
 			break;
 		case O_TIMINGS:
 			timings = true;
-			/* The engine prints the parts of the ledger phase. */
-			setenv("LR_TIMINGS", "1", 1);
 			break;
 		case O_DEADLINE:
 		case O_TARGET:
@@ -371,9 +365,10 @@ int lr_cmd_analyze(int argc, char **argv)
 		return 2;
 	}
 	opt.progress = !quiet && isatty(STDERR_FILENO);
+	opt.timings = timings;
 	in.today = today();
 
-	double t0 = now_seconds();
+	double t0 = lr_now_seconds();
 	lr_error err = {0};
 	lr_mapping *map = NULL;
 	lr_dataset d;
@@ -387,7 +382,7 @@ int lr_cmd_analyze(int argc, char **argv)
 	in.threads = opt.threads;
 	if (lr_ingest(&in, &d, &err) != LR_OK)
 		goto fail;
-	double t_read = now_seconds();
+	double t_read = lr_now_seconds();
 	if (strict) {
 		for (int i = 0; i < 3; i++)
 			if (d.counts[i].rejected) {
@@ -399,16 +394,16 @@ int lr_cmd_analyze(int argc, char **argv)
 				goto fail;
 			}
 	}
-	double t_ledger0 = now_seconds();
+	double t_ledger0 = lr_now_seconds();
 	if (lr_analyze(&d, &opt, &r, &err) != LR_OK)
 		goto fail;
-	double t_ledger = now_seconds();
+	double t_ledger = lr_now_seconds();
 	char replaced[5200];
 	other_store(out, &d, replaced, sizeof replaced);
 	if (opt.progress)
 		fprintf(stderr, "writing the store and the tables into %s/\n",
 		        out);
-	if (lr_outputs_write(&d, r, out, &err) != LR_OK)
+	if (lr_outputs_write(&d, r, out, timings, &err) != LR_OK)
 		goto fail;
 	fputs(replaced, stderr);
 	if (timings)
@@ -416,9 +411,9 @@ int lr_cmd_analyze(int argc, char **argv)
 		        "timings: read %.3f s, ledger %.3f s, store and tables "
 		        "%.3f s, total %.3f s\n",
 		        t_read - t0, t_ledger - t_ledger0,
-		        now_seconds() - t_ledger, now_seconds() - t0);
+		        lr_now_seconds() - t_ledger, lr_now_seconds() - t0);
 	if (!quiet)
-		print_summary(&d, r, out, now_seconds() - t0);
+		print_summary(&d, r, out, lr_now_seconds() - t0);
 	/* --deadline and --target: the projection and the work plan with
 	** their defaults, as `project` and `plan` would run them. */
 	if (deadline) {

@@ -73,13 +73,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Cores this process may use: online cores, fewer when the affinity mask
 ** (taskset, a Slurm allocation) allows fewer. */
 static int usable_cores(void)
@@ -262,7 +255,7 @@ static void fail_job(batch *b, job *j, const char *msg)
 		j->analyses = false;
 	}
 	r->ok = false;
-	r->seconds = now_seconds() - j->t0;
+	r->seconds = lr_now_seconds() - j->t0;
 	if (msg)
 		say(r->error, sizeof r->error, "%s", msg);
 	else
@@ -434,7 +427,7 @@ static void start_run(batch *b, job *j, int run)
 	j->run = run;
 	j->step = LR_STEP_ANALYZE;
 	j->pid = 0;
-	j->t0 = now_seconds();
+	j->t0 = lr_now_seconds();
 	j->tmp[0] = '\0';
 	j->step_start = 0;
 	run_path(b, run, ".log", log, sizeof log);
@@ -516,7 +509,8 @@ static void finish_job(batch *b, job *j)
 	lr_error_clear(&err);
 	/* Milliseconds, as the marker keeps them, so that --summary-only
 	** reports the same seconds as this summary. */
-	double secs = (double)(long long)((now_seconds() - j->t0) * 1000 + 0.5);
+	double secs =
+	        (double)(long long)((lr_now_seconds() - j->t0) * 1000 + 0.5);
 	lr_batch_marker mk = {b->hash[j->run], secs / 1000};
 	char final[PATH_MAX + 8], msg[2 * PATH_MAX + 64];
 	run_path(b, j->run, "", final, sizeof final);
@@ -898,7 +892,7 @@ int lr_cmd_batch(int argc, char **argv)
 		return 2;
 	}
 
-	double t0 = now_seconds();
+	double t0 = lr_now_seconds();
 	int status = 0;
 	batch b = {.m = m, .out = out, .threads = 1, .exe_fd = -1};
 	b.exe_fd = open(SELF_EXE, O_RDONLY | O_CLOEXEC);
@@ -1001,7 +995,7 @@ int lr_cmd_batch(int argc, char **argv)
 	        "landrelease batch: %d run%s: %d ok (%d unchanged), %d "
 	        "failed, %.2f s; %s\n",
 	        n_sel, n_sel == 1 ? "" : "s", n_sel - b.failed, skipped,
-	        b.failed, now_seconds() - t0, csv);
+	        b.failed, lr_now_seconds() - t0, csv);
 	if (b.failed)
 		status = 1;
 done:

@@ -394,13 +394,6 @@ void lr_result_free(lr_result *r)
 	free(r);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* The date range of the tables: first event year to the as-of year. */
 static void date_range(const shared *s, lr_date *latest, lr_date *earliest)
 {
@@ -429,7 +422,7 @@ static void date_range(const shared *s, lr_date *latest, lr_date *earliest)
 int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
                lr_error *err)
 {
-	double t0 = now_seconds();
+	double t0 = lr_now_seconds();
 	*out = NULL;
 	lr_result *r = calloc(1, sizeof *r);
 	if (!r)
@@ -522,7 +515,7 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 	if ((rc = lr_overlay_clusters(&oin, &order, &starts, &n_clusters,
 	                              err)) != LR_OK)
 		goto fail_keep_err;
-	double t_clusters = now_seconds(), t_parallel = 0, t_merge = 0;
+	double t_clusters = lr_now_seconds(), t_parallel = 0, t_merge = 0;
 	r->n_clusters = (int64_t)n_clusters;
 	rc = LR_ERR_NOMEM;
 	for (int t = 0; t < n_threads; t++) {
@@ -548,7 +541,7 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 			lr_vec_init(&batch[i].faces, sizeof(lr_face));
 			lr_vec_init(&batch[i].overlaps, sizeof(overlap));
 		}
-		double tb = now_seconds();
+		double tb = lr_now_seconds();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
 		for (size_t i = 0; i < nb; i++) {
 			int t = omp_get_thread_num();
@@ -558,7 +551,7 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 			                order + starts[c],
 			                starts[c + 1] - starts[c], &batch[i]);
 		}
-		double tm = now_seconds();
+		double tm = lr_now_seconds();
 		t_parallel += tm - tb;
 		/* Merge in cluster order: the same output for any number of
 		** threads. */
@@ -613,7 +606,7 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 			lr_vec_free(&co->faces);
 			lr_vec_free(&co->overlaps);
 		}
-		t_merge += now_seconds() - tm;
+		t_merge += lr_now_seconds() - tm;
 		if (opt->progress && n_clusters > 0)
 			lr_progress("ledger", (int64_t)(b0 + nb),
 			            (int64_t)n_clusters, "clusters",
@@ -733,9 +726,8 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 		               "region; it is reported in the OUTSIDE row",
 		               lr_cents_format(total, m2));
 	}
-	r->seconds_overlay = now_seconds() - t0;
-	const char *timings = getenv("LR_TIMINGS");
-	if (timings && *timings && strcmp(timings, "0")) {
+	r->seconds_overlay = lr_now_seconds() - t0;
+	if (opt->timings) {
 		size_t single = 0, biggest = 0;
 		for (size_t c = 0; c < n_clusters; c++) {
 			size_t m = starts[c + 1] - starts[c];

@@ -278,7 +278,7 @@ enum { PART_STORE = 1, PART_TABLES = 2 };
 
 /* Write the parts asked for into dir as one set. */
 static int write_set(const lr_dataset *d, const lr_result *r, const char *dir,
-                     int parts, lr_error *err)
+                     int parts, bool timings, lr_error *err)
 {
 	lr__commit c;
 	lr__commit_init(&c, dir);
@@ -290,7 +290,7 @@ static int write_set(const lr_dataset *d, const lr_result *r, const char *dir,
 	if (rc == LR_OK) {
 		lr__remove_stale_temps(dir, JOURNAL_TMP_PREFIX);
 		if (parts & PART_STORE)
-			rc = lr__store_stage(d, r, dir, &c, err);
+			rc = lr__store_stage(d, r, dir, timings, &c, err);
 	}
 	if (rc == LR_OK && (parts & PART_TABLES))
 		rc = lr__tables_stage(d, r, dir, &c, err);
@@ -301,19 +301,19 @@ static int write_set(const lr_dataset *d, const lr_result *r, const char *dir,
 }
 
 int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
-                     lr_error *err)
+                     bool timings, lr_error *err)
 {
-	return write_set(d, r, dir, PART_STORE | PART_TABLES, err);
+	return write_set(d, r, dir, PART_STORE | PART_TABLES, timings, err);
 }
 
 int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
                    lr_error *err)
 {
-	return write_set(d, r, dir, PART_STORE, err);
+	return write_set(d, r, dir, PART_STORE, false, err);
 }
 
 int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
                     lr_error *err)
 {
-	return write_set(d, r, dir, PART_TABLES, err);
+	return write_set(d, r, dir, PART_TABLES, false, err);
 }

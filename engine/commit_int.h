@@ -39,7 +39,7 @@ void lr__commit_free(lr__commit *c);
 /* Write the store / the CSV tables of dir under temporary names and add
 ** them to c (engine/store.c, engine/tables.c). */
 int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
-                    lr__commit *c, lr_error *err);
+                    bool timings, lr__commit *c, lr_error *err);
 int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
                      lr__commit *c, lr_error *err);
 

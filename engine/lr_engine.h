@@ -174,6 +174,7 @@ typedef struct lr_options {
 	int threads;      /* 0: OpenMP default */
 	bool keep_faces;  /* keep face geometries for the store */
 	bool progress;    /* progress bar on stderr */
+	bool timings;     /* the time of the ledger's parts on stderr */
 } lr_options;
 
 /* One row of remaining_by_region. */
@@ -250,10 +251,11 @@ int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
 ** Write the store and the CSV tables into dir as one set: all are written
 ** under temporary names, then replaced together through a journal, so a
 ** killed run leaves every output of the previous run or every output of
-** this one, never a mixture.
+** this one, never a mixture.  timings: the time of the store's parts on
+** stderr.
 */
 int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
-                     lr_error *err);
+                     bool timings, lr_error *err);
 
 /*
 ** Finish replacing the outputs in dir if a run was killed while doing it.

@@ -473,16 +473,10 @@ static int write_result_table(store *s, const lr__table *t)
 	return rc;
 }
 
-static double now_seconds(void)
+static int write_all(store *s, const lr_dataset *d, const lr_result *r,
+                     bool timings)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int write_all(store *s, const lr_dataset *d, const lr_result *r)
-{
-	double t0 = now_seconds(), t_inputs = 0, t_faces = 0, t_tables = 0;
+	double t0 = lr_now_seconds(), t_inputs = 0, t_faces = 0, t_tables = 0;
 	char *msg = NULL;
 	int rc;
 	/* The file is temporary until renamed: atomicity comes from the
@@ -515,17 +509,17 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r)
 	    (rc = write_hazards(s, d, r)) != LR_OK ||
 	    (rc = write_releases(s, d, r)) != LR_OK)
 		return rc;
-	t_inputs = now_seconds();
+	t_inputs = lr_now_seconds();
 	if ((rc = write_faces(s, d, r)) != LR_OK)
 		return rc;
-	t_faces = now_seconds();
+	t_faces = lr_now_seconds();
 	for (int k = 0; k < LR__N_TABLES; k++) {
 		lr__table t;
 		if (lr__table_open(k, d, r, &t) &&
 		    (rc = write_result_table(s, &t)) != LR_OK)
 			return rc;
 	}
-	t_tables = now_seconds();
+	t_tables = lr_now_seconds();
 	/* Indexes last: one bulk build instead of 10^6 incremental ones. */
 	static const char *const geo_tables[] = {"regions", "hazards",
 	                                         "releases", "faces"};
@@ -537,14 +531,13 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r)
 		if ((rc = exec_check1(s, sql)) != LR_OK)
 			return rc;
 	}
-	const char *timings = getenv("LR_TIMINGS");
-	if (timings && *timings && strcmp(timings, "0"))
+	if (timings)
 		fprintf(stderr,
 		        "timings: store: metadata and inputs %.3f s, faces "
 		        "%.3f s, result tables %.3f s, spatial indexes %.3f "
 		        "s\n",
 		        t_inputs - t0, t_faces - t_inputs, t_tables - t_faces,
-		        now_seconds() - t_tables);
+		        lr_now_seconds() - t_tables);
 	/* SpatiaLite stamps its bookkeeping with the clock; a fixed stamp
 	** keeps the store byte-identical for identical inputs. */
 	if ((rc = exec(s, "UPDATE spatialite_history SET timestamp = "
@@ -575,7 +568,7 @@ static int fsync_file(const char *path, const char *final, lr_error *err)
 }
 
 int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
-                    lr__commit *c, lr_error *err)
+                    bool timings, lr__commit *c, lr_error *err)
 {
 	char final[4096], tmp[4096];
 	int a = snprintf(final, sizeof final, "%s/" STORE_NAME, dir);
@@ -605,7 +598,7 @@ int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
 		                       : "out of memory");
 		goto fail;
 	}
-	if ((rc = write_all(&s, d, r)) != LR_OK)
+	if ((rc = write_all(&s, d, r, timings)) != LR_OK)
 		goto fail;
 	if (sqlite3_close(s.db) != SQLITE_OK) {
 		rc = fail(&s, "close");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int lr_error_set(lr_error *err, lr_status code, const char *fmt, ...)
 {
@@ -111,6 +112,13 @@ void *lr_xcalloc(size_t n, size_t size)
 char *lr_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
+}
+
+double lr_now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 void lr_progress(const char *label, int64_t done, int64_t total,

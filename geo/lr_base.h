@@ -51,6 +51,9 @@ lr_date lr_date_parse_iso(const char *s);
 void *lr_xcalloc(size_t n, size_t size);
 char *lr_strdup(const char *s);
 
+/* Seconds on a monotonic clock, for timing phases. */
+double lr_now_seconds(void);
+
 /*
 ** "\rLABEL:  42% (4096/9750 UNIT)" on stderr, rewritten in place, or
 ** "\rLABEL: 4096" when total is not known (< 0); a line break after the

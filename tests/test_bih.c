@@ -88,8 +88,11 @@ int main(void)
 	           "all 11,068 suspected areas read; the 3,094 without "
 	           "geometry rejected");
 
-	lr_options opt = {LR_DATE_NONE, LR_DATE_NONE, LR_CONT_ALL, 0,
-	                  false,        false};
+	lr_options opt = {.as_of = LR_DATE_NONE,
+	                  .baseline = LR_DATE_NONE,
+	                  .scope = LR_CONT_ALL,
+	                  .threads = 0,
+	                  .keep_faces = false};
 	lr_result *r = NULL;
 	if (!lr_test_ok(lr_analyze(&d, &opt, &r, &err) == LR_OK, "analyze (%s)",
 	                err.msg))

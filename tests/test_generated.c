@@ -70,8 +70,11 @@ static void check_seed(const char *dir, int seed)
 			reconcile = 0;
 	lr_test_ok(reconcile, "seed %d: read = accepted + rejected", seed);
 
-	lr_options opt = {LR_DATE_NONE, LR_DATE_NONE, LR_CONT_ALL, 1,
-	                  true,         false};
+	lr_options opt = {.as_of = LR_DATE_NONE,
+	                  .baseline = LR_DATE_NONE,
+	                  .scope = LR_CONT_ALL,
+	                  .threads = 1,
+	                  .keep_faces = true};
 	lr_result *r1 = NULL, *r2 = NULL;
 	lr_analyze(&d, &opt, &r1, &err);
 	opt.threads = 2;

@@ -108,7 +108,11 @@ static void build(lr_dataset *d)
 
 static lr_result *run(lr_dataset *d, int threads, int scope, lr_date base)
 {
-	lr_options opt = {LR_DATE_NONE, base, scope, threads, true, false};
+	lr_options opt = {.as_of = LR_DATE_NONE,
+	                  .baseline = base,
+	                  .scope = scope,
+	                  .threads = threads,
+	                  .keep_faces = true};
 	lr_result *r = NULL;
 	lr_error err = {0};
 	if (lr_analyze(d, &opt, &r, &err) != LR_OK)

@@ -281,8 +281,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lr_dataset_init(&d);
 	lr_error err = {0};
 	if (lr_ingest(&in, &d, &err) == LR_OK) {
-		lr_options opt = {LR_DATE_NONE, LR_DATE_NONE, LR_CONT_ALL, 1,
-		                  data[0] & 16, false};
+		lr_options opt = {.as_of = LR_DATE_NONE,
+		                  .baseline = LR_DATE_NONE,
+		                  .scope = LR_CONT_ALL,
+		                  .threads = 1,
+		                  .keep_faces = data[0] & 16};
 		if (data[0] & 32)
 			opt.baseline = lr_date_from_ymd(2019, 12, 31);
 		lr_result *r = NULL;
