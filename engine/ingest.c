@@ -4,6 +4,7 @@
 ** record (possibly repaired) or as a rejected one with its reason, so that
 ** read = accepted + rejected on every layer (DESIGN.md section 3).
 */
+#include "lr_rtree.h"
 #include "mapping_int.h"
 
 #include <ctype.h>
@@ -881,27 +882,21 @@ static int add_implied(const lr_mapping *m, lr_dataset *d, lr_error *err)
 	return LR_OK;
 }
 
-/* Whether the envelopes a and b (minx, miny, maxx, maxy) meet. */
-static bool boxes_meet(const double *a, const double *b)
-{
-	return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
-}
-
 /* Hazards and releases lying wholly outside the extent of the regions: one
 ** finding each, naming the feature (the run-wide outside_regions finding
 ** cannot), and saying so when swapping its x and y would bring it inside
 ** (latitude and longitude swapped). */
 static int flag_far(const lr_dataset *d, lr_quality *q, lr_error *err)
 {
-	double ext[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+	lr_box ext = {INFINITY, INFINITY, -INFINITY, -INFINITY};
 	for (size_t i = 0; i < d->regions.len; i++) {
 		const lr_wkb *g = &LR_VEC_AT(&d->regions, lr_region, i).geom;
-		ext[0] = fmin(ext[0], g->minx);
-		ext[1] = fmin(ext[1], g->miny);
-		ext[2] = fmax(ext[2], g->maxx);
-		ext[3] = fmax(ext[3], g->maxy);
+		ext.minx = fmin(ext.minx, g->minx);
+		ext.miny = fmin(ext.miny, g->miny);
+		ext.maxx = fmax(ext.maxx, g->maxx);
+		ext.maxy = fmax(ext.maxy, g->maxy);
 	}
-	if (!d->regions.len || !(ext[0] <= ext[2]))
+	if (!d->regions.len || !(ext.minx <= ext.maxx))
 		return LR_OK;
 	for (int layer = LR_LAYER_HAZARDS; layer <= LR_LAYER_RELEASES;
 	     layer++) {
@@ -923,10 +918,9 @@ static int flag_far(const lr_dataset *d, lr_quality *q, lr_error *err)
 				g = &r->geom, id = r->id, fid = r->fid;
 				area = r->area_m2;
 			}
-			double box[4] = {g->minx, g->miny, g->maxx, g->maxy};
-			double swapped[4] = {g->miny, g->minx, g->maxy,
-			                     g->maxx};
-			if (boxes_meet(box, ext))
+			lr_box box = {g->minx, g->miny, g->maxx, g->maxy};
+			lr_box swapped = {g->miny, g->minx, g->maxy, g->maxx};
+			if (lr_box_intersects(&box, &ext))
 				continue;
 			if (lr_quality_add(
 			            q, LR_SEV_WARNING, "outside_region_extent",
@@ -935,9 +929,9 @@ static int flag_far(const lr_dataset *d, lr_quality *q, lr_error *err)
 			            "%s feature %" PRId64
 			            ": %s lies wholly outside the regions "
 			            "(%.6f %.6f to %.6f %.6f)%s",
-			            d->source_label[layer], fid, id, ext[0],
-			            ext[1], ext[2], ext[3],
-			            boxes_meet(swapped, ext)
+			            d->source_label[layer], fid, id, ext.minx,
+			            ext.miny, ext.maxx, ext.maxy,
+			            lr_box_intersects(&swapped, &ext)
 			                    ? "; with latitude and longitude "
 			                      "swapped it would lie inside: "
 			                      "check the coordinate order"
