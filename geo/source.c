@@ -41,6 +41,7 @@ struct lr_source {
 	OGRSpatialReferenceH src_srs, dst_srs; /* owned; src may be NULL */
 	OGRCoordinateTransformationH ct; /* owned; NULL: already lon/lat */
 	bool defer_area;                 /* see lr_source_options */
+	bool is_csv;                     /* read by GDAL's CSV driver */
 	double max_gap_m;                /* <= 0: no check */
 	struct geod_geodesic geod;       /* WGS84, read-only */
 	GEOSContextHandle_t ctx;         /* owned, one per source */
@@ -316,6 +317,8 @@ static int open_impl(const char *dataset, const char *layer,
 		        "(try: ogrinfo %s)",
 		        dataset, cpl_msg(), dataset);
 	}
+	GDALDriverH drv = GDALGetDatasetDriver(s->ds);
+	s->is_csv = drv != NULL && !strcmp(GDALGetDriverShortName(drv), "CSV");
 	int rc = pick_layer(s, dataset, layer, default_layer, err);
 	if (rc != LR_OK)
 		return rc;
@@ -1115,9 +1118,7 @@ int lr_source_next(lr_source *s, lr_feature *f, lr_error *err)
 	** that does not parse): the feature is rejected below and reading
 	** goes on.  Elsewhere (a truncated .shp) the layer is unusable. */
 	char feat_error[256] = "";
-	GDALDriverH drv = GDALGetDatasetDriver(s->ds);
-	if (CPLGetLastErrorType() >= CE_Failure && s->feat != NULL &&
-	    drv != NULL && !strcmp(GDALGetDriverShortName(drv), "CSV"))
+	if (CPLGetLastErrorType() >= CE_Failure && s->feat != NULL && s->is_csv)
 		snprintf(feat_error, sizeof feat_error, "%s", cpl_msg());
 	else if (CPLGetLastErrorType() >= CE_Failure) {
 		s->failed = true;
