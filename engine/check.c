@@ -298,6 +298,10 @@ static bool add_fig(int64_t *acc, int64_t v)
 
 /* ---- Parsed tables ------------------------------------------------------ */
 
+/* Parent walks stop here: a cycle of parent_id rows (A in B in A) must not
+** hang the checker, and no real hierarchy is this deep. */
+#define MAX_PARENT_DEPTH 32
+
 enum {
 	COL_TEXT,
 	COL_AREA,  /* hundredths of m2 */
@@ -967,7 +971,7 @@ static int parse_table(ctx *x, const lr_check_input *in, ptab *p, lr_error *err)
 		}
 	for (size_t r = 0; r < p->nrows; r++) {
 		int d = 0;
-		for (int q = p->rows[r].parent; q >= 0 && d < 32;
+		for (int q = p->rows[r].parent; q >= 0 && d < MAX_PARENT_DEPTH;
 		     q = p->rows[q].parent)
 			d++;
 		p->rows[r].depth = d;
@@ -1009,7 +1013,7 @@ static bool under(const ptab *p, size_t j, size_t i)
 	if (p->rows[i].total)
 		return true;
 	int d = 0;
-	for (int q = p->rows[j].parent; q >= 0 && d < 32;
+	for (int q = p->rows[j].parent; q >= 0 && d < MAX_PARENT_DEPTH;
 	     q = p->rows[q].parent, d++)
 		if ((size_t)q == i)
 			return true;
@@ -1495,7 +1499,8 @@ static void rule_gone(ctx *x, ptab *p)
 			                 "and has no row for %d",
 			                 pr->key, s, y - 1, y));
 			/* its ancestors in year y are explained */
-			for (int a = pr->parent, d = 0; a >= 0 && d < 32;
+			for (int a = pr->parent, d = 0;
+			     a >= 0 && d < MAX_PARENT_DEPTH;
 			     a = p->rows[a].parent, d++) {
 				int ar = find_row(p, y, p->rows[a].norm);
 				if (ar >= 0)
