@@ -4,6 +4,8 @@
 #ifndef LR_TEST_H
 #define LR_TEST_H
 
+#include "lr_base.h"
+
 #include <math.h>
 #include <string.h>
 #include <stdarg.h>
@@ -11,6 +13,13 @@
 #include <stdlib.h>
 
 static int lr_test_n, lr_test_failed;
+
+/* The whole of path as a new string (caller frees), NULL if unreadable. */
+static inline char *lr_test_slurp(const char *path)
+{
+	char *text;
+	return lr_read_file(path, &text, NULL, NULL) == LR_OK ? text : NULL;
+}
 
 static inline int lr_test_ok(int cond, const char *fmt, ...)
 {

@@ -62,25 +62,6 @@ static int has_note(const lr_projection *p, const char *needle)
 	return 0;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-		free(s);
-		s = NULL;
-	}
-	if (s)
-		s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 static void test_flat(void)
 {
 	const char *ids[] = {"D01"};
@@ -219,7 +200,8 @@ static void test_determinism(const char *dir)
 	lr_projection_write_csv(a, p1, &err);
 	lr_projection_write_csv(b, p2, &err);
 	lr_projection_write_csv(c, p3, &err);
-	char *s1 = slurp(p1), *s2 = slurp(p2), *s3 = slurp(p3);
+	char *s1 = lr_test_slurp(p1), *s2 = lr_test_slurp(p2),
+	     *s3 = lr_test_slurp(p3);
 	lr_test_ok(s1 && s2 && !strcmp(s1, s2),
 	           "same seed, 1 and 2 threads: identical completion.csv");
 	lr_test_ok(s1 && s3 && strcmp(s1, s3) != 0,
@@ -460,7 +442,7 @@ static void test_store(const char *dir)
 	           "short window noted");
 	lr_test_ok(p && lr_projection_write_csv(p, out, &err) == LR_OK,
 	           "completion.csv written");
-	char *s = slurp(out);
+	char *s = lr_test_slurp(out);
 	/* D01: 500,000 at 100,000/yr from 2025-03-15: 2030-03-15 or so. */
 	lr_test_ok(s && strstr(s, "D01,500000.00,100000.00,2030-03-1"),
 	           "D01 row as expected");

@@ -15,37 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The whole of path as a new string (caller frees), NULL if unreadable. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *s = malloc(cap);
-	size_t got;
-	while (s && (got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (cap - n - 1 == 0) {
-			char *t = realloc(s, cap *= 2);
-			if (!t) {
-				free(s);
-				s = NULL;
-			}
-			s = t;
-		}
-	}
-	fclose(f);
-	if (s)
-		s[n] = '\0';
-	return s;
-}
-
 static int file_is(const char *dir, const char *name, const char *want)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	char *got = slurp(path);
+	char *got = lr_test_slurp(path);
 	int ok = got && strcmp(got, want) == 0;
 	if (!ok)
 		printf("# %s:\n# got:\n%s\n# want:\n%s\n", name,
@@ -203,7 +177,7 @@ static void snapshot(const char *dir, char *out[4])
 	for (int i = 0; i < 4; i++) {
 		char path[1024];
 		snprintf(path, sizeof path, "%s/%s", dir, NAMES[i]);
-		out[i] = slurp(path);
+		out[i] = lr_test_slurp(path);
 	}
 }
 

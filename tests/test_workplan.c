@@ -197,18 +197,6 @@ static void test_plan(void)
 	lr_history_free(h);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void test_capacity(const char *dir)
 {
 	const char *src = getenv("LR_SOURCE_DIR");
@@ -273,7 +261,7 @@ static void test_capacity(const char *dir)
 	snprintf(findings, sizeof findings, "%s/plan_findings.csv", dir);
 	rc = lr_plan_write_csv(h, p, out, findings, &err);
 	lr_test_ok(rc == LR_OK, "workplan.csv written");
-	char *s = slurp(out);
+	char *s = lr_test_slurp(out);
 	const char *head = "year,region_id,cancel_m2,reduce_m2,clear_m2,"
 	                   "release_m2,remaining_end_m2,cumulative_pct,"
 	                   "teams_needed,cost\n";
@@ -282,9 +270,11 @@ static void test_capacity(const char *dir)
 	                             "1200000.00,14.29,3,500000.00\n") &&
 	                   strstr(s, "\n2031,TOTAL,"),
 	           "workplan.csv rows as expected");
-	s = slurp(findings);
+	free(s);
+	s = lr_test_slurp(findings);
 	lr_test_ok(s && strstr(s, "capacity_shortfall,2025,TOTAL,cleared,"),
 	           "plan_findings.csv holds a capacity_shortfall row");
+	free(s);
 	lr_plan_free(p);
 
 	/* Enough teams: no shortfall, and the old findings file goes. */
