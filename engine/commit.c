@@ -20,6 +20,9 @@
 
 #define JOURNAL_NAME ".landrelease.commit"
 #define JOURNAL_TMP_PREFIX JOURNAL_NAME ".tmp."
+/* What to do about a journal that cannot be finished (its argument: the
+** journal's path). */
+#define FIX_HINT "remove %s and run analyze again"
 
 void lr__commit_init(lr__commit *c, const char *dir)
 {
@@ -108,7 +111,8 @@ static int replay(const char *journal, const char *text, lr_error *err)
 		const char *nl = strchr(line, '\n');
 		if (!nl)
 			return lr_error_set(err, LR_ERR_IO,
-			                    "%s: truncated journal", journal);
+			                    "%s: truncated journal; " FIX_HINT,
+			                    journal, journal);
 		size_t len = (size_t)(nl - line);
 		char *l = strndup(line, len);
 		if (!l)
@@ -118,9 +122,10 @@ static int replay(const char *journal, const char *text, lr_error *err)
 		if (l[0] == 'R' && tab) {
 			char *tmp = tab + 1, *t2 = strchr(tmp, '\t');
 			if (!t2) {
-				rc = lr_error_set(err, LR_ERR_IO,
-				                  "%s: malformed line",
-				                  journal);
+				rc = lr_error_set(
+				        err, LR_ERR_IO,
+				        "%s: malformed line; " FIX_HINT,
+				        journal, journal);
 			} else {
 				*t2 = '\0';
 				/* No tmp is fine only if it was renamed
@@ -132,8 +137,7 @@ static int replay(const char *journal, const char *text, lr_error *err)
 					        err, LR_ERR_IO,
 					        "cannot finish an interrupted "
 					        "run: cannot rename %s to %s "
-					        "(%s); remove %s and run "
-					        "analyze again",
+					        "(%s); " FIX_HINT,
 					        tmp, t2 + 1, strerror(errno),
 					        journal);
 			}
@@ -143,8 +147,9 @@ static int replay(const char *journal, const char *text, lr_error *err)
 				                  "cannot remove stale %s: %s",
 				                  tab + 1, strerror(errno));
 		} else {
-			rc = lr_error_set(err, LR_ERR_IO, "%s: malformed line",
-			                  journal);
+			rc = lr_error_set(err, LR_ERR_IO,
+			                  "%s: malformed line; " FIX_HINT,
+			                  journal, journal);
 		}
 		free(l);
 		if (rc != LR_OK)
