@@ -364,7 +364,8 @@ int lr_cmd_analyze(int argc, char **argv)
 		                "--as-of\n");
 		return 2;
 	}
-	opt.progress = !quiet && isatty(STDERR_FILENO);
+	lr_progress progress = lr_cli_progress(!quiet && isatty(STDERR_FILENO));
+	opt.progress = &progress;
 	opt.timings = timings;
 	in.today = today();
 
@@ -378,7 +379,7 @@ int lr_cmd_analyze(int argc, char **argv)
 	if (map_path && lr_mapping_load(map_path, &map, &err) != LR_OK)
 		goto fail;
 	in.mapping = map;
-	in.progress = opt.progress;
+	in.progress = &progress;
 	in.threads = opt.threads;
 	if (lr_ingest(&in, &d, &err) != LR_OK)
 		goto fail;
@@ -400,10 +401,11 @@ int lr_cmd_analyze(int argc, char **argv)
 	double t_ledger = lr_now_seconds();
 	char replaced[5200];
 	other_store(out, &d, replaced, sizeof replaced);
-	if (opt.progress)
+	if (progress.step)
 		fprintf(stderr, "writing the store and the tables into %s/\n",
 		        out);
-	if (lr_outputs_write(&d, r, out, timings, &err) != LR_OK)
+	if (lr_outputs_write(&d, r, out, timings ? &progress : NULL, &err) !=
+	    LR_OK)
 		goto fail;
 	fputs(replaced, stderr);
 	if (timings)
@@ -428,11 +430,7 @@ int lr_cmd_analyze(int argc, char **argv)
 	}
 	goto done;
 fail:
-	fprintf(stderr, "landrelease analyze: %s\n", err.msg);
-	status = (err.code == LR_ERR_USAGE || err.code == LR_ERR_INPUT ||
-	          err.code == LR_ERR_CRS)
-	                 ? 2
-	                 : 1;
+	status = lr_cli_fail("analyze", &err);
 done:
 	lr_result_free(r);
 	lr_dataset_free(&d);

@@ -312,8 +312,7 @@ int lr_cmd_check(int argc, char **argv)
 	rc = rep->n_error ? 1 : 0;
 	goto done;
 fail:
-	fprintf(stderr, "landrelease check: %s\n", err.msg);
-	rc = err.code == LR_ERR_NOMEM ? 1 : 2;
+	rc = lr_cli_fail("check", &err);
 done:
 	lr_check_report_free(rep);
 	free(in);

@@ -1,5 +1,6 @@
 /* landrelease plan: store -> annual work plan to a target date. */
 #include "commands.h"
+#include "lr_file.h"
 #include "lr_plan.h"
 
 #include <errno.h>
@@ -104,7 +105,7 @@ int lr_cmd_plan(int argc, char **argv)
 	lr_costs costs;
 	lr_history *h = NULL;
 	lr_plan *p = NULL;
-	int rc = lr_outputs_recover(dir, &err);
+	int rc = lr_commit_recover(dir, &err);
 	if (rc != LR_OK)
 		goto done;
 	if (cap_path && (rc = lr_capacity_load(cap_path, &cap, &err)) != LR_OK)
@@ -140,6 +141,5 @@ done:
 		fprintf(stderr, "landrelease plan: %s\n", err.msg);
 	lr_plan_free(p);
 	lr_history_free(h);
-	return rc == LR_OK ? 0
-	                   : (rc == LR_ERR_USAGE || rc == LR_ERR_INPUT ? 2 : 1);
+	return lr_cli_exit(rc);
 }

@@ -1,5 +1,6 @@
 /* landrelease project: store -> Monte Carlo completion dates. */
 #include "commands.h"
+#include "lr_file.h"
 #include "lr_plan.h"
 
 #include <errno.h>
@@ -37,11 +38,6 @@ static void usage(FILE *f)
 	      "0 success; 1 failure\nwriting outputs; 2 bad arguments or "
 	      "unusable input.\n",
 	      f);
-}
-
-static int exit_code(int rc)
-{
-	return (rc == LR_ERR_USAGE || rc == LR_ERR_INPUT) ? 2 : 1;
 }
 
 int lr_cmd_project(int argc, char **argv)
@@ -174,7 +170,7 @@ int lr_cmd_project(int argc, char **argv)
 	lr_projection *p = NULL;
 	/* A run of analyze killed while replacing its outputs is finished
 	** first, so the store read is one whole run's. */
-	int rc = lr_outputs_recover(dir, &err);
+	int rc = lr_commit_recover(dir, &err);
 	if (rc != LR_OK)
 		goto done;
 	if (scenario_path &&
@@ -208,5 +204,5 @@ done:
 	lr_projection_free(p);
 	lr_history_free(h);
 	lr_scenario_free(scenario);
-	return rc == LR_OK ? 0 : exit_code(rc);
+	return lr_cli_exit(rc);
 }

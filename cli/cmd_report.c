@@ -76,11 +76,6 @@ static int parse_formats(const char *s, bool want[F_N])
 	return n > 0;
 }
 
-static int exit_code(int rc)
-{
-	return (rc == LR_ERR_USAGE || rc == LR_ERR_INPUT) ? 2 : 1;
-}
-
 int lr_cmd_report(int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_PREVIOUS, O_TITLE, O_PNG, O_HELP };
@@ -163,5 +158,5 @@ done:
 	if (rc != LR_OK)
 		fprintf(stderr, "landrelease report: %s\n", err.msg);
 	lr_report_free(r);
-	return rc == LR_OK ? 0 : exit_code(rc);
+	return lr_cli_exit(rc);
 }

@@ -6,6 +6,8 @@
 #ifndef LR_COMMANDS_H
 #define LR_COMMANDS_H
 
+#include "lr_base.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -28,5 +30,21 @@ bool lr_arg_long(const char *s, long lo, long hi, long *out);
 */
 int lr_arg_operand(const char *cmd, const char *what, int argc,
                    void (*usage)(FILE *));
+
+/* ---- Exit status and progress (cli/exit.c) ---- */
+
+/*
+** The exit status of a library error code, the same for every command
+** (docs/errors.md): 0 for LR_OK; 2 for bad arguments or an unusable input
+** (LR_ERR_USAGE, LR_ERR_INPUT, LR_ERR_CRS); 1 for every other failure.
+*/
+int lr_cli_exit(lr_status code);
+
+/* Print "landrelease CMD: MESSAGE" on stderr; return lr_cli_exit(code). */
+int lr_cli_fail(const char *cmd, const lr_error *err);
+
+/* Progress callbacks printing on stderr: steps as a bar rewritten in place
+** (none when steps is false), notes as lines. */
+lr_progress lr_cli_progress(bool steps);
 
 #endif

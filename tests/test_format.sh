@@ -8,7 +8,7 @@ if ! command -v clang-format >/dev/null 2>&1; then
 fi
 n=0
 fail=0
-for f in $(find geo engine cli report data benchmarks tests -name '*.[ch]' | sort); do
+for f in $(find base geo engine cli report data benchmarks tests -name '*.[ch]' | sort); do
 	n=$((n + 1))
 	if clang-format --dry-run -Werror "$f" >/dev/null 2>&1; then
 		echo "ok $n - $f is clang-format'ed"

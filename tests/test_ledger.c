@@ -1,5 +1,5 @@
 /* The face state machine against every rule of DESIGN.md section 4. */
-#include "ledger.h"
+#include "ledger_int.h"
 #include "lr_test.h"
 
 static lr_date D(int y, int m, int d)

@@ -1,0 +1,102 @@
+/*
+** Checking the tables of a submitted Article 5 request: every figure is
+** compared with what the other figures of the request imply (sums, the
+** roll-forward of remaining land, the work plan reaching zero...) and,
+** optionally, with the tables of a land ledger.  Rules, their ids and what
+** each is based on: docs/check.md.  Tables come in as rows of strings
+** (geo/lr_table.h); no GDAL here.
+*/
+#ifndef LR_CHECK_H
+#define LR_CHECK_H
+
+#include "lr_base.h"
+#include "lr_table.h"
+
+#include <stdio.h>
+
+/* One rule: its stable id, default severity and a one-line explanation. */
+typedef struct lr_check_rule {
+	const char *id;       /* "R01-region-sum" */
+	const char *severity; /* "error" or "warning" */
+	const char *what;
+} lr_check_rule;
+
+extern const lr_check_rule lr_check_rules[];
+extern const size_t lr_check_n_rules;
+
+/* What a table is to the check. */
+typedef enum {
+	LR_CHECK_SUBMITTED = 0, /* a table of the request */
+	LR_CHECK_PREVIOUS = 1,  /* the work plan of the previous request */
+	LR_CHECK_LEDGER = 2     /* a table written by landrelease analyze */
+} lr_check_role;
+
+typedef struct lr_check_input {
+	const lr_table *table; /* borrowed */
+	lr_check_role role;
+} lr_check_input;
+
+typedef struct lr_check_options {
+	double tolerance_m2; /* area differences up to this pass (default 1) */
+	double precision_m2; /* rounding of stated areas; 0: inferred from the
+	                     ** decimals of each column */
+	int period_first, period_last; /* requested period; 0: none */
+} lr_check_options;
+
+/* One finding.  Strings are owned by the report; rule is static. */
+typedef struct lr_check_finding {
+	const char *rule;
+	lr_severity severity;
+	char *table;  /* the table's name: "request.xlsx:release" */
+	char *row;    /* the row's key as stated: "2021 TOTAL", "KP" */
+	char *column; /* as stated in the header, "" if none */
+	char *stated; /* the figure as stated, "" if none */
+	char *expected;
+	char *difference;
+	char *message;
+} lr_check_finding;
+
+typedef struct lr_check_report {
+	lr_vec findings; /* lr_check_finding, in the order found */
+	lr_vec notes;    /* char *, owned: what was recognised or skipped */
+	int n_error, n_warning, n_info;
+} lr_check_report;
+
+/*
+** Parse "0.01km2", "1m2", "0.5ha" or a bare number of m2 into *m2.
+** LR_OK or LR_ERR_USAGE with err naming the value.
+*/
+int lr_check_parse_precision(const char *s, double *m2, lr_error *err);
+
+/*
+** Check the n tables of in[] under o.  Each table is recognised by its
+** header (remaining_by_region, release_by_year, completion, workplan; a
+** table named or titled "previous" is the previous work plan).  On success
+** *out is a new report freed with lr_check_report_free().  A table that is
+** not one of those, or that lacks its key column, gives LR_ERR_USAGE with
+** err naming the table and its columns; a workbook sheet that is not a
+** known table is skipped with a note when its workbook holds another one.
+*/
+int lr_check_run(const lr_check_input *in, size_t n, const lr_check_options *o,
+                 lr_check_report **out, lr_error *err);
+void lr_check_report_free(lr_check_report *r);
+
+/* Print every finding, one per line, to f. */
+void lr_check_report_print(const lr_check_report *r, FILE *f);
+
+/*
+** Write findings.csv (rule,severity,table,row,column,stated,expected,
+** difference,message) to path through a temporary file renamed into place.
+*/
+int lr_check_write_csv(const lr_check_report *r, const char *path,
+                       lr_error *err);
+
+/* Parse one figure as written ("1,234.5", "12%", "-"); for fuzzing.
+** Returns 1 with *hundredths and *decimals set, 0 for a blank marker,
+** -1 when it is not a number or is beyond 10^16 hundredths (10^14 m2).
+** The value is scaled by 10^(2 + scale_exp) (scale_exp 0 for m2, 6 for
+** km2, 4 for ha). */
+int lr_check_parse_figure(const char *s, int scale_exp, int64_t *hundredths,
+                          int *decimals);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+** The land ledger (DESIGN.md section 4): all hazards, releases and region
+** borders cut into disjoint faces, each run through its events in date
+** order; every figure of every table is a sum over faces.
+*/
+#ifndef LR_LEDGER_H
+#define LR_LEDGER_H
+
+#include "lr_input.h"
+
+#include <stdbool.h>
+
+/* ---- The ledger and its tables ---------------------------------------- */
+
+typedef struct lr_options {
+	lr_date as_of;    /* LR_DATE_NONE: latest date in the data */
+	lr_date baseline; /* LR_DATE_NONE: no baseline, everything is new */
+	int scope;        /* mask of LR_CONT_* counted; LR_CONT_ALL default */
+	int threads;      /* 0: OpenMP default */
+	bool keep_faces;  /* keep face geometries for the store */
+	const lr_progress *progress; /* borrowed; NULL: silent */
+	bool timings; /* the time of the ledger's parts, as progress notes */
+} lr_options;
+
+/* One row of remaining_by_region. */
+typedef struct lr_remaining_row {
+	int64_t sha_count, cha_count;
+	lr_cents sha, cha;
+} lr_remaining_row;
+
+/* One (year, region) cell of release_by_year. */
+typedef struct lr_year_row {
+	lr_cents new_land, released[LR_N_METHODS], reclassified, remaining_end;
+	int64_t ap_mines, av_mines, erw;
+} lr_year_row;
+
+/* A face of the ledger, kept only with lr_options.keep_faces. */
+typedef struct lr_face {
+	int region; /* index into regions, or n_regions for "outside" */
+	lr_cents area;
+	int state;    /* 0 clean, LR_SHA or LR_CHA at the as-of date */
+	char *events; /* "2019-03-01 record H-1 SHA; ..." */
+	lr_wkb geom;
+} lr_face;
+
+typedef struct lr_result {
+	lr_date as_of, baseline;
+	int scope;
+	int n_regions;    /* rows: regions, then one "OUTSIDE" row */
+	bool has_outside; /* some land lies in no region */
+	int first_year, last_year;
+	lr_remaining_row *remaining;          /* [n_regions + 1] */
+	lr_remaining_row *baseline_remaining; /* [n_regions + 1] or NULL */
+	lr_year_row *years; /* [(last_year-first_year+1) * (n_regions+1)] */
+	lr_vec faces;       /* lr_face, if kept */
+	int64_t n_faces, n_clusters;
+	/* Per hazard: region index and remaining land at as-of. */
+	int *hazard_region;
+	lr_cents *hazard_remaining;
+	int *release_region;
+	double seconds_overlay;
+} lr_result;
+
+#define LR_YEAR_ROW(r, year, region)                                           \
+	(&(r)->years[((year) - (r)->first_year) * ((r)->n_regions + 1) +       \
+	             (region)])
+
+/*
+** Build the ledger of d and every table from it.  Findings of the overlay
+** (overlaps, releases outside hazards, ...) are appended to d->quality.
+** On success *out is a new result freed with lr_result_free().
+*/
+int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
+               lr_error *err);
+void lr_result_free(lr_result *r);
+
+#endif

@@ -1,0 +1,733 @@
+/*
+** The completion projection: a Monte Carlo over the release history of the
+** store (DESIGN.md section 5), and the reading of that history.
+**
+** Model.  Each run steps calendar year by calendar year from the as-of date.
+** In each year it draws one whole historical year for release and,
+** independently, one whole historical year for new finds; the same drawn
+** year applies to every region, so good and bad years stay correlated
+** across the country.  The first step is the rest of the as-of year (after
+** the as-of day), its draws scaled by the share of the year left.  In each
+** step a region first gains the drawn new contamination (times the
+** scenario's new_finds factor), then loses the drawn release (times the
+** scenario's capacity factor); it is finished in the step whose release
+** covers what is left, on the day found by linear interpolation: with 30
+** m² left and 100 m² of release over a 365-day step it finishes on day
+** ceil(0.3 * 365) of the step.  Runs stop at the end of the 50th calendar
+** year after the as-of year (the horizon); a region not finished by then
+** is "never" in that run.  The country finishes when its last region does.
+**
+** Percentiles use the nearest rank: P(p) is the ceil(p * runs)-th smallest
+** completion date, "never" if that rank falls among the unfinished runs
+** (so a region unfinished in more than (1 - p) of runs is "never" at p).
+**
+** Determinism.  Run i draws from splitmix64 seeded from (seed, i) alone,
+** and writes only its own row of the result, so any thread count gives
+** the same file.
+*/
+#include "lr_plan.h"
+#include "lr_csv.h"
+#include "lr_file.h"
+#include "lr_ini.h"
+
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const double lr_projection_pct[LR_N_PCT] = {0.1, 0.5, 0.9};
+
+/* ---- History ------------------------------------------------------------ */
+
+int lr_history_new(lr_date as_of, int first_year, int n_years, int n_regions,
+                   lr_history **out, lr_error *err)
+{
+	*out = NULL;
+	if (n_years < 0 || n_regions < 0)
+		return lr_error_set(err, LR_ERR_INTERNAL,
+		                    "lr_history_new: negative size");
+	lr_history *h = lr_xcalloc(1, sizeof *h);
+	size_t cells = (size_t)n_years * (size_t)n_regions;
+	if (!h)
+		goto nomem;
+	h->as_of = as_of;
+	h->first_year = first_year;
+	h->n_years = n_years;
+	h->window = n_years;
+	h->n_regions = n_regions;
+	h->region_id = lr_xcalloc((size_t)n_regions, sizeof *h->region_id);
+	h->remaining = lr_xcalloc((size_t)n_regions, sizeof(lr_cents));
+	h->sha = lr_xcalloc((size_t)n_regions, sizeof(lr_cents));
+	h->cha = lr_xcalloc((size_t)n_regions, sizeof(lr_cents));
+	h->released = lr_xcalloc(cells, sizeof(lr_cents));
+	h->new_land = lr_xcalloc(cells, sizeof(lr_cents));
+	h->by_method = lr_xcalloc(cells * LR_N_METHODS, sizeof(lr_cents));
+	h->scope = lr_strdup("");
+	if (!h->region_id || !h->remaining || !h->sha || !h->cha ||
+	    !h->released || !h->new_land || !h->by_method || !h->scope)
+		goto nomem;
+	*out = h;
+	return LR_OK;
+nomem:
+	lr_history_free(h);
+	return lr_error_set(err, LR_ERR_NOMEM, "out of memory for history");
+}
+
+int lr_history_set_region(lr_history *h, int r, const char *id, lr_error *err)
+{
+	char *copy = lr_strdup(id);
+	if (!copy)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	free(h->region_id[r]);
+	h->region_id[r] = copy;
+	return LR_OK;
+}
+
+void lr_history_free(lr_history *h)
+{
+	if (!h)
+		return;
+	if (h->region_id)
+		for (int r = 0; r < h->n_regions; r++)
+			free(h->region_id[r]);
+	free(h->region_id);
+	free(h->remaining);
+	free(h->sha);
+	free(h->cha);
+	free(h->released);
+	free(h->new_land);
+	free(h->by_method);
+	free(h->scope);
+	free(h);
+}
+
+int lr_history_last_complete_year(lr_date as_of)
+{
+	int y, m, d;
+	lr_date_to_ymd(as_of, &y, &m, &d);
+	return (m == 12 && d == 31) ? y : y - 1;
+}
+
+static int store_error(sqlite3 *db, const char *path, const char *what,
+                       lr_error *err)
+{
+	return lr_error_set(err, LR_ERR_INPUT, "%s: cannot read %s: %s", path,
+	                    what, db ? sqlite3_errmsg(db) : "no database");
+}
+
+static int meta_text(sqlite3 *db, const char *key, char *buf, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+		snprintf(buf, n, "%s", v ? (const char *)v : "");
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int region_index(const lr_history *h, const char *id)
+{
+	char *key = (char *)id;
+	char **hit = bsearch(&key, h->region_id, (size_t)h->n_regions,
+	                     sizeof(char *), cmp_str);
+	return hit ? (int)(hit - h->region_id) : -1;
+}
+
+int lr_history_load(const char *path, int window, lr_history **out,
+                    lr_error *err)
+{
+	*out = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	lr_history *h = NULL;
+	lr_vec ids;
+	lr_vec_init(&ids, sizeof(char *));
+	int rc = LR_OK;
+	char buf[128];
+
+	if (window < 1)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "the history window must be at least one "
+		                    "year (got %d)",
+		                    window);
+	if (access(path, R_OK) != 0)
+		return lr_error_set(err, LR_ERR_INPUT,
+		                    "%s: %s (run `landrelease analyze` first)",
+		                    path, strerror(errno));
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		rc = store_error(db, path, "the store", err);
+		goto done;
+	}
+	int found = meta_text(db, "as_of", buf, sizeof buf);
+	if (found < 0) {
+		rc = store_error(db, path, "table meta", err);
+		goto done;
+	}
+	lr_date as_of = lr_date_parse_iso(buf);
+	if (!found || as_of == LR_DATE_NONE) {
+		rc = lr_error_set(err, LR_ERR_INPUT,
+		                  "%s: meta as_of is %s%s%s (expected "
+		                  "YYYY-MM-DD)",
+		                  path, found ? "'" : "missing",
+		                  found ? buf : "", found ? "'" : "");
+		goto done;
+	}
+	int last = lr_history_last_complete_year(as_of);
+	int first = last - window + 1;
+	if (meta_text(db, "first_year", buf, sizeof buf) == 1 && buf[0]) {
+		int fy = atoi(buf);
+		if (fy > first)
+			first = fy;
+	}
+	int n_years = last - first + 1;
+	if (n_years < 1) {
+		rc = lr_error_set(err, LR_ERR_INPUT,
+		                  "%s: no complete year of history before the "
+		                  "as-of date %s",
+		                  path, lr_date_format(as_of, buf));
+		goto done;
+	}
+
+	/* Every region of either table: a region finished before as_of has
+	** no remaining land but its release still counts in the rates. */
+	const char *q_ids =
+	        "SELECT region_id FROM remaining_by_region "
+	        "WHERE region_id <> 'TOTAL' UNION "
+	        "SELECT region_id FROM release_by_year WHERE region_id <> "
+	        "'TOTAL' AND year BETWEEN ?1 AND ?2 ORDER BY 1";
+	if (sqlite3_prepare_v2(db, q_ids, -1, &st, NULL) != SQLITE_OK) {
+		rc = store_error(db, path, "the result tables", err);
+		goto done;
+	}
+	sqlite3_bind_int(st, 1, first);
+	sqlite3_bind_int(st, 2, last);
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+		char *id = lr_strdup(v ? (const char *)v : "");
+		if (!id || !lr_vec_push(&ids, &id)) {
+			free(id);
+			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+	}
+	if (s != SQLITE_DONE) {
+		rc = store_error(db, path, "region ids", err);
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	rc = lr_history_new(as_of, first, n_years, (int)ids.len, &h, err);
+	if (rc != LR_OK)
+		goto done;
+	h->window = window;
+	for (size_t i = 0; i < ids.len; i++) {
+		h->region_id[i] = LR_VEC_AT(&ids, char *, i);
+		LR_VEC_AT(&ids, char *, i) = NULL;
+	}
+	if (meta_text(db, "scope", buf, sizeof buf) == 1) {
+		free(h->scope);
+		if (!(h->scope = lr_strdup(buf))) {
+			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+	}
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT region_id, sha_m2, cha_m2, total_m2 "
+	                       "FROM remaining_by_region "
+	                       "WHERE region_id <> 'TOTAL'",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = store_error(db, path, "remaining_by_region", err);
+		goto done;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = region_index(h,
+		                     (const char *)sqlite3_column_text(st, 0));
+		if (r < 0)
+			continue; /* cannot happen: ids came from this table */
+		h->sha[r] = lr_cents_from_m2(sqlite3_column_double(st, 1));
+		h->cha[r] = lr_cents_from_m2(sqlite3_column_double(st, 2));
+		h->remaining[r] =
+		        lr_cents_from_m2(sqlite3_column_double(st, 3));
+		if (h->remaining[r] < 0) {
+			rc = lr_error_set(err, LR_ERR_INPUT,
+			                  "%s: remaining_by_region: region %s "
+			                  "has negative remaining land",
+			                  path, h->region_id[r]);
+			goto done;
+		}
+	}
+	if (s != SQLITE_DONE) {
+		rc = store_error(db, path, "remaining_by_region", err);
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (sqlite3_prepare_v2(
+	            db,
+	            "SELECT year, region_id, new_m2, cancelled_m2, reduced_m2, "
+	            "cleared_m2, released_m2 FROM release_by_year "
+	            "WHERE region_id <> 'TOTAL' AND year BETWEEN ?1 AND ?2",
+	            -1, &st, NULL) != SQLITE_OK) {
+		rc = store_error(db, path, "release_by_year", err);
+		goto done;
+	}
+	sqlite3_bind_int(st, 1, first);
+	sqlite3_bind_int(st, 2, last);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		int y = sqlite3_column_int(st, 0) - first;
+		int r = region_index(h,
+		                     (const char *)sqlite3_column_text(st, 1));
+		if (r < 0 || y < 0 || y >= n_years)
+			continue; /* cannot happen: same filter as the ids */
+		size_t c = LR_HIST_CELL(h, y, r);
+		h->new_land[c] +=
+		        lr_cents_from_m2(sqlite3_column_double(st, 2));
+		h->by_method[c * LR_N_METHODS + LR_CANCELLED] +=
+		        lr_cents_from_m2(sqlite3_column_double(st, 3));
+		h->by_method[c * LR_N_METHODS + LR_REDUCED] +=
+		        lr_cents_from_m2(sqlite3_column_double(st, 4));
+		h->by_method[c * LR_N_METHODS + LR_CLEARED] +=
+		        lr_cents_from_m2(sqlite3_column_double(st, 5));
+		h->released[c] +=
+		        lr_cents_from_m2(sqlite3_column_double(st, 6));
+	}
+	if (s != SQLITE_DONE) {
+		rc = store_error(db, path, "release_by_year", err);
+		goto done;
+	}
+	*out = h;
+	h = NULL;
+done:
+	for (size_t i = 0; i < ids.len; i++)
+		free(LR_VEC_AT(&ids, char *, i));
+	lr_vec_free(&ids);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	lr_history_free(h);
+	return rc;
+}
+
+/* ---- Generator ----------------------------------------------------------- */
+
+uint64_t lr_rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t lr_rng_seed(uint64_t seed, uint64_t run)
+{
+	/* Hash the seed first so that (seed, run) and (seed', run') with
+	** seed ^ run == seed' ^ run' still get unrelated streams. */
+	uint64_t s = seed;
+	uint64_t k = lr_rng_next(&s);
+	s = k ^ (run * 0xD1B54A32D192ED03ULL);
+	return lr_rng_next(&s);
+}
+
+/* ---- Projection --------------------------------------------------------- */
+
+static int add_note(lr_projection *p, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static int add_note(lr_projection *p, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	char *s = lr_strdup(buf);
+	if (!s || !lr_vec_push(&p->notes, &s)) {
+		free(s);
+		return LR_ERR_NOMEM;
+	}
+	return LR_OK;
+}
+
+void lr_projection_free(lr_projection *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->notes.len; i++)
+		free(LR_VEC_AT(&p->notes, char *, i));
+	lr_vec_free(&p->notes);
+	free(p->rows);
+	free(p);
+}
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* The same day n years on; 29 Feb becomes 28 Feb in a common year. */
+static lr_date add_years(lr_date d, int n)
+{
+	int y, m, dd;
+	lr_date_to_ymd(d, &y, &m, &dd);
+	y += n;
+	if (m == 2 && dd == 29 && !is_leap(y))
+		dd = 28;
+	lr_date r = lr_date_from_ymd(y, m, dd);
+	return r == LR_DATE_NONE ? LR_DATE_NEVER - 1 : r;
+}
+
+/* The simulation's fixed inputs, shared read-only by all threads. */
+typedef struct sim {
+	int n;          /* regions */
+	int w;          /* window years */
+	int steps;      /* calendar years simulated */
+	double *rel;    /* [w * n] m² released */
+	double *nl;     /* [w * n] m² new */
+	double *rem0;   /* [n] m² remaining at as_of */
+	double *cap;    /* [steps * n] scenario capacity factor */
+	double *nf;     /* [steps * n] scenario new-finds factor */
+	lr_date *start; /* [steps] first day of each step */
+	int *days;      /* [steps] days in each step (0: empty) */
+	double *frac;   /* [steps] share of the calendar year */
+	lr_date as_of;
+} sim;
+
+static void sim_free(sim *s)
+{
+	free(s->rel);
+	free(s->nl);
+	free(s->rem0);
+	free(s->cap);
+	free(s->nf);
+	free(s->start);
+	free(s->days);
+	free(s->frac);
+}
+
+/*
+** One run: completion day per region into out[0..n), the national one
+** (max, or never) into out[n].  rem and fin are scratch of n entries.
+*/
+static void sim_run(const sim *s, uint64_t seed, int64_t run, int32_t *out,
+                    double *rem, unsigned char *fin)
+{
+	uint64_t st = lr_rng_seed(seed, (uint64_t)run);
+	int n = s->n, open = 0;
+	for (int r = 0; r < n; r++) {
+		rem[r] = s->rem0[r];
+		fin[r] = rem[r] <= 0;
+		out[r] = fin[r] ? s->as_of : LR_DATE_NEVER;
+		open += !fin[r];
+	}
+	for (int k = 0; k < s->steps && open > 0; k++) {
+		if (s->days[k] == 0)
+			continue; /* as_of is 31 Dec: nothing left of its year
+			           */
+		int wr = (int)(lr_rng_next(&st) % (uint64_t)s->w);
+		int wn = (int)(lr_rng_next(&st) % (uint64_t)s->w);
+		const double *rel = s->rel + (size_t)wr * n;
+		const double *nl = s->nl + (size_t)wn * n;
+		const double *cap = s->cap + (size_t)k * n;
+		const double *nf = s->nf + (size_t)k * n;
+		double frac = s->frac[k];
+		for (int r = 0; r < n; r++) {
+			if (fin[r])
+				continue;
+			rem[r] += nl[r] * nf[r] * frac;
+			double take = rel[r] * cap[r] * frac;
+			if (take > 0 && rem[r] <= take) {
+				/* Linear within the step; the small slack keeps
+				** an exact whole step on its last day. */
+				double q = rem[r] / take;
+				int day = (int)ceil(q * s->days[k] - 1e-9) - 1;
+				if (day < 0)
+					day = 0;
+				if (day >= s->days[k])
+					day = s->days[k] - 1;
+				out[r] = s->start[k] + day;
+				fin[r] = 1;
+				open--;
+			} else {
+				rem[r] -= take;
+			}
+		}
+	}
+	int32_t nat = s->as_of;
+	for (int r = 0; r < n; r++)
+		if (out[r] > nat)
+			nat = out[r];
+	out[n] = nat;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Number of entries of sorted v[0..n) that are <= x. */
+static int64_t count_le(const int32_t *v, int64_t n, int32_t x)
+{
+	int64_t lo = 0, hi = n;
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (v[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int lr_project(const lr_history *h, const lr_projection_options *o,
+               lr_projection **out, lr_error *err)
+{
+	*out = NULL;
+	if (o->runs < 1)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "--runs must be at least 1 (got %d)",
+		                    o->runs);
+	if (!(o->confidence > 0 && o->confidence <= 1))
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "--confidence must be in (0, 1] (got %g)",
+		                    o->confidence);
+	if (o->deadline == LR_DATE_NONE)
+		return lr_error_set(err, LR_ERR_USAGE, "no deadline given");
+	if (h->n_years < 1)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "no complete year of history to draw from");
+	int rc = lr_scenario_check_regions(o->scenario, h, err);
+	if (rc != LR_OK)
+		return rc;
+
+	int n = h->n_regions, w = h->n_years;
+	int y0 = lr_date_year(h->as_of);
+	sim s = {0};
+	s.n = n;
+	s.w = w;
+	s.steps = LR_PROJECT_HORIZON_YEARS + 1;
+	s.as_of = h->as_of;
+	lr_projection *p = lr_xcalloc(1, sizeof *p);
+	int32_t *comp = NULL, *col = NULL;
+	int64_t runs = o->runs;
+	size_t nn = (size_t)n + 1;
+
+	s.rel = lr_xcalloc((size_t)w * n, sizeof(double));
+	s.nl = lr_xcalloc((size_t)w * n, sizeof(double));
+	s.rem0 = lr_xcalloc((size_t)n, sizeof(double));
+	s.cap = lr_xcalloc((size_t)s.steps * n, sizeof(double));
+	s.nf = lr_xcalloc((size_t)s.steps * n, sizeof(double));
+	s.start = lr_xcalloc((size_t)s.steps, sizeof(lr_date));
+	s.days = lr_xcalloc((size_t)s.steps, sizeof(int));
+	s.frac = lr_xcalloc((size_t)s.steps, sizeof(double));
+	comp = lr_xcalloc((size_t)runs * nn, sizeof(int32_t));
+	col = lr_xcalloc((size_t)runs, sizeof(int32_t));
+	if (p) {
+		lr_vec_init(&p->notes, sizeof(char *));
+		p->rows = lr_xcalloc(nn, sizeof *p->rows);
+	}
+	if (!p || !p->rows || !s.rel || !s.nl || !s.rem0 || !s.cap || !s.nf ||
+	    !s.start || !s.days || !s.frac || !comp || !col) {
+		rc = lr_error_set(err, LR_ERR_NOMEM,
+		                  "out of memory for %d runs of %d regions",
+		                  o->runs, n);
+		goto fail;
+	}
+	p->as_of = h->as_of;
+	p->deadline = o->deadline;
+	p->runs = o->runs;
+	p->n_rows = (int)nn;
+
+	for (size_t i = 0; i < (size_t)w * n; i++) {
+		s.rel[i] = (double)h->released[i] / 100.0;
+		s.nl[i] = (double)h->new_land[i] / 100.0;
+	}
+	for (int r = 0; r < n; r++)
+		s.rem0[r] = (double)h->remaining[r] / 100.0;
+	for (int k = 0; k < s.steps; k++) {
+		int year = y0 + k;
+		lr_date jan1 = lr_date_from_ymd(year, 1, 1);
+		int ndays = is_leap(year) ? 366 : 365;
+		if (k == 0) {
+			s.start[k] = h->as_of + 1;
+			s.days[k] = jan1 + ndays - 1 - h->as_of;
+		} else {
+			s.start[k] = jan1;
+			s.days[k] = ndays;
+		}
+		s.frac[k] = (double)s.days[k] / ndays;
+		for (int r = 0; r < n; r++)
+			lr_scenario_factors(o->scenario, h->region_id[r], year,
+			                    &s.cap[(size_t)k * n + r],
+			                    &s.nf[(size_t)k * n + r]);
+	}
+	lr_date horizon_end =
+	        lr_date_from_ymd(y0 + LR_PROJECT_HORIZON_YEARS, 12, 31);
+
+	int failed = 0;
+	int nt = o->threads > 0 ? o->threads : omp_get_max_threads();
+#pragma omp parallel num_threads(nt)
+	{
+		double *rem = lr_xcalloc((size_t)n, sizeof(double));
+		unsigned char *fin = lr_xcalloc((size_t)n, 1);
+		if (!rem || !fin) {
+#pragma omp atomic write
+			failed = 1;
+		}
+#pragma omp for schedule(static)
+		for (int64_t i = 0; i < runs; i++)
+			if (rem && fin)
+				sim_run(&s, o->seed, i, comp + (size_t)i * nn,
+				        rem, fin);
+		free(rem);
+		free(fin);
+	}
+	if (failed) {
+		rc = lr_error_set(err, LR_ERR_NOMEM,
+		                  "out of memory in projection threads");
+		goto fail;
+	}
+
+	int last_year = h->first_year + h->n_years - 1;
+	if (h->window > h->n_years &&
+	    (rc = add_note(p,
+	                   "history window cut to %d-%d (%d years): the store "
+	                   "holds no earlier data",
+	                   h->first_year, last_year, h->n_years)) != LR_OK)
+		goto nomem_note;
+	for (size_t c = 0; c < nn; c++) {
+		lr_projection_row *row = &p->rows[c];
+		int is_total = c == (size_t)n;
+		row->region_id = is_total ? "TOTAL" : h->region_id[c];
+		lr_cents sum = 0;
+		for (int y = 0; y < w; y++)
+			for (int r = 0; r < n; r++)
+				if (is_total || r == (int)c)
+					sum += h->released[LR_HIST_CELL(h, y,
+					                                r)];
+		row->mean_rate = (double)sum / 100.0 / w;
+		lr_cents left = 0;
+		for (int r = 0; r < n; r++)
+			if (is_total || r == (int)c)
+				left += h->remaining[r];
+		row->remaining = left;
+		if (!is_total && left > 0 && sum == 0 &&
+		    (rc = add_note(p,
+		                   "region %s: no land released in %d-%d; "
+		                   "cannot project",
+		                   row->region_id, h->first_year, last_year)) !=
+		            LR_OK)
+			goto nomem_note;
+
+		for (int64_t i = 0; i < runs; i++)
+			col[i] = comp[(size_t)i * nn + c];
+		qsort(col, (size_t)runs, sizeof *col, cmp_i32);
+		for (int k = 0; k < LR_N_PCT; k++) {
+			/* Nearest rank: the ceil(p * runs)-th smallest. */
+			int64_t rank = (int64_t)ceil(
+			        lr_projection_pct[k] * runs - 1e-9);
+			if (rank < 1)
+				rank = 1;
+			row->pct[k] = col[rank - 1];
+		}
+		row->on_time = count_le(col, runs, o->deadline);
+		row->extension_years = -1;
+		for (int ext = 0;; ext++) {
+			lr_date d = add_years(o->deadline, ext);
+			int64_t done = count_le(col, runs, d);
+			if ((double)done >=
+			    o->confidence * (double)runs - 1e-9) {
+				row->extension_years = ext;
+				break;
+			}
+			if (d >= horizon_end)
+				break;
+		}
+		if (row->extension_years > 10 &&
+		    (rc = add_note(p,
+		                   "%s: an extension of %d years is needed "
+		                   "(confidence %g); Article 5 allows at most "
+		                   "10 years per request",
+		                   is_total ? "national total" : row->region_id,
+		                   row->extension_years, o->confidence)) !=
+		            LR_OK)
+			goto nomem_note;
+	}
+	sim_free(&s);
+	free(comp);
+	free(col);
+	*out = p;
+	return LR_OK;
+nomem_note:
+	rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+fail:
+	sim_free(&s);
+	free(comp);
+	free(col);
+	lr_projection_free(p);
+	return rc;
+}
+
+/* ---- Output ------------------------------------------------------------- */
+
+static void write_date(FILE *f, lr_date d)
+{
+	char buf[16];
+	if (d == LR_DATE_NEVER)
+		fputs("never", f);
+	else
+		fputs(lr_date_format(d, buf), f);
+}
+
+int lr_projection_write_csv(const lr_projection *p, const char *path,
+                            lr_error *err)
+{
+	char tmp[4096];
+	FILE *f = lr_atomic_open(path, tmp, sizeof tmp, err);
+	if (!f)
+		return LR_ERR_IO;
+	fputs("region_id,remaining_m2,mean_rate_m2_per_year,p10_date,p50_date,"
+	      "p90_date,deadline,p_on_time,extension_years\n",
+	      f);
+	for (int i = 0; i < p->n_rows; i++) {
+		const lr_projection_row *row = &p->rows[i];
+		char buf[32];
+		lr_csv_field(f, row->region_id);
+		fprintf(f, ",%s,%.2f", lr_cents_format(row->remaining, buf),
+		        row->mean_rate);
+		for (int k = 0; k < LR_N_PCT; k++) {
+			fputc(',', f);
+			write_date(f, row->pct[k]);
+		}
+		fputc(',', f);
+		write_date(f, p->deadline);
+		fprintf(f, ",%.6f,", (double)row->on_time / p->runs);
+		if (row->extension_years < 0)
+			fputs("never", f);
+		else
+			fprintf(f, "%d", row->extension_years);
+		fputc('\n', f);
+	}
+	return lr_atomic_close(f, tmp, path, err);
+}

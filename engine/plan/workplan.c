@@ -1,0 +1,538 @@
+/*
+** The annual work plan to a target date (DESIGN.md section 5): how much land
+** each region must cancel, reduce and clear each year to reach zero on the
+** target date, the teams that takes and what it costs.
+**
+** Years.  The plan starts the day after the as-of date.  Its first year is
+** the as-of year itself when as_of is before 31 December (the rest of that
+** year is work time too), else the next year; its last year is the target's
+** year.  Each year gets a share of a region's remaining land in proportion
+** to the part of it inside the plan: every full year the same share, a
+** partial first or last year (as_of mid-year, target mid-year) a smaller
+** one by its days.
+**
+** Exactness.  All areas are whole cents.  A region's cumulative release by
+** the end of year k is round(R * W_k / W) (W_k: plan weight up to year k),
+** so yearly rows sum to R exactly and the last year ends at zero.  Each
+** year's release is split by method tracking the cumulative targets of
+** each method, with the leftover cents given to the largest fractions, so
+** cancel + reduce + clear = release exactly in every row.
+**
+** Method split.  The region's own history over the window (cancelled,
+** reduced, cleared shares), unless the land it released in the window is
+** less than 1% of what remains: then SHA land is planned mostly by survey
+** (50% cancel, 30% reduce, 20% clear) and CHA land mostly by clearance
+** (10% cancel, 20% reduce, 70% clear).
+**
+** Teams.  A method's teams for a row are ceil(area / (m² per team-day x
+** working days x the year's share inside the plan)); teams_needed sums the
+** methods.  Teams are national: when a year's regions need more teams of a
+** method than the capacity file gives, that is a capacity shortfall.
+*/
+#include "lr_plan.h"
+#include "lr_csv.h"
+#include "lr_file.h"
+#include "lr_ini.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *const lr_plan_method_names[3] = {"cancelled", "reduced", "cleared"};
+
+/* Default splits when a region's history is thin, cancel/reduce/clear. */
+static const double split_sha[3] = {0.5, 0.3, 0.2};
+static const double split_cha[3] = {0.1, 0.2, 0.7};
+
+/* ---- Capacity and cost files -------------------------------------------- */
+
+static int method_of(const char *s)
+{
+	static const char *const alt[3][3] = {
+	        {"cancelled", "cancel", "cancellation"},
+	        {"reduced", "reduce", "reduction"},
+	        {"cleared", "clear", "clearance"}};
+	for (int m = 0; m < 3; m++)
+		for (int k = 0; k < 3; k++)
+			if (!strcmp(s, alt[m][k]))
+				return m;
+	return -1;
+}
+
+static int parse_number(const char *v, double *out)
+{
+	char *end;
+	errno = 0;
+	double x = strtod(v, &end);
+	if (end == v || *end || errno || !isfinite(x))
+		return 0;
+	*out = x;
+	return 1;
+}
+
+typedef struct cap_parse {
+	lr_capacity *c;
+	const char *name;
+	int seen[7]; /* line where each value was set: teams[3], m2[3], days */
+} cap_parse;
+
+static int cap_on_value(void *user, const char *section, const char *key,
+                        const char *value, int line, int section_line,
+                        lr_error *err)
+{
+	cap_parse *p = user;
+	if (section[0] && strcmp(section, "national"))
+		return !lr_error_set(err, LR_ERR_USAGE,
+		                     "%s:%d: unknown section [%s] (capacity "
+		                     "files have keys at the top or in "
+		                     "[national])",
+		                     p->name, section_line, section);
+	double x;
+	if (!parse_number(value, &x) || x < 0)
+		return !lr_error_set(err, LR_ERR_USAGE,
+		                     "%s:%d: %s = '%s' is not a number >= 0",
+		                     p->name, line, key, value);
+	int slot, m = -1;
+	if (!strcmp(key, "working_days")) {
+		if (x <= 0 || x > 366)
+			return !lr_error_set(err, LR_ERR_USAGE,
+			                     "%s:%d: working_days must be in "
+			                     "1-366 (got %s)",
+			                     p->name, line, value);
+		p->c->working_days = x;
+		slot = 6;
+	} else if (!strncmp(key, "teams.", 6) &&
+	           (m = method_of(key + 6)) >= 0) {
+		p->c->teams[m] = x;
+		slot = m;
+	} else if (!strncmp(key, "m2_per_team_day.", 16) &&
+	           (m = method_of(key + 16)) >= 0) {
+		if (x <= 0)
+			return !lr_error_set(err, LR_ERR_USAGE,
+			                     "%s:%d: %s must be more than 0",
+			                     p->name, line, key);
+		p->c->m2_per_team_day[m] = x;
+		slot = 3 + m;
+	} else {
+		return !lr_error_set(
+		        err, LR_ERR_USAGE,
+		        "%s:%d: unknown key '%s' (expected working_days, "
+		        "teams.METHOD or m2_per_team_day.METHOD with METHOD "
+		        "cancelled, reduced or cleared)",
+		        p->name, line, key);
+	}
+	p->seen[slot] = line;
+	return 1;
+}
+
+static int capacity_parse(const char *text, const char *path, const char *name,
+                          lr_capacity *out, lr_error *err)
+{
+	memset(out, 0, sizeof *out);
+	cap_parse p = {out, name ? name : path, {0}};
+	int rc = lr_ini_parse(text, path, p.name, cap_on_value, &p, err);
+	if (rc != LR_OK)
+		return rc;
+	static const char *const what[7] = {"teams.cancelled",
+	                                    "teams.reduced",
+	                                    "teams.cleared",
+	                                    "m2_per_team_day.cancelled",
+	                                    "m2_per_team_day.reduced",
+	                                    "m2_per_team_day.cleared",
+	                                    "working_days"};
+	for (int i = 0; i < 7; i++)
+		if (!p.seen[i])
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "%s: %s is missing (a capacity "
+			                    "file gives all of working_days, "
+			                    "teams.METHOD and "
+			                    "m2_per_team_day.METHOD)",
+			                    p.name, what[i]);
+	return LR_OK;
+}
+
+int lr_capacity_parse(const char *text, const char *name, lr_capacity *out,
+                      lr_error *err)
+{
+	return capacity_parse(text, NULL, name ? name : "capacity", out, err);
+}
+
+int lr_capacity_load(const char *path, lr_capacity *out, lr_error *err)
+{
+	return capacity_parse(NULL, path, path, out, err);
+}
+
+typedef struct cost_parse {
+	lr_costs *c;
+	const char *name;
+	int seen[3];
+} cost_parse;
+
+static int cost_on_value(void *user, const char *section, const char *key,
+                         const char *value, int line, int section_line,
+                         lr_error *err)
+{
+	cost_parse *p = user;
+	if (section[0] && strcmp(section, "costs"))
+		return !lr_error_set(err, LR_ERR_USAGE,
+		                     "%s:%d: unknown section [%s] (cost files "
+		                     "have keys at the top or in [costs])",
+		                     p->name, section_line, section);
+	if (!strcmp(key, "currency")) {
+		size_t n = strlen(value);
+		if (n == 0 || n >= sizeof p->c->currency ||
+		    strpbrk(value, ",\"\r\n"))
+			return !lr_error_set(err, LR_ERR_USAGE,
+			                     "%s:%d: currency '%s' must be a "
+			                     "short code such as USD",
+			                     p->name, line, value);
+		memcpy(p->c->currency, value, n + 1);
+		return 1;
+	}
+	int m;
+	if (strncmp(key, "cost_per_m2.", 12) || (m = method_of(key + 12)) < 0)
+		return !lr_error_set(err, LR_ERR_USAGE,
+		                     "%s:%d: unknown key '%s' (expected "
+		                     "currency or cost_per_m2.METHOD with "
+		                     "METHOD cancelled, reduced or cleared)",
+		                     p->name, line, key);
+	double x;
+	if (!parse_number(value, &x) || x < 0)
+		return !lr_error_set(err, LR_ERR_USAGE,
+		                     "%s:%d: %s = '%s' is not a number >= 0",
+		                     p->name, line, key, value);
+	p->c->per_m2[m] = x;
+	p->seen[m] = line;
+	return 1;
+}
+
+static int costs_parse(const char *text, const char *path, const char *name,
+                       lr_costs *out, lr_error *err)
+{
+	memset(out, 0, sizeof *out);
+	cost_parse p = {out, name ? name : path, {0}};
+	int rc = lr_ini_parse(text, path, p.name, cost_on_value, &p, err);
+	if (rc != LR_OK)
+		return rc;
+	for (int m = 0; m < 3; m++)
+		if (!p.seen[m])
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "%s: cost_per_m2.%s is missing",
+			                    p.name, lr_plan_method_names[m]);
+	return LR_OK;
+}
+
+int lr_costs_parse(const char *text, const char *name, lr_costs *out,
+                   lr_error *err)
+{
+	return costs_parse(text, NULL, name ? name : "costs", out, err);
+}
+
+int lr_costs_load(const char *path, lr_costs *out, lr_error *err)
+{
+	return costs_parse(NULL, path, path, out, err);
+}
+
+/* ---- The plan ------------------------------------------------------------ */
+
+void lr_plan_free(lr_plan *p)
+{
+	if (!p)
+		return;
+	lr_vec_free(&p->rows);
+	lr_vec_free(&p->shortfalls);
+	free(p);
+}
+
+static int days_in_year(int y)
+{
+	return ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 366 : 365;
+}
+
+/* Method shares of region r: its history, or the SHA/CHA defaults. */
+static void region_split(const lr_history *h, int r, double share[3])
+{
+	lr_cents by[LR_N_METHODS] = {0}, total = 0;
+	for (int y = 0; y < h->n_years; y++)
+		for (int m = 0; m < LR_N_METHODS; m++) {
+			lr_cents v = h->by_method[LR_HIST_CELL(h, y, r) *
+			                                  LR_N_METHODS +
+			                          m];
+			by[m] += v;
+			total += v;
+		}
+	/* Thin history: under 1% of the remaining land released. */
+	if (total > 0 && total * 100 >= h->remaining[r]) {
+		share[LR_PLAN_CANCEL] = (double)by[LR_CANCELLED] / total;
+		share[LR_PLAN_REDUCE] = (double)by[LR_REDUCED] / total;
+		share[LR_PLAN_CLEAR] = (double)by[LR_CLEARED] / total;
+		return;
+	}
+	double sha = (double)h->sha[r], cha = (double)h->cha[r];
+	if (sha < 0)
+		sha = 0;
+	if (cha < 0)
+		cha = 0;
+	if (sha + cha <= 0)
+		cha = 1; /* no split recorded: plan it as confirmed land */
+	for (int m = 0; m < 3; m++)
+		share[m] =
+		        (sha * split_sha[m] + cha * split_cha[m]) / (sha + cha);
+}
+
+/*
+** Split rel cents of a year into work[3], following the cumulative targets
+** cum * share[m] against what is already allocated (done[m], updated).
+*/
+static void split_year(lr_cents rel, lr_cents cum, const double share[3],
+                       lr_cents done[3], lr_cents work[3])
+{
+	double want[3], frac[3];
+	lr_cents left = rel;
+	for (int m = 0; m < 3; m++) {
+		want[m] = (double)cum * share[m] - (double)done[m];
+		if (want[m] < 0)
+			want[m] = 0;
+		work[m] = (lr_cents)floor(want[m]);
+		frac[m] = want[m] - (double)work[m];
+		left -= work[m];
+	}
+	/* Floating error may overshoot by a cent: take it back from the
+	** largest. */
+	while (left < 0) {
+		int big = 0;
+		for (int m = 1; m < 3; m++)
+			if (work[m] > work[big])
+				big = m;
+		work[big]--;
+		left++;
+	}
+	while (left > 0) {
+		int best = 0;
+		for (int m = 1; m < 3; m++)
+			if (frac[m] > frac[best])
+				best = m;
+		work[best]++;
+		frac[best] -= 1.0;
+		left--;
+	}
+	for (int m = 0; m < 3; m++)
+		done[m] += work[m];
+}
+
+static int64_t teams_for(lr_cents area, double m2_per_day, double days)
+{
+	if (area <= 0)
+		return 0;
+	double t = (double)area / 100.0 / (m2_per_day * days);
+	return (int64_t)ceil(t - 1e-9);
+}
+
+int lr_plan_build(const lr_history *h, lr_date target,
+                  const lr_capacity *capacity, const lr_costs *costs,
+                  lr_plan **out, lr_error *err)
+{
+	*out = NULL;
+	char b1[16], b2[16];
+	if (target == LR_DATE_NONE || target <= h->as_of)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "target %s is not after the as-of date %s "
+		                    "of the store",
+		                    lr_date_format(target, b1),
+		                    lr_date_format(h->as_of, b2));
+	int y_as_of, m, d;
+	lr_date_to_ymd(h->as_of, &y_as_of, &m, &d);
+	int first = (m == 12 && d == 31) ? y_as_of + 1 : y_as_of;
+	int last = lr_date_year(target);
+	int ny = last - first + 1, n = h->n_regions;
+
+	lr_plan *p = lr_xcalloc(1, sizeof *p);
+	double *weight = lr_xcalloc((size_t)ny, sizeof(double));
+	double *cumw = lr_xcalloc((size_t)ny, sizeof(double));
+	lr_cents *cum = lr_xcalloc((size_t)n * ny, sizeof(lr_cents));
+	double *share = lr_xcalloc((size_t)n * 3, sizeof(double));
+	lr_cents *done = lr_xcalloc((size_t)n * 3, sizeof(lr_cents));
+	int rc = LR_OK;
+	if (!p || !weight || !cumw || !cum || !share || !done) {
+		free(p);
+		p = NULL;
+		rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan");
+		goto done;
+	}
+	lr_vec_init(&p->rows, sizeof(lr_plan_row));
+	lr_vec_init(&p->shortfalls, sizeof(lr_plan_shortfall));
+	p->as_of = h->as_of;
+	p->target = target;
+	p->first_year = first;
+	p->last_year = last;
+
+	/* The share of each year inside (as_of, target]. */
+	double total_w = 0;
+	for (int k = 0; k < ny; k++) {
+		int y = first + k;
+		lr_date jan1 = lr_date_from_ymd(y, 1, 1);
+		lr_date dec31 = jan1 + days_in_year(y) - 1;
+		lr_date from = h->as_of + 1 > jan1 ? h->as_of + 1 : jan1;
+		lr_date to = target < dec31 ? target : dec31;
+		weight[k] = (double)(to - from + 1) / days_in_year(y);
+		total_w += weight[k];
+		cumw[k] = total_w;
+	}
+	lr_cents national = 0;
+	for (int r = 0; r < n; r++) {
+		lr_cents R = h->remaining[r];
+		national += R;
+		for (int k = 0; k < ny; k++) {
+			lr_cents c = k == ny - 1 ? R
+			                         : llround((double)R * cumw[k] /
+			                                   total_w);
+			if (c > R)
+				c = R;
+			if (k > 0 && c < cum[(size_t)r * ny + k - 1])
+				c = cum[(size_t)r * ny + k - 1];
+			cum[(size_t)r * ny + k] = c;
+		}
+		region_split(h, r, &share[r * 3]);
+	}
+
+	for (int k = 0; k < ny; k++) {
+		lr_plan_row tot = {
+		        first + k,     -1, {0}, 0, 0, 0, capacity ? 0 : -1,
+		        costs ? 0 : -1};
+		int64_t need[3] = {0};
+		for (int r = 0; r < n; r++) {
+			lr_cents R = h->remaining[r];
+			if (R <= 0)
+				continue; /* nothing to plan: no rows */
+			lr_cents prev = k ? cum[(size_t)r * ny + k - 1] : 0;
+			lr_cents c = cum[(size_t)r * ny + k];
+			lr_plan_row row = {first + k, r, {0}, c - prev,
+			                   R - c,     0, -1,  -1};
+			split_year(row.release, c, &share[r * 3], &done[r * 3],
+			           row.work);
+			row.cumulative_pct = 100.0 * (double)c / (double)R;
+			if (capacity) {
+				row.teams_needed = 0;
+				for (int mm = 0; mm < 3; mm++) {
+					if (row.work[mm] > 0 &&
+					    capacity->m2_per_team_day[mm] <=
+					            0) {
+						rc = lr_error_set(
+						        err, LR_ERR_USAGE,
+						        "capacity: no "
+						        "m2_per_team_day for "
+						        "%s land",
+						        lr_plan_method_names
+						                [mm]);
+						goto done;
+					}
+					int64_t t = teams_for(
+					        row.work[mm],
+					        capacity->m2_per_team_day[mm],
+					        capacity->working_days *
+					                weight[k]);
+					need[mm] += t;
+					row.teams_needed += t;
+				}
+				tot.teams_needed += row.teams_needed;
+			}
+			if (costs) {
+				double cents = 0;
+				for (int mm = 0; mm < 3; mm++)
+					cents += (double)row.work[mm] *
+					         costs->per_m2[mm];
+				row.cost = llround(cents);
+				tot.cost += row.cost;
+			}
+			for (int mm = 0; mm < 3; mm++)
+				tot.work[mm] += row.work[mm];
+			tot.release += row.release;
+			tot.remaining_end += row.remaining_end;
+			if (!lr_vec_push(&p->rows, &row))
+				goto nomem;
+		}
+		if (national <= 0)
+			continue; /* empty plan: nothing remains */
+		tot.cumulative_pct = 100.0 *
+		                     (double)(national - tot.remaining_end) /
+		                     (double)national;
+		if (!lr_vec_push(&p->rows, &tot))
+			goto nomem;
+		for (int mm = 0; capacity && mm < 3; mm++) {
+			if ((double)need[mm] <= capacity->teams[mm])
+				continue;
+			lr_plan_shortfall s = {first + k, mm, need[mm],
+			                       capacity->teams[mm]};
+			if (!lr_vec_push(&p->shortfalls, &s))
+				goto nomem;
+		}
+	}
+	goto done;
+nomem:
+	rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan rows");
+done:
+	free(weight);
+	free(cumw);
+	free(cum);
+	free(share);
+	free(done);
+	if (rc != LR_OK) {
+		lr_plan_free(p);
+		return rc;
+	}
+	*out = p;
+	return LR_OK;
+}
+
+int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
+                      const char *findings_path, lr_error *err)
+{
+	char tmp[4096], buf[32];
+	FILE *f = lr_atomic_open(path, tmp, sizeof tmp, err);
+	if (!f)
+		return LR_ERR_IO;
+	fputs("year,region_id,cancel_m2,reduce_m2,clear_m2,release_m2,"
+	      "remaining_end_m2,cumulative_pct,teams_needed,cost\n",
+	      f);
+	for (size_t i = 0; i < p->rows.len; i++) {
+		const lr_plan_row *r = &LR_VEC_AT(&p->rows, lr_plan_row, i);
+		fprintf(f, "%d,", r->year);
+		lr_csv_field(f,
+		             r->region < 0 ? "TOTAL" : h->region_id[r->region]);
+		for (int m = 0; m < 3; m++)
+			fprintf(f, ",%s", lr_cents_format(r->work[m], buf));
+		fprintf(f, ",%s", lr_cents_format(r->release, buf));
+		fprintf(f, ",%s", lr_cents_format(r->remaining_end, buf));
+		fprintf(f, ",%.2f,", r->cumulative_pct);
+		if (r->teams_needed >= 0)
+			fprintf(f, "%lld", (long long)r->teams_needed);
+		fputc(',', f);
+		if (r->cost >= 0)
+			fputs(lr_cents_format(r->cost, buf), f);
+		fputc('\n', f);
+	}
+	int rc = lr_atomic_close(f, tmp, path, err);
+	if (rc != LR_OK || !findings_path)
+		return rc;
+	if (p->shortfalls.len == 0) {
+		if (unlink(findings_path) != 0 && errno != ENOENT)
+			return lr_error_set(err, LR_ERR_IO,
+			                    "cannot remove old %s: %s",
+			                    findings_path, strerror(errno));
+		return LR_OK;
+	}
+	f = lr_atomic_open(findings_path, tmp, sizeof tmp, err);
+	if (!f)
+		return LR_ERR_IO;
+	fputs("code,year,region_id,method,needed,available\n", f);
+	for (size_t i = 0; i < p->shortfalls.len; i++) {
+		const lr_plan_shortfall *s =
+		        &LR_VEC_AT(&p->shortfalls, lr_plan_shortfall, i);
+		fprintf(f, "capacity_shortfall,%d,TOTAL,%s,%lld,%g\n", s->year,
+		        lr_plan_method_names[s->method], (long long)s->needed,
+		        s->available);
+	}
+	return lr_atomic_close(f, tmp, findings_path, err);
+}

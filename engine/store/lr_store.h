@@ -1,0 +1,55 @@
+/*
+** The outputs of an analysis: the CSV tables and the SpatiaLite store,
+** written as one set into the output folder, and read back.
+*/
+#ifndef LR_STORE_H
+#define LR_STORE_H
+
+#include "lr_ledger.h"
+
+#include <stdbool.h>
+
+/* ---- Writing (engine/store/tables.c, store.c, outputs.c) --------------- */
+
+/*
+** Write remaining_by_region.csv, release_by_year.csv, data_quality.csv (and
+** baseline_by_region.csv with a baseline) into dir, each through a
+** temporary name renamed into place, so no partial file is ever left.
+*/
+int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                    lr_error *err);
+
+/*
+** Write the SpatiaLite store dir/landrelease.sqlite: meta, inputs, data
+** quality, ledger faces and result tables.  Built under a temporary name and
+** renamed into place: a killed run leaves the previous store or none.
+*/
+int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                   lr_error *err);
+
+/*
+** Write the store and the CSV tables into dir as one set: all are written
+** under temporary names, then replaced together through a journal, so a
+** killed run leaves every output of the previous run or every output of
+** this one, never a mixture.  timings (NULL: none): the time of
+** the store's parts, as progress notes.
+*/
+int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                     const lr_progress *timings, lr_error *err);
+
+/*
+** Finish replacing the outputs in dir if a run was killed while doing it.
+** Everything that reads dir calls this first.  LR_OK when there was nothing
+** to finish or it is finished; LR_ERR_IO naming the file otherwise.
+*/
+int lr_outputs_recover(const char *dir, lr_error *err);
+
+/*
+** Copy the value of `key` in the meta table of the store at path into buf
+** (n bytes, NUL-terminated; "" on failure).  LR_OK; LR_ERR_IO when the file
+** cannot be opened; LR_ERR_STORE when it is not a store, has no such key or
+** the value does not fit.  Opens the file read-only; needs no SpatiaLite.
+*/
+int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n);
+
+#endif

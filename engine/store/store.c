@@ -1,0 +1,646 @@
+/*
+** The SpatiaLite store dir/landrelease.sqlite: meta, inputs, data quality,
+** ledger faces and the result tables, built under a temporary name in one
+** transaction and renamed into place.
+*/
+#include "commit_int.h"
+#include "output_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STORE_NAME "landrelease.sqlite"
+#define STORE_TMP_PREFIX "." STORE_NAME ".tmp."
+
+/* A store being built: the database and where errors are reported. */
+typedef struct store {
+	sqlite3 *db;
+	const char *path; /* the final path, for messages; borrowed */
+	const char *tmp;  /* the file being written; borrowed */
+	lr_error *err;    /* borrowed */
+} store;
+
+/*
+** Why writing the file failed, when SQLite's errno is lost (its unix layer
+** reports a short write as "disk full" without one, and the errno it keeps
+** may be overwritten by later calls): a full file system, or a file size
+** limit reached.  NULL when neither explains it.
+*/
+static const char *write_failure_cause(const char *file)
+{
+	struct stat st;
+	struct rlimit lim;
+	if (stat(file, &st) == 0 && getrlimit(RLIMIT_FSIZE, &lim) == 0 &&
+	    lim.rlim_cur != RLIM_INFINITY &&
+	    (unsigned long long)st.st_size + 65536 >=
+	            (unsigned long long)lim.rlim_cur)
+		return strerror(EFBIG);
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", file);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	struct statvfs vfs;
+	if (statvfs(slash ? dir : ".", &vfs) == 0 && vfs.f_bavail == 0)
+		return strerror(ENOSPC);
+	return NULL;
+}
+
+/* Report the last SQLite error of s: LR_ERR_IO when the disk or the file
+** failed, LR_ERR_STORE otherwise. */
+static int fail(store *s, const char *what)
+{
+	int ec = sqlite3_errcode(s->db);
+	lr_status code = ec == SQLITE_FULL || ec == SQLITE_IOERR ||
+	                                 ec == SQLITE_CANTOPEN ||
+	                                 ec == SQLITE_READONLY
+	                         ? LR_ERR_IO
+	                         : LR_ERR_STORE;
+	/* SQLite says "disk I/O error"; the system's errno says why (a full
+	** disk, a file size limit). */
+	const char *cause = NULL;
+	if (ec == SQLITE_FULL || ec == SQLITE_IOERR) {
+		int sys = sqlite3_system_errno(s->db);
+		cause = write_failure_cause(s->tmp);
+		if (!cause && sys)
+			cause = strerror(sys);
+	}
+	if (cause)
+		return lr_error_set(s->err, code, "store %s: %s: %s (%s)",
+		                    s->path, what, sqlite3_errmsg(s->db),
+		                    cause);
+	return lr_error_set(s->err, code, "store %s: %s: %s", s->path, what,
+	                    sqlite3_errmsg(s->db));
+}
+
+static int exec(store *s, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sqlite3_free(msg); /* the same text as sqlite3_errmsg */
+		return fail(s, sql);
+	}
+	return LR_OK;
+}
+
+/* Run a SELECT of one SpatiaLite function that returns 1 on success. */
+static int exec_check1(store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, sql);
+	int rc = sqlite3_step(st);
+	int v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	if (rc != SQLITE_ROW) {
+		rc = fail(s, sql);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	if (v != 1)
+		return lr_error_set(s->err, LR_ERR_STORE,
+		                    "store %s: %s returned %d", s->path, sql,
+		                    v);
+	return LR_OK;
+}
+
+static int prepare(store *s, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return fail(s, sql);
+	return LR_OK;
+}
+
+/* Step an INSERT and reset it for the next row. */
+static int step_insert(store *s, sqlite3_stmt *st, const char *table)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		char what[128];
+		snprintf(what, sizeof what, "insert into %s", table);
+		int code = fail(s, what);
+		sqlite3_reset(st);
+		return code;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return LR_OK;
+}
+
+/* ---- Binding helpers: NULL strings and "none" values become SQL NULL ---- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_date(sqlite3_stmt *st, int i, lr_date d)
+{
+	char buf[16];
+	if (d == LR_DATE_NONE)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, lr_date_format(d, buf), -1,
+		                  SQLITE_TRANSIENT);
+}
+
+static void bind_fid(sqlite3_stmt *st, int i, int64_t fid)
+{
+	if (fid < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, fid);
+}
+
+static void bind_cents(sqlite3_stmt *st, int i, lr_cents c)
+{
+	sqlite3_bind_double(st, i, (double)c / 100.0);
+}
+
+static void bind_wkb(sqlite3_stmt *st, int i, const lr_wkb *w)
+{
+	if (w->data && w->size)
+		sqlite3_bind_blob(st, i, w->data, (int)w->size, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* The id of result row index k: a region, OUTSIDE, or NULL when k is out of
+** range (no region assigned). */
+static const char *region_label(const lr_dataset *d, const lr_result *r, int k)
+{
+	if (k >= 0 && k < r->n_regions && (size_t)k < d->regions.len)
+		return LR_VEC_AT(&d->regions, lr_region, k).id;
+	if (k == r->n_regions)
+		return "OUTSIDE";
+	return NULL;
+}
+
+/* ---- Tables ------------------------------------------------------------- */
+
+static int write_meta(store *s, const lr_dataset *d, const lr_result *r)
+{
+	char as_of[16], baseline[16], scope[32] = "", fy[24], ly[24], nf[24],
+	                              nc[24];
+	static const int bits[] = {LR_CONT_AP, LR_CONT_AV, LR_CONT_ERW,
+	                           LR_CONT_MIXED};
+	for (int i = 0; i < 4; i++) {
+		if (!(r->scope & bits[i]))
+			continue;
+		if (scope[0])
+			strcat(scope, ",");
+		strcat(scope, lr_contamination_name(bits[i]));
+	}
+	snprintf(fy, sizeof fy, "%d", r->first_year);
+	snprintf(ly, sizeof ly, "%d", r->last_year);
+	snprintf(nf, sizeof nf, "%lld", (long long)r->n_faces);
+	snprintf(nc, sizeof nc, "%lld", (long long)r->n_clusters);
+	const char *kv[][2] = {
+	        {"program_version", LR_VERSION},
+	        {"as_of", lr_date_format(r->as_of, as_of)},
+	        {"baseline", lr_date_format(r->baseline, baseline)},
+	        {"scope", scope},
+	        {"first_year", fy},
+	        {"last_year", ly},
+	        {"regions_source", d->source_label[LR_LAYER_REGIONS]},
+	        {"hazards_source", d->source_label[LR_LAYER_HAZARDS]},
+	        {"releases_source", d->source_label[LR_LAYER_RELEASES]},
+	        {"n_faces", nf},
+	        {"n_clusters", nc},
+	};
+	int rc = exec(s, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)");
+	sqlite3_stmt *st = NULL;
+	if (rc == LR_OK)
+		rc = prepare(s, "INSERT INTO meta(key, value) VALUES(?, ?)",
+		             &st);
+	for (size_t i = 0; rc == LR_OK && i < sizeof kv / sizeof *kv; i++) {
+		bind_text(st, 1, kv[i][0]);
+		bind_text(st, 2, kv[i][1] ? kv[i][1] : "");
+		rc = step_insert(s, st, "meta");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int write_counts(store *s, const lr_dataset *d)
+{
+	int rc = exec(s, "CREATE TABLE ingest_counts(layer TEXT, read "
+	                 "INTEGER, accepted INTEGER, repaired INTEGER, "
+	                 "rejected INTEGER)");
+	sqlite3_stmt *st = NULL;
+	if (rc == LR_OK)
+		rc = prepare(s,
+		             "INSERT INTO ingest_counts VALUES(?, ?, ?, ?, ?)",
+		             &st);
+	for (int i = 0; rc == LR_OK && i < 3; i++) {
+		const lr_layer_counts *c = &d->counts[i];
+		bind_text(st, 1, lr_layer_names[i]);
+		sqlite3_bind_int64(st, 2, c->read);
+		sqlite3_bind_int64(st, 3, c->accepted);
+		sqlite3_bind_int64(st, 4, c->repaired);
+		sqlite3_bind_int64(st, 5, c->rejected);
+		rc = step_insert(s, st, "ingest_counts");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* CREATE TABLE name(cols) and register its MULTIPOLYGON column. */
+static int create_geo_table(store *s, const char *name, const char *cols)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql, "CREATE TABLE %s(%s)", name, cols);
+	int rc = exec(s, sql);
+	if (rc != LR_OK)
+		return rc;
+	snprintf(sql, sizeof sql,
+	         "SELECT AddGeometryColumn('%s', 'geometry', %d, "
+	         "'MULTIPOLYGON', 'XY')",
+	         name, LR_EPSG_WGS84);
+	return exec_check1(s, sql);
+}
+
+/* The geometry parameter of every INSERT.  lr_wkb is always a MultiPolygon
+** (lr_geo.h), so no CastToMultiPolygon (7% of the time for 10^6 faces); a
+** geometry of another type fails the column's constraint trigger and the
+** write with it, never silently. */
+#define GEOM_SQL "GeomFromWKB(?, 4326)"
+
+static int write_regions(store *s, const lr_dataset *d)
+{
+	int rc = create_geo_table(s, "regions",
+	                          "region_id TEXT, name TEXT, parent_id TEXT, "
+	                          "area_m2 REAL");
+	sqlite3_stmt *st = NULL;
+	if (rc == LR_OK)
+		rc = prepare(s,
+		             "INSERT INTO regions(region_id, name, parent_id, "
+		             "area_m2, geometry) VALUES(?, ?, ?, ?, " GEOM_SQL
+		             ")",
+		             &st);
+	for (size_t i = 0; rc == LR_OK && i < d->regions.len; i++) {
+		const lr_region *g = &LR_VEC_AT(&d->regions, lr_region, i);
+		bind_text(st, 1, g->id);
+		bind_text(st, 2, g->name);
+		bind_text(st, 3, g->parent_id);
+		sqlite3_bind_double(st, 4, g->area_m2);
+		bind_wkb(st, 5, &g->geom);
+		rc = step_insert(s, st, "regions");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int write_hazards(store *s, const lr_dataset *d, const lr_result *r)
+{
+	int rc = create_geo_table(
+	        s, "hazards",
+	        "hazard_id TEXT, type TEXT, contamination TEXT, "
+	        "recorded_date TEXT, reported_area_m2 REAL, region_id TEXT, "
+	        "source_fid INTEGER, implied_by_release TEXT, area_m2 REAL, "
+	        "region_assigned TEXT, remaining_m2 REAL");
+	sqlite3_stmt *st = NULL;
+	if (rc == LR_OK)
+		rc = prepare(s,
+		             "INSERT INTO hazards(hazard_id, type, "
+		             "contamination, recorded_date, reported_area_m2, "
+		             "region_id, source_fid, implied_by_release, "
+		             "area_m2, region_assigned, remaining_m2, "
+		             "geometry) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		             "?, " GEOM_SQL ")",
+		             &st);
+	for (size_t i = 0; rc == LR_OK && i < d->hazards.len; i++) {
+		const lr_hazard *h = &LR_VEC_AT(&d->hazards, lr_hazard, i);
+		bind_text(st, 1, h->id);
+		bind_text(st, 2, lr_hazard_type_name(h->type));
+		bind_text(st, 3, lr_contamination_name(h->contamination));
+		bind_date(st, 4, h->recorded);
+		if (h->reported_area_m2 == h->reported_area_m2) /* not NaN */
+			sqlite3_bind_double(st, 5, h->reported_area_m2);
+		else
+			sqlite3_bind_null(st, 5);
+		bind_text(st, 6, h->region_id);
+		bind_fid(st, 7, h->fid);
+		if (h->implied_by >= 0 &&
+		    (size_t)h->implied_by < d->releases.len)
+			bind_text(st, 8,
+			          LR_VEC_AT(&d->releases, lr_release,
+			                    h->implied_by)
+			                  .id);
+		else
+			sqlite3_bind_null(st, 8);
+		sqlite3_bind_double(st, 9, h->area_m2);
+		bind_text(st, 10,
+		          r->hazard_region
+		                  ? region_label(d, r, r->hazard_region[i])
+		                  : NULL);
+		if (r->hazard_remaining)
+			bind_cents(st, 11, r->hazard_remaining[i]);
+		else
+			sqlite3_bind_null(st, 11);
+		bind_wkb(st, 12, &h->geom);
+		rc = step_insert(s, st, "hazards");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
+{
+	int rc =
+	        create_geo_table(s, "releases",
+	                         "release_id TEXT, hazard_id TEXT, method "
+	                         "TEXT, release_date TEXT, ap_mines INTEGER, "
+	                         "av_mines INTEGER, erw INTEGER, source_fid "
+	                         "INTEGER, area_m2 REAL, region_assigned TEXT");
+	sqlite3_stmt *st = NULL;
+	if (rc == LR_OK)
+		rc = prepare(s,
+		             "INSERT INTO releases(release_id, hazard_id, "
+		             "method, release_date, ap_mines, av_mines, erw, "
+		             "source_fid, area_m2, region_assigned, geometry) "
+		             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " GEOM_SQL
+		             ")",
+		             &st);
+	for (size_t i = 0; rc == LR_OK && i < d->releases.len; i++) {
+		const lr_release *x = &LR_VEC_AT(&d->releases, lr_release, i);
+		bind_text(st, 1, x->id);
+		bind_text(st, 2, x->hazard_id);
+		bind_text(st, 3, lr_method_name(x->method));
+		bind_date(st, 4, x->date);
+		sqlite3_bind_int64(st, 5, x->ap_mines);
+		sqlite3_bind_int64(st, 6, x->av_mines);
+		sqlite3_bind_int64(st, 7, x->erw);
+		bind_fid(st, 8, x->fid);
+		sqlite3_bind_double(st, 9, x->area_m2);
+		bind_text(st, 10,
+		          r->release_region
+		                  ? region_label(d, r, r->release_region[i])
+		                  : NULL);
+		bind_wkb(st, 11, &x->geom);
+		rc = step_insert(s, st, "releases");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int write_faces(store *s, const lr_dataset *d, const lr_result *r)
+{
+	int rc = create_geo_table(s, "faces",
+	                          "face_id INTEGER PRIMARY KEY, region_id "
+	                          "TEXT, area_m2 REAL, state TEXT, events "
+	                          "TEXT");
+	sqlite3_stmt *st = NULL;
+	if (rc == LR_OK)
+		rc = prepare(s,
+		             "INSERT INTO faces(face_id, region_id, area_m2, "
+		             "state, events, geometry) VALUES(?, ?, ?, ?, ?, "
+		             "" GEOM_SQL ")",
+		             &st);
+	for (size_t i = 0; rc == LR_OK && i < r->faces.len; i++) {
+		const lr_face *f = &LR_VEC_AT(&r->faces, lr_face, i);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+		bind_text(st, 2, region_label(d, r, f->region));
+		bind_cents(st, 3, f->area);
+		bind_text(st, 4,
+		          f->state == LR_SHA   ? "SHA"
+		          : f->state == LR_CHA ? "CHA"
+		                               : "clean");
+		bind_text(st, 5, f->events);
+		bind_wkb(st, 6, &f->geom);
+		rc = step_insert(s, st, "faces");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A result table: the same columns and rows as its CSV (output_int.h). */
+static int write_result_table(store *s, const lr__table *t)
+{
+	static const char *const sql_type[] = {
+	        [LR__COL_TEXT] = "TEXT",
+	        [LR__COL_INT] = "INTEGER",
+	        [LR__COL_AREA] = "REAL",
+	};
+	char create[1024], insert[1024];
+	size_t a = (size_t)snprintf(create, sizeof create, "CREATE TABLE %s(",
+	                            t->name);
+	size_t b = (size_t)snprintf(insert, sizeof insert,
+	                            "INSERT INTO %s VALUES(", t->name);
+	for (int k = 0; k < t->n_cols; k++) {
+		a += (size_t)snprintf(create + a, sizeof create - a, "%s%s %s",
+		                      k ? ", " : "", t->cols[k].name,
+		                      sql_type[t->cols[k].type]);
+		b += (size_t)snprintf(insert + b, sizeof insert - b, "%s?",
+		                      k ? ", " : "");
+	}
+	snprintf(create + a, sizeof create - a, ")");
+	snprintf(insert + b, sizeof insert - b, ")");
+
+	int rc = exec(s, create);
+	sqlite3_stmt *st = NULL;
+	if (rc == LR_OK)
+		rc = prepare(s, insert, &st);
+	lr__cell cells[LR__MAX_COLS];
+	for (size_t i = 0; rc == LR_OK && i < t->n_rows; i++) {
+		lr__table_row(t, i, cells);
+		for (int k = 0; k < t->n_cols; k++) {
+			const lr__cell *c = &cells[k];
+			if (c->null)
+				sqlite3_bind_null(st, k + 1);
+			else if (t->cols[k].type == LR__COL_TEXT)
+				bind_text(st, k + 1, c->s);
+			else if (t->cols[k].type == LR__COL_INT)
+				sqlite3_bind_int64(st, k + 1, c->i);
+			else
+				bind_cents(st, k + 1, c->i);
+		}
+		rc = step_insert(s, st, t->name);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int write_all(store *s, const lr_dataset *d, const lr_result *r,
+                     const lr_progress *timings)
+{
+	double t0 = lr_now_seconds(), t_inputs = 0, t_faces = 0, t_tables = 0;
+	char *msg = NULL;
+	int rc;
+	/* The file is temporary until renamed: atomicity comes from the
+	** rename, so no journal and no syncing while building. */
+	if ((rc = exec(s, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+	                  "PRAGMA locking_mode=EXCLUSIVE; "
+	                  "PRAGMA temp_store=MEMORY; "
+	                  "PRAGMA cache_size=-262144")) != LR_OK)
+		return rc;
+	sqlite3_enable_load_extension(s->db, 1);
+	if (sqlite3_load_extension(s->db, "mod_spatialite", NULL, &msg) !=
+	    SQLITE_OK) {
+		rc = lr_error_set(s->err, LR_ERR_STORE,
+		                  "store %s: cannot load SpatiaLite "
+		                  "(mod_spatialite): %s",
+		                  s->path, msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return rc;
+	}
+	sqlite3_enable_load_extension(s->db, 0);
+	/* One transaction for everything, the SpatiaLite metadata included
+	** (InitSpatialMetadata(0): no transaction of its own), so a full
+	** disk shows as an SQLite I/O error rather than a bare 0. */
+	if ((rc = exec(s, "BEGIN")) != LR_OK ||
+	    (rc = exec_check1(s, "SELECT InitSpatialMetadata(0)")) != LR_OK)
+		return rc;
+	if ((rc = write_meta(s, d, r)) != LR_OK ||
+	    (rc = write_counts(s, d)) != LR_OK ||
+	    (rc = write_regions(s, d)) != LR_OK ||
+	    (rc = write_hazards(s, d, r)) != LR_OK ||
+	    (rc = write_releases(s, d, r)) != LR_OK)
+		return rc;
+	t_inputs = lr_now_seconds();
+	if ((rc = write_faces(s, d, r)) != LR_OK)
+		return rc;
+	t_faces = lr_now_seconds();
+	for (int k = 0; k < LR__N_TABLES; k++) {
+		lr__table t;
+		if (lr__table_open(k, d, r, &t) &&
+		    (rc = write_result_table(s, &t)) != LR_OK)
+			return rc;
+	}
+	t_tables = lr_now_seconds();
+	/* Indexes last: one bulk build instead of 10^6 incremental ones. */
+	static const char *const geo_tables[] = {"regions", "hazards",
+	                                         "releases", "faces"};
+	for (int k = 0; k < 4; k++) {
+		char sql[128];
+		snprintf(sql, sizeof sql,
+		         "SELECT CreateSpatialIndex('%s', 'geometry')",
+		         geo_tables[k]);
+		if ((rc = exec_check1(s, sql)) != LR_OK)
+			return rc;
+	}
+	lr_progress_note(timings,
+	                 "timings: store: metadata and inputs %.3f s, faces "
+	                 "%.3f s, result tables %.3f s, spatial indexes %.3f "
+	                 "s",
+	                 t_inputs - t0, t_faces - t_inputs, t_tables - t_faces,
+	                 lr_now_seconds() - t_tables);
+	/* SpatiaLite stamps its bookkeeping with the clock; a fixed stamp
+	** keeps the store byte-identical for identical inputs. */
+	if ((rc = exec(s, "UPDATE spatialite_history SET timestamp = "
+	                  "'1970-01-01T00:00:00.000Z'")) != LR_OK ||
+	    (rc = exec(s, "UPDATE geometry_columns_time SET last_insert = "
+	                  "'1970-01-01T00:00:00.000Z', last_update = "
+	                  "'1970-01-01T00:00:00.000Z', last_delete = "
+	                  "'1970-01-01T00:00:00.000Z'")) != LR_OK)
+		return rc;
+	return exec(s, "COMMIT");
+}
+
+/* fsync path; LR_OK or LR_ERR_IO naming final. */
+static int fsync_file(const char *path, const char *final, lr_error *err)
+{
+	int fd = open(path, O_RDWR);
+	if (fd < 0 || fsync(fd) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s",
+		                    final, strerror(e));
+	}
+	if (close(fd) != 0)
+		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s",
+		                    final, strerror(errno));
+	return LR_OK;
+}
+
+int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
+                    const lr_progress *timings, lr_commit *c, lr_error *err)
+{
+	char final[4096], tmp[4096];
+	int a = snprintf(final, sizeof final, "%s/" STORE_NAME, dir);
+	int b = snprintf(tmp, sizeof tmp, "%s/" STORE_TMP_PREFIX "%ld", dir,
+	                 (long)getpid());
+	if (a < 0 || (size_t)a >= sizeof final || b < 0 ||
+	    (size_t)b >= sizeof tmp)
+		return lr_error_set(err, LR_ERR_IO, "output path too long: %s",
+		                    dir);
+	lr_remove_stale_temps(dir, STORE_TMP_PREFIX);
+
+	/* Create the file ourselves first: a clear message for an unwritable
+	** dir, and SQLite opens an empty file as an empty database. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0)
+		return lr_error_set(err, LR_ERR_IO,
+		                    "cannot write the store in %s: %s", dir,
+		                    strerror(errno));
+	close(fd);
+
+	int rc;
+	store s = {.path = final, .tmp = tmp, .err = err};
+	if (sqlite3_open_v2(tmp, &s.db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", final,
+		                  s.db ? sqlite3_errmsg(s.db)
+		                       : "out of memory");
+		goto fail;
+	}
+	if ((rc = write_all(&s, d, r, timings)) != LR_OK)
+		goto fail;
+	if (sqlite3_close(s.db) != SQLITE_OK) {
+		rc = fail(&s, "close");
+		goto fail;
+	}
+	s.db = NULL;
+	if ((rc = fsync_file(tmp, final, err)) != LR_OK ||
+	    (rc = lr_commit_add(c, tmp, final, err)) != LR_OK)
+		goto fail;
+	return LR_OK;
+
+fail:
+	sqlite3_close_v2(s.db); /* NULL is a no-op */
+	(void)unlink(tmp);
+	return rc;
+}
+
+int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = LR_ERR_STORE;
+	if (n > 0)
+		buf[0] = '\0';
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(db);
+		return LR_ERR_IO;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1,
+	                       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const unsigned char *v = sqlite3_column_text(st, 0);
+			size_t len = v ? strlen((const char *)v) : 0;
+			if (len < n) {
+				memcpy(buf, v ? (const char *)v : "", len);
+				buf[len] = '\0';
+				rc = LR_OK;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}

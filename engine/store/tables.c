@@ -1,0 +1,367 @@
+/*
+** The result tables as rows (shared with the store) and their CSV files,
+** each written under a temporary name and renamed into place.
+*/
+#include "commit_int.h"
+#include "output_int.h"
+#include "lr_csv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* ---- Table definitions: the column names are a contract ----------------- */
+
+static const lr__column remaining_cols[] = {
+        {"region_id", LR__COL_TEXT},  {"region_name", LR__COL_TEXT},
+        {"sha_count", LR__COL_INT},   {"sha_m2", LR__COL_AREA},
+        {"cha_count", LR__COL_INT},   {"cha_m2", LR__COL_AREA},
+        {"total_count", LR__COL_INT}, {"total_m2", LR__COL_AREA},
+};
+
+static const lr__column year_cols[] = {
+        {"year", LR__COL_INT},         {"region_id", LR__COL_TEXT},
+        {"new_m2", LR__COL_AREA},      {"cancelled_m2", LR__COL_AREA},
+        {"reduced_m2", LR__COL_AREA},  {"cleared_m2", LR__COL_AREA},
+        {"released_m2", LR__COL_AREA}, {"remaining_end_m2", LR__COL_AREA},
+        {"ap_mines", LR__COL_INT},     {"av_mines", LR__COL_INT},
+        {"erw", LR__COL_INT},
+};
+
+static const lr__column baseline_cols[] = {
+        {"region_id", LR__COL_TEXT}, {"region_name", LR__COL_TEXT},
+        {"sha_m2", LR__COL_AREA},    {"cha_m2", LR__COL_AREA},
+        {"total_m2", LR__COL_AREA},
+};
+
+static const lr__column quality_cols[] = {
+        {"severity", LR__COL_TEXT},  {"code", LR__COL_TEXT},
+        {"layer", LR__COL_TEXT},     {"feature_id", LR__COL_INT},
+        {"record_id", LR__COL_TEXT}, {"area_m2", LR__COL_AREA},
+        {"message", LR__COL_TEXT},
+};
+
+#define N_OF(a) ((int)(sizeof(a) / sizeof *(a)))
+
+static const char OUTSIDE_ID[] = "OUTSIDE";
+static const char OUTSIDE_NAME[] = "(land in no region)";
+static const char TOTAL_ID[] = "TOTAL";
+static const char TOTAL_NAME[] = "National total";
+
+/* Rows per region block: the regions, OUTSIDE if any land lies outside, and
+** the TOTAL row. */
+static size_t block_rows(const lr_result *r)
+{
+	return (size_t)r->n_regions + (r->has_outside ? 1 : 0) + 1;
+}
+
+static size_t n_years(const lr_result *r)
+{
+	return r->last_year >= r->first_year
+	               ? (size_t)(r->last_year - r->first_year + 1)
+	               : 0;
+}
+
+int lr__table_open(int kind, const lr_dataset *d, const lr_result *r,
+                   lr__table *t)
+{
+	memset(t, 0, sizeof *t);
+	t->kind = kind;
+	t->d = d;
+	t->r = r;
+	switch (kind) {
+	case LR__TABLE_REMAINING:
+		t->name = "remaining_by_region";
+		t->cols = remaining_cols;
+		t->n_cols = N_OF(remaining_cols);
+		t->n_rows = block_rows(r);
+		return 1;
+	case LR__TABLE_RELEASE_BY_YEAR:
+		t->name = "release_by_year";
+		t->cols = year_cols;
+		t->n_cols = N_OF(year_cols);
+		t->n_rows = n_years(r) * block_rows(r);
+		return 1;
+	case LR__TABLE_BASELINE:
+		t->name = "baseline_by_region";
+		t->cols = baseline_cols;
+		t->n_cols = N_OF(baseline_cols);
+		t->n_rows = block_rows(r);
+		return r->baseline != LR_DATE_NONE && r->baseline_remaining;
+	case LR__TABLE_QUALITY:
+		t->name = "data_quality";
+		t->cols = quality_cols;
+		t->n_cols = N_OF(quality_cols);
+		t->n_rows = d->quality.items.len;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The id and name of row j of a region block. */
+static void block_labels(const lr__table *t, size_t j, const char **id,
+                         const char **name)
+{
+	const lr_result *r = t->r;
+	if (j < (size_t)r->n_regions) {
+		if (j < t->d->regions.len) {
+			const lr_region *g =
+			        &LR_VEC_AT(&t->d->regions, lr_region, j);
+			*id = g->id ? g->id : "";
+			*name = g->name ? g->name : "";
+		} else { /* result and dataset disagree: cannot happen */
+			*id = "";
+			*name = "";
+		}
+	} else if (r->has_outside && j == (size_t)r->n_regions) {
+		*id = OUTSIDE_ID;
+		*name = OUTSIDE_NAME;
+	} else {
+		*id = TOTAL_ID;
+		*name = TOTAL_NAME;
+	}
+}
+
+/* The result index behind row j of a region block, or -1 for TOTAL. */
+static int block_index(const lr_result *r, size_t j)
+{
+	if (j < (size_t)r->n_regions)
+		return (int)j;
+	if (r->has_outside && j == (size_t)r->n_regions)
+		return r->n_regions;
+	return -1;
+}
+
+/* Row j of a block of lr_remaining_row, the TOTAL being the exact sum of the
+** rows above it. */
+static lr_remaining_row remaining_at(const lr_result *r,
+                                     const lr_remaining_row *rows, size_t j)
+{
+	int k = block_index(r, j);
+	if (k >= 0)
+		return rows[k];
+	lr_remaining_row s = {0};
+	int n = r->n_regions + (r->has_outside ? 1 : 0);
+	for (int i = 0; i < n; i++) {
+		s.sha_count += rows[i].sha_count;
+		s.cha_count += rows[i].cha_count;
+		s.sha += rows[i].sha;
+		s.cha += rows[i].cha;
+	}
+	return s;
+}
+
+static lr_year_row year_at(const lr_result *r, int year, size_t j)
+{
+	int k = block_index(r, j);
+	if (k >= 0)
+		return *LR_YEAR_ROW(r, year, k);
+	lr_year_row s = {0};
+	int n = r->n_regions + (r->has_outside ? 1 : 0);
+	for (int i = 0; i < n; i++) {
+		const lr_year_row *y = LR_YEAR_ROW(r, year, i);
+		s.new_land += y->new_land;
+		for (int m = 0; m < LR_N_METHODS; m++)
+			s.released[m] += y->released[m];
+		s.reclassified += y->reclassified;
+		s.remaining_end += y->remaining_end;
+		s.ap_mines += y->ap_mines;
+		s.av_mines += y->av_mines;
+		s.erw += y->erw;
+	}
+	return s;
+}
+
+static lr__cell cell_text(const char *s)
+{
+	lr__cell c = {.s = s ? s : ""};
+	return c;
+}
+
+static lr__cell cell_int(int64_t v)
+{
+	lr__cell c = {.i = v};
+	return c;
+}
+
+static lr__cell cell_null(void)
+{
+	lr__cell c = {.null = 1};
+	return c;
+}
+
+void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
+{
+	const lr_result *r = t->r;
+	const char *id, *name;
+	switch (t->kind) {
+	case LR__TABLE_REMAINING: {
+		lr_remaining_row x = remaining_at(r, r->remaining, i);
+		block_labels(t, i, &id, &name);
+		c[0] = cell_text(id);
+		c[1] = cell_text(name);
+		c[2] = cell_int(x.sha_count);
+		c[3] = cell_int(x.sha);
+		c[4] = cell_int(x.cha_count);
+		c[5] = cell_int(x.cha);
+		c[6] = cell_int(x.sha_count + x.cha_count);
+		c[7] = cell_int(x.sha + x.cha);
+		break;
+	}
+	case LR__TABLE_RELEASE_BY_YEAR: {
+		size_t b = block_rows(r), j = i % b;
+		int year = r->first_year + (int)(i / b);
+		lr_year_row y = year_at(r, year, j);
+		block_labels(t, j, &id, &name);
+		c[0] = cell_int(year);
+		c[1] = cell_text(id);
+		c[2] = cell_int(y.new_land);
+		c[3] = cell_int(y.released[LR_CANCELLED]);
+		c[4] = cell_int(y.released[LR_REDUCED]);
+		c[5] = cell_int(y.released[LR_CLEARED]);
+		c[6] = cell_int(y.released[LR_CLEARED] +
+		                y.released[LR_REDUCED] +
+		                y.released[LR_CANCELLED]);
+		c[7] = cell_int(y.remaining_end);
+		c[8] = cell_int(y.ap_mines);
+		c[9] = cell_int(y.av_mines);
+		c[10] = cell_int(y.erw);
+		break;
+	}
+	case LR__TABLE_BASELINE: {
+		lr_remaining_row x = remaining_at(r, r->baseline_remaining, i);
+		block_labels(t, i, &id, &name);
+		c[0] = cell_text(id);
+		c[1] = cell_text(name);
+		c[2] = cell_int(x.sha);
+		c[3] = cell_int(x.cha);
+		c[4] = cell_int(x.sha + x.cha);
+		break;
+	}
+	case LR__TABLE_QUALITY: {
+		const lr_finding *f =
+		        &LR_VEC_AT(&t->d->quality.items, lr_finding, i);
+		c[0] = cell_text(lr_severity_name(f->severity));
+		c[1] = cell_text(f->code);
+		c[2] = cell_text(f->layer);
+		c[3] = f->feature_id < 0 ? cell_null()
+		                         : cell_int(f->feature_id);
+		c[4] = cell_text(f->record_id);
+		c[5] = f->area < 0 ? cell_null() : cell_int(f->area);
+		c[6] = cell_text(f->message);
+		break;
+	}
+	default:
+		for (int k = 0; k < t->n_cols; k++)
+			c[k] = cell_null();
+	}
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+static void csv_cell(FILE *f, const lr__column *col, const lr__cell *c)
+{
+	char buf[32];
+	if (c->null)
+		return;
+	switch (col->type) {
+	case LR__COL_TEXT:
+		lr_csv_field(f, c->s);
+		break;
+	case LR__COL_INT:
+		fprintf(f, "%lld", (long long)c->i);
+		break;
+	case LR__COL_AREA:
+		fputs(lr_cents_format(c->i, buf), f);
+		break;
+	}
+}
+
+static void csv_table(FILE *f, const lr__table *t)
+{
+	lr__cell cells[LR__MAX_COLS];
+	for (int k = 0; k < t->n_cols; k++) {
+		if (k)
+			putc(',', f);
+		fputs(t->cols[k].name, f);
+	}
+	putc('\n', f);
+	for (size_t i = 0; i < t->n_rows; i++) {
+		lr__table_row(t, i, cells);
+		for (int k = 0; k < t->n_cols; k++) {
+			if (k)
+				putc(',', f);
+			csv_cell(f, &t->cols[k], &cells[k]);
+		}
+		putc('\n', f);
+	}
+}
+
+/*
+** Write table t to tmp (created, truncated): every byte written, flushed and
+** synced before the file is closed.  On failure tmp is removed and err names
+** final, the file the user asked for.
+*/
+static int csv_write_tmp(const lr__table *t, const char *tmp, const char *final,
+                         lr_error *err)
+{
+	FILE *f = fopen(tmp, "wbx");
+	if (!f)
+		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s",
+		                    final, strerror(errno));
+	char *buf = malloc(1 << 16);
+	if (buf)
+		setvbuf(f, buf, _IOFBF, 1 << 16);
+	csv_table(f, t);
+	int e = lr_fclose_synced(f);
+	free(buf);
+	if (e) {
+		(void)unlink(tmp);
+		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s",
+		                    final, strerror(e));
+	}
+	return LR_OK;
+}
+
+int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
+                     lr_commit *c, lr_error *err)
+{
+	char tmp[4096], final[4096];
+	long pid = (long)getpid();
+	for (int k = 0; k < LR__N_TABLES; k++) {
+		lr__table t;
+		int want = lr__table_open(k, d, r, &t);
+		int a = snprintf(final, sizeof final, "%s/%s.csv", dir, t.name);
+		int b = snprintf(tmp, sizeof tmp, "%s/.%s.csv.tmp.", dir,
+		                 t.name);
+		if (a < 0 || (size_t)a >= sizeof final || b < 0 ||
+		    (size_t)b >= sizeof tmp)
+			return lr_error_set(err, LR_ERR_IO,
+			                    "output path too long: %s", dir);
+		lr_remove_stale_temps(dir, tmp + strlen(dir) + 1);
+		snprintf(tmp + b, sizeof tmp - (size_t)b, "%ld", pid);
+		/* Without a baseline, the baseline table of an earlier run
+		** would contradict the tables written now: it goes. */
+		if (!want) {
+			int rc = lr_commit_add(c, NULL, final, err);
+			if (rc != LR_OK)
+				return rc;
+			continue;
+		}
+		int rc = csv_write_tmp(&t, tmp, final, err);
+		if (rc == LR_OK &&
+		    (rc = lr_commit_add(c, tmp, final, err)) != LR_OK)
+			(void)unlink(tmp);
+		if (rc != LR_OK)
+			return rc;
+	}
+	return LR_OK;
+}
