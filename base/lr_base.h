@@ -91,7 +91,7 @@ int lr_read_file(const char *path, char **text, size_t *len, lr_error *err);
 
 /* A growable array of fixed-size elements. */
 typedef struct lr_vec {
-	void *data;
+	void *data; /* owned: cap elements of elem bytes, len used */
 	size_t len, cap, elem;
 } lr_vec;
 void lr_vec_init(lr_vec *v, size_t elem);

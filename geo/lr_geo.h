@@ -19,7 +19,7 @@
 ** holds the struct; free with lr_wkb_free().  The envelope is in degrees.
 */
 typedef struct lr_wkb {
-	unsigned char *data;
+	unsigned char *data; /* owned */
 	size_t size;
 	double minx, miny, maxx, maxy;
 } lr_wkb;
@@ -69,7 +69,7 @@ typedef struct lr_source_options {
 	/* CRS to assume when the source declares none ("EPSG:32634"); NULL:
 	** lon/lat is assumed only if every coordinate is within lon/lat range,
 	** else the source is refused. */
-	const char *assume_crs;
+	const char *assume_crs; /* borrowed */
 	/* Consecutive vertices farther apart than this (metres) make the
 	** geometry suspect: rejected with reason.  0: 5000 m default;
 	** negative: no check. */
@@ -121,7 +121,7 @@ typedef struct lr_feature {
 	int n_fields;
 	/* UTF-8 text of each field (lr_source_field_name order), NULL when
 	** null or unset.  Non-UTF-8 bytes are replaced, see text_repaired. */
-	const char **values;
+	const char **values; /* borrowed from the source */
 	bool text_repaired;
 	lr_geom_status geom_status;
 	char geom_note[512]; /* repair done or reason for rejection */

@@ -34,7 +34,7 @@ typedef struct lr_table {
 
 /* All the tables of one file, in the file's order.  tables is owned. */
 typedef struct lr_table_set {
-	lr_table *tables;
+	lr_table *tables; /* owned, [n] */
 	size_t n;
 } lr_table_set;
 
