@@ -181,9 +181,9 @@ typedef struct analyze_args {
 	lr_options opt;  /* --as-of, --baseline, --scope, --threads ... */
 	const char *out; /* --out DIR */
 	const char *map_path; /* --map FILE; NULL: the identity mapping */
-	const char
-	        *deadline; /* --deadline, a checked date; NULL: no projection */
-	const char *target; /* --target, a checked date; NULL: no work plan */
+	/* --deadline and --target, checked dates; NULL: no projection, no
+	** work plan */
+	const char *deadline, *target;
 	bool strict, quiet, timings;
 	bool help; /* the usage was printed on stdout: nothing to run */
 } analyze_args;
