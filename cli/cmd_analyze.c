@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <omp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,266 +175,368 @@ static void print_rejects(const lr_dataset *d)
 		fprintf(stderr, "  ... and %zu more\n", shown - 20);
 }
 
-int lr_cmd_analyze(int argc, char **argv)
+/* What the command line asked for.  The strings are borrowed from argv. */
+typedef struct analyze_args {
+	lr_inputs in;    /* sources, layers, --assume-crs, --max-vertex-gap */
+	lr_options opt;  /* --as-of, --baseline, --scope, --threads ... */
+	const char *out; /* --out DIR */
+	const char *map_path; /* --map FILE; NULL: the identity mapping */
+	/* --deadline and --target, checked dates; NULL: no projection, no
+	** work plan */
+	const char *deadline, *target;
+	bool strict, quiet, timings;
+	bool help; /* the usage was printed on stdout: nothing to run */
+} analyze_args;
+
+enum {
+	O_REGIONS = 256,
+	O_HAZARDS,
+	O_RELEASES,
+	O_REGIONS_LAYER,
+	O_HAZARDS_LAYER,
+	O_RELEASES_LAYER,
+	O_MAP,
+	O_AS_OF,
+	O_BASELINE,
+	O_SCOPE,
+	O_ASSUME_CRS,
+	O_GAP,
+	O_THREADS,
+	O_STRICT,
+	O_NO_FACES,
+	O_QUIET,
+	O_TIMINGS,
+	O_DEADLINE,
+	O_TARGET,
+	O_OUT,
+	O_HELP
+};
+
+static const struct option options[] = {
+        {"regions", required_argument, 0, O_REGIONS},
+        {"hazards", required_argument, 0, O_HAZARDS},
+        {"releases", required_argument, 0, O_RELEASES},
+        {"regions-layer", required_argument, 0, O_REGIONS_LAYER},
+        {"hazards-layer", required_argument, 0, O_HAZARDS_LAYER},
+        {"releases-layer", required_argument, 0, O_RELEASES_LAYER},
+        {"map", required_argument, 0, O_MAP},
+        {"as-of", required_argument, 0, O_AS_OF},
+        {"baseline", required_argument, 0, O_BASELINE},
+        {"scope", required_argument, 0, O_SCOPE},
+        {"assume-crs", required_argument, 0, O_ASSUME_CRS},
+        {"max-vertex-gap", required_argument, 0, O_GAP},
+        {"threads", required_argument, 0, O_THREADS},
+        {"strict", no_argument, 0, O_STRICT},
+        {"no-faces", no_argument, 0, O_NO_FACES},
+        {"quiet", no_argument, 0, O_QUIET},
+        {"timings", no_argument, 0, O_TIMINGS},
+        {"deadline", required_argument, 0, O_DEADLINE},
+        {"target", required_argument, 0, O_TARGET},
+        {"out", required_argument, 0, O_OUT},
+        {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0}};
+
+/* Print a message about a bad argument on stderr; return LR_ERR_USAGE. */
+static lr_status bad_arg(const char *fmt, ...)
+        __attribute__((format(printf, 1, 2)));
+
+static lr_status bad_arg(const char *fmt, ...)
 {
-	enum {
-		O_REGIONS = 256,
-		O_HAZARDS,
-		O_RELEASES,
-		O_REGIONS_LAYER,
-		O_HAZARDS_LAYER,
-		O_RELEASES_LAYER,
-		O_MAP,
-		O_AS_OF,
-		O_BASELINE,
-		O_SCOPE,
-		O_ASSUME_CRS,
-		O_GAP,
-		O_THREADS,
-		O_STRICT,
-		O_NO_FACES,
-		O_QUIET,
-		O_TIMINGS,
-		O_DEADLINE,
-		O_TARGET,
-		O_OUT,
-		O_HELP
-	};
-	static const struct option opts[] = {
-	        {"regions", required_argument, 0, O_REGIONS},
-	        {"hazards", required_argument, 0, O_HAZARDS},
-	        {"releases", required_argument, 0, O_RELEASES},
-	        {"regions-layer", required_argument, 0, O_REGIONS_LAYER},
-	        {"hazards-layer", required_argument, 0, O_HAZARDS_LAYER},
-	        {"releases-layer", required_argument, 0, O_RELEASES_LAYER},
-	        {"map", required_argument, 0, O_MAP},
-	        {"as-of", required_argument, 0, O_AS_OF},
-	        {"baseline", required_argument, 0, O_BASELINE},
-	        {"scope", required_argument, 0, O_SCOPE},
-	        {"assume-crs", required_argument, 0, O_ASSUME_CRS},
-	        {"max-vertex-gap", required_argument, 0, O_GAP},
-	        {"threads", required_argument, 0, O_THREADS},
-	        {"strict", no_argument, 0, O_STRICT},
-	        {"no-faces", no_argument, 0, O_NO_FACES},
-	        {"quiet", no_argument, 0, O_QUIET},
-	        {"timings", no_argument, 0, O_TIMINGS},
-	        {"deadline", required_argument, 0, O_DEADLINE},
-	        {"target", required_argument, 0, O_TARGET},
-	        {"out", required_argument, 0, O_OUT},
-	        {"help", no_argument, 0, O_HELP},
-	        {0, 0, 0, 0}};
-	lr_inputs in = {0};
-	lr_options opt = {.as_of = LR_DATE_NONE,
-	                  .baseline = LR_DATE_NONE,
-	                  .scope = LR_CONT_ALL,
-	                  .threads = 0,
-	                  .keep_faces = true};
-	const char *out = NULL, *map_path = NULL;
-	const char *deadline = NULL, *target = NULL;
-	bool strict = false, quiet = false;
-	const char *timings_env = getenv("LR_TIMINGS");
-	bool timings = timings_env && *timings_env && strcmp(timings_env, "0");
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_REGIONS:
-		case O_HAZARDS:
-		case O_RELEASES:
-			in.source[c - O_REGIONS] = optarg;
-			break;
-		case O_REGIONS_LAYER:
-		case O_HAZARDS_LAYER:
-		case O_RELEASES_LAYER:
-			in.layer[c - O_REGIONS_LAYER] = optarg;
-			break;
-		case O_MAP:
-			map_path = optarg;
-			break;
-		case O_AS_OF:
-		case O_BASELINE: {
-			lr_date dt = lr_date_parse_iso(optarg);
-			if (dt == LR_DATE_NONE) {
-				fprintf(stderr,
-				        "landrelease: --%s '%s' is not a date "
-				        "(YYYY-MM-DD)\n",
-				        c == O_AS_OF ? "as-of" : "baseline",
-				        optarg);
-				return 2;
-			}
-			*(c == O_AS_OF ? &opt.as_of : &opt.baseline) = dt;
-			break;
-		}
-		case O_SCOPE:
-			opt.scope = parse_scope(optarg);
-			if (opt.scope < 0) {
-				fprintf(stderr,
-				        "landrelease: --scope '%s': use all, "
-				        "AP, or a list such as AP,mixed\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		case O_ASSUME_CRS:
-			in.source_options.assume_crs = optarg;
-			break;
-		case O_GAP: {
-			char *end;
-			double g = strtod(optarg, &end);
-			if (*end || g < 0) {
-				fprintf(stderr,
-				        "landrelease: --max-vertex-gap '%s' "
-				        "is not a distance in metres\n",
-				        optarg);
-				return 2;
-			}
-			in.source_options.max_vertex_gap_m = g == 0 ? -1 : g;
-			break;
-		}
-		case O_THREADS:
-			opt.threads = atoi(optarg);
-			if (opt.threads < 1) {
-				fprintf(stderr, "landrelease: --threads must "
-				                "be at least 1\n");
-				return 2;
-			}
-			break;
-		case O_STRICT:
-			strict = true;
-			break;
-		case O_NO_FACES:
-			opt.keep_faces = false;
-			break;
-		case O_QUIET:
-			quiet = true;
-			break;
-		case O_TIMINGS:
-			timings = true;
-			break;
-		case O_DEADLINE:
-		case O_TARGET:
-			if (lr_date_parse_iso(optarg) == LR_DATE_NONE) {
-				fprintf(stderr,
-				        "landrelease analyze: --%s: '%s' is "
-				        "not "
-				        "a date (YYYY-MM-DD)\n",
-				        c == O_DEADLINE ? "deadline" : "target",
-				        optarg);
-				return 2;
-			}
-			*(c == O_DEADLINE ? &deadline : &target) = optarg;
-			break;
-		case 'o':
-		case O_OUT:
-			out = optarg;
-			break;
-		case 'h':
-		case O_HELP:
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind < argc)
-		in.dataset = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr,
-		        "landrelease analyze: unexpected argument "
-		        "'%s'\n",
-		        argv[optind]);
-		return 2;
-	}
-	if (!out) {
-		fprintf(stderr, "landrelease analyze: --out DIR is required\n");
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return LR_ERR_USAGE;
+}
+
+/* --as-of and --baseline: the date itself, for the ledger. */
+static lr_status parse_ledger_date(int c, const char *arg, lr_options *opt)
+{
+	lr_date dt = lr_date_parse_iso(arg);
+	if (dt == LR_DATE_NONE)
+		return bad_arg("landrelease: --%s '%s' is not a date "
+		               "(YYYY-MM-DD)\n",
+		               c == O_AS_OF ? "as-of" : "baseline", arg);
+	*(c == O_AS_OF ? &opt->as_of : &opt->baseline) = dt;
+	return LR_OK;
+}
+
+/* --deadline and --target: checked here, passed as text to project and
+** plan, which parse them again. */
+static lr_status parse_follow_on_date(int c, const char *arg, analyze_args *a)
+{
+	if (lr_date_parse_iso(arg) == LR_DATE_NONE)
+		return bad_arg("landrelease analyze: --%s: '%s' is not a date "
+		               "(YYYY-MM-DD)\n",
+		               c == O_DEADLINE ? "deadline" : "target", arg);
+	*(c == O_DEADLINE ? &a->deadline : &a->target) = arg;
+	return LR_OK;
+}
+
+/* --max-vertex-gap: metres, 0 disabling the check (-1 to the reader). */
+static lr_status parse_gap(const char *arg, lr_source_options *so)
+{
+	char *end;
+	double g = strtod(arg, &end);
+	if (*end || g < 0)
+		return bad_arg("landrelease: --max-vertex-gap '%s' is not a "
+		               "distance in metres\n",
+		               arg);
+	so->max_vertex_gap_m = g == 0 ? -1 : g;
+	return LR_OK;
+}
+
+/* One option c (a getopt_long result) with its argument into a. */
+static lr_status parse_option(int c, const char *arg, analyze_args *a)
+{
+	switch (c) {
+	case O_REGIONS:
+	case O_HAZARDS:
+	case O_RELEASES:
+		a->in.source[c - O_REGIONS] = arg;
+		return LR_OK;
+	case O_REGIONS_LAYER:
+	case O_HAZARDS_LAYER:
+	case O_RELEASES_LAYER:
+		a->in.layer[c - O_REGIONS_LAYER] = arg;
+		return LR_OK;
+	case O_MAP:
+		a->map_path = arg;
+		return LR_OK;
+	case O_AS_OF:
+	case O_BASELINE:
+		return parse_ledger_date(c, arg, &a->opt);
+	case O_SCOPE:
+		a->opt.scope = parse_scope(arg);
+		if (a->opt.scope < 0)
+			return bad_arg("landrelease: --scope '%s': use all, "
+			               "AP, or a list such as AP,mixed\n",
+			               arg);
+		return LR_OK;
+	case O_ASSUME_CRS:
+		a->in.source_options.assume_crs = arg;
+		return LR_OK;
+	case O_GAP:
+		return parse_gap(arg, &a->in.source_options);
+	case O_THREADS:
+		a->opt.threads = atoi(arg);
+		if (a->opt.threads < 1)
+			return bad_arg("landrelease: --threads must be at "
+			               "least 1\n");
+		return LR_OK;
+	case O_STRICT:
+		a->strict = true;
+		return LR_OK;
+	case O_NO_FACES:
+		a->opt.keep_faces = false;
+		return LR_OK;
+	case O_QUIET:
+		a->quiet = true;
+		return LR_OK;
+	case O_TIMINGS:
+		a->timings = true;
+		return LR_OK;
+	case O_DEADLINE:
+	case O_TARGET:
+		return parse_follow_on_date(c, arg, a);
+	case 'o':
+	case O_OUT:
+		a->out = arg;
+		return LR_OK;
+	case 'h':
+	case O_HELP:
+		usage(stdout);
+		a->help = true;
+		return LR_OK;
+	default:
 		usage(stderr);
-		return 2;
+		return LR_ERR_USAGE;
+	}
+}
+
+/* After the options: the DATASET operand, and what must be given together. */
+static lr_status check_args(int argc, char **argv, analyze_args *a)
+{
+	if (optind < argc)
+		a->in.dataset = argv[optind++];
+	if (optind < argc)
+		return bad_arg("landrelease analyze: unexpected argument "
+		               "'%s'\n",
+		               argv[optind]);
+	if (!a->out) {
+		bad_arg("landrelease analyze: --out DIR is required\n");
+		usage(stderr);
+		return LR_ERR_USAGE;
 	}
 	for (int i = 0; i < 3; i++)
-		if (!in.dataset && !in.source[i]) {
-			fprintf(stderr,
-			        "landrelease analyze: no source for %s: give "
-			        "DATASET or --%s SRC\n",
-			        lr_layer_names[i], lr_layer_names[i]);
-			return 2;
-		}
-	if (opt.as_of != LR_DATE_NONE && opt.baseline != LR_DATE_NONE &&
-	    opt.baseline > opt.as_of) {
-		fprintf(stderr, "landrelease analyze: --baseline is after "
-		                "--as-of\n");
-		return 2;
-	}
-	lr_progress progress = lr_cli_progress(!quiet && isatty(STDERR_FILENO));
-	opt.progress = &progress;
-	opt.timings = timings;
-	in.today = today();
+		if (!a->in.dataset && !a->in.source[i])
+			return bad_arg("landrelease analyze: no source for %s: "
+			               "give DATASET or --%s SRC\n",
+			               lr_layer_names[i], lr_layer_names[i]);
+	if (a->opt.as_of != LR_DATE_NONE && a->opt.baseline != LR_DATE_NONE &&
+	    a->opt.baseline > a->opt.as_of)
+		return bad_arg("landrelease analyze: --baseline is after "
+		               "--as-of\n");
+	return LR_OK;
+}
 
-	double t0 = lr_now_seconds();
-	lr_error err = {0};
-	lr_mapping *map = NULL;
-	lr_dataset d;
-	lr_result *r = NULL;
-	int status = 0;
-	lr_dataset_init(&d);
-	if (map_path && lr_mapping_load(map_path, &map, &err) != LR_OK)
-		goto fail;
-	in.mapping = map;
-	in.progress = &progress;
-	in.threads = opt.threads;
-	if (lr_ingest(&in, &d, &err) != LR_OK)
-		goto fail;
-	double t_read = lr_now_seconds();
-	if (strict) {
-		for (int i = 0; i < 3; i++)
-			if (d.counts[i].rejected) {
-				print_rejects(&d);
-				lr_error_set(&err, LR_ERR_INPUT,
-				             "--strict: %lld %s rejected",
-				             (long long)d.counts[i].rejected,
-				             lr_layer_names[i]);
-				goto fail;
-			}
+/*
+** Parse argv into *a.  LR_OK with a->help false: run; LR_OK with a->help:
+** the usage is printed, nothing to run; LR_ERR_USAGE: the message is printed
+** on stderr.  LR_TIMINGS=1 in the environment is --timings.
+*/
+static lr_status parse_args(int argc, char **argv, analyze_args *a)
+{
+	const char *timings_env = getenv("LR_TIMINGS");
+	*a = (analyze_args){.opt = {.as_of = LR_DATE_NONE,
+	                            .baseline = LR_DATE_NONE,
+	                            .scope = LR_CONT_ALL,
+	                            .threads = 0,
+	                            .keep_faces = true},
+	                    .timings = timings_env && *timings_env &&
+	                               strcmp(timings_env, "0")};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		lr_status st = parse_option(c, optarg, a);
+		if (st != LR_OK || a->help)
+			return st;
 	}
-	double t_ledger0 = lr_now_seconds();
-	if (lr_analyze(&d, &opt, &r, &err) != LR_OK)
-		goto fail;
-	double t_ledger = lr_now_seconds();
+	return check_args(argc, argv, a);
+}
+
+/* What one run owns, freed by analysis_free(), and when its phases
+** ended (lr_now_seconds()), for --timings. */
+typedef struct analysis {
+	lr_mapping *map; /* owned; NULL: the identity mapping */
+	lr_dataset d;    /* owned; the accepted and rejected features */
+	lr_result *r;    /* owned; the ledger; NULL until computed */
+	double t0, t_read, t_ledger0, t_ledger;
+} analysis;
+
+static void analysis_free(analysis *an)
+{
+	lr_result_free(an->r);
+	lr_dataset_free(&an->d);
+	lr_mapping_free(an->map);
+}
+
+/* --strict: any rejected feature fails the run, before anything is
+** written. */
+static int check_strict(const lr_dataset *d, lr_error *err)
+{
+	for (int i = 0; i < 3; i++)
+		if (d->counts[i].rejected) {
+			print_rejects(d);
+			return lr_error_set(err, LR_ERR_INPUT,
+			                    "--strict: %lld %s rejected",
+			                    (long long)d->counts[i].rejected,
+			                    lr_layer_names[i]);
+		}
+	return LR_OK;
+}
+
+/* The mapping, then the three layers into an->d.  LR_OK or the code of
+** the failure, err set. */
+static int read_inputs(analyze_args *a, analysis *an, lr_error *err)
+{
+	int rc = a->map_path ? lr_mapping_load(a->map_path, &an->map, err)
+	                     : LR_OK;
+	if (rc != LR_OK)
+		return rc;
+	a->in.mapping = an->map;
+	rc = lr_ingest(&a->in, &an->d, err);
+	if (rc != LR_OK)
+		return rc;
+	an->t_read = lr_now_seconds();
+	return a->strict ? check_strict(&an->d, err) : LR_OK;
+}
+
+/* The store and the tables into --out; a note on stderr when they replace
+** an analysis of other sources. */
+static int write_outputs(const analyze_args *a, analysis *an, lr_error *err)
+{
 	char replaced[5200];
-	other_store(out, &d, replaced, sizeof replaced);
-	if (progress.step)
+	other_store(a->out, &an->d, replaced, sizeof replaced);
+	if (a->opt.progress->step)
 		fprintf(stderr, "writing the store and the tables into %s/\n",
-		        out);
-	if (lr_outputs_write(&d, r, out, timings ? &progress : NULL, &err) !=
-	    LR_OK)
-		goto fail;
-	fputs(replaced, stderr);
-	if (timings)
+		        a->out);
+	int rc = lr_outputs_write(&an->d, an->r, a->out,
+	                          a->timings ? a->opt.progress : NULL, err);
+	if (rc == LR_OK)
+		fputs(replaced, stderr);
+	return rc;
+}
+
+/* Inputs -> ledger -> outputs, with --timings on stderr.  LR_OK or the
+** code of the failure, err set. */
+static int run_analysis(analyze_args *a, analysis *an, lr_error *err)
+{
+	int rc = read_inputs(a, an, err);
+	if (rc != LR_OK)
+		return rc;
+	an->t_ledger0 = lr_now_seconds();
+	rc = lr_analyze(&an->d, &a->opt, &an->r, err);
+	if (rc != LR_OK)
+		return rc;
+	an->t_ledger = lr_now_seconds();
+	rc = write_outputs(a, an, err);
+	if (rc != LR_OK)
+		return rc;
+	if (a->timings)
 		fprintf(stderr,
 		        "timings: read %.3f s, ledger %.3f s, store and tables "
 		        "%.3f s, total %.3f s\n",
-		        t_read - t0, t_ledger - t_ledger0,
-		        lr_now_seconds() - t_ledger, lr_now_seconds() - t0);
-	if (!quiet)
-		print_summary(&d, r, out, lr_now_seconds() - t0);
-	/* --deadline and --target: the projection and the work plan with
-	** their defaults, as `project` and `plan` would run them. */
-	if (deadline) {
-		char *args[] = {"project", (char *)out, "--deadline",
-		                (char *)deadline, NULL};
+		        an->t_read - an->t0, an->t_ledger - an->t_ledger0,
+		        lr_now_seconds() - an->t_ledger,
+		        lr_now_seconds() - an->t0);
+	return LR_OK;
+}
+
+/* --deadline and --target: the projection and the work plan with their
+** defaults, as `project` and `plan` would run them.  Their exit status. */
+static int run_follow_on(const analyze_args *a)
+{
+	int status = 0;
+	if (a->deadline) {
+		char *args[] = {"project", (char *)a->out, "--deadline",
+		                (char *)a->deadline, NULL};
 		status = lr_cmd_project(4, args);
 	}
-	if (target && status == 0) {
-		char *args[] = {"plan", (char *)out, "--target", (char *)target,
-		                NULL};
+	if (a->target && status == 0) {
+		char *args[] = {"plan", (char *)a->out, "--target",
+		                (char *)a->target, NULL};
 		status = lr_cmd_plan(4, args);
 	}
-	goto done;
-fail:
-	status = lr_cli_fail("analyze", &err);
-done:
-	lr_result_free(r);
-	lr_dataset_free(&d);
-	lr_mapping_free(map);
+	return status;
+}
+
+int lr_cmd_analyze(int argc, char **argv)
+{
+	analyze_args a;
+	lr_status st = parse_args(argc, argv, &a);
+	if (st != LR_OK || a.help)
+		return lr_cli_exit(st);
+	lr_progress progress =
+	        lr_cli_progress(!a.quiet && isatty(STDERR_FILENO));
+	a.opt.progress = &progress;
+	a.opt.timings = a.timings;
+	a.in.progress = &progress;
+	a.in.threads = a.opt.threads;
+	a.in.today = today();
+
+	analysis an = {.t0 = lr_now_seconds()};
+	lr_error err = {0};
+	int status;
+	lr_dataset_init(&an.d);
+	if (run_analysis(&a, &an, &err) != LR_OK) {
+		status = lr_cli_fail("analyze", &err);
+	} else {
+		if (!a.quiet)
+			print_summary(&an.d, an.r, a.out,
+			              lr_now_seconds() - an.t0);
+		status = run_follow_on(&a);
+	}
+	analysis_free(&an);
 	return status;
 }

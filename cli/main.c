@@ -1,6 +1,10 @@
 /* landrelease: the command line, a thin dispatcher to the subcommands. */
 #include "commands.h"
 
+#include <gdal.h>
+#include <geos_c.h>
+#include <proj.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +42,18 @@ static void usage(FILE *f)
 	           "arguments or unusable input.\n");
 }
 
+/* The program's version, then those of the libraries it runs with (the
+** shared objects loaded, not the headers built against): what a bug report
+** needs, since figures and messages can change with any of them. */
+static void print_version(void)
+{
+	printf("landrelease %s\n", LR_VERSION);
+	printf("GDAL %s\n", GDALVersionInfo("RELEASE_NAME"));
+	printf("GEOS %s\n", GEOSversion());
+	printf("PROJ %s\n", proj_info().version);
+	printf("SQLite %s\n", sqlite3_libversion());
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -50,7 +66,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("landrelease %s\n", LR_VERSION);
+		print_version();
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
