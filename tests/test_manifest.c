@@ -3,6 +3,7 @@
 ** paths, errors naming the file and line, run names, the step argument
 ** vectors, the content hash and the summary reader.
 */
+#include "batch_argv.h"
 #include "lr_batch.h"
 #include "lr_test.h"
 
@@ -109,8 +110,8 @@ static void test_inheritance(void)
 	                   lr_batch_has_step(&m->runs[1], LR_STEP_PLAN),
 	           "project with a deadline, plan with a target");
 	char **argv = NULL;
-	rc = lr_batch_argv(&m->runs[1], LR_STEP_ANALYZE, "landrelease", "/o/t",
-	                   3, &argv, &err);
+	rc = lr_cli_batch_argv(&m->runs[1], LR_STEP_ANALYZE, "landrelease",
+	                       "/o/t", 3, &argv, &err);
 	char joined[1024] = "";
 	for (char **a = argv; a && *a; a++) {
 		strcat(joined, *a);
@@ -121,9 +122,9 @@ static void test_inheritance(void)
 	                                   "/data/national.gpkg --out /o/t "
 	                                   "--threads 3"),
 	           "analyze argv: '%s'", joined);
-	lr_batch_argv_free(argv);
-	rc = lr_batch_argv(&m->runs[1], LR_STEP_PROJECT, "landrelease", "/o/t",
-	                   2, &argv, &err);
+	lr_cli_batch_argv_free(argv);
+	rc = lr_cli_batch_argv(&m->runs[1], LR_STEP_PROJECT, "landrelease",
+	                       "/o/t", 2, &argv, &err);
 	joined[0] = '\0';
 	for (char **a = argv; a && *a; a++) {
 		strcat(joined, *a);
@@ -135,9 +136,9 @@ static void test_inheritance(void)
 	                           "2032-06-30 --runs 1000 --scenario "
 	                           "/data/scenarios/slow.ini --threads 2"),
 	           "project argv: '%s'", joined);
-	lr_batch_argv_free(argv);
-	rc = lr_batch_argv(&m->runs[1], LR_STEP_PLAN, "landrelease", "/o/t", 2,
-	                   &argv, &err);
+	lr_cli_batch_argv_free(argv);
+	rc = lr_cli_batch_argv(&m->runs[1], LR_STEP_PLAN, "landrelease", "/o/t",
+	                       2, &argv, &err);
 	joined[0] = '\0';
 	for (char **a = argv; a && *a; a++) {
 		strcat(joined, *a);
@@ -146,7 +147,7 @@ static void test_inheritance(void)
 	lr_test_ok(rc == LR_OK && !strcmp(joined, "landrelease plan /o/t "
 	                                          "--target 2031-12-31"),
 	           "plan argv has no --threads: '%s'", joined);
-	lr_batch_argv_free(argv);
+	lr_cli_batch_argv_free(argv);
 
 	/* Hash: settings matter, order of runs does not. */
 	uint64_t h0 = 0, h1 = 0, h0b = 1;
