@@ -227,6 +227,23 @@ static void test_errors(void)
 	             "two [defaults] sections");
 }
 
+/* A header may be padded inside its brackets; the run name is what is
+** left. */
+static void test_headers(void)
+{
+	lr_error err;
+	lr_error_clear(&err);
+	lr_manifest *m = NULL;
+	int rc = lr_manifest_parse("[run a]\ndataset = a.gpkg\n[ run \tb2 "
+	                           "]\r\ndataset = b.gpkg\n  [defaults]\n",
+	                           "m.ini", "/d", &m, &err);
+	lr_test_ok(rc == LR_OK && m && m->n_runs == 2 &&
+	                   !strcmp(m->runs[1].name, "b2") &&
+	                   m->runs[1].line == 3,
+	           "padded header with CRLF: run 'b2' at line 3 (%s)", err.msg);
+	lr_manifest_free(m);
+}
+
 static void test_names(void)
 {
 	lr_test_ok(lr_batch_name_ok("ABC_def-1.5x"), "letters digits _ - .");
@@ -393,6 +410,7 @@ int main(void)
 {
 	test_inheritance();
 	test_errors();
+	test_headers();
 	test_names();
 	test_files();
 	lr_test_ok(lr_fnv1a64(LR_FNV1A64_INIT, "a", 1) == 0xaf63dc4c8601ec8cULL,

@@ -299,6 +299,99 @@ static int on_value(void *user, const char *sec, const char *key,
 	return 1;
 }
 
+/* The section named by the header text a (trimmed, without brackets) at
+** line into *sec: [defaults] or [run NAME]. */
+static int parse_header(const parse_state *p, int line, const char *a,
+                        section *sec, lr_error *err)
+{
+	sec->line = line;
+	if (!strcmp(a, "defaults")) {
+		sec->is_defaults = true;
+		return LR_OK;
+	}
+	if (strncmp(a, "run", 3) || (a[3] != ' ' && a[3] != '\t'))
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s:%d: unknown section [%s]: "
+		                    "use [defaults] or [run NAME]",
+		                    p->name, line, a);
+	const char *nm = a + 3;
+	while (*nm == ' ' || *nm == '\t')
+		nm++;
+	if (!lr_batch_name_ok(nm))
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s:%d: run name '%s' is not a safe folder "
+		                    "name (letters, digits, '_', '-', '.'; not "
+		                    "starting with '.' or '-'; not ending in "
+		                    ".log, .csv or .md; at most %d characters)",
+		                    p->name, line, nm, LR_BATCH_NAME_MAX);
+	if (!(sec->name = lr_strdup(nm)))
+		return lr_error_set(err, LR_ERR_NOMEM, "%s: out of memory",
+		                    p->name);
+	return LR_OK;
+}
+
+/* Append sec to p->sections (capacity *cap), refusing a second [defaults]
+** or a run name used before.  sec->name is taken, or freed on failure. */
+static int add_section(parse_state *p, int *cap, section sec, lr_error *err)
+{
+	for (int i = 0; i < p->n_sections; i++) {
+		const section *o = &p->sections[i];
+		if (o->is_defaults != sec.is_defaults ||
+		    (sec.name && strcmp(o->name, sec.name)))
+			continue;
+		free(sec.name);
+		if (sec.is_defaults)
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "%s:%d: second [defaults] section "
+			                    "(first at line %d)",
+			                    p->name, sec.line, o->line);
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s:%d: duplicate run name '%s' (first at "
+		                    "line %d)",
+		                    p->name, sec.line, p->sections[i].name,
+		                    o->line);
+	}
+	if (p->n_sections == *cap) {
+		int nc = *cap ? 2 * *cap : 16;
+		section *ns = realloc(p->sections, (size_t)nc * sizeof *ns);
+		if (!ns) {
+			free(sec.name);
+			return lr_error_set(err, LR_ERR_NOMEM,
+			                    "%s: out of memory", p->name);
+		}
+		p->sections = ns;
+		*cap = nc;
+	}
+	p->sections[p->n_sections++] = sec;
+	return LR_OK;
+}
+
+/* The section header on line `line`, t[0..end) ('[' first), into
+** p->sections. */
+static int scan_header(parse_state *p, int *cap, int line, const char *t,
+                       const char *end, lr_error *err)
+{
+	const char *close = memchr(t, ']', (size_t)(end - t));
+	if (!close)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s:%d: section header without ']'",
+		                    p->name, line);
+	char inner[256];
+	size_t m = (size_t)(close - t - 1);
+	if (m >= sizeof inner)
+		m = sizeof inner - 1;
+	memcpy(inner, t + 1, m);
+	inner[m] = '\0';
+	char *a = inner, *b = inner + strlen(inner);
+	while (*a == ' ' || *a == '\t')
+		a++;
+	while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+		*--b = '\0';
+	section sec = {0};
+	int rc = parse_header(p, line, a, &sec, err);
+	return rc != LR_OK ? rc : add_section(p, cap, sec, err);
+}
+
 /* Find every [section] header (inih does not report sections with no key)
 ** and check line lengths. */
 static int scan_sections(const char *text, parse_state *p, lr_error *err)
@@ -321,91 +414,12 @@ static int scan_sections(const char *text, parse_state *p, lr_error *err)
 			                    "characters: use a relative path "
 			                    "or a shorter value",
 			                    p->name, line, MANIFEST_MAX_LINE);
-		const char *t = s;
-		while (t < s + shown && (*t == ' ' || *t == '\t'))
-			t++;
-		if (t < s + shown && *t == '[') {
-			const char *close =
-			        memchr(t, ']', (size_t)(s + shown - t));
-			if (!close)
-				return lr_error_set(err, LR_ERR_USAGE,
-				                    "%s:%d: section header "
-				                    "without ']'",
-				                    p->name, line);
-			char inner[256];
-			size_t m = (size_t)(close - t - 1);
-			if (m >= sizeof inner)
-				m = sizeof inner - 1;
-			memcpy(inner, t + 1, m);
-			inner[m] = '\0';
-			char *a = inner, *b = inner + strlen(inner);
-			while (*a == ' ' || *a == '\t')
-				a++;
-			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-				*--b = '\0';
-			section sec = {0};
-			sec.line = line;
-			if (!strcmp(a, "defaults")) {
-				sec.is_defaults = true;
-			} else if (!strncmp(a, "run", 3) &&
-			           (a[3] == ' ' || a[3] == '\t')) {
-				char *nm = a + 3;
-				while (*nm == ' ' || *nm == '\t')
-					nm++;
-				if (!lr_batch_name_ok(nm))
-					return lr_error_set(
-					        err, LR_ERR_USAGE,
-					        "%s:%d: run name '%s' is not a "
-					        "safe folder name (letters, "
-					        "digits, '_', '-', '.'; not "
-					        "starting with '.' or '-'; not "
-					        "ending in .log, .csv or .md; "
-					        "at most %d characters)",
-					        p->name, line, nm,
-					        LR_BATCH_NAME_MAX);
-				if (!(sec.name = lr_strdup(nm)))
-					return lr_error_set(err, LR_ERR_NOMEM,
-					                    "%s: out of memory",
-					                    p->name);
-			} else {
-				return lr_error_set(
-				        err, LR_ERR_USAGE,
-				        "%s:%d: unknown section [%s]: "
-				        "use [defaults] or [run NAME]",
-				        p->name, line, a);
-			}
-			for (int i = 0; i < p->n_sections; i++) {
-				const section *o = &p->sections[i];
-				if (o->is_defaults != sec.is_defaults ||
-				    (sec.name && strcmp(o->name, sec.name)))
-					continue;
-				if (sec.is_defaults)
-					return lr_error_set(
-					        err, LR_ERR_USAGE,
-					        "%s:%d: second [defaults] "
-					        "section (first at line %d)",
-					        p->name, line, o->line);
-				lr_error_set(err, LR_ERR_USAGE,
-				             "%s:%d: duplicate run name '%s' "
-				             "(first at line %d)",
-				             p->name, line, sec.name, o->line);
-				free(sec.name);
-				return LR_ERR_USAGE;
-			}
-			if (p->n_sections == cap) {
-				int nc = cap ? 2 * cap : 16;
-				section *ns = realloc(p->sections,
-				                      (size_t)nc * sizeof *ns);
-				if (!ns) {
-					free(sec.name);
-					return lr_error_set(err, LR_ERR_NOMEM,
-					                    "%s: out of memory",
-					                    p->name);
-				}
-				p->sections = ns;
-				cap = nc;
-			}
-			p->sections[p->n_sections++] = sec;
+		size_t blanks = strspn(s, " \t");
+		if (blanks < shown && s[blanks] == '[') {
+			int rc = scan_header(p, &cap, line, s + blanks,
+			                     s + shown, err);
+			if (rc != LR_OK)
+				return rc;
 		}
 		s = eol ? eol + 1 : s + len;
 	}
