@@ -3,9 +3,12 @@
 ** paths, errors naming the file and line, run names, the step argument
 ** vectors, the content hash and the summary reader.
 */
+#include "batch_argv.h"
 #include "lr_batch.h"
 #include "lr_test.h"
 
+#include <dirent.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,8 +112,8 @@ static void test_inheritance(void)
 	                   lr_batch_has_step(&m->runs[1], LR_STEP_PLAN),
 	           "project with a deadline, plan with a target");
 	char **argv = NULL;
-	rc = lr_batch_argv(&m->runs[1], LR_STEP_ANALYZE, "landrelease", "/o/t",
-	                   3, &argv, &err);
+	rc = lr_cli_batch_argv(&m->runs[1], LR_STEP_ANALYZE, "landrelease",
+	                       "/o/t", 3, &argv, &err);
 	char joined[1024] = "";
 	for (char **a = argv; a && *a; a++) {
 		strcat(joined, *a);
@@ -121,9 +124,9 @@ static void test_inheritance(void)
 	                                   "/data/national.gpkg --out /o/t "
 	                                   "--threads 3"),
 	           "analyze argv: '%s'", joined);
-	lr_batch_argv_free(argv);
-	rc = lr_batch_argv(&m->runs[1], LR_STEP_PROJECT, "landrelease", "/o/t",
-	                   2, &argv, &err);
+	lr_cli_batch_argv_free(argv);
+	rc = lr_cli_batch_argv(&m->runs[1], LR_STEP_PROJECT, "landrelease",
+	                       "/o/t", 2, &argv, &err);
 	joined[0] = '\0';
 	for (char **a = argv; a && *a; a++) {
 		strcat(joined, *a);
@@ -135,9 +138,9 @@ static void test_inheritance(void)
 	                           "2032-06-30 --runs 1000 --scenario "
 	                           "/data/scenarios/slow.ini --threads 2"),
 	           "project argv: '%s'", joined);
-	lr_batch_argv_free(argv);
-	rc = lr_batch_argv(&m->runs[1], LR_STEP_PLAN, "landrelease", "/o/t", 2,
-	                   &argv, &err);
+	lr_cli_batch_argv_free(argv);
+	rc = lr_cli_batch_argv(&m->runs[1], LR_STEP_PLAN, "landrelease", "/o/t",
+	                       2, &argv, &err);
 	joined[0] = '\0';
 	for (char **a = argv; a && *a; a++) {
 		strcat(joined, *a);
@@ -146,7 +149,7 @@ static void test_inheritance(void)
 	lr_test_ok(rc == LR_OK && !strcmp(joined, "landrelease plan /o/t "
 	                                          "--target 2031-12-31"),
 	           "plan argv has no --threads: '%s'", joined);
-	lr_batch_argv_free(argv);
+	lr_cli_batch_argv_free(argv);
 
 	/* Hash: settings matter, order of runs does not. */
 	uint64_t h0 = 0, h1 = 0, h0b = 1;
@@ -224,6 +227,23 @@ static void test_errors(void)
 	expect_error("[defaults]\ndataset = a\n[defaults]\n[run a]\n",
 	             "m.ini:3: second [defaults] section (first at line 1)",
 	             "two [defaults] sections");
+}
+
+/* A header may be padded inside its brackets; the run name is what is
+** left. */
+static void test_headers(void)
+{
+	lr_error err;
+	lr_error_clear(&err);
+	lr_manifest *m = NULL;
+	int rc = lr_manifest_parse("[run a]\ndataset = a.gpkg\n[ run \tb2 "
+	                           "]\r\ndataset = b.gpkg\n  [defaults]\n",
+	                           "m.ini", "/d", &m, &err);
+	lr_test_ok(rc == LR_OK && m && m->n_runs == 2 &&
+	                   !strcmp(m->runs[1].name, "b2") &&
+	                   m->runs[1].line == 3,
+	           "padded header with CRLF: run 'b2' at line 3 (%s)", err.msg);
+	lr_manifest_free(m);
 }
 
 static void test_names(void)
@@ -388,12 +408,206 @@ done:;
 		printf("# could not remove %s\n", dir);
 }
 
+/* ---- The runner, with /bin/sh for the program ---- */
+
+/* What the runner reported, for the checks. */
+typedef struct seen {
+	char tpl[512]; /* the files a successful analyze step copies */
+	int ended, last_done, last_total, skipped;
+	char error[3][512]; /* by run index: the error reported, or "ok" */
+	int threads;        /* as given to the argv hook */
+} seen;
+
+static int run_index(const char *name)
+{
+	return !strcmp(name, "one") ? 0 : !strcmp(name, "two") ? 1 : 2;
+}
+
+/* Run "one" analyses by copying s->tpl; the project step of "two" fails
+** with a message; "three" cannot have a command line at all. */
+static int fake_argv(void *user, const lr_batch_run *r, lr_batch_step step,
+                     const char *out_dir, int threads, char ***argv,
+                     lr_error *err)
+{
+	seen *s = user;
+	s->threads = threads;
+	if (!strcmp(r->name, "three"))
+		return lr_error_set(err, LR_ERR_NOMEM, "no command for three");
+	const char *script = step == LR_STEP_ANALYZE
+	                             ? "cp \"$0\"/* \"$1\""
+	                             : "echo working; echo 'no deadline "
+	                               "model' >&2; exit 3";
+	const char *v[] = {"sh", "-c", script, s->tpl, out_dir, NULL};
+	char **a = calloc(6, sizeof *a);
+	for (int i = 0; a && i < 5; i++)
+		a[i] = lr_strdup(v[i]);
+	*argv = a;
+	return a ? LR_OK : lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+}
+
+static void fake_argv_free(void *user, char **argv)
+{
+	(void)user;
+	for (int i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static void on_ended(void *user, const lr_batch_row *r, int done, int total,
+                     bool skipped)
+{
+	seen *s = user;
+	s->ended++;
+	s->last_done = done;
+	s->last_total = total;
+	s->skipped += skipped;
+	snprintf(s->error[run_index(r->run)], sizeof s->error[0], "%s",
+	         r->ok ? "ok" : r->error);
+}
+
+/* A finished analysis to copy: the two CSVs and the store the summary
+** reads. */
+static void write_template(const char *tpl)
+{
+	char p[600];
+	mkdir(tpl, 0777);
+	snprintf(p, sizeof p, "%s/remaining_by_region.csv", tpl);
+	write_file(p, "region_id,total_m2,sha_m2,cha_m2\n"
+	              "R1,600.00,100.00,500.00\nTOTAL,1000.00,200.00,800.00\n");
+	snprintf(p, sizeof p, "%s/release_by_year.csv", tpl);
+	write_file(p, "year,region_id,released_m2\n2024,TOTAL,50.00\n");
+	snprintf(p, sizeof p, "%s/landrelease.sqlite", tpl);
+	sqlite3 *db = NULL;
+	if (sqlite3_open(p, &db) == SQLITE_OK)
+		sqlite3_exec(db,
+		             "CREATE TABLE ingest_counts(rejected INTEGER);"
+		             "INSERT INTO ingest_counts VALUES (3), (1);",
+		             NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
+/* 1 when dir holds an entry whose name contains part. */
+static int has_entry(const char *dir, const char *part)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+	while (d && (e = readdir(d)))
+		found |= strstr(e->d_name, part) != NULL;
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int execute(const lr_manifest *m, lr_batch_options *o, seen *s,
+                   lr_batch_totals *t)
+{
+	lr_batch_hooks hooks = {.argv = fake_argv,
+	                        .argv_free = fake_argv_free,
+	                        .run_ended = on_ended,
+	                        .user = s};
+	lr_error err;
+	lr_error_clear(&err);
+	s->ended = s->skipped = 0;
+	int rc = lr_batch_execute(m, o, &hooks, t, &err);
+	if (rc != LR_OK)
+		printf("#   %s\n", err.msg);
+	return rc;
+}
+
+/* lr_batch_execute(): a run that succeeds, one that copies its group's
+** analysis and then fails, one without a command line; then --resume and
+** --summary-only over what they left. */
+static void test_runner(void)
+{
+	char dir[] = "/tmp/lr-runner-XXXXXX";
+	if (!mkdtemp(dir)) {
+		lr_test_ok(0, "mkdtemp");
+		return;
+	}
+	seen s = {0};
+	char p[700], out[600];
+	snprintf(s.tpl, sizeof s.tpl, "%s/tpl", dir);
+	write_template(s.tpl);
+	snprintf(p, sizeof p, "%s/m.ini", dir);
+	write_file(p, "[defaults]\ndataset = d.gpkg\n[run one]\n"
+	              "[run two]\ndeadline = 2030-12-31\n"
+	              "[run three]\ndataset = other.gpkg\n");
+	snprintf(out, sizeof out, "%s/runs", dir);
+	lr_manifest *m = NULL;
+	lr_error err;
+	lr_error_clear(&err);
+	if (!lr_test_ok(lr_manifest_load(p, &m, &err) == LR_OK,
+	                "load the runner's manifest (%s)", err.msg))
+		return;
+	lr_batch_options o = {.out = out, .program = "/bin/sh", .jobs = 2};
+	lr_batch_totals t;
+	int rc = execute(m, &o, &s, &t);
+	lr_test_ok(rc == LR_OK && t.selected == 3 && t.failed == 2 &&
+	                   t.skipped == 0,
+	           "3 runs, 2 failed (rc %d, %d, %d)", rc, t.selected,
+	           t.failed);
+	lr_test_ok(s.ended == 3 && s.last_done == 3 && s.last_total == 3 &&
+	                   s.threads >= 1,
+	           "each run reported once as it ended (%d)", s.ended);
+	lr_test_ok(!strcmp(s.error[0], "ok"), "run one ok (%s)", s.error[0]);
+	lr_test_ok(!strcmp(s.error[1], "no deadline model"),
+	           "a failed step: the last line it printed (%s)", s.error[1]);
+	lr_test_ok(!strcmp(s.error[2], "no command for three"),
+	           "no command line: the hook's message (%s)", s.error[2]);
+	snprintf(p, sizeof p, "%s/one/" LR_BATCH_MARKER, out);
+	lr_test_ok(access(p, F_OK) == 0, "run one's folder and its marker");
+	snprintf(p, sizeof p, "%s/two", out);
+	lr_test_ok(access(p, F_OK) != 0, "no folder for the failed run two");
+	lr_test_ok(!has_entry(out, ".tmp.") && !has_entry(out, ".analyses."),
+	           "no temporary or shared folder left");
+	snprintf(p, sizeof p, "%s/two.log", out);
+	char *log = lr_test_slurp(p);
+	lr_test_ok(log &&
+	                   strstr(log, "(not run: its outputs are those of run "
+	                               "one") &&
+	                   strstr(log, "\nlandrelease batch: failed after "),
+	           "run two copied one's analysis, its log ends with the "
+	           "failure");
+	free(log);
+	snprintf(p, sizeof p, "%s/summary.csv", out);
+	char *csv = lr_test_slurp(p);
+	lr_test_ok(csv && strstr(csv, "one,ok,1000.00,200.00,800.00,50.00") &&
+	                   strstr(csv, "no deadline model") &&
+	                   !strcmp(t.summary_csv, p),
+	           "summary.csv: run one's figures, run two's error");
+	free(csv);
+
+	o.resume = true;
+	rc = execute(m, &o, &s, &t);
+	lr_test_ok(rc == LR_OK && t.skipped == 1 && s.skipped == 1 &&
+	                   t.failed == 2 && s.ended == 3,
+	           "--resume skips the finished run only (%d skipped)",
+	           t.skipped);
+	o.resume = false;
+	o.summary_only = true;
+	rc = execute(m, &o, &s, &t);
+	snprintf(p, sizeof p, "%s/summary.csv", out);
+	csv = lr_test_slurp(p);
+	lr_test_ok(rc == LR_OK && t.failed == 2 && s.ended == 0 && csv &&
+	                   strstr(csv, "no command for three"),
+	           "--summary-only runs nothing and reads the errors back");
+	free(csv);
+	lr_manifest_free(m);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# cannot remove %s\n", dir);
+}
+
 int main(void)
 {
 	test_inheritance();
 	test_errors();
+	test_headers();
 	test_names();
 	test_files();
+	test_runner();
 	lr_test_ok(lr_fnv1a64(LR_FNV1A64_INIT, "a", 1) == 0xaf63dc4c8601ec8cULL,
 	           "FNV-1a 64 of 'a' is the published value");
 	return lr_test_done();

@@ -1,15 +1,17 @@
 /*
-** Batch runs (engine/manifest.c): the manifest that lists them, the content
-** hash that tells whether a finished run is still up to date, the argument
-** vectors of the steps a run is made of, and the summary gathered from the
-** run folders.  The processes themselves are started by `landrelease batch`
-** (cli/cmd_batch.c); the format is described in docs/batch.md.
+** Batch runs: the manifest that lists them (manifest.c), the content hash
+** that tells whether a finished run is still up to date, the summary
+** gathered from the run folders, and the runner that runs each step of each
+** run as a child process, side by side (runner.c, schedule.c, group.c,
+** swap.c).  The caller says how a step is typed (its argument vector) and
+** prints what the runner reports; the format is described in docs/batch.md.
 */
 #ifndef LR_BATCH_H
 #define LR_BATCH_H
 
 #include "lr_base.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -105,18 +107,6 @@ extern const char *const lr_batch_step_names[LR_N_STEPS];
 
 bool lr_batch_has_step(const lr_batch_run *r, lr_batch_step s);
 
-/*
-** The argument vector of step s of run r, as a user would type it:
-** { argv0, "analyze", ..., "--out", out_dir, ..., NULL }.  threads > 0 adds
-** "--threads N" to analyze and project (their output does not depend on it).
-** On success *argv is a new NULL-terminated vector freed with
-** lr_batch_argv_free(); strings are copies.
-*/
-int lr_batch_argv(const lr_batch_run *r, lr_batch_step s, const char *argv0,
-                  const char *out_dir, int threads, char ***argv,
-                  lr_error *err);
-void lr_batch_argv_free(char **argv);
-
 /* ---- Content hash ----------------------------------------------------------
  */
 
@@ -207,5 +197,73 @@ int lr_batch_row_read(const char *dir, lr_batch_row *row, lr_error *err);
 int lr_batch_summary_write(const lr_batch_row *rows, int n,
                            const char *csv_path, const char *md_path,
                            lr_error *err);
+
+/* ---- Runner -------------------------------------------------------------- */
+
+/*
+** What the caller of lr_batch_execute() is told and asked.  user is passed
+** back to each function (borrowed).
+*/
+typedef struct lr_batch_hooks {
+	/*
+	** Required: the argument vector of step s of run r, whose outputs go
+	** to out_dir, with threads threads (> 0).  The runner execs it with
+	** program (lr_batch_options) and writes it into the run's log.  On
+	** LR_OK *argv is a NULL-terminated vector freed by argv_free; else
+	** err says why and the run fails with that message.  r and out_dir
+	** are borrowed for the call.
+	*/
+	int (*argv)(void *user, const lr_batch_run *r, lr_batch_step s,
+	            const char *out_dir, int threads, char ***argv,
+	            lr_error *err);
+	void (*argv_free)(void *user, char **argv); /* required */
+	/*
+	** Optional: run row->run ended, done of total runs so far.  skipped:
+	** --resume kept its finished result.  row is borrowed for the call.
+	*/
+	void (*run_ended)(void *user, const lr_batch_row *row, int done,
+	                  int total, bool skipped);
+	/* Notes (fewer jobs than asked, a leftover that cannot be removed);
+	** its user is its own. */
+	lr_progress progress;
+	void *user; /* borrowed */
+} lr_batch_hooks;
+
+typedef struct lr_batch_options {
+	const char *out;      /* borrowed: DIR, created when missing */
+	const char *program;  /* borrowed: the executable each step runs; it is
+	                      ** opened once at the start, so a file replaced
+	                      ** during the batch does not mix two versions */
+	int jobs;             /* runs side by side asked for (>= 1); fewer when
+	                      ** there are fewer cores or runs */
+	int shard_i, shard_n; /* run only positions p with p % shard_n ==
+	                      ** shard_i - 1; 1 and 1 for every run */
+	bool resume;          /* skip runs whose result matches their hash */
+	bool summary_only;    /* run nothing; gather the summary (no shard) */
+} lr_batch_options;
+
+typedef struct lr_batch_totals {
+	int selected; /* runs of this shard (every run with summary_only) */
+	int failed;   /* of them, those failed or (summary_only) not ok */
+	int skipped;  /* of them, kept unchanged by resume */
+	double seconds;
+	/* The summary CSV written (DIR/summary.csv, or summary-I-of-N.csv
+	** with a shard); "" when the batch stopped before its runs. */
+	char summary_csv[PATH_MAX];
+} lr_batch_totals;
+
+/*
+** Run the runs of m as options o say, each step a child process of
+** o->program with the argument vector hooks->argv gives, writing DIR/NAME
+** (only when every step succeeded), DIR/NAME.log and the summary
+** (docs/batch.md).  m, o and hooks are borrowed.  *totals is filled as far
+** as the batch went.  LR_OK when the summary was written, whether or not
+** every run succeeded (totals->failed); LR_ERR_USAGE when DIR cannot be
+** created; LR_ERR_NOMEM; or the error of writing the summary (then totals
+** is complete).
+*/
+int lr_batch_execute(const lr_manifest *m, const lr_batch_options *o,
+                     const lr_batch_hooks *hooks, lr_batch_totals *totals,
+                     lr_error *err);
 
 #endif

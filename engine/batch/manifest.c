@@ -299,6 +299,99 @@ static int on_value(void *user, const char *sec, const char *key,
 	return 1;
 }
 
+/* The section named by the header text a (trimmed, without brackets) at
+** line into *sec: [defaults] or [run NAME]. */
+static int parse_header(const parse_state *p, int line, const char *a,
+                        section *sec, lr_error *err)
+{
+	sec->line = line;
+	if (!strcmp(a, "defaults")) {
+		sec->is_defaults = true;
+		return LR_OK;
+	}
+	if (strncmp(a, "run", 3) || (a[3] != ' ' && a[3] != '\t'))
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s:%d: unknown section [%s]: "
+		                    "use [defaults] or [run NAME]",
+		                    p->name, line, a);
+	const char *nm = a + 3;
+	while (*nm == ' ' || *nm == '\t')
+		nm++;
+	if (!lr_batch_name_ok(nm))
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s:%d: run name '%s' is not a safe folder "
+		                    "name (letters, digits, '_', '-', '.'; not "
+		                    "starting with '.' or '-'; not ending in "
+		                    ".log, .csv or .md; at most %d characters)",
+		                    p->name, line, nm, LR_BATCH_NAME_MAX);
+	if (!(sec->name = lr_strdup(nm)))
+		return lr_error_set(err, LR_ERR_NOMEM, "%s: out of memory",
+		                    p->name);
+	return LR_OK;
+}
+
+/* Append sec to p->sections (capacity *cap), refusing a second [defaults]
+** or a run name used before.  sec->name is taken, or freed on failure. */
+static int add_section(parse_state *p, int *cap, section sec, lr_error *err)
+{
+	for (int i = 0; i < p->n_sections; i++) {
+		const section *o = &p->sections[i];
+		if (o->is_defaults != sec.is_defaults ||
+		    (sec.name && strcmp(o->name, sec.name)))
+			continue;
+		free(sec.name);
+		if (sec.is_defaults)
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "%s:%d: second [defaults] section "
+			                    "(first at line %d)",
+			                    p->name, sec.line, o->line);
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s:%d: duplicate run name '%s' (first at "
+		                    "line %d)",
+		                    p->name, sec.line, p->sections[i].name,
+		                    o->line);
+	}
+	if (p->n_sections == *cap) {
+		int nc = *cap ? 2 * *cap : 16;
+		section *ns = realloc(p->sections, (size_t)nc * sizeof *ns);
+		if (!ns) {
+			free(sec.name);
+			return lr_error_set(err, LR_ERR_NOMEM,
+			                    "%s: out of memory", p->name);
+		}
+		p->sections = ns;
+		*cap = nc;
+	}
+	p->sections[p->n_sections++] = sec;
+	return LR_OK;
+}
+
+/* The section header on line `line`, t[0..end) ('[' first), into
+** p->sections. */
+static int scan_header(parse_state *p, int *cap, int line, const char *t,
+                       const char *end, lr_error *err)
+{
+	const char *close = memchr(t, ']', (size_t)(end - t));
+	if (!close)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s:%d: section header without ']'",
+		                    p->name, line);
+	char inner[256];
+	size_t m = (size_t)(close - t - 1);
+	if (m >= sizeof inner)
+		m = sizeof inner - 1;
+	memcpy(inner, t + 1, m);
+	inner[m] = '\0';
+	char *a = inner, *b = inner + strlen(inner);
+	while (*a == ' ' || *a == '\t')
+		a++;
+	while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+		*--b = '\0';
+	section sec = {0};
+	int rc = parse_header(p, line, a, &sec, err);
+	return rc != LR_OK ? rc : add_section(p, cap, sec, err);
+}
+
 /* Find every [section] header (inih does not report sections with no key)
 ** and check line lengths. */
 static int scan_sections(const char *text, parse_state *p, lr_error *err)
@@ -321,91 +414,12 @@ static int scan_sections(const char *text, parse_state *p, lr_error *err)
 			                    "characters: use a relative path "
 			                    "or a shorter value",
 			                    p->name, line, MANIFEST_MAX_LINE);
-		const char *t = s;
-		while (t < s + shown && (*t == ' ' || *t == '\t'))
-			t++;
-		if (t < s + shown && *t == '[') {
-			const char *close =
-			        memchr(t, ']', (size_t)(s + shown - t));
-			if (!close)
-				return lr_error_set(err, LR_ERR_USAGE,
-				                    "%s:%d: section header "
-				                    "without ']'",
-				                    p->name, line);
-			char inner[256];
-			size_t m = (size_t)(close - t - 1);
-			if (m >= sizeof inner)
-				m = sizeof inner - 1;
-			memcpy(inner, t + 1, m);
-			inner[m] = '\0';
-			char *a = inner, *b = inner + strlen(inner);
-			while (*a == ' ' || *a == '\t')
-				a++;
-			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-				*--b = '\0';
-			section sec = {0};
-			sec.line = line;
-			if (!strcmp(a, "defaults")) {
-				sec.is_defaults = true;
-			} else if (!strncmp(a, "run", 3) &&
-			           (a[3] == ' ' || a[3] == '\t')) {
-				char *nm = a + 3;
-				while (*nm == ' ' || *nm == '\t')
-					nm++;
-				if (!lr_batch_name_ok(nm))
-					return lr_error_set(
-					        err, LR_ERR_USAGE,
-					        "%s:%d: run name '%s' is not a "
-					        "safe folder name (letters, "
-					        "digits, '_', '-', '.'; not "
-					        "starting with '.' or '-'; not "
-					        "ending in .log, .csv or .md; "
-					        "at most %d characters)",
-					        p->name, line, nm,
-					        LR_BATCH_NAME_MAX);
-				if (!(sec.name = lr_strdup(nm)))
-					return lr_error_set(err, LR_ERR_NOMEM,
-					                    "%s: out of memory",
-					                    p->name);
-			} else {
-				return lr_error_set(
-				        err, LR_ERR_USAGE,
-				        "%s:%d: unknown section [%s]: "
-				        "use [defaults] or [run NAME]",
-				        p->name, line, a);
-			}
-			for (int i = 0; i < p->n_sections; i++) {
-				const section *o = &p->sections[i];
-				if (o->is_defaults != sec.is_defaults ||
-				    (sec.name && strcmp(o->name, sec.name)))
-					continue;
-				if (sec.is_defaults)
-					return lr_error_set(
-					        err, LR_ERR_USAGE,
-					        "%s:%d: second [defaults] "
-					        "section (first at line %d)",
-					        p->name, line, o->line);
-				lr_error_set(err, LR_ERR_USAGE,
-				             "%s:%d: duplicate run name '%s' "
-				             "(first at line %d)",
-				             p->name, line, sec.name, o->line);
-				free(sec.name);
-				return LR_ERR_USAGE;
-			}
-			if (p->n_sections == cap) {
-				int nc = cap ? 2 * cap : 16;
-				section *ns = realloc(p->sections,
-				                      (size_t)nc * sizeof *ns);
-				if (!ns) {
-					free(sec.name);
-					return lr_error_set(err, LR_ERR_NOMEM,
-					                    "%s: out of memory",
-					                    p->name);
-				}
-				p->sections = ns;
-				cap = nc;
-			}
-			p->sections[p->n_sections++] = sec;
+		size_t blanks = strspn(s, " \t");
+		if (blanks < shown && s[blanks] == '[') {
+			int rc = scan_header(p, &cap, line, s + blanks,
+			                     s + shown, err);
+			if (rc != LR_OK)
+				return rc;
 		}
 		s = eol ? eol + 1 : s + len;
 	}
@@ -561,114 +575,6 @@ bool lr_batch_has_step(const lr_batch_run *r, lr_batch_step s)
 	default:
 		return false;
 	}
-}
-
-typedef struct argv_builder {
-	char **v;
-	int n, cap;
-	bool failed;
-} argv_builder;
-
-static void push(argv_builder *b, const char *s)
-{
-	if (b->failed)
-		return;
-	if (b->n + 2 > b->cap) {
-		int nc = b->cap ? 2 * b->cap : 32;
-		char **t = realloc(b->v, (size_t)nc * sizeof *t);
-		if (!t) {
-			b->failed = true;
-			return;
-		}
-		b->v = t;
-		b->cap = nc;
-	}
-	if (!(b->v[b->n] = lr_strdup(s))) {
-		b->failed = true;
-		return;
-	}
-	b->v[++b->n] = NULL;
-}
-
-/* "--opt value" when r sets key k. */
-static void push_opt(argv_builder *b, const lr_batch_run *r, lr_batch_key k,
-                     const char *opt)
-{
-	if (r->value[k]) {
-		push(b, opt);
-		push(b, r->value[k]);
-	}
-}
-
-void lr_batch_argv_free(char **argv)
-{
-	if (!argv)
-		return;
-	for (char **p = argv; *p; p++)
-		free(*p);
-	free(argv);
-}
-
-int lr_batch_argv(const lr_batch_run *r, lr_batch_step s, const char *argv0,
-                  const char *out_dir, int threads, char ***argv, lr_error *err)
-{
-	argv_builder b = {0};
-	char nthreads[16];
-	snprintf(nthreads, sizeof nthreads, "%d", threads);
-	*argv = NULL;
-	push(&b, argv0);
-	push(&b, lr_batch_step_names[s]);
-	switch (s) {
-	case LR_STEP_ANALYZE:
-		if (r->value[LR_BK_DATASET])
-			push(&b, r->value[LR_BK_DATASET]);
-		push(&b, "--out");
-		push(&b, out_dir);
-		push_opt(&b, r, LR_BK_REGIONS, "--regions");
-		push_opt(&b, r, LR_BK_HAZARDS, "--hazards");
-		push_opt(&b, r, LR_BK_RELEASES, "--releases");
-		push_opt(&b, r, LR_BK_REGIONS_LAYER, "--regions-layer");
-		push_opt(&b, r, LR_BK_HAZARDS_LAYER, "--hazards-layer");
-		push_opt(&b, r, LR_BK_RELEASES_LAYER, "--releases-layer");
-		push_opt(&b, r, LR_BK_MAP, "--map");
-		push_opt(&b, r, LR_BK_ASSUME_CRS, "--assume-crs");
-		push_opt(&b, r, LR_BK_MAX_VERTEX_GAP, "--max-vertex-gap");
-		push_opt(&b, r, LR_BK_AS_OF, "--as-of");
-		push_opt(&b, r, LR_BK_BASELINE, "--baseline");
-		push_opt(&b, r, LR_BK_SCOPE, "--scope");
-		break;
-	case LR_STEP_PROJECT:
-		push(&b, out_dir);
-		push_opt(&b, r, LR_BK_DEADLINE, "--deadline");
-		push_opt(&b, r, LR_BK_WINDOW, "--window");
-		push_opt(&b, r, LR_BK_RUNS, "--runs");
-		push_opt(&b, r, LR_BK_SEED, "--seed");
-		push_opt(&b, r, LR_BK_CONFIDENCE, "--confidence");
-		push_opt(&b, r, LR_BK_SCENARIO, "--scenario");
-		break;
-	case LR_STEP_PLAN:
-		push(&b, out_dir);
-		push_opt(&b, r, LR_BK_TARGET, "--target");
-		push_opt(&b, r, LR_BK_CAPACITY, "--capacity");
-		push_opt(&b, r, LR_BK_COSTS, "--costs");
-		push_opt(&b, r, LR_BK_WINDOW, "--window");
-		break;
-	default:
-		b.failed = true;
-	}
-	if (threads > 0 && (s == LR_STEP_ANALYZE || s == LR_STEP_PROJECT)) {
-		push(&b, "--threads");
-		push(&b, nthreads);
-	}
-	if (b.failed) {
-		lr_batch_argv_free(b.v);
-		return lr_error_set(err, LR_ERR_NOMEM,
-		                    "run %s: out of memory building the %s "
-		                    "command",
-		                    r->name, lr_batch_step_names[s]);
-	}
-	*argv = b.v;
-	return LR_OK;
 }
 
 /* ---- Content hash ----------------------------------------------------------
