@@ -3,6 +3,7 @@
 ** CSVs of project and plan, a previous work plan, and the geometries the
 ** map draws; and building the six request tables from them.
 */
+#include "lr_csv.h"
 #include "lr_table.h"
 #include "report_int.h"
 
@@ -85,55 +86,6 @@ static int pcol(const ptable *t, const char *name)
 	return -1;
 }
 
-/* Split one CSV record starting at *p (RFC 4180 quoting) into fields. */
-static int csv_record(const char **p, const char *end, lr_vec *fields)
-{
-	const char *s = *p;
-	for (;;) {
-		rbuf f = {0};
-		lr__buf_add(&f, "", 0);
-		if (s < end && *s == '"') {
-			s++;
-			while (s < end) {
-				if (*s == '"' && s + 1 < end && s[1] == '"') {
-					lr__buf_add(&f, "\"", 1);
-					s += 2;
-				} else if (*s == '"') {
-					s++;
-					break;
-				} else {
-					lr__buf_add(&f, s, 1);
-					s++;
-				}
-			}
-		}
-		while (s < end && *s != ',' && *s != '\n' && *s != '\r')
-			lr__buf_add(&f, s++, 1);
-		if (f.failed || !lr_vec_push(fields, &f.data)) {
-			lr__buf_free(&f);
-			return -1;
-		}
-		if (s < end && *s == ',') {
-			s++;
-			continue;
-		}
-		if (s < end && *s == '\r')
-			s++;
-		if (s < end && *s == '\n')
-			s++;
-		break;
-	}
-	*p = s;
-	return 0;
-}
-
-static void free_fields(lr_vec *v)
-{
-	for (size_t i = 0; i < v->len; i++)
-		free(LR_VEC_AT(v, char *, i));
-	v->len = 0;
-}
-
 static void trim(char *s)
 {
 	size_t n = strlen(s);
@@ -145,85 +97,100 @@ static void trim(char *s)
 	memmove(s, s + k, n - k + 1);
 }
 
+/* Fields a record of text can hold at most: one more than its commas. */
+static size_t max_fields(const char *text)
+{
+	size_t n = 1;
+	for (const char *s = text; (s = strchr(s, ',')) != NULL; s++)
+		n++;
+	return n;
+}
+
+/* Append the first n_cols fields of a record (missing ones empty), copied,
+** as one row of t; cells and lines collect the row's pointers and line. */
+static int add_row(ptable *t, char **fields, int n, long line, rbuf *cells,
+                   rbuf *lines)
+{
+	for (int c = 0; c < t->n_cols; c++) {
+		char *v = lr_strdup(c < n ? fields[c] : "");
+		if (v)
+			lr__buf_add(cells, (const char *)&v, sizeof v);
+		if (!v || cells->failed) {
+			/* Undo the row: ptable_free frees whole rows only. */
+			free(v);
+			for (int k = 0; k < c; k++) {
+				cells->len -= sizeof v;
+				char *w;
+				memcpy(&w, cells->data + cells->len, sizeof w);
+				free(w);
+			}
+			return -1;
+		}
+	}
+	lr__buf_add(lines, (const char *)&line, sizeof line);
+	t->n_rows++;
+	return 0;
+}
+
+/* The header row: its fields copied as the column names of t. */
+static int set_header(ptable *t, char **fields, int n)
+{
+	t->header = lr_xcalloc((size_t)n, sizeof(char *));
+	if (!t->header)
+		return -1;
+	t->n_cols = n;
+	for (int c = 0; c < n; c++)
+		if (!(t->header[c] = lr_strdup(fields[c])))
+			return -1;
+	return 0;
+}
+
+/*
+** Read the CSV at path into t: the first record that is not blank is the
+** header; blank records are skipped; fields are trimmed.  line[] counts
+** records (a quoted line break stays inside its record).
+*/
 static int read_csv(const char *path, ptable *t, lr_error *err)
 {
 	memset(t, 0, sizeof *t);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return lr_error_set(err, LR_ERR_INPUT, "cannot read %s: %s",
-		                    path, strerror(errno));
-	rbuf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		lr__buf_add(&b, chunk, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || b.failed) {
-		lr__buf_free(&b);
-		return lr_error_set(err, LR_ERR_INPUT, "cannot read %s", path);
-	}
-	const char *p = b.data ? b.data : "", *end = p + b.len;
-	if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+	char *text = NULL;
+	int rc = lr_read_file(path, &text, NULL, err);
+	if (rc != LR_OK)
+		return rc;
+	char *p = text;
+	if (!strncmp(p, "\xEF\xBB\xBF", 3))
 		p += 3; /* a byte-order mark from a spreadsheet export */
-	lr_vec fields;
-	lr_vec_init(&fields, sizeof(char *));
+	size_t cap = max_fields(p);
+	char **fields = lr_xcalloc(cap, sizeof *fields);
 	rbuf cells = {0}; /* char * array, as bytes */
 	rbuf lines = {0};
-	int rc = LR_OK;
 	long line = 0;
+	int n;
 	t->name = lr_strdup(path);
-	while (p < end && rc == LR_OK) {
+	if (!fields || !t->name)
+		rc = nomem(err);
+	while (rc == LR_OK && (n = lr_csv_record(&p, fields, (int)cap)) > 0) {
 		line++;
-		if (csv_record(&p, end, &fields) != 0) {
-			rc = nomem(err);
-			break;
-		}
 		bool empty = true;
-		for (size_t i = 0; i < fields.len; i++) {
-			trim(LR_VEC_AT(&fields, char *, i));
-			if (LR_VEC_AT(&fields, char *, i)[0])
+		for (int i = 0; i < n; i++) {
+			trim(fields[i]);
+			if (fields[i][0])
 				empty = false;
 		}
-		if (empty) {
-			free_fields(&fields);
+		if (empty)
 			continue;
-		}
-		if (!t->header) {
-			t->n_cols = (int)fields.len;
-			t->header = lr_xcalloc(fields.len, sizeof(char *));
-			if (!t->header) {
-				rc = nomem(err);
-				break;
-			}
-			memcpy(t->header, fields.data,
-			       fields.len * sizeof(char *));
-			fields.len = 0;
-			continue;
-		}
-		for (int c = 0; c < t->n_cols; c++) {
-			char *v = (size_t)c < fields.len
-			                  ? LR_VEC_AT(&fields, char *, c)
-			                  : lr_strdup("");
-			if ((size_t)c < fields.len)
-				LR_VEC_AT(&fields, char *, c) = NULL;
-			lr__buf_add(&cells, (const char *)&v, sizeof v);
-		}
-		free_fields(&fields);
-		lr__buf_add(&lines, (const char *)&line, sizeof line);
-		t->n_rows++;
+		int bad = t->header
+		                  ? add_row(t, fields, n, line, &cells, &lines)
+		                  : set_header(t, fields, n);
+		if (bad)
+			rc = nomem(err);
 	}
-	free_fields(&fields);
-	lr_vec_free(&fields);
-	lr__buf_free(&b);
-	if (rc == LR_OK && (cells.failed || lines.failed || !t->name))
+	free(fields);
+	free(text);
+	if (rc == LR_OK && (cells.failed || lines.failed))
 		rc = nomem(err);
 	t->cells = (char **)cells.data;
 	t->line = (long *)lines.data;
-	for (size_t i = 0; rc == LR_OK && i < t->n_rows * (size_t)t->n_cols;
-	     i++)
-		if (!t->cells[i])
-			rc = nomem(err);
 	if (rc == LR_OK && !t->header)
 		rc = lr_error_set(err, LR_ERR_USAGE, "%s: no header row", path);
 	if (rc != LR_OK)
