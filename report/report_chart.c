@@ -3,6 +3,7 @@
 ** over time with the projection fan, released land per year by method, and
 ** the map of remaining hazardous land; as inline SVG, PNG or PDF pages.
 */
+#include "lr_file.h"
 #include "report_int.h"
 
 #include <cairo-svg.h>
@@ -655,14 +656,14 @@ int lr_report_chart_png(const lr_report *r, int chart, int width, int height,
 	lr__chart_draw(r, chart, cr, width, height);
 	cairo_destroy(cr);
 	char tmp[4096];
-	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
-	if (rc == LR_OK &&
-	    cairo_surface_write_to_png(s, tmp) != CAIRO_STATUS_SUCCESS)
-		rc = lr_error_set(err, LR_ERR_IO, "cannot write %s", path);
+	FILE *f = lr_atomic_open(path, tmp, sizeof tmp, err);
+	cairo_status_t st =
+	        f ? cairo_surface_write_to_png_stream(s, lr__cairo_write, f)
+	          : CAIRO_STATUS_SUCCESS;
 	cairo_surface_destroy(s);
-	if (rc == LR_OK)
-		rc = lr__rename_into_place(tmp, path, err);
-	return rc;
+	if (!f)
+		return err->code;
+	return lr__cairo_close(f, st, tmp, path, err);
 }
 
 /* ---- sentences ---------------------------------------------------------- */

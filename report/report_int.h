@@ -7,6 +7,7 @@
 
 #include "lr_report.h"
 
+#include <cairo.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -149,12 +150,23 @@ void lr__buf_printf(rbuf *b, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 void lr__buf_free(rbuf *b);
 
-/* Write b (or data) to path through a temporary file renamed into place. */
+/* Write len bytes of data to path through base's temporary file renamed
+** into place (lr_atomic_open).  LR_OK or LR_ERR_IO. */
 int lr__write_file(const char *path, const char *data, size_t len,
                    lr_error *err);
-/* Temporary name next to path ("dir/.name.tmp.PID"). */
+/* A temporary name next to path ("dir/.name.tmp.PID") for the libraries
+** that write by name (xlsxwriter, GDAL). */
 int lr__tmp_name(const char *path, char *tmp, size_t n, lr_error *err);
-int lr__rename_into_place(const char *tmp, const char *path, lr_error *err);
+/* Sync the complete file tmp and rename it onto path under base's journal
+** (lr_commit); tmp is removed on failure.  LR_OK or LR_ERR_IO. */
+int lr__commit_file(const char *tmp, const char *path, lr_error *err);
+/* Finish a file of lr_atomic_open() that cairo wrote with status st: renamed
+** onto path when st is a success, else removed.  LR_OK or LR_ERR_IO. */
+int lr__cairo_close(FILE *f, cairo_status_t st, const char *tmp,
+                    const char *path, lr_error *err);
+/* A cairo_write_func_t onto the FILE * closure (PNG and PDF streams). */
+cairo_status_t lr__cairo_write(void *closure, const unsigned char *data,
+                               unsigned int n);
 
 /* Parse WKB (Polygon, MultiPolygon, GeometryCollection) into s (appends).
 ** 0 on success, -1 when malformed or out of memory. */
@@ -163,7 +175,6 @@ void lr__shape_free(rshape *s);
 
 /* ---- charts (report/report_chart.c) ------------------------------------- */
 
-typedef struct _cairo cairo_t;
 /* Draw chart k (LR_CHART_*) into the rectangle w x h at the origin. */
 void lr__chart_draw(const lr_report *r, int k, cairo_t *cr, double w, double h);
 /* The chart as inline SVG (no XML declaration; ids prefixed by prefix) into
