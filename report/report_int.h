@@ -49,7 +49,7 @@ typedef struct rtable {
 	rcol *cols; /* [n_cols], owned */
 	size_t n_rows, cap;
 	rcell *cells;         /* [n_rows * n_cols], row-major, owned */
-	unsigned char *total; /* [n_rows]: 1 for a total row */
+	unsigned char *total; /* [n_rows], owned: 1 for a total row */
 } rtable;
 
 #define RT_CELL(t, r, c) (&(t)->cells[(size_t)(r) * (size_t)(t)->n_cols + (c)])
@@ -59,7 +59,7 @@ typedef struct rshape {
 	size_t n_pts;
 	double *xy; /* [2 * n_pts], owned */
 	size_t n_rings;
-	size_t *ring_end; /* [n_rings]: index one past each ring's last point */
+	size_t *ring_end; /* [n_rings], owned: one past each ring's end */
 	double box[4];    /* min lon, min lat, max lon, max lat */
 } rshape;
 
@@ -98,16 +98,17 @@ struct lr_report {
 
 	/* National figures per year first_year..last_year (TOTAL rows). */
 	int n_years;
-	double *remaining_end, *new_land; /* [n_years] m² */
-	double *released[3]; /* cleared, reduced, cancelled: [n_years] m² */
+	double *remaining_end, *new_land; /* [n_years] m², owned */
+	double *released[3]; /* cleared, reduced, cancelled: [n_years] m², owned
+	                      */
 	double remaining;    /* national remaining at as-of (m²) */
 	int64_t remaining_count;
 	bool has_completion;
 	char p[3][16];     /* national P10, P50, P90 */
 	char deadline[16]; /* "" without completion.csv */
 
-	lr_vec regions; /* rregion, in remaining_by_region order */
-	lr_vec faces;   /* rface: remaining hazardous land */
+	lr_vec regions; /* rregion, owned, in remaining_by_region order */
+	lr_vec faces;   /* rface, owned: remaining hazardous land */
 	bool has_geometry;
 	double box[4];
 };
