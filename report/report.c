@@ -47,6 +47,15 @@ int lr__rtable_col(rtable *t, int c, const char *key, const char *label,
 	return LR_OK;
 }
 
+int lr__rtable_cols(rtable *t, const rcol_def *defs, int n, lr_error *err)
+{
+	int rc = LR_OK;
+	for (int c = 0; rc == LR_OK && c < n; c++)
+		rc = lr__rtable_col(t, c, defs[c].key, defs[c].label,
+		                    defs[c].unit, defs[c].type, err);
+	return rc;
+}
+
 int lr__rtable_add_row(rtable *t, size_t *row, lr_error *err)
 {
 	if (t->n_rows == t->cap) {

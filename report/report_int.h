@@ -119,6 +119,13 @@ int lr__rtable_init(rtable *t, const char *id, const char *title, int n_cols,
                     lr_error *err);
 int lr__rtable_col(rtable *t, int c, const char *key, const char *label,
                    const char *unit, rc_type type, lr_error *err);
+/* A column as data, for tables whose columns are fixed. */
+typedef struct rcol_def {
+	const char *key, *label, *unit;
+	rc_type type;
+} rcol_def;
+/* Columns 0..n-1 of t from defs[n]. */
+int lr__rtable_cols(rtable *t, const rcol_def *defs, int n, lr_error *err);
 /* Append an empty row; its index in *row. */
 int lr__rtable_add_row(rtable *t, size_t *row, lr_error *err);
 void lr__rtable_num(rtable *t, size_t r, int c, double v);

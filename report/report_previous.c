@@ -138,10 +138,7 @@ int lr__load_plan_vs_achieved(lr_report *r, sqlite3 *db, const char *path,
 		                     "Table 4. Planned versus achieved release "
 		                     "by year and region",
 		                     7, err);
-	static const struct {
-		const char *key, *label, *unit;
-		rc_type type;
-	} cols[] = {
+	static const rcol_def cols[] = {
 	        {"year", "Year", "", RC_YEAR},
 	        {"region_id", "Region", "", RC_TEXT},
 	        {"region_name", "Name", "", RC_TEXT},
@@ -151,9 +148,8 @@ int lr__load_plan_vs_achieved(lr_report *r, sqlite3 *db, const char *path,
 	         RC_M2},
 	        {"achieved_pct", "Achieved", "% of plan", RC_PCT},
 	};
-	for (int c = 0; rc == LR_OK && c < 7; c++)
-		rc = lr__rtable_col(t, c, cols[c].key, cols[c].label,
-		                    cols[c].unit, cols[c].type, err);
+	if (rc == LR_OK)
+		rc = lr__rtable_cols(t, cols, 7, err);
 	int64_t tot_plan = 0, tot_ach = 0;
 	int unknown = 0;
 	bool any_total = false;

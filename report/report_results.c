@@ -39,10 +39,7 @@ int lr__load_completion(lr_report *r, lr_error *err)
 	rc = lr__rtable_init(t, "completion",
 	                     "Table 5. Completion projection by region", 11,
 	                     err);
-	static const struct {
-		const char *key, *label, *unit;
-		rc_type type;
-	} cols[] = {
+	static const rcol_def cols[] = {
 	        {"region_id", "Region", "", RC_TEXT},
 	        {"region_name", "Name", "", RC_TEXT},
 	        {"remaining_m2", "Remaining", "m²", RC_M2},
@@ -55,9 +52,8 @@ int lr__load_completion(lr_report *r, lr_error *err)
 	        {"p_on_time_pct", "Finished by deadline", "% of runs", RC_PCT},
 	        {"extension_years", "Extension needed", "years", RC_COUNT},
 	};
-	for (int c = 0; rc == LR_OK && c < 11; c++)
-		rc = lr__rtable_col(t, c, cols[c].key, cols[c].label,
-		                    cols[c].unit, cols[c].type, err);
+	if (rc == LR_OK)
+		rc = lr__rtable_cols(t, cols, 11, err);
 	for (size_t i = 0; rc == LR_OK && i < p.n_rows; i++) {
 		size_t row;
 		const char *id = lr__pcell(&p, i, ci[0]);

@@ -118,10 +118,7 @@ int lr__load_remaining(lr_report *r, sqlite3 *db, lr_error *err)
 	int rc = lr__rtable_init(t, "remaining_by_region",
 	                         "Table 1. Remaining contamination by region",
 	                         9, err);
-	static const struct {
-		const char *key, *label, *unit;
-		rc_type type;
-	} cols[] = {
+	static const rcol_def cols[] = {
 	        {"region_id", "Region", "", RC_TEXT},
 	        {"region_name", "Name", "", RC_TEXT},
 	        {"sha_count", "SHA areas", "", RC_COUNT},
@@ -132,9 +129,8 @@ int lr__load_remaining(lr_report *r, sqlite3 *db, lr_error *err)
 	        {"total_m2", "Total area", "m²", RC_M2},
 	        {"total_km2", "Total area", "km²", RC_KM2},
 	};
-	for (int c = 0; rc == LR_OK && c < 9; c++)
-		rc = lr__rtable_col(t, c, cols[c].key, cols[c].label,
-		                    cols[c].unit, cols[c].type, err);
+	if (rc == LR_OK)
+		rc = lr__rtable_cols(t, cols, 9, err);
 	if (rc != LR_OK)
 		return rc;
 	sqlite3_stmt *st = NULL;
@@ -195,8 +191,59 @@ int lr__load_remaining(lr_report *r, sqlite3 *db, lr_error *err)
 	return lr__rtable_meta(t, units, src, "", err);
 }
 
-/* Per year (TOTAL rows) into the chart arrays and tables 2 and 3. */
-int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
+/* ---- tables 2 and 3: release_by_year ----------------------------------- */
+
+/* Years of national new land kept for table 3's TOTAL row: far more than a
+** store spans. */
+enum { MAX_YEARS = 512 };
+
+/* New land per region and year, gathered from release_by_year for table 3. */
+typedef struct new_land {
+	int ny;         /* years first_year..last_year */
+	lr_vec ids;     /* char *, owned: regions in release_by_year order */
+	int64_t *cents; /* [ids.len * ny] cents, owned; grown per region */
+	size_t cap;     /* cents allocated */
+	int64_t total[MAX_YEARS]; /* the TOTAL rows, cents */
+} new_land;
+
+static void new_land_free(new_land *nl)
+{
+	for (size_t k = 0; k < nl->ids.len; k++)
+		free(LR_VEC_AT(&nl->ids, char *, k));
+	lr_vec_free(&nl->ids);
+	free(nl->cents);
+}
+
+/* Add v m² of new land to region id in year index y (a region seen for the
+** first time gets a row). */
+static int new_land_add(new_land *nl, const char *id, int y, double v,
+                        lr_error *err)
+{
+	size_t k = 0, ny = (size_t)nl->ny;
+	while (k < nl->ids.len && strcmp(LR_VEC_AT(&nl->ids, char *, k), id))
+		k++;
+	if (k == nl->ids.len) {
+		char *s = lr_strdup(id);
+		if (!s || !lr_vec_push(&nl->ids, &s)) {
+			free(s);
+			return lr__nomem(err);
+		}
+		if (nl->ids.len * ny > nl->cap) {
+			size_t cap = (nl->ids.len * 2) * ny;
+			int64_t *n = realloc(nl->cents, cap * sizeof *n);
+			if (!n)
+				return lr__nomem(err);
+			memset(n + nl->cap, 0, (cap - nl->cap) * sizeof *n);
+			nl->cents = n;
+			nl->cap = cap;
+		}
+	}
+	nl->cents[k * ny + (size_t)y] += lr__cents(v);
+	return LR_OK;
+}
+
+/* The chart arrays r->remaining_end, new_land and released, [n_years]. */
+static int year_arrays(lr_report *r, lr_error *err)
 {
 	int ny = r->last_year - r->first_year + 1;
 	r->n_years = ny;
@@ -207,16 +254,12 @@ int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
 	if (!r->remaining_end || !r->new_land || !r->released[0] ||
 	    !r->released[1] || !r->released[2])
 		return lr__nomem(err);
+	return LR_OK;
+}
 
-	rtable *t2 = &r->tables[T_RELEASED];
-	int rc = lr__rtable_init(
-	        t2, "release_by_year",
-	        "Table 2. Land released by year and method, items destroyed", 9,
-	        err);
-	static const struct {
-		const char *key, *label, *unit;
-		rc_type type;
-	} cols[] = {
+static int released_init(rtable *t2, lr_error *err)
+{
+	static const rcol_def cols[] = {
 	        {"year", "Year", "", RC_YEAR},
 	        {"cancelled_m2", "Cancelled (NTS)", "m²", RC_M2},
 	        {"reduced_m2", "Reduced (TS)", "m²", RC_M2},
@@ -227,20 +270,53 @@ int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
 	        {"av_mines", "AV mines destroyed", "items", RC_COUNT},
 	        {"erw", "ERW destroyed", "items", RC_COUNT},
 	};
-	for (int c = 0; rc == LR_OK && c < 9; c++)
-		rc = lr__rtable_col(t2, c, cols[c].key, cols[c].label,
-		                    cols[c].unit, cols[c].type, err);
+	int rc = lr__rtable_init(
+	        t2, "release_by_year",
+	        "Table 2. Land released by year and method, items destroyed", 9,
+	        err);
+	return rc == LR_OK ? lr__rtable_cols(t2, cols, 9, err) : rc;
+}
+
+/*
+** A TOTAL row of release_by_year (year index y): the national figures of
+** the charts, a row of table 2, its sums into sum2 (cents for areas 1..4,
+** counts for items 5..7) and its new land into nl.
+*/
+static int national_year(lr_report *r, sqlite3_stmt *st, int y, int64_t sum2[8],
+                         new_land *nl, lr_error *err)
+{
+	rtable *t2 = &r->tables[T_RELEASED];
+	r->new_land[y] = sqlite3_column_double(st, 2);
+	r->released[2][y] = sqlite3_column_double(st, 3);
+	r->released[1][y] = sqlite3_column_double(st, 4);
+	r->released[0][y] = sqlite3_column_double(st, 5);
+	r->remaining_end[y] = sqlite3_column_double(st, 7);
+	if (y < MAX_YEARS)
+		nl->total[y] = lr__cents(sqlite3_column_double(st, 2));
+	size_t row;
+	int rc = lr__rtable_add_row(t2, &row, err);
 	if (rc != LR_OK)
 		return rc;
+	lr__rtable_num(t2, row, 0, sqlite3_column_int(st, 0));
+	for (int c = 1; c <= 4; c++) {
+		double v = sqlite3_column_double(st, c + 2);
+		lr__rtable_num(t2, row, c, v);
+		sum2[c] += lr__cents(v);
+	}
+	lr__rtable_num(t2, row, 5, sqlite3_column_double(st, 6) / 1e6);
+	for (int c = 6; c <= 8; c++) {
+		int64_t v = sqlite3_column_int64(st, c + 2);
+		lr__rtable_num(t2, row, c, (double)v);
+		sum2[c - 1] += v;
+	}
+	return LR_OK;
+}
 
-	/* Table 3: regions (rows) by year (columns) of new land. */
-	lr_vec ids; /* char *, owned: regions in release_by_year order */
-	lr_vec_init(&ids, sizeof(char *));
-	int64_t *newc = NULL; /* [n_ids * ny] cents, grown per region */
-	size_t newc_cap = 0;
-	int64_t sum2[8] = {0};
-	int64_t year_new_total[512] = {0};
-
+/* The rows of release_by_year within first_year..last_year: TOTAL rows
+** into table 2 and the charts, regions' new land into nl. */
+static int read_years(lr_report *r, sqlite3 *db, int64_t sum2[8], new_land *nl,
+                      lr_error *err)
+{
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT year, region_id, new_m2, "
@@ -248,107 +324,51 @@ int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
 	                       "released_m2, remaining_end_m2, ap_mines, "
 	                       "av_mines, erw FROM release_by_year ORDER BY "
 	                       "rowid",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		lr_vec_free(&ids);
+	                       -1, &st, NULL) != SQLITE_OK)
 		return lr__store_fail(db, r->store, "reading release_by_year",
 		                      err);
-	}
+	int rc = LR_OK;
 	while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW) {
 		int year = sqlite3_column_int(st, 0);
 		const char *id = (const char *)sqlite3_column_text(st, 1);
 		if (!id || year < r->first_year || year > r->last_year)
 			continue;
 		int y = year - r->first_year;
-		if (!strcmp(id, "TOTAL")) {
-			r->new_land[y] = sqlite3_column_double(st, 2);
-			r->released[2][y] = sqlite3_column_double(st, 3);
-			r->released[1][y] = sqlite3_column_double(st, 4);
-			r->released[0][y] = sqlite3_column_double(st, 5);
-			r->remaining_end[y] = sqlite3_column_double(st, 7);
-			if (y < 512)
-				year_new_total[y] =
-				        lr__cents(sqlite3_column_double(st, 2));
-			size_t row;
-			if ((rc = lr__rtable_add_row(t2, &row, err)) != LR_OK)
-				break;
-			lr__rtable_num(t2, row, 0, year);
-			for (int c = 1; c <= 4; c++) {
-				double v = sqlite3_column_double(st, c + 2);
-				lr__rtable_num(t2, row, c, v);
-				sum2[c] += lr__cents(v);
-			}
-			lr__rtable_num(t2, row, 5,
-			               sqlite3_column_double(st, 6) / 1e6);
-			for (int c = 6; c <= 8; c++) {
-				int64_t v = sqlite3_column_int64(st, c + 2);
-				lr__rtable_num(t2, row, c, (double)v);
-				sum2[c - 1] += v;
-			}
-			continue;
-		}
-		size_t k = 0;
-		while (k < ids.len && strcmp(LR_VEC_AT(&ids, char *, k), id))
-			k++;
-		if (k == ids.len) {
-			char *s = lr_strdup(id);
-			if (!s || !lr_vec_push(&ids, &s)) {
-				free(s);
-				rc = lr__nomem(err);
-				break;
-			}
-			if (ids.len * (size_t)ny > newc_cap) {
-				size_t cap = (ids.len * 2) * (size_t)ny;
-				int64_t *n = realloc(newc, cap * sizeof *n);
-				if (!n) {
-					rc = lr__nomem(err);
-					break;
-				}
-				memset(n + newc_cap, 0,
-				       (cap - newc_cap) * sizeof *n);
-				newc = n;
-				newc_cap = cap;
-			}
-		}
-		newc[k * (size_t)ny + (size_t)y] +=
-		        lr__cents(sqlite3_column_double(st, 2));
+		if (!strcmp(id, "TOTAL"))
+			rc = national_year(r, st, y, sum2, nl, err);
+		else
+			rc = new_land_add(nl, id, y,
+			                  sqlite3_column_double(st, 2), err);
 	}
 	sqlite3_finalize(st);
-	if (rc == LR_OK) {
-		size_t row;
-		rc = lr__rtable_add_row(t2, &row, err);
-		if (rc == LR_OK) {
-			t2->total[row] = 1;
-			rc = lr__rtable_text(t2, row, 0, "TOTAL", err);
-			for (int c = 1; c <= 4; c++)
-				lr__rtable_num(t2, row, c, lr__m2(sum2[c]));
-			lr__rtable_num(t2, row, 5, lr__m2(sum2[4]) / 1e6);
-			for (int c = 6; c <= 8; c++)
-				lr__rtable_num(t2, row, c, (double)sum2[c - 1]);
-		}
-	}
-	char src[2048], units[512], note[256] = "";
-	store_source(r, "release_by_year", src, sizeof src);
-	int ay = atoi(r->as_of);
-	if (ay == r->last_year && strcmp(r->as_of + 4, "-12-31"))
-		snprintf(note, sizeof note,
-		         "%d covers 1 January to the as-of date %s only.", ay,
-		         r->as_of);
-	snprintf(units, sizeof units,
-	         "Areas in m² (released also in km²); items destroyed are "
-	         "counts, in the year of their release. Years %d-%d, as of "
-	         "%s. Cancelled: non-technical survey; reduced: technical "
-	         "survey.",
-	         r->first_year, r->last_year, r->as_of);
-	if (rc == LR_OK)
-		rc = lr__rtable_meta(t2, units, src, note, err);
+	return rc;
+}
 
-	/* Table 3 from the gathered matrix. */
-	rtable *t3 = &r->tables[T_NEW];
-	if (rc == LR_OK)
-		rc = lr__rtable_init(t3, "new_contamination",
-		                     "Table 3. New contamination found per "
-		                     "year by region",
-		                     ny + 4, err);
+/* Table 2's TOTAL row from the sums of its years. */
+static int released_total(rtable *t2, const int64_t sum2[8], lr_error *err)
+{
+	size_t row;
+	int rc = lr__rtable_add_row(t2, &row, err);
+	if (rc != LR_OK)
+		return rc;
+	t2->total[row] = 1;
+	rc = lr__rtable_text(t2, row, 0, "TOTAL", err);
+	for (int c = 1; c <= 4; c++)
+		lr__rtable_num(t2, row, c, lr__m2(sum2[c]));
+	lr__rtable_num(t2, row, 5, lr__m2(sum2[4]) / 1e6);
+	for (int c = 6; c <= 8; c++)
+		lr__rtable_num(t2, row, c, (double)sum2[c - 1]);
+	return rc;
+}
+
+/* Table 3's columns: region, name, one per year, total in m² and km². */
+static int new_init(const lr_report *r, rtable *t3, lr_error *err)
+{
+	int ny = r->n_years;
+	int rc = lr__rtable_init(t3, "new_contamination",
+	                         "Table 3. New contamination found per "
+	                         "year by region",
+	                         ny + 4, err);
 	if (rc == LR_OK)
 		rc = lr__rtable_col(t3, 0, "region_id", "Region", "", RC_TEXT,
 		                    err);
@@ -366,11 +386,19 @@ int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
 	if (rc == LR_OK)
 		rc = lr__rtable_col(t3, ny + 3, "total_km2", "Total", "km²",
 		                    RC_KM2, err);
-	int64_t grand = 0;
-	for (size_t k = 0; rc == LR_OK && k <= ids.len; k++) {
+	return rc;
+}
+
+/* Table 3's rows from nl: a row per region, then TOTAL. */
+static int new_rows(const lr_report *r, rtable *t3, const new_land *nl,
+                    lr_error *err)
+{
+	int ny = r->n_years;
+	int rc = LR_OK;
+	for (size_t k = 0; rc == LR_OK && k <= nl->ids.len; k++) {
 		size_t row;
-		bool tot = k == ids.len;
-		const char *id = tot ? "TOTAL" : LR_VEC_AT(&ids, char *, k);
+		bool tot = k == nl->ids.len;
+		const char *id = tot ? "TOTAL" : LR_VEC_AT(&nl->ids, char *, k);
 		if ((rc = lr__rtable_add_row(t3, &row, err)) != LR_OK ||
 		    (rc = lr__rtable_text(t3, row, 0, id, err)) != LR_OK ||
 		    (rc = lr__rtable_text(t3, row, 1, lr__region_name(r, id),
@@ -378,37 +406,68 @@ int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
 			break;
 		int64_t s = 0;
 		for (int y = 0; y < ny; y++) {
-			int64_t v = tot ? (y < 512 ? year_new_total[y] : 0)
-			                : newc[k * (size_t)ny + (size_t)y];
+			int64_t v = tot ? (y < MAX_YEARS ? nl->total[y] : 0)
+			                : nl->cents[k * (size_t)ny + (size_t)y];
 			lr__rtable_num(t3, row, 2 + y, lr__m2(v));
 			s += v;
 		}
-		if (!tot)
-			grand += s;
 		lr__rtable_num(t3, row, ny + 2, lr__m2(s));
 		lr__rtable_num(t3, row, ny + 3, lr__m2(s) / 1e6);
 		t3->total[row] = tot;
 	}
-	if (rc == LR_OK) {
-		char u3[512];
-		snprintf(u3, sizeof u3,
-		         "Land recorded as hazardous that was not hazardous "
-		         "before (a second survey of hazardous land adds "
-		         "nothing), in m², by year of the record; as of %s.%s",
-		         r->as_of,
-		         r->baseline[0] ? " Land recorded on or before the "
-		                          "baseline date counts as baseline, "
-		                          "not new."
-		                        : "");
-		store_source(r, "release_by_year (column new_m2)", src,
-		             sizeof src);
-		rc = lr__rtable_meta(t3, u3, src, note, err);
-	}
-	(void)grand;
-	for (size_t k = 0; k < ids.len; k++)
-		free(LR_VEC_AT(&ids, char *, k));
-	lr_vec_free(&ids);
-	free(newc);
+	return rc;
+}
+
+/* Units and sources of tables 2 and 3; note (shared) says when the last
+** year is cut at the as-of date. */
+static int years_meta(lr_report *r, lr_error *err)
+{
+	char src[2048], units[512], note[256] = "";
+	store_source(r, "release_by_year", src, sizeof src);
+	int ay = atoi(r->as_of);
+	if (ay == r->last_year && strcmp(r->as_of + 4, "-12-31"))
+		snprintf(note, sizeof note,
+		         "%d covers 1 January to the as-of date %s only.", ay,
+		         r->as_of);
+	snprintf(units, sizeof units,
+	         "Areas in m² (released also in km²); items destroyed are "
+	         "counts, in the year of their release. Years %d-%d, as of "
+	         "%s. Cancelled: non-technical survey; reduced: technical "
+	         "survey.",
+	         r->first_year, r->last_year, r->as_of);
+	int rc = lr__rtable_meta(&r->tables[T_RELEASED], units, src, note, err);
+	if (rc != LR_OK)
+		return rc;
+	snprintf(units, sizeof units,
+	         "Land recorded as hazardous that was not hazardous "
+	         "before (a second survey of hazardous land adds "
+	         "nothing), in m², by year of the record; as of %s.%s",
+	         r->as_of,
+	         r->baseline[0] ? " Land recorded on or before the "
+	                          "baseline date counts as baseline, "
+	                          "not new."
+	                        : "");
+	store_source(r, "release_by_year (column new_m2)", src, sizeof src);
+	return lr__rtable_meta(&r->tables[T_NEW], units, src, note, err);
+}
+
+/* Per year (TOTAL rows) into the chart arrays and tables 2 and 3. */
+int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
+{
+	int rc = year_arrays(r, err);
+	if (rc == LR_OK)
+		rc = released_init(&r->tables[T_RELEASED], err);
+	if (rc != LR_OK)
+		return rc;
+	new_land nl = {.ny = r->n_years};
+	lr_vec_init(&nl.ids, sizeof(char *));
+	int64_t sum2[8] = {0};
+	if ((rc = read_years(r, db, sum2, &nl, err)) == LR_OK &&
+	    (rc = released_total(&r->tables[T_RELEASED], sum2, err)) == LR_OK &&
+	    (rc = new_init(r, &r->tables[T_NEW], err)) == LR_OK &&
+	    (rc = new_rows(r, &r->tables[T_NEW], &nl, err)) == LR_OK)
+		rc = years_meta(r, err);
+	new_land_free(&nl);
 	return rc;
 }
 
