@@ -7,38 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-int lr__load_completion(lr_report *r, lr_error *err)
+/* The columns completion.csv must hold, in the order ci[] keeps them. */
+enum {
+	C_ID,
+	C_REMAINING,
+	C_RATE,
+	C_P10,
+	C_DEADLINE = 6,
+	C_ON_TIME,
+	C_EXT,
+	C_N
+};
+static const char *const completion_need[C_N] = {
+        "region_id", "remaining_m2", "mean_rate_m2_per_year",
+        "p10_date",  "p50_date",     "p90_date",
+        "deadline",  "p_on_time",    "extension_years"};
+
+/* Read completion.csv at path into p and find its columns ci[C_N]. */
+static int read_completion(const char *path, ptable *p, int ci[C_N],
+                           lr_error *err)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s/completion.csv", r->dir);
-	if (!lr__file_exists(path))
-		return lr__report_note(
-		        r, err,
-		        "Table 5 (completion projection) is omitted: "
-		        "%s is absent (run `landrelease project`).",
-		        path);
-	ptable p;
-	int rc = lr__read_csv(path, &p, err);
+	int rc = lr__read_csv(path, p, err);
 	if (rc != LR_OK)
 		return rc;
-	static const char *const need[] = {
-	        "region_id", "remaining_m2", "mean_rate_m2_per_year",
-	        "p10_date",  "p50_date",     "p90_date",
-	        "deadline",  "p_on_time",    "extension_years"};
-	int ci[9];
-	for (int k = 0; k < 9; k++)
-		if ((ci[k] = lr__pcol(&p, need[k])) < 0) {
+	for (int k = 0; k < C_N; k++)
+		if ((ci[k] = lr__pcol(p, completion_need[k])) < 0) {
 			rc = lr_error_set(err, LR_ERR_INPUT,
 			                  "%s: no column %s (was it written by "
 			                  "`landrelease project`?)",
-			                  path, need[k]);
-			lr__ptable_free(&p);
+			                  path, completion_need[k]);
+			lr__ptable_free(p);
 			return rc;
 		}
-	rtable *t = &r->tables[T_COMPLETION];
-	rc = lr__rtable_init(t, "completion",
-	                     "Table 5. Completion projection by region", 11,
-	                     err);
+	return LR_OK;
+}
+
+static int completion_init(rtable *t, lr_error *err)
+{
 	static const rcol_def cols[] = {
 	        {"region_id", "Region", "", RC_TEXT},
 	        {"region_name", "Name", "", RC_TEXT},
@@ -52,54 +57,90 @@ int lr__load_completion(lr_report *r, lr_error *err)
 	        {"p_on_time_pct", "Finished by deadline", "% of runs", RC_PCT},
 	        {"extension_years", "Extension needed", "years", RC_COUNT},
 	};
-	if (rc == LR_OK)
-		rc = lr__rtable_cols(t, cols, 11, err);
-	for (size_t i = 0; rc == LR_OK && i < p.n_rows; i++) {
-		size_t row;
-		const char *id = lr__pcell(&p, i, ci[0]);
-		double v;
-		bool has;
-		if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK ||
-		    (rc = lr__rtable_text(t, row, 0, id, err)) != LR_OK ||
-		    (rc = lr__rtable_text(t, row, 1, lr__region_name(r, id),
-		                          err)) != LR_OK)
-			break;
-		if ((rc = lr__parse_number(&p, i, ci[1], &v, &has, err)) !=
-		    LR_OK)
-			break;
-		lr__rtable_num(t, row, 2, v);
-		lr__rtable_num(t, row, 3, v / 1e6);
-		if ((rc = lr__parse_number(&p, i, ci[2], &v, &has, err)) !=
-		    LR_OK)
-			break;
-		lr__rtable_num(t, row, 4, v);
-		for (int k = 3; k <= 6 && rc == LR_OK; k++)
-			rc = lr__rtable_text(t, row, k + 2,
-			                     lr__pcell(&p, i, ci[k]), err);
-		if (rc != LR_OK || (rc = lr__parse_number(&p, i, ci[7], &v,
-		                                          &has, err)) != LR_OK)
-			break;
-		lr__rtable_num(t, row, 9, 100.0 * v);
-		const char *ext = lr__pcell(&p, i, ci[8]);
-		if (!strcmp(ext, "never") || !ext[0])
-			rc = lr__rtable_text(t, row, 10, ext, err);
-		else
-			lr__rtable_num(t, row, 10, atof(ext));
-		rregion *g = lr__find_region(r, id);
-		bool tot = !strcmp(id, "TOTAL");
-		t->total[row] = tot;
-		char(*dst)[16] = tot ? r->p : g ? g->p : NULL;
-		for (int k = 0; dst && k < 3; k++)
-			snprintf(dst[k], 16, "%s", lr__pcell(&p, i, ci[3 + k]));
-		if (g)
-			snprintf(g->deadline, sizeof g->deadline, "%s",
-			         lr__pcell(&p, i, ci[6]));
-		if (tot) {
-			snprintf(r->deadline, sizeof r->deadline, "%s",
-			         lr__pcell(&p, i, ci[6]));
-			r->has_completion = true;
-		}
+	int rc = lr__rtable_init(t, "completion",
+	                         "Table 5. Completion projection by region", 11,
+	                         err);
+	return rc == LR_OK ? lr__rtable_cols(t, cols, 11, err) : rc;
+}
+
+/* The dates of row i for the charts and sentences: the region's P10, P50,
+** P90 and deadline, or the national ones on the TOTAL row. */
+static void completion_dates(lr_report *r, const ptable *p, size_t i,
+                             const int ci[C_N])
+{
+	const char *id = lr__pcell(p, i, ci[C_ID]);
+	rregion *g = lr__find_region(r, id);
+	bool tot = !strcmp(id, "TOTAL");
+	char(*dst)[16] = tot ? r->p : g ? g->p : NULL;
+	for (int k = 0; dst && k < 3; k++)
+		snprintf(dst[k], 16, "%s", lr__pcell(p, i, ci[C_P10 + k]));
+	if (g)
+		snprintf(g->deadline, sizeof g->deadline, "%s",
+		         lr__pcell(p, i, ci[C_DEADLINE]));
+	if (tot) {
+		snprintf(r->deadline, sizeof r->deadline, "%s",
+		         lr__pcell(p, i, ci[C_DEADLINE]));
+		r->has_completion = true;
 	}
+}
+
+/* Row i of completion.csv as a row of table 5. */
+static int completion_row(lr_report *r, rtable *t, const ptable *p, size_t i,
+                          const int ci[C_N], lr_error *err)
+{
+	size_t row;
+	const char *id = lr__pcell(p, i, ci[C_ID]);
+	double v;
+	bool has;
+	int rc;
+	if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK ||
+	    (rc = lr__rtable_text(t, row, 0, id, err)) != LR_OK ||
+	    (rc = lr__rtable_text(t, row, 1, lr__region_name(r, id), err)) !=
+	            LR_OK ||
+	    (rc = lr__parse_number(p, i, ci[C_REMAINING], &v, &has, err)) !=
+	            LR_OK)
+		return rc;
+	lr__rtable_num(t, row, 2, v);
+	lr__rtable_num(t, row, 3, v / 1e6);
+	if ((rc = lr__parse_number(p, i, ci[C_RATE], &v, &has, err)) != LR_OK)
+		return rc;
+	lr__rtable_num(t, row, 4, v);
+	for (int k = C_P10; k <= C_DEADLINE && rc == LR_OK; k++)
+		rc = lr__rtable_text(t, row, k + 2, lr__pcell(p, i, ci[k]),
+		                     err);
+	if (rc != LR_OK || (rc = lr__parse_number(p, i, ci[C_ON_TIME], &v, &has,
+	                                          err)) != LR_OK)
+		return rc;
+	lr__rtable_num(t, row, 9, 100.0 * v);
+	const char *ext = lr__pcell(p, i, ci[C_EXT]);
+	if (!strcmp(ext, "never") || !ext[0])
+		rc = lr__rtable_text(t, row, 10, ext, err);
+	else
+		lr__rtable_num(t, row, 10, atof(ext));
+	t->total[row] = !strcmp(id, "TOTAL");
+	completion_dates(r, p, i, ci);
+	return rc;
+}
+
+int lr__load_completion(lr_report *r, lr_error *err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/completion.csv", r->dir);
+	if (!lr__file_exists(path))
+		return lr__report_note(
+		        r, err,
+		        "Table 5 (completion projection) is omitted: "
+		        "%s is absent (run `landrelease project`).",
+		        path);
+	ptable p;
+	int ci[C_N];
+	int rc = read_completion(path, &p, ci, err);
+	if (rc != LR_OK)
+		return rc;
+	rtable *t = &r->tables[T_COMPLETION];
+	rc = completion_init(t, err);
+	for (size_t i = 0; rc == LR_OK && i < p.n_rows; i++)
+		rc = completion_row(r, t, &p, i, ci, err);
 	lr__ptable_free(&p);
 	if (rc != LR_OK)
 		return rc;
