@@ -471,6 +471,72 @@ int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
 	return rc;
 }
 
+/* Grow r->box to hold box (the first shape sets it). */
+static void extend_box(lr_report *r, bool *first, const double box[4])
+{
+	if (*first)
+		memcpy(r->box, box, sizeof r->box);
+	*first = false;
+	r->box[0] = fmin(r->box[0], box[0]);
+	r->box[1] = fmin(r->box[1], box[1]);
+	r->box[2] = fmax(r->box[2], box[2]);
+	r->box[3] = fmax(r->box[3], box[3]);
+}
+
+/* The region outlines of the store onto r->regions. */
+static int region_shapes(lr_report *r, sqlite3 *db, bool *first, lr_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT region_id, AsBinary(geometry) FROM "
+	                       "regions",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return lr__store_fail(db, r->store, "reading region geometries",
+		                      err);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		rregion *g = id ? lr__find_region(r, id) : NULL;
+		if (!g || g->shape.n_pts)
+			continue;
+		const void *b = sqlite3_column_blob(st, 1);
+		int n = sqlite3_column_bytes(st, 1);
+		if (lr__wkb_to_shape(b, (size_t)n, &g->shape) != 0) {
+			lr__shape_free(&g->shape);
+			continue;
+		}
+		extend_box(r, first, g->shape.box);
+	}
+	sqlite3_finalize(st);
+	return LR_OK;
+}
+
+/* The hazardous land of query sql (is it CHA, WKB) into r->faces. */
+static int face_shapes(lr_report *r, sqlite3 *db, const char *sql, bool *first,
+                       lr_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return lr__store_fail(db, r->store, "reading hazardous land",
+		                      err);
+	int rc = LR_OK;
+	while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW) {
+		rface f = {sqlite3_column_int(st, 0), {0}};
+		const void *b = sqlite3_column_blob(st, 1);
+		int n = sqlite3_column_bytes(st, 1);
+		if (lr__wkb_to_shape(b, (size_t)n, &f.shape) != 0) {
+			lr__shape_free(&f.shape);
+			continue;
+		}
+		extend_box(r, first, f.shape.box);
+		if (!lr_vec_push(&r->faces, &f)) {
+			lr__shape_free(&f.shape);
+			rc = lr__nomem(err);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int lr__load_shapes(lr_report *r, sqlite3 *db, lr_error *err)
 {
 	char *msg = NULL;
@@ -486,72 +552,23 @@ int lr__load_shapes(lr_report *r, sqlite3 *db, lr_error *err)
 		return rc;
 	}
 	sqlite3_enable_load_extension(db, 0);
-	sqlite3_stmt *st = NULL;
-	int rc = LR_OK;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT region_id, AsBinary(geometry) FROM "
-	                       "regions",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return lr__store_fail(db, r->store, "reading region geometries",
-		                      err);
 	bool first = true;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		rregion *g = id ? lr__find_region(r, id) : NULL;
-		if (!g || g->shape.n_pts)
-			continue;
-		const void *b = sqlite3_column_blob(st, 1);
-		int n = sqlite3_column_bytes(st, 1);
-		if (lr__wkb_to_shape(b, (size_t)n, &g->shape) != 0) {
-			lr__shape_free(&g->shape);
-			continue;
-		}
-		if (first)
-			memcpy(r->box, g->shape.box, sizeof r->box);
-		first = false;
-		r->box[0] = fmin(r->box[0], g->shape.box[0]);
-		r->box[1] = fmin(r->box[1], g->shape.box[1]);
-		r->box[2] = fmax(r->box[2], g->shape.box[2]);
-		r->box[3] = fmax(r->box[3], g->shape.box[3]);
-	}
-	sqlite3_finalize(st);
+	int rc = region_shapes(r, db, &first, err);
+	/* The faces of the ledger; without them (analyze --no-faces) whole
+	** hazards with land remaining. */
 	static const char *const face_sql[2] = {
 	        "SELECT state = 'CHA', AsBinary(geometry) FROM faces WHERE "
 	        "state IN ('SHA', 'CHA') AND geometry IS NOT NULL",
 	        "SELECT type = 'CHA', AsBinary(geometry) FROM hazards WHERE "
 	        "remaining_m2 > 0 AND geometry IS NOT NULL"};
 	for (int q = 0; q < 2 && rc == LR_OK && r->faces.len == 0; q++) {
-		if (sqlite3_prepare_v2(db, face_sql[q], -1, &st, NULL) !=
-		    SQLITE_OK)
-			return lr__store_fail(db, r->store,
-			                      "reading hazardous land", err);
-		while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW) {
-			rface f = {sqlite3_column_int(st, 0), {0}};
-			const void *b = sqlite3_column_blob(st, 1);
-			int n = sqlite3_column_bytes(st, 1);
-			if (lr__wkb_to_shape(b, (size_t)n, &f.shape) != 0) {
-				lr__shape_free(&f.shape);
-				continue;
-			}
-			if (first)
-				memcpy(r->box, f.shape.box, sizeof r->box);
-			first = false;
-			r->box[0] = fmin(r->box[0], f.shape.box[0]);
-			r->box[1] = fmin(r->box[1], f.shape.box[1]);
-			r->box[2] = fmax(r->box[2], f.shape.box[2]);
-			r->box[3] = fmax(r->box[3], f.shape.box[3]);
-			if (!lr_vec_push(&r->faces, &f)) {
-				lr__shape_free(&f.shape);
-				rc = lr__nomem(err);
-			}
-		}
-		sqlite3_finalize(st);
-		if (q == 1 && r->faces.len)
+		rc = face_shapes(r, db, face_sql[q], &first, err);
+		if (rc == LR_OK && q == 1 && r->faces.len)
 			rc = lr__report_note(
 			        r, err,
-			        "The store holds no face geometries: the "
-			        "map draws whole hazards with land "
-			        "remaining.");
+			        "The store holds no face geometries: "
+			        "the map draws whole hazards with "
+			        "land remaining.");
 	}
 	r->has_geometry = !first;
 	return rc;
