@@ -99,9 +99,9 @@ struct lr_report {
 	/* National figures per year first_year..last_year (TOTAL rows). */
 	int n_years;
 	double *remaining_end, *new_land; /* [n_years] m², owned */
-	double *released[3]; /* cleared, reduced, cancelled: [n_years] m², owned
-	                      */
-	double remaining;    /* national remaining at as-of (m²) */
+	/* Cleared, reduced, cancelled: [n_years] m², owned. */
+	double *released[3];
+	double remaining; /* national remaining at as-of (m²) */
 	int64_t remaining_count;
 	bool has_completion;
 	char p[3][16];     /* national P10, P50, P90 */
