@@ -47,8 +47,9 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Parse "xlsx,html" into want[]; 0 on an unknown name. */
-static int parse_formats(const char *s, bool want[F_N])
+/* Parse "xlsx,html" into want[]: LR_OK, or LR_ERR_USAGE for an unknown
+** name or an empty list. */
+static int parse_formats(const char *s, bool want[F_N], lr_error *err)
 {
 	for (int k = 0; k < F_N; k++)
 		want[k] = false;
@@ -61,22 +62,30 @@ static int parse_formats(const char *s, bool want[F_N])
 		int k = 0;
 		while (k < F_N && strcmp(tok, format_names[k]))
 			k++;
-		if (k == F_N) {
-			fprintf(stderr,
-			        "landrelease report: unknown format '%s' "
-			        "(xlsx, html, pdf, md, json, gpkg)\n",
-			        tok);
-			return 0;
-		}
+		if (k == F_N)
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "unknown format '%s' (xlsx, html, "
+			                    "pdf, md, json, gpkg)",
+			                    tok);
 		want[k] = true;
 		n++;
 	}
 	if (!n)
-		fprintf(stderr, "landrelease report: --format is empty\n");
-	return n > 0;
+		return lr_error_set(err, LR_ERR_USAGE, "--format is empty");
+	return LR_OK;
 }
 
-int lr_cmd_report(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct args {
+	bool want[F_N];
+	lr_report_options o;
+	const char *png; /* PREFIX of --chart-png, or NULL; borrowed */
+	const char *dir; /* borrowed from argv */
+} args;
+
+/* Parse argv into a: -1 to go on, else the exit status to return (help
+** printed, or a usage error). */
+static int parse_args(int argc, char **argv, args *a)
 {
 	enum { O_FORMAT = 256, O_PREVIOUS, O_TITLE, O_PNG, O_HELP };
 	static const struct option opts[] = {
@@ -86,77 +95,100 @@ int lr_cmd_report(int argc, char **argv)
 	        {"chart-png", required_argument, 0, O_PNG},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
-	bool want[F_N] = {true, true, true, true, true, true};
-	lr_report_options o = {NULL, NULL, false};
-	const char *png = NULL;
+	*a = (args){.want = {true, true, true, true, true, true}};
+	lr_error err;
+	lr_error_clear(&err);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_FORMAT:
-			if (!parse_formats(optarg, want))
-				return 2;
+			if (parse_formats(optarg, a->want, &err) != LR_OK)
+				return lr_cli_fail("report", &err);
 			break;
 		case O_PREVIOUS:
-			o.previous_plan = optarg;
+			a->o.previous_plan = optarg;
 			break;
 		case O_TITLE:
-			o.title = optarg;
+			a->o.title = optarg;
 			break;
 		case O_PNG:
-			png = optarg;
+			a->png = optarg;
 			break;
 		case O_HELP:
 		case 'h':
 			usage(stdout);
-			return 0;
+			return lr_cli_exit(LR_OK);
 		default:
 			usage(stderr);
-			return 2;
+			return lr_cli_exit(LR_ERR_USAGE);
 		}
 	}
 	if (lr_arg_operand("report", "DIR", argc, usage))
-		return 2;
-	const char *dir = argv[optind];
-	o.maps = want[F_HTML] || want[F_PDF] || png;
+		return lr_cli_exit(LR_ERR_USAGE);
+	a->dir = argv[optind];
+	a->o.maps = a->want[F_HTML] || a->want[F_PDF] || a->png;
+	return -1;
+}
 
-	lr_error err;
-	lr_error_clear(&err);
-	lr_report *r = NULL;
-	/* A run of analyze killed while replacing its outputs is finished
-	** first, so the tables reported are one whole run's. */
-	int rc = lr_outputs_recover(dir, &err);
-	if (rc == LR_OK)
-		rc = lr_report_load(dir, &o, &r, &err);
-	if (rc != LR_OK)
-		goto done;
-	for (size_t i = 0; i < lr_report_n_notes(r); i++)
-		fprintf(stderr, "landrelease report: note: %s\n",
-		        lr_report_note(r, i));
+/* Write the formats asked for into a->dir, printing each path written. */
+static int write_outputs(const lr_report *r, const args *a, lr_error *err)
+{
 	typedef int (*writer)(const lr_report *, const char *, lr_error *);
 	static const writer writers[F_N] = {
 	        lr_report_write_xlsx, lr_report_write_html,
 	        lr_report_write_pdf,  lr_report_write_md,
 	        lr_report_write_json, lr_report_write_gpkg};
-	for (int k = 0; k < F_N && rc == LR_OK; k++) {
-		if (!want[k])
+	for (int k = 0; k < F_N; k++) {
+		if (!a->want[k])
 			continue;
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s", dir, format_files[k]);
-		if ((rc = writers[k](r, path, &err)) == LR_OK)
-			printf("%s\n", path);
+		snprintf(path, sizeof path, "%s/%s", a->dir, format_files[k]);
+		int rc = writers[k](r, path, err);
+		if (rc != LR_OK)
+			return rc;
+		printf("%s\n", path);
 	}
+	return LR_OK;
+}
+
+/* The charts as PNGs named after --chart-png, printing each path. */
+static int write_charts(const lr_report *r, const char *png, lr_error *err)
+{
 	static const char *const charts[3] = {"remaining", "released", "map"};
-	for (int k = 0; png && k < 3 && rc == LR_OK; k++) {
+	for (int k = 0; k < 3; k++) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s-%s.png", png, charts[k]);
-		if ((rc = lr_report_chart_png(r, k, 1200, k == 2 ? 900 : 600,
-		                              path, &err)) == LR_OK)
-			printf("%s\n", path);
+		int rc = lr_report_chart_png(r, k, 1200, k == 2 ? 900 : 600,
+		                             path, err);
+		if (rc != LR_OK)
+			return rc;
+		printf("%s\n", path);
 	}
-done:
-	if (rc != LR_OK)
-		fprintf(stderr, "landrelease report: %s\n", err.msg);
+	return LR_OK;
+}
+
+int lr_cmd_report(int argc, char **argv)
+{
+	args a;
+	int status = parse_args(argc, argv, &a);
+	if (status >= 0)
+		return status;
+	lr_error err;
+	lr_error_clear(&err);
+	lr_report *r = NULL;
+	/* A run of analyze killed while replacing its outputs is finished
+	** first, so the tables reported are one whole run's. */
+	int rc = lr_outputs_recover(a.dir, &err);
+	if (rc == LR_OK)
+		rc = lr_report_load(a.dir, &a.o, &r, &err);
+	for (size_t i = 0; rc == LR_OK && i < lr_report_n_notes(r); i++)
+		fprintf(stderr, "landrelease report: note: %s\n",
+		        lr_report_note(r, i));
+	if (rc == LR_OK)
+		rc = write_outputs(r, &a, &err);
+	if (rc == LR_OK && a.png)
+		rc = write_charts(r, a.png, &err);
 	lr_report_free(r);
-	return lr_cli_exit(rc);
+	return rc == LR_OK ? lr_cli_exit(LR_OK) : lr_cli_fail("report", &err);
 }

@@ -10,32 +10,40 @@
 
 #include <stdbool.h>
 
-typedef struct lr_report lr_report; /* opaque */
+/* Opaque; owns everything it holds (tables, figures, shapes, notes) and
+** keeps no pointer into the caller's memory. */
+typedef struct lr_report lr_report;
 
+/* Borrowed for the call of lr_report_load() only: the report copies what
+** it keeps. */
 typedef struct lr_report_options {
-	const char *title;         /* NULL: a default title */
-	const char *previous_plan; /* workplan.csv-like file, or NULL */
+	const char *title;         /* borrowed; NULL: a default title */
+	const char *previous_plan; /* borrowed; workplan.csv-like, or NULL */
 	bool maps;                 /* load geometries (HTML/PDF map, gpkg) */
 } lr_report_options;
 
 /*
 ** Read the store DIR/landrelease.sqlite and the result files of DIR
 ** (completion.csv and workplan.csv are optional) and build the six request
-** tables.  On success *out is a new report freed with lr_report_free().
-** Errors name the file: LR_ERR_INPUT for a missing or unreadable store or
-** previous plan, LR_ERR_USAGE for a previous plan without the columns.
+** tables.  On success *out is a new report the caller frees with
+** lr_report_free(); on failure *out is NULL and err is set.  dir and o are
+** borrowed for the call.  Errors name the file: LR_ERR_INPUT for a missing
+** or unreadable store or previous plan, LR_ERR_USAGE for a previous plan
+** without the columns.
 */
 int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
                    lr_error *err);
+/* Free r and everything it owns; NULL is a harmless no-op. */
 void lr_report_free(lr_report *r);
 
 /* Notes for the user (tables omitted, plan years not yet due, ...); the
-** strings are owned by the report. */
+** strings are owned by the report and live until lr_report_free(). */
 size_t lr_report_n_notes(const lr_report *r);
 const char *lr_report_note(const lr_report *r, size_t i);
 
 /* Each writer writes one file at path through a temporary name renamed into
-** place; LR_OK or LR_ERR_IO (LR_ERR_STORE for the gpkg's store queries). */
+** place (base/lr_file.h), reading r and path only (both borrowed); LR_OK or
+** LR_ERR_IO (LR_ERR_STORE for the gpkg's store queries). */
 int lr_report_write_md(const lr_report *r, const char *path, lr_error *err);
 int lr_report_write_json(const lr_report *r, const char *path, lr_error *err);
 int lr_report_write_xlsx(const lr_report *r, const char *path, lr_error *err);

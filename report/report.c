@@ -2,6 +2,7 @@
 ** Shared pieces of the report module: typed tables, number formatting, a
 ** byte buffer, atomic file writes and a WKB reader for drawing.
 */
+#include "lr_file.h"
 #include "report_int.h"
 
 #include <errno.h>
@@ -44,6 +45,15 @@ int lr__rtable_col(rtable *t, int c, const char *key, const char *label,
 	if (!k->key || !k->label || !k->unit)
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	return LR_OK;
+}
+
+int lr__rtable_cols(rtable *t, const rcol_def *defs, int n, lr_error *err)
+{
+	int rc = LR_OK;
+	for (int c = 0; rc == LR_OK && c < n; c++)
+		rc = lr__rtable_col(t, c, defs[c].key, defs[c].label,
+		                    defs[c].unit, defs[c].type, err);
+	return rc;
 }
 
 int lr__rtable_add_row(rtable *t, size_t *row, lr_error *err)
@@ -287,38 +297,61 @@ int lr__tmp_name(const char *path, char *tmp, size_t n, lr_error *err)
 	return LR_OK;
 }
 
-int lr__rename_into_place(const char *tmp, const char *path, lr_error *err)
+int lr__commit_file(const char *tmp, const char *path, lr_error *err)
 {
-	if (rename(tmp, path) != 0) {
-		int e = errno;
+	/* The library closed tmp but need not have synced it: the journal
+	** may only name complete files. */
+	FILE *f = fopen(tmp, "rb");
+	int e = f ? lr_fclose_synced(f) : errno;
+	if (e) {
 		(void)unlink(tmp);
 		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
 		                    strerror(e));
 	}
-	return LR_OK;
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1,
+	         slash ? path : ".");
+	lr_commit c;
+	lr_commit_init(&c, dir);
+	int rc = lr_commit_add(&c, tmp, path, err);
+	if (rc != LR_OK)
+		(void)unlink(tmp);
+	else
+		rc = lr_commit_apply(&c, err);
+	/* Removes tmp unless a journal holds it for lr_commit_recover(). */
+	lr_commit_free(&c);
+	return rc;
 }
 
 int lr__write_file(const char *path, const char *data, size_t len,
                    lr_error *err)
 {
 	char tmp[4096];
-	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
-	if (rc != LR_OK)
-		return rc;
-	FILE *f = fopen(tmp, "wb");
+	FILE *f = lr_atomic_open(path, tmp, sizeof tmp, err);
 	if (!f)
-		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
-		                    strerror(errno));
-	size_t w = len ? fwrite(data, 1, len, f) : 0;
-	int e = ferror(f) ? errno : 0;
-	if (fclose(f) != 0 && !e)
-		e = errno ? errno : EIO;
-	if (w != len || e) {
-		(void)unlink(tmp);
-		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
-		                    strerror(e ? e : EIO));
-	}
-	return lr__rename_into_place(tmp, path, err);
+		return err->code;
+	if (len)
+		(void)fwrite(data, 1, len, f); /* lr_atomic_close checks */
+	return lr_atomic_close(f, tmp, path, err);
+}
+
+int lr__cairo_close(FILE *f, cairo_status_t st, const char *tmp,
+                    const char *path, lr_error *err)
+{
+	if (st == CAIRO_STATUS_SUCCESS)
+		return lr_atomic_close(f, tmp, path, err);
+	(void)fclose(f);
+	(void)unlink(tmp);
+	return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
+	                    cairo_status_to_string(st));
+}
+
+cairo_status_t lr__cairo_write(void *closure, const unsigned char *data,
+                               unsigned int n)
+{
+	return fwrite(data, 1, n, closure) == n ? CAIRO_STATUS_SUCCESS
+	                                        : CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* ---- WKB ---------------------------------------------------------------- */

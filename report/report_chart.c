@@ -3,6 +3,7 @@
 ** over time with the projection fan, released land per year by method, and
 ** the map of remaining hazardous land; as inline SVG, PNG or PDF pages.
 */
+#include "lr_file.h"
 #include "report_int.h"
 
 #include <cairo-svg.h>
@@ -203,105 +204,128 @@ static double legend_item(cairo_t *cr, double x, double y, int kind, unsigned c,
 
 /* ---- 1. remaining land over time ---------------------------------------- */
 
-static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
+/* The figures and frame of chart 1. */
+typedef struct remaining_chart {
+	plot p;
+	double asof;     /* the as-of date as a fractional year */
+	double start;    /* remaining at the start of the first year, m² */
+	double pf[3];    /* national P10, P50, P90 as fractional years */
+	double dl;       /* the deadline as a fractional year, or NAN */
+	double ys;       /* m² to the axis unit */
+	char ylabel[64]; /* the y axis label with its unit */
+} remaining_chart;
+
+/* Place chart 1 in w x h: x from the first year to two years past the last
+** date shown (at most 40 years on), y from zero to the most remaining. */
+static void remaining_frame(const lr_report *r, double w, double h,
+                            remaining_chart *m)
 {
 	int ny = r->n_years;
-	double asof = year_frac(r->as_of);
-	double start = ny ? r->remaining_end[0] - r->new_land[0] +
-	                               r->released[0][0] + r->released[1][0] +
-	                               r->released[2][0]
-	                  : r->remaining;
-	double ymax = fmax(start, r->remaining);
+	m->asof = year_frac(r->as_of);
+	m->start = ny ? r->remaining_end[0] - r->new_land[0] +
+	                           r->released[0][0] + r->released[1][0] +
+	                           r->released[2][0]
+	              : r->remaining;
+	double ymax = fmax(m->start, r->remaining);
 	for (int y = 0; y < ny; y++)
 		ymax = fmax(ymax, r->remaining_end[y]);
-	double pf[3] = {NAN, NAN, NAN};
-	double dl = r->has_completion ? year_frac(r->deadline) : NAN;
-	double xmax = floor(asof) + 2;
-	if (isfinite(dl))
-		xmax = fmax(xmax, floor(dl) + 2);
-	for (int k = 0; r->has_completion && k < 3; k++) {
-		pf[k] = year_frac(r->p[k]);
-		if (isfinite(pf[k]))
-			xmax = fmax(xmax, floor(pf[k]) + 2);
+	m->dl = r->has_completion ? year_frac(r->deadline) : NAN;
+	double xmax = floor(m->asof) + 2;
+	if (isfinite(m->dl))
+		xmax = fmax(xmax, floor(m->dl) + 2);
+	for (int k = 0; k < 3; k++) {
+		m->pf[k] = r->has_completion ? year_frac(r->p[k]) : NAN;
+		if (isfinite(m->pf[k]))
+			xmax = fmax(xmax, floor(m->pf[k]) + 2);
 	}
-	xmax = fmin(xmax, floor(asof) + 41);
+	xmax = fmin(xmax, floor(m->asof) + 41);
 	const char *unit;
-	double ys = area_scale(ymax, &unit);
-	plot p = {80,
-	          58,
-	          w - 24,
-	          h - 52,
-	          r->first_year,
-	          xmax,
-	          0,
-	          ymax > 0 ? ymax * 1.1 : 1};
-	char ylabel[64];
-	snprintf(ylabel, sizeof ylabel, "Remaining hazardous land (%s)", unit);
-	double span = xmax - r->first_year;
-	axes(cr, &p, lr__chart_titles[0], ylabel, ys,
-	     span > 40   ? 10
-	     : span > 20 ? 5
-	     : span > 10 ? 2
-	                 : 1);
+	m->ys = area_scale(ymax, &unit);
+	m->p = (plot){80,
+	              58,
+	              w - 24,
+	              h - 52,
+	              r->first_year,
+	              xmax,
+	              0,
+	              ymax > 0 ? ymax * 1.1 : 1};
+	snprintf(m->ylabel, sizeof m->ylabel, "Remaining hazardous land (%s)",
+	         unit);
+}
 
-	cairo_save(cr);
-	cairo_rectangle(cr, p.x0, p.y0 - 10, p.x1 - p.x0, p.y1 - p.y0 + 10);
-	cairo_clip(cr);
-	if (r->has_completion && r->remaining > 0) {
-		/* The fan: from the as-of remaining to zero at P10 and P90;
-		** a percentile never reached in 50 years ends 50 years on. */
-		double end[3];
-		for (int k = 0; k < 3; k++)
-			end[k] =
-			        isfinite(pf[k]) ? fmax(pf[k], asof) : asof + 50;
-		cairo_move_to(cr, px(&p, asof), py(&p, r->remaining));
-		cairo_line_to(cr, px(&p, end[0]), py(&p, 0));
-		cairo_line_to(cr, px(&p, end[2]), py(&p, 0));
-		cairo_close_path(cr);
-		cairo_set_source_rgba(cr, 0.27, 0.51, 0.71, 0.25);
-		cairo_fill(cr);
-		color(cr, 0x2b5c8a);
-		cairo_set_line_width(cr, 2.2);
-		double d[] = {7, 4};
-		cairo_set_dash(cr, d, 2, 0);
-		cairo_move_to(cr, px(&p, asof), py(&p, r->remaining));
-		cairo_line_to(cr, px(&p, end[1]), py(&p, 0));
-		cairo_stroke(cr);
-		cairo_set_dash(cr, NULL, 0, 0);
-	}
-	/* History: the start of the first year, then each year's end (the
-	** as-of date for a year not yet complete). */
+/* The fan: from the as-of remaining to zero at P10 and P90, the P50 line
+** dashed; a percentile never reached in 50 years ends 50 years on. */
+static void remaining_fan(const lr_report *r, cairo_t *cr,
+                          const remaining_chart *m)
+{
+	const plot *p = &m->p;
+	double end[3];
+	for (int k = 0; k < 3; k++)
+		end[k] = isfinite(m->pf[k]) ? fmax(m->pf[k], m->asof)
+		                            : m->asof + 50;
+	cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
+	cairo_line_to(cr, px(p, end[0]), py(p, 0));
+	cairo_line_to(cr, px(p, end[2]), py(p, 0));
+	cairo_close_path(cr);
+	cairo_set_source_rgba(cr, 0.27, 0.51, 0.71, 0.25);
+	cairo_fill(cr);
+	color(cr, 0x2b5c8a);
+	cairo_set_line_width(cr, 2.2);
+	double d[] = {7, 4};
+	cairo_set_dash(cr, d, 2, 0);
+	cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
+	cairo_line_to(cr, px(p, end[1]), py(p, 0));
+	cairo_stroke(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* History: the start of the first year, then each year's end (the as-of
+** date for a year not yet complete), as a line with dots. */
+static void remaining_history(const lr_report *r, cairo_t *cr,
+                              const remaining_chart *m)
+{
+	const plot *p = &m->p;
 	color(cr, 0x1f1f1f);
 	cairo_set_line_width(cr, 2.4);
-	cairo_move_to(cr, px(&p, r->first_year), py(&p, start));
-	for (int y = 0; y < ny; y++) {
-		double x = fmin(r->first_year + y + 1, asof);
-		cairo_line_to(cr, px(&p, x), py(&p, r->remaining_end[y]));
+	cairo_move_to(cr, px(p, r->first_year), py(p, m->start));
+	for (int y = 0; y < r->n_years; y++) {
+		double x = fmin(r->first_year + y + 1, m->asof);
+		cairo_line_to(cr, px(p, x), py(p, r->remaining_end[y]));
 	}
 	cairo_stroke(cr);
-	for (int y = 0; y < ny; y++) {
-		double x = fmin(r->first_year + y + 1, asof);
-		cairo_arc(cr, px(&p, x), py(&p, r->remaining_end[y]), 2.6, 0,
+	for (int y = 0; y < r->n_years; y++) {
+		double x = fmin(r->first_year + y + 1, m->asof);
+		cairo_arc(cr, px(p, x), py(p, r->remaining_end[y]), 2.6, 0,
 		          2 * M_PI);
 		cairo_fill(cr);
 	}
-	if (isfinite(dl)) {
-		color(cr, 0xc0392b);
-		cairo_set_line_width(cr, 1.8);
-		double d[] = {4, 3};
-		cairo_set_dash(cr, d, 2, 0);
-		cairo_move_to(cr, px(&p, dl), p.y0);
-		cairo_line_to(cr, px(&p, dl), p.y1);
-		cairo_stroke(cr);
-		cairo_set_dash(cr, NULL, 0, 0);
-		char buf[64];
-		snprintf(buf, sizeof buf, "deadline %s", r->deadline);
-		font(cr, 11, true);
-		text(cr, px(&p, dl) - 4, p.y0 + 4, buf, 1, 1);
-	}
-	cairo_restore(cr);
+}
 
-	double lx = p.x0 + 8, ly = 44;
+/* The deadline as a dashed vertical line, labelled. */
+static void remaining_deadline(const lr_report *r, cairo_t *cr,
+                               const remaining_chart *m)
+{
+	const plot *p = &m->p;
+	color(cr, 0xc0392b);
+	cairo_set_line_width(cr, 1.8);
+	double d[] = {4, 3};
+	cairo_set_dash(cr, d, 2, 0);
+	cairo_move_to(cr, px(p, m->dl), p->y0);
+	cairo_line_to(cr, px(p, m->dl), p->y1);
+	cairo_stroke(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+	char buf[64];
+	snprintf(buf, sizeof buf, "deadline %s", r->deadline);
+	font(cr, 11, true);
+	text(cr, px(p, m->dl) - 4, p->y0 + 4, buf, 1, 1);
+}
+
+/* The legend above the plot and the captions under it. */
+static void remaining_legend(const lr_report *r, cairo_t *cr,
+                             const remaining_chart *m, double h)
+{
+	const plot *p = &m->p;
+	double lx = p->x0 + 8, ly = 44;
 	lx = legend_item(cr, lx, ly, 1, 0x1f1f1f, 1,
 	                 "remaining at the end of each year");
 	if (r->has_completion) {
@@ -316,11 +340,35 @@ static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
 		         r->p[1], r->p[2]);
 		color(cr, 0x333333);
 		font(cr, 11, false);
-		text(cr, p.x1, h - 14, buf, 1, 0);
+		text(cr, p->x1, h - 14, buf, 1, 0);
 	}
 	color(cr, 0x333333);
 	font(cr, 11, false);
-	text(cr, p.x0, h - 14, "year", 0, 0);
+	text(cr, p->x0, h - 14, "year", 0, 0);
+}
+
+static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
+{
+	remaining_chart m;
+	remaining_frame(r, w, h, &m);
+	const plot *p = &m.p;
+	double span = p->vx1 - r->first_year;
+	axes(cr, p, lr__chart_titles[0], m.ylabel, m.ys,
+	     span > 40   ? 10
+	     : span > 20 ? 5
+	     : span > 10 ? 2
+	                 : 1);
+	cairo_save(cr);
+	cairo_rectangle(cr, p->x0, p->y0 - 10, p->x1 - p->x0,
+	                p->y1 - p->y0 + 10);
+	cairo_clip(cr);
+	if (r->has_completion && r->remaining > 0)
+		remaining_fan(r, cr, &m);
+	remaining_history(r, cr, &m);
+	if (isfinite(m.dl))
+		remaining_deadline(r, cr, &m);
+	cairo_restore(cr);
+	remaining_legend(r, cr, &m, h);
 }
 
 /* ---- 2. released per year by method -------------------------------------- */
@@ -415,100 +463,120 @@ static void shape_path(cairo_t *cr, const proj *q, const rshape *s)
 static const unsigned class_colors[5] = {0xf4f4f4, 0xdadaeb, 0xbcbddc, 0x9e9ac8,
                                          0x756bb1};
 
-static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
+/* Room on the right of the map for the legend, in pixels. */
+#define MAP_LEGEND_W 250.0
+
+/* Fit the store's bounding box into the map area of w x h, lon scaled by
+** the cosine of the middle latitude. */
+static proj map_projection(const lr_report *r, double w, double h)
 {
-	color(cr, 0x222222);
-	font(cr, 15, true);
-	text(cr, 20, 24, lr__chart_titles[2], 0, 0);
-	if (!r->has_geometry) {
-		font(cr, 12, false);
-		text(cr, 20, 60, "No geometries in the store: no map.", 0, 0);
-		return;
-	}
-	double legend_w = 250;
-	double mx0 = 20, my0 = 40, mw = w - legend_w - 40, mh = h - 70;
+	double mx0 = 20, my0 = 40, mw = w - MAP_LEGEND_W - 40, mh = h - 70;
 	double midlat = (r->box[1] + r->box[3]) / 2;
 	proj q = {r->box[0], r->box[3], cos(midlat * M_PI / 180), 1, mx0, my0};
 	double dx = (r->box[2] - r->box[0]) * q.k, dy = r->box[3] - r->box[1];
 	q.s = fmin(mw / fmax(dx, 1e-9), mh / fmax(dy, 1e-9));
 	q.ox = mx0 + (mw - dx * q.s) / 2;
 	q.oy = my0 + (mh - dy * q.s) / 2;
+	return q;
+}
 
+/* The classes of remaining land that colour the regions. */
+typedef struct map_classes {
+	double step;      /* class width, m² */
+	double us;        /* m² to the legend's unit */
+	const char *unit; /* static */
+} map_classes;
+
+static map_classes map_classes_of(const lr_report *r)
+{
 	double vmax = 0;
 	for (size_t i = 0; i < r->regions.len; i++)
 		vmax = fmax(vmax, LR_VEC_AT(&r->regions, rregion, i).remaining);
-	const char *unit;
-	double us = area_scale(vmax, &unit);
-	double step = nice_step(vmax * us, 4) / us; /* class width, m² */
-	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	map_classes mc;
+	mc.us = area_scale(vmax, &mc.unit);
+	mc.step = nice_step(vmax * mc.us, 4) / mc.us;
+	return mc;
+}
+
+/* Each region filled by its class of remaining land, outlined. */
+static void map_regions(const lr_report *r, cairo_t *cr, const proj *q,
+                        const map_classes *mc)
+{
 	for (size_t i = 0; i < r->regions.len; i++) {
 		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
 		if (!g->shape.n_pts)
 			continue;
-		int cls =
-		        g->remaining <= 0
-		                ? 0
-		                : 1 + (int)fmin(3, floor(g->remaining / step));
-		shape_path(cr, &q, &g->shape);
+		int cls = g->remaining <= 0
+		                  ? 0
+		                  : 1 + (int)fmin(3, floor(g->remaining /
+		                                           mc->step));
+		shape_path(cr, q, &g->shape);
 		color(cr, class_colors[cls]);
 		cairo_fill_preserve(cr);
 		color(cr, 0x8a8a8a);
 		cairo_set_line_width(cr, 0.8);
 		cairo_stroke(cr);
 	}
-	/* Hazardous land on top; land smaller than a pixel as a dot so that
-	** no remaining area disappears from the map. */
+}
+
+/* Hazardous land on top, SHA then CHA; land smaller than a pixel as a dot
+** so that no remaining area disappears from the map. */
+static void map_faces(const lr_report *r, cairo_t *cr, const proj *q)
+{
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < r->faces.len; i++) {
 			const rface *f = &LR_VEC_AT(&r->faces, rface, i);
 			if (f->cha != pass)
 				continue;
 			color(cr, f->cha ? 0xd62728 : 0xf28e2b);
-			double fw = (f->shape.box[2] - f->shape.box[0]) * q.k *
-			            q.s,
-			       fh = (f->shape.box[3] - f->shape.box[1]) * q.s;
+			const double *b = f->shape.box;
+			double fw = (b[2] - b[0]) * q->k * q->s,
+			       fh = (b[3] - b[1]) * q->s;
 			if (fw < 2.5 && fh < 2.5) {
-				double cx = (f->shape.box[0] +
-				             f->shape.box[2]) /
-				            2,
-				       cy = (f->shape.box[1] +
-				             f->shape.box[3]) /
-				            2;
-				cairo_arc(cr, q.ox + (cx - q.lon0) * q.k * q.s,
-				          q.oy + (q.lat1 - cy) * q.s, 1.6, 0,
+				double cx = (b[0] + b[2]) / 2,
+				       cy = (b[1] + b[3]) / 2;
+				cairo_arc(cr,
+				          q->ox + (cx - q->lon0) * q->k * q->s,
+				          q->oy + (q->lat1 - cy) * q->s, 1.6, 0,
 				          2 * M_PI);
 				cairo_fill(cr);
 				continue;
 			}
-			shape_path(cr, &q, &f->shape);
+			shape_path(cr, q, &f->shape);
 			cairo_fill_preserve(cr);
 			cairo_set_line_width(cr, 0.6);
 			cairo_stroke(cr);
 		}
-	/* Region labels where there is room. */
+}
+
+/* Region labels where there is room. */
+static void map_labels(const lr_report *r, cairo_t *cr, const proj *q)
+{
 	font(cr, 9, false);
 	for (size_t i = 0; i < r->regions.len; i++) {
 		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
 		if (!g->shape.n_pts)
 			continue;
-		double bw = (g->shape.box[2] - g->shape.box[0]) * q.k * q.s;
+		const double *b = g->shape.box;
+		double bw = (b[2] - b[0]) * q->k * q->s;
 		if (bw < text_width(cr, g->id) + 6)
 			continue;
-		double cx = q.ox +
-		            ((g->shape.box[0] + g->shape.box[2]) / 2 - q.lon0) *
-		                    q.k * q.s,
-		       cy = q.oy +
-		            (q.lat1 - (g->shape.box[1] + g->shape.box[3]) / 2) *
-		                    q.s;
+		double cx = q->ox + ((b[0] + b[2]) / 2 - q->lon0) * q->k * q->s,
+		       cy = q->oy + (q->lat1 - (b[1] + b[3]) / 2) * q->s;
 		color(cr, 0x3c3c3c);
 		text(cr, cx, cy, g->id, 0.5, 1);
 	}
-	/* Legend. */
-	double lx = w - legend_w, ly = 64;
+}
+
+/* The legend of the region classes from (lx, ly); returns the next ly. */
+static double legend_classes(cairo_t *cr, double lx, double ly,
+                             const map_classes *mc)
+{
 	color(cr, 0x222222);
 	font(cr, 12, true);
 	text(cr, lx, ly, "Remaining land in the region", 0, 0);
 	ly += 20;
+	double step = mc->step, us = mc->us;
 	for (int c = 0; c < 5; c++) {
 		char a[64], b[64], buf[160];
 		int dec = step_decimals(step * us);
@@ -518,11 +586,11 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 			snprintf(buf, sizeof buf, "%s - %s %s",
 			         lr__fmt_num((c - 1) * step * us, dec, true, a),
 			         lr__fmt_num(c * step * us, dec, true, b),
-			         unit);
+			         mc->unit);
 		else
 			snprintf(buf, sizeof buf, "%s %s or more",
 			         lr__fmt_num(3 * step * us, dec, true, a),
-			         unit);
+			         mc->unit);
 		color(cr, class_colors[c]);
 		cairo_rectangle(cr, lx, ly - 7, 18, 14);
 		cairo_fill_preserve(cr);
@@ -534,7 +602,13 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 		text(cr, lx + 26, ly, buf, 0, 1);
 		ly += 20;
 	}
-	ly += 12;
+	return ly;
+}
+
+/* The legend of hazardous land and the notes under it, from (lx, ly). */
+static void legend_hazards(const lr_report *r, cairo_t *cr, double lx,
+                           double ly)
+{
 	font(cr, 12, true);
 	text(cr, lx, ly, "Hazardous land (as of)", 0, 0);
 	ly += 20;
@@ -559,6 +633,26 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 	char buf[64];
 	snprintf(buf, sizeof buf, "As of %s.", r->as_of);
 	text(cr, lx, ly, buf, 0, 0);
+}
+
+static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
+{
+	color(cr, 0x222222);
+	font(cr, 15, true);
+	text(cr, 20, 24, lr__chart_titles[2], 0, 0);
+	if (!r->has_geometry) {
+		font(cr, 12, false);
+		text(cr, 20, 60, "No geometries in the store: no map.", 0, 0);
+		return;
+	}
+	proj q = map_projection(r, w, h);
+	map_classes mc = map_classes_of(r);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	map_regions(r, cr, &q, &mc);
+	map_faces(r, cr, &q);
+	map_labels(r, cr, &q);
+	double ly = legend_classes(cr, w - MAP_LEGEND_W, 64, &mc);
+	legend_hazards(r, cr, w - MAP_LEGEND_W, ly + 12);
 }
 
 void lr__chart_draw(const lr_report *r, int k, cairo_t *cr, double w, double h)
@@ -655,14 +749,14 @@ int lr_report_chart_png(const lr_report *r, int chart, int width, int height,
 	lr__chart_draw(r, chart, cr, width, height);
 	cairo_destroy(cr);
 	char tmp[4096];
-	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
-	if (rc == LR_OK &&
-	    cairo_surface_write_to_png(s, tmp) != CAIRO_STATUS_SUCCESS)
-		rc = lr_error_set(err, LR_ERR_IO, "cannot write %s", path);
+	FILE *f = lr_atomic_open(path, tmp, sizeof tmp, err);
+	cairo_status_t st =
+	        f ? cairo_surface_write_to_png_stream(s, lr__cairo_write, f)
+	          : CAIRO_STATUS_SUCCESS;
 	cairo_surface_destroy(s);
-	if (rc == LR_OK)
-		rc = lr__rename_into_place(tmp, path, err);
-	return rc;
+	if (!f)
+		return err->code;
+	return lr__cairo_close(f, st, tmp, path, err);
 }
 
 /* ---- sentences ---------------------------------------------------------- */

@@ -114,6 +114,121 @@ static int parse_events(const char *text, lr_vec *out)
 	return 0;
 }
 
+/* The hazards of the store, sorted by id, each with whether it is in the
+** store's scope, into hs (hz, ids owned). */
+static int load_hazards(const lr_report *r, sqlite3 *db, lr_vec *hs,
+                        lr_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT hazard_id, contamination FROM hazards",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return store_err(db, r->store, "reading hazards", err);
+	int rc = LR_OK;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		hz h = {lr_strdup(id ? id : ""),
+		        in_scope(r->scope,
+		                 (const char *)sqlite3_column_text(st, 1))};
+		if (!h.id || !lr_vec_push(hs, &h)) {
+			free(h.id);
+			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc == LR_OK && hs->len > 1)
+		qsort(hs->data, hs->len, sizeof(hz), cmp_hz);
+	return rc;
+}
+
+/* What replaying one face needs; every pointer borrowed. */
+typedef struct replay {
+	const lr_report *r;
+	sqlite3 *db;
+	const lr_vec *hs;    /* hz, sorted by id */
+	sqlite3_stmt *ins_o; /* INSERT INTO temp.face_owner */
+	sqlite3_stmt *ins_r; /* INSERT INTO temp.face_release */
+	lr_error *err;
+} replay;
+
+/* A release of face fid, hazardous until then, in the year of e. */
+static int add_release(const replay *p, sqlite3_int64 fid, const char *region,
+                       const fev *e)
+{
+	sqlite3_bind_int64(p->ins_r, 1, fid);
+	sqlite3_bind_text(p->ins_r, 2, region ? region : "", -1,
+	                  SQLITE_TRANSIENT);
+	sqlite3_bind_int(p->ins_r, 3, atoi(e->date));
+	sqlite3_bind_text(p->ins_r, 4, e->what, -1, SQLITE_TRANSIENT);
+	int rc = LR_OK;
+	if (sqlite3_step(p->ins_r) != SQLITE_DONE)
+		rc = store_err(p->db, p->r->store, "face releases", p->err);
+	sqlite3_reset(p->ins_r);
+	return rc;
+}
+
+/* Walk the events of one face up to the as-of date: its releases into
+** temp.face_release; the hazard that made it hazardous into owner. */
+static int replay_events(const replay *p, sqlite3_int64 fid, const char *region,
+                         const lr_vec *evs, char *owner, size_t owner_size)
+{
+	bool hazardous = false;
+	for (size_t k = 0; k < evs->len; k++) {
+		const fev *e = &LR_VEC_AT(evs, fev, k);
+		if (strcmp(e->date, p->r->as_of) > 0)
+			break; /* ISO dates sort as text */
+		if (e->release == 0) {
+			hz key = {e->id, false};
+			const hz *h = bsearch(&key, p->hs->data, p->hs->len,
+			                      sizeof(hz), cmp_hz);
+			if (h && !h->in_scope)
+				continue;
+			if (!hazardous) {
+				hazardous = true;
+				snprintf(owner, owner_size, "%s", e->id);
+			}
+		} else if (hazardous) {
+			hazardous = false;
+			int rc = add_release(p, fid, region, e);
+			if (rc != LR_OK)
+				return rc;
+		}
+	}
+	return LR_OK;
+}
+
+/* Replay one face of the store (a row of face_id, region_id, state,
+** events); a face still SHA or CHA goes into temp.face_owner. */
+static int replay_face(const replay *p, sqlite3_stmt *st)
+{
+	sqlite3_int64 fid = sqlite3_column_int64(st, 0);
+	const char *region = (const char *)sqlite3_column_text(st, 1);
+	const char *state = (const char *)sqlite3_column_text(st, 2);
+	const char *ev = (const char *)sqlite3_column_text(st, 3);
+	char owner[256] = "";
+	lr_vec evs;
+	lr_vec_init(&evs, sizeof(fev));
+	int rc = LR_OK;
+	if (parse_events(ev ? ev : "", &evs) != 0)
+		rc = lr_error_set(p->err, LR_ERR_NOMEM, "out of memory");
+	else
+		rc = replay_events(p, fid, region, &evs, owner, sizeof owner);
+	for (size_t k = 0; k < evs.len; k++)
+		free(LR_VEC_AT(&evs, fev, k).id);
+	lr_vec_free(&evs);
+	if (rc != LR_OK || !state ||
+	    (strcmp(state, "SHA") != 0 && strcmp(state, "CHA") != 0))
+		return rc;
+	sqlite3_bind_int64(p->ins_o, 1, fid);
+	sqlite3_bind_text(p->ins_o, 2, owner, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(p->ins_o, 3, state, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(p->ins_o) != SQLITE_DONE)
+		rc = store_err(p->db, p->r->store, "face owners", p->err);
+	sqlite3_reset(p->ins_o);
+	return rc;
+}
+
 /*
 ** Replay each face's events to the as-of date (the ledger's state machine,
 ** DESIGN section 4: a record on clean land makes it hazardous and that
@@ -123,10 +238,10 @@ static int parse_events(const char *text, lr_vec *out)
 */
 static int replay_faces(const lr_report *r, sqlite3 *db, lr_error *err)
 {
-	int rc = LR_OK;
 	lr_vec hs;
 	lr_vec_init(&hs, sizeof(hz));
-	sqlite3_stmt *st = NULL, *ins_o = NULL, *ins_r = NULL;
+	sqlite3_stmt *st = NULL;
+	replay p = {r, db, &hs, NULL, NULL, err};
 	if (sqlite3_exec(db,
 	                 "CREATE TEMP TABLE face_owner(face_id INTEGER, "
 	                 "hazard_id TEXT, state TEXT);"
@@ -134,25 +249,7 @@ static int replay_faces(const lr_report *r, sqlite3 *db, lr_error *err)
 	                 "region_id TEXT, year INTEGER, method TEXT)",
 	                 NULL, NULL, NULL) != SQLITE_OK)
 		return store_err(db, r->store, "temporary tables", err);
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT hazard_id, contamination FROM hazards",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return store_err(db, r->store, "reading hazards", err);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		hz h = {lr_strdup(id ? id : ""),
-		        in_scope(r->scope,
-		                 (const char *)sqlite3_column_text(st, 1))};
-		if (!h.id || !lr_vec_push(&hs, &h)) {
-			free(h.id);
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc == LR_OK && hs.len > 1)
-		qsort(hs.data, hs.len, sizeof(hz), cmp_hz);
+	int rc = load_hazards(r, db, &hs, err);
 	if (rc == LR_OK &&
 	    (sqlite3_prepare_v2(db,
 	                        "SELECT face_id, region_id, state, events "
@@ -160,74 +257,19 @@ static int replay_faces(const lr_report *r, sqlite3 *db, lr_error *err)
 	                        -1, &st, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(db,
 	                        "INSERT INTO temp.face_owner VALUES(?, ?, ?)",
-	                        -1, &ins_o, NULL) != SQLITE_OK ||
+	                        -1, &p.ins_o, NULL) != SQLITE_OK ||
 	     sqlite3_prepare_v2(db,
 	                        "INSERT INTO temp.face_release VALUES(?, ?, "
 	                        "?, ?)",
-	                        -1, &ins_r, NULL) != SQLITE_OK))
+	                        -1, &p.ins_r, NULL) != SQLITE_OK))
 		rc = store_err(db, r->store, "reading faces", err);
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW) {
-		sqlite3_int64 fid = sqlite3_column_int64(st, 0);
-		const char *region = (const char *)sqlite3_column_text(st, 1);
-		const char *state = (const char *)sqlite3_column_text(st, 2);
-		const char *ev = (const char *)sqlite3_column_text(st, 3);
-		char owner[256] = "";
-		bool hazardous = false;
-		lr_vec evs;
-		lr_vec_init(&evs, sizeof(fev));
-		if (parse_events(ev ? ev : "", &evs) != 0)
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-		for (size_t k = 0; rc == LR_OK && k < evs.len; k++) {
-			const fev *e = &LR_VEC_AT(&evs, fev, k);
-			if (strcmp(e->date, r->as_of) > 0)
-				break; /* ISO dates sort as text */
-			if (e->release == 0) {
-				hz key = {e->id, false};
-				const hz *h = bsearch(&key, hs.data, hs.len,
-				                      sizeof(hz), cmp_hz);
-				if (h && !h->in_scope)
-					continue;
-				if (!hazardous) {
-					hazardous = true;
-					snprintf(owner, sizeof owner, "%s",
-					         e->id);
-				}
-			} else if (hazardous) {
-				hazardous = false;
-				sqlite3_bind_int64(ins_r, 1, fid);
-				sqlite3_bind_text(ins_r, 2,
-				                  region ? region : "", -1,
-				                  SQLITE_TRANSIENT);
-				sqlite3_bind_int(ins_r, 3, atoi(e->date));
-				sqlite3_bind_text(ins_r, 4, e->what, -1,
-				                  SQLITE_TRANSIENT);
-				if (sqlite3_step(ins_r) != SQLITE_DONE)
-					rc = store_err(db, r->store,
-					               "face releases", err);
-				sqlite3_reset(ins_r);
-			}
-		}
-		for (size_t k = 0; k < evs.len; k++)
-			free(LR_VEC_AT(&evs, fev, k).id);
-		lr_vec_free(&evs);
-		if (rc == LR_OK && state &&
-		    (!strcmp(state, "SHA") || !strcmp(state, "CHA"))) {
-			sqlite3_bind_int64(ins_o, 1, fid);
-			sqlite3_bind_text(ins_o, 2, owner, -1,
-			                  SQLITE_TRANSIENT);
-			sqlite3_bind_text(ins_o, 3, state, -1,
-			                  SQLITE_TRANSIENT);
-			if (sqlite3_step(ins_o) != SQLITE_DONE)
-				rc = store_err(db, r->store, "face owners",
-				               err);
-			sqlite3_reset(ins_o);
-		}
-	}
+	while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW)
+		rc = replay_face(&p, st);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_finalize(st);
-	sqlite3_finalize(ins_o);
-	sqlite3_finalize(ins_r);
+	sqlite3_finalize(p.ins_o);
+	sqlite3_finalize(p.ins_r);
 	for (size_t i = 0; i < hs.len; i++)
 		free(LR_VEC_AT(&hs, hz, i).id);
 	lr_vec_free(&hs);
@@ -453,36 +495,31 @@ static int write_styles(out *o)
 	return rc;
 }
 
-int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err)
+/* Open the store read-only with SpatiaLite loaded (its SQL functions
+** dissolve the faces). */
+static int open_store(const lr_report *r, sqlite3 **db, lr_error *err)
 {
-	char tmp[4096];
-	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
-	if (rc != LR_OK)
-		return rc;
-	/* The tmp name must keep the .gpkg extension for the driver. */
-	strncat(tmp, ".gpkg", sizeof tmp - strlen(tmp) - 1);
-	sqlite3 *db = NULL;
-	out o = {NULL, NULL, path, err};
-	if (sqlite3_open_v2(r->store, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		rc = lr_error_set(err, LR_ERR_INPUT, "cannot open %s",
-		                  r->store);
-		goto done;
-	}
+	if (sqlite3_open_v2(r->store, db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		return lr_error_set(err, LR_ERR_INPUT, "cannot open %s",
+		                    r->store);
 	char *msg = NULL;
-	sqlite3_enable_load_extension(db, 1);
-	if (sqlite3_load_extension(db, "mod_spatialite", NULL, &msg) !=
-	    SQLITE_OK) {
-		rc = lr_error_set(
-		        err, LR_ERR_STORE,
-		        "%s: cannot load SpatiaLite (mod_spatialite): "
-		        "%s",
-		        r->store, msg ? msg : "unknown error");
-		sqlite3_free(msg);
-		goto done;
-	}
-	if ((rc = replay_faces(r, db, err)) != LR_OK)
-		goto done;
+	sqlite3_enable_load_extension(*db, 1);
+	if (sqlite3_load_extension(*db, "mod_spatialite", NULL, &msg) ==
+	    SQLITE_OK)
+		return LR_OK;
+	int rc = lr_error_set(err, LR_ERR_STORE,
+	                      "%s: cannot load SpatiaLite (mod_spatialite): "
+	                      "%s",
+	                      r->store, msg ? msg : "unknown error");
+	sqlite3_free(msg);
+	return rc;
+}
+
+/* Faces that still have an owner after the replay; 0 without face
+** geometries (analyze --no-faces). */
+static int count_owned(sqlite3 *db)
+{
 	sqlite3_stmt *cnt = NULL;
 	int n_owned = 0;
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM temp.face_owner", -1,
@@ -490,25 +527,34 @@ int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err)
 	    sqlite3_step(cnt) == SQLITE_ROW)
 		n_owned = sqlite3_column_int(cnt, 0);
 	sqlite3_finalize(cnt);
+	return n_owned;
+}
 
+/* Create the GeoPackage tmp (removed first: the driver will not replace a
+** file) and its WGS 84 reference, into o. */
+static int create_gpkg(out *o, const char *tmp)
+{
 	GDALAllRegister();
 	GDALDriverH drv = GDALGetDriverByName("GPKG");
-	if (!drv) {
-		rc = lr_error_set(err, LR_ERR_IO,
-		                  "cannot write %s: GDAL has no GPKG driver",
-		                  path);
-		goto done;
-	}
+	if (!drv)
+		return lr_error_set(o->err, LR_ERR_IO,
+		                    "cannot write %s: GDAL has no GPKG driver",
+		                    o->path);
 	(void)unlink(tmp);
-	o.ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
-	if (!o.ds) {
-		rc = ogr_fail(&o, "create");
-		goto done;
-	}
-	o.srs = OSRNewSpatialReference(NULL);
-	OSRImportFromEPSG(o.srs, 4326);
-	OSRSetAxisMappingStrategy(o.srs, OAMS_TRADITIONAL_GIS_ORDER);
+	o->ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
+	if (!o->ds)
+		return ogr_fail(o, "create");
+	o->srs = OSRNewSpatialReference(NULL);
+	OSRImportFromEPSG(o->srs, 4326);
+	OSRSetAxisMappingStrategy(o->srs, OAMS_TRADITIONAL_GIS_ORDER);
+	return LR_OK;
+}
 
+/* The two layers and their styles, in one transaction; *sums receives the
+** areas written (remaining, released). */
+static int write_layers(out *o, const lr_report *r, sqlite3 *db, int n_owned,
+                        double sums[2])
+{
 	static const char *const rem_f[] = {"hazard_id",     "type",
 	                                    "contamination", "region_id",
 	                                    "recorded_date", "remaining_m2"};
@@ -524,17 +570,14 @@ int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err)
 	         "and type (scope %s)",
 	         r->as_of, r->scope);
 	OGRLayerH rem =
-	        new_layer(&o, "remaining_hazards", desc, rem_f, rem_t, 6);
+	        new_layer(o, "remaining_hazards", desc, rem_f, rem_t, 6);
 	snprintf(desc, sizeof desc,
 	         "Land released up to %s, dissolved by region, year and "
 	         "method",
 	         r->as_of);
-	OGRLayerH rel = new_layer(&o, "released_land", desc, rel_f, rel_t, 4);
-	if (!rem || !rel) {
-		rc = ogr_fail(&o, "layers");
-		goto done;
-	}
-	double sum_rem = 0, sum_rel = 0;
+	OGRLayerH rel = new_layer(o, "released_land", desc, rel_f, rel_t, 4);
+	if (!rem || !rel)
+		return ogr_fail(o, "layers");
 	/* Exact ledger areas (sums of face areas) with the dissolved
 	** geometry of the same faces.  Without face geometries (analyze
 	** --no-faces) whole hazards and releases stand in. */
@@ -563,29 +606,47 @@ int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err)
 	                  "AsBinary(CastToMultiPolygon(ST_Union(geometry))) "
 	                  "FROM releases GROUP BY region_assigned, y, method "
 	                  "ORDER BY region_assigned, y, method";
-	GDALDatasetStartTransaction(o.ds, 0);
-	if ((rc = copy_rows(&o, db, r, rem_sql, rem, 6, &sum_rem)) != LR_OK ||
-	    (rc = copy_rows(&o, db, r, rel_sql, rel, 4, &sum_rel)) != LR_OK ||
-	    (rc = write_styles(&o)) != LR_OK)
+	GDALDatasetStartTransaction(o->ds, 0);
+	int rc;
+	if ((rc = copy_rows(o, db, r, rem_sql, rem, 6, &sums[0])) != LR_OK ||
+	    (rc = copy_rows(o, db, r, rel_sql, rel, 4, &sums[1])) != LR_OK ||
+	    (rc = write_styles(o)) != LR_OK)
+		return rc;
+	if (GDALDatasetCommitTransaction(o->ds) != OGRERR_NONE)
+		return ogr_fail(o, "commit");
+	return LR_OK;
+}
+
+int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err)
+{
+	char tmp[4096];
+	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
+	if (rc != LR_OK)
+		return rc;
+	/* The tmp name must keep the .gpkg extension for the driver. */
+	strncat(tmp, ".gpkg", sizeof tmp - strlen(tmp) - 1);
+	sqlite3 *db = NULL;
+	out o = {NULL, NULL, path, err};
+	double sums[2] = {0, 0};
+	if ((rc = open_store(r, &db, err)) != LR_OK ||
+	    (rc = replay_faces(r, db, err)) != LR_OK)
 		goto done;
-	if (GDALDatasetCommitTransaction(o.ds) != OGRERR_NONE) {
-		rc = ogr_fail(&o, "commit");
+	int n_owned = count_owned(db);
+	if ((rc = create_gpkg(&o, tmp)) != LR_OK ||
+	    (rc = write_layers(&o, r, db, n_owned, sums)) != LR_OK)
 		goto done;
-	}
 	GDALClose(o.ds);
 	o.ds = NULL;
-	if (CPLGetLastErrorType() >= CE_Failure && !sum_rem && !sum_rel) {
+	if (CPLGetLastErrorType() >= CE_Failure && !sums[0] && !sums[1])
 		rc = ogr_fail(&o, "close");
-		goto done;
-	}
-	rc = lr__rename_into_place(tmp, path, err);
 done:
 	if (o.ds)
 		GDALClose(o.ds);
 	if (o.srs)
 		OSRDestroySpatialReference(o.srs);
 	sqlite3_close(db);
-	if (rc != LR_OK)
-		(void)unlink(tmp);
+	if (rc == LR_OK)
+		return lr__commit_file(tmp, path, err);
+	(void)unlink(tmp);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "lr_report.h"
 
+#include <cairo.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ typedef struct rtable {
 	rcol *cols; /* [n_cols], owned */
 	size_t n_rows, cap;
 	rcell *cells;         /* [n_rows * n_cols], row-major, owned */
-	unsigned char *total; /* [n_rows]: 1 for a total row */
+	unsigned char *total; /* [n_rows], owned: 1 for a total row */
 } rtable;
 
 #define RT_CELL(t, r, c) (&(t)->cells[(size_t)(r) * (size_t)(t)->n_cols + (c)])
@@ -58,7 +59,7 @@ typedef struct rshape {
 	size_t n_pts;
 	double *xy; /* [2 * n_pts], owned */
 	size_t n_rings;
-	size_t *ring_end; /* [n_rings]: index one past each ring's last point */
+	size_t *ring_end; /* [n_rings], owned: one past each ring's end */
 	double box[4];    /* min lon, min lat, max lon, max lat */
 } rshape;
 
@@ -97,16 +98,17 @@ struct lr_report {
 
 	/* National figures per year first_year..last_year (TOTAL rows). */
 	int n_years;
-	double *remaining_end, *new_land; /* [n_years] m² */
-	double *released[3]; /* cleared, reduced, cancelled: [n_years] m² */
-	double remaining;    /* national remaining at as-of (m²) */
+	double *remaining_end, *new_land; /* [n_years] m², owned */
+	/* Cleared, reduced, cancelled: [n_years] m², owned. */
+	double *released[3];
+	double remaining; /* national remaining at as-of (m²) */
 	int64_t remaining_count;
 	bool has_completion;
 	char p[3][16];     /* national P10, P50, P90 */
 	char deadline[16]; /* "" without completion.csv */
 
-	lr_vec regions; /* rregion, in remaining_by_region order */
-	lr_vec faces;   /* rface: remaining hazardous land */
+	lr_vec regions; /* rregion, owned, in remaining_by_region order */
+	lr_vec faces;   /* rface, owned: remaining hazardous land */
 	bool has_geometry;
 	double box[4];
 };
@@ -117,6 +119,13 @@ int lr__rtable_init(rtable *t, const char *id, const char *title, int n_cols,
                     lr_error *err);
 int lr__rtable_col(rtable *t, int c, const char *key, const char *label,
                    const char *unit, rc_type type, lr_error *err);
+/* A column as data, for tables whose columns are fixed. */
+typedef struct rcol_def {
+	const char *key, *label, *unit;
+	rc_type type;
+} rcol_def;
+/* Columns 0..n-1 of t from defs[n]. */
+int lr__rtable_cols(rtable *t, const rcol_def *defs, int n, lr_error *err);
 /* Append an empty row; its index in *row. */
 int lr__rtable_add_row(rtable *t, size_t *row, lr_error *err);
 void lr__rtable_num(rtable *t, size_t r, int c, double v);
@@ -149,12 +158,23 @@ void lr__buf_printf(rbuf *b, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 void lr__buf_free(rbuf *b);
 
-/* Write b (or data) to path through a temporary file renamed into place. */
+/* Write len bytes of data to path through base's temporary file renamed
+** into place (lr_atomic_open).  LR_OK or LR_ERR_IO. */
 int lr__write_file(const char *path, const char *data, size_t len,
                    lr_error *err);
-/* Temporary name next to path ("dir/.name.tmp.PID"). */
+/* A temporary name next to path ("dir/.name.tmp.PID") for the libraries
+** that write by name (xlsxwriter, GDAL). */
 int lr__tmp_name(const char *path, char *tmp, size_t n, lr_error *err);
-int lr__rename_into_place(const char *tmp, const char *path, lr_error *err);
+/* Sync the complete file tmp and rename it onto path under base's journal
+** (lr_commit); tmp is removed on failure.  LR_OK or LR_ERR_IO. */
+int lr__commit_file(const char *tmp, const char *path, lr_error *err);
+/* Finish a file of lr_atomic_open() that cairo wrote with status st: renamed
+** onto path when st is a success, else removed.  LR_OK or LR_ERR_IO. */
+int lr__cairo_close(FILE *f, cairo_status_t st, const char *tmp,
+                    const char *path, lr_error *err);
+/* A cairo_write_func_t onto the FILE * closure (PNG and PDF streams). */
+cairo_status_t lr__cairo_write(void *closure, const unsigned char *data,
+                               unsigned int n);
 
 /* Parse WKB (Polygon, MultiPolygon, GeometryCollection) into s (appends).
 ** 0 on success, -1 when malformed or out of memory. */
@@ -163,7 +183,6 @@ void lr__shape_free(rshape *s);
 
 /* ---- charts (report/report_chart.c) ------------------------------------- */
 
-typedef struct _cairo cairo_t;
 /* Draw chart k (LR_CHART_*) into the rectangle w x h at the origin. */
 void lr__chart_draw(const lr_report *r, int k, cairo_t *cr, double w, double h);
 /* The chart as inline SVG (no XML declaration; ids prefixed by prefix) into

@@ -3,6 +3,7 @@
 ** the three charts, then every table, split over pages and, when too wide,
 ** into column blocks that repeat the row labels.
 */
+#include "lr_file.h"
 #include "report_int.h"
 
 #include <cairo-pdf.h>
@@ -312,10 +313,11 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err)
 {
 	char tmp[4096];
-	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
-	if (rc != LR_OK)
-		return rc;
-	cairo_surface_t *s = cairo_pdf_surface_create(tmp, PAGE_W, PAGE_H);
+	FILE *f = lr_atomic_open(path, tmp, sizeof tmp, err);
+	if (!f)
+		return err->code;
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(
+	        lr__cairo_write, f, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, r->title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 	                               "landrelease report");
@@ -338,10 +340,5 @@ int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err)
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		(void)remove(tmp);
-		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
-		                    cairo_status_to_string(st));
-	}
-	return lr__rename_into_place(tmp, path, err);
+	return lr__cairo_close(f, st, tmp, path, err);
 }

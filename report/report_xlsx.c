@@ -187,5 +187,5 @@ int lr_report_write_xlsx(const lr_report *r, const char *path, lr_error *err)
 		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
 		                    lxw_strerror(e));
 	}
-	return lr__rename_into_place(tmp, path, err);
+	return lr__commit_file(tmp, path, err);
 }

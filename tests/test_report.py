@@ -291,6 +291,42 @@ def main():
     ok(r.returncode == 2 and "release_m2" in r.stderr,
        "previous plan without the columns: exit 2 naming them", r.stderr)
 
+    # A spreadsheet's CSV export: a byte-order mark, CRLF line ends,
+    # quoted fields holding commas and doubled quotes, a blank line and
+    # spaces around fields.
+    messy = os.path.join(tmp, "messy_plan.csv")
+    with open(messy, "w", newline="", encoding="utf-8") as f:
+        f.write("\ufeffyear,region_id,release_m2,comment\r\n")
+        f.write(f' {y} ,"{region}","1,000.00","a ""first"", pass"\r\n')
+        f.write("\r\n")
+        f.write(f"{y},TOTAL,5000.00,\r\n")
+    r = run("report", out, "--format", "json", "--previous-plan", messy)
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"),
+              {"rows": [], "totals": []})
+    pr = next((x for x in t4["rows"] if x["region_id"] == region), {})
+    ok(r.returncode == 0 and pr.get("year") == y and
+       Decimal(str(pr.get("planned_m2", "nan"))) == 1000 and
+       Decimal(str(pr.get("difference_m2", "nan"))) == diff and
+       len(t4["rows"]) + len(t4["totals"]) == 3,
+       "a spreadsheet's CSV export as previous plan reads the same", (pr, r.stderr))
+
+    # An output that cannot be replaced (a folder in its place): exit 1
+    # naming it, and no temporary file or journal left in the folder.
+    for name, fmt in (("request_tables.md", "md"),
+                      ("request_tables.xlsx", "xlsx")):
+        target = os.path.join(out, name)
+        if os.path.exists(target):
+            os.remove(target)
+        os.mkdir(target)
+        before = sorted(os.listdir(out))
+        r = run("report", out, "--format", fmt)
+        after = sorted(os.listdir(out))
+        os.rmdir(target)
+        ok(r.returncode == 1 and name in r.stderr and after == before,
+           f"{fmt}: an output that cannot be replaced fails cleanly",
+           (r.returncode, r.stderr, sorted(set(after) ^ set(before))))
+
     # Same inputs, same files.
     r = run("report", out, "--format", "md,json,html", "--previous-plan", plan)
     keep = {f: open(os.path.join(out, f), "rb").read() for f in

@@ -1,0 +1,97 @@
+/*
+** Inside the report's loaders (report_load.c and the files it calls): the
+** plain tables read from CSV files and workbooks, and the steps that build
+** each request table.  Not a public interface.
+*/
+#ifndef LR_REPORT_LOAD_INT_H
+#define LR_REPORT_LOAD_INT_H
+
+#include "report_int.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+/* Whole hundredths of a square metre: sums of areas stay exact. */
+static inline int64_t lr__cents(double v)
+{
+	return llround(v * 100.0);
+}
+
+static inline double lr__m2(int64_t c)
+{
+	return (double)c / 100.0;
+}
+
+/* ---- shared (report_load.c) --------------------------------------------- */
+
+/* Set err to "out of memory"; returns LR_ERR_NOMEM. */
+int lr__nomem(lr_error *err);
+/* Add a note for the user to r (formatted, copied).  LR_OK or
+** LR_ERR_NOMEM. */
+int lr__report_note(lr_report *r, lr_error *err, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+bool lr__file_exists(const char *path);
+
+/* ---- plain tables: our CSVs, or a sheet of a workbook (report_ptable.c) -- */
+
+typedef struct ptable {
+	char *name; /* for messages; owned */
+	int n_cols;
+	char **header; /* [n_cols] owned */
+	size_t n_rows;
+	char **cells; /* [n_rows * n_cols] owned */
+	long *line;   /* [n_rows] owned: the record each row came from */
+} ptable;
+
+/* Free what t owns and zero it. */
+void lr__ptable_free(ptable *t);
+/* The text of row r, column c ("" for a column c < 0); borrowed from t. */
+const char *lr__pcell(const ptable *t, size_t r, int c);
+/* The column named name (any case), or -1. */
+int lr__pcol(const ptable *t, const char *name);
+/* Read the CSV at path into t (freed with lr__ptable_free).  LR_OK;
+** LR_ERR_INPUT when unreadable, LR_ERR_USAGE without a header row. */
+int lr__read_csv(const char *path, ptable *t, lr_error *err);
+/* The first sheet of the workbook at path holding each of the n_need
+** columns need[] (at least 3), into t. */
+int lr__read_workbook(const char *path, const char *const *need, int n_need,
+                      ptable *t, lr_error *err);
+/* The number in row r, column c: *has false for ""; LR_ERR_USAGE naming the
+** line when it is not a number. */
+int lr__parse_number(const ptable *t, size_t r, int c, double *v, bool *has,
+                     lr_error *err);
+
+/* ---- the store (report_store.c) ----------------------------------------- */
+
+/* LR_ERR_INPUT: "PATH: WHAT: sqlite message (is it a store ...?)". */
+int lr__store_fail(sqlite3 *db, const char *path, const char *what,
+                   lr_error *err);
+/* The region id of r->regions, or NULL; borrowed from r. */
+rregion *lr__find_region(const lr_report *r, const char *id);
+/* The name to print for a region id (TOTAL and OUTSIDE included). */
+const char *lr__region_name(const lr_report *r, const char *id);
+/* The meta table: as-of date, years, scope, sources. */
+int lr__load_meta(lr_report *r, sqlite3 *db, lr_error *err);
+/* Table 1 and r->regions from remaining_by_region. */
+int lr__load_remaining(lr_report *r, sqlite3 *db, lr_error *err);
+/* Tables 2 and 3 and the yearly chart figures from release_by_year. */
+int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err);
+/* Region and hazardous-land geometries for the map (a note when
+** SpatiaLite is missing). */
+int lr__load_shapes(lr_report *r, sqlite3 *db, lr_error *err);
+
+/* ---- the CSVs of project and plan (report_results.c) -------------------- */
+
+/* Table 5 from DIR/completion.csv, or a note when it is absent. */
+int lr__load_completion(lr_report *r, lr_error *err);
+/* Table 6 from DIR/workplan.csv, or a note when it is absent. */
+int lr__load_workplan(lr_report *r, lr_error *err);
+
+/* ---- a previous plan (report_previous.c) -------------------------------- */
+
+/* Table 4 from the previous plan at path (NULL: a note) and the store. */
+int lr__load_plan_vs_achieved(lr_report *r, sqlite3 *db, const char *path,
+                              lr_error *err);
+
+#endif
