@@ -202,6 +202,8 @@ size_t *lr__check_row_order(const lr__tab *p);
 ** x->oom set, when out of memory.
 */
 bool lr__check_walk(lr__ctx *x, const lr__tab *p, size_t **ord, bool **flag);
+/* The first row, in table order, of row r's region in its earliest year. */
+int lr__check_first_row(const lr__tab *p, size_t r);
 bool lr__check_has_year(const lr__tab *p, int y);
 int lr__check_last_year(const lr__tab *p);
 /* The total area column of a remaining table, or -1. */

@@ -57,7 +57,7 @@ void lr__check_add_finding(lr__ctx *x, int rule, lr_severity sev,
 		x->r->n_info++;
 }
 
-lr_severity lr__check_rule_sev(int rule)
+static lr_severity rule_sev(int rule)
 {
 	return !strcmp(lr_check_rules[rule].severity, "error") ? LR_SEV_ERROR
 	                                                       : LR_SEV_WARNING;
@@ -119,7 +119,7 @@ int lr__check_compare(lr__ctx *x, int rule, const lr__tab *p, const char *row,
 	}
 	int k = lr__check_power_slip((double)stated, (double)expected);
 	lr__check_add_finding(
-	        x, rule, lr__check_rule_sev(rule), p, row, col, s, e, df,
+	        x, rule, rule_sev(rule), p, row, col, s, e, df,
 	        lr__check_dupf(
 	                x, "%s%s%s", what, k ? ": off by a factor of 10^" : "",
 	                k ? (k == 1   ? "1, a likely unit or typing slip"

@@ -117,6 +117,16 @@ bool lr__check_may_be_negative(const lr__col *c)
 	       strstr(c->base, "change");
 }
 
+int lr__check_first_row(const lr__tab *p, size_t r)
+{
+	int first = -1;
+	for (size_t q = 0; q < p->nrows; q++)
+		if (!strcmp(p->rows[q].norm, p->rows[r].norm) &&
+		    (first < 0 || p->rows[q].year < p->rows[first].year))
+			first = (int)q;
+	return first;
+}
+
 bool lr__check_walk(lr__ctx *x, const lr__tab *p, size_t **ord, bool **flag)
 {
 	*flag = lr_xcalloc(p->nrows + 1, sizeof **flag);

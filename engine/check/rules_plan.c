@@ -23,12 +23,7 @@ void lr__check_rule_plan_pct(lr__ctx *x, lr__tab *p)
 			continue;
 		/* The land at the start: the first year's end plus its
 		** release. */
-		int first = -1;
-		for (size_t q = 0; q < p->nrows; q++)
-			if (!strcmp(p->rows[q].norm, p->rows[r].norm) &&
-			    (first < 0 ||
-			     p->rows[q].year < p->rows[first].year))
-				first = (int)q;
+		int first = lr__check_first_row(p, r);
 		lr__fig fe = lr__check_cell(p, (size_t)first, end),
 		        fr = lr__check_cell(p, (size_t)first, rel),
 		        ce = lr__check_cell(p, r, end);

@@ -166,12 +166,7 @@ void lr__check_rule_start(lr__ctx *x, lr__tab *unused)
 		memcpy(s.rows[r].f, p->rows[r].f,
 		       (size_t)p->ncol * sizeof(lr__fig));
 		/* each region's first year, labelled as the plan's first */
-		int first = -1;
-		for (size_t q = 0; q < p->nrows; q++)
-			if (!strcmp(p->rows[q].norm, p->rows[r].norm) &&
-			    (first < 0 ||
-			     p->rows[q].year < p->rows[first].year))
-				first = (int)q;
+		int first = lr__check_first_row(p, r);
 		if ((size_t)first != r)
 			continue;
 		lr__fig fe = p->rows[r].f[end], fr = p->rows[r].f[rel];
