@@ -1,7 +1,6 @@
 /* landrelease check: the tables of a submitted request -> findings.csv. */
 #include "commands.h"
 #include "lr_check.h"
-
 #include "lr_file.h"
 
 #include <assert.h>

@@ -102,8 +102,12 @@ const size_t lr_check_n_rules = R_COUNT;
 ** roles and kinds of table a pass runs on; a pass with no roles runs once
 ** per check, with no table.
 */
+/* STAGE_TABLE: within one table, table by table; STAGE_ACROSS: across
+** tables, pass by pass, after every STAGE_TABLE pass. */
 enum { STAGE_TABLE, STAGE_ACROSS };
 
+/* The tables whose figures are checked; a ledger's are only compared
+** with. */
 #define ROLES_CHECKED ((1u << LR_CHECK_SUBMITTED) | (1u << LR_CHECK_PREVIOUS))
 #define KIND(k) (1u << (k))
 #define KINDS_ALL                                                              \
