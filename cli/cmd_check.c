@@ -1,14 +1,14 @@
 /* landrelease check: the tables of a submitted request -> findings.csv. */
 #include "commands.h"
 #include "lr_check.h"
+#include "lr_file.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,271 +55,290 @@ static int parse_period(const char *s, int *a, int *b)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
+#define MAX_PREVIOUS 16
+
+/* The command line of a check. */
+typedef struct check_args {
+	lr_check_options o;
+	const char *against;            /* borrowed from argv, NULL if none */
+	const char *out;                /* borrowed from argv, or "." */
+	const char *prev[MAX_PREVIOUS]; /* borrowed from argv */
+	int nprev;
+	char **files; /* borrowed: argv's operands, [nfiles] */
+	int nfiles;
+	bool quiet, all;
+} check_args;
+
+static void print_rules(void)
 {
-	char buf[PATH_MAX];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return -1;
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
+	for (size_t i = 0; i < lr_check_n_rules; i++)
+		printf("%-26s %-8s %s\n", lr_check_rules[i].id,
+		       lr_check_rules[i].severity, lr_check_rules[i].what);
+}
+
+/* --tolerance-m2 into *m2; LR_ERR_USAGE when out of range. */
+static int parse_tolerance(const char *s, double *m2, lr_error *err)
+{
+	char *end;
+	errno = 0;
+	*m2 = strtod(s, &end);
+	/* Above 10^12 m² (a million km²) no figure of a request could be
+	** checked, and the tolerance in hundredths would overflow. */
+	if (end == s || *end || errno || !(*m2 >= 0) || *m2 > 1e12)
+		return lr_error_set(
+		        err, LR_ERR_USAGE,
+		        "--tolerance-m2 '%s' must be a number of m² "
+		        "from 0 to 10^12",
+		        s);
+	return LR_OK;
+}
+
+/* One option c (with optarg) into a; LR_OK or LR_ERR_USAGE. */
+static int parse_option(int c, check_args *a, lr_error *err)
+{
+	switch (c) {
+	case 'a':
+		a->against = optarg;
+		return LR_OK;
+	case 't':
+		return parse_tolerance(optarg, &a->o.tolerance_m2, err);
+	case 'p':
+		return lr_check_parse_precision(optarg, &a->o.precision_m2,
+		                                err);
+	case 'y':
+		if (parse_period(optarg, &a->o.period_first, &a->o.period_last))
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "--period '%s' must be YYYY-YYYY, "
+			                    "first year first",
+			                    optarg);
+		return LR_OK;
+	case 'o':
+		a->out = optarg;
+		return LR_OK;
+	case 'P':
+		if (a->nprev == MAX_PREVIOUS)
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "at most 16 --previous files");
+		a->prev[a->nprev++] = optarg;
+		return LR_OK;
+	case 'q':
+		a->quiet = true;
+		return LR_OK;
+	case 'A':
+		a->all = true;
+		return LR_OK;
+	}
+	assert(!"an option of opts[] not handled");
+	return lr_error_set(err, LR_ERR_INTERNAL, "option %d not handled", c);
+}
+
+/*
+** The command line into a.  true to go on; false when the command ends
+** here with *status: 0 after --rules or --help, else the status of a bad
+** argument, its message and the usage printed.
+*/
+static bool parse_args(int argc, char **argv, check_args *a, int *status)
+{
+	static const struct option opts[] = {
+	        {"against", required_argument, 0, 'a'},
+	        {"tolerance-m2", required_argument, 0, 't'},
+	        {"precision", required_argument, 0, 'p'},
+	        {"period", required_argument, 0, 'y'},
+	        {"out", required_argument, 0, 'o'},
+	        {"rules", no_argument, 0, 'r'},
+	        {"previous", required_argument, 0, 'P'},
+	        {"quiet", no_argument, 0, 'q'},
+	        {"all", no_argument, 0, 'A'},
+	        {"help", no_argument, 0, 'h'},
+	        {0, 0, 0, 0}};
+	*a = (check_args){.o = {.tolerance_m2 = 1.0}, .out = "."};
+	lr_error err = {0};
+	int c;
+	optind = 1;
+	/* Only -h is a short option: the others are long names only. */
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			print_rules();
+			*status = 0;
+			return false;
+		case 'h':
+			usage(stdout);
+			*status = 0;
+			return false;
+		case '?': /* getopt has said why */
+			usage(stderr);
+			*status = lr_cli_exit(LR_ERR_USAGE);
+			return false;
 		}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
+		if (parse_option(c, a, &err) != LR_OK) {
+			*status = lr_cli_fail("check", &err);
+			return false;
+		}
+	}
+	a->files = argv + optind;
+	a->nfiles = argc - optind;
+	if (a->nfiles < 1) {
+		lr_error_set(&err, LR_ERR_USAGE, "no table file given");
+		*status = lr_cli_fail("check", &err);
+		usage(stderr);
+		return false;
+	}
+	return true;
+}
+
+/* The tables read for a check, each set with the role of its file. */
+typedef struct check_inputs {
+	lr_table_set *sets;   /* owned, [nsets] of [cap] */
+	lr_check_role *roles; /* owned, [cap]: the role of each set */
+	size_t nsets, cap;
+	lr_check_input *in; /* owned, [n]: every table of every set */
+	size_t n;
+} check_inputs;
+
+static void free_inputs(check_inputs *ci)
+{
+	for (size_t i = 0; i < ci->nsets; i++)
+		lr_table_set_free(&ci->sets[i]);
+	free(ci->sets);
+	free(ci->roles);
+	free(ci->in);
 }
 
 /* Read one file and append its tables, with role, to the inputs. */
-static int add_file(const char *path, lr_check_role role, lr_table_set *sets,
-                    size_t *nsets, lr_error *err)
+static int add_file(check_inputs *ci, const char *path, lr_check_role role,
+                    lr_error *err)
 {
-	if (lr_table_read_file(path, &sets[*nsets], err) != LR_OK)
-		return -1;
-	if (sets[*nsets].n == 0) {
-		lr_error_set(err, LR_ERR_INPUT,
-		             "%s: holds no table (no row with column names)",
-		             path);
-		lr_table_set_free(&sets[*nsets]);
-		return -1;
+	lr_table_set *s = &ci->sets[ci->nsets];
+	int rc = lr_table_read_file(path, s, err);
+	if (rc != LR_OK)
+		return rc;
+	if (s->n == 0) {
+		lr_table_set_free(s);
+		return lr_error_set(err, LR_ERR_INPUT,
+		                    "%s: holds no table (no row with column "
+		                    "names)",
+		                    path);
 	}
-	(void)role;
-	(*nsets)++;
-	return 0;
+	ci->roles[ci->nsets++] = role;
+	return LR_OK;
+}
+
+/* The tables of a folder written by landrelease analyze (--against). */
+static int add_ledger(check_inputs *ci, const char *dir, lr_error *err)
+{
+	static const char *const ledger_files[] = {
+	        "remaining_by_region.csv", "release_by_year.csv",
+	        "completion.csv", "workplan.csv"};
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return lr_error_set(err, LR_ERR_INPUT,
+		                    "--against %s: not a folder written by "
+		                    "landrelease analyze",
+		                    dir);
+	int found = 0;
+	for (int k = 0; k < 4; k++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s", dir, ledger_files[k]);
+		if (access(path, F_OK) != 0)
+			continue;
+		int rc = add_file(ci, path, LR_CHECK_LEDGER, err);
+		if (rc != LR_OK)
+			return rc;
+		found++;
+	}
+	if (!found)
+		return lr_error_set(err, LR_ERR_INPUT,
+		                    "--against %s: holds none of "
+		                    "remaining_by_region.csv, "
+		                    "release_by_year.csv, completion.csv, "
+		                    "workplan.csv",
+		                    dir);
+	return LR_OK;
+}
+
+/* Every table of the request, of the previous plans and of --against, in
+** that order, into ci->in; ci is freed by free_inputs() either way. */
+static int read_inputs(const check_args *a, check_inputs *ci, lr_error *err)
+{
+	ci->cap = (size_t)a->nfiles + (size_t)a->nprev + 4;
+	ci->sets = calloc(ci->cap, sizeof *ci->sets);
+	ci->roles = calloc(ci->cap, sizeof *ci->roles);
+	if (!ci->sets || !ci->roles)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	int rc = LR_OK;
+	for (int i = 0; i < a->nfiles && rc == LR_OK; i++)
+		rc = add_file(ci, a->files[i], LR_CHECK_SUBMITTED, err);
+	for (int i = 0; i < a->nprev && rc == LR_OK; i++)
+		rc = add_file(ci, a->prev[i], LR_CHECK_PREVIOUS, err);
+	if (rc == LR_OK && a->against)
+		rc = add_ledger(ci, a->against, err);
+	if (rc != LR_OK)
+		return rc;
+	size_t n = 0;
+	for (size_t i = 0; i < ci->nsets; i++)
+		n += ci->sets[i].n;
+	ci->in = calloc(n + 1, sizeof *ci->in);
+	if (!ci->in)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < ci->nsets; i++)
+		for (size_t k = 0; k < ci->sets[i].n; k++)
+			ci->in[ci->n++] = (lr_check_input){
+			        &ci->sets[i].tables[k], ci->roles[i]};
+	return LR_OK;
+}
+
+/* The notes (unless quiet) and the findings, within rounding only with
+** --all. */
+static void print_report(const lr_check_report *rep, bool quiet, bool all)
+{
+	if (!quiet)
+		for (size_t i = 0; i < rep->notes.len; i++)
+			printf("%s\n", LR_VEC_AT(&rep->notes, char *, i));
+	if (all) {
+		lr_check_report_print(rep, stdout);
+		return;
+	}
+	lr_check_report q = *rep;
+	lr_vec_init(&q.findings, sizeof(lr_check_finding));
+	for (size_t i = 0; i < rep->findings.len; i++) {
+		lr_check_finding *f =
+		        &LR_VEC_AT(&rep->findings, lr_check_finding, i);
+		if (f->severity != LR_SEV_INFO)
+			lr_vec_push(&q.findings, f);
+	}
+	lr_check_report_print(&q, stdout);
+	lr_vec_free(&q.findings); /* the strings stay rep's */
 }
 
 int lr_cmd_check(int argc, char **argv)
 {
-	enum {
-		O_AGAINST = 256,
-		O_TOL,
-		O_PREC,
-		O_PERIOD,
-		O_OUT,
-		O_RULES,
-		O_PREV,
-		O_QUIET,
-		O_ALL,
-		O_HELP
-	};
-	static const struct option opts[] = {
-	        {"against", required_argument, 0, O_AGAINST},
-	        {"tolerance-m2", required_argument, 0, O_TOL},
-	        {"precision", required_argument, 0, O_PREC},
-	        {"period", required_argument, 0, O_PERIOD},
-	        {"out", required_argument, 0, O_OUT},
-	        {"rules", no_argument, 0, O_RULES},
-	        {"previous", required_argument, 0, O_PREV},
-	        {"quiet", no_argument, 0, O_QUIET},
-	        {"all", no_argument, 0, O_ALL},
-	        {"help", no_argument, 0, O_HELP},
-	        {0, 0, 0, 0}};
-	lr_check_options o = {.tolerance_m2 = 1.0};
-	const char *against = NULL, *out = ".";
-	const char *prev[16];
-	int nprev = 0;
-	bool quiet = false, all = false;
-	lr_error err = {0};
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_AGAINST:
-			against = optarg;
-			break;
-		case O_TOL: {
-			char *end;
-			errno = 0;
-			o.tolerance_m2 = strtod(optarg, &end);
-			/* Above 10^12 m² (a million km²) no figure of a
-			** request could be checked, and the tolerance in
-			** hundredths would overflow. */
-			if (end == optarg || *end || errno ||
-			    !(o.tolerance_m2 >= 0) || o.tolerance_m2 > 1e12) {
-				fprintf(stderr,
-				        "landrelease check: --tolerance-m2 "
-				        "'%s' must be a number of m² from 0 to "
-				        "10^12\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		}
-		case O_PREC:
-			if (lr_check_parse_precision(optarg, &o.precision_m2,
-			                             &err) != LR_OK) {
-				fprintf(stderr, "landrelease check: %s\n",
-				        err.msg);
-				return 2;
-			}
-			break;
-		case O_PERIOD:
-			if (parse_period(optarg, &o.period_first,
-			                 &o.period_last)) {
-				fprintf(stderr,
-				        "landrelease check: --period '%s' must "
-				        "be YYYY-YYYY, first year first\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		case O_OUT:
-			out = optarg;
-			break;
-		case O_RULES:
-			for (size_t i = 0; i < lr_check_n_rules; i++)
-				printf("%-26s %-8s %s\n", lr_check_rules[i].id,
-				       lr_check_rules[i].severity,
-				       lr_check_rules[i].what);
-			return 0;
-		case O_PREV:
-			if (nprev == 16) {
-				fprintf(stderr, "landrelease check: at most "
-				                "16 --previous files\n");
-				return 2;
-			}
-			prev[nprev++] = optarg;
-			break;
-		case O_QUIET:
-			quiet = true;
-			break;
-		case O_ALL:
-			all = true;
-			break;
-		case O_HELP:
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	int nfiles = argc - optind;
-	if (nfiles < 1) {
-		fprintf(stderr, "landrelease check: no table file given\n");
-		usage(stderr);
-		return 2;
-	}
-	static const char *const ledger_files[] = {
-	        "remaining_by_region.csv", "release_by_year.csv",
-	        "completion.csv", "workplan.csv"};
-	size_t cap = (size_t)nfiles + (size_t)nprev + 4;
-	lr_table_set *sets = calloc(cap, sizeof *sets);
-	lr_check_role *roles = calloc(cap, sizeof *roles);
-	lr_check_input *in = NULL;
+	check_args a;
+	int status;
+	if (!parse_args(argc, argv, &a, &status))
+		return status;
+	check_inputs ci = {0};
 	lr_check_report *rep = NULL;
-	size_t nsets = 0;
-	int rc = 2;
-	if (!sets || !roles) {
-		fprintf(stderr, "landrelease check: out of memory\n");
-		goto done;
-	}
-	for (int i = optind; i < argc; i++) {
-		roles[nsets] = LR_CHECK_SUBMITTED;
-		if (add_file(argv[i], LR_CHECK_SUBMITTED, sets, &nsets, &err))
-			goto fail;
-	}
-	for (int i = 0; i < nprev; i++) {
-		roles[nsets] = LR_CHECK_PREVIOUS;
-		if (add_file(prev[i], LR_CHECK_PREVIOUS, sets, &nsets, &err))
-			goto fail;
-	}
-	if (against) {
-		struct stat st;
-		if (stat(against, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			lr_error_set(&err, LR_ERR_INPUT,
-			             "--against %s: not a folder written by "
-			             "landrelease analyze",
-			             against);
-			goto fail;
-		}
-		int found = 0;
-		for (int k = 0; k < 4; k++) {
-			char path[PATH_MAX];
-			snprintf(path, sizeof path, "%s/%s", against,
-			         ledger_files[k]);
-			if (access(path, F_OK) != 0)
-				continue;
-			roles[nsets] = LR_CHECK_LEDGER;
-			if (add_file(path, LR_CHECK_LEDGER, sets, &nsets, &err))
-				goto fail;
-			found++;
-		}
-		if (!found) {
-			lr_error_set(
-			        &err, LR_ERR_INPUT,
-			        "--against %s: holds none of "
-			        "remaining_by_region.csv, release_by_year.csv, "
-			        "completion.csv, workplan.csv",
-			        against);
-			goto fail;
-		}
-	}
-	size_t n = 0;
-	for (size_t i = 0; i < nsets; i++)
-		n += sets[i].n;
-	in = calloc(n + 1, sizeof *in);
-	if (!in) {
-		fprintf(stderr, "landrelease check: out of memory\n");
-		goto done;
-	}
-	n = 0;
-	for (size_t i = 0; i < nsets; i++)
-		for (size_t k = 0; k < sets[i].n; k++)
-			in[n++] =
-			        (lr_check_input){&sets[i].tables[k], roles[i]};
-	if (lr_check_run(in, n, &o, &rep, &err) != LR_OK)
-		goto fail;
-	if (!quiet)
-		for (size_t i = 0; i < rep->notes.len; i++)
-			printf("%s\n", LR_VEC_AT(&rep->notes, char *, i));
-	if (!all) {
-		lr_check_report q = *rep;
-		lr_vec kept;
-		lr_vec_init(&kept, sizeof(lr_check_finding));
-		for (size_t i = 0; i < rep->findings.len; i++) {
-			lr_check_finding *f =
-			        &LR_VEC_AT(&rep->findings, lr_check_finding, i);
-			if (f->severity != LR_SEV_INFO)
-				lr_vec_push(&kept, f);
-		}
-		q.findings = kept;
-		lr_check_report_print(&q, stdout);
-		lr_vec_free(&kept);
-	} else {
-		lr_check_report_print(rep, stdout);
-	}
+	lr_error err = {0};
 	char path[PATH_MAX];
-	if (mkdir_p(out) != 0) {
-		fprintf(stderr, "landrelease check: cannot create %s: %s\n",
-		        out, strerror(errno));
-		rc = 1;
-		goto done;
-	}
-	snprintf(path, sizeof path, "%s/findings.csv", out);
-	if (lr_check_write_csv(rep, path, &err) != LR_OK) {
-		fprintf(stderr, "landrelease check: %s\n", err.msg);
-		rc = 1;
-		goto done;
-	}
+	if (read_inputs(&a, &ci, &err) != LR_OK ||
+	    lr_check_run(ci.in, ci.n, &a.o, &rep, &err) != LR_OK)
+		goto fail;
+	print_report(rep, a.quiet, a.all);
+	snprintf(path, sizeof path, "%s/findings.csv", a.out);
+	if (lr_mkdir_p(a.out, &err) != LR_OK ||
+	    lr_check_write_csv(rep, path, &err) != LR_OK)
+		goto fail;
 	printf("%d error%s, %d warning%s, %d within rounding (info; --all "
 	       "prints them); %s\n",
 	       rep->n_error, rep->n_error == 1 ? "" : "s", rep->n_warning,
 	       rep->n_warning == 1 ? "" : "s", rep->n_info, path);
-	rc = rep->n_error ? 1 : 0;
+	status = rep->n_error ? 1 : 0;
 	goto done;
 fail:
-	rc = lr_cli_fail("check", &err);
+	status = lr_cli_fail("check", &err);
 done:
 	lr_check_report_free(rep);
-	free(in);
-	if (sets)
-		for (size_t i = 0; i < nsets; i++)
-			lr_table_set_free(&sets[i]);
-	free(sets);
-	free(roles);
-	return rc;
+	free_inputs(&ci);
+	return status;
 }

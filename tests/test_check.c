@@ -119,9 +119,57 @@ static void test_rules(void)
 	lr_test_ok(rc == LR_OK && rep->n_error == 2,
 	           "B's total off: R02 on B and R01 on TOTAL");
 	lr_check_report_free(rep);
-	rc = run("colour,weight\nred,1\n", &rep);
-	lr_test_ok(rc == LR_ERR_USAGE && rep == NULL,
-	           "unknown table: LR_ERR_USAGE");
+}
+
+/* Two tables, each with its role; the error message into msg. */
+static int run2(const char *a, lr_check_role ra, const char *b,
+                lr_check_role rb, char *msg, size_t size)
+{
+	lr_table_set s[2];
+	if (read_csv(a, &s[0]) != LR_OK)
+		return -1;
+	if (read_csv(b, &s[1]) != LR_OK) {
+		lr_table_set_free(&s[0]);
+		return -1;
+	}
+	lr_check_input in[2] = {{&s[0].tables[0], ra}, {&s[1].tables[0], rb}};
+	lr_check_options o = {.tolerance_m2 = 1};
+	lr_error err = {0};
+	lr_check_report *rep = NULL;
+	int rc = lr_check_run(in, 2, &o, &rep, &err);
+	snprintf(msg, size, "%s", rc == LR_OK ? "" : err.msg);
+	lr_check_report_free(rep);
+	lr_table_set_free(&s[0]);
+	lr_table_set_free(&s[1]);
+	return rc;
+}
+
+/* A table the check cannot use is an unusable input (exit status 2). */
+static void test_unusable(void)
+{
+	lr_check_report *rep = NULL;
+	int rc = run("colour,weight\nred,1\n", &rep);
+	lr_test_ok(rc == LR_ERR_INPUT && rep == NULL,
+	           "unknown table: LR_ERR_INPUT");
+	rc = run("name,total_m2\nA,1\n", &rep);
+	lr_test_ok(rc == LR_ERR_INPUT && rep == NULL,
+	           "remaining table without region_id: LR_ERR_INPUT");
+	static const char rem[] = "region_id,total_m2\nA,1\n";
+	static const char plan[] =
+	        "year,region_id,release_m2,remaining_end_m2\n"
+	        "2025,A,1,0\n";
+	char msg[sizeof(lr_error){0}.msg];
+	rc = run2(rem, LR_CHECK_SUBMITTED, rem, LR_CHECK_SUBMITTED, msg,
+	          sizeof msg);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(msg, "two remaining_by_region"),
+	           "two remaining tables: LR_ERR_INPUT naming the kind");
+	rc = run2(plan, LR_CHECK_SUBMITTED, rem, LR_CHECK_PREVIOUS, msg,
+	          sizeof msg);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(msg, "previous work plan"),
+	           "a previous plan that is no plan: LR_ERR_INPUT");
+	rc = run2(plan, LR_CHECK_SUBMITTED, plan, LR_CHECK_PREVIOUS, msg,
+	          sizeof msg);
+	lr_test_ok(rc == LR_OK, "a plan and a previous plan: checked");
 }
 
 int main(void)
@@ -129,5 +177,6 @@ int main(void)
 	test_reader();
 	test_figures();
 	test_rules();
+	test_unusable();
 	return lr_test_done();
 }

@@ -624,6 +624,28 @@ def main():
     ok(r.returncode == 2 and "unknown.csv" in r.stderr and
        "not one of the known tables" in r.stderr,
        "CSV with unknown columns: exit 2 with a clear message", r.stderr)
+    nokey = os.path.join(tmp, "nokey.csv")
+    with open(nokey, "w") as f:
+        f.write("name,total_m2\nA,3\n")
+    r = run("check", nokey, "--out", out)
+    ok(r.returncode == 2 and "nokey.csv" in r.stderr and
+       "no region_id column" in r.stderr,
+       "a remaining table without region_id: exit 2", r.stderr)
+    rem = os.path.join(FIXTURE, "remaining_by_region.csv")
+    r = run("check", rem, rem, "--out", out)
+    ok(r.returncode == 2 and "two remaining_by_region tables" in r.stderr,
+       "two tables of one kind: exit 2", r.stderr)
+    r = run("check", rem, "--previous", rem, "--out", out)
+    ok(r.returncode == 2 and "previous work plan" in r.stderr,
+       "a previous plan that is no plan: exit 2", r.stderr)
+    r = run("check", rem, "--against", tmp, "--out", out)
+    ok(r.returncode == 2 and "--against" in r.stderr,
+       "--against a folder with no ledger table: exit 2", r.stderr)
+    ok(not os.path.exists(os.path.join(out, "findings.csv")),
+       "unusable input: no findings.csv written")
+    r = run("check", *files(FIXTURE), "--tolerance-m2", "-1")
+    ok(r.returncode == 2 and "--tolerance-m2" in r.stderr,
+       "bad --tolerance-m2: exit 2")
     r = run("check", *files(FIXTURE), "--period", "2030-2020")
     ok(r.returncode == 2 and "--period" in r.stderr, "bad --period: exit 2")
     r = run("check", *files(FIXTURE), "--precision", "0.01 acres")

@@ -14,13 +14,15 @@
 
 #include <stdio.h>
 
-/* One rule: its stable id, default severity and a one-line explanation. */
+/* One rule: its stable id, default severity and a one-line explanation.
+** Every string is static. */
 typedef struct lr_check_rule {
-	const char *id;       /* "R01-region-sum" */
-	const char *severity; /* "error" or "warning" */
-	const char *what;
+	const char *id;       /* static: "R01-region-sum" */
+	const char *severity; /* static: "error" or "warning" */
+	const char *what;     /* static */
 } lr_check_rule;
 
+/* The rules, in the order of their ids; static, never freed. */
 extern const lr_check_rule lr_check_rules[];
 extern const size_t lr_check_n_rules;
 
@@ -32,7 +34,7 @@ typedef enum {
 } lr_check_role;
 
 typedef struct lr_check_input {
-	const lr_table *table; /* borrowed */
+	const lr_table *table; /* borrowed: alive during lr_check_run() */
 	lr_check_role role;
 } lr_check_input;
 
@@ -43,28 +45,32 @@ typedef struct lr_check_options {
 	int period_first, period_last; /* requested period; 0: none */
 } lr_check_options;
 
-/* One finding.  Strings are owned by the report; rule is static. */
+/* One finding.  Every char * is owned by the report that holds the
+** finding (freed by lr_check_report_free()), never NULL; rule is static. */
 typedef struct lr_check_finding {
-	const char *rule;
+	const char *rule; /* static: an id of lr_check_rules[] */
 	lr_severity severity;
-	char *table;  /* the table's name: "request.xlsx:release" */
-	char *row;    /* the row's key as stated: "2021 TOTAL", "KP" */
-	char *column; /* as stated in the header, "" if none */
-	char *stated; /* the figure as stated, "" if none */
-	char *expected;
-	char *difference;
-	char *message;
+	char *table;      /* owned: the table's name, "request.xlsx:release" */
+	char *row;        /* owned: the row as stated, "2021 TOTAL", "KP" */
+	char *column;     /* owned: as stated in the header, "" if none */
+	char *stated;     /* owned: the figure as stated, "" if none */
+	char *expected;   /* owned: the figure implied, "" if none */
+	char *difference; /* owned: stated - expected, "" if none */
+	char *message;    /* owned */
 } lr_check_finding;
 
+/* The result of a check, made by lr_check_run(), freed with
+** lr_check_report_free(). */
 typedef struct lr_check_report {
-	lr_vec findings; /* lr_check_finding, in the order found */
-	lr_vec notes;    /* char *, owned: what was recognised or skipped */
+	lr_vec findings; /* owned: lr_check_finding, in the order found */
+	lr_vec notes;    /* owned: char *, each owned: what was recognised or
+	                 ** skipped */
 	int n_error, n_warning, n_info;
 } lr_check_report;
 
 /*
 ** Parse "0.01km2", "1m2", "0.5ha" or a bare number of m2 into *m2.
-** LR_OK or LR_ERR_USAGE with err naming the value.
+** LR_OK or LR_ERR_USAGE with err naming the value.  Allocates nothing.
 */
 int lr_check_parse_precision(const char *s, double *m2, lr_error *err);
 
@@ -72,26 +78,34 @@ int lr_check_parse_precision(const char *s, double *m2, lr_error *err);
 ** Check the n tables of in[] under o.  Each table is recognised by its
 ** header (remaining_by_region, release_by_year, completion, workplan; a
 ** table named or titled "previous" is the previous work plan).  On success
-** *out is a new report freed with lr_check_report_free().  A table that is
-** not one of those, or that lacks its key column, gives LR_ERR_USAGE with
-** err naming the table and its columns; a workbook sheet that is not a
-** known table is skipped with a note when its workbook holds another one.
+** *out is a new report the caller frees with lr_check_report_free(); on
+** failure *out is NULL.  An unusable input gives LR_ERR_INPUT with err
+** naming the table: one that is not of those kinds (with its columns) or
+** lacks its key column, a previous plan that is no plan, two tables of one
+** kind.  A workbook sheet that is not a known table is skipped with a note
+** when its workbook holds another one.  LR_ERR_NOMEM when out of memory.
+** in[] and its tables are borrowed for the call only.
 */
 int lr_check_run(const lr_check_input *in, size_t n, const lr_check_options *o,
                  lr_check_report **out, lr_error *err);
+
+/* Free r, its findings and notes; lr_check_report_free(NULL) is a no-op. */
 void lr_check_report_free(lr_check_report *r);
 
-/* Print every finding, one per line, to f. */
+/* Print every finding of r (borrowed), one per line, to f. */
 void lr_check_report_print(const lr_check_report *r, FILE *f);
 
 /*
 ** Write findings.csv (rule,severity,table,row,column,stated,expected,
-** difference,message) to path through a temporary file renamed into place.
+** difference,message) of r (borrowed) to path through a temporary file
+** renamed into place (lr_atomic_open/close).  LR_OK, or LR_ERR_IO with err
+** naming the file; path is then left as it was.
 */
 int lr_check_write_csv(const lr_check_report *r, const char *path,
                        lr_error *err);
 
 /* Parse one figure as written ("1,234.5", "12%", "-"); for fuzzing.
+** Allocates nothing.
 ** Returns 1 with *hundredths and *decimals set, 0 for a blank marker,
 ** -1 when it is not a number or is beyond 10^16 hundredths (10^14 m2).
 ** The value is scaled by 10^(2 + scale_exp) (scale_exp 0 for m2, 6 for

@@ -1,5 +1,5 @@
 /*
-** The checker of a submitted request (engine/check.c).  The first byte
+** The checker of a submitted request (engine/check/).  The first byte
 ** picks what the rest is (a newline right after it is skipped):
 **
 **   even: figures, one a line, to lr_check_parse_figure at the scales of
@@ -17,7 +17,8 @@
 **         with two filled cells is the header, filled rows above it the
 **         title, empty rows dropped), so no GDAL is involved.  Then
 **         lr_check_run: every finding has its rule and message, the counts
-**         add up, and a failure leaves no report and a message.
+**         add up, and a failure is LR_ERR_INPUT (or LR_ERR_NOMEM) with
+**         no report and a message.
 **
 ** Tables are capped (8 tables, 64 columns, 256 rows in all) so that the
 ** checker's quadratic and cubic loops, harmless on real requests, keep
@@ -423,7 +424,10 @@ static void fuzz_request(char *text)
 				lr_check_report_print(rep, stderr);
 			}
 			lr_check_report_free(rep);
-		} else if (rep != NULL || err.msg[0] == '\0') {
+		} else if (rep != NULL || err.msg[0] == '\0' ||
+		           (rc != LR_ERR_INPUT && rc != LR_ERR_NOMEM)) {
+			/* a request the check cannot use is an unusable
+			** input, nothing else */
 			abort();
 		} else if (getenv("LR_FUZZ_VERBOSE")) {
 			fprintf(stderr, "check: %s\n", err.msg);
