@@ -28,16 +28,14 @@
 #include "lr_plan.h"
 #include "lr_csv.h"
 #include "lr_file.h"
-#include "lr_ini.h"
+#include "lr_store_read.h"
+#include "schema.h"
 
-#include <errno.h>
 #include <math.h>
 #include <omp.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const double lr_projection_pct[LR_N_PCT] = {0.1, 0.5, 0.9};
 
@@ -112,31 +110,6 @@ int lr_history_last_complete_year(lr_date as_of)
 	return (m == 12 && d == 31) ? y : y - 1;
 }
 
-static int store_error(sqlite3 *db, const char *path, const char *what,
-                       lr_error *err)
-{
-	return lr_error_set(err, LR_ERR_INPUT, "%s: cannot read %s: %s", path,
-	                    what, db ? sqlite3_errmsg(db) : "no database");
-}
-
-static int meta_text(sqlite3 *db, const char *key, char *buf, size_t n)
-{
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-	buf[0] = '\0';
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1,
-	                       &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-		snprintf(buf, n, "%s", v ? (const char *)v : "");
-		found = 1;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -150,181 +123,128 @@ static int region_index(const lr_history *h, const char *id)
 	return hit ? (int)(hit - h->region_id) : -1;
 }
 
+/*
+** The as-of date of the store and the years of its history: the last
+** `window` complete years, cut at the store's first year of data (years
+** before it hold no records, not zero release).
+*/
+static int history_years(lr_store_reader *rd, int window, lr_date *as_of,
+                         int *first, int *last, lr_error *err)
+{
+	const char *path = lr_store_reader_path(rd);
+	char *value = NULL, buf[16];
+	int rc = lr_store_reader_meta(rd, LR_STORE_KEY_AS_OF, &value, err);
+	if (rc != LR_OK)
+		return rc;
+	*as_of = value ? lr_date_parse_iso(value) : LR_DATE_NONE;
+	if (*as_of == LR_DATE_NONE)
+		rc = lr_error_set(err, LR_ERR_INPUT,
+		                  "%s: meta as_of is %s%s%s (expected "
+		                  "YYYY-MM-DD)",
+		                  path, value ? "'" : "missing",
+		                  value ? value : "", value ? "'" : "");
+	free(value);
+	if (rc != LR_OK)
+		return rc;
+	*last = lr_history_last_complete_year(*as_of);
+	*first = *last - window + 1;
+	if ((rc = lr_store_reader_meta(rd, LR_STORE_KEY_FIRST_YEAR, &value,
+	                               err)) != LR_OK)
+		return rc;
+	if (value && value[0] && atoi(value) > *first)
+		*first = atoi(value);
+	free(value);
+	if (*last < *first)
+		return lr_error_set(err, LR_ERR_INPUT,
+		                    "%s: no complete year of history before "
+		                    "the as-of date %s",
+		                    path, lr_date_format(*as_of, buf));
+	return LR_OK;
+}
+
+/* The store's scope into h->scope; "" stays when it has none. */
+static int history_scope(lr_store_reader *rd, lr_history *h, lr_error *err)
+{
+	char *value = NULL;
+	int rc = lr_store_reader_meta(rd, LR_STORE_KEY_SCOPE, &value, err);
+	if (rc == LR_OK && value) {
+		free(h->scope);
+		h->scope = value;
+	}
+	return rc;
+}
+
+static int on_remaining(void *user, const lr_store_remaining *row,
+                        lr_error *err)
+{
+	lr_history *h = user;
+	int r = region_index(h, row->region_id);
+	(void)err;
+	if (r < 0)
+		return LR_OK; /* cannot happen: ids came from this table */
+	h->sha[r] = row->sha;
+	h->cha[r] = row->cha;
+	h->remaining[r] = row->total;
+	return LR_OK;
+}
+
+static int on_year(void *user, const lr_store_year *row, lr_error *err)
+{
+	lr_history *h = user;
+	int y = row->year - h->first_year;
+	int r = region_index(h, row->region_id);
+	(void)err;
+	if (r < 0 || y < 0 || y >= h->n_years)
+		return LR_OK; /* cannot happen: same filter as the ids */
+	size_t c = LR_HIST_CELL(h, y, r);
+	h->new_land[c] += row->new_land;
+	for (int m = 0; m < LR_N_METHODS; m++)
+		h->by_method[c * LR_N_METHODS + m] += row->by_method[m];
+	h->released[c] += row->released;
+	return LR_OK;
+}
+
 int lr_history_load(const char *path, int window, lr_history **out,
                     lr_error *err)
 {
 	*out = NULL;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	lr_history *h = NULL;
-	lr_vec ids;
-	lr_vec_init(&ids, sizeof(char *));
-	int rc = LR_OK;
-	char buf[128];
-
 	if (window < 1)
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "the history window must be at least one "
 		                    "year (got %d)",
 		                    window);
-	if (access(path, R_OK) != 0)
-		return lr_error_set(err, LR_ERR_INPUT,
-		                    "%s: %s (run `landrelease analyze` first)",
-		                    path, strerror(errno));
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		rc = store_error(db, path, "the store", err);
-		goto done;
-	}
-	int found = meta_text(db, "as_of", buf, sizeof buf);
-	if (found < 0) {
-		rc = store_error(db, path, "table meta", err);
-		goto done;
-	}
-	lr_date as_of = lr_date_parse_iso(buf);
-	if (!found || as_of == LR_DATE_NONE) {
-		rc = lr_error_set(err, LR_ERR_INPUT,
-		                  "%s: meta as_of is %s%s%s (expected "
-		                  "YYYY-MM-DD)",
-		                  path, found ? "'" : "missing",
-		                  found ? buf : "", found ? "'" : "");
-		goto done;
-	}
-	int last = lr_history_last_complete_year(as_of);
-	int first = last - window + 1;
-	if (meta_text(db, "first_year", buf, sizeof buf) == 1 && buf[0]) {
-		int fy = atoi(buf);
-		if (fy > first)
-			first = fy;
-	}
-	int n_years = last - first + 1;
-	if (n_years < 1) {
-		rc = lr_error_set(err, LR_ERR_INPUT,
-		                  "%s: no complete year of history before the "
-		                  "as-of date %s",
-		                  path, lr_date_format(as_of, buf));
-		goto done;
-	}
-
-	/* Every region of either table: a region finished before as_of has
-	** no remaining land but its release still counts in the rates. */
-	const char *q_ids =
-	        "SELECT region_id FROM remaining_by_region "
-	        "WHERE region_id <> 'TOTAL' UNION "
-	        "SELECT region_id FROM release_by_year WHERE region_id <> "
-	        "'TOTAL' AND year BETWEEN ?1 AND ?2 ORDER BY 1";
-	if (sqlite3_prepare_v2(db, q_ids, -1, &st, NULL) != SQLITE_OK) {
-		rc = store_error(db, path, "the result tables", err);
-		goto done;
-	}
-	sqlite3_bind_int(st, 1, first);
-	sqlite3_bind_int(st, 2, last);
-	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-		char *id = lr_strdup(v ? (const char *)v : "");
-		if (!id || !lr_vec_push(&ids, &id)) {
-			free(id);
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-			goto done;
-		}
-	}
-	if (s != SQLITE_DONE) {
-		rc = store_error(db, path, "region ids", err);
-		goto done;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-
-	rc = lr_history_new(as_of, first, n_years, (int)ids.len, &h, err);
-	if (rc != LR_OK)
-		goto done;
+	lr_store_reader *rd = NULL;
+	lr_history *h = NULL;
+	lr_vec ids; /* char *, owned until moved into h */
+	lr_vec_init(&ids, sizeof(char *));
+	lr_date as_of;
+	int first, last;
+	int rc = lr_store_reader_open(path, &rd, err);
+	if (rc != LR_OK ||
+	    (rc = history_years(rd, window, &as_of, &first, &last, err)) !=
+	            LR_OK ||
+	    (rc = lr_store_read_region_ids(rd, first, last, &ids, err)) !=
+	            LR_OK ||
+	    (rc = lr_history_new(as_of, first, last - first + 1, (int)ids.len,
+	                         &h, err)) != LR_OK)
+		goto fail;
 	h->window = window;
 	for (size_t i = 0; i < ids.len; i++) {
 		h->region_id[i] = LR_VEC_AT(&ids, char *, i);
 		LR_VEC_AT(&ids, char *, i) = NULL;
 	}
-	if (meta_text(db, "scope", buf, sizeof buf) == 1) {
-		free(h->scope);
-		if (!(h->scope = lr_strdup(buf))) {
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-			goto done;
-		}
-	}
-
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT region_id, sha_m2, cha_m2, total_m2 "
-	                       "FROM remaining_by_region "
-	                       "WHERE region_id <> 'TOTAL'",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = store_error(db, path, "remaining_by_region", err);
-		goto done;
-	}
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = region_index(h,
-		                     (const char *)sqlite3_column_text(st, 0));
-		if (r < 0)
-			continue; /* cannot happen: ids came from this table */
-		h->sha[r] = lr_cents_from_m2(sqlite3_column_double(st, 1));
-		h->cha[r] = lr_cents_from_m2(sqlite3_column_double(st, 2));
-		h->remaining[r] =
-		        lr_cents_from_m2(sqlite3_column_double(st, 3));
-		if (h->remaining[r] < 0) {
-			rc = lr_error_set(err, LR_ERR_INPUT,
-			                  "%s: remaining_by_region: region %s "
-			                  "has negative remaining land",
-			                  path, h->region_id[r]);
-			goto done;
-		}
-	}
-	if (s != SQLITE_DONE) {
-		rc = store_error(db, path, "remaining_by_region", err);
-		goto done;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-
-	if (sqlite3_prepare_v2(
-	            db,
-	            "SELECT year, region_id, new_m2, cancelled_m2, reduced_m2, "
-	            "cleared_m2, released_m2 FROM release_by_year "
-	            "WHERE region_id <> 'TOTAL' AND year BETWEEN ?1 AND ?2",
-	            -1, &st, NULL) != SQLITE_OK) {
-		rc = store_error(db, path, "release_by_year", err);
-		goto done;
-	}
-	sqlite3_bind_int(st, 1, first);
-	sqlite3_bind_int(st, 2, last);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		int y = sqlite3_column_int(st, 0) - first;
-		int r = region_index(h,
-		                     (const char *)sqlite3_column_text(st, 1));
-		if (r < 0 || y < 0 || y >= n_years)
-			continue; /* cannot happen: same filter as the ids */
-		size_t c = LR_HIST_CELL(h, y, r);
-		h->new_land[c] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 2));
-		h->by_method[c * LR_N_METHODS + LR_CANCELLED] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 3));
-		h->by_method[c * LR_N_METHODS + LR_REDUCED] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 4));
-		h->by_method[c * LR_N_METHODS + LR_CLEARED] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 5));
-		h->released[c] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 6));
-	}
-	if (s != SQLITE_DONE) {
-		rc = store_error(db, path, "release_by_year", err);
-		goto done;
-	}
+	if ((rc = history_scope(rd, h, err)) != LR_OK ||
+	    (rc = lr_store_read_remaining(rd, on_remaining, h, err)) != LR_OK ||
+	    (rc = lr_store_read_release_by_year(rd, first, last, on_year, h,
+	                                        err)) != LR_OK)
+		goto fail;
 	*out = h;
 	h = NULL;
-done:
+fail:
 	for (size_t i = 0; i < ids.len; i++)
 		free(LR_VEC_AT(&ids, char *, i));
 	lr_vec_free(&ids);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	lr_store_reader_close(rd);
 	lr_history_free(h);
 	return rc;
 }
