@@ -123,7 +123,7 @@ int lr_cmd_plan(int argc, char **argv)
 		fprintf(stderr,
 		        "landrelease plan: capacity shortfall in %d: %s land "
 		        "needs %lld teams, %g available\n",
-		        s->year, lr_plan_method_names[s->method],
+		        s->year, lr_method_name(s->method),
 		        (long long)s->needed, s->available);
 	}
 	if ((rc = lr_plan_write_csv(h, p, out, findings, &err)) != LR_OK)

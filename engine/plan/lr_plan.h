@@ -161,9 +161,11 @@ uint64_t lr_rng_next(uint64_t *state);
 
 /* ---- Annual work plan (engine/workplan.c) ------------------------------ */
 
-/* Methods in column order of workplan.csv. */
-enum { LR_PLAN_CANCEL = 0, LR_PLAN_REDUCE = 1, LR_PLAN_CLEAR = 2 };
-extern const char *const lr_plan_method_names[3]; /* cancelled ... */
+/*
+** Every per-method array below is indexed by lr_method (lr_land.h).  The
+** files list the methods survey first (cancelled, reduced, cleared),
+** whatever their numbering.
+*/
 
 /*
 ** Teams available and their output (format in docs/scenario.md, "Capacity
@@ -171,14 +173,14 @@ extern const char *const lr_plan_method_names[3]; /* cancelled ... */
 ** no productivity figure; planning land for it is an error.
 */
 typedef struct lr_capacity {
-	double teams[3];           /* teams available, per plan method */
-	double m2_per_team_day[3]; /* 0: not given */
-	double working_days;       /* per year */
+	double teams[LR_N_METHODS];           /* teams available */
+	double m2_per_team_day[LR_N_METHODS]; /* 0: not given */
+	double working_days;                  /* per year */
 } lr_capacity;
 
-/* Cost per m² by plan method, and the currency it is in. */
+/* Cost per m² by method, and the currency it is in. */
 typedef struct lr_costs {
-	double per_m2[3];
+	double per_m2[LR_N_METHODS];
 	char currency[16];
 } lr_costs;
 
@@ -191,8 +193,8 @@ int lr_costs_parse(const char *text, const char *name, lr_costs *out,
 
 typedef struct lr_plan_row {
 	int year;
-	int region;       /* index into the history's regions, -1 for TOTAL */
-	lr_cents work[3]; /* cancel, reduce, clear */
+	int region; /* index into the history's regions, -1 for TOTAL */
+	lr_cents work[LR_N_METHODS]; /* land to release, by method */
 	lr_cents release, remaining_end;
 	double cumulative_pct;
 	int64_t teams_needed; /* -1 without a capacity */
@@ -201,7 +203,7 @@ typedef struct lr_plan_row {
 
 typedef struct lr_plan_shortfall {
 	int year;
-	int method; /* LR_PLAN_* */
+	lr_method method;
 	int64_t needed;
 	double available;
 } lr_plan_shortfall;

@@ -40,21 +40,31 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const lr_plan_method_names[3] = {"cancelled", "reduced", "cleared"};
+/*
+** The methods in the column order of workplan.csv and of every loop whose
+** order shows: survey first.  Ties in the cent split go to the earlier
+** method, sums of costs are added in this order and shortfalls are listed
+** in it, so the files do not depend on the numbering of lr_method.
+*/
+static const lr_method plan_order[LR_N_METHODS] = {LR_CANCELLED, LR_REDUCED,
+                                                   LR_CLEARED};
 
-/* Default splits when a region's history is thin, cancel/reduce/clear. */
-static const double split_sha[3] = {0.5, 0.3, 0.2};
-static const double split_cha[3] = {0.1, 0.2, 0.7};
+/* Default splits when a region's history is thin. */
+static const double split_sha[LR_N_METHODS] = {
+        [LR_CANCELLED] = 0.5, [LR_REDUCED] = 0.3, [LR_CLEARED] = 0.2};
+static const double split_cha[LR_N_METHODS] = {
+        [LR_CANCELLED] = 0.1, [LR_REDUCED] = 0.2, [LR_CLEARED] = 0.7};
 
 /* ---- Capacity and cost files -------------------------------------------- */
 
+/* The method a capacity or cost key names, -1 for none. */
 static int method_of(const char *s)
 {
-	static const char *const alt[3][3] = {
-	        {"cancelled", "cancel", "cancellation"},
-	        {"reduced", "reduce", "reduction"},
-	        {"cleared", "clear", "clearance"}};
-	for (int m = 0; m < 3; m++)
+	static const char *const alt[LR_N_METHODS][3] = {
+	        [LR_CANCELLED] = {"cancelled", "cancel", "cancellation"},
+	        [LR_REDUCED] = {"reduced", "reduce", "reduction"},
+	        [LR_CLEARED] = {"cleared", "clear", "clearance"}};
+	for (int m = 0; m < LR_N_METHODS; m++)
 		for (int k = 0; k < 3; k++)
 			if (!strcmp(s, alt[m][k]))
 				return m;
@@ -75,7 +85,8 @@ static int parse_number(const char *v, double *out)
 typedef struct cap_parse {
 	lr_capacity *c;
 	const char *name;
-	int seen[7]; /* line where each value was set: teams[3], m2[3], days */
+	/* Line where each value was set: teams, m2 (by lr_method), days. */
+	int seen[2 * LR_N_METHODS + 1];
 } cap_parse;
 
 static int cap_on_value(void *user, const char *section, const char *key,
@@ -102,7 +113,7 @@ static int cap_on_value(void *user, const char *section, const char *key,
 			                     "1-366 (got %s)",
 			                     p->name, line, value);
 		p->c->working_days = x;
-		slot = 6;
+		slot = 2 * LR_N_METHODS;
 	} else if (!strncmp(key, "teams.", 6) &&
 	           (m = method_of(key + 6)) >= 0) {
 		p->c->teams[m] = x;
@@ -114,7 +125,7 @@ static int cap_on_value(void *user, const char *section, const char *key,
 			                     "%s:%d: %s must be more than 0",
 			                     p->name, line, key);
 		p->c->m2_per_team_day[m] = x;
-		slot = 3 + m;
+		slot = LR_N_METHODS + m;
 	} else {
 		return !lr_error_set(
 		        err, LR_ERR_USAGE,
@@ -135,21 +146,23 @@ static int capacity_parse(const char *text, const char *path, const char *name,
 	int rc = lr_ini_parse(text, path, p.name, cap_on_value, &p, err);
 	if (rc != LR_OK)
 		return rc;
-	static const char *const what[7] = {"teams.cancelled",
-	                                    "teams.reduced",
-	                                    "teams.cleared",
-	                                    "m2_per_team_day.cancelled",
-	                                    "m2_per_team_day.reduced",
-	                                    "m2_per_team_day.cleared",
-	                                    "working_days"};
-	for (int i = 0; i < 7; i++)
-		if (!p.seen[i])
-			return lr_error_set(err, LR_ERR_USAGE,
-			                    "%s: %s is missing (a capacity "
-			                    "file gives all of working_days, "
-			                    "teams.METHOD and "
-			                    "m2_per_team_day.METHOD)",
-			                    p.name, what[i]);
+	/* The first missing value, in file order: teams, m2, days. */
+	char what[64] = "";
+	for (int i = 0; !what[0] && i < 2 * LR_N_METHODS; i++) {
+		lr_method m = plan_order[i % LR_N_METHODS];
+		if (!p.seen[i < LR_N_METHODS ? m : LR_N_METHODS + m])
+			snprintf(what, sizeof what, "%s.%s",
+			         i < LR_N_METHODS ? "teams" : "m2_per_team_day",
+			         lr_method_name(m));
+	}
+	if (!what[0] && !p.seen[2 * LR_N_METHODS])
+		snprintf(what, sizeof what, "working_days");
+	if (what[0])
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "%s: %s is missing (a capacity file gives "
+		                    "all of working_days, teams.METHOD and "
+		                    "m2_per_team_day.METHOD)",
+		                    p.name, what);
 	return LR_OK;
 }
 
@@ -167,7 +180,7 @@ int lr_capacity_load(const char *path, lr_capacity *out, lr_error *err)
 typedef struct cost_parse {
 	lr_costs *c;
 	const char *name;
-	int seen[3];
+	int seen[LR_N_METHODS]; /* line of each cost_per_m2, by lr_method */
 } cost_parse;
 
 static int cost_on_value(void *user, const char *section, const char *key,
@@ -216,11 +229,12 @@ static int costs_parse(const char *text, const char *path, const char *name,
 	int rc = lr_ini_parse(text, path, p.name, cost_on_value, &p, err);
 	if (rc != LR_OK)
 		return rc;
-	for (int m = 0; m < 3; m++)
-		if (!p.seen[m])
+	for (int i = 0; i < LR_N_METHODS; i++)
+		if (!p.seen[plan_order[i]])
 			return lr_error_set(err, LR_ERR_USAGE,
 			                    "%s: cost_per_m2.%s is missing",
-			                    p.name, lr_plan_method_names[m]);
+			                    p.name,
+			                    lr_method_name(plan_order[i]));
 	return LR_OK;
 }
 
@@ -252,7 +266,7 @@ static int days_in_year(int y)
 }
 
 /* Method shares of region r: its history, or the SHA/CHA defaults. */
-static void region_split(const lr_history *h, int r, double share[3])
+static void region_split(const lr_history *h, int r, double share[LR_N_METHODS])
 {
 	lr_cents by[LR_N_METHODS] = {0}, total = 0;
 	for (int y = 0; y < h->n_years; y++)
@@ -265,9 +279,8 @@ static void region_split(const lr_history *h, int r, double share[3])
 		}
 	/* Thin history: under 1% of the remaining land released. */
 	if (total > 0 && total * 100 >= h->remaining[r]) {
-		share[LR_PLAN_CANCEL] = (double)by[LR_CANCELLED] / total;
-		share[LR_PLAN_REDUCE] = (double)by[LR_REDUCED] / total;
-		share[LR_PLAN_CLEAR] = (double)by[LR_CLEARED] / total;
+		for (int m = 0; m < LR_N_METHODS; m++)
+			share[m] = (double)by[m] / total;
 		return;
 	}
 	double sha = (double)h->sha[r], cha = (double)h->cha[r];
@@ -277,21 +290,23 @@ static void region_split(const lr_history *h, int r, double share[3])
 		cha = 0;
 	if (sha + cha <= 0)
 		cha = 1; /* no split recorded: plan it as confirmed land */
-	for (int m = 0; m < 3; m++)
+	for (int m = 0; m < LR_N_METHODS; m++)
 		share[m] =
 		        (sha * split_sha[m] + cha * split_cha[m]) / (sha + cha);
 }
 
 /*
-** Split rel cents of a year into work[3], following the cumulative targets
-** cum * share[m] against what is already allocated (done[m], updated).
+** Split rel cents of a year into work[], following the cumulative targets
+** cum * share[m] against what is already allocated (done[m], updated).  All
+** arrays are by lr_method; ties go to the earlier method of plan_order.
 */
-static void split_year(lr_cents rel, lr_cents cum, const double share[3],
-                       lr_cents done[3], lr_cents work[3])
+static void split_year(lr_cents rel, lr_cents cum,
+                       const double share[LR_N_METHODS],
+                       lr_cents done[LR_N_METHODS], lr_cents work[LR_N_METHODS])
 {
-	double want[3], frac[3];
+	double want[LR_N_METHODS], frac[LR_N_METHODS];
 	lr_cents left = rel;
-	for (int m = 0; m < 3; m++) {
+	for (int m = 0; m < LR_N_METHODS; m++) {
 		want[m] = (double)cum * share[m] - (double)done[m];
 		if (want[m] < 0)
 			want[m] = 0;
@@ -302,23 +317,23 @@ static void split_year(lr_cents rel, lr_cents cum, const double share[3],
 	/* Floating error may overshoot by a cent: take it back from the
 	** largest. */
 	while (left < 0) {
-		int big = 0;
-		for (int m = 1; m < 3; m++)
-			if (work[m] > work[big])
-				big = m;
+		lr_method big = plan_order[0];
+		for (int i = 1; i < LR_N_METHODS; i++)
+			if (work[plan_order[i]] > work[big])
+				big = plan_order[i];
 		work[big]--;
 		left++;
 	}
 	while (left > 0) {
-		int best = 0;
-		for (int m = 1; m < 3; m++)
-			if (frac[m] > frac[best])
-				best = m;
+		lr_method best = plan_order[0];
+		for (int i = 1; i < LR_N_METHODS; i++)
+			if (frac[plan_order[i]] > frac[best])
+				best = plan_order[i];
 		work[best]++;
 		frac[best] -= 1.0;
 		left--;
 	}
-	for (int m = 0; m < 3; m++)
+	for (int m = 0; m < LR_N_METHODS; m++)
 		done[m] += work[m];
 }
 
@@ -352,8 +367,8 @@ int lr_plan_build(const lr_history *h, lr_date target,
 	double *weight = lr_xcalloc((size_t)ny, sizeof(double));
 	double *cumw = lr_xcalloc((size_t)ny, sizeof(double));
 	lr_cents *cum = lr_xcalloc((size_t)n * ny, sizeof(lr_cents));
-	double *share = lr_xcalloc((size_t)n * 3, sizeof(double));
-	lr_cents *done = lr_xcalloc((size_t)n * 3, sizeof(lr_cents));
+	double *share = lr_xcalloc((size_t)n * LR_N_METHODS, sizeof(double));
+	lr_cents *done = lr_xcalloc((size_t)n * LR_N_METHODS, sizeof(lr_cents));
 	int rc = LR_OK;
 	if (!p || !weight || !cumw || !cum || !share || !done) {
 		free(p);
@@ -394,14 +409,14 @@ int lr_plan_build(const lr_history *h, lr_date target,
 				c = cum[(size_t)r * ny + k - 1];
 			cum[(size_t)r * ny + k] = c;
 		}
-		region_split(h, r, &share[r * 3]);
+		region_split(h, r, &share[r * LR_N_METHODS]);
 	}
 
 	for (int k = 0; k < ny; k++) {
 		lr_plan_row tot = {
 		        first + k,     -1, {0}, 0, 0, 0, capacity ? 0 : -1,
 		        costs ? 0 : -1};
-		int64_t need[3] = {0};
+		int64_t need[LR_N_METHODS] = {0};
 		for (int r = 0; r < n; r++) {
 			lr_cents R = h->remaining[r];
 			if (R <= 0)
@@ -410,12 +425,13 @@ int lr_plan_build(const lr_history *h, lr_date target,
 			lr_cents c = cum[(size_t)r * ny + k];
 			lr_plan_row row = {first + k, r, {0}, c - prev,
 			                   R - c,     0, -1,  -1};
-			split_year(row.release, c, &share[r * 3], &done[r * 3],
-			           row.work);
+			split_year(row.release, c, &share[r * LR_N_METHODS],
+			           &done[r * LR_N_METHODS], row.work);
 			row.cumulative_pct = 100.0 * (double)c / (double)R;
 			if (capacity) {
 				row.teams_needed = 0;
-				for (int mm = 0; mm < 3; mm++) {
+				for (int i = 0; i < LR_N_METHODS; i++) {
+					lr_method mm = plan_order[i];
 					if (row.work[mm] > 0 &&
 					    capacity->m2_per_team_day[mm] <=
 					            0) {
@@ -424,8 +440,7 @@ int lr_plan_build(const lr_history *h, lr_date target,
 						        "capacity: no "
 						        "m2_per_team_day for "
 						        "%s land",
-						        lr_plan_method_names
-						                [mm]);
+						        lr_method_name(mm));
 						goto done;
 					}
 					int64_t t = teams_for(
@@ -440,13 +455,14 @@ int lr_plan_build(const lr_history *h, lr_date target,
 			}
 			if (costs) {
 				double cents = 0;
-				for (int mm = 0; mm < 3; mm++)
-					cents += (double)row.work[mm] *
-					         costs->per_m2[mm];
+				for (int i = 0; i < LR_N_METHODS; i++)
+					cents += (double)row
+					                 .work[plan_order[i]] *
+					         costs->per_m2[plan_order[i]];
 				row.cost = llround(cents);
 				tot.cost += row.cost;
 			}
-			for (int mm = 0; mm < 3; mm++)
+			for (int mm = 0; mm < LR_N_METHODS; mm++)
 				tot.work[mm] += row.work[mm];
 			tot.release += row.release;
 			tot.remaining_end += row.remaining_end;
@@ -460,7 +476,8 @@ int lr_plan_build(const lr_history *h, lr_date target,
 		                     (double)national;
 		if (!lr_vec_push(&p->rows, &tot))
 			goto nomem;
-		for (int mm = 0; capacity && mm < 3; mm++) {
+		for (int i = 0; capacity && i < LR_N_METHODS; i++) {
+			lr_method mm = plan_order[i];
 			if ((double)need[mm] <= capacity->teams[mm])
 				continue;
 			lr_plan_shortfall s = {first + k, mm, need[mm],
@@ -501,8 +518,9 @@ int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
 		fprintf(f, "%d,", r->year);
 		lr_csv_field(f,
 		             r->region < 0 ? "TOTAL" : h->region_id[r->region]);
-		for (int m = 0; m < 3; m++)
-			fprintf(f, ",%s", lr_cents_format(r->work[m], buf));
+		for (int m = 0; m < LR_N_METHODS; m++)
+			fprintf(f, ",%s",
+			        lr_cents_format(r->work[plan_order[m]], buf));
 		fprintf(f, ",%s", lr_cents_format(r->release, buf));
 		fprintf(f, ",%s", lr_cents_format(r->remaining_end, buf));
 		fprintf(f, ",%.2f,", r->cumulative_pct);
@@ -531,7 +549,7 @@ int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
 		const lr_plan_shortfall *s =
 		        &LR_VEC_AT(&p->shortfalls, lr_plan_shortfall, i);
 		fprintf(f, "capacity_shortfall,%d,TOTAL,%s,%lld,%g\n", s->year,
-		        lr_plan_method_names[s->method], (long long)s->needed,
+		        lr_method_name(s->method), (long long)s->needed,
 		        s->available);
 	}
 	return lr_atomic_close(f, tmp, findings_path, err);
