@@ -420,10 +420,10 @@ static int64_t count_le(const int32_t *v, int64_t n, int32_t x)
 	return lo;
 }
 
-int lr_project(const lr_history *h, const lr_projection_options *o,
-               lr_projection **out, lr_error *err)
+/* The checks of h and o that come before any work. */
+static int project_check(const lr_history *h, const lr_projection_options *o,
+                         lr_error *err)
 {
-	*out = NULL;
 	if (o->runs < 1)
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "--runs must be at least 1 (got %d)",
@@ -437,80 +437,70 @@ int lr_project(const lr_history *h, const lr_projection_options *o,
 	if (h->n_years < 1)
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "no complete year of history to draw from");
-	int rc = lr_scenario_check_regions(o->scenario, h, err);
-	if (rc != LR_OK)
-		return rc;
+	return lr_scenario_check_regions(o->scenario, h, err);
+}
 
+/*
+** Fill s from h and o: the history in m², and per step of the horizon its
+** first day, its days, its share of the calendar year and the scenario's
+** factors per region.  0 when out of memory; s is then freed by sim_free().
+*/
+static int sim_init(sim *s, const lr_history *h, const lr_projection_options *o)
+{
 	int n = h->n_regions, w = h->n_years;
 	int y0 = lr_date_year(h->as_of);
-	sim s = {0};
-	s.n = n;
-	s.w = w;
-	s.steps = LR_PROJECT_HORIZON_YEARS + 1;
-	s.as_of = h->as_of;
-	lr_projection *p = lr_xcalloc(1, sizeof *p);
-	int32_t *comp = NULL, *col = NULL;
-	int64_t runs = o->runs;
-	size_t nn = (size_t)n + 1;
-
-	s.rel = lr_xcalloc((size_t)w * n, sizeof(double));
-	s.nl = lr_xcalloc((size_t)w * n, sizeof(double));
-	s.rem0 = lr_xcalloc((size_t)n, sizeof(double));
-	s.cap = lr_xcalloc((size_t)s.steps * n, sizeof(double));
-	s.nf = lr_xcalloc((size_t)s.steps * n, sizeof(double));
-	s.start = lr_xcalloc((size_t)s.steps, sizeof(lr_date));
-	s.days = lr_xcalloc((size_t)s.steps, sizeof(int));
-	s.frac = lr_xcalloc((size_t)s.steps, sizeof(double));
-	comp = lr_xcalloc((size_t)runs * nn, sizeof(int32_t));
-	col = lr_xcalloc((size_t)runs, sizeof(int32_t));
-	if (p) {
-		lr_vec_init(&p->notes, sizeof(char *));
-		p->rows = lr_xcalloc(nn, sizeof *p->rows);
-	}
-	if (!p || !p->rows || !s.rel || !s.nl || !s.rem0 || !s.cap || !s.nf ||
-	    !s.start || !s.days || !s.frac || !comp || !col) {
-		rc = lr_error_set(err, LR_ERR_NOMEM,
-		                  "out of memory for %d runs of %d regions",
-		                  o->runs, n);
-		goto fail;
-	}
-	p->as_of = h->as_of;
-	p->deadline = o->deadline;
-	p->runs = o->runs;
-	p->n_rows = (int)nn;
-
+	s->n = n;
+	s->w = w;
+	s->steps = LR_PROJECT_HORIZON_YEARS + 1;
+	s->as_of = h->as_of;
+	s->rel = lr_xcalloc((size_t)w * n, sizeof(double));
+	s->nl = lr_xcalloc((size_t)w * n, sizeof(double));
+	s->rem0 = lr_xcalloc((size_t)n, sizeof(double));
+	s->cap = lr_xcalloc((size_t)s->steps * n, sizeof(double));
+	s->nf = lr_xcalloc((size_t)s->steps * n, sizeof(double));
+	s->start = lr_xcalloc((size_t)s->steps, sizeof(lr_date));
+	s->days = lr_xcalloc((size_t)s->steps, sizeof(int));
+	s->frac = lr_xcalloc((size_t)s->steps, sizeof(double));
+	if (!s->rel || !s->nl || !s->rem0 || !s->cap || !s->nf || !s->start ||
+	    !s->days || !s->frac)
+		return 0;
 	for (size_t i = 0; i < (size_t)w * n; i++) {
-		s.rel[i] = (double)h->released[i] / 100.0;
-		s.nl[i] = (double)h->new_land[i] / 100.0;
+		s->rel[i] = (double)h->released[i] / 100.0;
+		s->nl[i] = (double)h->new_land[i] / 100.0;
 	}
 	for (int r = 0; r < n; r++)
-		s.rem0[r] = (double)h->remaining[r] / 100.0;
-	for (int k = 0; k < s.steps; k++) {
+		s->rem0[r] = (double)h->remaining[r] / 100.0;
+	for (int k = 0; k < s->steps; k++) {
 		int year = y0 + k;
 		lr_date jan1 = lr_date_from_ymd(year, 1, 1);
 		int ndays = is_leap(year) ? 366 : 365;
-		if (k == 0) {
-			s.start[k] = h->as_of + 1;
-			s.days[k] = jan1 + ndays - 1 - h->as_of;
-		} else {
-			s.start[k] = jan1;
-			s.days[k] = ndays;
-		}
-		s.frac[k] = (double)s.days[k] / ndays;
+		/* The first step is what is left of the as-of year. */
+		s->start[k] = k == 0 ? h->as_of + 1 : jan1;
+		s->days[k] = k == 0 ? jan1 + ndays - 1 - h->as_of : ndays;
+		s->frac[k] = (double)s->days[k] / ndays;
 		for (int r = 0; r < n; r++)
 			lr_scenario_factors(o->scenario, h->region_id[r], year,
-			                    &s.cap[(size_t)k * n + r],
-			                    &s.nf[(size_t)k * n + r]);
+			                    &s->cap[(size_t)k * n + r],
+			                    &s->nf[(size_t)k * n + r]);
 	}
-	lr_date horizon_end =
-	        lr_date_from_ymd(y0 + LR_PROJECT_HORIZON_YEARS, 12, 31);
+	return 1;
+}
 
+/*
+** Every run of s, run i into comp[i * (n + 1) ...], on o->threads threads.
+** 0 when a thread is out of memory for its scratch.
+*/
+static int sim_run_all(const sim *s, const lr_projection_options *o,
+                       int32_t *comp)
+{
+	size_t nn = (size_t)s->n + 1;
+	int64_t runs = o->runs;
 	int failed = 0;
 	int nt = o->threads > 0 ? o->threads : omp_get_max_threads();
 #pragma omp parallel num_threads(nt)
 	{
-		double *rem = lr_xcalloc((size_t)n, sizeof(double));
-		unsigned char *fin = lr_xcalloc((size_t)n, 1);
+		double *rem = lr_xcalloc((size_t)s->n, sizeof(double));
+		unsigned char *fin = lr_xcalloc((size_t)s->n, 1);
 		if (!rem || !fin) {
 #pragma omp atomic write
 			failed = 1;
@@ -518,88 +508,147 @@ int lr_project(const lr_history *h, const lr_projection_options *o,
 #pragma omp for schedule(static)
 		for (int64_t i = 0; i < runs; i++)
 			if (rem && fin)
-				sim_run(&s, o->seed, i, comp + (size_t)i * nn,
+				sim_run(s, o->seed, i, comp + (size_t)i * nn,
 				        rem, fin);
 		free(rem);
 		free(fin);
 	}
-	if (failed) {
+	return !failed;
+}
+
+/*
+** The years of extension after the deadline by which a share o->confidence
+** of the runs has finished: -1 when that is not within the horizon.  col
+** holds the completion dates of the runs, sorted.
+*/
+static int extension_years(const int32_t *col, int64_t runs,
+                           const lr_projection_options *o, lr_date horizon_end)
+{
+	for (int ext = 0;; ext++) {
+		lr_date d = add_years(o->deadline, ext);
+		int64_t done = count_le(col, runs, d);
+		if ((double)done >= o->confidence * (double)runs - 1e-9)
+			return ext;
+		if (d >= horizon_end)
+			return -1;
+	}
+}
+
+/*
+** Row c of p: region c of h, or the national total when c is n_regions.
+** comp holds the completion dates of every run (n_regions + 1 per run); col
+** is scratch of o->runs entries.  Notes a region that cannot be projected
+** and an extension beyond what one request may ask.  LR_OK or
+** LR_ERR_NOMEM (err not set).
+*/
+static int projection_row(lr_projection *p, const lr_history *h,
+                          const lr_projection_options *o, int c,
+                          const int32_t *comp, int32_t *col)
+{
+	int n = h->n_regions, w = h->n_years, is_total = c == n;
+	int last_year = h->first_year + h->n_years - 1;
+	int64_t runs = o->runs;
+	lr_projection_row *row = &p->rows[c];
+	row->region_id = is_total ? "TOTAL" : h->region_id[c];
+	lr_cents sum = 0, left = 0;
+	for (int y = 0; y < w; y++)
+		for (int r = 0; r < n; r++)
+			if (is_total || r == c)
+				sum += h->released[LR_HIST_CELL(h, y, r)];
+	row->mean_rate = (double)sum / 100.0 / w;
+	for (int r = 0; r < n; r++)
+		if (is_total || r == c)
+			left += h->remaining[r];
+	row->remaining = left;
+	if (!is_total && left > 0 && sum == 0 &&
+	    add_note(p, "region %s: no land released in %d-%d; cannot project",
+	             row->region_id, h->first_year, last_year) != LR_OK)
+		return LR_ERR_NOMEM;
+
+	for (int64_t i = 0; i < runs; i++)
+		col[i] = comp[(size_t)i * (size_t)(n + 1) + (size_t)c];
+	qsort(col, (size_t)runs, sizeof *col, cmp_i32);
+	for (int k = 0; k < LR_N_PCT; k++) {
+		/* Nearest rank: the ceil(p * runs)-th smallest. */
+		int64_t rank =
+		        (int64_t)ceil(lr_projection_pct[k] * runs - 1e-9);
+		row->pct[k] = col[(rank < 1 ? 1 : rank) - 1];
+	}
+	row->on_time = count_le(col, runs, o->deadline);
+	lr_date horizon_end = lr_date_from_ymd(
+	        lr_date_year(h->as_of) + LR_PROJECT_HORIZON_YEARS, 12, 31);
+	row->extension_years = extension_years(col, runs, o, horizon_end);
+	if (row->extension_years > 10 &&
+	    add_note(p,
+	             "%s: an extension of %d years is needed (confidence %g); "
+	             "Article 5 allows at most 10 years per request",
+	             is_total ? "national total" : row->region_id,
+	             row->extension_years, o->confidence) != LR_OK)
+		return LR_ERR_NOMEM;
+	return LR_OK;
+}
+
+/* A new projection of h under o with its rows allocated; NULL: no memory. */
+static lr_projection *projection_new(const lr_history *h,
+                                     const lr_projection_options *o)
+{
+	lr_projection *p = lr_xcalloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	lr_vec_init(&p->notes, sizeof(char *));
+	p->as_of = h->as_of;
+	p->deadline = o->deadline;
+	p->runs = o->runs;
+	p->n_rows = h->n_regions + 1;
+	p->rows = lr_xcalloc((size_t)p->n_rows, sizeof *p->rows);
+	if (!p->rows) {
+		lr_projection_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int lr_project(const lr_history *h, const lr_projection_options *o,
+               lr_projection **out, lr_error *err)
+{
+	*out = NULL;
+	int rc = project_check(h, o, err);
+	if (rc != LR_OK)
+		return rc;
+	int n = h->n_regions;
+	sim s = {0};
+	lr_projection *p = projection_new(h, o);
+	/* Completion dates, run-major: run i writes only its own row. */
+	int32_t *comp =
+	        lr_xcalloc((size_t)o->runs * ((size_t)n + 1), sizeof(int32_t));
+	int32_t *col = lr_xcalloc((size_t)o->runs, sizeof(int32_t));
+	if (!p || !comp || !col || !sim_init(&s, h, o)) {
+		rc = lr_error_set(err, LR_ERR_NOMEM,
+		                  "out of memory for %d runs of %d regions",
+		                  o->runs, n);
+		goto fail;
+	}
+	if (!sim_run_all(&s, o, comp)) {
 		rc = lr_error_set(err, LR_ERR_NOMEM,
 		                  "out of memory in projection threads");
 		goto fail;
 	}
-
-	int last_year = h->first_year + h->n_years - 1;
 	if (h->window > h->n_years &&
-	    (rc = add_note(p,
-	                   "history window cut to %d-%d (%d years): the store "
-	                   "holds no earlier data",
-	                   h->first_year, last_year, h->n_years)) != LR_OK)
-		goto nomem_note;
-	for (size_t c = 0; c < nn; c++) {
-		lr_projection_row *row = &p->rows[c];
-		int is_total = c == (size_t)n;
-		row->region_id = is_total ? "TOTAL" : h->region_id[c];
-		lr_cents sum = 0;
-		for (int y = 0; y < w; y++)
-			for (int r = 0; r < n; r++)
-				if (is_total || r == (int)c)
-					sum += h->released[LR_HIST_CELL(h, y,
-					                                r)];
-		row->mean_rate = (double)sum / 100.0 / w;
-		lr_cents left = 0;
-		for (int r = 0; r < n; r++)
-			if (is_total || r == (int)c)
-				left += h->remaining[r];
-		row->remaining = left;
-		if (!is_total && left > 0 && sum == 0 &&
-		    (rc = add_note(p,
-		                   "region %s: no land released in %d-%d; "
-		                   "cannot project",
-		                   row->region_id, h->first_year, last_year)) !=
-		            LR_OK)
-			goto nomem_note;
-
-		for (int64_t i = 0; i < runs; i++)
-			col[i] = comp[(size_t)i * nn + c];
-		qsort(col, (size_t)runs, sizeof *col, cmp_i32);
-		for (int k = 0; k < LR_N_PCT; k++) {
-			/* Nearest rank: the ceil(p * runs)-th smallest. */
-			int64_t rank = (int64_t)ceil(
-			        lr_projection_pct[k] * runs - 1e-9);
-			if (rank < 1)
-				rank = 1;
-			row->pct[k] = col[rank - 1];
-		}
-		row->on_time = count_le(col, runs, o->deadline);
-		row->extension_years = -1;
-		for (int ext = 0;; ext++) {
-			lr_date d = add_years(o->deadline, ext);
-			int64_t done = count_le(col, runs, d);
-			if ((double)done >=
-			    o->confidence * (double)runs - 1e-9) {
-				row->extension_years = ext;
-				break;
-			}
-			if (d >= horizon_end)
-				break;
-		}
-		if (row->extension_years > 10 &&
-		    (rc = add_note(p,
-		                   "%s: an extension of %d years is needed "
-		                   "(confidence %g); Article 5 allows at most "
-		                   "10 years per request",
-		                   is_total ? "national total" : row->region_id,
-		                   row->extension_years, o->confidence)) !=
-		            LR_OK)
-			goto nomem_note;
-	}
+	    add_note(p,
+	             "history window cut to %d-%d (%d years): the store holds "
+	             "no earlier data",
+	             h->first_year, h->first_year + h->n_years - 1,
+	             h->n_years) != LR_OK)
+		goto nomem;
+	for (int c = 0; c <= n; c++)
+		if (projection_row(p, h, o, c, comp, col) != LR_OK)
+			goto nomem;
 	sim_free(&s);
 	free(comp);
 	free(col);
 	*out = p;
 	return LR_OK;
-nomem_note:
+nomem:
 	rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 fail:
 	sim_free(&s);

@@ -345,6 +345,176 @@ static int64_t teams_for(lr_cents area, double m2_per_day, double days)
 	return (int64_t)ceil(t - 1e-9);
 }
 
+/*
+** What the plan is built from: the plan's years and, per region, its
+** cumulative targets and its method split.  All arrays owned, freed by
+** plan_work_free().
+*/
+typedef struct plan_work {
+	int first;      /* first plan year */
+	int ny, n;      /* plan years, regions */
+	double *weight; /* [ny] share of year k inside (as_of, target] */
+	lr_cents *cum;  /* [n * ny] region r's release by the end of year k */
+	double *share;  /* [n * LR_N_METHODS] region r's method split */
+	lr_cents *done; /* [n * LR_N_METHODS] split so far, by method */
+	lr_cents national; /* remaining land of every region */
+} plan_work;
+
+static void plan_work_free(plan_work *w)
+{
+	free(w->weight);
+	free(w->cum);
+	free(w->share);
+	free(w->done);
+}
+
+/*
+** Fill w for the plan of h from first to target: the year weights, each
+** region's cumulative target round(R * W_k / W) (ending at R exactly) and
+** its method split.  0 when out of memory.
+*/
+static int plan_work_init(plan_work *w, const lr_history *h, int first,
+                          lr_date target)
+{
+	int ny = lr_date_year(target) - first + 1, n = h->n_regions;
+	w->first = first;
+	w->ny = ny;
+	w->n = n;
+	w->weight = lr_xcalloc((size_t)ny, sizeof(double));
+	w->cum = lr_xcalloc((size_t)n * ny, sizeof(lr_cents));
+	w->share = lr_xcalloc((size_t)n * LR_N_METHODS, sizeof(double));
+	w->done = lr_xcalloc((size_t)n * LR_N_METHODS, sizeof(lr_cents));
+	double *cumw = lr_xcalloc((size_t)ny, sizeof(double));
+	if (!w->weight || !w->cum || !w->share || !w->done || !cumw) {
+		free(cumw);
+		return 0;
+	}
+	double total_w = 0;
+	for (int k = 0; k < ny; k++) {
+		int y = first + k;
+		lr_date jan1 = lr_date_from_ymd(y, 1, 1);
+		lr_date dec31 = jan1 + days_in_year(y) - 1;
+		lr_date from = h->as_of + 1 > jan1 ? h->as_of + 1 : jan1;
+		lr_date to = target < dec31 ? target : dec31;
+		w->weight[k] = (double)(to - from + 1) / days_in_year(y);
+		total_w += w->weight[k];
+		cumw[k] = total_w;
+	}
+	w->national = 0;
+	for (int r = 0; r < n; r++) {
+		lr_cents R = h->remaining[r], *cum = &w->cum[(size_t)r * ny];
+		w->national += R;
+		for (int k = 0; k < ny; k++) {
+			lr_cents c = k == ny - 1 ? R
+			                         : llround((double)R * cumw[k] /
+			                                   total_w);
+			if (c > R)
+				c = R;
+			if (k > 0 && c < cum[k - 1])
+				c = cum[k - 1];
+			cum[k] = c;
+		}
+		region_split(h, r, &w->share[r * LR_N_METHODS]);
+	}
+	free(cumw);
+	return 1;
+}
+
+/*
+** The row of region r in plan year k: its release split by method, the
+** teams it needs per method (added to need[]) and its cost.  LR_OK, or
+** LR_ERR_USAGE when land is planned for a method without productivity.
+*/
+static int region_row(plan_work *w, const lr_history *h, int k, int r,
+                      const lr_capacity *capacity, const lr_costs *costs,
+                      lr_plan_row *row, int64_t need[LR_N_METHODS],
+                      lr_error *err)
+{
+	lr_cents R = h->remaining[r];
+	lr_cents prev = k ? w->cum[(size_t)r * w->ny + k - 1] : 0;
+	lr_cents c = w->cum[(size_t)r * w->ny + k];
+	*row = (lr_plan_row){w->first + k, r, {0}, c - prev, R - c, 0, -1, -1};
+	split_year(row->release, c, &w->share[r * LR_N_METHODS],
+	           &w->done[r * LR_N_METHODS], row->work);
+	row->cumulative_pct = 100.0 * (double)c / (double)R;
+	if (capacity) {
+		row->teams_needed = 0;
+		for (int i = 0; i < LR_N_METHODS; i++) {
+			lr_method m = plan_order[i];
+			if (row->work[m] > 0 &&
+			    capacity->m2_per_team_day[m] <= 0)
+				return lr_error_set(
+				        err, LR_ERR_USAGE,
+				        "capacity: no m2_per_team_day "
+				        "for %s land",
+				        lr_method_name(m));
+			int64_t t = teams_for(
+			        row->work[m], capacity->m2_per_team_day[m],
+			        capacity->working_days * w->weight[k]);
+			need[m] += t;
+			row->teams_needed += t;
+		}
+	}
+	if (costs) {
+		double cents = 0;
+		for (int i = 0; i < LR_N_METHODS; i++)
+			cents += (double)row->work[plan_order[i]] *
+			         costs->per_m2[plan_order[i]];
+		row->cost = llround(cents);
+	}
+	return LR_OK;
+}
+
+/*
+** Plan year k into p: a row per region with land left, the TOTAL row and
+** the national capacity shortfalls of the year, by method.
+*/
+static int plan_year(lr_plan *p, plan_work *w, const lr_history *h, int k,
+                     const lr_capacity *capacity, const lr_costs *costs,
+                     lr_error *err)
+{
+	lr_plan_row tot = {w->first + k,  -1, {0}, 0, 0, 0, capacity ? 0 : -1,
+	                   costs ? 0 : -1};
+	int64_t need[LR_N_METHODS] = {0};
+	for (int r = 0; r < w->n; r++) {
+		if (h->remaining[r] <= 0)
+			continue; /* nothing to plan: no rows */
+		lr_plan_row row;
+		int rc = region_row(w, h, k, r, capacity, costs, &row, need,
+		                    err);
+		if (rc != LR_OK)
+			return rc;
+		if (capacity)
+			tot.teams_needed += row.teams_needed;
+		if (costs)
+			tot.cost += row.cost;
+		for (int m = 0; m < LR_N_METHODS; m++)
+			tot.work[m] += row.work[m];
+		tot.release += row.release;
+		tot.remaining_end += row.remaining_end;
+		if (!lr_vec_push(&p->rows, &row))
+			goto nomem;
+	}
+	if (w->national <= 0)
+		return LR_OK; /* empty plan: nothing remains */
+	tot.cumulative_pct = 100.0 * (double)(w->national - tot.remaining_end) /
+	                     (double)w->national;
+	if (!lr_vec_push(&p->rows, &tot))
+		goto nomem;
+	for (int i = 0; capacity && i < LR_N_METHODS; i++) {
+		lr_method m = plan_order[i];
+		if ((double)need[m] <= capacity->teams[m])
+			continue;
+		lr_plan_shortfall s = {w->first + k, m, need[m],
+		                       capacity->teams[m]};
+		if (!lr_vec_push(&p->shortfalls, &s))
+			goto nomem;
+	}
+	return LR_OK;
+nomem:
+	return lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan rows");
+}
+
 int lr_plan_build(const lr_history *h, lr_date target,
                   const lr_capacity *capacity, const lr_costs *costs,
                   lr_plan **out, lr_error *err)
@@ -357,150 +527,35 @@ int lr_plan_build(const lr_history *h, lr_date target,
 		                    "of the store",
 		                    lr_date_format(target, b1),
 		                    lr_date_format(h->as_of, b2));
+	/* The rest of the as-of year is work time too, unless none is left. */
 	int y_as_of, m, d;
 	lr_date_to_ymd(h->as_of, &y_as_of, &m, &d);
 	int first = (m == 12 && d == 31) ? y_as_of + 1 : y_as_of;
-	int last = lr_date_year(target);
-	int ny = last - first + 1, n = h->n_regions;
 
+	plan_work w = {0};
 	lr_plan *p = lr_xcalloc(1, sizeof *p);
-	double *weight = lr_xcalloc((size_t)ny, sizeof(double));
-	double *cumw = lr_xcalloc((size_t)ny, sizeof(double));
-	lr_cents *cum = lr_xcalloc((size_t)n * ny, sizeof(lr_cents));
-	double *share = lr_xcalloc((size_t)n * LR_N_METHODS, sizeof(double));
-	lr_cents *done = lr_xcalloc((size_t)n * LR_N_METHODS, sizeof(lr_cents));
 	int rc = LR_OK;
-	if (!p || !weight || !cumw || !cum || !share || !done) {
-		free(p);
-		p = NULL;
+	if (!p || !plan_work_init(&w, h, first, target)) {
 		rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan");
-		goto done;
+		goto fail;
 	}
 	lr_vec_init(&p->rows, sizeof(lr_plan_row));
 	lr_vec_init(&p->shortfalls, sizeof(lr_plan_shortfall));
 	p->as_of = h->as_of;
 	p->target = target;
 	p->first_year = first;
-	p->last_year = last;
-
-	/* The share of each year inside (as_of, target]. */
-	double total_w = 0;
-	for (int k = 0; k < ny; k++) {
-		int y = first + k;
-		lr_date jan1 = lr_date_from_ymd(y, 1, 1);
-		lr_date dec31 = jan1 + days_in_year(y) - 1;
-		lr_date from = h->as_of + 1 > jan1 ? h->as_of + 1 : jan1;
-		lr_date to = target < dec31 ? target : dec31;
-		weight[k] = (double)(to - from + 1) / days_in_year(y);
-		total_w += weight[k];
-		cumw[k] = total_w;
-	}
-	lr_cents national = 0;
-	for (int r = 0; r < n; r++) {
-		lr_cents R = h->remaining[r];
-		national += R;
-		for (int k = 0; k < ny; k++) {
-			lr_cents c = k == ny - 1 ? R
-			                         : llround((double)R * cumw[k] /
-			                                   total_w);
-			if (c > R)
-				c = R;
-			if (k > 0 && c < cum[(size_t)r * ny + k - 1])
-				c = cum[(size_t)r * ny + k - 1];
-			cum[(size_t)r * ny + k] = c;
-		}
-		region_split(h, r, &share[r * LR_N_METHODS]);
-	}
-
-	for (int k = 0; k < ny; k++) {
-		lr_plan_row tot = {
-		        first + k,     -1, {0}, 0, 0, 0, capacity ? 0 : -1,
-		        costs ? 0 : -1};
-		int64_t need[LR_N_METHODS] = {0};
-		for (int r = 0; r < n; r++) {
-			lr_cents R = h->remaining[r];
-			if (R <= 0)
-				continue; /* nothing to plan: no rows */
-			lr_cents prev = k ? cum[(size_t)r * ny + k - 1] : 0;
-			lr_cents c = cum[(size_t)r * ny + k];
-			lr_plan_row row = {first + k, r, {0}, c - prev,
-			                   R - c,     0, -1,  -1};
-			split_year(row.release, c, &share[r * LR_N_METHODS],
-			           &done[r * LR_N_METHODS], row.work);
-			row.cumulative_pct = 100.0 * (double)c / (double)R;
-			if (capacity) {
-				row.teams_needed = 0;
-				for (int i = 0; i < LR_N_METHODS; i++) {
-					lr_method mm = plan_order[i];
-					if (row.work[mm] > 0 &&
-					    capacity->m2_per_team_day[mm] <=
-					            0) {
-						rc = lr_error_set(
-						        err, LR_ERR_USAGE,
-						        "capacity: no "
-						        "m2_per_team_day for "
-						        "%s land",
-						        lr_method_name(mm));
-						goto done;
-					}
-					int64_t t = teams_for(
-					        row.work[mm],
-					        capacity->m2_per_team_day[mm],
-					        capacity->working_days *
-					                weight[k]);
-					need[mm] += t;
-					row.teams_needed += t;
-				}
-				tot.teams_needed += row.teams_needed;
-			}
-			if (costs) {
-				double cents = 0;
-				for (int i = 0; i < LR_N_METHODS; i++)
-					cents += (double)row
-					                 .work[plan_order[i]] *
-					         costs->per_m2[plan_order[i]];
-				row.cost = llround(cents);
-				tot.cost += row.cost;
-			}
-			for (int mm = 0; mm < LR_N_METHODS; mm++)
-				tot.work[mm] += row.work[mm];
-			tot.release += row.release;
-			tot.remaining_end += row.remaining_end;
-			if (!lr_vec_push(&p->rows, &row))
-				goto nomem;
-		}
-		if (national <= 0)
-			continue; /* empty plan: nothing remains */
-		tot.cumulative_pct = 100.0 *
-		                     (double)(national - tot.remaining_end) /
-		                     (double)national;
-		if (!lr_vec_push(&p->rows, &tot))
-			goto nomem;
-		for (int i = 0; capacity && i < LR_N_METHODS; i++) {
-			lr_method mm = plan_order[i];
-			if ((double)need[mm] <= capacity->teams[mm])
-				continue;
-			lr_plan_shortfall s = {first + k, mm, need[mm],
-			                       capacity->teams[mm]};
-			if (!lr_vec_push(&p->shortfalls, &s))
-				goto nomem;
-		}
-	}
-	goto done;
-nomem:
-	rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan rows");
-done:
-	free(weight);
-	free(cumw);
-	free(cum);
-	free(share);
-	free(done);
-	if (rc != LR_OK) {
-		lr_plan_free(p);
-		return rc;
-	}
+	p->last_year = lr_date_year(target);
+	for (int k = 0; k < w.ny; k++)
+		if ((rc = plan_year(p, &w, h, k, capacity, costs, err)) !=
+		    LR_OK)
+			goto fail;
+	plan_work_free(&w);
 	*out = p;
 	return LR_OK;
+fail:
+	plan_work_free(&w);
+	lr_plan_free(p);
+	return rc;
 }
 
 int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
