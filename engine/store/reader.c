@@ -114,6 +114,49 @@ int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n)
 	return rc;
 }
 
+/*
+** One query over the result tables: sql with ?1 and ?2 (when it has them)
+** bound to first_year and last_year, row() called on each row until it
+** returns an error.  A failed prepare names table, a failed step rows.
+*/
+typedef int (*row_fn)(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                      lr_error *err);
+
+static int each_row(lr_store_reader *rd, const char *sql, int first_year,
+                    int last_year, const char *table, const char *rows,
+                    row_fn row, void *ctx, lr_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(rd->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return read_error(rd, table, err);
+	if (sqlite3_bind_parameter_count(st) == 2) {
+		sqlite3_bind_int(st, 1, first_year);
+		sqlite3_bind_int(st, 2, last_year);
+	}
+	int rc = LR_OK, s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = row(rd, st, ctx, err)) != LR_OK)
+			goto fail;
+	if (s != SQLITE_DONE)
+		rc = read_error(rd, rows, err);
+fail:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int id_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                  lr_error *err)
+{
+	lr_vec *ids = ctx;
+	char *id = lr_strdup(column_text(st, 0));
+	(void)rd;
+	if (!id || !lr_vec_push(ids, &id)) {
+		free(id);
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	return LR_OK;
+}
+
 int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
                              lr_vec *ids, lr_error *err)
 {
@@ -124,25 +167,30 @@ int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
 	        " FROM " LR_STORE_RELEASE_BY_YEAR " WHERE " LR_STORE_COL_REGION
 	        " <> '" LR_STORE_TOTAL_ID "' AND " LR_STORE_COL_YEAR
 	        " BETWEEN ?1 AND ?2 ORDER BY 1";
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(rd->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return read_error(rd, "the result tables", err);
-	sqlite3_bind_int(st, 1, first_year);
-	sqlite3_bind_int(st, 2, last_year);
-	int rc = LR_OK, s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		char *id = lr_strdup(column_text(st, 0));
-		if (!id || !lr_vec_push(ids, &id)) {
-			free(id);
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-			goto fail;
-		}
-	}
-	if (s != SQLITE_DONE)
-		rc = read_error(rd, "region ids", err);
-fail:
-	sqlite3_finalize(st);
-	return rc;
+	return each_row(rd, sql, first_year, last_year, "the result tables",
+	                "region ids", id_row, ids, err);
+}
+
+/* The caller's visitor of a table's rows (one of the two) and its
+** argument. */
+typedef struct visit {
+	lr_store_remaining_fn remaining;
+	lr_store_year_fn year;
+	void *user; /* borrowed: the caller's */
+} visit;
+
+static int remaining_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                         lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_remaining row = {column_text(st, 0), column_cents(st, 1),
+	                          column_cents(st, 2), column_cents(st, 3)};
+	if (row.total < 0)
+		return lr_error_set(err, LR_ERR_INPUT,
+		                    "%s: " LR_STORE_REMAINING
+		                    ": region %s has negative remaining land",
+		                    rd->path, row.region_id);
+	return v->remaining(v->user, &row, err);
 }
 
 int lr_store_read_remaining(lr_store_reader *rd, lr_store_remaining_fn each,
@@ -153,30 +201,26 @@ int lr_store_read_remaining(lr_store_reader *rd, lr_store_remaining_fn each,
 	        ", " LR_STORE_COL_CHA ", " LR_STORE_COL_TOTAL
 	        " FROM " LR_STORE_REMAINING " WHERE " LR_STORE_COL_REGION
 	        " <> '" LR_STORE_TOTAL_ID "'";
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(rd->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return read_error(rd, LR_STORE_REMAINING, err);
-	int rc = LR_OK, s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		lr_store_remaining row = {
-		        column_text(st, 0), column_cents(st, 1),
-		        column_cents(st, 2), column_cents(st, 3)};
-		if (row.total < 0) {
-			rc = lr_error_set(err, LR_ERR_INPUT,
-			                  "%s: " LR_STORE_REMAINING
-			                  ": region %s has negative remaining "
-			                  "land",
-			                  rd->path, row.region_id);
-			goto fail;
-		}
-		if ((rc = each(user, &row, err)) != LR_OK)
-			goto fail;
-	}
-	if (s != SQLITE_DONE)
-		rc = read_error(rd, LR_STORE_REMAINING, err);
-fail:
-	sqlite3_finalize(st);
-	return rc;
+	visit v = {.remaining = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_REMAINING, LR_STORE_REMAINING,
+	                remaining_row, &v, err);
+}
+
+static int year_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                    lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_year row = {
+	        .year = sqlite3_column_int(st, 0),
+	        .region_id = column_text(st, 1),
+	        .new_land = column_cents(st, 2),
+	        .by_method[LR_CANCELLED] = column_cents(st, 3),
+	        .by_method[LR_REDUCED] = column_cents(st, 4),
+	        .by_method[LR_CLEARED] = column_cents(st, 5),
+	        .released = column_cents(st, 6),
+	};
+	(void)rd;
+	return v->year(v->user, &row, err);
 }
 
 int lr_store_read_release_by_year(lr_store_reader *rd, int first_year,
@@ -190,28 +234,8 @@ int lr_store_read_release_by_year(lr_store_reader *rd, int first_year,
 	        ", " LR_STORE_COL_RELEASED " FROM " LR_STORE_RELEASE_BY_YEAR
 	        " WHERE " LR_STORE_COL_REGION " <> '" LR_STORE_TOTAL_ID
 	        "' AND " LR_STORE_COL_YEAR " BETWEEN ?1 AND ?2";
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(rd->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return read_error(rd, LR_STORE_RELEASE_BY_YEAR, err);
-	sqlite3_bind_int(st, 1, first_year);
-	sqlite3_bind_int(st, 2, last_year);
-	int rc = LR_OK, s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		lr_store_year row = {
-		        .year = sqlite3_column_int(st, 0),
-		        .region_id = column_text(st, 1),
-		        .new_land = column_cents(st, 2),
-		        .by_method[LR_CANCELLED] = column_cents(st, 3),
-		        .by_method[LR_REDUCED] = column_cents(st, 4),
-		        .by_method[LR_CLEARED] = column_cents(st, 5),
-		        .released = column_cents(st, 6),
-		};
-		if ((rc = each(user, &row, err)) != LR_OK)
-			goto fail;
-	}
-	if (s != SQLITE_DONE)
-		rc = read_error(rd, LR_STORE_RELEASE_BY_YEAR, err);
-fail:
-	sqlite3_finalize(st);
-	return rc;
+	visit v = {.year = each, .user = user};
+	return each_row(rd, sql, first_year, last_year,
+	                LR_STORE_RELEASE_BY_YEAR, LR_STORE_RELEASE_BY_YEAR,
+	                year_row, &v, err);
 }
