@@ -174,6 +174,7 @@ static int history_scope(lr_store_reader *rd, lr_history *h, lr_error *err)
 	return rc;
 }
 
+/* A row of remaining_by_region into the history (user). */
 static int on_remaining(void *user, const lr_store_remaining *row,
                         lr_error *err)
 {
@@ -188,6 +189,7 @@ static int on_remaining(void *user, const lr_store_remaining *row,
 	return LR_OK;
 }
 
+/* A row of release_by_year added to its cell of the history (user). */
 static int on_year(void *user, const lr_store_year *row, lr_error *err)
 {
 	lr_history *h = user;
