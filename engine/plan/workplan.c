@@ -85,8 +85,8 @@ static int parse_number(const char *v, double *out)
 typedef struct cap_parse {
 	lr_capacity *c;
 	const char *name;
-	/* Line where each value was set: teams, m2 (by lr_method), days. */
-	int seen[2 * LR_N_METHODS + 1];
+	/* Line where each value was set, 0 while it is not. */
+	int teams_line[LR_N_METHODS], m2_line[LR_N_METHODS], days_line;
 } cap_parse;
 
 static int cap_on_value(void *user, const char *section, const char *key,
@@ -105,7 +105,7 @@ static int cap_on_value(void *user, const char *section, const char *key,
 		return !lr_error_set(err, LR_ERR_USAGE,
 		                     "%s:%d: %s = '%s' is not a number >= 0",
 		                     p->name, line, key, value);
-	int slot, m = -1;
+	int m = -1;
 	if (!strcmp(key, "working_days")) {
 		if (x <= 0 || x > 366)
 			return !lr_error_set(err, LR_ERR_USAGE,
@@ -113,11 +113,11 @@ static int cap_on_value(void *user, const char *section, const char *key,
 			                     "1-366 (got %s)",
 			                     p->name, line, value);
 		p->c->working_days = x;
-		slot = 2 * LR_N_METHODS;
+		p->days_line = line;
 	} else if (!strncmp(key, "teams.", 6) &&
 	           (m = method_of(key + 6)) >= 0) {
 		p->c->teams[m] = x;
-		slot = m;
+		p->teams_line[m] = line;
 	} else if (!strncmp(key, "m2_per_team_day.", 16) &&
 	           (m = method_of(key + 16)) >= 0) {
 		if (x <= 0)
@@ -125,7 +125,7 @@ static int cap_on_value(void *user, const char *section, const char *key,
 			                     "%s:%d: %s must be more than 0",
 			                     p->name, line, key);
 		p->c->m2_per_team_day[m] = x;
-		slot = LR_N_METHODS + m;
+		p->m2_line[m] = line;
 	} else {
 		return !lr_error_set(
 		        err, LR_ERR_USAGE,
@@ -134,7 +134,6 @@ static int cap_on_value(void *user, const char *section, const char *key,
 		        "cancelled, reduced or cleared)",
 		        p->name, line, key);
 	}
-	p->seen[slot] = line;
 	return 1;
 }
 
@@ -142,27 +141,29 @@ static int capacity_parse(const char *text, const char *path, const char *name,
                           lr_capacity *out, lr_error *err)
 {
 	memset(out, 0, sizeof *out);
-	cap_parse p = {out, name ? name : path, {0}};
+	cap_parse p = {.c = out, .name = name ? name : path};
 	int rc = lr_ini_parse(text, path, p.name, cap_on_value, &p, err);
 	if (rc != LR_OK)
 		return rc;
-	/* The first missing value, in file order: teams, m2, days. */
-	char what[64] = "";
-	for (int i = 0; !what[0] && i < 2 * LR_N_METHODS; i++) {
-		lr_method m = plan_order[i % LR_N_METHODS];
-		if (!p.seen[i < LR_N_METHODS ? m : LR_N_METHODS + m])
-			snprintf(what, sizeof what, "%s.%s",
-			         i < LR_N_METHODS ? "teams" : "m2_per_team_day",
-			         lr_method_name(m));
-	}
-	if (!what[0] && !p.seen[2 * LR_N_METHODS])
-		snprintf(what, sizeof what, "working_days");
-	if (what[0])
-		return lr_error_set(err, LR_ERR_USAGE,
-		                    "%s: %s is missing (a capacity file gives "
-		                    "all of working_days, teams.METHOD and "
-		                    "m2_per_team_day.METHOD)",
-		                    p.name, what);
+	/* The first missing value: teams, m² per team-day, working days. */
+	static const char *const kind[2] = {"teams.", "m2_per_team_day."};
+	const int *lines[2] = {p.teams_line, p.m2_line};
+	const char *missing = NULL, *method = "";
+	for (int k = 0; !missing && k < 2; k++)
+		for (int i = 0; !missing && i < LR_N_METHODS; i++)
+			if (!lines[k][plan_order[i]]) {
+				missing = kind[k];
+				method = lr_method_name(plan_order[i]);
+			}
+	if (!missing && !p.days_line)
+		missing = "working_days";
+	if (missing)
+		return lr_error_set(
+		        err, LR_ERR_USAGE,
+		        "%s: %s%s is missing (a capacity file gives "
+		        "all of working_days, teams.METHOD and "
+		        "m2_per_team_day.METHOD)",
+		        p.name, missing, method);
 	return LR_OK;
 }
 
