@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "lr_file.h"
 #include "lr_plan.h"
+#include "schema.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -34,9 +35,22 @@ static void usage(FILE *f)
 	      f);
 }
 
-int lr_cmd_plan(int argc, char **argv)
+enum { O_TARGET = 256, O_CAPACITY, O_COSTS, O_WINDOW, O_HELP };
+
+/* What the command line asks for; the strings are borrowed from argv. */
+typedef struct plan_args {
+	lr_date target;
+	const char *cap_path, *cost_path; /* NULL: none */
+	long window;
+	const char *dir;
+} plan_args;
+
+/*
+** Parse argv into a.  -1 when the command is to run; otherwise the exit
+** status, with the usage or the error already on stdout or stderr.
+*/
+static int parse_args(int argc, char **argv, plan_args *a)
 {
-	enum { O_TARGET = 256, O_CAPACITY, O_COSTS, O_WINDOW, O_HELP };
 	static const struct option opts[] = {
 	        {"target", required_argument, 0, O_TARGET},
 	        {"capacity", required_argument, 0, O_CAPACITY},
@@ -44,102 +58,118 @@ int lr_cmd_plan(int argc, char **argv)
 	        {"window", required_argument, 0, O_WINDOW},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
-	lr_date target = LR_DATE_NONE;
-	const char *cap_path = NULL, *cost_path = NULL;
-	long window = 5;
+	lr_error err;
+	lr_error_clear(&err);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_TARGET:
-			target = lr_date_parse_iso(optarg);
-			if (target == LR_DATE_NONE) {
-				fprintf(stderr,
-				        "landrelease plan: --target '%s' is "
-				        "not a date YYYY-MM-DD\n",
-				        optarg);
-				return 2;
+			a->target = lr_date_parse_iso(optarg);
+			if (a->target == LR_DATE_NONE) {
+				lr_error_set(&err, LR_ERR_USAGE,
+				             "--target '%s' is not a date "
+				             "YYYY-MM-DD",
+				             optarg);
+				return lr_cli_fail("plan", &err);
 			}
 			break;
 		case O_CAPACITY:
-			cap_path = optarg;
+			a->cap_path = optarg;
 			break;
 		case O_COSTS:
-			cost_path = optarg;
+			a->cost_path = optarg;
 			break;
-		case O_WINDOW: {
-			if (!lr_arg_long(optarg, 1, 100, &window)) {
-				fprintf(stderr,
-				        "landrelease plan: --window '%s' must "
-				        "be a whole number of years, 1-100\n",
-				        optarg);
-				return 2;
+		case O_WINDOW:
+			if (!lr_arg_long(optarg, 1, 100, &a->window)) {
+				lr_error_set(&err, LR_ERR_USAGE,
+				             "--window '%s' must be a whole "
+				             "number of years, 1-100",
+				             optarg);
+				return lr_cli_fail("plan", &err);
 			}
 			break;
-		}
 		case O_HELP:
 		case 'h':
 			usage(stdout);
 			return 0;
-		default:
+		default: /* getopt has said what is wrong */
 			usage(stderr);
-			return 2;
+			return lr_cli_exit(LR_ERR_USAGE);
 		}
 	}
-	if (lr_arg_operand("plan", "DIR", argc, usage))
-		return 2;
-	if (target == LR_DATE_NONE) {
-		fprintf(stderr,
-		        "landrelease plan: --target YYYY-MM-DD is required\n");
-		return 2;
+	int status = lr_arg_operand("plan", "DIR", argc, usage);
+	if (status)
+		return status;
+	if (a->target == LR_DATE_NONE) {
+		lr_error_set(&err, LR_ERR_USAGE,
+		             "--target YYYY-MM-DD is required");
+		return lr_cli_fail("plan", &err);
 	}
-	const char *dir = argv[optind];
-	char store[PATH_MAX], out[PATH_MAX], findings[PATH_MAX];
-	snprintf(store, sizeof store, "%s/landrelease.sqlite", dir);
-	snprintf(out, sizeof out, "%s/workplan.csv", dir);
-	snprintf(findings, sizeof findings, "%s/plan_findings.csv", dir);
+	a->dir = argv[optind];
+	return -1;
+}
 
-	lr_error err;
-	lr_error_clear(&err);
+/*
+** Plan the store of a->dir into a->dir/workplan.csv (and plan_findings.csv
+** with capacity shortfalls, each also a line on stderr); one line on stdout.
+*/
+static int plan(const plan_args *a, lr_error *err)
+{
+	char store[PATH_MAX], out[PATH_MAX], findings[PATH_MAX];
+	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, a->dir);
+	snprintf(out, sizeof out, "%s/workplan.csv", a->dir);
+	snprintf(findings, sizeof findings, "%s/plan_findings.csv", a->dir);
 	lr_capacity cap;
 	lr_costs costs;
 	lr_history *h = NULL;
 	lr_plan *p = NULL;
-	int rc = lr_commit_recover(dir, &err);
-	if (rc != LR_OK)
-		goto done;
-	if (cap_path && (rc = lr_capacity_load(cap_path, &cap, &err)) != LR_OK)
-		goto done;
-	if (cost_path && (rc = lr_costs_load(cost_path, &costs, &err)) != LR_OK)
-		goto done;
-	if ((rc = lr_history_load(store, (int)window, &h, &err)) != LR_OK)
-		goto done;
-	if ((rc = lr_plan_build(h, target, cap_path ? &cap : NULL,
-	                        cost_path ? &costs : NULL, &p, &err)) != LR_OK)
-		goto done;
+	/* As for project: finish a killed analyze before reading its store. */
+	int rc = lr_commit_recover(a->dir, err);
+	if (rc != LR_OK ||
+	    (a->cap_path &&
+	     (rc = lr_capacity_load(a->cap_path, &cap, err)) != LR_OK) ||
+	    (a->cost_path &&
+	     (rc = lr_costs_load(a->cost_path, &costs, err)) != LR_OK) ||
+	    (rc = lr_history_load(store, (int)a->window, &h, err)) != LR_OK ||
+	    (rc = lr_plan_build(h, a->target, a->cap_path ? &cap : NULL,
+	                        a->cost_path ? &costs : NULL, &p, err)) !=
+	            LR_OK)
+		goto fail;
 	for (size_t i = 0; i < p->shortfalls.len; i++) {
 		const lr_plan_shortfall *s =
 		        &LR_VEC_AT(&p->shortfalls, lr_plan_shortfall, i);
 		fprintf(stderr,
 		        "landrelease plan: capacity shortfall in %d: %s land "
 		        "needs %lld teams, %g available\n",
-		        s->year, lr_plan_method_names[s->method],
+		        s->year, lr_method_name(s->method),
 		        (long long)s->needed, s->available);
 	}
-	if ((rc = lr_plan_write_csv(h, p, out, findings, &err)) != LR_OK)
-		goto done;
+	if ((rc = lr_plan_write_csv(h, p, out, findings, err)) != LR_OK)
+		goto fail;
 	printf("%s: %d-%d, %zu rows%s%s%s\n", out, p->first_year, p->last_year,
-	       p->rows.len, cost_path ? "; costs in " : "",
-	       cost_path ? (costs.currency[0] ? costs.currency
-	                                      : "the costs file's currency")
-	                 : "",
+	       p->rows.len, a->cost_path ? "; costs in " : "",
+	       a->cost_path ? (costs.currency[0] ? costs.currency
+	                                         : "the costs file's currency")
+	                    : "",
 	       p->shortfalls.len ? "; capacity shortfalls in "
 	                           "plan_findings.csv"
 	                         : "");
-done:
-	if (rc != LR_OK)
-		fprintf(stderr, "landrelease plan: %s\n", err.msg);
+fail:
 	lr_plan_free(p);
 	lr_history_free(h);
-	return lr_cli_exit(rc);
+	return rc;
+}
+
+int lr_cmd_plan(int argc, char **argv)
+{
+	plan_args a = {.target = LR_DATE_NONE, .window = 5};
+	int status = parse_args(argc, argv, &a);
+	if (status >= 0)
+		return status;
+	lr_error err;
+	lr_error_clear(&err);
+	if (plan(&a, &err) != LR_OK)
+		return lr_cli_fail("plan", &err);
+	return 0;
 }

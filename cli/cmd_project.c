@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "lr_file.h"
 #include "lr_plan.h"
+#include "schema.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -40,18 +41,97 @@ static void usage(FILE *f)
 	      f);
 }
 
-int lr_cmd_project(int argc, char **argv)
+enum {
+	O_DEADLINE = 256,
+	O_WINDOW,
+	O_RUNS,
+	O_SEED,
+	O_CONFIDENCE,
+	O_SCENARIO,
+	O_THREADS,
+	O_HELP
+};
+
+/* What the command line asks for; the strings are borrowed from argv. */
+typedef struct project_args {
+	lr_projection_options o; /* o.scenario is set once loaded */
+	long window;
+	const char *scenario_path; /* NULL: none */
+	const char *dir;
+} project_args;
+
+/* Set option c from its argument.  LR_OK, or LR_ERR_USAGE naming it. */
+static int set_option(project_args *a, int c, const char *arg, lr_error *err)
 {
-	enum {
-		O_DEADLINE = 256,
-		O_WINDOW,
-		O_RUNS,
-		O_SEED,
-		O_CONFIDENCE,
-		O_SCENARIO,
-		O_THREADS,
-		O_HELP
-	};
+	char *end;
+	long v;
+	errno = 0;
+	switch (c) {
+	case O_DEADLINE:
+		a->o.deadline = lr_date_parse_iso(arg);
+		if (a->o.deadline == LR_DATE_NONE)
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "--deadline '%s' is not a date "
+			                    "YYYY-MM-DD",
+			                    arg);
+		return LR_OK;
+	case O_WINDOW:
+		if (!lr_arg_long(arg, 1, 100, &a->window))
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "--window '%s' must be a whole "
+			                    "number of years, 1-100",
+			                    arg);
+		return LR_OK;
+	case O_RUNS:
+		if (!lr_arg_long(arg, 1, 100000000, &v))
+			return lr_error_set(
+			        err, LR_ERR_USAGE,
+			        "--runs '%s' must be a whole number, "
+			        "1-100000000",
+			        arg);
+		a->o.runs = (int)v;
+		return LR_OK;
+	case O_SEED: {
+		unsigned long long s = strtoull(arg, &end, 10);
+		if (end == arg || *end || errno || arg[0] == '-')
+			return lr_error_set(
+			        err, LR_ERR_USAGE,
+			        "--seed '%s' must be a whole number "
+			        ">= 0",
+			        arg);
+		a->o.seed = s;
+		return LR_OK;
+	}
+	case O_CONFIDENCE:
+		a->o.confidence = strtod(arg, &end);
+		if (end == arg || *end || errno ||
+		    !(a->o.confidence > 0 && a->o.confidence <= 1))
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "--confidence '%s' must be a share "
+			                    "in (0, 1], e.g. 0.9",
+			                    arg);
+		return LR_OK;
+	case O_SCENARIO:
+		a->scenario_path = arg;
+		return LR_OK;
+	case O_THREADS:
+		if (!lr_arg_long(arg, 1, 4096, &v))
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "--threads '%s' must be a whole "
+			                    "number, 1-4096",
+			                    arg);
+		a->o.threads = (int)v;
+		return LR_OK;
+	}
+	return lr_error_set(err, LR_ERR_INTERNAL, "option %d unhandled", c);
+}
+
+/*
+** Parse argv into a.  -1 when the command is to run; otherwise the exit
+** status, with the usage or the error already on stdout or stderr.
+*/
+static int parse_args(int argc, char **argv, project_args *a)
+{
 	static const struct option opts[] = {
 	        {"deadline", required_argument, 0, O_DEADLINE},
 	        {"window", required_argument, 0, O_WINDOW},
@@ -62,132 +142,39 @@ int lr_cmd_project(int argc, char **argv)
 	        {"threads", required_argument, 0, O_THREADS},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
-	lr_projection_options o = {LR_DATE_NONE, 10000, 1, 0.9, 0, NULL};
-	long window = 5, v;
-	const char *scenario_path = NULL;
+	lr_error err;
+	lr_error_clear(&err);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_DEADLINE:
-			o.deadline = lr_date_parse_iso(optarg);
-			if (o.deadline == LR_DATE_NONE) {
-				fprintf(stderr,
-				        "landrelease project: --deadline '%s' "
-				        "is not a date YYYY-MM-DD\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		case O_WINDOW:
-			if (!lr_arg_long(optarg, 1, 100, &window)) {
-				fprintf(stderr,
-				        "landrelease project: --window '%s' "
-				        "must be a whole number of years, "
-				        "1-100\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		case O_RUNS:
-			if (!lr_arg_long(optarg, 1, 100000000, &v)) {
-				fprintf(stderr,
-				        "landrelease project: --runs '%s' must "
-				        "be a whole number, 1-100000000\n",
-				        optarg);
-				return 2;
-			}
-			o.runs = (int)v;
-			break;
-		case O_SEED: {
-			char *end;
-			errno = 0;
-			unsigned long long s = strtoull(optarg, &end, 10);
-			if (end == optarg || *end || errno ||
-			    optarg[0] == '-') {
-				fprintf(stderr,
-				        "landrelease project: --seed '%s' must "
-				        "be a whole number >= 0\n",
-				        optarg);
-				return 2;
-			}
-			o.seed = s;
-			break;
-		}
-		case O_CONFIDENCE: {
-			char *end;
-			errno = 0;
-			o.confidence = strtod(optarg, &end);
-			if (end == optarg || *end || errno ||
-			    !(o.confidence > 0 && o.confidence <= 1)) {
-				fprintf(stderr,
-				        "landrelease project: --confidence "
-				        "'%s' must be a share in (0, 1], e.g. "
-				        "0.9\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		}
-		case O_SCENARIO:
-			scenario_path = optarg;
-			break;
-		case O_THREADS:
-			if (!lr_arg_long(optarg, 1, 4096, &v)) {
-				fprintf(stderr,
-				        "landrelease project: --threads '%s' "
-				        "must be a whole number, 1-4096\n",
-				        optarg);
-				return 2;
-			}
-			o.threads = (int)v;
-			break;
-		case O_HELP:
-		case 'h':
+		if (c == O_HELP || c == 'h') {
 			usage(stdout);
 			return 0;
-		default:
-			usage(stderr);
-			return 2;
 		}
+		if (c < O_DEADLINE) { /* getopt has said what is wrong */
+			usage(stderr);
+			return lr_cli_exit(LR_ERR_USAGE);
+		}
+		if (set_option(a, c, optarg, &err) != LR_OK)
+			return lr_cli_fail("project", &err);
 	}
-	if (lr_arg_operand("project", "DIR", argc, usage))
-		return 2;
-	if (o.deadline == LR_DATE_NONE) {
-		fprintf(stderr, "landrelease project: --deadline YYYY-MM-DD "
-		                "is required\n");
-		return 2;
+	int status = lr_arg_operand("project", "DIR", argc, usage);
+	if (status)
+		return status;
+	if (a->o.deadline == LR_DATE_NONE) {
+		lr_error_set(&err, LR_ERR_USAGE,
+		             "--deadline YYYY-MM-DD is required");
+		return lr_cli_fail("project", &err);
 	}
-	const char *dir = argv[optind];
-	char store[PATH_MAX], out[PATH_MAX];
-	snprintf(store, sizeof store, "%s/landrelease.sqlite", dir);
-	snprintf(out, sizeof out, "%s/completion.csv", dir);
+	a->dir = argv[optind];
+	return -1;
+}
 
-	lr_error err;
-	lr_error_clear(&err);
-	lr_scenario *scenario = NULL;
-	lr_history *h = NULL;
-	lr_projection *p = NULL;
-	/* A run of analyze killed while replacing its outputs is finished
-	** first, so the store read is one whole run's. */
-	int rc = lr_commit_recover(dir, &err);
-	if (rc != LR_OK)
-		goto done;
-	if (scenario_path &&
-	    (rc = lr_scenario_load(scenario_path, &scenario, &err)) != LR_OK)
-		goto done;
-	if ((rc = lr_history_load(store, (int)window, &h, &err)) != LR_OK)
-		goto done;
-	o.scenario = scenario;
-	if ((rc = lr_project(h, &o, &p, &err)) != LR_OK)
-		goto done;
-	for (size_t i = 0; i < p->notes.len; i++)
-		fprintf(stderr, "landrelease project: warning: %s\n",
-		        LR_VEC_AT(&p->notes, char *, i));
-	if ((rc = lr_projection_write_csv(p, out, &err)) != LR_OK)
-		goto done;
+/* The national row of p, as one line on stdout. */
+static void print_summary(const lr_projection *p, const char *out)
+{
 	const lr_projection_row *t = &p->rows[p->n_rows - 1];
-	char b[3][16];
+	char b[LR_N_PCT][16];
 	for (int k = 0; k < LR_N_PCT; k++) {
 		if (t->pct[k] == LR_DATE_NEVER)
 			snprintf(b[k], sizeof b[k], "never");
@@ -198,11 +185,55 @@ int lr_cmd_project(int argc, char **argv)
 	       "%s, P90 %s; on time %.1f%%\n",
 	       out, p->n_rows - 1, p->runs, b[0], b[1], b[2],
 	       100.0 * (double)t->on_time / p->runs);
-done:
-	if (rc != LR_OK)
-		fprintf(stderr, "landrelease project: %s\n", err.msg);
+}
+
+/*
+** Project the store of a->dir into a->dir/completion.csv: the notes as
+** warnings on stderr, the national completion on stdout.
+*/
+static int project(project_args *a, lr_error *err)
+{
+	char store[PATH_MAX], out[PATH_MAX];
+	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, a->dir);
+	snprintf(out, sizeof out, "%s/completion.csv", a->dir);
+	lr_scenario *scenario = NULL;
+	lr_history *h = NULL;
+	lr_projection *p = NULL;
+	/* A run of analyze killed while replacing its outputs is finished
+	** first, so the store read is one whole run's. */
+	int rc = lr_commit_recover(a->dir, err);
+	if (rc != LR_OK ||
+	    (a->scenario_path &&
+	     (rc = lr_scenario_load(a->scenario_path, &scenario, err)) !=
+	             LR_OK) ||
+	    (rc = lr_history_load(store, (int)a->window, &h, err)) != LR_OK)
+		goto fail;
+	a->o.scenario = scenario;
+	if ((rc = lr_project(h, &a->o, &p, err)) != LR_OK)
+		goto fail;
+	for (size_t i = 0; i < p->notes.len; i++)
+		fprintf(stderr, "landrelease project: warning: %s\n",
+		        LR_VEC_AT(&p->notes, char *, i));
+	if ((rc = lr_projection_write_csv(p, out, err)) != LR_OK)
+		goto fail;
+	print_summary(p, out);
+fail:
 	lr_projection_free(p);
 	lr_history_free(h);
 	lr_scenario_free(scenario);
-	return lr_cli_exit(rc);
+	return rc;
+}
+
+int lr_cmd_project(int argc, char **argv)
+{
+	project_args a = {.o = {LR_DATE_NONE, 10000, 1, 0.9, 0, NULL},
+	                  .window = 5};
+	int status = parse_args(argc, argv, &a);
+	if (status >= 0)
+		return status;
+	lr_error err;
+	lr_error_clear(&err);
+	if (project(&a, &err) != LR_OK)
+		return lr_cli_fail("project", &err);
+	return 0;
 }

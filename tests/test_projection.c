@@ -1,5 +1,6 @@
 /* Tests of the completion projection, its scenarios and history reading. */
 #include "lr_plan.h"
+#include "lr_store_read.h"
 #include "lr_test.h"
 
 #include <omp.h>
@@ -465,6 +466,109 @@ static void test_store(const char *dir)
 	           "missing store named: %s", err.msg);
 }
 
+/* A store at path made of sql alone (any previous file replaced). */
+static void make_store(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	unlink(path);
+	sqlite3_open(path, &db);
+	if (exec(db, sql) != SQLITE_OK)
+		printf("# could not make %s\n", path);
+	sqlite3_close(db);
+}
+
+#define META_OK                                                                \
+	"CREATE TABLE meta(key TEXT, value TEXT);"                             \
+	"INSERT INTO meta VALUES('as_of','2025-03-15'),('first_year','2021');"
+#define TABLES_OK                                                              \
+	"CREATE TABLE remaining_by_region(region_id, sha_m2, cha_m2, "         \
+	"total_m2);"                                                           \
+	"CREATE TABLE release_by_year(year, region_id, new_m2, cancelled_m2, " \
+	"reduced_m2, cleared_m2, released_m2);"
+
+/* Stores that cannot give a history: each error names the store and what
+** is wrong with it. */
+static void test_store_errors(const char *dir)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/bad.sqlite", dir);
+	static const struct {
+		const char *sql, *what;
+	} bad[] = {
+	        {"CREATE TABLE t(x);", "cannot read table meta"},
+	        {"CREATE TABLE meta(key TEXT, value TEXT);" TABLES_OK,
+	         "meta as_of is missing"},
+	        {"CREATE TABLE meta(key TEXT, value TEXT);"
+	         "INSERT INTO meta VALUES('as_of','soon');" TABLES_OK,
+	         "meta as_of is 'soon'"},
+	        {"CREATE TABLE meta(key TEXT, value TEXT);"
+	         "INSERT INTO meta VALUES('as_of','2025-03-15'),"
+	         "('first_year','2025');" TABLES_OK,
+	         "no complete year of history before the as-of date "
+	         "2025-03-15"},
+	        {META_OK, "cannot read the result tables"},
+	        {META_OK TABLES_OK
+	         "INSERT INTO remaining_by_region VALUES('D01',0,-5,-5);",
+	         "remaining_by_region: region D01 has negative remaining "
+	         "land"},
+	        {META_OK "CREATE TABLE remaining_by_region(region_id, "
+	                 "total_m2);"
+	                 "CREATE TABLE release_by_year(year, region_id);",
+	         "cannot read remaining_by_region"},
+	        {META_OK "CREATE TABLE remaining_by_region(region_id, sha_m2, "
+	                 "cha_m2, total_m2);"
+	                 "CREATE TABLE release_by_year(year, region_id);",
+	         "cannot read release_by_year"},
+	};
+	lr_history *h = NULL;
+	lr_error err;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		make_store(path, bad[i].sql);
+		lr_error_clear(&err);
+		int rc = lr_history_load(path, 5, &h, &err);
+		lr_test_ok(rc == LR_ERR_INPUT && h == NULL &&
+		                   strstr(err.msg, "bad.sqlite: ") &&
+		                   strstr(err.msg, bad[i].what),
+		           "bad store %zu: %s", i, err.msg);
+		lr_history_free(h);
+		h = NULL;
+	}
+	lr_test_ok(lr_history_load(path, 0, &h, &err) == LR_ERR_USAGE,
+	           "a window of 0 years is a usage error");
+
+	/* The reader's meta: absent keys are no error; lr_store_read_meta
+	** keeps its codes. */
+	make_store(path, META_OK TABLES_OK);
+	lr_store_reader *rd = NULL;
+	char *value = NULL, buf[16];
+	int rc = lr_store_reader_open(path, &rd, &err);
+	lr_test_ok(rc == LR_OK &&
+	                   lr_store_reader_meta(rd, "as_of", &value, &err) ==
+	                           LR_OK &&
+	                   value && !strcmp(value, "2025-03-15"),
+	           "reader: meta as_of read");
+	free(value);
+	value = (char *)"";
+	lr_test_ok(rd &&
+	                   lr_store_reader_meta(rd, "nothing", &value, &err) ==
+	                           LR_OK &&
+	                   value == NULL,
+	           "reader: an absent key is NULL, not an error");
+	lr_store_reader_close(rd);
+	lr_store_reader_close(NULL);
+	lr_test_ok(lr_store_read_meta(path, "first_year", buf, sizeof buf) ==
+	                           LR_OK &&
+	                   !strcmp(buf, "2021"),
+	           "lr_store_read_meta reads first_year");
+	lr_test_ok(lr_store_read_meta(path, "as_of", buf, 5) == LR_ERR_STORE &&
+	                   buf[0] == '\0',
+	           "lr_store_read_meta: too small a buffer is LR_ERR_STORE");
+	snprintf(path, sizeof path, "%s/none.sqlite", dir);
+	lr_test_ok(lr_store_read_meta(path, "as_of", buf, sizeof buf) ==
+	                   LR_ERR_IO,
+	           "lr_store_read_meta: no file is LR_ERR_IO");
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr_projXXXXXX";
@@ -475,6 +579,7 @@ int main(void)
 	test_determinism(dir);
 	test_scenario();
 	test_store(dir);
+	test_store_errors(dir);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

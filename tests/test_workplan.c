@@ -140,18 +140,20 @@ static void test_plan(void)
 	}
 	lr_test_ok(equal, "full years share A's land evenly (+-1 cent)");
 	lr_test_ok(row_at(p, 2025, 2)->release == 20000000 &&
-	                   row_at(p, 2025, 2)->work[LR_PLAN_CLEAR] == 20000000,
+	                   row_at(p, 2025, 2)->work[LR_CLEARED] == 20000000,
 	           "C: 200,000 m² a year, all by clearance as in its history");
 	/* A's history is thin: the SHA split 50/30/20 over the whole plan. */
-	lr_cents a[3] = {0};
+	lr_cents a[LR_N_METHODS] = {0};
 	for (int y = 2025; y <= 2031; y++)
-		for (int m = 0; m < 3; m++)
+		for (int m = 0; m < LR_N_METHODS; m++)
 			a[m] += row_at(p, y, 0)->work[m];
-	lr_test_ok(llabs(a[0] - 50000000) <= 1 && llabs(a[1] - 30000000) <= 1 &&
-	                   llabs(a[2] - 20000000) <= 1,
+	lr_test_ok(llabs(a[LR_CANCELLED] - 50000000) <= 1 &&
+	                   llabs(a[LR_REDUCED] - 30000000) <= 1 &&
+	                   llabs(a[LR_CLEARED] - 20000000) <= 1,
 	           "A (thin history, SHA): 50%% cancel, 30%% reduce, 20%% "
 	           "clear (%lld %lld %lld)",
-	           (long long)a[0], (long long)a[1], (long long)a[2]);
+	           (long long)a[LR_CANCELLED], (long long)a[LR_REDUCED],
+	           (long long)a[LR_CLEARED]);
 	const lr_plan_row *t = row_at(p, 2028, -1);
 	lr_test_near(t->cumulative_pct, 400.0 / 7, 0.01,
 	             "TOTAL cumulative_pct after 4 of 7 years");
@@ -208,14 +210,14 @@ static void test_capacity(const char *dir)
 	         src ? src : ".");
 	int rc = lr_capacity_load(path, &cap, &err);
 	lr_test_ok(rc == LR_OK && cap.working_days == 200 &&
-	                   cap.teams[LR_PLAN_CLEAR] == 2 &&
-	                   cap.m2_per_team_day[LR_PLAN_CLEAR] == 400,
+	                   cap.teams[LR_CLEARED] == 2 &&
+	                   cap.m2_per_team_day[LR_CLEARED] == 400,
 	           "fixture capacity.ini loads (%s)", rc ? err.msg : "ok");
 	snprintf(path, sizeof path, "%s/tests/fixtures/plan/costs.ini",
 	         src ? src : ".");
 	rc = lr_costs_load(path, &costs, &err);
 	lr_test_ok(rc == LR_OK && !strcmp(costs.currency, "USD") &&
-	                   costs.per_m2[LR_PLAN_CLEAR] == 2.5,
+	                   costs.per_m2[LR_CLEARED] == 2.5,
 	           "fixture costs.ini loads (%s)", rc ? err.msg : "ok");
 	snprintf(path, sizeof path, "%s/tests/fixtures/plan/bad_capacity.ini",
 	         src ? src : ".");
@@ -253,7 +255,7 @@ static void test_capacity(const char *dir)
 	for (size_t i = 0; i < p->shortfalls.len; i++) {
 		lr_plan_shortfall *s =
 		        &LR_VEC_AT(&p->shortfalls, lr_plan_shortfall, i);
-		found += s->year == 2025 && s->method == LR_PLAN_CLEAR &&
+		found += s->year == 2025 && s->method == LR_CLEARED &&
 		         s->needed > 2 && s->available == 2;
 	}
 	lr_test_ok(found == 1, "2 clearance teams are too few: shortfall");
@@ -270,6 +272,19 @@ static void test_capacity(const char *dir)
 	                             "1200000.00,14.29,3,500000.00\n") &&
 	                   strstr(s, "\n2031,TOTAL,"),
 	           "workplan.csv rows as expected");
+	/* The columns are survey first whatever lr_method's numbering: A
+	** (thin SHA history) cancels most, clears least. */
+	const lr_plan_row *a = row_at(p, 2025, 0);
+	char want[160], b1[32], b2[32], b3[32];
+	snprintf(want, sizeof want, "\n2025,A,%s,%s,%s,",
+	         lr_cents_format(a->work[LR_CANCELLED], b1),
+	         lr_cents_format(a->work[LR_REDUCED], b2),
+	         lr_cents_format(a->work[LR_CLEARED], b3));
+	lr_test_ok(s && a->work[LR_CANCELLED] > a->work[LR_REDUCED] &&
+	                   a->work[LR_REDUCED] > a->work[LR_CLEARED] &&
+	                   strstr(s, want),
+	           "workplan.csv: cancel, reduce, clear columns (%s)",
+	           want + 1);
 	free(s);
 	s = lr_test_slurp(findings);
 	lr_test_ok(s && strstr(s, "capacity_shortfall,2025,TOTAL,cleared,"),
@@ -278,7 +293,7 @@ static void test_capacity(const char *dir)
 	lr_plan_free(p);
 
 	/* Enough teams: no shortfall, and the old findings file goes. */
-	cap.teams[LR_PLAN_CLEAR] = 100;
+	cap.teams[LR_CLEARED] = 100;
 	rc = lr_plan_build(h, D("2031-12-31"), &cap, NULL, &p, &err);
 	lr_test_ok(rc == LR_OK && p->shortfalls.len == 0,
 	           "100 clearance teams: no shortfall");
@@ -301,6 +316,13 @@ static void test_capacity(const char *dir)
 	         "cap.ini:2:"},
 	        {"working_days 200\n", "cap.ini:1: cannot parse"},
 	        {"working_days = 200\n", "teams.cancelled is missing"},
+	        {"teams.clear = 1\nteams.cancel = 1\nteams.reduce = 1\n"
+	         "m2_per_team_day.cleared = 5\n",
+	         "m2_per_team_day.cancelled is missing"},
+	        {"teams.clear = 1\nteams.cancel = 1\nteams.reduce = 1\n"
+	         "m2_per_team_day.cleared = 5\nm2_per_team_day.reduced = 5\n"
+	         "m2_per_team_day.cancelled = 5\n",
+	         "working_days is missing"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		lr_error_clear(&err);
@@ -314,7 +336,8 @@ static void test_capacity(const char *dir)
 	           "malformed cost rejected: %s", err.msg);
 	rc = lr_costs_parse("cost_per_m2.cleared = 1\n", "costs.ini", &costs,
 	                    &err);
-	lr_test_ok(rc == LR_ERR_USAGE && strstr(err.msg, "missing"),
+	lr_test_ok(rc == LR_ERR_USAGE &&
+	                   strstr(err.msg, "cost_per_m2.cancelled is missing"),
 	           "incomplete costs rejected: %s", err.msg);
 }
 

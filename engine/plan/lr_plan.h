@@ -1,10 +1,15 @@
 /*
 ** Looking ahead from the land ledger: the Monte Carlo completion projection
-** (engine/projection.c), the scenarios that bend it (engine/scenario.c) and
-** the annual work plan to a target date (engine/workplan.c).  Every function
-** here takes parsed inputs, so tests can call them without a store; the
-** lr_history_load() helper reads those inputs from a store written by
-** `landrelease analyze`.
+** (projection.c), the scenarios that bend it (scenario.c) and the annual
+** work plan to a target date (workplan.c), all in engine/plan/.  Every
+** function here takes parsed inputs, so tests can call them without a
+** store; lr_history_load() reads those inputs from a store written by
+** `landrelease analyze`, through the store's reader (lr_store_read.h).
+**
+** Ownership.  A history, a scenario, a projection and a plan are each
+** freed by their own _free(), which takes NULL.  A projection's rows
+** borrow the region ids of the history it was made from, and a plan's rows
+** name regions by index into it: free the history last.
 */
 #ifndef LR_PLAN_H
 #define LR_PLAN_H
@@ -19,7 +24,8 @@
 /*
 ** Remaining land per region at the as-of date and, per year of the history
 ** window, the land released (by method) and the new contamination found.
-** All arrays are owned by the history and freed by lr_history_free().
+** Every pointer field is owned by the history and freed by
+** lr_history_free().
 */
 typedef struct lr_history {
 	lr_date as_of;
@@ -27,17 +33,17 @@ typedef struct lr_history {
 	int n_years;    /* window length (complete years only) */
 	int window;     /* years asked for; > n_years when the data is short */
 	int n_regions;  /* rows, sorted by region_id; TOTAL is not a row */
-	char **region_id;    /* [n_regions] */
-	lr_cents *remaining; /* [n_regions] total remaining at as_of */
-	lr_cents *sha, *cha; /* [n_regions] its SHA / CHA parts */
-	/* [n_years * n_regions], year-major: cell (y, r) at y * n_regions + r
-	 */
+	char **region_id;    /* [n_regions] owned, and each id owned */
+	lr_cents *remaining; /* [n_regions] owned: total remaining at as_of */
+	lr_cents *sha, *cha; /* [n_regions] owned: its SHA / CHA parts */
+	/* [n_years * n_regions], owned, year-major: cell (y, r) at
+	** y * n_regions + r (LR_HIST_CELL). */
 	lr_cents *released;
 	lr_cents *new_land;
-	/* [n_years * n_regions * LR_N_METHODS]: released by method, lr_method
-	** order (cleared, reduced, cancelled). */
+	/* [n_years * n_regions * LR_N_METHODS], owned: released by method,
+	** indexed by lr_method. */
 	lr_cents *by_method;
-	char *scope; /* meta scope of the store, "" if none */
+	char *scope; /* owned: meta scope of the store, "" if none */
 } lr_history;
 
 #define LR_HIST_CELL(h, y, r) ((size_t)(y) * (size_t)(h)->n_regions + (r))
@@ -71,7 +77,7 @@ int lr_history_last_complete_year(lr_date as_of);
 int lr_history_load(const char *path, int window, lr_history **out,
                     lr_error *err);
 
-/* ---- Scenarios (engine/scenario.c; format in docs/scenario.md) ---------- */
+/* ---- Scenarios (scenario.c; format in docs/scenario.md) ----------------- */
 
 typedef struct lr_scenario lr_scenario; /* opaque */
 
@@ -101,7 +107,7 @@ void lr_scenario_factors(const lr_scenario *s, const char *region_id, int year,
 int lr_scenario_check_regions(const lr_scenario *s, const lr_history *h,
                               lr_error *err);
 
-/* ---- Completion projection (engine/projection.c) ------------------------ */
+/* ---- Completion projection (projection.c) ------------------------------- */
 
 #define LR_PROJECT_HORIZON_YEARS 50
 
@@ -122,7 +128,9 @@ extern const double lr_projection_pct[LR_N_PCT]; /* 0.1, 0.5, 0.9 */
 #define LR_DATE_NEVER INT32_MAX
 
 typedef struct lr_projection_row {
-	const char *region_id; /* borrowed from the history; "TOTAL" last */
+	/* borrowed from the history (which must outlive the projection);
+	** the static "TOTAL" in the last row */
+	const char *region_id;
 	lr_cents remaining;
 	double mean_rate;      /* mean annual m² released over the window */
 	lr_date pct[LR_N_PCT]; /* P10, P50, P90 or LR_DATE_NEVER */
@@ -135,14 +143,15 @@ typedef struct lr_projection {
 	int runs;
 	int n_rows;              /* regions + 1 (TOTAL last) */
 	lr_projection_row *rows; /* [n_rows], owned */
-	lr_vec notes;            /* char *, owned: warnings for stderr */
+	lr_vec notes; /* char *, owned, and each string owned: warnings */
 } lr_projection;
 
 /*
 ** Run the projection of h under o.  Run i draws only from (o->seed, i), so
 ** the result is the same for any thread count.  On success *out is a new
-** projection freed with lr_projection_free(); warnings (regions with no
-** release in the window, extensions beyond 10 years) are in (*out)->notes.
+** projection freed with lr_projection_free(), whose rows borrow h's region
+** ids; warnings (regions with no release in the window, extensions beyond
+** 10 years) are in (*out)->notes.
 */
 int lr_project(const lr_history *h, const lr_projection_options *o,
                lr_projection **out, lr_error *err);
@@ -159,11 +168,13 @@ int lr_projection_write_csv(const lr_projection *p, const char *path,
 uint64_t lr_rng_seed(uint64_t seed, uint64_t run);
 uint64_t lr_rng_next(uint64_t *state);
 
-/* ---- Annual work plan (engine/workplan.c) ------------------------------ */
+/* ---- Annual work plan (workplan.c) ------------------------------------- */
 
-/* Methods in column order of workplan.csv. */
-enum { LR_PLAN_CANCEL = 0, LR_PLAN_REDUCE = 1, LR_PLAN_CLEAR = 2 };
-extern const char *const lr_plan_method_names[3]; /* cancelled ... */
+/*
+** Every per-method array below is indexed by lr_method (lr_land.h).  The
+** files list the methods survey first (cancelled, reduced, cleared),
+** whatever their numbering.
+*/
 
 /*
 ** Teams available and their output (format in docs/scenario.md, "Capacity
@@ -171,14 +182,14 @@ extern const char *const lr_plan_method_names[3]; /* cancelled ... */
 ** no productivity figure; planning land for it is an error.
 */
 typedef struct lr_capacity {
-	double teams[3];           /* teams available, per plan method */
-	double m2_per_team_day[3]; /* 0: not given */
-	double working_days;       /* per year */
+	double teams[LR_N_METHODS];           /* teams available */
+	double m2_per_team_day[LR_N_METHODS]; /* 0: not given */
+	double working_days;                  /* per year */
 } lr_capacity;
 
-/* Cost per m² by plan method, and the currency it is in. */
+/* Cost per m² by method, and the currency it is in. */
 typedef struct lr_costs {
-	double per_m2[3];
+	double per_m2[LR_N_METHODS];
 	char currency[16];
 } lr_costs;
 
@@ -191,8 +202,8 @@ int lr_costs_parse(const char *text, const char *name, lr_costs *out,
 
 typedef struct lr_plan_row {
 	int year;
-	int region;       /* index into the history's regions, -1 for TOTAL */
-	lr_cents work[3]; /* cancel, reduce, clear */
+	int region; /* index into the history's regions, -1 for TOTAL */
+	lr_cents work[LR_N_METHODS]; /* land to release, by method */
 	lr_cents release, remaining_end;
 	double cumulative_pct;
 	int64_t teams_needed; /* -1 without a capacity */
@@ -201,7 +212,7 @@ typedef struct lr_plan_row {
 
 typedef struct lr_plan_shortfall {
 	int year;
-	int method; /* LR_PLAN_* */
+	lr_method method;
 	int64_t needed;
 	double available;
 } lr_plan_shortfall;
@@ -209,15 +220,17 @@ typedef struct lr_plan_shortfall {
 typedef struct lr_plan {
 	lr_date as_of, target;
 	int first_year, last_year;
-	lr_vec rows;       /* lr_plan_row, by year then region, TOTAL last */
-	lr_vec shortfalls; /* lr_plan_shortfall, national, by year and method */
+	lr_vec rows; /* lr_plan_row, owned: by year then region, TOTAL last */
+	/* lr_plan_shortfall, owned: national, by year, methods survey first */
+	lr_vec shortfalls;
 } lr_plan;
 
 /*
 ** Spread each region's remaining land over the years from the plan's first
 ** year to target's year so that it reaches zero on target, in whole cents.
-** capacity and costs are borrowed and may be NULL.  On success *out is a
-** new plan freed with lr_plan_free().  target on or before as_of gives
+** h, capacity and costs are borrowed for the call; capacity and costs may
+** be NULL.  On success *out is a new plan freed with lr_plan_free(); its
+** rows name regions by index into h.  target on or before as_of gives
 ** LR_ERR_USAGE.
 */
 int lr_plan_build(const lr_history *h, lr_date target,

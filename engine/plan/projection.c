@@ -28,16 +28,14 @@
 #include "lr_plan.h"
 #include "lr_csv.h"
 #include "lr_file.h"
-#include "lr_ini.h"
+#include "lr_store_read.h"
+#include "schema.h"
 
-#include <errno.h>
 #include <math.h>
 #include <omp.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const double lr_projection_pct[LR_N_PCT] = {0.1, 0.5, 0.9};
 
@@ -112,31 +110,6 @@ int lr_history_last_complete_year(lr_date as_of)
 	return (m == 12 && d == 31) ? y : y - 1;
 }
 
-static int store_error(sqlite3 *db, const char *path, const char *what,
-                       lr_error *err)
-{
-	return lr_error_set(err, LR_ERR_INPUT, "%s: cannot read %s: %s", path,
-	                    what, db ? sqlite3_errmsg(db) : "no database");
-}
-
-static int meta_text(sqlite3 *db, const char *key, char *buf, size_t n)
-{
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-	buf[0] = '\0';
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1,
-	                       &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-		snprintf(buf, n, "%s", v ? (const char *)v : "");
-		found = 1;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -150,181 +123,130 @@ static int region_index(const lr_history *h, const char *id)
 	return hit ? (int)(hit - h->region_id) : -1;
 }
 
+/*
+** The as-of date of the store and the years of its history: the last
+** `window` complete years, cut at the store's first year of data (years
+** before it hold no records, not zero release).
+*/
+static int history_years(lr_store_reader *rd, int window, lr_date *as_of,
+                         int *first, int *last, lr_error *err)
+{
+	const char *path = lr_store_reader_path(rd);
+	char *value = NULL, buf[16];
+	int rc = lr_store_reader_meta(rd, LR_STORE_KEY_AS_OF, &value, err);
+	if (rc != LR_OK)
+		return rc;
+	*as_of = value ? lr_date_parse_iso(value) : LR_DATE_NONE;
+	if (*as_of == LR_DATE_NONE)
+		rc = lr_error_set(err, LR_ERR_INPUT,
+		                  "%s: meta as_of is %s%s%s (expected "
+		                  "YYYY-MM-DD)",
+		                  path, value ? "'" : "missing",
+		                  value ? value : "", value ? "'" : "");
+	free(value);
+	if (rc != LR_OK)
+		return rc;
+	*last = lr_history_last_complete_year(*as_of);
+	*first = *last - window + 1;
+	if ((rc = lr_store_reader_meta(rd, LR_STORE_KEY_FIRST_YEAR, &value,
+	                               err)) != LR_OK)
+		return rc;
+	if (value && value[0] && atoi(value) > *first)
+		*first = atoi(value);
+	free(value);
+	if (*last < *first)
+		return lr_error_set(err, LR_ERR_INPUT,
+		                    "%s: no complete year of history before "
+		                    "the as-of date %s",
+		                    path, lr_date_format(*as_of, buf));
+	return LR_OK;
+}
+
+/* The store's scope into h->scope; "" stays when it has none. */
+static int history_scope(lr_store_reader *rd, lr_history *h, lr_error *err)
+{
+	char *value = NULL;
+	int rc = lr_store_reader_meta(rd, LR_STORE_KEY_SCOPE, &value, err);
+	if (rc == LR_OK && value) {
+		free(h->scope);
+		h->scope = value;
+	}
+	return rc;
+}
+
+/* A row of remaining_by_region into the history (user). */
+static int on_remaining(void *user, const lr_store_remaining *row,
+                        lr_error *err)
+{
+	lr_history *h = user;
+	int r = region_index(h, row->region_id);
+	(void)err;
+	if (r < 0)
+		return LR_OK; /* cannot happen: ids came from this table */
+	h->sha[r] = row->sha;
+	h->cha[r] = row->cha;
+	h->remaining[r] = row->total;
+	return LR_OK;
+}
+
+/* A row of release_by_year added to its cell of the history (user). */
+static int on_year(void *user, const lr_store_year *row, lr_error *err)
+{
+	lr_history *h = user;
+	int y = row->year - h->first_year;
+	int r = region_index(h, row->region_id);
+	(void)err;
+	if (r < 0 || y < 0 || y >= h->n_years)
+		return LR_OK; /* cannot happen: same filter as the ids */
+	size_t c = LR_HIST_CELL(h, y, r);
+	h->new_land[c] += row->new_land;
+	for (int m = 0; m < LR_N_METHODS; m++)
+		h->by_method[c * LR_N_METHODS + m] += row->by_method[m];
+	h->released[c] += row->released;
+	return LR_OK;
+}
+
 int lr_history_load(const char *path, int window, lr_history **out,
                     lr_error *err)
 {
 	*out = NULL;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	lr_history *h = NULL;
-	lr_vec ids;
-	lr_vec_init(&ids, sizeof(char *));
-	int rc = LR_OK;
-	char buf[128];
-
 	if (window < 1)
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "the history window must be at least one "
 		                    "year (got %d)",
 		                    window);
-	if (access(path, R_OK) != 0)
-		return lr_error_set(err, LR_ERR_INPUT,
-		                    "%s: %s (run `landrelease analyze` first)",
-		                    path, strerror(errno));
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		rc = store_error(db, path, "the store", err);
-		goto done;
-	}
-	int found = meta_text(db, "as_of", buf, sizeof buf);
-	if (found < 0) {
-		rc = store_error(db, path, "table meta", err);
-		goto done;
-	}
-	lr_date as_of = lr_date_parse_iso(buf);
-	if (!found || as_of == LR_DATE_NONE) {
-		rc = lr_error_set(err, LR_ERR_INPUT,
-		                  "%s: meta as_of is %s%s%s (expected "
-		                  "YYYY-MM-DD)",
-		                  path, found ? "'" : "missing",
-		                  found ? buf : "", found ? "'" : "");
-		goto done;
-	}
-	int last = lr_history_last_complete_year(as_of);
-	int first = last - window + 1;
-	if (meta_text(db, "first_year", buf, sizeof buf) == 1 && buf[0]) {
-		int fy = atoi(buf);
-		if (fy > first)
-			first = fy;
-	}
-	int n_years = last - first + 1;
-	if (n_years < 1) {
-		rc = lr_error_set(err, LR_ERR_INPUT,
-		                  "%s: no complete year of history before the "
-		                  "as-of date %s",
-		                  path, lr_date_format(as_of, buf));
-		goto done;
-	}
-
-	/* Every region of either table: a region finished before as_of has
-	** no remaining land but its release still counts in the rates. */
-	const char *q_ids =
-	        "SELECT region_id FROM remaining_by_region "
-	        "WHERE region_id <> 'TOTAL' UNION "
-	        "SELECT region_id FROM release_by_year WHERE region_id <> "
-	        "'TOTAL' AND year BETWEEN ?1 AND ?2 ORDER BY 1";
-	if (sqlite3_prepare_v2(db, q_ids, -1, &st, NULL) != SQLITE_OK) {
-		rc = store_error(db, path, "the result tables", err);
-		goto done;
-	}
-	sqlite3_bind_int(st, 1, first);
-	sqlite3_bind_int(st, 2, last);
-	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-		char *id = lr_strdup(v ? (const char *)v : "");
-		if (!id || !lr_vec_push(&ids, &id)) {
-			free(id);
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-			goto done;
-		}
-	}
-	if (s != SQLITE_DONE) {
-		rc = store_error(db, path, "region ids", err);
-		goto done;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-
-	rc = lr_history_new(as_of, first, n_years, (int)ids.len, &h, err);
-	if (rc != LR_OK)
-		goto done;
+	lr_store_reader *rd = NULL;
+	lr_history *h = NULL;
+	lr_vec ids; /* char *, owned until moved into h */
+	lr_vec_init(&ids, sizeof(char *));
+	lr_date as_of;
+	int first, last;
+	int rc = lr_store_reader_open(path, &rd, err);
+	if (rc != LR_OK ||
+	    (rc = history_years(rd, window, &as_of, &first, &last, err)) !=
+	            LR_OK ||
+	    (rc = lr_store_read_region_ids(rd, first, last, &ids, err)) !=
+	            LR_OK ||
+	    (rc = lr_history_new(as_of, first, last - first + 1, (int)ids.len,
+	                         &h, err)) != LR_OK)
+		goto fail;
 	h->window = window;
 	for (size_t i = 0; i < ids.len; i++) {
 		h->region_id[i] = LR_VEC_AT(&ids, char *, i);
 		LR_VEC_AT(&ids, char *, i) = NULL;
 	}
-	if (meta_text(db, "scope", buf, sizeof buf) == 1) {
-		free(h->scope);
-		if (!(h->scope = lr_strdup(buf))) {
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-			goto done;
-		}
-	}
-
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT region_id, sha_m2, cha_m2, total_m2 "
-	                       "FROM remaining_by_region "
-	                       "WHERE region_id <> 'TOTAL'",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = store_error(db, path, "remaining_by_region", err);
-		goto done;
-	}
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = region_index(h,
-		                     (const char *)sqlite3_column_text(st, 0));
-		if (r < 0)
-			continue; /* cannot happen: ids came from this table */
-		h->sha[r] = lr_cents_from_m2(sqlite3_column_double(st, 1));
-		h->cha[r] = lr_cents_from_m2(sqlite3_column_double(st, 2));
-		h->remaining[r] =
-		        lr_cents_from_m2(sqlite3_column_double(st, 3));
-		if (h->remaining[r] < 0) {
-			rc = lr_error_set(err, LR_ERR_INPUT,
-			                  "%s: remaining_by_region: region %s "
-			                  "has negative remaining land",
-			                  path, h->region_id[r]);
-			goto done;
-		}
-	}
-	if (s != SQLITE_DONE) {
-		rc = store_error(db, path, "remaining_by_region", err);
-		goto done;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-
-	if (sqlite3_prepare_v2(
-	            db,
-	            "SELECT year, region_id, new_m2, cancelled_m2, reduced_m2, "
-	            "cleared_m2, released_m2 FROM release_by_year "
-	            "WHERE region_id <> 'TOTAL' AND year BETWEEN ?1 AND ?2",
-	            -1, &st, NULL) != SQLITE_OK) {
-		rc = store_error(db, path, "release_by_year", err);
-		goto done;
-	}
-	sqlite3_bind_int(st, 1, first);
-	sqlite3_bind_int(st, 2, last);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		int y = sqlite3_column_int(st, 0) - first;
-		int r = region_index(h,
-		                     (const char *)sqlite3_column_text(st, 1));
-		if (r < 0 || y < 0 || y >= n_years)
-			continue; /* cannot happen: same filter as the ids */
-		size_t c = LR_HIST_CELL(h, y, r);
-		h->new_land[c] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 2));
-		h->by_method[c * LR_N_METHODS + LR_CANCELLED] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 3));
-		h->by_method[c * LR_N_METHODS + LR_REDUCED] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 4));
-		h->by_method[c * LR_N_METHODS + LR_CLEARED] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 5));
-		h->released[c] +=
-		        lr_cents_from_m2(sqlite3_column_double(st, 6));
-	}
-	if (s != SQLITE_DONE) {
-		rc = store_error(db, path, "release_by_year", err);
-		goto done;
-	}
+	if ((rc = history_scope(rd, h, err)) != LR_OK ||
+	    (rc = lr_store_read_remaining(rd, on_remaining, h, err)) != LR_OK ||
+	    (rc = lr_store_read_release_by_year(rd, first, last, on_year, h,
+	                                        err)) != LR_OK)
+		goto fail;
 	*out = h;
 	h = NULL;
-done:
+fail:
 	for (size_t i = 0; i < ids.len; i++)
 		free(LR_VEC_AT(&ids, char *, i));
 	lr_vec_free(&ids);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	lr_store_reader_close(rd);
 	lr_history_free(h);
 	return rc;
 }
@@ -500,10 +422,10 @@ static int64_t count_le(const int32_t *v, int64_t n, int32_t x)
 	return lo;
 }
 
-int lr_project(const lr_history *h, const lr_projection_options *o,
-               lr_projection **out, lr_error *err)
+/* The checks of h and o that come before any work. */
+static int project_check(const lr_history *h, const lr_projection_options *o,
+                         lr_error *err)
 {
-	*out = NULL;
 	if (o->runs < 1)
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "--runs must be at least 1 (got %d)",
@@ -517,80 +439,70 @@ int lr_project(const lr_history *h, const lr_projection_options *o,
 	if (h->n_years < 1)
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "no complete year of history to draw from");
-	int rc = lr_scenario_check_regions(o->scenario, h, err);
-	if (rc != LR_OK)
-		return rc;
+	return lr_scenario_check_regions(o->scenario, h, err);
+}
 
+/*
+** Fill s from h and o: the history in m², and per step of the horizon its
+** first day, its days, its share of the calendar year and the scenario's
+** factors per region.  0 when out of memory; s is then freed by sim_free().
+*/
+static int sim_init(sim *s, const lr_history *h, const lr_projection_options *o)
+{
 	int n = h->n_regions, w = h->n_years;
 	int y0 = lr_date_year(h->as_of);
-	sim s = {0};
-	s.n = n;
-	s.w = w;
-	s.steps = LR_PROJECT_HORIZON_YEARS + 1;
-	s.as_of = h->as_of;
-	lr_projection *p = lr_xcalloc(1, sizeof *p);
-	int32_t *comp = NULL, *col = NULL;
-	int64_t runs = o->runs;
-	size_t nn = (size_t)n + 1;
-
-	s.rel = lr_xcalloc((size_t)w * n, sizeof(double));
-	s.nl = lr_xcalloc((size_t)w * n, sizeof(double));
-	s.rem0 = lr_xcalloc((size_t)n, sizeof(double));
-	s.cap = lr_xcalloc((size_t)s.steps * n, sizeof(double));
-	s.nf = lr_xcalloc((size_t)s.steps * n, sizeof(double));
-	s.start = lr_xcalloc((size_t)s.steps, sizeof(lr_date));
-	s.days = lr_xcalloc((size_t)s.steps, sizeof(int));
-	s.frac = lr_xcalloc((size_t)s.steps, sizeof(double));
-	comp = lr_xcalloc((size_t)runs * nn, sizeof(int32_t));
-	col = lr_xcalloc((size_t)runs, sizeof(int32_t));
-	if (p) {
-		lr_vec_init(&p->notes, sizeof(char *));
-		p->rows = lr_xcalloc(nn, sizeof *p->rows);
-	}
-	if (!p || !p->rows || !s.rel || !s.nl || !s.rem0 || !s.cap || !s.nf ||
-	    !s.start || !s.days || !s.frac || !comp || !col) {
-		rc = lr_error_set(err, LR_ERR_NOMEM,
-		                  "out of memory for %d runs of %d regions",
-		                  o->runs, n);
-		goto fail;
-	}
-	p->as_of = h->as_of;
-	p->deadline = o->deadline;
-	p->runs = o->runs;
-	p->n_rows = (int)nn;
-
+	s->n = n;
+	s->w = w;
+	s->steps = LR_PROJECT_HORIZON_YEARS + 1;
+	s->as_of = h->as_of;
+	s->rel = lr_xcalloc((size_t)w * n, sizeof(double));
+	s->nl = lr_xcalloc((size_t)w * n, sizeof(double));
+	s->rem0 = lr_xcalloc((size_t)n, sizeof(double));
+	s->cap = lr_xcalloc((size_t)s->steps * n, sizeof(double));
+	s->nf = lr_xcalloc((size_t)s->steps * n, sizeof(double));
+	s->start = lr_xcalloc((size_t)s->steps, sizeof(lr_date));
+	s->days = lr_xcalloc((size_t)s->steps, sizeof(int));
+	s->frac = lr_xcalloc((size_t)s->steps, sizeof(double));
+	if (!s->rel || !s->nl || !s->rem0 || !s->cap || !s->nf || !s->start ||
+	    !s->days || !s->frac)
+		return 0;
 	for (size_t i = 0; i < (size_t)w * n; i++) {
-		s.rel[i] = (double)h->released[i] / 100.0;
-		s.nl[i] = (double)h->new_land[i] / 100.0;
+		s->rel[i] = (double)h->released[i] / 100.0;
+		s->nl[i] = (double)h->new_land[i] / 100.0;
 	}
 	for (int r = 0; r < n; r++)
-		s.rem0[r] = (double)h->remaining[r] / 100.0;
-	for (int k = 0; k < s.steps; k++) {
+		s->rem0[r] = (double)h->remaining[r] / 100.0;
+	for (int k = 0; k < s->steps; k++) {
 		int year = y0 + k;
 		lr_date jan1 = lr_date_from_ymd(year, 1, 1);
 		int ndays = is_leap(year) ? 366 : 365;
-		if (k == 0) {
-			s.start[k] = h->as_of + 1;
-			s.days[k] = jan1 + ndays - 1 - h->as_of;
-		} else {
-			s.start[k] = jan1;
-			s.days[k] = ndays;
-		}
-		s.frac[k] = (double)s.days[k] / ndays;
+		/* The first step is what is left of the as-of year. */
+		s->start[k] = k == 0 ? h->as_of + 1 : jan1;
+		s->days[k] = k == 0 ? jan1 + ndays - 1 - h->as_of : ndays;
+		s->frac[k] = (double)s->days[k] / ndays;
 		for (int r = 0; r < n; r++)
 			lr_scenario_factors(o->scenario, h->region_id[r], year,
-			                    &s.cap[(size_t)k * n + r],
-			                    &s.nf[(size_t)k * n + r]);
+			                    &s->cap[(size_t)k * n + r],
+			                    &s->nf[(size_t)k * n + r]);
 	}
-	lr_date horizon_end =
-	        lr_date_from_ymd(y0 + LR_PROJECT_HORIZON_YEARS, 12, 31);
+	return 1;
+}
 
+/*
+** Every run of s, run i into comp[i * (n + 1) ...], on o->threads threads.
+** 0 when a thread is out of memory for its scratch.
+*/
+static int sim_run_all(const sim *s, const lr_projection_options *o,
+                       int32_t *comp)
+{
+	size_t nn = (size_t)s->n + 1;
+	int64_t runs = o->runs;
 	int failed = 0;
 	int nt = o->threads > 0 ? o->threads : omp_get_max_threads();
 #pragma omp parallel num_threads(nt)
 	{
-		double *rem = lr_xcalloc((size_t)n, sizeof(double));
-		unsigned char *fin = lr_xcalloc((size_t)n, 1);
+		double *rem = lr_xcalloc((size_t)s->n, sizeof(double));
+		unsigned char *fin = lr_xcalloc((size_t)s->n, 1);
 		if (!rem || !fin) {
 #pragma omp atomic write
 			failed = 1;
@@ -598,88 +510,147 @@ int lr_project(const lr_history *h, const lr_projection_options *o,
 #pragma omp for schedule(static)
 		for (int64_t i = 0; i < runs; i++)
 			if (rem && fin)
-				sim_run(&s, o->seed, i, comp + (size_t)i * nn,
+				sim_run(s, o->seed, i, comp + (size_t)i * nn,
 				        rem, fin);
 		free(rem);
 		free(fin);
 	}
-	if (failed) {
+	return !failed;
+}
+
+/*
+** The years of extension after the deadline by which a share o->confidence
+** of the runs has finished: -1 when that is not within the horizon.  col
+** holds the completion dates of the runs, sorted.
+*/
+static int extension_years(const int32_t *col, int64_t runs,
+                           const lr_projection_options *o, lr_date horizon_end)
+{
+	for (int ext = 0;; ext++) {
+		lr_date d = add_years(o->deadline, ext);
+		int64_t done = count_le(col, runs, d);
+		if ((double)done >= o->confidence * (double)runs - 1e-9)
+			return ext;
+		if (d >= horizon_end)
+			return -1;
+	}
+}
+
+/*
+** Row c of p: region c of h, or the national total when c is n_regions.
+** comp holds the completion dates of every run (n_regions + 1 per run); col
+** is scratch of o->runs entries.  Notes a region that cannot be projected
+** and an extension beyond what one request may ask.  LR_OK or
+** LR_ERR_NOMEM (err not set).
+*/
+static int projection_row(lr_projection *p, const lr_history *h,
+                          const lr_projection_options *o, int c,
+                          const int32_t *comp, int32_t *col)
+{
+	int n = h->n_regions, w = h->n_years, is_total = c == n;
+	int last_year = h->first_year + h->n_years - 1;
+	int64_t runs = o->runs;
+	lr_projection_row *row = &p->rows[c];
+	row->region_id = is_total ? "TOTAL" : h->region_id[c];
+	lr_cents sum = 0, left = 0;
+	for (int y = 0; y < w; y++)
+		for (int r = 0; r < n; r++)
+			if (is_total || r == c)
+				sum += h->released[LR_HIST_CELL(h, y, r)];
+	row->mean_rate = (double)sum / 100.0 / w;
+	for (int r = 0; r < n; r++)
+		if (is_total || r == c)
+			left += h->remaining[r];
+	row->remaining = left;
+	if (!is_total && left > 0 && sum == 0 &&
+	    add_note(p, "region %s: no land released in %d-%d; cannot project",
+	             row->region_id, h->first_year, last_year) != LR_OK)
+		return LR_ERR_NOMEM;
+
+	for (int64_t i = 0; i < runs; i++)
+		col[i] = comp[(size_t)i * (size_t)(n + 1) + (size_t)c];
+	qsort(col, (size_t)runs, sizeof *col, cmp_i32);
+	for (int k = 0; k < LR_N_PCT; k++) {
+		/* Nearest rank: the ceil(p * runs)-th smallest. */
+		int64_t rank =
+		        (int64_t)ceil(lr_projection_pct[k] * runs - 1e-9);
+		row->pct[k] = col[(rank < 1 ? 1 : rank) - 1];
+	}
+	row->on_time = count_le(col, runs, o->deadline);
+	lr_date horizon_end = lr_date_from_ymd(
+	        lr_date_year(h->as_of) + LR_PROJECT_HORIZON_YEARS, 12, 31);
+	row->extension_years = extension_years(col, runs, o, horizon_end);
+	if (row->extension_years > 10 &&
+	    add_note(p,
+	             "%s: an extension of %d years is needed (confidence %g); "
+	             "Article 5 allows at most 10 years per request",
+	             is_total ? "national total" : row->region_id,
+	             row->extension_years, o->confidence) != LR_OK)
+		return LR_ERR_NOMEM;
+	return LR_OK;
+}
+
+/* A new projection of h under o with its rows allocated; NULL: no memory. */
+static lr_projection *projection_new(const lr_history *h,
+                                     const lr_projection_options *o)
+{
+	lr_projection *p = lr_xcalloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	lr_vec_init(&p->notes, sizeof(char *));
+	p->as_of = h->as_of;
+	p->deadline = o->deadline;
+	p->runs = o->runs;
+	p->n_rows = h->n_regions + 1;
+	p->rows = lr_xcalloc((size_t)p->n_rows, sizeof *p->rows);
+	if (!p->rows) {
+		lr_projection_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int lr_project(const lr_history *h, const lr_projection_options *o,
+               lr_projection **out, lr_error *err)
+{
+	*out = NULL;
+	int rc = project_check(h, o, err);
+	if (rc != LR_OK)
+		return rc;
+	int n = h->n_regions;
+	sim s = {0};
+	lr_projection *p = projection_new(h, o);
+	/* Completion dates, run-major: run i writes only its own row. */
+	int32_t *comp =
+	        lr_xcalloc((size_t)o->runs * ((size_t)n + 1), sizeof(int32_t));
+	int32_t *col = lr_xcalloc((size_t)o->runs, sizeof(int32_t));
+	if (!p || !comp || !col || !sim_init(&s, h, o)) {
+		rc = lr_error_set(err, LR_ERR_NOMEM,
+		                  "out of memory for %d runs of %d regions",
+		                  o->runs, n);
+		goto fail;
+	}
+	if (!sim_run_all(&s, o, comp)) {
 		rc = lr_error_set(err, LR_ERR_NOMEM,
 		                  "out of memory in projection threads");
 		goto fail;
 	}
-
-	int last_year = h->first_year + h->n_years - 1;
 	if (h->window > h->n_years &&
-	    (rc = add_note(p,
-	                   "history window cut to %d-%d (%d years): the store "
-	                   "holds no earlier data",
-	                   h->first_year, last_year, h->n_years)) != LR_OK)
-		goto nomem_note;
-	for (size_t c = 0; c < nn; c++) {
-		lr_projection_row *row = &p->rows[c];
-		int is_total = c == (size_t)n;
-		row->region_id = is_total ? "TOTAL" : h->region_id[c];
-		lr_cents sum = 0;
-		for (int y = 0; y < w; y++)
-			for (int r = 0; r < n; r++)
-				if (is_total || r == (int)c)
-					sum += h->released[LR_HIST_CELL(h, y,
-					                                r)];
-		row->mean_rate = (double)sum / 100.0 / w;
-		lr_cents left = 0;
-		for (int r = 0; r < n; r++)
-			if (is_total || r == (int)c)
-				left += h->remaining[r];
-		row->remaining = left;
-		if (!is_total && left > 0 && sum == 0 &&
-		    (rc = add_note(p,
-		                   "region %s: no land released in %d-%d; "
-		                   "cannot project",
-		                   row->region_id, h->first_year, last_year)) !=
-		            LR_OK)
-			goto nomem_note;
-
-		for (int64_t i = 0; i < runs; i++)
-			col[i] = comp[(size_t)i * nn + c];
-		qsort(col, (size_t)runs, sizeof *col, cmp_i32);
-		for (int k = 0; k < LR_N_PCT; k++) {
-			/* Nearest rank: the ceil(p * runs)-th smallest. */
-			int64_t rank = (int64_t)ceil(
-			        lr_projection_pct[k] * runs - 1e-9);
-			if (rank < 1)
-				rank = 1;
-			row->pct[k] = col[rank - 1];
-		}
-		row->on_time = count_le(col, runs, o->deadline);
-		row->extension_years = -1;
-		for (int ext = 0;; ext++) {
-			lr_date d = add_years(o->deadline, ext);
-			int64_t done = count_le(col, runs, d);
-			if ((double)done >=
-			    o->confidence * (double)runs - 1e-9) {
-				row->extension_years = ext;
-				break;
-			}
-			if (d >= horizon_end)
-				break;
-		}
-		if (row->extension_years > 10 &&
-		    (rc = add_note(p,
-		                   "%s: an extension of %d years is needed "
-		                   "(confidence %g); Article 5 allows at most "
-		                   "10 years per request",
-		                   is_total ? "national total" : row->region_id,
-		                   row->extension_years, o->confidence)) !=
-		            LR_OK)
-			goto nomem_note;
-	}
+	    add_note(p,
+	             "history window cut to %d-%d (%d years): the store holds "
+	             "no earlier data",
+	             h->first_year, h->first_year + h->n_years - 1,
+	             h->n_years) != LR_OK)
+		goto nomem;
+	for (int c = 0; c <= n; c++)
+		if (projection_row(p, h, o, c, comp, col) != LR_OK)
+			goto nomem;
 	sim_free(&s);
 	free(comp);
 	free(col);
 	*out = p;
 	return LR_OK;
-nomem_note:
+nomem:
 	rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 fail:
 	sim_free(&s);

@@ -40,21 +40,31 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const lr_plan_method_names[3] = {"cancelled", "reduced", "cleared"};
+/*
+** The methods in the column order of workplan.csv and of every loop whose
+** order shows: survey first.  Ties in the cent split go to the earlier
+** method, sums of costs are added in this order and shortfalls are listed
+** in it, so the files do not depend on the numbering of lr_method.
+*/
+static const lr_method plan_order[LR_N_METHODS] = {LR_CANCELLED, LR_REDUCED,
+                                                   LR_CLEARED};
 
-/* Default splits when a region's history is thin, cancel/reduce/clear. */
-static const double split_sha[3] = {0.5, 0.3, 0.2};
-static const double split_cha[3] = {0.1, 0.2, 0.7};
+/* Default splits when a region's history is thin. */
+static const double split_sha[LR_N_METHODS] = {
+        [LR_CANCELLED] = 0.5, [LR_REDUCED] = 0.3, [LR_CLEARED] = 0.2};
+static const double split_cha[LR_N_METHODS] = {
+        [LR_CANCELLED] = 0.1, [LR_REDUCED] = 0.2, [LR_CLEARED] = 0.7};
 
 /* ---- Capacity and cost files -------------------------------------------- */
 
+/* The method a capacity or cost key names, -1 for none. */
 static int method_of(const char *s)
 {
-	static const char *const alt[3][3] = {
-	        {"cancelled", "cancel", "cancellation"},
-	        {"reduced", "reduce", "reduction"},
-	        {"cleared", "clear", "clearance"}};
-	for (int m = 0; m < 3; m++)
+	static const char *const alt[LR_N_METHODS][3] = {
+	        [LR_CANCELLED] = {"cancelled", "cancel", "cancellation"},
+	        [LR_REDUCED] = {"reduced", "reduce", "reduction"},
+	        [LR_CLEARED] = {"cleared", "clear", "clearance"}};
+	for (int m = 0; m < LR_N_METHODS; m++)
 		for (int k = 0; k < 3; k++)
 			if (!strcmp(s, alt[m][k]))
 				return m;
@@ -75,7 +85,8 @@ static int parse_number(const char *v, double *out)
 typedef struct cap_parse {
 	lr_capacity *c;
 	const char *name;
-	int seen[7]; /* line where each value was set: teams[3], m2[3], days */
+	/* Line where each value was set, 0 while it is not. */
+	int teams_line[LR_N_METHODS], m2_line[LR_N_METHODS], days_line;
 } cap_parse;
 
 static int cap_on_value(void *user, const char *section, const char *key,
@@ -94,7 +105,7 @@ static int cap_on_value(void *user, const char *section, const char *key,
 		return !lr_error_set(err, LR_ERR_USAGE,
 		                     "%s:%d: %s = '%s' is not a number >= 0",
 		                     p->name, line, key, value);
-	int slot, m = -1;
+	int m = -1;
 	if (!strcmp(key, "working_days")) {
 		if (x <= 0 || x > 366)
 			return !lr_error_set(err, LR_ERR_USAGE,
@@ -102,11 +113,11 @@ static int cap_on_value(void *user, const char *section, const char *key,
 			                     "1-366 (got %s)",
 			                     p->name, line, value);
 		p->c->working_days = x;
-		slot = 6;
+		p->days_line = line;
 	} else if (!strncmp(key, "teams.", 6) &&
 	           (m = method_of(key + 6)) >= 0) {
 		p->c->teams[m] = x;
-		slot = m;
+		p->teams_line[m] = line;
 	} else if (!strncmp(key, "m2_per_team_day.", 16) &&
 	           (m = method_of(key + 16)) >= 0) {
 		if (x <= 0)
@@ -114,7 +125,7 @@ static int cap_on_value(void *user, const char *section, const char *key,
 			                     "%s:%d: %s must be more than 0",
 			                     p->name, line, key);
 		p->c->m2_per_team_day[m] = x;
-		slot = 3 + m;
+		p->m2_line[m] = line;
 	} else {
 		return !lr_error_set(
 		        err, LR_ERR_USAGE,
@@ -123,7 +134,6 @@ static int cap_on_value(void *user, const char *section, const char *key,
 		        "cancelled, reduced or cleared)",
 		        p->name, line, key);
 	}
-	p->seen[slot] = line;
 	return 1;
 }
 
@@ -131,25 +141,29 @@ static int capacity_parse(const char *text, const char *path, const char *name,
                           lr_capacity *out, lr_error *err)
 {
 	memset(out, 0, sizeof *out);
-	cap_parse p = {out, name ? name : path, {0}};
+	cap_parse p = {.c = out, .name = name ? name : path};
 	int rc = lr_ini_parse(text, path, p.name, cap_on_value, &p, err);
 	if (rc != LR_OK)
 		return rc;
-	static const char *const what[7] = {"teams.cancelled",
-	                                    "teams.reduced",
-	                                    "teams.cleared",
-	                                    "m2_per_team_day.cancelled",
-	                                    "m2_per_team_day.reduced",
-	                                    "m2_per_team_day.cleared",
-	                                    "working_days"};
-	for (int i = 0; i < 7; i++)
-		if (!p.seen[i])
-			return lr_error_set(err, LR_ERR_USAGE,
-			                    "%s: %s is missing (a capacity "
-			                    "file gives all of working_days, "
-			                    "teams.METHOD and "
-			                    "m2_per_team_day.METHOD)",
-			                    p.name, what[i]);
+	/* The first missing value: teams, m² per team-day, working days. */
+	static const char *const kind[2] = {"teams.", "m2_per_team_day."};
+	const int *lines[2] = {p.teams_line, p.m2_line};
+	const char *missing = NULL, *method = "";
+	for (int k = 0; !missing && k < 2; k++)
+		for (int i = 0; !missing && i < LR_N_METHODS; i++)
+			if (!lines[k][plan_order[i]]) {
+				missing = kind[k];
+				method = lr_method_name(plan_order[i]);
+			}
+	if (!missing && !p.days_line)
+		missing = "working_days";
+	if (missing)
+		return lr_error_set(
+		        err, LR_ERR_USAGE,
+		        "%s: %s%s is missing (a capacity file gives "
+		        "all of working_days, teams.METHOD and "
+		        "m2_per_team_day.METHOD)",
+		        p.name, missing, method);
 	return LR_OK;
 }
 
@@ -167,7 +181,7 @@ int lr_capacity_load(const char *path, lr_capacity *out, lr_error *err)
 typedef struct cost_parse {
 	lr_costs *c;
 	const char *name;
-	int seen[3];
+	int seen[LR_N_METHODS]; /* line of each cost_per_m2, by lr_method */
 } cost_parse;
 
 static int cost_on_value(void *user, const char *section, const char *key,
@@ -216,11 +230,12 @@ static int costs_parse(const char *text, const char *path, const char *name,
 	int rc = lr_ini_parse(text, path, p.name, cost_on_value, &p, err);
 	if (rc != LR_OK)
 		return rc;
-	for (int m = 0; m < 3; m++)
-		if (!p.seen[m])
+	for (int i = 0; i < LR_N_METHODS; i++)
+		if (!p.seen[plan_order[i]])
 			return lr_error_set(err, LR_ERR_USAGE,
 			                    "%s: cost_per_m2.%s is missing",
-			                    p.name, lr_plan_method_names[m]);
+			                    p.name,
+			                    lr_method_name(plan_order[i]));
 	return LR_OK;
 }
 
@@ -252,7 +267,7 @@ static int days_in_year(int y)
 }
 
 /* Method shares of region r: its history, or the SHA/CHA defaults. */
-static void region_split(const lr_history *h, int r, double share[3])
+static void region_split(const lr_history *h, int r, double share[LR_N_METHODS])
 {
 	lr_cents by[LR_N_METHODS] = {0}, total = 0;
 	for (int y = 0; y < h->n_years; y++)
@@ -265,9 +280,8 @@ static void region_split(const lr_history *h, int r, double share[3])
 		}
 	/* Thin history: under 1% of the remaining land released. */
 	if (total > 0 && total * 100 >= h->remaining[r]) {
-		share[LR_PLAN_CANCEL] = (double)by[LR_CANCELLED] / total;
-		share[LR_PLAN_REDUCE] = (double)by[LR_REDUCED] / total;
-		share[LR_PLAN_CLEAR] = (double)by[LR_CLEARED] / total;
+		for (int m = 0; m < LR_N_METHODS; m++)
+			share[m] = (double)by[m] / total;
 		return;
 	}
 	double sha = (double)h->sha[r], cha = (double)h->cha[r];
@@ -277,21 +291,23 @@ static void region_split(const lr_history *h, int r, double share[3])
 		cha = 0;
 	if (sha + cha <= 0)
 		cha = 1; /* no split recorded: plan it as confirmed land */
-	for (int m = 0; m < 3; m++)
+	for (int m = 0; m < LR_N_METHODS; m++)
 		share[m] =
 		        (sha * split_sha[m] + cha * split_cha[m]) / (sha + cha);
 }
 
 /*
-** Split rel cents of a year into work[3], following the cumulative targets
-** cum * share[m] against what is already allocated (done[m], updated).
+** Split rel cents of a year into work[], following the cumulative targets
+** cum * share[m] against what is already allocated (done[m], updated).  All
+** arrays are by lr_method; ties go to the earlier method of plan_order.
 */
-static void split_year(lr_cents rel, lr_cents cum, const double share[3],
-                       lr_cents done[3], lr_cents work[3])
+static void split_year(lr_cents rel, lr_cents cum,
+                       const double share[LR_N_METHODS],
+                       lr_cents done[LR_N_METHODS], lr_cents work[LR_N_METHODS])
 {
-	double want[3], frac[3];
+	double want[LR_N_METHODS], frac[LR_N_METHODS];
 	lr_cents left = rel;
-	for (int m = 0; m < 3; m++) {
+	for (int m = 0; m < LR_N_METHODS; m++) {
 		want[m] = (double)cum * share[m] - (double)done[m];
 		if (want[m] < 0)
 			want[m] = 0;
@@ -302,23 +318,23 @@ static void split_year(lr_cents rel, lr_cents cum, const double share[3],
 	/* Floating error may overshoot by a cent: take it back from the
 	** largest. */
 	while (left < 0) {
-		int big = 0;
-		for (int m = 1; m < 3; m++)
-			if (work[m] > work[big])
-				big = m;
+		lr_method big = plan_order[0];
+		for (int i = 1; i < LR_N_METHODS; i++)
+			if (work[plan_order[i]] > work[big])
+				big = plan_order[i];
 		work[big]--;
 		left++;
 	}
 	while (left > 0) {
-		int best = 0;
-		for (int m = 1; m < 3; m++)
-			if (frac[m] > frac[best])
-				best = m;
+		lr_method best = plan_order[0];
+		for (int i = 1; i < LR_N_METHODS; i++)
+			if (frac[plan_order[i]] > frac[best])
+				best = plan_order[i];
 		work[best]++;
 		frac[best] -= 1.0;
 		left--;
 	}
-	for (int m = 0; m < 3; m++)
+	for (int m = 0; m < LR_N_METHODS; m++)
 		done[m] += work[m];
 }
 
@@ -328,6 +344,176 @@ static int64_t teams_for(lr_cents area, double m2_per_day, double days)
 		return 0;
 	double t = (double)area / 100.0 / (m2_per_day * days);
 	return (int64_t)ceil(t - 1e-9);
+}
+
+/*
+** What the plan is built from: the plan's years and, per region, its
+** cumulative targets and its method split.  All arrays owned, freed by
+** plan_work_free().
+*/
+typedef struct plan_work {
+	int first;      /* first plan year */
+	int ny, n;      /* plan years, regions */
+	double *weight; /* [ny] share of year k inside (as_of, target] */
+	lr_cents *cum;  /* [n * ny] region r's release by the end of year k */
+	double *share;  /* [n * LR_N_METHODS] region r's method split */
+	lr_cents *done; /* [n * LR_N_METHODS] split so far, by method */
+	lr_cents national; /* remaining land of every region */
+} plan_work;
+
+static void plan_work_free(plan_work *w)
+{
+	free(w->weight);
+	free(w->cum);
+	free(w->share);
+	free(w->done);
+}
+
+/*
+** Fill w for the plan of h from first to target: the year weights, each
+** region's cumulative target round(R * W_k / W) (ending at R exactly) and
+** its method split.  0 when out of memory.
+*/
+static int plan_work_init(plan_work *w, const lr_history *h, int first,
+                          lr_date target)
+{
+	int ny = lr_date_year(target) - first + 1, n = h->n_regions;
+	w->first = first;
+	w->ny = ny;
+	w->n = n;
+	w->weight = lr_xcalloc((size_t)ny, sizeof(double));
+	w->cum = lr_xcalloc((size_t)n * ny, sizeof(lr_cents));
+	w->share = lr_xcalloc((size_t)n * LR_N_METHODS, sizeof(double));
+	w->done = lr_xcalloc((size_t)n * LR_N_METHODS, sizeof(lr_cents));
+	double *cumw = lr_xcalloc((size_t)ny, sizeof(double));
+	if (!w->weight || !w->cum || !w->share || !w->done || !cumw) {
+		free(cumw);
+		return 0;
+	}
+	double total_w = 0;
+	for (int k = 0; k < ny; k++) {
+		int y = first + k;
+		lr_date jan1 = lr_date_from_ymd(y, 1, 1);
+		lr_date dec31 = jan1 + days_in_year(y) - 1;
+		lr_date from = h->as_of + 1 > jan1 ? h->as_of + 1 : jan1;
+		lr_date to = target < dec31 ? target : dec31;
+		w->weight[k] = (double)(to - from + 1) / days_in_year(y);
+		total_w += w->weight[k];
+		cumw[k] = total_w;
+	}
+	w->national = 0;
+	for (int r = 0; r < n; r++) {
+		lr_cents R = h->remaining[r], *cum = &w->cum[(size_t)r * ny];
+		w->national += R;
+		for (int k = 0; k < ny; k++) {
+			lr_cents c = k == ny - 1 ? R
+			                         : llround((double)R * cumw[k] /
+			                                   total_w);
+			if (c > R)
+				c = R;
+			if (k > 0 && c < cum[k - 1])
+				c = cum[k - 1];
+			cum[k] = c;
+		}
+		region_split(h, r, &w->share[r * LR_N_METHODS]);
+	}
+	free(cumw);
+	return 1;
+}
+
+/*
+** The row of region r in plan year k: its release split by method, the
+** teams it needs per method (added to need[]) and its cost.  LR_OK, or
+** LR_ERR_USAGE when land is planned for a method without productivity.
+*/
+static int region_row(plan_work *w, const lr_history *h, int k, int r,
+                      const lr_capacity *capacity, const lr_costs *costs,
+                      lr_plan_row *row, int64_t need[LR_N_METHODS],
+                      lr_error *err)
+{
+	lr_cents R = h->remaining[r];
+	lr_cents prev = k ? w->cum[(size_t)r * w->ny + k - 1] : 0;
+	lr_cents c = w->cum[(size_t)r * w->ny + k];
+	*row = (lr_plan_row){w->first + k, r, {0}, c - prev, R - c, 0, -1, -1};
+	split_year(row->release, c, &w->share[r * LR_N_METHODS],
+	           &w->done[r * LR_N_METHODS], row->work);
+	row->cumulative_pct = 100.0 * (double)c / (double)R;
+	if (capacity) {
+		row->teams_needed = 0;
+		for (int i = 0; i < LR_N_METHODS; i++) {
+			lr_method m = plan_order[i];
+			if (row->work[m] > 0 &&
+			    capacity->m2_per_team_day[m] <= 0)
+				return lr_error_set(
+				        err, LR_ERR_USAGE,
+				        "capacity: no m2_per_team_day "
+				        "for %s land",
+				        lr_method_name(m));
+			int64_t t = teams_for(
+			        row->work[m], capacity->m2_per_team_day[m],
+			        capacity->working_days * w->weight[k]);
+			need[m] += t;
+			row->teams_needed += t;
+		}
+	}
+	if (costs) {
+		double cents = 0;
+		for (int i = 0; i < LR_N_METHODS; i++)
+			cents += (double)row->work[plan_order[i]] *
+			         costs->per_m2[plan_order[i]];
+		row->cost = llround(cents);
+	}
+	return LR_OK;
+}
+
+/*
+** Plan year k into p: a row per region with land left, the TOTAL row and
+** the national capacity shortfalls of the year, by method.
+*/
+static int plan_year(lr_plan *p, plan_work *w, const lr_history *h, int k,
+                     const lr_capacity *capacity, const lr_costs *costs,
+                     lr_error *err)
+{
+	lr_plan_row tot = {w->first + k,  -1, {0}, 0, 0, 0, capacity ? 0 : -1,
+	                   costs ? 0 : -1};
+	int64_t need[LR_N_METHODS] = {0};
+	for (int r = 0; r < w->n; r++) {
+		if (h->remaining[r] <= 0)
+			continue; /* nothing to plan: no rows */
+		lr_plan_row row;
+		int rc = region_row(w, h, k, r, capacity, costs, &row, need,
+		                    err);
+		if (rc != LR_OK)
+			return rc;
+		if (capacity)
+			tot.teams_needed += row.teams_needed;
+		if (costs)
+			tot.cost += row.cost;
+		for (int m = 0; m < LR_N_METHODS; m++)
+			tot.work[m] += row.work[m];
+		tot.release += row.release;
+		tot.remaining_end += row.remaining_end;
+		if (!lr_vec_push(&p->rows, &row))
+			goto nomem;
+	}
+	if (w->national <= 0)
+		return LR_OK; /* empty plan: nothing remains */
+	tot.cumulative_pct = 100.0 * (double)(w->national - tot.remaining_end) /
+	                     (double)w->national;
+	if (!lr_vec_push(&p->rows, &tot))
+		goto nomem;
+	for (int i = 0; capacity && i < LR_N_METHODS; i++) {
+		lr_method m = plan_order[i];
+		if ((double)need[m] <= capacity->teams[m])
+			continue;
+		lr_plan_shortfall s = {w->first + k, m, need[m],
+		                       capacity->teams[m]};
+		if (!lr_vec_push(&p->shortfalls, &s))
+			goto nomem;
+	}
+	return LR_OK;
+nomem:
+	return lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan rows");
 }
 
 int lr_plan_build(const lr_history *h, lr_date target,
@@ -342,148 +528,35 @@ int lr_plan_build(const lr_history *h, lr_date target,
 		                    "of the store",
 		                    lr_date_format(target, b1),
 		                    lr_date_format(h->as_of, b2));
+	/* The rest of the as-of year is work time too, unless none is left. */
 	int y_as_of, m, d;
 	lr_date_to_ymd(h->as_of, &y_as_of, &m, &d);
 	int first = (m == 12 && d == 31) ? y_as_of + 1 : y_as_of;
-	int last = lr_date_year(target);
-	int ny = last - first + 1, n = h->n_regions;
 
+	plan_work w = {0};
 	lr_plan *p = lr_xcalloc(1, sizeof *p);
-	double *weight = lr_xcalloc((size_t)ny, sizeof(double));
-	double *cumw = lr_xcalloc((size_t)ny, sizeof(double));
-	lr_cents *cum = lr_xcalloc((size_t)n * ny, sizeof(lr_cents));
-	double *share = lr_xcalloc((size_t)n * 3, sizeof(double));
-	lr_cents *done = lr_xcalloc((size_t)n * 3, sizeof(lr_cents));
 	int rc = LR_OK;
-	if (!p || !weight || !cumw || !cum || !share || !done) {
-		free(p);
-		p = NULL;
+	if (!p || !plan_work_init(&w, h, first, target)) {
 		rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan");
-		goto done;
+		goto fail;
 	}
 	lr_vec_init(&p->rows, sizeof(lr_plan_row));
 	lr_vec_init(&p->shortfalls, sizeof(lr_plan_shortfall));
 	p->as_of = h->as_of;
 	p->target = target;
 	p->first_year = first;
-	p->last_year = last;
-
-	/* The share of each year inside (as_of, target]. */
-	double total_w = 0;
-	for (int k = 0; k < ny; k++) {
-		int y = first + k;
-		lr_date jan1 = lr_date_from_ymd(y, 1, 1);
-		lr_date dec31 = jan1 + days_in_year(y) - 1;
-		lr_date from = h->as_of + 1 > jan1 ? h->as_of + 1 : jan1;
-		lr_date to = target < dec31 ? target : dec31;
-		weight[k] = (double)(to - from + 1) / days_in_year(y);
-		total_w += weight[k];
-		cumw[k] = total_w;
-	}
-	lr_cents national = 0;
-	for (int r = 0; r < n; r++) {
-		lr_cents R = h->remaining[r];
-		national += R;
-		for (int k = 0; k < ny; k++) {
-			lr_cents c = k == ny - 1 ? R
-			                         : llround((double)R * cumw[k] /
-			                                   total_w);
-			if (c > R)
-				c = R;
-			if (k > 0 && c < cum[(size_t)r * ny + k - 1])
-				c = cum[(size_t)r * ny + k - 1];
-			cum[(size_t)r * ny + k] = c;
-		}
-		region_split(h, r, &share[r * 3]);
-	}
-
-	for (int k = 0; k < ny; k++) {
-		lr_plan_row tot = {
-		        first + k,     -1, {0}, 0, 0, 0, capacity ? 0 : -1,
-		        costs ? 0 : -1};
-		int64_t need[3] = {0};
-		for (int r = 0; r < n; r++) {
-			lr_cents R = h->remaining[r];
-			if (R <= 0)
-				continue; /* nothing to plan: no rows */
-			lr_cents prev = k ? cum[(size_t)r * ny + k - 1] : 0;
-			lr_cents c = cum[(size_t)r * ny + k];
-			lr_plan_row row = {first + k, r, {0}, c - prev,
-			                   R - c,     0, -1,  -1};
-			split_year(row.release, c, &share[r * 3], &done[r * 3],
-			           row.work);
-			row.cumulative_pct = 100.0 * (double)c / (double)R;
-			if (capacity) {
-				row.teams_needed = 0;
-				for (int mm = 0; mm < 3; mm++) {
-					if (row.work[mm] > 0 &&
-					    capacity->m2_per_team_day[mm] <=
-					            0) {
-						rc = lr_error_set(
-						        err, LR_ERR_USAGE,
-						        "capacity: no "
-						        "m2_per_team_day for "
-						        "%s land",
-						        lr_plan_method_names
-						                [mm]);
-						goto done;
-					}
-					int64_t t = teams_for(
-					        row.work[mm],
-					        capacity->m2_per_team_day[mm],
-					        capacity->working_days *
-					                weight[k]);
-					need[mm] += t;
-					row.teams_needed += t;
-				}
-				tot.teams_needed += row.teams_needed;
-			}
-			if (costs) {
-				double cents = 0;
-				for (int mm = 0; mm < 3; mm++)
-					cents += (double)row.work[mm] *
-					         costs->per_m2[mm];
-				row.cost = llround(cents);
-				tot.cost += row.cost;
-			}
-			for (int mm = 0; mm < 3; mm++)
-				tot.work[mm] += row.work[mm];
-			tot.release += row.release;
-			tot.remaining_end += row.remaining_end;
-			if (!lr_vec_push(&p->rows, &row))
-				goto nomem;
-		}
-		if (national <= 0)
-			continue; /* empty plan: nothing remains */
-		tot.cumulative_pct = 100.0 *
-		                     (double)(national - tot.remaining_end) /
-		                     (double)national;
-		if (!lr_vec_push(&p->rows, &tot))
-			goto nomem;
-		for (int mm = 0; capacity && mm < 3; mm++) {
-			if ((double)need[mm] <= capacity->teams[mm])
-				continue;
-			lr_plan_shortfall s = {first + k, mm, need[mm],
-			                       capacity->teams[mm]};
-			if (!lr_vec_push(&p->shortfalls, &s))
-				goto nomem;
-		}
-	}
-	goto done;
-nomem:
-	rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan rows");
-done:
-	free(weight);
-	free(cumw);
-	free(cum);
-	free(share);
-	free(done);
-	if (rc != LR_OK) {
-		lr_plan_free(p);
-		return rc;
-	}
+	p->last_year = lr_date_year(target);
+	for (int k = 0; k < w.ny; k++)
+		if ((rc = plan_year(p, &w, h, k, capacity, costs, err)) !=
+		    LR_OK)
+			goto fail;
+	plan_work_free(&w);
 	*out = p;
 	return LR_OK;
+fail:
+	plan_work_free(&w);
+	lr_plan_free(p);
+	return rc;
 }
 
 int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
@@ -501,8 +574,9 @@ int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
 		fprintf(f, "%d,", r->year);
 		lr_csv_field(f,
 		             r->region < 0 ? "TOTAL" : h->region_id[r->region]);
-		for (int m = 0; m < 3; m++)
-			fprintf(f, ",%s", lr_cents_format(r->work[m], buf));
+		for (int m = 0; m < LR_N_METHODS; m++)
+			fprintf(f, ",%s",
+			        lr_cents_format(r->work[plan_order[m]], buf));
 		fprintf(f, ",%s", lr_cents_format(r->release, buf));
 		fprintf(f, ",%s", lr_cents_format(r->remaining_end, buf));
 		fprintf(f, ",%.2f,", r->cumulative_pct);
@@ -531,7 +605,7 @@ int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
 		const lr_plan_shortfall *s =
 		        &LR_VEC_AT(&p->shortfalls, lr_plan_shortfall, i);
 		fprintf(f, "capacity_shortfall,%d,TOTAL,%s,%lld,%g\n", s->year,
-		        lr_plan_method_names[s->method], (long long)s->needed,
+		        lr_method_name(s->method), (long long)s->needed,
 		        s->available);
 	}
 	return lr_atomic_close(f, tmp, findings_path, err);

@@ -1,11 +1,13 @@
 /*
 ** The outputs of an analysis: the CSV tables and the SpatiaLite store,
-** written as one set into the output folder, and read back.
+** written as one set into the output folder.  Reading them back:
+** lr_store_read.h.
 */
 #ifndef LR_STORE_H
 #define LR_STORE_H
 
 #include "lr_ledger.h"
+#include "lr_store_read.h"
 
 #include <stdbool.h>
 
@@ -43,13 +45,5 @@ int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
 ** to finish or it is finished; LR_ERR_IO naming the file otherwise.
 */
 int lr_outputs_recover(const char *dir, lr_error *err);
-
-/*
-** Copy the value of `key` in the meta table of the store at path into buf
-** (n bytes, NUL-terminated; "" on failure).  LR_OK; LR_ERR_IO when the file
-** cannot be opened; LR_ERR_STORE when it is not a store, has no such key or
-** the value does not fit.  Opens the file read-only; needs no SpatiaLite.
-*/
-int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n);
 
 #endif

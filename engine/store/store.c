@@ -5,6 +5,7 @@
 */
 #include "commit_int.h"
 #include "output_int.h"
+#include "schema.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STORE_NAME "landrelease.sqlite"
-#define STORE_TMP_PREFIX "." STORE_NAME ".tmp."
+#define STORE_TMP_PREFIX "." LR_STORE_FILE ".tmp."
 
 /* A store being built: the database and where errors are reported. */
 typedef struct store {
@@ -209,10 +209,10 @@ static int write_meta(store *s, const lr_dataset *d, const lr_result *r)
 	snprintf(nc, sizeof nc, "%lld", (long long)r->n_clusters);
 	const char *kv[][2] = {
 	        {"program_version", LR_VERSION},
-	        {"as_of", lr_date_format(r->as_of, as_of)},
+	        {LR_STORE_KEY_AS_OF, lr_date_format(r->as_of, as_of)},
 	        {"baseline", lr_date_format(r->baseline, baseline)},
-	        {"scope", scope},
-	        {"first_year", fy},
+	        {LR_STORE_KEY_SCOPE, scope},
+	        {LR_STORE_KEY_FIRST_YEAR, fy},
 	        {"last_year", ly},
 	        {"regions_source", d->source_label[LR_LAYER_REGIONS]},
 	        {"hazards_source", d->source_label[LR_LAYER_HAZARDS]},
@@ -220,15 +220,18 @@ static int write_meta(store *s, const lr_dataset *d, const lr_result *r)
 	        {"n_faces", nf},
 	        {"n_clusters", nc},
 	};
-	int rc = exec(s, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)");
+	int rc = exec(s, "CREATE TABLE " LR_STORE_META "(" LR_STORE_META_KEY
+	                 " TEXT PRIMARY KEY, " LR_STORE_META_VALUE " TEXT)");
 	sqlite3_stmt *st = NULL;
 	if (rc == LR_OK)
-		rc = prepare(s, "INSERT INTO meta(key, value) VALUES(?, ?)",
+		rc = prepare(s,
+		             "INSERT INTO " LR_STORE_META "(" LR_STORE_META_KEY
+		             ", " LR_STORE_META_VALUE ") VALUES(?, ?)",
 		             &st);
 	for (size_t i = 0; rc == LR_OK && i < sizeof kv / sizeof *kv; i++) {
 		bind_text(st, 1, kv[i][0]);
 		bind_text(st, 2, kv[i][1] ? kv[i][1] : "");
-		rc = step_insert(s, st, "meta");
+		rc = step_insert(s, st, LR_STORE_META);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -570,7 +573,7 @@ int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
                     const lr_progress *timings, lr_commit *c, lr_error *err)
 {
 	char final[4096], tmp[4096];
-	int a = snprintf(final, sizeof final, "%s/" STORE_NAME, dir);
+	int a = snprintf(final, sizeof final, "%s/" LR_STORE_FILE, dir);
 	int b = snprintf(tmp, sizeof tmp, "%s/" STORE_TMP_PREFIX "%ld", dir,
 	                 (long)getpid());
 	if (a < 0 || (size_t)a >= sizeof final || b < 0 ||
@@ -612,35 +615,5 @@ int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
 fail:
 	sqlite3_close_v2(s.db); /* NULL is a no-op */
 	(void)unlink(tmp);
-	return rc;
-}
-
-int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = LR_ERR_STORE;
-	if (n > 0)
-		buf[0] = '\0';
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(db);
-		return LR_ERR_IO;
-	}
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1,
-	                       &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			const unsigned char *v = sqlite3_column_text(st, 0);
-			size_t len = v ? strlen((const char *)v) : 0;
-			if (len < n) {
-				memcpy(buf, v ? (const char *)v : "", len);
-				buf[len] = '\0';
-				rc = LR_OK;
-			}
-		}
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
 	return rc;
 }

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lr_capacity c;
 		if (lr_capacity_parse(text, "fuzz.capacity", &c, &err) ==
 		    LR_OK) {
-			for (int i = 0; i < 3; i++)
+			for (int i = 0; i < LR_N_METHODS; i++)
 				if (!isfinite(c.teams[i]) ||
 				    !isfinite(c.m2_per_team_day[i]))
 					abort();
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default: {
 		lr_costs c;
 		if (lr_costs_parse(text, "fuzz.costs", &c, &err) == LR_OK) {
-			for (int i = 0; i < 3; i++)
+			for (int i = 0; i < LR_N_METHODS; i++)
 				if (!isfinite(c.per_m2[i]))
 					abort();
 			if (memchr(c.currency, 0, sizeof c.currency) == NULL)
