@@ -42,6 +42,15 @@ def main():
 
     r = run("--help")
     ok(r.returncode == 0 and "analyze" in r.stdout, "--help lists analyze, exit 0")
+    r = run("--version")
+    lines = dict(l.split(" ", 1) for l in r.stdout.splitlines() if " " in l)
+    gdal = subprocess.run(["gdal-config", "--version"], capture_output=True,
+                          text=True).stdout.strip()
+    ok(r.returncode == 0 and lines.get("SQLite") == sqlite3.sqlite_version
+       and (not gdal or lines.get("GDAL") == gdal)
+       and lines.get("GEOS", "")[:1].isdigit() and lines.get("PROJ", "")[:1].isdigit(),
+       "--version names the SQLite and GDAL it runs with (as the system reports "
+       "them) and the GEOS and PROJ versions", r.stdout)
     r = run("frobnicate")
     ok(r.returncode == 2 and "unknown command" in r.stderr, "unknown command: exit 2")
     r = run("analyze", data)
