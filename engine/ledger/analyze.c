@@ -115,7 +115,7 @@ static int cmp_overlap(const void *a, const void *b)
 }
 
 /* "2019-03-01 record H-1 SHA; 2020-05-02 cleared R-3" */
-static char *events_text(const shared *s, const lr_event *ev, size_t n)
+static char *events_text(const shared *s, const lr__event *ev, size_t n)
 {
 	size_t cap = 64 + n * 48, len = 0;
 	char *t = malloc(cap);
@@ -126,7 +126,7 @@ static char *events_text(const shared *s, const lr_event *ev, size_t n)
 		char date[16];
 		const char *id;
 		const char *what;
-		if (ev[i].kind == LR_EV_RECORD) {
+		if (ev[i].kind == LR__EV_RECORD) {
 			id = LR_VEC_AT(&s->d->hazards, lr_hazard, ev[i].index)
 			             .id;
 			what = lr_hazard_type_name(ev[i].sub);
@@ -148,7 +148,7 @@ static char *events_text(const shared *s, const lr_event *ev, size_t n)
 		len += (size_t)snprintf(
 		        t + len, cap - len, "%s%s %s %s %s", i ? "; " : "",
 		        lr_date_format(ev[i].date, date),
-		        ev[i].kind == LR_EV_RECORD ? "record" : "release", id,
+		        ev[i].kind == LR__EV_RECORD ? "record" : "release", id,
 		        what);
 	}
 	return t;
@@ -161,23 +161,23 @@ static void free_face(lr_face *f)
 }
 
 /* Run the ledger on every face of one cluster. */
-static int process_cluster(const shared *s, lr_worker *w, accum *acc,
+static int process_cluster(const shared *s, lr__worker *w, accum *acc,
                            const int32_t *items, size_t n, cluster_out *out)
 {
-	lr_cluster_faces cf;
-	lr_cluster_faces_init(&cf);
+	lr__cluster_faces cf;
+	lr__cluster_faces_init(&cf);
 	lr_vec regions_of;
 	lr_vec_init(&regions_of, sizeof(item_region));
-	lr_event *ev = NULL;
-	lr_flow *flows = NULL;
-	lr_event *ev_all = NULL;
-	lr_flow *flows_all = NULL;
-	int rc = lr_cluster_faces_r(w, items, n, &cf);
+	lr__event *ev = NULL;
+	lr__flow *flows = NULL;
+	lr__event *ev_all = NULL;
+	lr__flow *flows_all = NULL;
+	int rc = lr__cluster_faces_r(w, items, n, &cf);
 	if (rc != LR_OK)
 		goto done;
 	size_t max_cov = 1;
 	for (size_t f = 0; f < cf.faces.len; f++) {
-		size_t c = LR_VEC_AT(&cf.faces, lr_raw_face, f).n_covers;
+		size_t c = LR_VEC_AT(&cf.faces, lr__raw_face, f).n_covers;
 		if (c > max_cov)
 			max_cov = c;
 	}
@@ -190,19 +190,20 @@ static int process_cluster(const shared *s, lr_worker *w, accum *acc,
 		goto done;
 	const int all_scope = (s->opt->scope & LR_CONT_ALL) == LR_CONT_ALL;
 	for (size_t f = 0; f < cf.faces.len; f++) {
-		const lr_raw_face *face = &LR_VEC_AT(&cf.faces, lr_raw_face, f);
+		const lr__raw_face *face =
+		        &LR_VEC_AT(&cf.faces, lr__raw_face, f);
 		const int32_t *cov =
 		        &LR_VEC_AT(&cf.covers, int32_t, face->first_cover);
 		size_t ne = 0, na = 0;
 		int32_t first_real = -1;
 		for (size_t k = 0; k < face->n_covers; k++) {
 			int32_t it = cov[k];
-			lr_event e;
+			lr__event e;
 			if ((size_t)it < s->n_hazards) {
 				const lr_hazard *h = &LR_VEC_AT(&s->d->hazards,
 				                                lr_hazard, it);
-				e = (lr_event){h->recorded, LR_EV_RECORD,
-				               (uint8_t)h->type, it};
+				e = (lr__event){h->recorded, LR__EV_RECORD,
+				                (uint8_t)h->type, it};
 				if (add_item_region(&regions_of, it,
 				                    face->region,
 				                    face->area) != LR_OK)
@@ -228,8 +229,8 @@ static int process_cluster(const shared *s, lr_worker *w, accum *acc,
 				int32_t ri = it - (int32_t)s->n_hazards;
 				const lr_release *r = &LR_VEC_AT(
 				        &s->d->releases, lr_release, ri);
-				e = (lr_event){r->date, LR_EV_RELEASE,
-				               (uint8_t)r->method, ri};
+				e = (lr__event){r->date, LR__EV_RELEASE,
+				                (uint8_t)r->method, ri};
 				if (add_item_region(&regions_of, it,
 				                    face->region,
 				                    face->area) != LR_OK)
@@ -238,39 +239,39 @@ static int process_cluster(const shared *s, lr_worker *w, accum *acc,
 				ev[ne++] = e;
 			}
 		}
-		lr_events_sort(ev, ne);
-		lr_face_run run =
-		        lr_ledger_run(ev, ne, s->as_of, s->baseline, flows);
+		lr__events_sort(ev, ne);
+		lr__face_run run =
+		        lr__ledger_run(ev, ne, s->as_of, s->baseline, flows);
 		/* Releases outside recorded hazards are judged against every
 		** hazard, whatever the scope of the tables. */
-		lr_face_run run_all = run;
-		const lr_flow *fl_all = flows;
+		lr__face_run run_all = run;
+		const lr__flow *fl_all = flows;
 		/* Sorted also for the face's events text in the store. */
-		lr_events_sort(ev_all, na);
+		lr__events_sort(ev_all, na);
 		if (!all_scope) {
-			run_all = lr_ledger_run(ev_all, na, s->as_of,
-			                        s->baseline, flows_all);
+			run_all = lr__ledger_run(ev_all, na, s->as_of,
+			                         s->baseline, flows_all);
 			fl_all = flows_all;
 		}
 		int row = face->region;
 		for (size_t k = 0; k < run.n_flows; k++) {
-			const lr_flow *fl = &flows[k];
-			if (fl->kind == LR_FLOW_OUTSIDE)
+			const lr__flow *fl = &flows[k];
+			if (fl->kind == LR__FLOW_OUTSIDE)
 				continue;
 			int y = lr_date_year(fl->date);
 			lr_year_row *yr =
 			        &acc->years[(size_t)(y - s->r->first_year) *
 			                            s->n_rows +
 			                    (size_t)row];
-			if (fl->kind == LR_FLOW_NEW)
+			if (fl->kind == LR__FLOW_NEW)
 				yr->new_land += face->area;
-			else if (fl->kind == LR_FLOW_RELEASED)
+			else if (fl->kind == LR__FLOW_RELEASED)
 				yr->released[fl->sub] += face->area;
-			else if (fl->kind == LR_FLOW_RECLASSIFIED)
+			else if (fl->kind == LR__FLOW_RECLASSIFIED)
 				yr->reclassified += face->area;
 		}
 		for (size_t k = 0; k < run_all.n_flows; k++)
-			if (fl_all[k].kind == LR_FLOW_OUTSIDE)
+			if (fl_all[k].kind == LR__FLOW_OUTSIDE)
 				s->release_outside[fl_all[k].index] +=
 				        face->area;
 		if (run.state_as_of == LR_SHA)
@@ -369,7 +370,7 @@ done:
 		snprintf(out->msg, sizeof out->msg, "%s",
 		         w->err.msg[0] ? w->err.msg : "out of memory");
 	}
-	lr_cluster_faces_free(w, &cf);
+	lr__cluster_faces_free(w, &cf);
 	lr_vec_free(&regions_of);
 	free(ev);
 	free(flows);
@@ -435,7 +436,7 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 	s.n_rows = s.n_regions + 1;
 	int rc = LR_ERR_NOMEM;
 	int n_threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
-	lr_worker *workers = calloc((size_t)n_threads, sizeof *workers);
+	lr__worker *workers = calloc((size_t)n_threads, sizeof *workers);
 	accum *acc = calloc((size_t)n_threads, sizeof *acc);
 	lr_rtree *region_tree = NULL;
 	int32_t *order = NULL;
@@ -510,17 +511,17 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 	region_tree = lr_rtree_build(rboxes, s.n_regions);
 	if (!region_tree)
 		goto fail;
-	lr_overlay_input oin = {d, s.n_hazards, s.n_releases, s.n_regions,
-	                        region_tree};
-	if ((rc = lr_overlay_clusters(&oin, &order, &starts, &n_clusters,
-	                              err)) != LR_OK)
+	lr__overlay_input oin = {d, s.n_hazards, s.n_releases, s.n_regions,
+	                         region_tree};
+	if ((rc = lr__overlay_clusters(&oin, &order, &starts, &n_clusters,
+	                               err)) != LR_OK)
 		goto fail_keep_err;
 	double t_clusters = lr_now_seconds(), t_parallel = 0, t_merge = 0;
 	r->n_clusters = (int64_t)n_clusters;
 	rc = LR_ERR_NOMEM;
 	for (int t = 0; t < n_threads; t++) {
 		/* Serially: GEOS_init_r is not safe to call concurrently. */
-		if (lr_worker_init(&workers[t], &oin) != LR_OK)
+		if (lr__worker_init(&workers[t], &oin) != LR_OK)
 			goto fail;
 		acc[t].years = calloc(cells, sizeof(lr_year_row));
 		acc[t].remaining = calloc(s.n_rows, sizeof(lr_remaining_row));
@@ -756,7 +757,7 @@ fail_keep_err:
 done:
 	for (int t = 0; t < n_threads && workers && acc; t++) {
 		if (workers[t].in)
-			lr_worker_free(&workers[t]);
+			lr__worker_free(&workers[t]);
 		free(acc[t].years);
 		free(acc[t].remaining);
 		free(acc[t].baseline);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const lr_wkb *lr_item_geom(const lr_overlay_input *in, int32_t item)
+const lr_wkb *lr__item_geom(const lr__overlay_input *in, int32_t item)
 {
 	if ((size_t)item < in->n_hazards)
 		return &LR_VEC_AT(&in->d->hazards, lr_hazard, item).geom;
@@ -62,8 +62,8 @@ static int link_item(size_t j, void *ud)
 	return 0;
 }
 
-int lr_overlay_clusters(const lr_overlay_input *in, int32_t **order_out,
-                        size_t **starts_out, size_t *n_clusters, lr_error *err)
+int lr__overlay_clusters(const lr__overlay_input *in, int32_t **order_out,
+                         size_t **starts_out, size_t *n_clusters, lr_error *err)
 {
 	size_t n = in->n_hazards + in->n_releases;
 	lr_box *boxes = malloc((n ? n : 1) * sizeof *boxes);
@@ -75,7 +75,7 @@ int lr_overlay_clusters(const lr_overlay_input *in, int32_t **order_out,
 	if (!boxes || !parent || !count || !order)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
-		boxes[i] = wkb_box(lr_item_geom(in, (int32_t)i));
+		boxes[i] = wkb_box(lr__item_geom(in, (int32_t)i));
 		parent[i] = (int32_t)i;
 	}
 	tree = lr_rtree_build(boxes, n);
@@ -130,7 +130,7 @@ nomem:
 
 /* ---- Workers ------------------------------------------------------------ */
 
-int lr_worker_init(lr_worker *w, const lr_overlay_input *in)
+int lr__worker_init(lr__worker *w, const lr__overlay_input *in)
 {
 	memset(w, 0, sizeof *w);
 	w->in = in;
@@ -144,7 +144,7 @@ int lr_worker_init(lr_worker *w, const lr_overlay_input *in)
 	return w->ctx ? LR_OK : LR_ERR_GEOM;
 }
 
-void lr_worker_free(lr_worker *w)
+void lr__worker_free(lr__worker *w)
 {
 	if (w->ctx) {
 		for (size_t i = 0; i < w->in->n_regions; i++) {
@@ -165,7 +165,7 @@ void lr_worker_free(lr_worker *w)
 }
 
 /* Region i's geometry, prepared geometry and boundary in this worker. */
-static int worker_region(lr_worker *w, size_t i)
+static int worker_region(lr__worker *w, size_t i)
 {
 	if (w->region_prep[i])
 		return LR_OK;
@@ -178,17 +178,17 @@ static int worker_region(lr_worker *w, size_t i)
 	return w->region_boundary[i] && w->region_prep[i] ? LR_OK : LR_ERR_GEOM;
 }
 
-void lr_cluster_faces_init(lr_cluster_faces *cf)
+void lr__cluster_faces_init(lr__cluster_faces *cf)
 {
-	lr_vec_init(&cf->faces, sizeof(lr_raw_face));
+	lr_vec_init(&cf->faces, sizeof(lr__raw_face));
 	lr_vec_init(&cf->covers, sizeof(int32_t));
 }
 
-void lr_cluster_faces_free(lr_worker *w, lr_cluster_faces *cf)
+void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf)
 {
 	for (size_t i = 0; i < cf->faces.len; i++)
 		GEOSGeom_destroy_r(w->ctx,
-		                   LR_VEC_AT(&cf->faces, lr_raw_face, i).geom);
+		                   LR_VEC_AT(&cf->faces, lr__raw_face, i).geom);
 	lr_vec_free(&cf->faces);
 	lr_vec_free(&cf->covers);
 }
@@ -226,11 +226,11 @@ static GEOSGeometry *box_polygon(GEOSContextHandle_t ctx, const lr_box *b)
 }
 
 /* Push a face with its covers; takes ownership of geom. */
-static int push_face(lr_cluster_faces *out, GEOSGeometry *geom, int region,
+static int push_face(lr__cluster_faces *out, GEOSGeometry *geom, int region,
                      double area_m2, const int32_t *covers, size_t n_covers)
 {
-	lr_raw_face f = {region, lr_cents_from_m2(area_m2), out->covers.len,
-	                 n_covers, geom};
+	lr__raw_face f = {region, lr_cents_from_m2(area_m2), out->covers.len,
+	                  n_covers, geom};
 	for (size_t i = 0; i < n_covers; i++)
 		if (!lr_vec_push(&out->covers, &covers[i]))
 			return LR_ERR_NOMEM;
@@ -243,21 +243,21 @@ static int push_face(lr_cluster_faces *out, GEOSGeometry *geom, int region,
 ** Faces of one connected component: items[0..n) with geometries g[] and
 ** prepared geometries p[] (built on demand).
 */
-static int component_faces(lr_worker *w, const int32_t *items, GEOSGeometry **g,
-                           const GEOSPreparedGeometry **p, size_t n,
-                           lr_cluster_faces *out)
+static int component_faces(lr__worker *w, const int32_t *items,
+                           GEOSGeometry **g, const GEOSPreparedGeometry **p,
+                           size_t n, lr__cluster_faces *out)
 {
 	GEOSContextHandle_t ctx = w->ctx;
-	const lr_overlay_input *in = w->in;
+	const lr__overlay_input *in = w->in;
 	int rc = LR_ERR_GEOM;
 	GEOSGeometry *lines = NULL, *noded = NULL, *faces = NULL, *rect = NULL;
 	GEOSGeometry **parts = NULL;
 	int32_t *covers = NULL;
 	region_hits hits = {0};
 
-	lr_box env = wkb_box(lr_item_geom(in, items[0]));
+	lr_box env = wkb_box(lr__item_geom(in, items[0]));
 	for (size_t i = 1; i < n; i++) {
-		lr_box b = wkb_box(lr_item_geom(in, items[i]));
+		lr_box b = wkb_box(lr__item_geom(in, items[i]));
 		if (b.minx < env.minx)
 			env.minx = b.minx;
 		if (b.miny < env.miny)
@@ -429,8 +429,8 @@ static int collect_after(size_t j, void *ud)
 	return 0;
 }
 
-int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
-                       lr_cluster_faces *out)
+int lr__cluster_faces_r(lr__worker *w, const int32_t *items, size_t n,
+                        lr__cluster_faces *out)
 {
 	GEOSContextHandle_t ctx = w->ctx;
 	int rc = LR_ERR_NOMEM;
@@ -447,7 +447,7 @@ int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
 		goto done;
 	rc = LR_ERR_GEOM;
 	for (size_t i = 0; i < n; i++) {
-		g[i] = lr_wkb_to_geos_r(ctx, lr_item_geom(w->in, items[i]));
+		g[i] = lr_wkb_to_geos_r(ctx, lr__item_geom(w->in, items[i]));
 		if (!g[i])
 			goto done;
 		parent[i] = (int32_t)i;
@@ -458,7 +458,7 @@ int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
 	if (!boxes)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
-		boxes[i] = wkb_box(lr_item_geom(w->in, items[i]));
+		boxes[i] = wkb_box(lr__item_geom(w->in, items[i]));
 	if (n > 32 && !(tree = lr_rtree_build(boxes, n)))
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
