@@ -11,17 +11,17 @@
 
 /* Items are numbered hazards first (0..n_hazards), then releases. */
 typedef struct lr__overlay_input {
-	const lr_dataset *d;
+	const lr_dataset *d; /* borrowed */
 	size_t n_hazards, n_releases, n_regions;
-	const lr_rtree *region_tree; /* over region envelopes */
+	const lr_rtree *region_tree; /* borrowed: over region envelopes */
 } lr__overlay_input;
 
 /* Per-thread state: a GEOS context and lazily built region geometries. */
 typedef struct lr__worker {
 	GEOSContextHandle_t ctx;
-	lr_error err; /* GEOS messages land here */
-	const lr__overlay_input *in;
-	GEOSGeometry **region_geom;               /* owned, lazy */
+	lr_error err;                /* GEOS messages land here */
+	const lr__overlay_input *in; /* borrowed: must outlive the worker */
+	GEOSGeometry **region_geom;  /* owned, lazy */
 	const GEOSPreparedGeometry **region_prep; /* owned, lazy */
 	GEOSGeometry **region_boundary;           /* owned, lazy */
 } lr__worker;
