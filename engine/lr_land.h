@@ -14,7 +14,7 @@
 ** to the cent whatever the order of addition. */
 typedef int64_t lr_cents;
 lr_cents lr_cents_from_m2(double m2);
-/* "1234.56" into buf (at least 32 bytes). */
+/* "1234.56" into buf (the caller's, at least 32 bytes); returns buf. */
 char *lr_cents_format(lr_cents c, char *buf);
 
 typedef enum { LR_SHA = 1, LR_CHA = 2 } lr_hazard_type;
@@ -36,6 +36,7 @@ typedef enum {
 	LR_N_METHODS = 3
 } lr_method;
 
+/* Names for tables and messages: static strings, never freed. */
 const char *lr_method_name(lr_method m);           /* "cleared" ... */
 const char *lr_hazard_type_name(lr_hazard_type t); /* "SHA" / "CHA" */
 const char *lr_contamination_name(int c);          /* "AP" ... "mixed" */

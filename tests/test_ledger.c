@@ -7,122 +7,122 @@ static lr_date D(int y, int m, int d)
 	return lr_date_from_ymd(y, m, d);
 }
 
-static lr_event rec(lr_date d, int type, int idx)
+static lr__event rec(lr_date d, int type, int idx)
 {
-	return (lr_event){d, LR_EV_RECORD, (uint8_t)type, idx};
+	return (lr__event){d, LR__EV_RECORD, (uint8_t)type, idx};
 }
 
-static lr_event rel(lr_date d, int method, int idx)
+static lr__event rel(lr_date d, int method, int idx)
 {
-	return (lr_event){d, LR_EV_RELEASE, (uint8_t)method, idx};
+	return (lr__event){d, LR__EV_RELEASE, (uint8_t)method, idx};
 }
 
 int main(void)
 {
-	lr_flow fl[16];
-	lr_face_run run;
+	lr__flow fl[16];
+	lr__face_run run;
 
 	/* record on clean land: new, hazardous with the record's type */
-	lr_event a[] = {rec(D(2019, 3, 1), LR_SHA, 0)};
-	run = lr_ledger_run(a, 1, LR_DATE_NONE, LR_DATE_NONE, fl);
-	lr_test_ok(run.n_flows == 1 && fl[0].kind == LR_FLOW_NEW &&
+	lr__event a[] = {rec(D(2019, 3, 1), LR_SHA, 0)};
+	run = lr__ledger_run(a, 1, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr_test_ok(run.n_flows == 1 && fl[0].kind == LR__FLOW_NEW &&
 	                   fl[0].sub == LR_SHA && run.state_as_of == LR_SHA,
 	           "record on clean land is new SHA land");
 
 	/* record then release: released under its method, clean again */
-	lr_event b[] = {rec(D(2019, 3, 1), LR_CHA, 0),
-	                rel(D(2021, 5, 2), LR_CLEARED, 4)};
-	run = lr_ledger_run(b, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
-	lr_test_ok(run.n_flows == 2 && fl[1].kind == LR_FLOW_RELEASED &&
+	lr__event b[] = {rec(D(2019, 3, 1), LR_CHA, 0),
+	                 rel(D(2021, 5, 2), LR_CLEARED, 4)};
+	run = lr__ledger_run(b, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr_test_ok(run.n_flows == 2 && fl[1].kind == LR__FLOW_RELEASED &&
 	                   fl[1].sub == LR_CLEARED && fl[1].index == 4 &&
 	                   run.state_as_of == 0,
 	           "release on hazardous land releases it");
 
 	/* duplicate survey: no new land */
-	lr_event c[] = {rec(D(2019, 3, 1), LR_SHA, 0),
-	                rec(D(2020, 1, 1), LR_SHA, 1)};
-	run = lr_ledger_run(c, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr__event c[] = {rec(D(2019, 3, 1), LR_SHA, 0),
+	                 rec(D(2020, 1, 1), LR_SHA, 1)};
+	run = lr__ledger_run(c, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
 	lr_test_ok(run.n_flows == 1, "a second SHA record adds no land");
 
 	/* CHA record on SHA land: reclassified, stays CHA */
-	lr_event e[] = {rec(D(2019, 3, 1), LR_SHA, 0),
-	                rec(D(2020, 1, 1), LR_CHA, 1),
-	                rec(D(2020, 6, 1), LR_SHA, 2)};
-	run = lr_ledger_run(e, 3, LR_DATE_NONE, LR_DATE_NONE, fl);
-	lr_test_ok(run.n_flows == 2 && fl[1].kind == LR_FLOW_RECLASSIFIED &&
+	lr__event e[] = {rec(D(2019, 3, 1), LR_SHA, 0),
+	                 rec(D(2020, 1, 1), LR_CHA, 1),
+	                 rec(D(2020, 6, 1), LR_SHA, 2)};
+	run = lr__ledger_run(e, 3, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr_test_ok(run.n_flows == 2 && fl[1].kind == LR__FLOW_RECLASSIFIED &&
 	                   run.state_as_of == LR_CHA,
 	           "CHA on SHA reclassifies; a later SHA record keeps CHA");
 
 	/* release on clean land: outside recorded hazards, state unchanged */
-	lr_event f[] = {rel(D(2018, 1, 1), LR_REDUCED, 7),
-	                rec(D(2019, 3, 1), LR_SHA, 0)};
-	run = lr_ledger_run(f, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
-	lr_test_ok(run.n_flows == 2 && fl[0].kind == LR_FLOW_OUTSIDE &&
-	                   fl[0].index == 7 && fl[1].kind == LR_FLOW_NEW &&
+	lr__event f[] = {rel(D(2018, 1, 1), LR_REDUCED, 7),
+	                 rec(D(2019, 3, 1), LR_SHA, 0)};
+	run = lr__ledger_run(f, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr_test_ok(run.n_flows == 2 && fl[0].kind == LR__FLOW_OUTSIDE &&
+	                   fl[0].index == 7 && fl[1].kind == LR__FLOW_NEW &&
 	                   run.state_as_of == LR_SHA,
 	           "release before any record is outside recorded hazards");
 
 	/* same date: record before release */
-	lr_event g[] = {rel(D(2019, 3, 1), LR_CANCELLED, 1),
-	                rec(D(2019, 3, 1), LR_SHA, 0)};
-	lr_events_sort(g, 2);
-	run = lr_ledger_run(g, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
-	lr_test_ok(run.n_flows == 2 && fl[0].kind == LR_FLOW_NEW &&
-	                   fl[1].kind == LR_FLOW_RELEASED,
+	lr__event g[] = {rel(D(2019, 3, 1), LR_CANCELLED, 1),
+	                 rec(D(2019, 3, 1), LR_SHA, 0)};
+	lr__events_sort(g, 2);
+	run = lr__ledger_run(g, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr_test_ok(run.n_flows == 2 && fl[0].kind == LR__FLOW_NEW &&
+	                   fl[1].kind == LR__FLOW_RELEASED,
 	           "same date: the record comes before the release");
 
 	/* same date: cleared before reduced before cancelled */
-	lr_event h[] = {rec(D(2019, 1, 1), LR_SHA, 0),
-	                rel(D(2020, 3, 1), LR_CANCELLED, 1),
-	                rel(D(2020, 3, 1), LR_REDUCED, 2),
-	                rel(D(2020, 3, 1), LR_CLEARED, 3)};
-	lr_events_sort(h, 4);
-	run = lr_ledger_run(h, 4, LR_DATE_NONE, LR_DATE_NONE, fl);
-	lr_test_ok(run.n_flows == 4 && fl[1].kind == LR_FLOW_RELEASED &&
+	lr__event h[] = {rec(D(2019, 1, 1), LR_SHA, 0),
+	                 rel(D(2020, 3, 1), LR_CANCELLED, 1),
+	                 rel(D(2020, 3, 1), LR_REDUCED, 2),
+	                 rel(D(2020, 3, 1), LR_CLEARED, 3)};
+	lr__events_sort(h, 4);
+	run = lr__ledger_run(h, 4, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr_test_ok(run.n_flows == 4 && fl[1].kind == LR__FLOW_RELEASED &&
 	                   fl[1].sub == LR_CLEARED &&
-	                   fl[2].kind == LR_FLOW_OUTSIDE &&
-	                   fl[3].kind == LR_FLOW_OUTSIDE,
+	                   fl[2].kind == LR__FLOW_OUTSIDE &&
+	                   fl[3].kind == LR__FLOW_OUTSIDE,
 	           "same date: clearance is credited, the others are outside");
 
 	/* same date SHA and CHA records: CHA from the start */
-	lr_event k[] = {rec(D(2019, 1, 1), LR_SHA, 0),
-	                rec(D(2019, 1, 1), LR_CHA, 1)};
-	lr_events_sort(k, 2);
-	run = lr_ledger_run(k, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr__event k[] = {rec(D(2019, 1, 1), LR_SHA, 0),
+	                 rec(D(2019, 1, 1), LR_CHA, 1)};
+	lr__events_sort(k, 2);
+	run = lr__ledger_run(k, 2, LR_DATE_NONE, LR_DATE_NONE, fl);
 	lr_test_ok(run.n_flows == 1 && fl[0].sub == LR_CHA,
 	           "same-day SHA and CHA: new CHA land, no reclassification");
 
 	/* as-of: later events ignored */
-	run = lr_ledger_run(b, 2, D(2020, 12, 31), LR_DATE_NONE, fl);
+	run = lr__ledger_run(b, 2, D(2020, 12, 31), LR_DATE_NONE, fl);
 	lr_test_ok(run.n_flows == 1 && run.state_as_of == LR_CHA,
 	           "events after the as-of date are ignored");
 
 	/* baseline: earlier records are baseline, not new */
-	lr_event m[] = {rec(D(2015, 1, 1), LR_SHA, 0),
-	                rec(D(2016, 1, 1), LR_CHA, 1),
-	                rel(D(2021, 1, 1), LR_CLEARED, 2)};
-	run = lr_ledger_run(m, 3, LR_DATE_NONE, D(2018, 12, 31), fl);
+	lr__event m[] = {rec(D(2015, 1, 1), LR_SHA, 0),
+	                 rec(D(2016, 1, 1), LR_CHA, 1),
+	                 rel(D(2021, 1, 1), LR_CLEARED, 2)};
+	run = lr__ledger_run(m, 3, LR_DATE_NONE, D(2018, 12, 31), fl);
 	lr_test_ok(run.state_baseline == LR_CHA && run.n_flows == 1 &&
-	                   fl[0].kind == LR_FLOW_RELEASED,
+	                   fl[0].kind == LR__FLOW_RELEASED,
 	           "baseline state is CHA; only the later release flows");
 
 	/* baseline: a record on the baseline date itself is baseline */
-	lr_event n2[] = {rec(D(2018, 12, 31), LR_SHA, 0)};
-	run = lr_ledger_run(n2, 1, LR_DATE_NONE, D(2018, 12, 31), fl);
+	lr__event n2[] = {rec(D(2018, 12, 31), LR_SHA, 0)};
+	run = lr__ledger_run(n2, 1, LR_DATE_NONE, D(2018, 12, 31), fl);
 	lr_test_ok(run.state_baseline == LR_SHA && run.n_flows == 0,
 	           "a record on the baseline date is baseline land");
 
 	/* released then recorded again: new land twice */
-	lr_event p[] = {rec(D(2015, 1, 1), LR_SHA, 0),
-	                rel(D(2016, 1, 1), LR_CANCELLED, 1),
-	                rec(D(2020, 1, 1), LR_CHA, 2)};
-	run = lr_ledger_run(p, 3, LR_DATE_NONE, LR_DATE_NONE, fl);
-	lr_test_ok(run.n_flows == 3 && fl[2].kind == LR_FLOW_NEW &&
+	lr__event p[] = {rec(D(2015, 1, 1), LR_SHA, 0),
+	                 rel(D(2016, 1, 1), LR_CANCELLED, 1),
+	                 rec(D(2020, 1, 1), LR_CHA, 2)};
+	run = lr__ledger_run(p, 3, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr_test_ok(run.n_flows == 3 && fl[2].kind == LR__FLOW_NEW &&
 	                   run.state_as_of == LR_CHA &&
 	                   run.since_as_of == D(2020, 1, 1),
 	           "land recorded again after release is new again, "
 	           "hazardous since the new record");
-	lr_test_ok(lr_ledger_run(p, 3, D(2017, 1, 1), LR_DATE_NONE, fl)
+	lr_test_ok(lr__ledger_run(p, 3, D(2017, 1, 1), LR_DATE_NONE, fl)
 	                           .since_as_of == LR_DATE_NONE,
 	           "clean land has no hazardous period");
 

@@ -16,6 +16,8 @@ void lr_quality_init(lr_quality *q)
 
 void lr_quality_free(lr_quality *q)
 {
+	if (!q)
+		return;
 	for (size_t i = 0; i < q->items.len; i++) {
 		lr_finding *f = &LR_VEC_AT(&q->items, lr_finding, i);
 		free(f->code);
@@ -66,6 +68,8 @@ void lr_dataset_init(lr_dataset *d)
 
 void lr_dataset_free(lr_dataset *d)
 {
+	if (!d)
+		return;
 	for (size_t i = 0; i < d->regions.len; i++) {
 		lr_region *r = &LR_VEC_AT(&d->regions, lr_region, i);
 		free(r->id);

@@ -362,16 +362,209 @@ static int nomem(lr_error *err)
 	return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 }
 
+/* A feature's record while it is checked: only its layer's part is used. */
+typedef struct pending {
+	lr_region rg;
+	lr_hazard hz;
+	lr_release rl;
+	lr_wkb geom;  /* owned until the record takes it */
+	char *own_id; /* owned until the record takes it */
+} pending;
+
 /* Free what a feature's record was being built from. */
-static void drop_record(lr_wkb *geom, char *own_id, lr_region *rg,
-                        lr_hazard *hz, lr_release *rl)
+static void drop_record(pending *rec)
 {
-	lr_wkb_free(geom);
-	free(own_id);
-	free(rg->name);
-	free(rg->parent_id);
-	free(hz->region_id);
-	free(rl->hazard_id);
+	lr_wkb_free(&rec->geom);
+	free(rec->own_id);
+	free(rec->rg.name);
+	free(rec->rg.parent_id);
+	free(rec->hz.region_id);
+	free(rec->rl.hazard_id);
+}
+
+/* reported_area_m2, if given: a number of m2 >= 0, else a finding and
+** ignored (the computed area is used whatever it says). */
+static double read_reported_area(layer_ctx *c, const lr_feature *f,
+                                 const char *id, bool *oom)
+{
+	char abuf[64], desc[160];
+	const char *a =
+	        field_text(c, f, LR__F_REPORTED_AREA, abuf, sizeof abuf);
+	if (!a)
+		return NAN;
+	char *end;
+	errno = 0;
+	double x = strtod(a, &end);
+	if (end != a && !*end && !errno && isfinite(x) && x >= 0)
+		return x;
+	if (lr_quality_add(
+	            &c->d->quality, LR_SEV_WARNING, "ignored_value",
+	            lr_layer_names[c->layer], f->fid, id ? id : "", -1,
+	            "%s feature %" PRId64
+	            ": %s '%s' is not an area in m2; ignored",
+	            c->label, f->fid,
+	            field_desc(c, LR__F_REPORTED_AREA, desc, sizeof desc),
+	            a) != LR_OK)
+		*oom = true;
+	return NAN;
+}
+
+static void read_hazard(layer_ctx *c, const lr_feature *f, const char *id,
+                        lr_hazard *hz, problems *p, bool *oom)
+{
+	char cbuf[256];
+	hz->type = (lr_hazard_type)check_enum(c, f, LR__F_TYPE, p);
+	if (field_text(c, f, LR__F_CONTAMINATION, cbuf, sizeof cbuf))
+		hz->contamination = check_enum(c, f, LR__F_CONTAMINATION, p);
+	else
+		hz->contamination = -1; /* see below */
+	hz->recorded = check_date(c, f, LR__F_RECORDED_DATE, p);
+	hz->reported_area_m2 = read_reported_area(c, f, id, oom);
+	hz->region_id = dup_field(c, f, LR__F_HAZARD_REGION_ID, oom);
+	hz->fid = f->fid;
+	hz->implied_by = -1;
+}
+
+static void read_release(layer_ctx *c, const lr_feature *f, lr_release *rl,
+                         problems *p, bool *oom)
+{
+	rl->hazard_id = dup_field(c, f, LR__F_RELEASE_HAZARD_ID, oom);
+	int mth = check_enum(c, f, LR__F_METHOD, p);
+	rl->method = mth < 0 ? LR_CLEARED : (lr_method)mth;
+	rl->date = check_date(c, f, LR__F_RELEASE_DATE, p);
+	rl->ap_mines = check_count(c, f, LR__F_AP_MINES, p);
+	rl->av_mines = check_count(c, f, LR__F_AV_MINES, p);
+	rl->erw = check_count(c, f, LR__F_ERW, p);
+}
+
+/* The attributes of f into the layer's part of rec, in field order. */
+static void read_attributes(layer_ctx *c, const lr_feature *f, const char *id,
+                            pending *rec, problems *p, bool *oom)
+{
+	if (c->layer == LR_LAYER_REGIONS) {
+		rec->rg.name = dup_field(c, f, LR__F_NAME, oom);
+		rec->rg.parent_id = dup_field(c, f, LR__F_PARENT_ID, oom);
+	} else if (c->layer == LR_LAYER_HAZARDS) {
+		read_hazard(c, f, id, &rec->hz, p, oom);
+	} else {
+		read_release(c, f, &rec->rl, p, oom);
+	}
+}
+
+/* The first feature with an id keeps it, even if rejected; a later one is
+** a duplicate.  True when f is the first. */
+static bool claim_id(layer_ctx *c, const lr_feature *f, const char *id,
+                     problems *p, bool *oom)
+{
+	id_entry *e = id_find(&c->ids, id);
+	if (e) {
+		problem(p, "duplicate_id",
+		        "%s '%s' repeats that of feature %" PRId64 "%s",
+		        lr__field_name(c->layer, 0), id, e->fid,
+		        e->idx < 0 ? " (itself rejected)" : "");
+		return false;
+	}
+	if (!id_insert(&c->ids, id, f->fid)) {
+		*oom = true;
+		return false;
+	}
+	return true;
+}
+
+/* Count f as rejected with its first problem as the finding. */
+static int reject_feature(layer_ctx *c, const lr_feature *f, const char *id,
+                          const problems *p, bool oom, pending *rec,
+                          lr_error *err)
+{
+	if (!oom) {
+		c->d->counts[c->layer].rejected++;
+		if (lr_quality_add(
+		            &c->d->quality, LR_SEV_ERROR, p->code,
+		            lr_layer_names[c->layer], f->fid, id ? id : "",
+		            rec->geom.data ? lr_cents_from_m2(f->area_m2) : 0,
+		            "%s feature %" PRId64 " rejected: %s", c->label,
+		            f->fid, p->msg) != LR_OK)
+			oom = true;
+	}
+	drop_record(rec);
+	return oom ? nomem(err) : LR_OK;
+}
+
+/* Append rec to its layer's records; *idx is its index.  The record owns
+** what rec held when this returns non-NULL. */
+static void *push_record(layer_ctx *c, const lr_feature *f, pending *rec,
+                         long *idx)
+{
+	lr_dataset *d = c->d;
+	if (c->layer == LR_LAYER_REGIONS) {
+		lr_region *rg = &rec->rg;
+		rg->id = rec->own_id;
+		if (!rg->name)
+			rg->name = strdup(rec->own_id);
+		rg->fid = f->fid;
+		rg->geom = rec->geom;
+		rg->area_m2 = f->area_m2;
+		*idx = (long)d->regions.len;
+		return rg->name ? lr_vec_push(&d->regions, rg) : NULL;
+	}
+	if (c->layer == LR_LAYER_HAZARDS) {
+		lr_hazard *hz = &rec->hz;
+		hz->id = rec->own_id;
+		hz->geom = rec->geom;
+		hz->area_m2 = f->area_m2;
+		*idx = (long)d->hazards.len;
+		return lr_vec_push(&d->hazards, hz);
+	}
+	lr_release *rl = &rec->rl;
+	rl->id = rec->own_id;
+	rl->fid = f->fid;
+	rl->geom = rec->geom;
+	rl->area_m2 = f->area_m2;
+	*idx = (long)d->releases.len;
+	return lr_vec_push(&d->releases, rl);
+}
+
+/* Add f's record, then the findings about an accepted feature: a repaired
+** geometry, a reported area far from the computed one. */
+static int accept_feature(layer_ctx *c, const lr_feature *f, bool first,
+                          pending *rec, lr_error *err)
+{
+	lr_dataset *d = c->d;
+	const char *lname = lr_layer_names[c->layer];
+	long idx;
+	if (!push_record(c, f, rec, &idx)) {
+		drop_record(rec);
+		return nomem(err);
+	}
+	const char *own_id = rec->own_id; /* the record's now */
+	double reported = rec->hz.reported_area_m2;
+	d->counts[c->layer].accepted++;
+	id_entry *e = first ? id_find(&c->ids, own_id) : NULL;
+	if (e) {
+		e->idx = idx;
+		e->exact = own_id;
+	}
+	if (f->geom_status == LR_GEOM_REPAIRED) {
+		d->counts[c->layer].repaired++;
+		if (lr_quality_add(
+		            &d->quality, LR_SEV_WARNING, "repaired_geometry",
+		            lname, f->fid, own_id, lr_cents_from_m2(f->area_m2),
+		            "%s feature %" PRId64 ": geometry repaired: %s",
+		            c->label, f->fid, f->geom_note) != LR_OK)
+			return nomem(err);
+	}
+	if (c->layer == LR_LAYER_HAZARDS && !isnan(reported) &&
+	    fabs(reported - f->area_m2) > AREA_MISMATCH * f->area_m2 &&
+	    lr_quality_add(&d->quality, LR_SEV_WARNING, "area_mismatch", lname,
+	                   f->fid, own_id, lr_cents_from_m2(f->area_m2),
+	                   "%s feature %" PRId64
+	                   ": reported_area_m2 %.2f differs from the "
+	                   "computed geodesic area %.2f m2 by more than "
+	                   "%.0f%%; the computed area is used",
+	                   c->label, f->fid, reported, f->area_m2,
+	                   AREA_MISMATCH * 100) != LR_OK)
+		return nomem(err);
+	return LR_OK;
 }
 
 /*
@@ -380,179 +573,37 @@ static void drop_record(lr_wkb *geom, char *own_id, lr_region *rg,
 */
 static int take_feature(layer_ctx *c, lr_feature *fp, lr_error *err)
 {
-	lr_dataset *d = c->d;
-	lr_layer_counts *cnt = &d->counts[c->layer];
-	const char *lname = lr_layer_names[c->layer];
 	lr_feature f = *fp;
 	fp->wkb.data = NULL;
+	pending rec = {.geom = f.wkb}; /* ours from here on */
+	f.wkb.data = NULL;
 	problems p = {0};
 	char idbuf[512], desc[160];
 	bool oom = false;
-	lr_wkb geom = f.wkb; /* ours from here on */
-	f.wkb.data = NULL;
-	cnt->read++;
+	c->d->counts[c->layer].read++;
 
 	const char *id = field_text(c, &f, 0, idbuf, sizeof idbuf);
-	if (f.geom_status == LR_GEOM_REJECTED || !geom.data)
+	if (f.geom_status == LR_GEOM_REJECTED || !rec.geom.data)
 		problem(&p, "rejected_geometry", "geometry: %s",
 		        f.geom_note[0] ? f.geom_note : "no geometry");
 	if (!id)
 		problem(&p, "rejected_attribute", "%s is empty",
 		        field_desc(c, 0, desc, sizeof desc));
-
-	lr_region rg = {0};
-	lr_hazard hz = {0};
-	lr_release rl = {0};
-	if (c->layer == LR_LAYER_REGIONS) {
-		rg.name = dup_field(c, &f, LR__F_NAME, &oom);
-		rg.parent_id = dup_field(c, &f, LR__F_PARENT_ID, &oom);
-	} else if (c->layer == LR_LAYER_HAZARDS) {
-		hz.type = (lr_hazard_type)check_enum(c, &f, LR__F_TYPE, &p);
-		char cbuf[256];
-		if (field_text(c, &f, LR__F_CONTAMINATION, cbuf, sizeof cbuf))
-			hz.contamination =
-			        check_enum(c, &f, LR__F_CONTAMINATION, &p);
-		else
-			hz.contamination = -1; /* see below */
-		hz.recorded = check_date(c, &f, LR__F_RECORDED_DATE, &p);
-		hz.reported_area_m2 = NAN;
-		char abuf[64];
-		const char *a = field_text(c, &f, LR__F_REPORTED_AREA, abuf,
-		                           sizeof abuf);
-		if (a) {
-			char *end;
-			errno = 0;
-			double x = strtod(a, &end);
-			if (end == a || *end || errno || !isfinite(x) ||
-			    x < 0) {
-				if (lr_quality_add(
-				            &d->quality, LR_SEV_WARNING,
-				            "ignored_value", lname, f.fid,
-				            id ? id : "", -1,
-				            "%s feature %" PRId64
-				            ": %s '%s' is not an area "
-				            "in m2; ignored",
-				            c->label, f.fid,
-				            field_desc(c, LR__F_REPORTED_AREA,
-				                       desc, sizeof desc),
-				            a) != LR_OK)
-					oom = true;
-			} else
-				hz.reported_area_m2 = x;
-		}
-		hz.region_id = dup_field(c, &f, LR__F_HAZARD_REGION_ID, &oom);
-		hz.fid = f.fid;
-		hz.implied_by = -1;
-	} else {
-		rl.hazard_id = dup_field(c, &f, LR__F_RELEASE_HAZARD_ID, &oom);
-		int mth = check_enum(c, &f, LR__F_METHOD, &p);
-		rl.method = mth < 0 ? LR_CLEARED : (lr_method)mth;
-		rl.date = check_date(c, &f, LR__F_RELEASE_DATE, &p);
-		rl.ap_mines = check_count(c, &f, LR__F_AP_MINES, &p);
-		rl.av_mines = check_count(c, &f, LR__F_AV_MINES, &p);
-		rl.erw = check_count(c, &f, LR__F_ERW, &p);
-	}
-
-	/* The first feature with an id keeps it, even if rejected. */
-	long first_idx = -2;
-	if (id) {
-		id_entry *e = id_find(&c->ids, id);
-		if (e) {
-			problem(&p, "duplicate_id",
-			        "%s '%s' repeats that of feature "
-			        "%" PRId64 "%s",
-			        lr__field_name(c->layer, 0), id, e->fid,
-			        e->idx < 0 ? " (itself rejected)" : "");
-		} else if (!id_insert(&c->ids, id, f.fid))
-			oom = true;
-		else
-			first_idx = -1;
-	}
+	read_attributes(c, &f, id, &rec, &p, &oom);
+	bool first = id && claim_id(c, &f, id, &p, &oom);
 	if (f.text_repaired &&
-	    lr_quality_add(&d->quality, LR_SEV_WARNING, "repaired_text", lname,
-	                   f.fid, id ? id : "", -1,
+	    lr_quality_add(&c->d->quality, LR_SEV_WARNING, "repaired_text",
+	                   lr_layer_names[c->layer], f.fid, id ? id : "", -1,
 	                   "%s feature %" PRId64
 	                   ": text that was not UTF-8 was replaced",
 	                   c->label, f.fid) != LR_OK)
 		oom = true;
-
-	char *own_id = id && !p.code ? strdup(id) : NULL;
-	if (id && !p.code && !own_id)
+	rec.own_id = id && !p.code ? strdup(id) : NULL;
+	if (id && !p.code && !rec.own_id)
 		oom = true;
-	if (oom || p.code) {
-		if (!oom) {
-			cnt->rejected++;
-			if (lr_quality_add(
-			            &d->quality, LR_SEV_ERROR, p.code, lname,
-			            f.fid, id ? id : "",
-			            geom.data ? lr_cents_from_m2(f.area_m2) : 0,
-			            "%s feature %" PRId64 " rejected: %s",
-			            c->label, f.fid, p.msg) != LR_OK)
-				oom = true;
-		}
-		drop_record(&geom, own_id, &rg, &hz, &rl);
-		return oom ? nomem(err) : LR_OK;
-	}
-
-	/* Accepted. */
-	long idx;
-	void *slot;
-	if (c->layer == LR_LAYER_REGIONS) {
-		rg.id = own_id;
-		if (!rg.name)
-			rg.name = strdup(own_id);
-		rg.fid = f.fid;
-		rg.geom = geom;
-		rg.area_m2 = f.area_m2;
-		idx = (long)d->regions.len;
-		slot = rg.name ? lr_vec_push(&d->regions, &rg) : NULL;
-	} else if (c->layer == LR_LAYER_HAZARDS) {
-		hz.id = own_id;
-		hz.geom = geom;
-		hz.area_m2 = f.area_m2;
-		idx = (long)d->hazards.len;
-		slot = lr_vec_push(&d->hazards, &hz);
-	} else {
-		rl.id = own_id;
-		rl.fid = f.fid;
-		rl.geom = geom;
-		rl.area_m2 = f.area_m2;
-		idx = (long)d->releases.len;
-		slot = lr_vec_push(&d->releases, &rl);
-	}
-	if (!slot) {
-		drop_record(&geom, own_id, &rg, &hz, &rl);
-		return nomem(err);
-	}
-	cnt->accepted++;
-	if (first_idx == -1) {
-		id_entry *e = id_find(&c->ids, own_id);
-		if (e) {
-			e->idx = idx;
-			e->exact = own_id;
-		}
-	}
-	if (f.geom_status == LR_GEOM_REPAIRED) {
-		cnt->repaired++;
-		if (lr_quality_add(
-		            &d->quality, LR_SEV_WARNING, "repaired_geometry",
-		            lname, f.fid, own_id, lr_cents_from_m2(f.area_m2),
-		            "%s feature %" PRId64 ": geometry repaired: %s",
-		            c->label, f.fid, f.geom_note) != LR_OK)
-			return nomem(err);
-	}
-	if (c->layer == LR_LAYER_HAZARDS && !isnan(hz.reported_area_m2) &&
-	    fabs(hz.reported_area_m2 - f.area_m2) > AREA_MISMATCH * f.area_m2 &&
-	    lr_quality_add(&d->quality, LR_SEV_WARNING, "area_mismatch", lname,
-	                   f.fid, own_id, lr_cents_from_m2(f.area_m2),
-	                   "%s feature %" PRId64
-	                   ": reported_area_m2 %.2f differs from the "
-	                   "computed geodesic area %.2f m2 by more than "
-	                   "%.0f%%; the computed area is used",
-	                   c->label, f.fid, hz.reported_area_m2, f.area_m2,
-	                   AREA_MISMATCH * 100) != LR_OK)
-		return nomem(err);
-	return LR_OK;
+	if (oom || p.code)
+		return reject_feature(c, &f, id, &p, oom, &rec, err);
+	return accept_feature(c, &f, first, &rec, err);
 }
 
 /* A feature read and held until its batch is taken: its field texts are

@@ -13,55 +13,59 @@
 
 /* ---- Records ------------------------------------------------------------ */
 
+/* Every pointer in a record is owned by it; lr_dataset_free frees them. */
 typedef struct lr_region {
-	char *id;
-	char *name;
-	char *parent_id; /* NULL if none */
+	char *id;        /* owned */
+	char *name;      /* owned */
+	char *parent_id; /* owned; NULL if none */
 	int64_t fid;
-	lr_wkb geom;
+	lr_wkb geom; /* owned (its data) */
 	double area_m2;
 } lr_region;
 
 typedef struct lr_hazard {
-	char *id;
+	char *id; /* owned */
 	lr_hazard_type type;
 	int contamination; /* one LR_CONT_* bit */
 	lr_date recorded;
 	double reported_area_m2; /* NAN if not given */
-	char *region_id;         /* NULL if not given */
+	char *region_id;         /* owned; NULL if not given */
 	int64_t fid;             /* source feature id, -1 if implied */
 	int implied_by;          /* release index that implies it, or -1 */
-	lr_wkb geom;
+	lr_wkb geom;             /* owned (its data) */
 	double area_m2;
 } lr_hazard;
 
 typedef struct lr_release {
-	char *id;
-	char *hazard_id; /* NULL if not given */
+	char *id;        /* owned */
+	char *hazard_id; /* owned; NULL if not given */
 	lr_method method;
 	lr_date date;
 	int64_t ap_mines, av_mines, erw; /* items destroyed, 0 if not given */
 	int64_t fid;
-	lr_wkb geom;
+	lr_wkb geom; /* owned (its data) */
 	double area_m2;
 } lr_release;
 
 /* ---- Data quality: every reject, repair and finding --------------------- */
 
+/* Every string of a finding is owned by it; lr_quality_free frees them. */
 typedef struct lr_finding {
 	lr_severity severity;
-	char *code;         /* stable machine code: "rejected_geometry" ... */
-	char *layer;        /* "hazards", "releases", "regions", "" */
+	char *code;  /* owned; stable machine code: "rejected_geometry" ... */
+	char *layer; /* owned; "hazards", "releases", "regions", "" */
 	int64_t feature_id; /* source FID, -1 if none */
-	char *record_id;    /* hazard_id / release_id / region_id, may be "" */
-	lr_cents area;      /* area involved, 0 if none; -1 when not an area */
-	char *message;
+	char *record_id; /* owned; hazard_id / release_id / region_id, or "" */
+	lr_cents area;   /* area involved, 0 if none; -1 when not an area */
+	char *message;   /* owned */
 } lr_finding;
 
 typedef struct lr_quality {
-	lr_vec items; /* lr_finding */
+	lr_vec items; /* lr_finding, owned */
 } lr_quality;
 
+/* Make q empty; lr_quality_free(q) frees what it holds, not q itself
+** (NULL is a no-op). */
 void lr_quality_init(lr_quality *q);
 void lr_quality_free(lr_quality *q);
 /* Record one finding (strings are copied).  LR_OK or LR_ERR_NOMEM. */
@@ -76,18 +80,22 @@ typedef struct lr_layer_counts {
 	int64_t read, accepted, repaired, rejected;
 } lr_layer_counts;
 
+/* A dataset owns its records, labels and findings. */
 typedef struct lr_dataset {
-	lr_vec regions;  /* lr_region, sorted by id */
-	lr_vec hazards;  /* lr_hazard, in source order then implied ones */
-	lr_vec releases; /* lr_release, in source order */
+	lr_vec regions;  /* lr_region, owned, sorted by id */
+	lr_vec hazards;  /* lr_hazard, owned, in source order then implied */
+	lr_vec releases; /* lr_release, owned, in source order */
 	lr_layer_counts counts[3]; /* regions, hazards, releases */
-	char *source_label[3];     /* where each layer came from */
+	char *source_label[3];     /* owned; where each layer came from */
 	lr_quality quality;
 } lr_dataset;
 
 enum { LR_LAYER_REGIONS = 0, LR_LAYER_HAZARDS = 1, LR_LAYER_RELEASES = 2 };
+/* "regions", "hazards", "releases": static strings, never freed. */
 extern const char *const lr_layer_names[3];
 
+/* Make d empty; lr_dataset_free(d) frees what it holds, not d itself
+** (NULL is a no-op). */
 void lr_dataset_init(lr_dataset *d);
 void lr_dataset_free(lr_dataset *d);
 
@@ -101,11 +109,14 @@ typedef struct lr_mapping lr_mapping; /* opaque */
 ** names the file and line.
 */
 int lr_mapping_load(const char *path, lr_mapping **out, lr_error *err);
-/* Parse from memory (for tests and fuzzing); name is used in messages. */
+/* Parse from memory (for tests and fuzzing); name is used in messages.
+** text and name are borrowed for the call; *out as lr_mapping_load. */
 int lr_mapping_parse(const char *text, size_t len, const char *name,
                      lr_mapping **out, lr_error *err);
-/* The identity mapping: our own field names and spellings. */
+/* The identity mapping: our own field names and spellings.  On success
+** *out is a new mapping freed with lr_mapping_free(). */
 int lr_mapping_default(lr_mapping **out, lr_error *err);
+/* Free m and all it holds; NULL is a no-op. */
 void lr_mapping_free(lr_mapping *m);
 
 /* ---- Ingest (engine/ingest.c) ------------------------------------------ */
@@ -113,9 +124,9 @@ void lr_mapping_free(lr_mapping *m);
 typedef struct lr_inputs {
 	/* Either dataset (holding layers regions, hazards, releases) or the
 	** three sources; per-layer names override the defaults. */
-	const char *dataset;
-	const char *source[3];
-	const char *layer[3];
+	const char *dataset;   /* borrowed */
+	const char *source[3]; /* borrowed */
+	const char *layer[3];  /* borrowed; NULL: the mapping's or default */
 	const lr_mapping *mapping; /* borrowed; NULL: the identity mapping */
 	lr_source_options source_options;
 	lr_date today; /* dates after this are rejected as future */
@@ -128,6 +139,8 @@ typedef struct lr_inputs {
 ** Feature-level problems are findings in d->quality (feature rejected or
 ** repaired); dataset-level problems (missing file, missing layer, missing
 ** required field) return an error with err naming file and what to do.
+** Whatever the outcome, the caller frees d with lr_dataset_free(); in is
+** borrowed for the call only.
 */
 int lr_ingest(const lr_inputs *in, lr_dataset *d, lr_error *err);
 

@@ -687,139 +687,144 @@ static int set_string(parser *p, char **dst, const char *v)
 	return *dst ? 1 : nomem(p);
 }
 
-static int handle_layer_key(parser *p, int sec, const char *name, const char *v)
+static int set_id_from_fid(parser *p, int sec, const char *name, const char *v)
 {
 	lr__map_layer *ml = &p->m->layer[sec];
-	const char *secname = lr_layer_names[sec];
-	const char *dot = strchr(name, '.');
-	if (!strcasecmp(name, "layer"))
-		return once(p, &p->layer_line[sec], name)
-		               ? set_string(p, &ml->layer, v)
-		               : 1;
-	if (!strcasecmp(name, "crs"))
-		return once(p, &p->crs_line[sec], name)
-		               ? set_string(p, &ml->crs, v)
-		               : 1;
-	if (!strcasecmp(name, "date_format"))
-		return add_formats(p, sec, v);
-	if (!strcasecmp(name, "id_from_fid")) {
-		int b = parse_bool(v);
-		if (!once(p, &p->fid_line[sec], name))
-			return 1;
-		if (b < 0)
-			return fail(p, "id_from_fid = '%s': use yes or no", v);
-		if (b && ml->f[0].line)
-			return fail(p,
-			            "id_from_fid = yes and `%s` (line %d) "
-			            "both give the %s; keep one",
-			            lr__field_name(sec, 0), ml->f[0].line,
-			            lr__field_name(sec, 0));
-		ml->id_from_fid = b;
+	int b = parse_bool(v);
+	if (!once(p, &p->fid_line[sec], name))
 		return 1;
-	}
-	if (sec == LR_LAYER_RELEASES && !strcasecmp(name, "implies_hazard")) {
-		if (!once(p, &p->implies_line, name))
-			return 1;
-		int b = parse_bool(v);
-		const enum_value *e =
-		        enum_lookup(LR_LAYER_HAZARDS, LR__F_TYPE, v);
-		if (b == 0 || !strcasecmp(v, "none"))
-			ml->implies_hazard = 0;
-		else if (e)
-			ml->implies_hazard = e->value;
-		else
-			return fail(p,
-			            "implies_hazard = '%s': use SHA, CHA "
-			            "or no",
-			            v);
+	if (b < 0)
+		return fail(p, "id_from_fid = '%s': use yes or no", v);
+	if (b && ml->f[0].line)
+		return fail(
+		        p,
+		        "id_from_fid = yes and `%s` (line %d) both give the "
+		        "%s; keep one",
+		        lr__field_name(sec, 0), ml->f[0].line,
+		        lr__field_name(sec, 0));
+	ml->id_from_fid = b;
+	return 1;
+}
+
+/* [releases] implies_hazard: each release also records its land as SHA or
+** CHA, or not (no, none). */
+static int set_implies_hazard(parser *p, const char *name, const char *v)
+{
+	lr__map_layer *ml = &p->m->layer[LR_LAYER_RELEASES];
+	if (!once(p, &p->implies_line, name))
 		return 1;
-	}
-	if (sec == LR_LAYER_RELEASES &&
-	    !strcasecmp(name, "implies_contamination")) {
-		if (!once(p, &p->implies_cont_line, name))
-			return 1;
-		const enum_value *e =
-		        enum_lookup(LR_LAYER_HAZARDS, LR__F_CONTAMINATION, v);
-		if (!e)
-			return fail(p,
-			            "implies_contamination = '%s': use AP, "
-			            "AV, ERW or mixed",
-			            v);
-		ml->implies_contamination = e->value;
+	int b = parse_bool(v);
+	const enum_value *e = enum_lookup(LR_LAYER_HAZARDS, LR__F_TYPE, v);
+	if (b == 0 || !strcasecmp(v, "none"))
+		ml->implies_hazard = 0;
+	else if (e)
+		ml->implies_hazard = e->value;
+	else
+		return fail(p, "implies_hazard = '%s': use SHA, CHA or no", v);
+	return 1;
+}
+
+static int set_implies_contamination(parser *p, const char *name, const char *v)
+{
+	if (!once(p, &p->implies_cont_line, name))
 		return 1;
+	const enum_value *e =
+	        enum_lookup(LR_LAYER_HAZARDS, LR__F_CONTAMINATION, v);
+	if (!e)
+		return fail(p,
+		            "implies_contamination = '%s': use AP, AV, ERW or "
+		            "mixed",
+		            v);
+	p->m->layer[LR_LAYER_RELEASES].implies_contamination = e->value;
+	return 1;
+}
+
+/* constant.<field> = value: the same value for every feature. */
+static int set_constant(parser *p, int sec, const char *name, const char *v)
+{
+	lr__map_layer *ml = &p->m->layer[sec];
+	int fi = field_index(sec, name + 9);
+	if (fi < 0)
+		return fail(p, "`%s`: [%s] has no field '%s'", name,
+		            lr_layer_names[sec], name + 9);
+	lr__map_field *f = &ml->f[fi];
+	if (f->constant)
+		return fail(p, "`%s` is given twice (first on line %d)", name,
+		            f->line);
+	if (f->source)
+		return fail(p,
+		            "`%s` and `%s = %s` (line %d) both give %s; keep "
+		            "one",
+		            name, lr__field_name(sec, fi), f->source, f->line,
+		            lr__field_name(sec, fi));
+	if (fi == 0 && ml->id_from_fid)
+		return fail(p,
+		            "`%s` and id_from_fid = yes both give the %s; keep "
+		            "one",
+		            name, lr__field_name(sec, fi));
+	f->line = p->line;
+	return set_string(p, &f->constant, v);
+}
+
+/* <field>.<value> = spellings, for an enumerated field; dot is in name. */
+static int set_value_spellings(parser *p, int sec, const char *name,
+                               const char *dot, const char *v)
+{
+	char fname[64];
+	size_t n = (size_t)(dot - name);
+	if (n >= sizeof fname)
+		n = sizeof fname - 1;
+	memcpy(fname, name, n);
+	fname[n] = '\0';
+	int fi = field_index(sec, fname);
+	if (fi < 0 || lr__field_kind(sec, fi) != LR__KIND_ENUM)
+		return fail(p,
+		            "unknown key `%s` under [%s]: value spellings are "
+		            "given for %s",
+		            name, lr_layer_names[sec],
+		            sec == LR_LAYER_HAZARDS
+		                    ? "type.SHA, type.CHA and "
+		                      "contamination.AP/AV/ERW/mixed"
+		            : sec == LR_LAYER_RELEASES
+		                    ? "method.cleared, method.reduced and "
+		                      "method.cancelled"
+		                    : "no field of this layer");
+	const enum_value *e = enum_lookup(sec, fi, dot + 1);
+	if (!e) {
+		char exp[256];
+		return fail(
+		        p, "`%s`: %s has no value '%s'; use %s", name, fname,
+		        dot + 1,
+		        lr__mapping_expected(NULL, sec, fi, exp, sizeof exp));
 	}
-	if (dot && !strncasecmp(name, "constant.", 9)) {
-		int fi = field_index(sec, name + 9);
-		if (fi < 0)
-			return fail(p, "`%s`: [%s] has no field '%s'", name,
-			            secname, name + 9);
-		lr__map_field *f = &ml->f[fi];
-		if (f->constant)
-			return fail(p, "`%s` is given twice (first on line %d)",
-			            name, f->line);
-		if (f->source)
-			return fail(p,
-			            "`%s` and `%s = %s` (line %d) both give "
-			            "%s; keep one",
-			            name, lr__field_name(sec, fi), f->source,
-			            f->line, lr__field_name(sec, fi));
-		if (fi == 0 && ml->id_from_fid)
-			return fail(p,
-			            "`%s` and id_from_fid = yes both give the "
-			            "%s; keep one",
-			            name, lr__field_name(sec, fi));
-		f->line = p->line;
-		return set_string(p, &f->constant, v);
-	}
-	if (dot) {
-		char fname[64];
-		size_t n = (size_t)(dot - name);
-		if (n >= sizeof fname)
-			n = sizeof fname - 1;
-		memcpy(fname, name, n);
-		fname[n] = '\0';
-		int fi = field_index(sec, fname);
-		if (fi < 0 || lr__field_kind(sec, fi) != LR__KIND_ENUM)
-			return fail(p,
-			            "unknown key `%s` under [%s]: value "
-			            "spellings are given for %s",
-			            name, secname,
-			            sec == LR_LAYER_HAZARDS
-			                    ? "type.SHA, type.CHA and "
-			                      "contamination.AP/AV/ERW/mixed"
-			            : sec == LR_LAYER_RELEASES
-			                    ? "method.cleared, method.reduced "
-			                      "and method.cancelled"
-			                    : "no field of this layer");
-		const enum_value *e = enum_lookup(sec, fi, dot + 1);
-		if (!e) {
-			char exp[256];
-			return fail(p, "`%s`: %s has no value '%s'; use %s",
-			            name, fname, dot + 1,
-			            lr__mapping_expected(NULL, sec, fi, exp,
-			                                 sizeof exp));
-		}
-		return add_spellings(p, sec, fi, e->value, name, v);
-	}
-	int fi = field_index(sec, name);
-	if (fi >= 0) {
-		lr__map_field *f = &ml->f[fi];
-		if (f->source)
-			return fail(p, "`%s` is given twice (first on line %d)",
-			            name, f->line);
-		if (f->constant)
-			return fail(p,
-			            "`%s` and `constant.%s` (line %d) both "
-			            "give %s; keep one",
-			            name, name, f->line, name);
-		if (fi == 0 && ml->id_from_fid)
-			return fail(p,
-			            "`%s` and id_from_fid = yes both give the "
-			            "%s; keep one",
-			            name, name);
-		f->line = p->line;
-		return set_string(p, &f->source, v);
-	}
+	return add_spellings(p, sec, fi, e->value, name, v);
+}
+
+/* <field> = source field name. */
+static int set_source(parser *p, int sec, int fi, const char *name,
+                      const char *v)
+{
+	lr__map_field *f = &p->m->layer[sec].f[fi];
+	if (f->source)
+		return fail(p, "`%s` is given twice (first on line %d)", name,
+		            f->line);
+	if (f->constant)
+		return fail(p,
+		            "`%s` and `constant.%s` (line %d) both give %s; "
+		            "keep one",
+		            name, name, f->line, name);
+	if (fi == 0 && p->m->layer[sec].id_from_fid)
+		return fail(p,
+		            "`%s` and id_from_fid = yes both give the %s; keep "
+		            "one",
+		            name, name);
+	f->line = p->line;
+	return set_string(p, &f->source, v);
+}
+
+/* An unknown key: the message lists the keys of the section. */
+static int unknown_layer_key(parser *p, int sec, const char *name)
+{
 	char keys[400];
 	size_t k = (size_t)snprintf(keys, sizeof keys,
 	                            "layer, crs, date_format, id_from_fid");
@@ -833,7 +838,39 @@ static int handle_layer_key(parser *p, int sec, const char *name, const char *v)
 	return fail(p,
 	            "unknown key `%s` under [%s]; keys are %s, "
 	            "constant.<field> and <field>.<value> spellings",
-	            name, secname, keys);
+	            name, lr_layer_names[sec], keys);
+}
+
+/* One key of [regions], [hazards] or [releases]. */
+static int handle_layer_key(parser *p, int sec, const char *name, const char *v)
+{
+	lr__map_layer *ml = &p->m->layer[sec];
+	const char *dot = strchr(name, '.');
+	if (!strcasecmp(name, "layer"))
+		return once(p, &p->layer_line[sec], name)
+		               ? set_string(p, &ml->layer, v)
+		               : 1;
+	if (!strcasecmp(name, "crs"))
+		return once(p, &p->crs_line[sec], name)
+		               ? set_string(p, &ml->crs, v)
+		               : 1;
+	if (!strcasecmp(name, "date_format"))
+		return add_formats(p, sec, v);
+	if (!strcasecmp(name, "id_from_fid"))
+		return set_id_from_fid(p, sec, name, v);
+	if (sec == LR_LAYER_RELEASES && !strcasecmp(name, "implies_hazard"))
+		return set_implies_hazard(p, name, v);
+	if (sec == LR_LAYER_RELEASES &&
+	    !strcasecmp(name, "implies_contamination"))
+		return set_implies_contamination(p, name, v);
+	if (dot && !strncasecmp(name, "constant.", 9))
+		return set_constant(p, sec, name, v);
+	if (dot)
+		return set_value_spellings(p, sec, name, dot, v);
+	int fi = field_index(sec, name);
+	if (fi >= 0)
+		return set_source(p, sec, fi, name, v);
+	return unknown_layer_key(p, sec, name);
 }
 
 static int handler(void *user, const char *section, const char *name,

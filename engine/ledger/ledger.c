@@ -5,7 +5,7 @@
 
 static int event_cmp(const void *a, const void *b)
 {
-	const lr_event *x = a, *y = b;
+	const lr__event *x = a, *y = b;
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
 	/* Same date: records before releases (DESIGN 4). */
@@ -16,28 +16,28 @@ static int event_cmp(const void *a, const void *b)
 		** the start rather than a reclassification.  Releases: enum
 		** order is cleared, reduced, cancelled: the most thorough
 		** method is credited. */
-		if (x->kind == LR_EV_RECORD)
+		if (x->kind == LR__EV_RECORD)
 			return x->sub > y->sub ? -1 : 1;
 		return x->sub < y->sub ? -1 : 1;
 	}
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-void lr_events_sort(lr_event *ev, size_t n)
+void lr__events_sort(lr__event *ev, size_t n)
 {
 	if (n > 1)
 		qsort(ev, n, sizeof *ev, event_cmp);
 }
 
-lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
-                          lr_date baseline, lr_flow *flows)
+lr__face_run lr__ledger_run(const lr__event *ev, size_t n, lr_date as_of,
+                            lr_date baseline, lr__flow *flows)
 {
-	lr_face_run run = {0, 0, LR_DATE_NONE, LR_DATE_NONE, 0};
+	lr__face_run run = {0, 0, LR_DATE_NONE, LR_DATE_NONE, 0};
 	int state = 0; /* 0 clean, else the type of the hazardous land */
 	lr_date since = LR_DATE_NONE;
 	int baseline_done = baseline == LR_DATE_NONE;
 	for (size_t i = 0; i < n; i++) {
-		const lr_event *e = &ev[i];
+		const lr__event *e = &ev[i];
 		if (as_of != LR_DATE_NONE && e->date > as_of)
 			break;
 		if (!baseline_done && e->date > baseline) {
@@ -46,15 +46,15 @@ lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
 			baseline_done = 1;
 		}
 		int counted = baseline_done; /* after the baseline date */
-		lr_flow f = {e->date, 0, e->sub, e->index};
-		if (e->kind == LR_EV_RECORD) {
+		lr__flow f = {e->date, 0, e->sub, e->index};
+		if (e->kind == LR__EV_RECORD) {
 			if (state == 0) {
 				state = e->sub;
 				since = e->date;
-				f.kind = LR_FLOW_NEW;
+				f.kind = LR__FLOW_NEW;
 			} else if (state == LR_SHA && e->sub == LR_CHA) {
 				state = LR_CHA;
-				f.kind = LR_FLOW_RECLASSIFIED;
+				f.kind = LR__FLOW_RECLASSIFIED;
 			} else {
 				continue; /* overlapping or duplicate survey */
 			}
@@ -62,10 +62,10 @@ lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
 			if (state != 0) {
 				state = 0;
 				since = LR_DATE_NONE;
-				f.kind = LR_FLOW_RELEASED;
+				f.kind = LR__FLOW_RELEASED;
 			} else {
 				/* Reported as a finding whatever the date. */
-				f.kind = LR_FLOW_OUTSIDE;
+				f.kind = LR__FLOW_OUTSIDE;
 				counted = 1;
 			}
 		}

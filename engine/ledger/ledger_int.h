@@ -7,32 +7,32 @@
 
 #include "lr_ledger.h"
 
-typedef enum { LR_EV_RECORD = 0, LR_EV_RELEASE = 1 } lr_event_kind;
+typedef enum { LR__EV_RECORD = 0, LR__EV_RELEASE = 1 } lr__event_kind;
 
 /* One event on a face: a hazard record or a release covering it. */
-typedef struct lr_event {
+typedef struct lr__event {
 	lr_date date;
-	uint8_t kind;  /* lr_event_kind */
+	uint8_t kind;  /* lr__event_kind */
 	uint8_t sub;   /* record: lr_hazard_type; release: lr_method */
 	int32_t index; /* hazard or release index in the dataset */
-} lr_event;
+} lr__event;
 
 typedef enum {
-	LR_FLOW_NEW = 0,      /* clean land recorded hazardous after baseline */
-	LR_FLOW_RELEASED,     /* hazardous land released (sub = method) */
-	LR_FLOW_RECLASSIFIED, /* SHA land turned CHA by a CHA record */
-	LR_FLOW_OUTSIDE       /* release on clean land (index = release) */
-} lr_flow_kind;
+	LR__FLOW_NEW = 0,  /* clean land recorded hazardous after baseline */
+	LR__FLOW_RELEASED, /* hazardous land released (sub = method) */
+	LR__FLOW_RECLASSIFIED, /* SHA land turned CHA by a CHA record */
+	LR__FLOW_OUTSIDE       /* release on clean land (index = release) */
+} lr__flow_kind;
 
-typedef struct lr_flow {
+typedef struct lr__flow {
 	lr_date date;
-	uint8_t kind; /* lr_flow_kind */
+	uint8_t kind; /* lr__flow_kind */
 	uint8_t sub;  /* NEW: type; RELEASED: method */
 	int32_t index;
-} lr_flow;
+} lr__flow;
 
 /* What the machine says about one face. */
-typedef struct lr_face_run {
+typedef struct lr__face_run {
 	int state_as_of;    /* 0 clean, LR_SHA or LR_CHA */
 	int state_baseline; /* same, at the baseline date (0 if none) */
 	/* When the hazardous period holding at the as-of (baseline) date
@@ -40,19 +40,19 @@ typedef struct lr_face_run {
 	** not if its land was released and recorded again by another. */
 	lr_date since_as_of, since_baseline;
 	size_t n_flows;
-} lr_face_run;
+} lr__face_run;
 
 /* Sort events in ledger order: date; records before releases; among
 ** records CHA first; among releases cleared, reduced, cancelled; then index. */
-void lr_events_sort(lr_event *ev, size_t n);
+void lr__events_sort(lr__event *ev, size_t n);
 
 /*
-** Run the machine over ev[0..n) (sorted with lr_events_sort).  Events after
+** Run the machine over ev[0..n) (sorted with lr__events_sort).  Events after
 ** as_of are ignored.  Events on or before baseline (if not LR_DATE_NONE)
 ** build the baseline state and emit no NEW/RELEASED/RECLASSIFIED flows;
 ** OUTSIDE flows are emitted whatever the date.  flows must hold n entries.
 */
-lr_face_run lr_ledger_run(const lr_event *ev, size_t n, lr_date as_of,
-                          lr_date baseline, lr_flow *flows);
+lr__face_run lr__ledger_run(const lr__event *ev, size_t n, lr_date as_of,
+                            lr_date baseline, lr__flow *flows);
 
 #endif

@@ -39,8 +39,8 @@ typedef struct lr_face {
 	int region; /* index into regions, or n_regions for "outside" */
 	lr_cents area;
 	int state;    /* 0 clean, LR_SHA or LR_CHA at the as-of date */
-	char *events; /* "2019-03-01 record H-1 SHA; ..." */
-	lr_wkb geom;
+	char *events; /* owned: "2019-03-01 record H-1 SHA; ..." */
+	lr_wkb geom;  /* owned (its data) */
 } lr_face;
 
 typedef struct lr_result {
@@ -49,12 +49,14 @@ typedef struct lr_result {
 	int n_regions;    /* rows: regions, then one "OUTSIDE" row */
 	bool has_outside; /* some land lies in no region */
 	int first_year, last_year;
-	lr_remaining_row *remaining;          /* [n_regions + 1] */
-	lr_remaining_row *baseline_remaining; /* [n_regions + 1] or NULL */
-	lr_year_row *years; /* [(last_year-first_year+1) * (n_regions+1)] */
-	lr_vec faces;       /* lr_face, if kept */
+	lr_remaining_row *remaining; /* owned: [n_regions + 1] */
+	/* owned: [n_regions + 1]; NULL without a baseline */
+	lr_remaining_row *baseline_remaining;
+	lr_year_row *years; /* owned: [(last-first year+1) * (n_regions+1)] */
+	lr_vec faces;       /* lr_face, owned, if kept */
 	int64_t n_faces, n_clusters;
-	/* Per hazard: region index and remaining land at as-of. */
+	/* Per hazard: region index and remaining land at as-of; per release:
+	** region index.  All owned. */
 	int *hazard_region;
 	lr_cents *hazard_remaining;
 	int *release_region;
@@ -68,10 +70,13 @@ typedef struct lr_result {
 /*
 ** Build the ledger of d and every table from it.  Findings of the overlay
 ** (overlaps, releases outside hazards, ...) are appended to d->quality.
-** On success *out is a new result freed with lr_result_free().
+** On success *out is a new result freed with lr_result_free(); it keeps no
+** pointer into d or opt, which are borrowed for the call only.  On failure
+** *out is NULL and err says why.
 */
 int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
                lr_error *err);
+/* Free r and everything it owns; NULL is a no-op. */
 void lr_result_free(lr_result *r);
 
 #endif

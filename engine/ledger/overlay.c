@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const lr_wkb *lr_item_geom(const lr_overlay_input *in, int32_t item)
+const lr_wkb *lr__item_geom(const lr__overlay_input *in, int32_t item)
 {
 	if ((size_t)item < in->n_hazards)
 		return &LR_VEC_AT(&in->d->hazards, lr_hazard, item).geom;
@@ -62,8 +62,8 @@ static int link_item(size_t j, void *ud)
 	return 0;
 }
 
-int lr_overlay_clusters(const lr_overlay_input *in, int32_t **order_out,
-                        size_t **starts_out, size_t *n_clusters, lr_error *err)
+int lr__overlay_clusters(const lr__overlay_input *in, int32_t **order_out,
+                         size_t **starts_out, size_t *n_clusters, lr_error *err)
 {
 	size_t n = in->n_hazards + in->n_releases;
 	lr_box *boxes = malloc((n ? n : 1) * sizeof *boxes);
@@ -75,7 +75,7 @@ int lr_overlay_clusters(const lr_overlay_input *in, int32_t **order_out,
 	if (!boxes || !parent || !count || !order)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
-		boxes[i] = wkb_box(lr_item_geom(in, (int32_t)i));
+		boxes[i] = wkb_box(lr__item_geom(in, (int32_t)i));
 		parent[i] = (int32_t)i;
 	}
 	tree = lr_rtree_build(boxes, n);
@@ -130,7 +130,7 @@ nomem:
 
 /* ---- Workers ------------------------------------------------------------ */
 
-int lr_worker_init(lr_worker *w, const lr_overlay_input *in)
+int lr__worker_init(lr__worker *w, const lr__overlay_input *in)
 {
 	memset(w, 0, sizeof *w);
 	w->in = in;
@@ -144,7 +144,7 @@ int lr_worker_init(lr_worker *w, const lr_overlay_input *in)
 	return w->ctx ? LR_OK : LR_ERR_GEOM;
 }
 
-void lr_worker_free(lr_worker *w)
+void lr__worker_free(lr__worker *w)
 {
 	if (w->ctx) {
 		for (size_t i = 0; i < w->in->n_regions; i++) {
@@ -165,7 +165,7 @@ void lr_worker_free(lr_worker *w)
 }
 
 /* Region i's geometry, prepared geometry and boundary in this worker. */
-static int worker_region(lr_worker *w, size_t i)
+static int worker_region(lr__worker *w, size_t i)
 {
 	if (w->region_prep[i])
 		return LR_OK;
@@ -178,17 +178,17 @@ static int worker_region(lr_worker *w, size_t i)
 	return w->region_boundary[i] && w->region_prep[i] ? LR_OK : LR_ERR_GEOM;
 }
 
-void lr_cluster_faces_init(lr_cluster_faces *cf)
+void lr__cluster_faces_init(lr__cluster_faces *cf)
 {
-	lr_vec_init(&cf->faces, sizeof(lr_raw_face));
+	lr_vec_init(&cf->faces, sizeof(lr__raw_face));
 	lr_vec_init(&cf->covers, sizeof(int32_t));
 }
 
-void lr_cluster_faces_free(lr_worker *w, lr_cluster_faces *cf)
+void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf)
 {
 	for (size_t i = 0; i < cf->faces.len; i++)
 		GEOSGeom_destroy_r(w->ctx,
-		                   LR_VEC_AT(&cf->faces, lr_raw_face, i).geom);
+		                   LR_VEC_AT(&cf->faces, lr__raw_face, i).geom);
 	lr_vec_free(&cf->faces);
 	lr_vec_free(&cf->covers);
 }
@@ -226,11 +226,11 @@ static GEOSGeometry *box_polygon(GEOSContextHandle_t ctx, const lr_box *b)
 }
 
 /* Push a face with its covers; takes ownership of geom. */
-static int push_face(lr_cluster_faces *out, GEOSGeometry *geom, int region,
+static int push_face(lr__cluster_faces *out, GEOSGeometry *geom, int region,
                      double area_m2, const int32_t *covers, size_t n_covers)
 {
-	lr_raw_face f = {region, lr_cents_from_m2(area_m2), out->covers.len,
-	                 n_covers, geom};
+	lr__raw_face f = {region, lr_cents_from_m2(area_m2), out->covers.len,
+	                  n_covers, geom};
 	for (size_t i = 0; i < n_covers; i++)
 		if (!lr_vec_push(&out->covers, &covers[i]))
 			return LR_ERR_NOMEM;
@@ -239,163 +239,212 @@ static int push_face(lr_cluster_faces *out, GEOSGeometry *geom, int region,
 	return LR_OK;
 }
 
-/*
-** Faces of one connected component: items[0..n) with geometries g[] and
-** prepared geometries p[] (built on demand).
-*/
-static int component_faces(lr_worker *w, const int32_t *items, GEOSGeometry **g,
-                           const GEOSPreparedGeometry **p, size_t n,
-                           lr_cluster_faces *out)
+/* One connected component of a cluster, as its faces are built. */
+typedef struct component {
+	const int32_t *items;           /* borrowed: item numbers [n] */
+	GEOSGeometry **g;               /* borrowed: their geometries [n] */
+	const GEOSPreparedGeometry **p; /* borrowed: prepared on demand [n] */
+	size_t n;
+	lr_box env;       /* envelope of every item */
+	region_hits hits; /* owned: regions meeting env, ascending */
+	int fixed_region; /* region holding all of env, n_regions for none,
+	                  ** -1 when the faces are placed one by one */
+} component;
+
+/* The envelope of the component and the regions that meet it.  The common
+** case: one region holds the whole envelope, and every face is in it. */
+static int locate_regions(lr__worker *w, component *c)
 {
 	GEOSContextHandle_t ctx = w->ctx;
-	const lr_overlay_input *in = w->in;
-	int rc = LR_ERR_GEOM;
-	GEOSGeometry *lines = NULL, *noded = NULL, *faces = NULL, *rect = NULL;
-	GEOSGeometry **parts = NULL;
-	int32_t *covers = NULL;
-	region_hits hits = {0};
-
-	lr_box env = wkb_box(lr_item_geom(in, items[0]));
-	for (size_t i = 1; i < n; i++) {
-		lr_box b = wkb_box(lr_item_geom(in, items[i]));
-		if (b.minx < env.minx)
-			env.minx = b.minx;
-		if (b.miny < env.miny)
-			env.miny = b.miny;
-		if (b.maxx > env.maxx)
-			env.maxx = b.maxx;
-		if (b.maxy > env.maxy)
-			env.maxy = b.maxy;
+	const lr__overlay_input *in = w->in;
+	c->env = wkb_box(lr__item_geom(in, c->items[0]));
+	for (size_t i = 1; i < c->n; i++) {
+		lr_box b = wkb_box(lr__item_geom(in, c->items[i]));
+		if (b.minx < c->env.minx)
+			c->env.minx = b.minx;
+		if (b.miny < c->env.miny)
+			c->env.miny = b.miny;
+		if (b.maxx > c->env.maxx)
+			c->env.maxx = b.maxx;
+		if (b.maxy > c->env.maxy)
+			c->env.maxy = b.maxy;
 	}
-	lr_rtree_query(in->region_tree, &env, collect_region, &hits);
-	if (hits.n > 1)
-		qsort(hits.idx, hits.n, sizeof *hits.idx, cmp_size);
-	rect = box_polygon(ctx, &env);
+	lr_rtree_query(in->region_tree, &c->env, collect_region, &c->hits);
+	if (c->hits.n > 1)
+		qsort(c->hits.idx, c->hits.n, sizeof *c->hits.idx, cmp_size);
+	GEOSGeometry *rect = box_polygon(ctx, &c->env);
 	if (!rect)
-		goto done;
-	/* The common case: one region holds the whole cluster. */
-	int fixed_region = -1;
-	for (size_t k = 0; k < hits.n; k++) {
-		if (worker_region(w, hits.idx[k]) != LR_OK)
-			goto done;
-		char c = GEOSPreparedContains_r(
-		        ctx, w->region_prep[hits.idx[k]], rect);
-		if (c == 2)
-			goto done;
-		if (c) {
-			fixed_region = (int)hits.idx[k];
+		return LR_ERR_GEOM;
+	int rc = LR_OK;
+	c->fixed_region = -1;
+	for (size_t k = 0; k < c->hits.n; k++) {
+		size_t ri = c->hits.idx[k];
+		char in_region = 2;
+		if (worker_region(w, ri) == LR_OK)
+			in_region = GEOSPreparedContains_r(
+			        ctx, w->region_prep[ri], rect);
+		if (in_region == 2) {
+			rc = LR_ERR_GEOM;
+			break;
+		}
+		if (in_region) {
+			c->fixed_region = (int)ri;
 			break;
 		}
 	}
-	if (fixed_region < 0 && hits.n == 0)
-		fixed_region = (int)in->n_regions; /* in no region at all */
+	if (c->fixed_region < 0 && c->hits.n == 0)
+		c->fixed_region = (int)in->n_regions; /* in no region at all */
+	GEOSGeom_destroy_r(ctx, rect);
+	return rc;
+}
 
-	if (n == 1 && fixed_region >= 0) {
-		double a = lr_geodesic_area_r(ctx, g[0]);
-		if (a < 0)
+/*
+** Every face of the arrangement: the input boundaries and the region
+** borders inside the envelope (unless one region holds it all), noded
+** together and polygonized.  Returns a new collection or NULL (*rc set).
+*/
+static GEOSGeometry *arrangement(lr__worker *w, const component *c, int *rc)
+{
+	GEOSContextHandle_t ctx = w->ctx;
+	size_t n_parts = 0, cap = c->n + c->hits.n;
+	GEOSGeometry *lines = NULL, *noded = NULL, *faces = NULL;
+	GEOSGeometry **parts = calloc(cap, sizeof *parts);
+	*rc = LR_ERR_NOMEM;
+	if (!parts)
+		return NULL;
+	*rc = LR_ERR_GEOM;
+	for (size_t i = 0; i < c->n; i++)
+		if (!(parts[n_parts++] = GEOSBoundary_r(ctx, c->g[i])))
 			goto done;
-		GEOSGeometry *face = GEOSGeom_clone_r(ctx, g[0]);
-		if (!face)
+	for (size_t k = 0; c->fixed_region < 0 && k < c->hits.n; k++) {
+		GEOSGeometry *clip = GEOSClipByRect_r(
+		        ctx, w->region_boundary[c->hits.idx[k]], c->env.minx,
+		        c->env.miny, c->env.maxx, c->env.maxy);
+		if (!clip)
 			goto done;
-		rc = push_face(out, face, fixed_region, a, items, 1);
-		goto done;
-	}
-
-	/* Linework: every input boundary and the region borders inside the
-	** cluster's box. */
-	size_t n_parts = 0;
-	parts = calloc(n + hits.n, sizeof *parts);
-	covers = malloc(n * sizeof *covers);
-	if (!parts || !covers) {
-		rc = LR_ERR_NOMEM;
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!(parts[n_parts++] = GEOSBoundary_r(ctx, g[i])))
-			goto done;
-	if (fixed_region < 0) {
-		for (size_t k = 0; k < hits.n; k++) {
-			GEOSGeometry *clip = GEOSClipByRect_r(
-			        ctx, w->region_boundary[hits.idx[k]], env.minx,
-			        env.miny, env.maxx, env.maxy);
-			if (!clip)
-				goto done;
-			parts[n_parts++] = clip;
-		}
+		parts[n_parts++] = clip;
 	}
 	lines = GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts,
 	                                    (unsigned)n_parts);
 	if (!lines)
 		goto done;
-	free(parts); /* the collection owns the parts now */
-	parts = NULL;
+	n_parts = 0; /* the collection owns the parts now */
 	noded = GEOSUnaryUnion_r(ctx, lines);
 	if (!noded)
 		goto done;
 	const GEOSGeometry *noded_c = noded;
 	faces = GEOSPolygonize_r(ctx, &noded_c, 1);
-	if (!faces)
-		goto done;
-	int n_faces = GEOSGetNumGeometries_r(ctx, faces);
-	for (int f = 0; f < n_faces; f++) {
-		const GEOSGeometry *face = GEOSGetGeometryN_r(ctx, faces, f);
-		GEOSGeometry *pt = GEOSPointOnSurface_r(ctx, face);
-		if (!pt)
-			goto done;
-		size_t nc = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (!p[i] && !(p[i] = GEOSPrepare_r(ctx, g[i]))) {
-				GEOSGeom_destroy_r(ctx, pt);
-				goto done;
-			}
-			char c = GEOSPreparedIntersects_r(ctx, p[i], pt);
-			if (c == 2) {
-				GEOSGeom_destroy_r(ctx, pt);
-				goto done;
-			}
-			if (c)
-				covers[nc++] = items[i];
-		}
-		int region = fixed_region;
-		if (nc > 0 && region < 0) {
-			region = (int)in->n_regions;
-			for (size_t k = 0; k < hits.n; k++) {
-				char c = GEOSPreparedIntersects_r(
-				        ctx, w->region_prep[hits.idx[k]], pt);
-				if (c == 2) {
-					GEOSGeom_destroy_r(ctx, pt);
-					goto done;
-				}
-				if (c) {
-					region = (int)hits.idx[k];
-					break;
-				}
-			}
-		}
-		GEOSGeom_destroy_r(ctx, pt);
-		if (nc == 0)
-			continue; /* a hole in every input, or region-only land
-			           */
-		double a = lr_geodesic_area_r(ctx, face);
-		if (a < 0)
-			goto done;
-		GEOSGeometry *copy = GEOSGeom_clone_r(ctx, face);
-		if (!copy)
-			goto done;
-		if ((rc = push_face(out, copy, region, a, covers, nc)) != LR_OK)
-			goto done;
-	}
-	rc = LR_OK;
+	if (faces)
+		*rc = LR_OK;
 done:
-	if (parts)
-		for (size_t i = 0; i < n + hits.n; i++)
-			GEOSGeom_destroy_r(ctx, parts[i]);
+	for (size_t i = 0; i < n_parts; i++)
+		GEOSGeom_destroy_r(ctx, parts[i]);
 	free(parts);
-	free(covers);
-	free(hits.idx);
-	GEOSGeom_destroy_r(ctx, rect);
 	GEOSGeom_destroy_r(ctx, lines);
 	GEOSGeom_destroy_r(ctx, noded);
+	return faces;
+}
+
+/* The items covering the point pt (inside one face) into covers. */
+static int point_covers(lr__worker *w, component *c, const GEOSGeometry *pt,
+                        int32_t *covers, size_t *nc)
+{
+	*nc = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->p[i] && !(c->p[i] = GEOSPrepare_r(w->ctx, c->g[i])))
+			return LR_ERR_GEOM;
+		char hit = GEOSPreparedIntersects_r(w->ctx, c->p[i], pt);
+		if (hit == 2)
+			return LR_ERR_GEOM;
+		if (hit)
+			covers[(*nc)++] = c->items[i];
+	}
+	return LR_OK;
+}
+
+/* The region holding the point pt: the first that meets it in index
+** order, n_regions for none. */
+static int point_region(lr__worker *w, const component *c,
+                        const GEOSGeometry *pt, int *region)
+{
+	*region = (int)w->in->n_regions;
+	for (size_t k = 0; k < c->hits.n; k++) {
+		char hit = GEOSPreparedIntersects_r(
+		        w->ctx, w->region_prep[c->hits.idx[k]], pt);
+		if (hit == 2)
+			return LR_ERR_GEOM;
+		if (hit) {
+			*region = (int)c->hits.idx[k];
+			break;
+		}
+	}
+	return LR_OK;
+}
+
+/* Keep face (borrowed from the arrangement) if an input covers it: its
+** covers and region from one interior point, its geodesic area. */
+static int add_face(lr__worker *w, component *c, const GEOSGeometry *face,
+                    int32_t *covers, lr__cluster_faces *out)
+{
+	GEOSContextHandle_t ctx = w->ctx;
+	GEOSGeometry *pt = GEOSPointOnSurface_r(ctx, face);
+	if (!pt)
+		return LR_ERR_GEOM;
+	size_t nc = 0;
+	int region = c->fixed_region;
+	int rc = point_covers(w, c, pt, covers, &nc);
+	if (rc == LR_OK && nc > 0 && region < 0)
+		rc = point_region(w, c, pt, &region);
+	GEOSGeom_destroy_r(ctx, pt);
+	if (rc != LR_OK || nc == 0)
+		return rc; /* nc 0: a hole in every input, or region-only land
+		            */
+	double a = lr_geodesic_area_r(ctx, face);
+	if (a < 0)
+		return LR_ERR_GEOM;
+	GEOSGeometry *copy = GEOSGeom_clone_r(ctx, face);
+	if (!copy)
+		return LR_ERR_GEOM;
+	return push_face(out, copy, region, a, covers, nc);
+}
+
+/*
+** Faces of one connected component: items[0..n) with geometries g[] and
+** prepared geometries p[] (built on demand, left in p[] for the caller).
+*/
+static int component_faces(lr__worker *w, const int32_t *items,
+                           GEOSGeometry **g, const GEOSPreparedGeometry **p,
+                           size_t n, lr__cluster_faces *out)
+{
+	GEOSContextHandle_t ctx = w->ctx;
+	component c = {items, g, p, n, {0, 0, 0, 0}, {0}, -1};
+	GEOSGeometry *faces = NULL;
+	int32_t *covers = NULL;
+	int rc = locate_regions(w, &c);
+	if (rc != LR_OK)
+		goto done;
+	if (n == 1 && c.fixed_region >= 0) {
+		/* A lone input in one region is its own face. */
+		double a = lr_geodesic_area_r(ctx, g[0]);
+		GEOSGeometry *face = a < 0 ? NULL : GEOSGeom_clone_r(ctx, g[0]);
+		rc = face ? push_face(out, face, c.fixed_region, a, items, 1)
+		          : LR_ERR_GEOM;
+		goto done;
+	}
+	covers = malloc(n * sizeof *covers);
+	if (!covers) {
+		rc = LR_ERR_NOMEM;
+		goto done;
+	}
+	if (!(faces = arrangement(w, &c, &rc)))
+		goto done;
+	int n_faces = GEOSGetNumGeometries_r(ctx, faces);
+	for (int f = 0; rc == LR_OK && f < n_faces; f++)
+		rc = add_face(w, &c, GEOSGetGeometryN_r(ctx, faces, f), covers,
+		              out);
+done:
+	free(covers);
+	free(c.hits.idx);
 	GEOSGeom_destroy_r(ctx, faces);
 	if (rc == LR_ERR_GEOM && w->err.code == LR_OK)
 		lr_error_set(&w->err, LR_ERR_GEOM, "GEOS operation failed");
@@ -429,109 +478,154 @@ static int collect_after(size_t j, void *ud)
 	return 0;
 }
 
-int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
-                       lr_cluster_faces *out)
+/* The inputs of a cluster with their geometries, as components are found. */
+typedef struct cluster_geoms {
+	const int32_t *items; /* borrowed [n] */
+	size_t n;
+	GEOSGeometry **g;               /* owned [n] */
+	const GEOSPreparedGeometry **p; /* owned [n], built on demand */
+	lr_box *boxes;                  /* owned [n] */
+	int32_t *parent; /* owned [n]: union-find of components */
+	/* Owned scratch [n] for one component at a time: its items, their
+	** geometries and prepared geometries, and where each came from. */
+	int32_t *sub_items;
+	GEOSGeometry **sub_g;
+	const GEOSPreparedGeometry **sub_p;
+	size_t *from;
+} cluster_geoms;
+
+/* Join item i with every later item whose land really meets it. */
+static int link_meeting(lr__worker *w, cluster_geoms *cg, const lr_rtree *tree,
+                        size_t i)
 {
-	GEOSContextHandle_t ctx = w->ctx;
-	int rc = LR_ERR_NOMEM;
-	GEOSGeometry **g = calloc(n, sizeof *g);
-	const GEOSPreparedGeometry **p = calloc(n, sizeof *p);
-	int32_t *parent = malloc(n * sizeof *parent);
-	size_t *order = malloc(n * sizeof *order);
-	int32_t *sub_items = malloc(n * sizeof *sub_items);
-	GEOSGeometry **sub_g = malloc(n * sizeof *sub_g);
-	const GEOSPreparedGeometry **sub_p = malloc(n * sizeof *sub_p);
-	lr_box *boxes = NULL;
-	lr_rtree *tree = NULL;
-	if (!g || !p || !parent || !order || !sub_items || !sub_g || !sub_p)
-		goto done;
-	rc = LR_ERR_GEOM;
-	for (size_t i = 0; i < n; i++) {
-		g[i] = lr_wkb_to_geos_r(ctx, lr_item_geom(w->in, items[i]));
-		if (!g[i])
-			goto done;
-		parent[i] = (int32_t)i;
-	}
-	/* Envelopes overlap; split into components whose land really meets,
-	** so that chains of neighbours along a road are built apart. */
-	boxes = malloc(n * sizeof *boxes);
-	if (!boxes)
-		goto nomem;
-	for (size_t i = 0; i < n; i++)
-		boxes[i] = wkb_box(lr_item_geom(w->in, items[i]));
-	if (n > 32 && !(tree = lr_rtree_build(boxes, n)))
-		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		candidates cand = {0};
-		if (tree) {
-			cand.after = i;
-			lr_rtree_query(tree, &boxes[i], collect_after, &cand);
-			if (cand.failed)
-				goto nomem;
-			if (cand.n > 1)
-				qsort(cand.idx, cand.n, sizeof *cand.idx,
-				      cmp_size);
+	candidates cand = {0};
+	int rc = LR_OK;
+	if (tree) {
+		cand.after = i;
+		lr_rtree_query(tree, &cg->boxes[i], collect_after, &cand);
+		if (cand.failed) {
+			free(cand.idx);
+			return LR_ERR_NOMEM;
 		}
-		size_t n_cand = tree ? cand.n : n - i - 1;
-		for (size_t k = 0; k < n_cand; k++) {
-			size_t j = tree ? cand.idx[k] : i + 1 + k;
-			if (!lr_box_intersects(&boxes[i], &boxes[j]) ||
-			    uf_find(parent, (int32_t)i) ==
-			            uf_find(parent, (int32_t)j))
-				continue;
-			if (!p[i] && !(p[i] = GEOSPrepare_r(ctx, g[i]))) {
-				free(cand.idx);
-				goto done;
-			}
-			char c = GEOSPreparedIntersects_r(ctx, p[i], g[j]);
-			if (c == 2) {
-				free(cand.idx);
-				goto done;
-			}
-			if (c)
-				uf_union(parent, (int32_t)i, (int32_t)j);
-		}
-		free(cand.idx);
+		if (cand.n > 1)
+			qsort(cand.idx, cand.n, sizeof *cand.idx, cmp_size);
 	}
-	/* Each component in order of its first item. */
-	for (size_t i = 0; i < n; i++) {
-		if (uf_find(parent, (int32_t)i) != (int32_t)i)
+	size_t n_cand = tree ? cand.n : cg->n - i - 1;
+	for (size_t k = 0; k < n_cand; k++) {
+		size_t j = tree ? cand.idx[k] : i + 1 + k;
+		if (!lr_box_intersects(&cg->boxes[i], &cg->boxes[j]) ||
+		    uf_find(cg->parent, (int32_t)i) ==
+		            uf_find(cg->parent, (int32_t)j))
 			continue;
-		size_t m = 0;
-		for (size_t j = i; j < n; j++)
-			if (uf_find(parent, (int32_t)j) == (int32_t)i) {
-				sub_items[m] = items[j];
-				sub_g[m] = g[j];
-				sub_p[m] = p[j];
-				order[m] = j;
-				m++;
-			}
-		rc = component_faces(w, sub_items, sub_g, sub_p, m, out);
-		/* Prepared geometries made inside go back to their owner. */
-		for (size_t k = 0; k < m; k++)
-			p[order[k]] = sub_p[k];
-		if (rc != LR_OK)
-			goto done;
-	}
-	rc = LR_OK;
-	goto done;
-nomem:
-	rc = LR_ERR_NOMEM;
-done:
-	free(boxes);
-	lr_rtree_free(tree);
-	if (g)
-		for (size_t i = 0; i < n; i++) {
-			if (p && p[i])
-				GEOSPreparedGeom_destroy_r(ctx, p[i]);
-			GEOSGeom_destroy_r(ctx, g[i]);
+		if (!cg->p[i] &&
+		    !(cg->p[i] = GEOSPrepare_r(w->ctx, cg->g[i]))) {
+			rc = LR_ERR_GEOM;
+			break;
 		}
-	free(g);
-	free(p);
-	free(parent);
-	free(order);
-	free(sub_items);
-	free(sub_g);
-	free(sub_p);
+		char c = GEOSPreparedIntersects_r(w->ctx, cg->p[i], cg->g[j]);
+		if (c == 2) {
+			rc = LR_ERR_GEOM;
+			break;
+		}
+		if (c)
+			uf_union(cg->parent, (int32_t)i, (int32_t)j);
+	}
+	free(cand.idx);
+	return rc;
+}
+
+/* Envelopes overlap; split into components whose land really meets, so
+** that chains of neighbours along a road are built apart.  Small clusters
+** compare every pair; larger ones ask an R-tree. */
+static int find_components(lr__worker *w, cluster_geoms *cg)
+{
+	lr_rtree *tree = NULL;
+	for (size_t i = 0; i < cg->n; i++)
+		cg->boxes[i] = wkb_box(lr__item_geom(w->in, cg->items[i]));
+	if (cg->n > 32 && !(tree = lr_rtree_build(cg->boxes, cg->n)))
+		return LR_ERR_NOMEM;
+	int rc = LR_OK;
+	for (size_t i = 0; rc == LR_OK && i < cg->n; i++)
+		rc = link_meeting(w, cg, tree, i);
+	lr_rtree_free(tree);
+	return rc;
+}
+
+/* The faces of the component whose root is item `root`. */
+static int root_component_faces(lr__worker *w, cluster_geoms *cg, size_t root,
+                                lr__cluster_faces *out)
+{
+	size_t m = 0;
+	for (size_t j = root; j < cg->n; j++)
+		if (uf_find(cg->parent, (int32_t)j) == (int32_t)root) {
+			cg->sub_items[m] = cg->items[j];
+			cg->sub_g[m] = cg->g[j];
+			cg->sub_p[m] = cg->p[j];
+			cg->from[m] = j;
+			m++;
+		}
+	int rc =
+	        component_faces(w, cg->sub_items, cg->sub_g, cg->sub_p, m, out);
+	/* Prepared geometries made inside go back to their owner. */
+	for (size_t k = 0; k < m; k++)
+		cg->p[cg->from[k]] = cg->sub_p[k];
+	return rc;
+}
+
+/* The arrays of cg for its n items; cluster_geoms_free frees them. */
+static int cluster_geoms_alloc(cluster_geoms *cg)
+{
+	size_t n = cg->n;
+	cg->g = calloc(n, sizeof *cg->g);
+	cg->p = calloc(n, sizeof *cg->p);
+	cg->boxes = malloc(n * sizeof *cg->boxes);
+	cg->parent = malloc(n * sizeof *cg->parent);
+	cg->sub_items = malloc(n * sizeof *cg->sub_items);
+	cg->sub_g = malloc(n * sizeof *cg->sub_g);
+	cg->sub_p = malloc(n * sizeof *cg->sub_p);
+	cg->from = malloc(n * sizeof *cg->from);
+	if (!cg->g || !cg->p || !cg->boxes || !cg->parent || !cg->sub_items ||
+	    !cg->sub_g || !cg->sub_p || !cg->from)
+		return LR_ERR_NOMEM;
+	return LR_OK;
+}
+
+static void cluster_geoms_free(GEOSContextHandle_t ctx, cluster_geoms *cg)
+{
+	for (size_t i = 0; cg->g && i < cg->n; i++) {
+		/* A prepared geometry needs its base: destroy it first. */
+		if (cg->p && cg->p[i])
+			GEOSPreparedGeom_destroy_r(ctx, cg->p[i]);
+		GEOSGeom_destroy_r(ctx, cg->g[i]);
+	}
+	free(cg->g);
+	free(cg->p);
+	free(cg->boxes);
+	free(cg->parent);
+	free(cg->sub_items);
+	free(cg->sub_g);
+	free(cg->sub_p);
+	free(cg->from);
+}
+
+int lr__cluster_faces_r(lr__worker *w, const int32_t *items, size_t n,
+                        lr__cluster_faces *out)
+{
+	cluster_geoms cg = {.items = items, .n = n};
+	int rc = cluster_geoms_alloc(&cg);
+	for (size_t i = 0; rc == LR_OK && i < n; i++) {
+		cg.g[i] = lr_wkb_to_geos_r(w->ctx,
+		                           lr__item_geom(w->in, items[i]));
+		if (!cg.g[i])
+			rc = LR_ERR_GEOM;
+		cg.parent[i] = (int32_t)i;
+	}
+	if (rc == LR_OK)
+		rc = find_components(w, &cg);
+	/* Each component in order of its first item. */
+	for (size_t i = 0; rc == LR_OK && i < n; i++)
+		if (uf_find(cg.parent, (int32_t)i) == (int32_t)i)
+			rc = root_component_faces(w, &cg, i, out);
+	cluster_geoms_free(w->ctx, &cg);
 	return rc;
 }

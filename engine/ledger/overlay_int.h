@@ -10,50 +10,50 @@
 #include "lr_rtree.h"
 
 /* Items are numbered hazards first (0..n_hazards), then releases. */
-typedef struct lr_overlay_input {
-	const lr_dataset *d;
+typedef struct lr__overlay_input {
+	const lr_dataset *d; /* borrowed */
 	size_t n_hazards, n_releases, n_regions;
-	const lr_rtree *region_tree; /* over region envelopes */
-} lr_overlay_input;
+	const lr_rtree *region_tree; /* borrowed: over region envelopes */
+} lr__overlay_input;
 
 /* Per-thread state: a GEOS context and lazily built region geometries. */
-typedef struct lr_worker {
+typedef struct lr__worker {
 	GEOSContextHandle_t ctx;
-	lr_error err; /* GEOS messages land here */
-	const lr_overlay_input *in;
-	GEOSGeometry **region_geom;               /* owned, lazy */
+	lr_error err;                /* GEOS messages land here */
+	const lr__overlay_input *in; /* borrowed: must outlive the worker */
+	GEOSGeometry **region_geom;  /* owned, lazy */
 	const GEOSPreparedGeometry **region_prep; /* owned, lazy */
 	GEOSGeometry **region_boundary;           /* owned, lazy */
-} lr_worker;
+} lr__worker;
 
 /* A face built from one cluster: covers[first .. first + n_covers) of the
 ** cluster result are the item numbers that cover it. */
-typedef struct lr_raw_face {
+typedef struct lr__raw_face {
 	int region; /* region index, n_regions when in none */
 	lr_cents area;
 	size_t first_cover, n_covers;
 	GEOSGeometry *geom; /* owned by the cluster result, in the worker ctx */
-} lr_raw_face;
+} lr__raw_face;
 
-typedef struct lr_cluster_faces {
-	lr_vec faces;  /* lr_raw_face */
+typedef struct lr__cluster_faces {
+	lr_vec faces;  /* lr__raw_face */
 	lr_vec covers; /* int32_t item numbers */
-} lr_cluster_faces;
+} lr__cluster_faces;
 
 /* Create a worker (serially, before any parallel region).  err receives
 ** GEOS messages of this worker.  Returns LR_OK or an error. */
-int lr_worker_init(lr_worker *w, const lr_overlay_input *in);
-void lr_worker_free(lr_worker *w);
+int lr__worker_init(lr__worker *w, const lr__overlay_input *in);
+void lr__worker_free(lr__worker *w);
 
 /*
 ** Build the faces of the items items[0..n) (one cluster of overlapping
 ** envelopes) into out (initialised by the caller, freed with
-** lr_cluster_faces_free(w, out)).  Returns LR_OK or an error (w->err set).
+** lr__cluster_faces_free(w, out)).  Returns LR_OK or an error (w->err set).
 */
-int lr_cluster_faces_r(lr_worker *w, const int32_t *items, size_t n,
-                       lr_cluster_faces *out);
-void lr_cluster_faces_init(lr_cluster_faces *cf);
-void lr_cluster_faces_free(lr_worker *w, lr_cluster_faces *cf);
+int lr__cluster_faces_r(lr__worker *w, const int32_t *items, size_t n,
+                        lr__cluster_faces *out);
+void lr__cluster_faces_init(lr__cluster_faces *cf);
+void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf);
 
 /*
 ** Group all hazards and releases into clusters of overlapping envelopes.
@@ -61,9 +61,9 @@ void lr_cluster_faces_free(lr_worker *w, lr_cluster_faces *cf);
 ** *starts[c]..starts[c+1] delimit cluster c (*n_clusters + 1 entries), in a
 ** deterministic order (clusters by their smallest item).  Caller frees both.
 */
-int lr_overlay_clusters(const lr_overlay_input *in, int32_t **order,
-                        size_t **starts, size_t *n_clusters, lr_error *err);
+int lr__overlay_clusters(const lr__overlay_input *in, int32_t **order,
+                         size_t **starts, size_t *n_clusters, lr_error *err);
 
-const lr_wkb *lr_item_geom(const lr_overlay_input *in, int32_t item);
+const lr_wkb *lr__item_geom(const lr__overlay_input *in, int32_t item);
 
 #endif

@@ -1,0 +1,78 @@
+/*
+** Inside lr_analyze: what its phases share.  analyze.c sets up and runs
+** the clusters, cluster.c runs the ledger on the faces of one cluster,
+** totals.c turns the sums into every table.
+*/
+#ifndef LR_ANALYZE_INT_H
+#define LR_ANALYZE_INT_H
+
+#include "ledger_int.h"
+#include "overlay_int.h"
+
+/* What one thread adds up; merged by exact integer sums. */
+typedef struct lr__accum {
+	lr_year_row *years;          /* owned: [n_years * n_rows] */
+	lr_remaining_row *remaining; /* owned: [n_rows] areas only */
+	lr_remaining_row *baseline;  /* owned: [n_rows] areas only */
+} lr__accum;
+
+/* A pair of overlapping hazards and the land they share. */
+typedef struct lr__overlap {
+	int32_t a, b;
+	lr_cents area;
+} lr__overlap;
+
+/* What one cluster leaves for the serial merge, in cluster order. */
+typedef struct lr__cluster_out {
+	lr_vec faces;    /* lr_face (only with keep_faces), owned */
+	lr_vec overlaps; /* lr__overlap */
+	int failed;
+	char msg[1024];
+} lr__cluster_out;
+
+/* The analysis every thread reads.  The per-item arrays are written only
+** by the thread that owns the item's cluster, so they need no lock. */
+typedef struct lr__analysis {
+	const lr_dataset *d;   /* borrowed */
+	const lr_options *opt; /* borrowed */
+	lr_result *r;          /* borrowed: the result being built */
+	size_t n_hazards, n_releases, n_regions, n_rows;
+	int n_years;
+	lr_date as_of, baseline;
+	/* Per item land by region (largest part wins); all owned. */
+	lr_cents *hazard_baseline; /* remaining at baseline */
+	lr_cents *release_outside; /* released land not hazardous */
+	int *hazard_given_region;  /* index of region_id, -1 */
+	int *hazard_given_ok;      /* land found in the given region */
+} lr__analysis;
+
+/* Whether hazard h is of a contamination the tables count. */
+static inline int lr__hazard_in_scope(const lr__analysis *s, size_t h)
+{
+	const lr_hazard *hz = &LR_VEC_AT(&s->d->hazards, lr_hazard, h);
+	return (hz->contamination & s->opt->scope) != 0;
+}
+
+/*
+** Build the faces of the cluster items[0..n) in worker w and run the ledger
+** on each: flows and states go into acc, per-item figures into s's arrays,
+** kept faces and hazard overlaps into out (initialised by the caller, who
+** frees its vectors).  On failure out->failed is set and out->msg says why.
+** Returns LR_OK or an error code.
+*/
+int lr__cluster_run(const lr__analysis *s, lr__worker *w, lr__accum *acc,
+                    const int32_t *items, size_t n, lr__cluster_out *out);
+
+/* Free what a face owns (not f itself); a zeroed face is a no-op. */
+void lr__face_free(lr_face *f);
+
+/*
+** Once every cluster is merged: add the threads' sums acc[0..n_threads)
+** into s->r, then derive remaining_end, items destroyed and the counts.
+** Findings (region mismatch, releases outside hazards, land outside every
+** region) are appended to d->quality.
+*/
+void lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
+                int n_threads);
+
+#endif

@@ -1,0 +1,372 @@
+/*
+** The ledger of one cluster: its faces built by the overlay, the events of
+** every face run through the machine (ledger.c), the flows and states added
+** into the thread's sums, and each item given its region.
+*/
+#include "analyze_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Land of one item per region: a tiny map, as an item rarely spans more
+** than two regions. */
+typedef struct item_region {
+	int32_t item;
+	int region;
+	lr_cents area;
+} item_region;
+
+/* Events and flows of one face; each array holds the cluster's largest
+** number of covers. */
+typedef struct face_scratch {
+	lr__event *ev;               /* owned: events in scope */
+	lr__event *ev_all;           /* owned: every event */
+	lr__flow *flows, *flows_all; /* owned: what the machine emits */
+	size_t ne, na;
+	lr_vec regions_of; /* item_region, for every face of the cluster */
+} face_scratch;
+
+static int add_item_region(lr_vec *v, int32_t item, int region, lr_cents a)
+{
+	for (size_t i = v->len; i-- > 0;) {
+		item_region *x = &LR_VEC_AT(v, item_region, i);
+		if (x->item == item && x->region == region) {
+			x->area += a;
+			return LR_OK;
+		}
+	}
+	item_region x = {item, region, a};
+	return lr_vec_push(v, &x) ? LR_OK : LR_ERR_NOMEM;
+}
+
+static int cmp_item_region(const void *a, const void *b)
+{
+	const item_region *x = a, *y = b;
+	if (x->item != y->item)
+		return x->item < y->item ? -1 : 1;
+	return x->region < y->region ? -1 : x->region > y->region;
+}
+
+static int cmp_overlap(const void *a, const void *b)
+{
+	const lr__overlap *x = a, *y = b;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return x->b < y->b ? -1 : x->b > y->b;
+}
+
+/* "2019-03-01 record H-1 SHA; 2020-05-02 cleared R-3"; the caller frees
+** it, NULL when out of memory. */
+static char *events_text(const lr__analysis *s, const lr__event *ev, size_t n)
+{
+	size_t cap = 64 + n * 48, len = 0;
+	char *t = malloc(cap);
+	if (!t)
+		return NULL;
+	t[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char date[16];
+		const char *id;
+		const char *what;
+		if (ev[i].kind == LR__EV_RECORD) {
+			id = LR_VEC_AT(&s->d->hazards, lr_hazard, ev[i].index)
+			             .id;
+			what = lr_hazard_type_name(ev[i].sub);
+		} else {
+			id = LR_VEC_AT(&s->d->releases, lr_release, ev[i].index)
+			             .id;
+			what = lr_method_name(ev[i].sub);
+		}
+		size_t need = strlen(id) + 48;
+		if (len + need >= cap) {
+			cap = (len + need) * 2;
+			char *nt = realloc(t, cap);
+			if (!nt) {
+				free(t);
+				return NULL;
+			}
+			t = nt;
+		}
+		len += (size_t)snprintf(
+		        t + len, cap - len, "%s%s %s %s %s", i ? "; " : "",
+		        lr_date_format(ev[i].date, date),
+		        ev[i].kind == LR__EV_RECORD ? "record" : "release", id,
+		        what);
+	}
+	return t;
+}
+
+void lr__face_free(lr_face *f)
+{
+	free(f->events);
+	lr_wkb_free(&f->geom);
+}
+
+static int scratch_init(face_scratch *sc, const lr__cluster_faces *cf)
+{
+	size_t max_cov = 1;
+	for (size_t f = 0; f < cf->faces.len; f++) {
+		size_t c = LR_VEC_AT(&cf->faces, lr__raw_face, f).n_covers;
+		if (c > max_cov)
+			max_cov = c;
+	}
+	sc->ev = malloc(max_cov * sizeof *sc->ev);
+	sc->flows = malloc(max_cov * sizeof *sc->flows);
+	sc->ev_all = malloc(max_cov * sizeof *sc->ev_all);
+	sc->flows_all = malloc(max_cov * sizeof *sc->flows_all);
+	if (!sc->ev || !sc->flows || !sc->ev_all || !sc->flows_all)
+		return LR_ERR_NOMEM;
+	return LR_OK;
+}
+
+static void scratch_free(face_scratch *sc)
+{
+	free(sc->ev);
+	free(sc->flows);
+	free(sc->ev_all);
+	free(sc->flows_all);
+	lr_vec_free(&sc->regions_of);
+}
+
+/*
+** The events of one face from the items covering it: every event into
+** ev_all, those in scope into ev.  Also notes each item's land in the
+** face's region, and the overlaps between surveyed hazards.
+*/
+static int collect_events(const lr__analysis *s, const lr__raw_face *face,
+                          const int32_t *cov, face_scratch *sc,
+                          lr_vec *overlaps)
+{
+	int32_t first_real = -1;
+	sc->ne = sc->na = 0;
+	for (size_t k = 0; k < face->n_covers; k++) {
+		int32_t it = cov[k];
+		lr__event e;
+		int in_scope = 1;
+		if ((size_t)it < s->n_hazards) {
+			const lr_hazard *h =
+			        &LR_VEC_AT(&s->d->hazards, lr_hazard, it);
+			e = (lr__event){h->recorded, LR__EV_RECORD,
+			                (uint8_t)h->type, it};
+			in_scope = lr__hazard_in_scope(s, (size_t)it);
+		} else {
+			int32_t ri = it - (int32_t)s->n_hazards;
+			const lr_release *r =
+			        &LR_VEC_AT(&s->d->releases, lr_release, ri);
+			e = (lr__event){r->date, LR__EV_RELEASE,
+			                (uint8_t)r->method, ri};
+		}
+		if (add_item_region(&sc->regions_of, it, face->region,
+		                    face->area) != LR_OK)
+			return LR_ERR_NOMEM;
+		/* Overlaps between surveyed hazards (implied ones stand for
+		** released land, not a survey). */
+		if (e.kind == LR__EV_RECORD &&
+		    LR_VEC_AT(&s->d->hazards, lr_hazard, it).implied_by < 0) {
+			if (first_real < 0)
+				first_real = it;
+			else {
+				lr__overlap o = {first_real, it, face->area};
+				if (!lr_vec_push(overlaps, &o))
+					return LR_ERR_NOMEM;
+			}
+		}
+		sc->ev_all[sc->na++] = e;
+		if (in_scope)
+			sc->ev[sc->ne++] = e;
+	}
+	return LR_OK;
+}
+
+/* The face's new, released and reclassified land, by year and region. */
+static void add_flows(const lr__analysis *s, lr__accum *acc,
+                      const lr__raw_face *face, const lr__flow *flows,
+                      size_t n_flows)
+{
+	for (size_t k = 0; k < n_flows; k++) {
+		const lr__flow *fl = &flows[k];
+		if (fl->kind == LR__FLOW_OUTSIDE)
+			continue;
+		int y = lr_date_year(fl->date);
+		lr_year_row *yr =
+		        &acc->years[(size_t)(y - s->r->first_year) * s->n_rows +
+		                    (size_t)face->region];
+		if (fl->kind == LR__FLOW_NEW)
+			yr->new_land += face->area;
+		else if (fl->kind == LR__FLOW_RELEASED)
+			yr->released[fl->sub] += face->area;
+		else if (fl->kind == LR__FLOW_RECLASSIFIED)
+			yr->reclassified += face->area;
+	}
+}
+
+/* The face's land in the remaining tables, at as-of and at baseline. */
+static void add_states(lr__accum *acc, const lr__raw_face *face,
+                       const lr__face_run *run)
+{
+	int row = face->region;
+	if (run->state_as_of == LR_SHA)
+		acc->remaining[row].sha += face->area;
+	else if (run->state_as_of == LR_CHA)
+		acc->remaining[row].cha += face->area;
+	if (run->state_baseline == LR_SHA)
+		acc->baseline[row].sha += face->area;
+	else if (run->state_baseline == LR_CHA)
+		acc->baseline[row].cha += face->area;
+}
+
+/* Hazards still holding this land (in scope, recorded). */
+static void add_hazards_holding(const lr__analysis *s, const lr__raw_face *face,
+                                const int32_t *cov, const lr__face_run *run)
+{
+	for (size_t k = 0; k < face->n_covers; k++) {
+		int32_t it = cov[k];
+		if ((size_t)it >= s->n_hazards ||
+		    !lr__hazard_in_scope(s, (size_t)it))
+			continue;
+		const lr_hazard *h = &LR_VEC_AT(&s->d->hazards, lr_hazard, it);
+		/* A hazard holds the land only if recorded in the hazardous
+		** period still running, not if the land was released and then
+		** recorded again by another. */
+		if (run->state_as_of && h->recorded <= s->as_of &&
+		    h->recorded >= run->since_as_of)
+			s->r->hazard_remaining[it] += face->area;
+		if (run->state_baseline && s->baseline != LR_DATE_NONE &&
+		    h->recorded <= s->baseline &&
+		    h->recorded >= run->since_baseline)
+			s->hazard_baseline[it] += face->area;
+	}
+}
+
+/* Keep the face for the store: its events as text and its geometry. */
+static int keep_face(const lr__analysis *s, lr__worker *w,
+                     const lr__raw_face *face, int state,
+                     const face_scratch *sc, lr__cluster_out *out)
+{
+	lr_face kf = {face->region, face->area, state, NULL, {0}};
+	kf.events = events_text(s, sc->ev_all, sc->na);
+	if (!kf.events ||
+	    lr_geos_to_wkb_r(w->ctx, face->geom, &kf.geom, &w->err) != LR_OK ||
+	    !lr_vec_push(&out->faces, &kf)) {
+		lr__face_free(&kf);
+		return LR_ERR_NOMEM;
+	}
+	return LR_OK;
+}
+
+/* Run the ledger on face f of cf: its events in order, then its flows,
+** states and hazards into the sums. */
+static int run_face(const lr__analysis *s, lr__worker *w, lr__accum *acc,
+                    const lr__cluster_faces *cf, size_t f, face_scratch *sc,
+                    lr__cluster_out *out)
+{
+	const lr__raw_face *face = &LR_VEC_AT(&cf->faces, lr__raw_face, f);
+	const int32_t *cov =
+	        &LR_VEC_AT(&cf->covers, int32_t, face->first_cover);
+	if (collect_events(s, face, cov, sc, &out->overlaps) != LR_OK)
+		return LR_ERR_NOMEM;
+	lr__events_sort(sc->ev, sc->ne);
+	lr__face_run run = lr__ledger_run(sc->ev, sc->ne, s->as_of, s->baseline,
+	                                  sc->flows);
+	/* Releases outside recorded hazards are judged against every hazard,
+	** whatever the scope of the tables. */
+	lr__face_run run_all = run;
+	const lr__flow *fl_all = sc->flows;
+	/* Sorted also for the face's events text in the store. */
+	lr__events_sort(sc->ev_all, sc->na);
+	if ((s->opt->scope & LR_CONT_ALL) != LR_CONT_ALL) {
+		run_all = lr__ledger_run(sc->ev_all, sc->na, s->as_of,
+		                         s->baseline, sc->flows_all);
+		fl_all = sc->flows_all;
+	}
+	add_flows(s, acc, face, sc->flows, run.n_flows);
+	for (size_t k = 0; k < run_all.n_flows; k++)
+		if (fl_all[k].kind == LR__FLOW_OUTSIDE)
+			s->release_outside[fl_all[k].index] += face->area;
+	add_states(acc, face, &run);
+	add_hazards_holding(s, face, cov, &run);
+	if (s->opt->keep_faces)
+		return keep_face(s, w, face, run.state_as_of, sc, out);
+	return LR_OK;
+}
+
+/* Each item's region: its given region if it has land there, else the
+** region holding the largest part of it.  Sorts regions_of. */
+static void assign_regions(const lr__analysis *s, lr_vec *regions_of)
+{
+	if (regions_of->len > 1)
+		qsort(regions_of->data, regions_of->len, sizeof(item_region),
+		      cmp_item_region);
+	for (size_t i = 0; i < regions_of->len;) {
+		const item_region *best =
+		        &LR_VEC_AT(regions_of, item_region, i);
+		int32_t it = best->item;
+		int given = (size_t)it < s->n_hazards
+		                    ? s->hazard_given_region[it]
+		                    : -1;
+		int given_found = 0;
+		size_t j = i;
+		for (; j < regions_of->len &&
+		       LR_VEC_AT(regions_of, item_region, j).item == it;
+		     j++) {
+			const item_region *x =
+			        &LR_VEC_AT(regions_of, item_region, j);
+			if (x->area > best->area)
+				best = x;
+			if (given >= 0 && x->region == given && x->area > 0)
+				given_found = 1;
+		}
+		int region = given_found ? given : best->region;
+		if ((size_t)it < s->n_hazards) {
+			s->r->hazard_region[it] = region;
+			s->hazard_given_ok[it] = given_found;
+		} else {
+			s->r->release_region[(size_t)it - s->n_hazards] =
+			        region;
+		}
+		i = j;
+	}
+}
+
+/* Overlaps: one entry per pair, land summed. */
+static void merge_overlaps(lr_vec *overlaps)
+{
+	if (overlaps->len < 2)
+		return;
+	qsort(overlaps->data, overlaps->len, sizeof(lr__overlap), cmp_overlap);
+	size_t m = 0;
+	lr__overlap *o = overlaps->data;
+	for (size_t i = 0; i < overlaps->len; i++) {
+		if (m > 0 && o[m - 1].a == o[i].a && o[m - 1].b == o[i].b)
+			o[m - 1].area += o[i].area;
+		else
+			o[m++] = o[i];
+	}
+	overlaps->len = m;
+}
+
+int lr__cluster_run(const lr__analysis *s, lr__worker *w, lr__accum *acc,
+                    const int32_t *items, size_t n, lr__cluster_out *out)
+{
+	lr__cluster_faces cf;
+	lr__cluster_faces_init(&cf);
+	face_scratch sc = {0};
+	lr_vec_init(&sc.regions_of, sizeof(item_region));
+	int rc = lr__cluster_faces_r(w, items, n, &cf);
+	if (rc == LR_OK)
+		rc = scratch_init(&sc, &cf);
+	for (size_t f = 0; rc == LR_OK && f < cf.faces.len; f++)
+		rc = run_face(s, w, acc, &cf, f, &sc, out);
+	if (rc == LR_OK) {
+		assign_regions(s, &sc.regions_of);
+		merge_overlaps(&out->overlaps);
+	} else {
+		out->failed = 1;
+		snprintf(out->msg, sizeof out->msg, "%s",
+		         w->err.msg[0] ? w->err.msg : "out of memory");
+	}
+	lr__cluster_faces_free(w, &cf);
+	scratch_free(&sc);
+	return rc;
+}

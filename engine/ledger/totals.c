@@ -1,0 +1,161 @@
+/*
+** The totals of lr_analyze: the threads' exact sums merged, remaining at
+** each year's end, items destroyed, the hazard counts and the findings the
+** whole ledger shows (region mismatches, releases outside hazards, land in
+** no region).
+*/
+#include "analyze_int.h"
+
+/* Add every thread's sums; integer cents, so the order does not matter. */
+static void sum_threads(const lr__analysis *s, const lr__accum *acc,
+                        int n_threads)
+{
+	lr_result *r = s->r;
+	size_t cells = (size_t)s->n_years * s->n_rows;
+	for (int t = 0; t < n_threads; t++) {
+		for (size_t i = 0; i < cells; i++) {
+			lr_year_row *y = &r->years[i];
+			const lr_year_row *a = &acc[t].years[i];
+			y->new_land += a->new_land;
+			y->reclassified += a->reclassified;
+			for (int m = 0; m < LR_N_METHODS; m++)
+				y->released[m] += a->released[m];
+		}
+		for (size_t i = 0; i < s->n_rows; i++) {
+			r->remaining[i].sha += acc[t].remaining[i].sha;
+			r->remaining[i].cha += acc[t].remaining[i].cha;
+			if (r->baseline_remaining) {
+				r->baseline_remaining[i].sha +=
+				        acc[t].baseline[i].sha;
+				r->baseline_remaining[i].cha +=
+				        acc[t].baseline[i].cha;
+			}
+		}
+	}
+}
+
+/* Remaining at the end of each year: the previous year's (or the baseline)
+** plus new minus released.  Equal, face by face, to the land hazardous at
+** that year's end. */
+static void remaining_end(const lr__analysis *s)
+{
+	lr_result *r = s->r;
+	for (size_t row = 0; row < s->n_rows; row++) {
+		lr_cents prev = r->baseline_remaining
+		                        ? r->baseline_remaining[row].sha +
+		                                  r->baseline_remaining[row].cha
+		                        : 0;
+		for (int y = r->first_year; y <= r->last_year; y++) {
+			lr_year_row *yr = LR_YEAR_ROW(r, y, (int)row);
+			prev += yr->new_land - yr->released[0] -
+			        yr->released[1] - yr->released[2];
+			yr->remaining_end = prev;
+		}
+	}
+}
+
+/* Items destroyed: in the region and year of their release. */
+static void items_destroyed(const lr__analysis *s)
+{
+	lr_result *r = s->r;
+	for (size_t i = 0; i < s->n_releases; i++) {
+		const lr_release *rl =
+		        &LR_VEC_AT(&s->d->releases, lr_release, i);
+		if (rl->date > s->as_of ||
+		    (s->baseline != LR_DATE_NONE && rl->date <= s->baseline))
+			continue;
+		lr_year_row *yr = LR_YEAR_ROW(r, lr_date_year(rl->date),
+		                              r->release_region[i]);
+		yr->ap_mines += rl->ap_mines;
+		yr->av_mines += rl->av_mines;
+		yr->erw += rl->erw;
+	}
+}
+
+static void count_one(lr_remaining_row *row, const lr_hazard *h)
+{
+	if (h->type == LR_CHA)
+		row->cha_count++;
+	else
+		row->sha_count++;
+}
+
+/* Counts: a hazard is remaining while at least 1 m2 of its land is.  A
+** hazard whose given region holds none of its land is a finding. */
+static void hazard_counts(const lr__analysis *s, lr_dataset *d)
+{
+	lr_result *r = s->r;
+	for (size_t i = 0; i < s->n_hazards; i++) {
+		const lr_hazard *h = &LR_VEC_AT(&d->hazards, lr_hazard, i);
+		if (!lr__hazard_in_scope(s, i))
+			continue;
+		int reg = r->hazard_region[i];
+		if (r->hazard_remaining[i] >= 100)
+			count_one(&r->remaining[reg], h);
+		if (r->baseline_remaining && s->hazard_baseline[i] >= 100)
+			count_one(&r->baseline_remaining[reg], h);
+		if (h->region_id && !s->hazard_given_ok[i])
+			lr_quality_add(&d->quality, LR_SEV_WARNING,
+			               "region_mismatch", "hazards", h->fid,
+			               h->id, -1,
+			               "hazard %s gives region_id '%s' but "
+			               "none of its land lies there; counted "
+			               "in the region holding most of it",
+			               h->id, h->region_id);
+	}
+}
+
+static void release_outside_findings(const lr__analysis *s, lr_dataset *d)
+{
+	for (size_t i = 0; i < s->n_releases; i++) {
+		if (s->release_outside[i] <= 0)
+			continue;
+		const lr_release *rl = &LR_VEC_AT(&d->releases, lr_release, i);
+		char m2[32];
+		lr_quality_add(&d->quality, LR_SEV_WARNING, "release_outside",
+		               "releases", rl->fid, rl->id,
+		               s->release_outside[i],
+		               "release %s (%s, %s) covers %s m2 that no "
+		               "recorded hazard covered at that date",
+		               rl->id, lr_method_name(rl->method),
+		               lr_date_format(rl->date, (char[16]){0}),
+		               lr_cents_format(s->release_outside[i], m2));
+	}
+}
+
+/* The OUTSIDE row is shown when any figure of it is not zero. */
+static void outside_row(const lr__analysis *s, lr_dataset *d)
+{
+	lr_result *r = s->r;
+	int out = (int)s->n_regions;
+	r->has_outside = r->remaining[out].sha || r->remaining[out].cha;
+	for (int y = r->first_year; y <= r->last_year && !r->has_outside; y++) {
+		const lr_year_row *yr = LR_YEAR_ROW(r, y, out);
+		r->has_outside = yr->new_land || yr->released[0] ||
+		                 yr->released[1] || yr->released[2] ||
+		                 yr->ap_mines || yr->av_mines || yr->erw;
+	}
+	if (!r->has_outside)
+		return;
+	char m2[32];
+	lr_cents total = 0;
+	for (int y = r->first_year; y <= r->last_year; y++)
+		total += LR_YEAR_ROW(r, y, out)->new_land;
+	lr_quality_add(&d->quality, LR_SEV_WARNING, "outside_regions", "", -1,
+	               "", total,
+	               "%s m2 of recorded hazardous land lies in no "
+	               "region; it is reported in the OUTSIDE row",
+	               lr_cents_format(total, m2));
+}
+
+void lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
+                int n_threads)
+{
+	sum_threads(s, acc, n_threads);
+	s->r->n_faces = (int64_t)s->r->faces.len;
+	remaining_end(s);
+	items_destroyed(s);
+	hazard_counts(s, d);
+	release_outside_findings(s, d);
+	outside_row(s, d);
+}
