@@ -1,5 +1,5 @@
 /*
-** The batch manifest (engine/manifest.c): defaults inheritance, relative
+** The batch manifest (engine/batch/manifest.c): defaults inheritance, relative
 ** paths, errors naming the file and line, run names, the step argument
 ** vectors, the content hash and the summary reader.
 */
