@@ -36,7 +36,7 @@ typedef struct overlap {
 typedef struct cluster_out {
 	lr_vec faces;    /* lr_face (only with keep_faces) */
 	lr_vec overlaps; /* overlap */
-	int failed;
+	int failed;      /* the lr_status of a cluster that failed, else 0 */
 	char msg[1024];
 } cluster_out;
 
@@ -365,7 +365,7 @@ static int process_cluster(const shared *s, lr_worker *w, accum *acc,
 	rc = LR_OK;
 done:
 	if (rc != LR_OK) {
-		out->failed = 1;
+		out->failed = rc;
 		snprintf(out->msg, sizeof out->msg, "%s",
 		         w->err.msg[0] ? w->err.msg : "out of memory");
 	}
@@ -570,12 +570,12 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 				                            (size_t)it -
 				                                    s.n_hazards)
 				                          .id;
-				lr_error_set(err, LR_ERR_GEOM,
+				lr_error_set(err, co->failed,
 				             "overlay of the %zu inputs "
 				             "overlapping %s failed: %s",
 				             starts[c + 1] - starts[c], id,
 				             co->msg);
-				merge_rc = LR_ERR_GEOM;
+				merge_rc = co->failed;
 			}
 			for (size_t k = 0; k < co->overlaps.len; k++) {
 				const overlap *o =
