@@ -585,14 +585,20 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 				const lr_hazard *b = &LR_VEC_AT(
 				        &d->hazards, lr_hazard, o->b);
 				char m2[32];
-				lr_quality_add(&d->quality, LR_SEV_WARNING,
-				               "hazard_overlap", "hazards",
-				               a->fid, a->id, o->area,
-				               "hazard %s overlaps hazard %s "
-				               "(feature %lld) by %s m2; the "
-				               "shared land is counted once",
-				               a->id, b->id, (long long)b->fid,
-				               lr_cents_format(o->area, m2));
+				if (merge_rc == LR_OK &&
+				    lr_quality_add(
+				            &d->quality, LR_SEV_WARNING,
+				            "hazard_overlap", "hazards", a->fid,
+				            a->id, o->area,
+				            "hazard %s overlaps hazard %s "
+				            "(feature %lld) by %s m2; the "
+				            "shared land is counted once",
+				            a->id, b->id, (long long)b->fid,
+				            lr_cents_format(o->area, m2)) !=
+				            LR_OK)
+					merge_rc = lr_error_set(
+					        err, LR_ERR_NOMEM,
+					        "out of memory for findings");
 			}
 			for (size_t k = 0; k < co->faces.len; k++) {
 				lr_face *f = &LR_VEC_AT(&co->faces, lr_face, k);
@@ -600,7 +606,10 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 				    lr_vec_push(&r->faces, f)) {
 					f->events = NULL;
 					f->geom.data = NULL;
-				}
+				} else if (merge_rc == LR_OK)
+					merge_rc = lr_error_set(
+					        err, LR_ERR_NOMEM,
+					        "out of memory for faces");
 				free_face(f);
 			}
 			lr_vec_free(&co->faces);
@@ -685,28 +694,31 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 			else
 				r->baseline_remaining[reg].sha_count++;
 		}
-		if (h->region_id && !s.hazard_given_ok[i])
-			lr_quality_add(&d->quality, LR_SEV_WARNING,
-			               "region_mismatch", "hazards", h->fid,
-			               h->id, -1,
-			               "hazard %s gives region_id '%s' but "
-			               "none of its land lies there; counted "
-			               "in the region holding most of it",
-			               h->id, h->region_id);
+		if (h->region_id && !s.hazard_given_ok[i] &&
+		    (rc = lr_quality_add(&d->quality, LR_SEV_WARNING,
+		                         "region_mismatch", "hazards", h->fid,
+		                         h->id, -1,
+		                         "hazard %s gives region_id '%s' but "
+		                         "none of its land lies there; counted "
+		                         "in the region holding most of it",
+		                         h->id, h->region_id)) != LR_OK)
+			goto fail;
 	}
 	for (size_t i = 0; i < s.n_releases; i++) {
 		if (s.release_outside[i] <= 0)
 			continue;
 		const lr_release *rl = &LR_VEC_AT(&d->releases, lr_release, i);
 		char m2[32];
-		lr_quality_add(&d->quality, LR_SEV_WARNING, "release_outside",
-		               "releases", rl->fid, rl->id,
-		               s.release_outside[i],
-		               "release %s (%s, %s) covers %s m2 that no "
-		               "recorded hazard covered at that date",
-		               rl->id, lr_method_name(rl->method),
-		               lr_date_format(rl->date, (char[16]){0}),
-		               lr_cents_format(s.release_outside[i], m2));
+		rc = lr_quality_add(&d->quality, LR_SEV_WARNING,
+		                    "release_outside", "releases", rl->fid,
+		                    rl->id, s.release_outside[i],
+		                    "release %s (%s, %s) covers %s m2 that no "
+		                    "recorded hazard covered at that date",
+		                    rl->id, lr_method_name(rl->method),
+		                    lr_date_format(rl->date, (char[16]){0}),
+		                    lr_cents_format(s.release_outside[i], m2));
+		if (rc != LR_OK)
+			goto fail;
 	}
 	r->has_outside =
 	        r->remaining[s.n_regions].sha || r->remaining[s.n_regions].cha;
@@ -721,11 +733,14 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 		lr_cents total = 0;
 		for (int y = r->first_year; y <= r->last_year; y++)
 			total += LR_YEAR_ROW(r, y, (int)s.n_regions)->new_land;
-		lr_quality_add(&d->quality, LR_SEV_WARNING, "outside_regions",
-		               "", -1, "", total,
-		               "%s m2 of recorded hazardous land lies in no "
-		               "region; it is reported in the OUTSIDE row",
-		               lr_cents_format(total, m2));
+		rc = lr_quality_add(
+		        &d->quality, LR_SEV_WARNING, "outside_regions", "", -1,
+		        "", total,
+		        "%s m2 of recorded hazardous land lies in no "
+		        "region; it is reported in the OUTSIDE row",
+		        lr_cents_format(total, m2));
+		if (rc != LR_OK)
+			goto fail;
 	}
 	r->seconds_overlay = lr_now_seconds() - t0;
 	if (opt->timings) {
