@@ -972,6 +972,8 @@ static int check_with_geos(lr_source *s, lr_feature *f, const walk *w,
 	int rc = lr_geos_to_wkb_r(ctx, mv, &f->wkb, &s->geos_err);
 	int mtype = GEOSGeomTypeId_r(ctx, mv);
 	GEOSGeom_destroy_r(ctx, mv);
+	if (rc == LR_ERR_NOMEM) /* no fault of the feature's */
+		return lr_error_set(err, rc, "%s", s->geos_err.msg);
 	if (rc != LR_OK) {
 		reject(f, "invalid (%s) and the repair cannot be written (%s)",
 		       why, s->geos_err.msg);
