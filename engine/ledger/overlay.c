@@ -196,6 +196,7 @@ void lr_cluster_faces_free(lr_worker *w, lr_cluster_faces *cf)
 typedef struct region_hits {
 	size_t *idx;
 	size_t n, cap;
+	bool nomem; /* the query stopped: idx could not grow */
 } region_hits;
 
 static int collect_region(size_t i, void *ud)
@@ -204,8 +205,10 @@ static int collect_region(size_t i, void *ud)
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 8;
 		size_t *p = realloc(h->idx, cap * sizeof *p);
-		if (!p)
+		if (!p) {
+			h->nomem = true;
 			return 1;
+		}
 		h->idx = p;
 		h->cap = cap;
 	}
@@ -268,6 +271,10 @@ static int component_faces(lr_worker *w, const int32_t *items, GEOSGeometry **g,
 			env.maxy = b.maxy;
 	}
 	lr_rtree_query(in->region_tree, &env, collect_region, &hits);
+	if (hits.nomem) {
+		rc = LR_ERR_NOMEM;
+		goto done;
+	}
 	if (hits.n > 1)
 		qsort(hits.idx, hits.n, sizeof *hits.idx, cmp_size);
 	rect = box_polygon(ctx, &env);
