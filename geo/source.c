@@ -323,9 +323,11 @@ static int open_impl(const char *dataset, const char *layer,
 	if (rc != LR_OK)
 		return rc;
 	s->layer_name = lr_strdup(OGR_L_GetName(s->layer));
+	if (s->layer_name == NULL) /* before strlen() reads it */
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	size_t n = strlen(dataset) + strlen(s->layer_name) + 16;
 	s->label = malloc(n);
-	if (s->layer_name == NULL || s->label == NULL)
+	if (s->label == NULL)
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	snprintf(s->label, n, "%s (layer %s)", dataset, s->layer_name);
 
