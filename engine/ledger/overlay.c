@@ -228,18 +228,23 @@ static GEOSGeometry *box_polygon(GEOSContextHandle_t ctx, const lr_box *b)
 	                                  b->maxy);
 }
 
-/* Push a face with its covers; takes ownership of geom. */
-static int push_face(lr_cluster_faces *out, GEOSGeometry *geom, int region,
-                     double area_m2, const int32_t *covers, size_t n_covers)
+/* Push a face with its covers; takes ownership of geom, which is
+** destroyed if the face cannot be kept. */
+static int push_face(GEOSContextHandle_t ctx, lr_cluster_faces *out,
+                     GEOSGeometry *geom, int region, double area_m2,
+                     const int32_t *covers, size_t n_covers)
 {
 	lr_raw_face f = {region, lr_cents_from_m2(area_m2), out->covers.len,
 	                 n_covers, geom};
 	for (size_t i = 0; i < n_covers; i++)
 		if (!lr_vec_push(&out->covers, &covers[i]))
-			return LR_ERR_NOMEM;
+			goto nomem;
 	if (!lr_vec_push(&out->faces, &f))
-		return LR_ERR_NOMEM;
+		goto nomem;
 	return LR_OK;
+nomem:
+	GEOSGeom_destroy_r(ctx, geom);
+	return LR_ERR_NOMEM;
 }
 
 /*
@@ -304,7 +309,7 @@ static int component_faces(lr_worker *w, const int32_t *items, GEOSGeometry **g,
 		GEOSGeometry *face = GEOSGeom_clone_r(ctx, g[0]);
 		if (!face)
 			goto done;
-		rc = push_face(out, face, fixed_region, a, items, 1);
+		rc = push_face(ctx, out, face, fixed_region, a, items, 1);
 		goto done;
 	}
 
@@ -389,7 +394,8 @@ static int component_faces(lr_worker *w, const int32_t *items, GEOSGeometry **g,
 		GEOSGeometry *copy = GEOSGeom_clone_r(ctx, face);
 		if (!copy)
 			goto done;
-		if ((rc = push_face(out, copy, region, a, covers, nc)) != LR_OK)
+		if ((rc = push_face(ctx, out, copy, region, a, covers, nc)) !=
+		    LR_OK)
 			goto done;
 	}
 	rc = LR_OK;
