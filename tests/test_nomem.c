@@ -13,10 +13,11 @@
 ** tests/meson.build), so every call to malloc, calloc, realloc, strdup or
 ** strndup made from our own static libraries (base, geo, engine) reaches
 ** the __wrap_ functions below, which count the allocations and fail the
-** n-th.  What it does not cover: allocations made inside the shared
-** libraries themselves (GDAL, GEOS, PROJ, SQLite, SpatiaLite, libgomp and
-** glibc's own, such as vasprintf or scandir), whose failures reach us only
-** as their error returns; nor our frees, which are not counted.
+** n-th.  The linker does it, so the libraries call the C allocator
+** directly and carry no test hook of their own.  What it does not cover:
+** allocations made inside the shared libraries (GDAL, GEOS, PROJ, SQLite,
+** SpatiaLite, libgomp) and glibc's own (vasprintf, scandir, realpath,
+** fopen), whose failures reach us only as those functions' error returns.
 */
 #include "lr_engine.h"
 #include "lr_test.h"
