@@ -62,7 +62,8 @@ GEOSGeometry *lr_wkb_to_geos_r(GEOSContextHandle_t ctx, const lr_wkb *w)
 	return GEOSGeomFromWKB_buf_r(ctx, w->data, w->size);
 }
 
-/* Append clones of the polygons of g to parts (a vec of GEOSGeometry *). */
+/* Append clones of the polygons of g to parts (a vec of GEOSGeometry *).
+** LR_OK, LR_ERR_NOMEM when parts cannot grow, LR_ERR_GEOM if GEOS fails. */
 static int collect_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *g,
                             lr_vec *parts)
 {
@@ -72,22 +73,25 @@ static int collect_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *g,
 			return 0;
 		GEOSGeometry *c = GEOSGeom_clone_r(ctx, g);
 		if (c == NULL)
-			return -1;
+			return LR_ERR_GEOM;
 		if (lr_vec_push(parts, &c) == NULL) {
 			GEOSGeom_destroy_r(ctx, c);
-			return -1;
+			return LR_ERR_NOMEM;
 		}
-		return 0;
+		return LR_OK;
 	}
 	if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
 		int n = GEOSGetNumGeometries_r(ctx, g);
 		for (int i = 0; i < n; i++) {
 			const GEOSGeometry *p = GEOSGetGeometryN_r(ctx, g, i);
-			if (p == NULL || collect_polygons(ctx, p, parts) != 0)
-				return -1;
+			if (p == NULL)
+				return LR_ERR_GEOM;
+			int rc = collect_polygons(ctx, p, parts);
+			if (rc != LR_OK)
+				return rc;
 		}
 	}
-	return 0; /* points and lines carry no area: dropped */
+	return LR_OK; /* points and lines carry no area: dropped */
 }
 
 /* Copy the WKB from GEOS's allocator into a malloc'ed buffer in out. */
@@ -137,14 +141,18 @@ int lr_geos_to_wkb_r(GEOSContextHandle_t ctx, const GEOSGeometry *g,
 	if (type != GEOS_MULTIPOLYGON) {
 		lr_vec parts;
 		lr_vec_init(&parts, sizeof(GEOSGeometry *));
-		if (collect_polygons(ctx, g, &parts) != 0) {
+		int rc = collect_polygons(ctx, g, &parts);
+		if (rc != LR_OK) {
 			for (size_t i = 0; i < parts.len; i++)
 				GEOSGeom_destroy_r(
 				        ctx,
 				        LR_VEC_AT(&parts, GEOSGeometry *, i));
 			lr_vec_free(&parts);
-			return lr_error_set(err, LR_ERR_GEOM,
-			                    "GEOS: cannot extract polygons");
+			return lr_error_set(err, rc,
+			                    rc == LR_ERR_NOMEM
+			                            ? "out of memory"
+			                            : "GEOS: cannot extract "
+			                              "polygons");
 		}
 		if (parts.len == 0)
 			own = GEOSGeom_createEmptyCollection_r(

@@ -87,12 +87,12 @@ lr_rtree *lr_rtree_build(const lr_box *boxes, size_t n)
 		return NULL;
 	t->item = malloc((n ? n : 1) * sizeof *t->item);
 	t->lv[0].box = malloc((n ? n : 1) * sizeof(lr_box));
+	t->n_levels = 1; /* so that lr_rtree_free frees level 0 */
 	if (!t->item || !t->lv[0].box || str_order(boxes, n, t->item) != 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		t->lv[0].box[i] = boxes[t->item[i]];
 	t->lv[0].n = n;
-	t->n_levels = 1;
 	while (t->lv[t->n_levels - 1].n > 1 && t->n_levels < MAX_LEVELS) {
 		level *below = &t->lv[t->n_levels - 1];
 		level *up = &t->lv[t->n_levels];

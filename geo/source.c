@@ -323,9 +323,11 @@ static int open_impl(const char *dataset, const char *layer,
 	if (rc != LR_OK)
 		return rc;
 	s->layer_name = lr_strdup(OGR_L_GetName(s->layer));
+	if (s->layer_name == NULL) /* before strlen() reads it */
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	size_t n = strlen(dataset) + strlen(s->layer_name) + 16;
 	s->label = malloc(n);
-	if (s->layer_name == NULL || s->label == NULL)
+	if (s->label == NULL)
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	snprintf(s->label, n, "%s (layer %s)", dataset, s->layer_name);
 
@@ -972,6 +974,8 @@ static int check_with_geos(lr_source *s, lr_feature *f, const walk *w,
 	int rc = lr_geos_to_wkb_r(ctx, mv, &f->wkb, &s->geos_err);
 	int mtype = GEOSGeomTypeId_r(ctx, mv);
 	GEOSGeom_destroy_r(ctx, mv);
+	if (rc == LR_ERR_NOMEM) /* no fault of the feature's */
+		return lr_error_set(err, rc, "%s", s->geos_err.msg);
 	if (rc != LR_OK) {
 		reject(f, "invalid (%s) and the repair cannot be written (%s)",
 		       why, s->geos_err.msg);

@@ -492,13 +492,18 @@ static int section_index(const char *s)
 {
 	static const char *const names[4] = {"regions", "hazards", "releases",
 	                                     "defaults"};
-	char *t = trimmed_copy(s, strlen(s));
-	int r = SEC_NONE;
-	for (int i = 0; t && i < 4; i++)
-		if (!strcasecmp(t, names[i]))
-			r = i;
-	free(t);
-	return r;
+	/* Trimmed in place: a copy that fails would read as no section. */
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	for (int i = 0; i < 4; i++)
+		if (!strncasecmp(s, names[i], n) && names[i][n] == '\0')
+			return i;
+	return SEC_NONE;
 }
 
 /* Hand inih the next line, refusing lines it would cut. */

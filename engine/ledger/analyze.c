@@ -267,27 +267,30 @@ static int cluster_failed(const analysis *a, size_t c,
 	                         : LR_VEC_AT(&a->d->releases, lr_release,
 	                                     (size_t)it - a->s.n_hazards)
 	                                   .id;
-	return lr_error_set(err, LR_ERR_GEOM,
+	return lr_error_set(err, co->failed,
 	                    "overlay of the %zu inputs overlapping %s "
 	                    "failed: %s",
 	                    a->starts[c + 1] - a->starts[c], id, co->msg);
 }
 
-static void overlap_findings(lr_dataset *d, const lr__cluster_out *co)
+static int overlap_findings(lr_dataset *d, const lr__cluster_out *co)
 {
-	for (size_t k = 0; k < co->overlaps.len; k++) {
+	int rc = LR_OK;
+	for (size_t k = 0; rc == LR_OK && k < co->overlaps.len; k++) {
 		const lr__overlap *o =
 		        &LR_VEC_AT(&co->overlaps, lr__overlap, k);
 		const lr_hazard *a = &LR_VEC_AT(&d->hazards, lr_hazard, o->a);
 		const lr_hazard *b = &LR_VEC_AT(&d->hazards, lr_hazard, o->b);
 		char m2[32];
-		lr_quality_add(&d->quality, LR_SEV_WARNING, "hazard_overlap",
-		               "hazards", a->fid, a->id, o->area,
-		               "hazard %s overlaps hazard %s (feature %lld) "
-		               "by %s m2; the shared land is counted once",
-		               a->id, b->id, (long long)b->fid,
-		               lr_cents_format(o->area, m2));
+		rc = lr_quality_add(
+		        &d->quality, LR_SEV_WARNING, "hazard_overlap",
+		        "hazards", a->fid, a->id, o->area,
+		        "hazard %s overlaps hazard %s (feature %lld) "
+		        "by %s m2; the shared land is counted once",
+		        a->id, b->id, (long long)b->fid,
+		        lr_cents_format(o->area, m2));
 	}
+	return rc;
 }
 
 /* Merge batch slots in cluster order, so the faces and findings are the
@@ -300,13 +303,18 @@ static int merge_batch(analysis *a, size_t b0, size_t nb, lr_error *err)
 		lr__cluster_out *co = &a->batch[i];
 		if (co->failed && rc == LR_OK)
 			rc = cluster_failed(a, b0 + i, co, err);
-		overlap_findings(a->d, co);
+		if (rc == LR_OK && overlap_findings(a->d, co) != LR_OK)
+			rc = lr_error_set(err, LR_ERR_NOMEM,
+			                  "out of memory for findings");
 		for (size_t k = 0; k < co->faces.len; k++) {
 			lr_face *f = &LR_VEC_AT(&co->faces, lr_face, k);
 			if (rc == LR_OK && lr_vec_push(&a->s.r->faces, f)) {
 				/* The result owns them now. */
 				f->events = NULL;
 				f->geom.data = NULL;
+			} else if (rc == LR_OK) {
+				rc = lr_error_set(err, LR_ERR_NOMEM,
+				                  "out of memory for faces");
 			}
 			lr__face_free(f);
 		}
@@ -382,8 +390,10 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 		rc = setup(&a, err);
 	if (rc == LR_OK)
 		rc = run_clusters(&a, err);
+	if (rc == LR_OK &&
+	    (rc = lr__totals(&a.s, d, a.acc, a.n_threads)) != LR_OK)
+		lr_error_set(err, rc, "out of memory for findings");
 	if (rc == LR_OK) {
-		lr__totals(&a.s, d, a.acc, a.n_threads);
 		r->seconds_overlay = lr_now_seconds() - t0;
 		if (opt->timings)
 			note_timings(&a, t0);

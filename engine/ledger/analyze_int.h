@@ -26,7 +26,7 @@ typedef struct lr__overlap {
 typedef struct lr__cluster_out {
 	lr_vec faces;    /* lr_face (only with keep_faces), owned */
 	lr_vec overlaps; /* lr__overlap */
-	int failed;
+	int failed;      /* the lr_status of a cluster that failed, else 0 */
 	char msg[1024];
 } lr__cluster_out;
 
@@ -72,7 +72,7 @@ void lr__face_free(lr_face *f);
 ** Findings (region mismatch, releases outside hazards, land outside every
 ** region) are appended to d->quality.
 */
-void lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
-                int n_threads);
+int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
+               int n_threads);
 
 #endif

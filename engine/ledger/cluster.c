@@ -362,7 +362,7 @@ int lr__cluster_run(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 		assign_regions(s, &sc.regions_of);
 		merge_overlaps(&out->overlaps);
 	} else {
-		out->failed = 1;
+		out->failed = rc;
 		snprintf(out->msg, sizeof out->msg, "%s",
 		         w->err.msg[0] ? w->err.msg : "out of memory");
 	}

@@ -196,6 +196,7 @@ void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf)
 typedef struct region_hits {
 	size_t *idx;
 	size_t n, cap;
+	bool nomem; /* the query stopped: idx could not grow */
 } region_hits;
 
 static int collect_region(size_t i, void *ud)
@@ -204,8 +205,10 @@ static int collect_region(size_t i, void *ud)
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 8;
 		size_t *p = realloc(h->idx, cap * sizeof *p);
-		if (!p)
+		if (!p) {
+			h->nomem = true;
 			return 1;
+		}
 		h->idx = p;
 		h->cap = cap;
 	}
@@ -225,18 +228,23 @@ static GEOSGeometry *box_polygon(GEOSContextHandle_t ctx, const lr_box *b)
 	                                  b->maxy);
 }
 
-/* Push a face with its covers; takes ownership of geom. */
-static int push_face(lr__cluster_faces *out, GEOSGeometry *geom, int region,
-                     double area_m2, const int32_t *covers, size_t n_covers)
+/* Push a face with its covers; takes ownership of geom, which is
+** destroyed if the face cannot be kept. */
+static int push_face(GEOSContextHandle_t ctx, lr__cluster_faces *out,
+                     GEOSGeometry *geom, int region, double area_m2,
+                     const int32_t *covers, size_t n_covers)
 {
 	lr__raw_face f = {region, lr_cents_from_m2(area_m2), out->covers.len,
 	                  n_covers, geom};
 	for (size_t i = 0; i < n_covers; i++)
 		if (!lr_vec_push(&out->covers, &covers[i]))
-			return LR_ERR_NOMEM;
+			goto nomem;
 	if (!lr_vec_push(&out->faces, &f))
-		return LR_ERR_NOMEM;
+		goto nomem;
 	return LR_OK;
+nomem:
+	GEOSGeom_destroy_r(ctx, geom);
+	return LR_ERR_NOMEM;
 }
 
 /* One connected component of a cluster, as its faces are built. */
@@ -270,6 +278,8 @@ static int locate_regions(lr__worker *w, component *c)
 			c->env.maxy = b.maxy;
 	}
 	lr_rtree_query(in->region_tree, &c->env, collect_region, &c->hits);
+	if (c->hits.nomem)
+		return LR_ERR_NOMEM; /* else land could be put in no region */
 	if (c->hits.n > 1)
 		qsort(c->hits.idx, c->hits.n, sizeof *c->hits.idx, cmp_size);
 	GEOSGeometry *rect = box_polygon(ctx, &c->env);
@@ -405,7 +415,7 @@ static int add_face(lr__worker *w, component *c, const GEOSGeometry *face,
 	GEOSGeometry *copy = GEOSGeom_clone_r(ctx, face);
 	if (!copy)
 		return LR_ERR_GEOM;
-	return push_face(out, copy, region, a, covers, nc);
+	return push_face(ctx, out, copy, region, a, covers, nc);
 }
 
 /*
@@ -427,7 +437,8 @@ static int component_faces(lr__worker *w, const int32_t *items,
 		/* A lone input in one region is its own face. */
 		double a = lr_geodesic_area_r(ctx, g[0]);
 		GEOSGeometry *face = a < 0 ? NULL : GEOSGeom_clone_r(ctx, g[0]);
-		rc = face ? push_face(out, face, c.fixed_region, a, items, 1)
+		rc = face ? push_face(ctx, out, face, c.fixed_region, a, items,
+		                      1)
 		          : LR_ERR_GEOM;
 		goto done;
 	}

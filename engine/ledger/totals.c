@@ -82,7 +82,7 @@ static void count_one(lr_remaining_row *row, const lr_hazard *h)
 
 /* Counts: a hazard is remaining while at least 1 m2 of its land is.  A
 ** hazard whose given region holds none of its land is a finding. */
-static void hazard_counts(const lr__analysis *s, lr_dataset *d)
+static int hazard_counts(const lr__analysis *s, lr_dataset *d)
 {
 	lr_result *r = s->r;
 	for (size_t i = 0; i < s->n_hazards; i++) {
@@ -94,37 +94,42 @@ static void hazard_counts(const lr__analysis *s, lr_dataset *d)
 			count_one(&r->remaining[reg], h);
 		if (r->baseline_remaining && s->hazard_baseline[i] >= 100)
 			count_one(&r->baseline_remaining[reg], h);
-		if (h->region_id && !s->hazard_given_ok[i])
-			lr_quality_add(&d->quality, LR_SEV_WARNING,
-			               "region_mismatch", "hazards", h->fid,
-			               h->id, -1,
-			               "hazard %s gives region_id '%s' but "
-			               "none of its land lies there; counted "
-			               "in the region holding most of it",
-			               h->id, h->region_id);
+		if (h->region_id && !s->hazard_given_ok[i] &&
+		    lr_quality_add(&d->quality, LR_SEV_WARNING,
+		                   "region_mismatch", "hazards", h->fid, h->id,
+		                   -1,
+		                   "hazard %s gives region_id '%s' but none of "
+		                   "its land lies there; counted in the region "
+		                   "holding most of it",
+		                   h->id, h->region_id) != LR_OK)
+			return LR_ERR_NOMEM;
 	}
+	return LR_OK;
 }
 
-static void release_outside_findings(const lr__analysis *s, lr_dataset *d)
+static int release_outside_findings(const lr__analysis *s, lr_dataset *d)
 {
 	for (size_t i = 0; i < s->n_releases; i++) {
 		if (s->release_outside[i] <= 0)
 			continue;
 		const lr_release *rl = &LR_VEC_AT(&d->releases, lr_release, i);
 		char m2[32];
-		lr_quality_add(&d->quality, LR_SEV_WARNING, "release_outside",
-		               "releases", rl->fid, rl->id,
-		               s->release_outside[i],
-		               "release %s (%s, %s) covers %s m2 that no "
-		               "recorded hazard covered at that date",
-		               rl->id, lr_method_name(rl->method),
-		               lr_date_format(rl->date, (char[16]){0}),
-		               lr_cents_format(s->release_outside[i], m2));
+		if (lr_quality_add(
+		            &d->quality, LR_SEV_WARNING, "release_outside",
+		            "releases", rl->fid, rl->id, s->release_outside[i],
+		            "release %s (%s, %s) covers %s m2 that no recorded "
+		            "hazard covered at that date",
+		            rl->id, lr_method_name(rl->method),
+		            lr_date_format(rl->date, (char[16]){0}),
+		            lr_cents_format(s->release_outside[i], m2)) !=
+		    LR_OK)
+			return LR_ERR_NOMEM;
 	}
+	return LR_OK;
 }
 
 /* The OUTSIDE row is shown when any figure of it is not zero. */
-static void outside_row(const lr__analysis *s, lr_dataset *d)
+static int outside_row(const lr__analysis *s, lr_dataset *d)
 {
 	lr_result *r = s->r;
 	int out = (int)s->n_regions;
@@ -136,26 +141,29 @@ static void outside_row(const lr__analysis *s, lr_dataset *d)
 		                 yr->ap_mines || yr->av_mines || yr->erw;
 	}
 	if (!r->has_outside)
-		return;
+		return LR_OK;
 	char m2[32];
 	lr_cents total = 0;
 	for (int y = r->first_year; y <= r->last_year; y++)
 		total += LR_YEAR_ROW(r, y, out)->new_land;
-	lr_quality_add(&d->quality, LR_SEV_WARNING, "outside_regions", "", -1,
-	               "", total,
-	               "%s m2 of recorded hazardous land lies in no "
-	               "region; it is reported in the OUTSIDE row",
-	               lr_cents_format(total, m2));
+	return lr_quality_add(&d->quality, LR_SEV_WARNING, "outside_regions",
+	                      "", -1, "", total,
+	                      "%s m2 of recorded hazardous land lies in no "
+	                      "region; it is reported in the OUTSIDE row",
+	                      lr_cents_format(total, m2));
 }
 
-void lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
-                int n_threads)
+int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
+               int n_threads)
 {
 	sum_threads(s, acc, n_threads);
 	s->r->n_faces = (int64_t)s->r->faces.len;
 	remaining_end(s);
 	items_destroyed(s);
-	hazard_counts(s, d);
-	release_outside_findings(s, d);
-	outside_row(s, d);
+	int rc = hazard_counts(s, d);
+	if (rc == LR_OK)
+		rc = release_outside_findings(s, d);
+	if (rc == LR_OK)
+		rc = outside_row(s, d);
+	return rc;
 }

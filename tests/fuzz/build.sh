@@ -19,15 +19,22 @@ if [ ! -f "$B/build.ninja" ]; then
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args="-fsanitize=fuzzer-no-link" >/dev/null
 fi
-ninja -C "$B" engine/liblrengine.a geo/liblrgeo.a >/dev/null
+# Every library of base/, geo/ and engine/ (each room is its own), linked
+# as a group so that their order does not matter; every folder holding
+# their headers (public and *_int.h) on the include path.
+mapfile -t LIBS_A < <(ninja -C "$B" -t targets all |
+	grep -oE '^(base|geo|engine)/[^:]*\.a' | sort -u)
+ninja -C "$B" "${LIBS_A[@]}" >/dev/null
 mkdir -p "$B/fuzz"
+INCS=$(find base geo engine -name '*.h' -printf '-I%h ' | tr ' ' '\n' |
+	sort -u | tr '\n' ' ')
 LIBS="$(pkg-config --libs gdal proj geos sqlite3 inih) -lm -fopenmp"
 CFLAGS="-std=c17 -D_GNU_SOURCE -DGEOS_USE_ONLY_R_API -g -O1 -Wall -Wextra -Werror
-	-Igeo -Iengine $(pkg-config --cflags gdal proj geos sqlite3 inih)"
+	$INCS $(pkg-config --cflags gdal proj geos sqlite3 inih)"
 for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	# shellcheck disable=SC2086
 	$CC $CFLAGS -fsanitize=fuzzer $SAN "$src" -o "$B/fuzz/$name" \
-		"$B/engine/liblrengine.a" "$B/geo/liblrgeo.a" $LIBS
+		-Wl,--start-group "${LIBS_A[@]/#/$B/}" -Wl,--end-group $LIBS
 	echo "built $B/fuzz/$name"
 done

@@ -13,6 +13,7 @@
 #include "lr_engine.h"
 
 #include <cpl_vsi.h>
+#include <gdal.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -238,6 +239,17 @@ static void check(const lr_dataset *d, const lr_result *r)
 			prev = row->remaining_end;
 		}
 	}
+}
+
+/* GDAL's drivers registered once, before the first input (the library
+** registers them on first use): the corpus replay forks a child per input,
+** and each would otherwise load them again. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	GDALAllRegister();
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
