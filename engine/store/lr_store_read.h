@@ -1,8 +1,9 @@
 /*
 ** Reading the SpatiaLite store back (engine/store/reader.c): the meta facts
-** and the result tables that plan/, report/ and batch/ need, without the
-** ledger and without SpatiaLite (the tables read here have no geometry).
-** The table and column names are those the writer uses (schema.h).
+** and the result tables that plan/, report/ and batch/ need, and for maps
+** the geometries as WKB, without the ledger.  SpatiaLite is loaded only
+** for the geometries (lr_store_reader_spatial).  The table and column
+** names are those the writer uses (schema.h).
 **
 ** Every error names the store's path and what could not be read; a store
 ** that is missing or not a store is LR_ERR_INPUT (an input of the command
@@ -13,7 +14,9 @@
 
 #include "lr_land.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct lr_store_reader lr_store_reader; /* opaque */
 
@@ -55,10 +58,31 @@ int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n);
 int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
                              lr_vec *ids, lr_error *err);
 
-/* One row of remaining_by_region; region_id is valid during the call. */
+/*
+** The number of input features ingest rejected, over all layers (the sum of
+** ingest_counts.rejected; 0 for none) into *n.  LR_OK, or LR_ERR_INPUT
+** naming the store and ingest_counts when the table cannot be read.
+*/
+int lr_store_read_rejected(lr_store_reader *rd, int64_t *n, lr_error *err);
+
+/* One meta fact; both strings are valid during the call only. */
+typedef int (*lr_store_meta_fn)(void *user, const char *key, const char *value,
+                                lr_error *err);
+
+/*
+** Call each() for every row of table meta, in table order (a NULL value
+** reads as "").  LR_OK, each()'s code when it stops, or LR_ERR_INPUT
+** naming the store and meta when the table cannot be read.
+*/
+int lr_store_read_meta_each(lr_store_reader *rd, lr_store_meta_fn each,
+                            void *user, lr_error *err);
+
+/* One row of remaining_by_region; the strings are valid during the call. */
 typedef struct lr_store_remaining {
 	const char *region_id;
+	const char *region_name;
 	lr_cents sha, cha, total;
+	int64_t sha_count, cha_count, total_count; /* hazardous areas */
 } lr_store_remaining;
 
 /* One row of release_by_year; region_id is valid during the call. */
@@ -68,6 +92,8 @@ typedef struct lr_store_year {
 	lr_cents new_land;
 	lr_cents by_method[LR_N_METHODS]; /* indexed by lr_method */
 	lr_cents released;
+	lr_cents remaining_end;          /* hazardous land at the year's end */
+	int64_t ap_mines, av_mines, erw; /* items destroyed */
 } lr_store_year;
 
 /*
@@ -94,5 +120,68 @@ int lr_store_read_remaining(lr_store_reader *rd, lr_store_remaining_fn each,
 int lr_store_read_release_by_year(lr_store_reader *rd, int first_year,
                                   int last_year, lr_store_year_fn each,
                                   void *user, lr_error *err);
+
+/*
+** Call each() for every row of remaining_by_region, TOTAL and OUTSIDE
+** included, in the order the writer stored them.  LR_OK, each()'s code,
+** or LR_ERR_INPUT naming the store and the table.
+*/
+int lr_store_read_remaining_table(lr_store_reader *rd,
+                                  lr_store_remaining_fn each, void *user,
+                                  lr_error *err);
+
+/*
+** Call each() for every row of release_by_year, TOTAL included and every
+** year, in the order the writer stored them.  Codes as above.
+*/
+int lr_store_read_release_table(lr_store_reader *rd, lr_store_year_fn each,
+                                void *user, lr_error *err);
+
+/*
+** The land released in year by region id (LR_STORE_TOTAL_ID for the
+** nation) into *released; *found is false, and *released 0, when
+** release_by_year has no such row.  LR_OK, or LR_ERR_INPUT naming the
+** store and the table.
+*/
+int lr_store_read_released(lr_store_reader *rd, int year, const char *id,
+                           lr_cents *released, bool *found, lr_error *err);
+
+/*
+** Load SpatiaLite (mod_spatialite) into the reader's connection: the
+** geometry readers below need it to turn the store's geometries into WKB.
+** LR_OK; LR_ERR_STORE naming the store when it cannot be loaded (the
+** message says why), the reader still usable for the plain tables.
+*/
+int lr_store_reader_spatial(lr_store_reader *rd, lr_error *err);
+
+/* One geometry: id and wkb are valid during the call only. */
+typedef struct lr_store_shape {
+	const char *id;      /* region id; "" for land */
+	lr_hazard_type type; /* LR_SHA or LR_CHA; 0 for a region */
+	const void *wkb;     /* ISO WKB, NULL when the row has none */
+	size_t size;         /* bytes of wkb */
+} lr_store_shape;
+
+typedef int (*lr_store_shape_fn)(void *user, const lr_store_shape *shape,
+                                 lr_error *err);
+
+/*
+** Call each() for every region of table regions with its outline, in
+** table order.  Needs lr_store_reader_spatial().  LR_OK, each()'s code,
+** or LR_ERR_INPUT naming the store and regions.
+*/
+int lr_store_read_region_shapes(lr_store_reader *rd, lr_store_shape_fn each,
+                                void *user, lr_error *err);
+
+/*
+** Call each() for the hazardous land the store holds at the as-of date,
+** typed SHA or CHA: the ledger's faces in state SHA or CHA that have a
+** geometry, or with whole_hazards the hazards with land remaining (a
+** store written with analyze --no-faces has no face geometries).  Needs
+** lr_store_reader_spatial().  Codes as above, naming faces or hazards.
+*/
+int lr_store_read_land_shapes(lr_store_reader *rd, bool whole_hazards,
+                              lr_store_shape_fn each, void *user,
+                              lr_error *err);
 
 #endif

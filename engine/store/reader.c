@@ -1,7 +1,7 @@
 /*
 ** The store's reader: read-only queries of meta and the result tables,
-** under the names the writer uses (schema.h).  Only plain tables are read,
-** so SpatiaLite is never loaded.
+** under the names the writer uses (schema.h).  SpatiaLite is loaded only
+** when a caller asks for geometries (lr_store_reader_spatial).
 */
 #include "lr_store_read.h"
 #include "schema.h"
@@ -176,16 +176,35 @@ int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
 typedef struct visit {
 	lr_store_remaining_fn remaining;
 	lr_store_year_fn year;
-	void *user; /* borrowed: the caller's */
+	lr_store_meta_fn meta;
+	lr_store_shape_fn shape;
+	void *user;   /* borrowed: the caller's */
+	bool checked; /* remaining: refuse negative land */
 } visit;
+
+/* The columns of lr_store_remaining, in the order remaining_row() reads. */
+#define REMAINING_SQL                                                          \
+	"SELECT " LR_STORE_COL_REGION ", " LR_STORE_COL_REGION_NAME            \
+	", " LR_STORE_COL_SHA_COUNT ", " LR_STORE_COL_SHA                      \
+	", " LR_STORE_COL_CHA_COUNT ", " LR_STORE_COL_CHA                      \
+	", " LR_STORE_COL_TOTAL_COUNT ", " LR_STORE_COL_TOTAL                  \
+	" FROM " LR_STORE_REMAINING
 
 static int remaining_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
                          lr_error *err)
 {
 	const visit *v = ctx;
-	lr_store_remaining row = {column_text(st, 0), column_cents(st, 1),
-	                          column_cents(st, 2), column_cents(st, 3)};
-	if (row.total < 0)
+	lr_store_remaining row = {
+	        .region_id = column_text(st, 0),
+	        .region_name = column_text(st, 1),
+	        .sha_count = sqlite3_column_int64(st, 2),
+	        .sha = column_cents(st, 3),
+	        .cha_count = sqlite3_column_int64(st, 4),
+	        .cha = column_cents(st, 5),
+	        .total_count = sqlite3_column_int64(st, 6),
+	        .total = column_cents(st, 7),
+	};
+	if (v->checked && row.total < 0)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: " LR_STORE_REMAINING
 		                    ": region %s has negative remaining land",
@@ -196,15 +215,31 @@ static int remaining_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
 int lr_store_read_remaining(lr_store_reader *rd, lr_store_remaining_fn each,
                             void *user, lr_error *err)
 {
-	static const char sql[] =
-	        "SELECT " LR_STORE_COL_REGION ", " LR_STORE_COL_SHA
-	        ", " LR_STORE_COL_CHA ", " LR_STORE_COL_TOTAL
-	        " FROM " LR_STORE_REMAINING " WHERE " LR_STORE_COL_REGION
-	        " <> '" LR_STORE_TOTAL_ID "'";
+	static const char sql[] = REMAINING_SQL " WHERE " LR_STORE_COL_REGION
+	                                        " <> '" LR_STORE_TOTAL_ID "'";
+	visit v = {.remaining = each, .user = user, .checked = true};
+	return each_row(rd, sql, 0, 0, LR_STORE_REMAINING, LR_STORE_REMAINING,
+	                remaining_row, &v, err);
+}
+
+int lr_store_read_remaining_table(lr_store_reader *rd,
+                                  lr_store_remaining_fn each, void *user,
+                                  lr_error *err)
+{
+	static const char sql[] = REMAINING_SQL " ORDER BY rowid";
 	visit v = {.remaining = each, .user = user};
 	return each_row(rd, sql, 0, 0, LR_STORE_REMAINING, LR_STORE_REMAINING,
 	                remaining_row, &v, err);
 }
+
+/* The columns of lr_store_year, in the order year_row() reads. */
+#define YEAR_SQL                                                               \
+	"SELECT " LR_STORE_COL_YEAR ", " LR_STORE_COL_REGION                   \
+	", " LR_STORE_COL_NEW ", " LR_STORE_COL_CANCELLED                      \
+	", " LR_STORE_COL_REDUCED ", " LR_STORE_COL_CLEARED                    \
+	", " LR_STORE_COL_RELEASED ", " LR_STORE_COL_REMAINING_END             \
+	", " LR_STORE_COL_AP_MINES ", " LR_STORE_COL_AV_MINES                  \
+	", " LR_STORE_COL_ERW " FROM " LR_STORE_RELEASE_BY_YEAR
 
 static int year_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
                     lr_error *err)
@@ -218,6 +253,10 @@ static int year_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
 	        .by_method[LR_REDUCED] = column_cents(st, 4),
 	        .by_method[LR_CLEARED] = column_cents(st, 5),
 	        .released = column_cents(st, 6),
+	        .remaining_end = column_cents(st, 7),
+	        .ap_mines = sqlite3_column_int64(st, 8),
+	        .av_mines = sqlite3_column_int64(st, 9),
+	        .erw = sqlite3_column_int64(st, 10),
 	};
 	(void)rd;
 	return v->year(v->user, &row, err);
@@ -228,14 +267,146 @@ int lr_store_read_release_by_year(lr_store_reader *rd, int first_year,
                                   void *user, lr_error *err)
 {
 	static const char sql[] =
-	        "SELECT " LR_STORE_COL_YEAR ", " LR_STORE_COL_REGION
-	        ", " LR_STORE_COL_NEW ", " LR_STORE_COL_CANCELLED
-	        ", " LR_STORE_COL_REDUCED ", " LR_STORE_COL_CLEARED
-	        ", " LR_STORE_COL_RELEASED " FROM " LR_STORE_RELEASE_BY_YEAR
-	        " WHERE " LR_STORE_COL_REGION " <> '" LR_STORE_TOTAL_ID
-	        "' AND " LR_STORE_COL_YEAR " BETWEEN ?1 AND ?2";
+	        YEAR_SQL " WHERE " LR_STORE_COL_REGION " <> '" LR_STORE_TOTAL_ID
+	                 "' AND " LR_STORE_COL_YEAR " BETWEEN ?1 AND ?2";
 	visit v = {.year = each, .user = user};
 	return each_row(rd, sql, first_year, last_year,
 	                LR_STORE_RELEASE_BY_YEAR, LR_STORE_RELEASE_BY_YEAR,
 	                year_row, &v, err);
+}
+
+int lr_store_read_release_table(lr_store_reader *rd, lr_store_year_fn each,
+                                void *user, lr_error *err)
+{
+	static const char sql[] = YEAR_SQL " ORDER BY rowid";
+	visit v = {.year = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_RELEASE_BY_YEAR,
+	                LR_STORE_RELEASE_BY_YEAR, year_row, &v, err);
+}
+
+int lr_store_read_released(lr_store_reader *rd, int year, const char *id,
+                           lr_cents *released, bool *found, lr_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	*released = 0;
+	*found = false;
+	if (sqlite3_prepare_v2(rd->db,
+	                       "SELECT " LR_STORE_COL_RELEASED
+	                       " FROM " LR_STORE_RELEASE_BY_YEAR
+	                       " WHERE " LR_STORE_COL_YEAR
+	                       " = ?1 AND " LR_STORE_COL_REGION " = ?2",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return read_error(rd, LR_STORE_RELEASE_BY_YEAR, err);
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	int rc = LR_OK, s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*released = column_cents(st, 0);
+		*found = true;
+	} else if (s != SQLITE_DONE)
+		rc = read_error(rd, LR_STORE_RELEASE_BY_YEAR, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int rejected_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                        lr_error *err)
+{
+	(void)rd;
+	(void)err;
+	*(int64_t *)ctx = sqlite3_column_int64(st, 0);
+	return LR_OK;
+}
+
+int lr_store_read_rejected(lr_store_reader *rd, int64_t *n, lr_error *err)
+{
+	static const char sql[] = "SELECT COALESCE(SUM(" LR_STORE_COL_REJECTED
+	                          "), 0) FROM " LR_STORE_INGEST;
+	*n = 0;
+	return each_row(rd, sql, 0, 0, LR_STORE_INGEST, LR_STORE_INGEST,
+	                rejected_row, n, err);
+}
+
+static int meta_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                    lr_error *err)
+{
+	const visit *v = ctx;
+	(void)rd;
+	return v->meta(v->user, column_text(st, 0), column_text(st, 1), err);
+}
+
+int lr_store_read_meta_each(lr_store_reader *rd, lr_store_meta_fn each,
+                            void *user, lr_error *err)
+{
+	static const char sql[] =
+	        "SELECT " LR_STORE_META_KEY ", " LR_STORE_META_VALUE
+	        " FROM " LR_STORE_META;
+	visit v = {.meta = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_META, LR_STORE_META, meta_row,
+	                &v, err);
+}
+
+/* ---- geometries, with SpatiaLite ---------------------------------------- */
+
+int lr_store_reader_spatial(lr_store_reader *rd, lr_error *err)
+{
+	char *msg = NULL;
+	sqlite3_enable_load_extension(rd->db, 1);
+	int s = sqlite3_load_extension(rd->db, "mod_spatialite", NULL, &msg);
+	/* Only SpatiaLite, never an extension named by the store's SQL. */
+	sqlite3_enable_load_extension(rd->db, 0);
+	int rc = LR_OK;
+	if (s != SQLITE_OK)
+		rc = lr_error_set(
+		        err, LR_ERR_STORE,
+		        "%s: cannot load SpatiaLite (mod_spatialite): "
+		        "%s",
+		        rd->path, msg ? msg : "unknown error");
+	sqlite3_free(msg);
+	return rc;
+}
+
+/* A row of id or type, then AsBinary(geometry). */
+static int shape_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                     lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_shape shape = {"", 0, sqlite3_column_blob(st, 1), 0};
+	(void)rd;
+	shape.size = (size_t)sqlite3_column_bytes(st, 1);
+	if (sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		shape.id = column_text(st, 0);
+	else
+		shape.type = sqlite3_column_int(st, 0) ? LR_CHA : LR_SHA;
+	return v->shape(v->user, &shape, err);
+}
+
+int lr_store_read_region_shapes(lr_store_reader *rd, lr_store_shape_fn each,
+                                void *user, lr_error *err)
+{
+	static const char sql[] =
+	        "SELECT " LR_STORE_COL_REGION
+	        ", AsBinary(" LR_STORE_COL_GEOMETRY ") FROM " LR_STORE_REGIONS;
+	visit v = {.shape = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_REGIONS, LR_STORE_REGIONS,
+	                shape_row, &v, err);
+}
+
+int lr_store_read_land_shapes(lr_store_reader *rd, bool whole_hazards,
+                              lr_store_shape_fn each, void *user, lr_error *err)
+{
+	static const char faces[] =
+	        "SELECT " LR_STORE_COL_STATE
+	        " = 'CHA', AsBinary(" LR_STORE_COL_GEOMETRY
+	        ") FROM " LR_STORE_FACES " WHERE " LR_STORE_COL_STATE
+	        " IN ('SHA', 'CHA') AND " LR_STORE_COL_GEOMETRY " IS NOT NULL";
+	static const char hazards[] =
+	        "SELECT " LR_STORE_COL_TYPE
+	        " = 'CHA', AsBinary(" LR_STORE_COL_GEOMETRY
+	        ") FROM " LR_STORE_HAZARDS " WHERE " LR_STORE_COL_REMAINING
+	        " > 0 AND " LR_STORE_COL_GEOMETRY " IS NOT NULL";
+	const char *table = whole_hazards ? LR_STORE_HAZARDS : LR_STORE_FACES;
+	visit v = {.shape = each, .user = user};
+	return each_row(rd, whole_hazards ? hazards : faces, 0, 0, table, table,
+	                shape_row, &v, err);
 }
