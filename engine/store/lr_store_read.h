@@ -149,8 +149,9 @@ int lr_store_read_released(lr_store_reader *rd, int year, const char *id,
 /*
 ** Load SpatiaLite (mod_spatialite) into the reader's connection: the
 ** geometry readers below need it to turn the store's geometries into WKB.
-** LR_OK; LR_ERR_STORE naming the store when it cannot be loaded (the
-** message says why), the reader still usable for the plain tables.
+** LR_OK; LR_ERR_STORE when it cannot be loaded, the message "PATH:
+** SpatiaLite (mod_spatialite) cannot be loaded: WHY"; the reader stays
+** usable for the plain tables.
 */
 int lr_store_reader_spatial(lr_store_reader *rd, lr_error *err);
 

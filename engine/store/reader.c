@@ -359,8 +359,7 @@ int lr_store_reader_spatial(lr_store_reader *rd, lr_error *err)
 	if (s != SQLITE_OK)
 		rc = lr_error_set(
 		        err, LR_ERR_STORE,
-		        "%s: cannot load SpatiaLite (mod_spatialite): "
-		        "%s",
+		        "%s: SpatiaLite (mod_spatialite) cannot be loaded: %s",
 		        rd->path, msg ? msg : "unknown error");
 	sqlite3_free(msg);
 	return rc;
