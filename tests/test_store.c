@@ -613,6 +613,110 @@ static void check_reader_tables(lr_store_reader *rd)
 	           "reader: a visitor's error stops the reading");
 }
 
+/* What the GeoPackage's visitors saw. */
+typedef struct lands {
+	int n;
+	char ids[8][32];  /* hazard or region ids, in order */
+	double area[8];   /* m² */
+	int n_null;       /* rows whose contamination (or year) is absent */
+	int n_wkb;        /* rows with a geometry */
+	char state2[16];  /* lr_store_read_faces: state of face 2 */
+	char events2[64]; /* and its events */
+} lands;
+
+static void lands_row(lands *l, const char *id, double area, bool null,
+                      const void *wkb)
+{
+	if (l->n < 8) {
+		snprintf(l->ids[l->n], sizeof l->ids[0], "%s", id ? id : "");
+		l->area[l->n] = area;
+	}
+	l->n++;
+	l->n_null += null;
+	l->n_wkb += wkb != NULL;
+}
+
+static int on_land(void *user, const lr_store_land *x, lr_error *err)
+{
+	(void)err;
+	lands_row(user, x->hazard_id, x->area_m2, !x->contamination, x->wkb);
+	return LR_OK;
+}
+
+static int on_released(void *user, const lr_store_released_land *x,
+                       lr_error *err)
+{
+	(void)err;
+	lands_row(user, x->region_id, x->area_m2, !x->has_year, x->wkb);
+	return LR_OK;
+}
+
+static int on_face(void *user, const lr_store_face *x, lr_error *err)
+{
+	lands *l = user;
+	(void)err;
+	if (x->face_id == 2) {
+		snprintf(l->state2, sizeof l->state2, "%s", x->state);
+		snprintf(l->events2, sizeof l->events2, "%s", x->events);
+	}
+	lands_row(l, x->region_id, 0, false, NULL);
+	return LR_OK;
+}
+
+/* The hazards and faces of the fixture, and their land dissolved. */
+static void check_reader_land(lr_store_reader *rd)
+{
+	lr_error err = {0};
+	lands l = {0};
+	int rc = lr_store_read_hazards(rd, on_land, &l, &err);
+	lr_test_ok(rc == LR_OK && l.n == 3 && !strcmp(l.ids[2], "H-3") &&
+	                   l.n_wkb == 0 && l.n_null == 0 &&
+	                   l.area[0] == 4450.73,
+	           "reader: three hazards, no geometry (%s)", err.msg);
+	memset(&l, 0, sizeof l);
+	rc = lr_store_read_faces(rd, on_face, &l, &err);
+	lr_test_ok(rc == LR_OK && l.n == 4 && !strcmp(l.ids[2], "D2") &&
+	                   !strcmp(l.ids[3], "OUTSIDE") &&
+	                   !strcmp(l.state2, "SHA") &&
+	                   !strcmp(l.events2, "2019-03-01 record H-1 SHA"),
+	           "reader: four faces with region, state and events");
+	/* H-9 is not in the store: its hazard columns are absent. */
+	const lr_store_owner owners[] = {
+	        {3, "H-2", "CHA"}, {2, "H-1", "SHA"}, {4, "H-9", "SHA"}};
+	for (int pass = 0; pass < 2; pass++) {
+		memset(&l, 0, sizeof l);
+		rc = lr_store_read_remaining_land(rd, owners, 3, false, on_land,
+		                                  &l, &err);
+		lr_test_ok(rc == LR_OK && l.n == 3 &&
+		                   !strcmp(l.ids[0], "H-1") &&
+		                   l.area[0] == 4450.73 && l.n_null == 1 &&
+		                   l.n_wkb == 3,
+		           "reader: remaining land by owner, sorted, call %d "
+		           "(%s)",
+		           pass + 1, err.msg);
+	}
+	memset(&l, 0, sizeof l);
+	rc = lr_store_read_remaining_land(rd, NULL, 0, true, on_land, &l, &err);
+	lr_test_ok(rc == LR_OK && l.n == 2 && !strcmp(l.ids[1], "H-2") &&
+	                   l.area[1] == 8901.23 && l.n_wkb == 2,
+	           "reader: whole hazards with land remaining");
+	const lr_store_freed freed[] = {{4, "OUTSIDE", 2020, "cancelled"},
+	                                {1, "D1", 2020, "cleared"}};
+	memset(&l, 0, sizeof l);
+	rc = lr_store_read_released_land(rd, freed, 2, false, on_released, &l,
+	                                 &err);
+	lr_test_ok(rc == LR_OK && l.n == 2 && !strcmp(l.ids[0], "D1") &&
+	                   l.area[0] == 4450.50 && l.area[1] == 8901.00 &&
+	                   l.n_null == 0 && l.n_wkb == 2,
+	           "reader: released land by region, year and method");
+	memset(&l, 0, sizeof l);
+	rc = lr_store_read_released_land(rd, NULL, 0, true, on_released, &l,
+	                                 &err);
+	lr_test_ok(rc == LR_OK && l.n == 2 && !strcmp(l.ids[1], "OUTSIDE") &&
+	                   l.area[1] == 8901.0 && l.n_null == 0,
+	           "reader: whole releases by region, year and method");
+}
+
 /* The geometries, which need SpatiaLite. */
 static void check_reader_shapes(lr_store_reader *rd)
 {
@@ -679,6 +783,10 @@ static void check_reader_missing(const char *root)
 	rc = lr_store_read_rejected(rd, &n, &err);
 	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "ingest_counts"),
 	           "reader: missing ingest_counts (%s)", err.msg);
+	lands l = {0};
+	rc = lr_store_read_faces(rd, on_face, &l, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "faces") && l.n == 0,
+	           "reader: missing faces (%s)", err.msg);
 	rc = lr_store_read_meta_each(rd, on_meta, &s, &err);
 	lr_test_ok(rc == LR_OK && s.n == 1 && !strcmp(s.as_of, "2020-12-31"),
 	           "reader: the meta table alone still reads");
@@ -694,6 +802,7 @@ static void check_reader(const char *path, const char *root)
 	if (rc == LR_OK) {
 		check_reader_tables(rd);
 		check_reader_shapes(rd);
+		check_reader_land(rd);
 	}
 	lr_store_reader_close(rd);
 	check_reader_missing(root);

@@ -107,15 +107,16 @@ typedef int (*lr_store_year_fn)(void *user, const lr_store_year *row,
 
 /*
 ** Call each() for every region row of remaining_by_region (TOTAL left out),
-** in table order.  A row with negative remaining land is an invalid store
-** (LR_ERR_INPUT).
+** in table order, with its areas only (region_name "", counts 0).  A row
+** with negative remaining land is an invalid store (LR_ERR_INPUT).
 */
 int lr_store_read_remaining(lr_store_reader *rd, lr_store_remaining_fn each,
                             void *user, lr_error *err);
 
 /*
 ** Call each() for every region row of release_by_year (TOTAL left out)
-** whose year is in first_year..last_year, in table order.
+** whose year is in first_year..last_year, in table order, with its areas
+** but not remaining_end nor the items (0).
 */
 int lr_store_read_release_by_year(lr_store_reader *rd, int first_year,
                                   int last_year, lr_store_year_fn each,
@@ -184,5 +185,111 @@ int lr_store_read_region_shapes(lr_store_reader *rd, lr_store_shape_fn each,
 int lr_store_read_land_shapes(lr_store_reader *rd, bool whole_hazards,
                               lr_store_shape_fn each, void *user,
                               lr_error *err);
+
+/* ---- the ledger's faces and the hazards, for the GeoPackage ------------- */
+
+/*
+** Hazardous land, or a hazard: the strings are NULL where the store has no
+** value and valid during the call only, as is wkb.
+*/
+typedef struct lr_store_land {
+	const char *hazard_id;
+	const char *type; /* "SHA" or "CHA" */
+	const char *contamination;
+	const char *region_id; /* the region the land counts in */
+	const char *recorded_date;
+	double area_m2;  /* as the store adds the faces' areas */
+	const void *wkb; /* ISO WKB, NULL without */
+	size_t size;     /* bytes of wkb */
+} lr_store_land;
+
+typedef int (*lr_store_land_fn)(void *user, const lr_store_land *land,
+                                lr_error *err);
+
+/*
+** Call each() for every hazard of table hazards in table order, without
+** its geometry (wkb NULL; area_m2 the land remaining).  LR_OK, each()'s
+** code, or LR_ERR_INPUT naming the store and hazards.
+*/
+int lr_store_read_hazards(lr_store_reader *rd, lr_store_land_fn each,
+                          void *user, lr_error *err);
+
+/* A face of the ledger; the strings are NULL where the store has none and
+** valid during the call only. */
+typedef struct lr_store_face {
+	int64_t face_id;
+	const char *region_id;
+	const char *state;  /* "SHA", "CHA" or "clean" */
+	const char *events; /* "DATE record|release ID WHAT; ..." */
+} lr_store_face;
+
+typedef int (*lr_store_face_fn)(void *user, const lr_store_face *face,
+                                lr_error *err);
+
+/*
+** Call each() for every face that has a geometry (none when analyze ran
+** with --no-faces), by face_id.  Codes as above, naming faces.
+*/
+int lr_store_read_faces(lr_store_reader *rd, lr_store_face_fn each, void *user,
+                        lr_error *err);
+
+/* Face face_id is hazardous land of hazard_id, in state "SHA" or "CHA".
+** Borrowed strings. */
+typedef struct lr_store_owner {
+	int64_t face_id;
+	const char *hazard_id;
+	const char *state;
+} lr_store_owner;
+
+/* Face face_id was released in year by method, counted in region_id.
+** Borrowed strings. */
+typedef struct lr_store_freed {
+	int64_t face_id;
+	const char *region_id;
+	int year;
+	const char *method;
+} lr_store_freed;
+
+/*
+** The remaining hazardous land dissolved: for each (hazard_id, state) of
+** owners[0..n) in that order, the union of its faces and the sum of
+** their areas, with the hazard's contamination, region and recorded date
+** (NULL for a hazard the store does not hold).  With whole_hazards
+** (a store without face geometries) owners is unused and the hazards
+** with land remaining stand in, whole, by hazard_id.  Needs
+** lr_store_reader_spatial().  Codes as above, naming faces or hazards.
+*/
+int lr_store_read_remaining_land(lr_store_reader *rd,
+                                 const lr_store_owner *owners, size_t n,
+                                 bool whole_hazards, lr_store_land_fn each,
+                                 void *user, lr_error *err);
+
+/* Released land, dissolved; the strings as in lr_store_land. */
+typedef struct lr_store_released_land {
+	const char *region_id;
+	int year;
+	bool has_year; /* false when the store has no date */
+	const char *method;
+	double area_m2;
+	const void *wkb;
+	size_t size;
+} lr_store_released_land;
+
+typedef int (*lr_store_released_fn)(void *user,
+                                    const lr_store_released_land *land,
+                                    lr_error *err);
+
+/*
+** The released land dissolved: for each (region_id, year, method) of
+** freed[0..n), in that order, the union of its faces and the sum of their
+** areas.  With whole_releases (a store without face geometries) freed is
+** unused and the releases of table releases stand in, grouped by the
+** region they count in, their year and method.  Needs
+** lr_store_reader_spatial().  Codes as above, naming faces or releases.
+*/
+int lr_store_read_released_land(lr_store_reader *rd,
+                                const lr_store_freed *freed, size_t n,
+                                bool whole_releases, lr_store_released_fn each,
+                                void *user, lr_error *err);
 
 #endif
