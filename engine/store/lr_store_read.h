@@ -5,9 +5,12 @@
 ** for the geometries (lr_store_reader_spatial).  The table and column
 ** names are those the writer uses (schema.h).
 **
-** Every error names the store's path and what could not be read; a store
-** that is missing or not a store is LR_ERR_INPUT (an input of the command
-** that reads it), out of memory LR_ERR_NOMEM.
+** Every error names the store's path and the table that could not be read;
+** a store that is missing, not a store or short of a table is LR_ERR_INPUT
+** (an input of the command that reads it), out of memory LR_ERR_NOMEM, and
+** SpatiaLite that cannot be loaded LR_ERR_STORE.  The readers of rows call
+** a visitor per row: what it is given is valid during the call only, and
+** the code it returns other than LR_OK stops the reading and is returned.
 */
 #ifndef LR_STORE_READ_H
 #define LR_STORE_READ_H
@@ -23,7 +26,8 @@ typedef struct lr_store_reader lr_store_reader; /* opaque */
 /*
 ** Open the store at path read-only.  On success *out is a new reader closed
 ** with lr_store_reader_close(); on failure *out is NULL and err says to run
-** `landrelease analyze` when the file is missing.
+** `landrelease analyze` when the file is missing (LR_ERR_INPUT; out of
+** memory LR_ERR_NOMEM).  path is copied.
 */
 int lr_store_reader_open(const char *path, lr_store_reader **out,
                          lr_error *err);
@@ -35,6 +39,7 @@ const char *lr_store_reader_path(const lr_store_reader *rd);
 /*
 ** The value of `key` in table meta: *value is a new string the caller
 ** frees, or NULL when the store has no such key (still LR_OK).
+** LR_ERR_INPUT naming meta when the table cannot be read; LR_ERR_NOMEM.
 */
 int lr_store_reader_meta(lr_store_reader *rd, const char *key, char **value,
                          lr_error *err);
@@ -53,7 +58,8 @@ int lr_store_read_meta(const char *path, const char *key, char *buf, size_t n);
 ** first_year..last_year, without TOTAL, each once, sorted by strcmp: a
 ** region finished before the as-of date has no remaining land but its
 ** release still counts.  Appended to ids (a vector of char *); the strings
-** are new and owned by the caller, also on failure.
+** are new and owned by the caller, also on failure.  LR_OK, LR_ERR_NOMEM,
+** or LR_ERR_INPUT naming the store when a table cannot be read.
 */
 int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
                              lr_vec *ids, lr_error *err);
@@ -98,7 +104,7 @@ typedef struct lr_store_year {
 
 /*
 ** Row visitors: return LR_OK to go on, or an error code (err set) to stop
-** the reading with that code.
+** the reading with that code.  row and its strings are borrowed.
 */
 typedef int (*lr_store_remaining_fn)(void *user, const lr_store_remaining *row,
                                      lr_error *err);
@@ -108,7 +114,8 @@ typedef int (*lr_store_year_fn)(void *user, const lr_store_year *row,
 /*
 ** Call each() for every region row of remaining_by_region (TOTAL left out),
 ** in table order, with its areas only (region_name "", counts 0).  A row
-** with negative remaining land is an invalid store (LR_ERR_INPUT).
+** with negative remaining land is an invalid store (LR_ERR_INPUT naming
+** the region), as is a table that cannot be read (naming the table).
 */
 int lr_store_read_remaining(lr_store_reader *rd, lr_store_remaining_fn each,
                             void *user, lr_error *err);
@@ -116,7 +123,8 @@ int lr_store_read_remaining(lr_store_reader *rd, lr_store_remaining_fn each,
 /*
 ** Call each() for every region row of release_by_year (TOTAL left out)
 ** whose year is in first_year..last_year, in table order, with its areas
-** but not remaining_end nor the items (0).
+** but not remaining_end nor the items (0).  LR_OK, each()'s code, or
+** LR_ERR_INPUT naming the store and the table.
 */
 int lr_store_read_release_by_year(lr_store_reader *rd, int first_year,
                                   int last_year, lr_store_year_fn each,
@@ -252,8 +260,9 @@ typedef struct lr_store_freed {
 
 /*
 ** The remaining hazardous land dissolved: for each (hazard_id, state) of
-** owners[0..n) in that order, the union of its faces and the sum of
-** their areas, with the hazard's contamination, region and recorded date
+** owners[0..n) (borrowed for the call), sorted by hazard_id then state,
+** the union of its faces and the sum of their areas, with the hazard's
+*contamination, region and recorded date
 ** (NULL for a hazard the store does not hold).  With whole_hazards
 ** (a store without face geometries) owners is unused and the hazards
 ** with land remaining stand in, whole, by hazard_id.  Needs
@@ -281,8 +290,9 @@ typedef int (*lr_store_released_fn)(void *user,
 
 /*
 ** The released land dissolved: for each (region_id, year, method) of
-** freed[0..n), in that order, the union of its faces and the sum of their
-** areas.  With whole_releases (a store without face geometries) freed is
+** freed[0..n) (borrowed for the call), sorted so, the union of its faces
+** and the sum of their areas.  With whole_releases (a store without face
+*geometries) freed is
 ** unused and the releases of table releases stand in, grouped by the
 ** region they count in, their year and method.  Needs
 ** lr_store_reader_spatial().  Codes as above, naming faces or releases.
