@@ -1,14 +1,15 @@
 /*
 ** remaining.gpkg: the remaining hazardous land dissolved by hazard and the
 ** land released dissolved by region, year and method, from the ledger
-** faces of the store, as two GeoPackage layers with QGIS styles.
+** faces of the store (read through the store's reader), as two GeoPackage
+** layers with QGIS styles.
 */
+#include "lr_store_read.h"
 #include "report_int.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,13 +41,6 @@ typedef struct hz {
 static int cmp_hz(const void *a, const void *b)
 {
 	return strcmp(((const hz *)a)->id, ((const hz *)b)->id);
-}
-
-static int store_err(sqlite3 *db, const char *store, const char *what,
-                     lr_error *err)
-{
-	return lr_error_set(err, LR_ERR_STORE, "%s: %s: %s", store, what,
-	                    sqlite3_errmsg(db));
 }
 
 /* One event of a face's events text. */
@@ -114,64 +108,64 @@ static int parse_events(const char *text, lr_vec *out)
 	return 0;
 }
 
-/* The hazards of the store, sorted by id, each with whether it is in the
-** store's scope, into hs (hz, ids owned). */
-static int load_hazards(const lr_report *r, sqlite3 *db, lr_vec *hs,
-                        lr_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT hazard_id, contamination FROM hazards",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return store_err(db, r->store, "reading hazards", err);
-	int rc = LR_OK;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		hz h = {lr_strdup(id ? id : ""),
-		        in_scope(r->scope,
-		                 (const char *)sqlite3_column_text(st, 1))};
-		if (!h.id || !lr_vec_push(hs, &h)) {
-			free(h.id);
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc == LR_OK && hs->len > 1)
-		qsort(hs->data, hs->len, sizeof(hz), cmp_hz);
-	return rc;
-}
-
-/* What replaying one face needs; every pointer borrowed. */
+/* What replaying the faces needs and gathers. */
 typedef struct replay {
-	const lr_report *r;
-	sqlite3 *db;
-	const lr_vec *hs;    /* hz, sorted by id */
-	sqlite3_stmt *ins_o; /* INSERT INTO temp.face_owner */
-	sqlite3_stmt *ins_r; /* INSERT INTO temp.face_release */
-	lr_error *err;
+	const lr_report *r; /* borrowed */
+	lr_vec hs;          /* hz, ids owned, sorted by id */
+	lr_vec owners;      /* lr_store_owner, hazard ids owned */
+	lr_vec freed;       /* lr_store_freed, region ids and methods owned */
 } replay;
 
-/* A release of face fid, hazardous until then, in the year of e. */
-static int add_release(const replay *p, sqlite3_int64 fid, const char *region,
-                       const fev *e)
+/* A hazard of the store, with whether it is in the store's scope, onto
+** p->hs. */
+static int add_hazard(void *user, const lr_store_land *x, lr_error *err)
 {
-	sqlite3_bind_int64(p->ins_r, 1, fid);
-	sqlite3_bind_text(p->ins_r, 2, region ? region : "", -1,
-	                  SQLITE_TRANSIENT);
-	sqlite3_bind_int(p->ins_r, 3, atoi(e->date));
-	sqlite3_bind_text(p->ins_r, 4, e->what, -1, SQLITE_TRANSIENT);
-	int rc = LR_OK;
-	if (sqlite3_step(p->ins_r) != SQLITE_DONE)
-		rc = store_err(p->db, p->r->store, "face releases", p->err);
-	sqlite3_reset(p->ins_r);
-	return rc;
+	replay *p = user;
+	hz h = {lr_strdup(x->hazard_id ? x->hazard_id : ""),
+	        in_scope(p->r->scope, x->contamination)};
+	if (!h.id || !lr_vec_push(&p->hs, &h)) {
+		free(h.id);
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	return LR_OK;
+}
+
+static void replay_free(replay *p)
+{
+	for (size_t i = 0; i < p->hs.len; i++)
+		free(LR_VEC_AT(&p->hs, hz, i).id);
+	for (size_t i = 0; i < p->owners.len; i++)
+		free((char *)LR_VEC_AT(&p->owners, lr_store_owner, i)
+		             .hazard_id);
+	for (size_t i = 0; i < p->freed.len; i++) {
+		lr_store_freed *x = &LR_VEC_AT(&p->freed, lr_store_freed, i);
+		free((char *)x->region_id);
+		free((char *)x->method);
+	}
+	lr_vec_free(&p->hs);
+	lr_vec_free(&p->owners);
+	lr_vec_free(&p->freed);
+}
+
+/* A release of face fid, hazardous until then, in the year of e. */
+static int add_release(replay *p, int64_t fid, const char *region, const fev *e,
+                       lr_error *err)
+{
+	lr_store_freed x = {fid, lr_strdup(region ? region : ""), atoi(e->date),
+	                    lr_strdup(e->what)};
+	if (!x.region_id || !x.method || !lr_vec_push(&p->freed, &x)) {
+		free((char *)x.region_id);
+		free((char *)x.method);
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	return LR_OK;
 }
 
 /* Walk the events of one face up to the as-of date: its releases into
-** temp.face_release; the hazard that made it hazardous into owner. */
-static int replay_events(const replay *p, sqlite3_int64 fid, const char *region,
-                         const lr_vec *evs, char *owner, size_t owner_size)
+** p->freed; the hazard that made it hazardous into owner. */
+static int replay_events(replay *p, int64_t fid, const char *region,
+                         const lr_vec *evs, char *owner, size_t owner_size,
+                         lr_error *err)
 {
 	bool hazardous = false;
 	for (size_t k = 0; k < evs->len; k++) {
@@ -180,7 +174,7 @@ static int replay_events(const replay *p, sqlite3_int64 fid, const char *region,
 			break; /* ISO dates sort as text */
 		if (e->release == 0) {
 			hz key = {e->id, false};
-			const hz *h = bsearch(&key, p->hs->data, p->hs->len,
+			const hz *h = bsearch(&key, p->hs.data, p->hs.len,
 			                      sizeof(hz), cmp_hz);
 			if (h && !h->in_scope)
 				continue;
@@ -190,7 +184,7 @@ static int replay_events(const replay *p, sqlite3_int64 fid, const char *region,
 			}
 		} else if (hazardous) {
 			hazardous = false;
-			int rc = add_release(p, fid, region, e);
+			int rc = add_release(p, fid, region, e, err);
 			if (rc != LR_OK)
 				return rc;
 		}
@@ -198,82 +192,53 @@ static int replay_events(const replay *p, sqlite3_int64 fid, const char *region,
 	return LR_OK;
 }
 
-/* Replay one face of the store (a row of face_id, region_id, state,
-** events); a face still SHA or CHA goes into temp.face_owner. */
-static int replay_face(const replay *p, sqlite3_stmt *st)
+/* Replay one face of the store; a face still SHA or CHA goes into
+** p->owners. */
+static int replay_face(void *user, const lr_store_face *x, lr_error *err)
 {
-	sqlite3_int64 fid = sqlite3_column_int64(st, 0);
-	const char *region = (const char *)sqlite3_column_text(st, 1);
-	const char *state = (const char *)sqlite3_column_text(st, 2);
-	const char *ev = (const char *)sqlite3_column_text(st, 3);
+	replay *p = user;
 	char owner[256] = "";
 	lr_vec evs;
 	lr_vec_init(&evs, sizeof(fev));
 	int rc = LR_OK;
-	if (parse_events(ev ? ev : "", &evs) != 0)
-		rc = lr_error_set(p->err, LR_ERR_NOMEM, "out of memory");
+	if (parse_events(x->events ? x->events : "", &evs) != 0)
+		rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	else
-		rc = replay_events(p, fid, region, &evs, owner, sizeof owner);
+		rc = replay_events(p, x->face_id, x->region_id, &evs, owner,
+		                   sizeof owner, err);
 	for (size_t k = 0; k < evs.len; k++)
 		free(LR_VEC_AT(&evs, fev, k).id);
 	lr_vec_free(&evs);
-	if (rc != LR_OK || !state ||
-	    (strcmp(state, "SHA") != 0 && strcmp(state, "CHA") != 0))
+	if (rc != LR_OK || !x->state)
 		return rc;
-	sqlite3_bind_int64(p->ins_o, 1, fid);
-	sqlite3_bind_text(p->ins_o, 2, owner, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(p->ins_o, 3, state, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(p->ins_o) != SQLITE_DONE)
-		rc = store_err(p->db, p->r->store, "face owners", p->err);
-	sqlite3_reset(p->ins_o);
-	return rc;
+	const char *state = !strcmp(x->state, "SHA")   ? "SHA"
+	                    : !strcmp(x->state, "CHA") ? "CHA"
+	                                               : NULL;
+	if (!state)
+		return LR_OK;
+	lr_store_owner o = {x->face_id, lr_strdup(owner), state};
+	if (!o.hazard_id || !lr_vec_push(&p->owners, &o)) {
+		free((char *)o.hazard_id);
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	return LR_OK;
 }
 
 /*
 ** Replay each face's events to the as-of date (the ledger's state machine,
 ** DESIGN section 4: a record on clean land makes it hazardous and that
 ** hazard holds it; a release of hazardous land frees it in that year by
-** that method) into temp.face_owner and temp.face_release.  Records of
-** hazards out of the store's scope are skipped, as in the ledger.
+** that method) into p->owners and p->freed.  Records of hazards out of
+** the store's scope are skipped, as in the ledger.
 */
-static int replay_faces(const lr_report *r, sqlite3 *db, lr_error *err)
+static int replay_faces(replay *p, lr_store_reader *rd, lr_error *err)
 {
-	lr_vec hs;
-	lr_vec_init(&hs, sizeof(hz));
-	sqlite3_stmt *st = NULL;
-	replay p = {r, db, &hs, NULL, NULL, err};
-	if (sqlite3_exec(db,
-	                 "CREATE TEMP TABLE face_owner(face_id INTEGER, "
-	                 "hazard_id TEXT, state TEXT);"
-	                 "CREATE TEMP TABLE face_release(face_id INTEGER, "
-	                 "region_id TEXT, year INTEGER, method TEXT)",
-	                 NULL, NULL, NULL) != SQLITE_OK)
-		return store_err(db, r->store, "temporary tables", err);
-	int rc = load_hazards(r, db, &hs, err);
-	if (rc == LR_OK &&
-	    (sqlite3_prepare_v2(db,
-	                        "SELECT face_id, region_id, state, events "
-	                        "FROM faces WHERE geometry IS NOT NULL",
-	                        -1, &st, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(db,
-	                        "INSERT INTO temp.face_owner VALUES(?, ?, ?)",
-	                        -1, &p.ins_o, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(db,
-	                        "INSERT INTO temp.face_release VALUES(?, ?, "
-	                        "?, ?)",
-	                        -1, &p.ins_r, NULL) != SQLITE_OK))
-		rc = store_err(db, r->store, "reading faces", err);
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW)
-		rc = replay_face(&p, st);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	sqlite3_finalize(st);
-	sqlite3_finalize(p.ins_o);
-	sqlite3_finalize(p.ins_r);
-	for (size_t i = 0; i < hs.len; i++)
-		free(LR_VEC_AT(&hs, hz, i).id);
-	lr_vec_free(&hs);
-	return rc;
+	int rc = lr_store_read_hazards(rd, add_hazard, p, err);
+	if (rc != LR_OK)
+		return rc;
+	if (p->hs.len > 1)
+		qsort(p->hs.data, p->hs.len, sizeof(hz), cmp_hz);
+	return lr_store_read_faces(rd, replay_face, p, err);
 }
 
 /* ---- QGIS styles -------------------------------------------------------- */
@@ -380,53 +345,68 @@ static OGRLayerH new_layer(out *o, const char *name, const char *desc,
 	return l;
 }
 
-/* Run sql (grouped union of faces) and write each row as a feature of l:
-** columns 0..n-1 the attributes (by field type), column n the WKB. */
-static int copy_rows(out *o, sqlite3 *db, const lr_report *r, const char *sql,
-                     OGRLayerH l, int n, double *sum)
+/* Give feature f (its fields set) the geometry wkb, write it into l and
+** destroy it. */
+static int add_feature(out *o, OGRLayerH l, OGRFeatureH f, const void *wkb,
+                       size_t size)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_err(db, r->store, "dissolving faces", o->err);
-	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
-	int rc = LR_OK, step;
-	while (rc == LR_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		OGRFeatureH f = OGR_F_Create(defn);
-		for (int i = 0; i < n; i++) {
-			if (sqlite3_column_type(st, i) == SQLITE_NULL)
-				continue;
-			OGRFieldType t =
-			        OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i));
-			if (t == OFTInteger)
-				OGR_F_SetFieldInteger(
-				        f, i, sqlite3_column_int(st, i));
-			else if (t == OFTReal) {
-				double v = sqlite3_column_double(st, i);
-				OGR_F_SetFieldDouble(f, i, v);
-				if (i == n - 1)
-					*sum += v;
-			} else
-				OGR_F_SetFieldString(
-				        f, i,
-				        (const char *)sqlite3_column_text(st,
-				                                          i));
-		}
-		const void *wkb = sqlite3_column_blob(st, n);
-		int size = sqlite3_column_bytes(st, n);
-		OGRGeometryH g = NULL;
-		if (wkb && size > 0 &&
-		    OGR_G_CreateFromWkb(wkb, o->srs, &g, size) == OGRERR_NONE) {
-			g = OGR_G_ForceToMultiPolygon(g);
-			OGR_F_SetGeometryDirectly(f, g);
-		}
-		if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
-			rc = ogr_fail(o, "feature");
-		OGR_F_Destroy(f);
+	OGRGeometryH g = NULL;
+	if (wkb && size > 0 &&
+	    OGR_G_CreateFromWkb(wkb, o->srs, &g, (int)size) == OGRERR_NONE) {
+		g = OGR_G_ForceToMultiPolygon(g);
+		OGR_F_SetGeometryDirectly(f, g);
 	}
-	if (rc == LR_OK && step != SQLITE_DONE)
-		rc = store_err(db, r->store, "dissolving faces", o->err);
-	sqlite3_finalize(st);
+	int rc = LR_OK;
+	if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
+		rc = ogr_fail(o, "feature");
+	OGR_F_Destroy(f);
 	return rc;
+}
+
+/* Field i of f, left unset where the store has no value. */
+static void set_text(OGRFeatureH f, int i, const char *v)
+{
+	if (v)
+		OGR_F_SetFieldString(f, i, v);
+}
+
+/* A layer being written and the area written into it. */
+typedef struct layer_fill {
+	out *o;
+	OGRLayerH l;
+	double sum; /* m² */
+} layer_fill;
+
+/* A feature of remaining_hazards from dissolved hazardous land. */
+static int remaining_feature(void *user, const lr_store_land *x, lr_error *err)
+{
+	layer_fill *lf = user;
+	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lf->l));
+	(void)err; /* ogr_fail() sets lf->o->err, the same */
+	set_text(f, 0, x->hazard_id);
+	set_text(f, 1, x->type);
+	set_text(f, 2, x->contamination);
+	set_text(f, 3, x->region_id);
+	set_text(f, 4, x->recorded_date);
+	OGR_F_SetFieldDouble(f, 5, x->area_m2);
+	lf->sum += x->area_m2;
+	return add_feature(lf->o, lf->l, f, x->wkb, x->size);
+}
+
+/* A feature of released_land from dissolved released land. */
+static int released_feature(void *user, const lr_store_released_land *x,
+                            lr_error *err)
+{
+	layer_fill *lf = user;
+	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lf->l));
+	(void)err;
+	set_text(f, 0, x->region_id);
+	if (x->has_year)
+		OGR_F_SetFieldInteger(f, 1, x->year);
+	set_text(f, 2, x->method);
+	OGR_F_SetFieldDouble(f, 3, x->area_m2);
+	lf->sum += x->area_m2;
+	return add_feature(lf->o, lf->l, f, x->wkb, x->size);
 }
 
 static int write_styles(out *o)
@@ -495,41 +475,6 @@ static int write_styles(out *o)
 	return rc;
 }
 
-/* Open the store read-only with SpatiaLite loaded (its SQL functions
-** dissolve the faces). */
-static int open_store(const lr_report *r, sqlite3 **db, lr_error *err)
-{
-	if (sqlite3_open_v2(r->store, db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK)
-		return lr_error_set(err, LR_ERR_INPUT, "cannot open %s",
-		                    r->store);
-	char *msg = NULL;
-	sqlite3_enable_load_extension(*db, 1);
-	if (sqlite3_load_extension(*db, "mod_spatialite", NULL, &msg) ==
-	    SQLITE_OK)
-		return LR_OK;
-	int rc = lr_error_set(err, LR_ERR_STORE,
-	                      "%s: cannot load SpatiaLite (mod_spatialite): "
-	                      "%s",
-	                      r->store, msg ? msg : "unknown error");
-	sqlite3_free(msg);
-	return rc;
-}
-
-/* Faces that still have an owner after the replay; 0 without face
-** geometries (analyze --no-faces). */
-static int count_owned(sqlite3 *db)
-{
-	sqlite3_stmt *cnt = NULL;
-	int n_owned = 0;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM temp.face_owner", -1,
-	                       &cnt, NULL) == SQLITE_OK &&
-	    sqlite3_step(cnt) == SQLITE_ROW)
-		n_owned = sqlite3_column_int(cnt, 0);
-	sqlite3_finalize(cnt);
-	return n_owned;
-}
-
 /* Create the GeoPackage tmp (removed first: the driver will not replace a
 ** file) and its WGS 84 reference, into o. */
 static int create_gpkg(out *o, const char *tmp)
@@ -550,10 +495,10 @@ static int create_gpkg(out *o, const char *tmp)
 	return LR_OK;
 }
 
-/* The two layers and their styles, in one transaction; *sums receives the
-** areas written (remaining, released). */
-static int write_layers(out *o, const lr_report *r, sqlite3 *db, int n_owned,
-                        double sums[2])
+/* The two layers and their styles, in one transaction, from the replayed
+** faces p; *sums receives the areas written (remaining, released). */
+static int write_layers(out *o, const lr_report *r, lr_store_reader *rd,
+                        const replay *p, double sums[2])
 {
 	static const char *const rem_f[] = {"hazard_id",     "type",
 	                                    "contamination", "region_id",
@@ -569,49 +514,31 @@ static int write_layers(out *o, const lr_report *r, sqlite3 *db, int n_owned,
 	         "Remaining hazardous land as of %s, dissolved by hazard "
 	         "and type (scope %s)",
 	         r->as_of, r->scope);
-	OGRLayerH rem =
-	        new_layer(o, "remaining_hazards", desc, rem_f, rem_t, 6);
+	layer_fill rem = {
+	        o, new_layer(o, "remaining_hazards", desc, rem_f, rem_t, 6), 0};
 	snprintf(desc, sizeof desc,
 	         "Land released up to %s, dissolved by region, year and "
 	         "method",
 	         r->as_of);
-	OGRLayerH rel = new_layer(o, "released_land", desc, rel_f, rel_t, 4);
-	if (!rem || !rel)
+	layer_fill rel = {
+	        o, new_layer(o, "released_land", desc, rel_f, rel_t, 4), 0};
+	if (!rem.l || !rel.l)
 		return ogr_fail(o, "layers");
-	/* Exact ledger areas (sums of face areas) with the dissolved
-	** geometry of the same faces.  Without face geometries (analyze
-	** --no-faces) whole hazards and releases stand in. */
-	const char *rem_sql =
-	        n_owned ? "SELECT o.hazard_id, o.state, h.contamination, "
-	                  "h.region_assigned, h.recorded_date, "
-	                  "sum(f.area_m2), "
-	                  "AsBinary(CastToMultiPolygon(ST_Union(f.geometry))) "
-	                  "FROM faces f JOIN temp.face_owner o ON o.face_id = "
-	                  "f.face_id LEFT JOIN hazards h ON h.hazard_id = "
-	                  "o.hazard_id GROUP BY o.hazard_id, o.state ORDER BY "
-	                  "o.hazard_id, o.state"
-	                : "SELECT hazard_id, type, contamination, "
-	                  "region_assigned, recorded_date, remaining_m2, "
-	                  "AsBinary(geometry) FROM hazards WHERE remaining_m2 "
-	                  "> 0 ORDER BY hazard_id";
-	const char *rel_sql =
-	        n_owned ? "SELECT r.region_id, r.year, r.method, "
-	                  "sum(f.area_m2), "
-	                  "AsBinary(CastToMultiPolygon(ST_Union(f.geometry))) "
-	                  "FROM faces f JOIN temp.face_release r ON r.face_id "
-	                  "= f.face_id GROUP BY r.region_id, r.year, r.method "
-	                  "ORDER BY r.region_id, r.year, r.method"
-	                : "SELECT region_assigned, CAST(substr(release_date, "
-	                  "1, 4) AS INTEGER) AS y, method, sum(area_m2), "
-	                  "AsBinary(CastToMultiPolygon(ST_Union(geometry))) "
-	                  "FROM releases GROUP BY region_assigned, y, method "
-	                  "ORDER BY region_assigned, y, method";
+	/* Without face geometries (analyze --no-faces) no face is owned:
+	** whole hazards and releases stand in. */
+	bool whole = p->owners.len == 0;
 	GDALDatasetStartTransaction(o->ds, 0);
 	int rc;
-	if ((rc = copy_rows(o, db, r, rem_sql, rem, 6, &sums[0])) != LR_OK ||
-	    (rc = copy_rows(o, db, r, rel_sql, rel, 4, &sums[1])) != LR_OK ||
+	if ((rc = lr_store_read_remaining_land(
+	             rd, (const lr_store_owner *)p->owners.data, p->owners.len,
+	             whole, remaining_feature, &rem, o->err)) != LR_OK ||
+	    (rc = lr_store_read_released_land(
+	             rd, (const lr_store_freed *)p->freed.data, p->freed.len,
+	             whole, released_feature, &rel, o->err)) != LR_OK ||
 	    (rc = write_styles(o)) != LR_OK)
 		return rc;
+	sums[0] = rem.sum;
+	sums[1] = rel.sum;
 	if (GDALDatasetCommitTransaction(o->ds) != OGRERR_NONE)
 		return ogr_fail(o, "commit");
 	return LR_OK;
@@ -625,15 +552,19 @@ int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err)
 		return rc;
 	/* The tmp name must keep the .gpkg extension for the driver. */
 	strncat(tmp, ".gpkg", sizeof tmp - strlen(tmp) - 1);
-	sqlite3 *db = NULL;
+	lr_store_reader *rd = NULL;
 	out o = {NULL, NULL, path, err};
 	double sums[2] = {0, 0};
-	if ((rc = open_store(r, &db, err)) != LR_OK ||
-	    (rc = replay_faces(r, db, err)) != LR_OK)
-		goto done;
-	int n_owned = count_owned(db);
-	if ((rc = create_gpkg(&o, tmp)) != LR_OK ||
-	    (rc = write_layers(&o, r, db, n_owned, sums)) != LR_OK)
+	replay p = {.r = r};
+	lr_vec_init(&p.hs, sizeof(hz));
+	lr_vec_init(&p.owners, sizeof(lr_store_owner));
+	lr_vec_init(&p.freed, sizeof(lr_store_freed));
+	/* SpatiaLite's SQL functions dissolve the faces. */
+	if ((rc = lr_store_reader_open(r->store, &rd, err)) != LR_OK ||
+	    (rc = lr_store_reader_spatial(rd, err)) != LR_OK ||
+	    (rc = replay_faces(&p, rd, err)) != LR_OK ||
+	    (rc = create_gpkg(&o, tmp)) != LR_OK ||
+	    (rc = write_layers(&o, r, rd, &p, sums)) != LR_OK)
 		goto done;
 	GDALClose(o.ds);
 	o.ds = NULL;
@@ -644,7 +575,8 @@ done:
 		GDALClose(o.ds);
 	if (o.srs)
 		OSRDestroySpatialReference(o.srs);
-	sqlite3_close(db);
+	lr_store_reader_close(rd);
+	replay_free(&p);
 	if (rc == LR_OK)
 		return lr__commit_file(tmp, path, err);
 	(void)unlink(tmp);

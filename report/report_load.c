@@ -5,6 +5,7 @@
 ** request tables.
 */
 #include "report_load_int.h"
+#include "schema.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -51,7 +52,7 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	lr_vec_init(&r->regions, sizeof(rregion));
 	lr_vec_init(&r->faces, sizeof(rface));
 	char store[4096];
-	snprintf(store, sizeof store, "%s/landrelease.sqlite", dir);
+	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, dir);
 	r->dir = lr_strdup(dir);
 	r->store = lr_strdup(store);
 	r->title = lr_strdup(o->title ? o->title
@@ -60,7 +61,8 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 		lr_report_free(r);
 		return lr__nomem(err);
 	}
-	sqlite3 *db = NULL;
+	/* A missing store is named with the folder analyze must write. */
+	lr_store_reader *rd = NULL;
 	int rc = LR_OK;
 	if (!lr__file_exists(store)) {
 		rc = lr_error_set(err, LR_ERR_INPUT,
@@ -69,15 +71,12 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 		                  store, strerror(ENOENT), dir);
 		goto done;
 	}
-	if (sqlite3_open_v2(store, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		rc = lr__store_fail(db, store, "cannot open", err);
+	if ((rc = lr_store_reader_open(store, &rd, err)) != LR_OK)
 		goto done;
-	}
-	if ((rc = lr__load_meta(r, db, err)) != LR_OK ||
-	    (rc = lr__load_remaining(r, db, err)) != LR_OK ||
-	    (rc = lr__load_years(r, db, err)) != LR_OK ||
-	    (rc = lr__load_plan_vs_achieved(r, db, o->previous_plan, err)) !=
+	if ((rc = lr__load_meta(r, rd, err)) != LR_OK ||
+	    (rc = lr__load_remaining(r, rd, err)) != LR_OK ||
+	    (rc = lr__load_years(r, rd, err)) != LR_OK ||
+	    (rc = lr__load_plan_vs_achieved(r, rd, o->previous_plan, err)) !=
 	            LR_OK ||
 	    (rc = lr__load_completion(r, err)) != LR_OK ||
 	    (rc = lr__load_workplan(r, err)) != LR_OK)
@@ -85,9 +84,9 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	r->present[T_REMAINING] = r->present[T_RELEASED] = r->present[T_NEW] =
 	        true;
 	if (o->maps)
-		rc = lr__load_shapes(r, db, err);
+		rc = lr__load_shapes(r, rd, err);
 done:
-	sqlite3_close(db);
+	lr_store_reader_close(rd);
 	if (rc != LR_OK) {
 		lr_report_free(r);
 		return rc;

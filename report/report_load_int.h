@@ -6,10 +6,10 @@
 #ifndef LR_REPORT_LOAD_INT_H
 #define LR_REPORT_LOAD_INT_H
 
+#include "lr_store_read.h"
 #include "report_int.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdint.h>
 
 /* Whole hundredths of a square metre: sums of areas stay exact. */
@@ -62,24 +62,21 @@ int lr__read_workbook(const char *path, const char *const *need, int n_need,
 int lr__parse_number(const ptable *t, size_t r, int c, double *v, bool *has,
                      lr_error *err);
 
-/* ---- the store (report_store.c) ----------------------------------------- */
+/* ---- the store, through its reader (report_store.c) --------------------- */
 
-/* LR_ERR_INPUT: "PATH: WHAT: sqlite message (is it a store ...?)". */
-int lr__store_fail(sqlite3 *db, const char *path, const char *what,
-                   lr_error *err);
 /* The region id of r->regions, or NULL; borrowed from r. */
 rregion *lr__find_region(const lr_report *r, const char *id);
 /* The name to print for a region id (TOTAL and OUTSIDE included). */
 const char *lr__region_name(const lr_report *r, const char *id);
 /* The meta table: as-of date, years, scope, sources. */
-int lr__load_meta(lr_report *r, sqlite3 *db, lr_error *err);
+int lr__load_meta(lr_report *r, lr_store_reader *rd, lr_error *err);
 /* Table 1 and r->regions from remaining_by_region. */
-int lr__load_remaining(lr_report *r, sqlite3 *db, lr_error *err);
+int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err);
 /* Tables 2 and 3 and the yearly chart figures from release_by_year. */
-int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err);
+int lr__load_years(lr_report *r, lr_store_reader *rd, lr_error *err);
 /* Region and hazardous-land geometries for the map (a note when
 ** SpatiaLite is missing). */
-int lr__load_shapes(lr_report *r, sqlite3 *db, lr_error *err);
+int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err);
 
 /* ---- the CSVs of project and plan (report_results.c) -------------------- */
 
@@ -91,7 +88,7 @@ int lr__load_workplan(lr_report *r, lr_error *err);
 /* ---- a previous plan (report_previous.c) -------------------------------- */
 
 /* Table 4 from the previous plan at path (NULL: a note) and the store. */
-int lr__load_plan_vs_achieved(lr_report *r, sqlite3 *db, const char *path,
-                              lr_error *err);
+int lr__load_plan_vs_achieved(lr_report *r, lr_store_reader *rd,
+                              const char *path, lr_error *err);
 
 #endif

@@ -27,25 +27,6 @@ static int cmp_pv(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Achieved release (cents) of region id in year from the store; -1 when the
-** store has no such row. */
-static int64_t achieved(sqlite3 *db, int year, const char *id)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT released_m2 FROM release_by_year "
-	                       "WHERE year = ? AND region_id = ?",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int(st, 1, year);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = lr__cents(sqlite3_column_double(st, 0));
-	sqlite3_finalize(st);
-	return v;
-}
-
 static bool is_csv_name(const char *path)
 {
 	const char *dot = strrchr(path, '.');
@@ -186,7 +167,7 @@ static void pv_figures(rtable *t, size_t row, int64_t planned, int64_t a)
 
 /* A row of table 4 per plan row, then, when the plan has TOTAL rows, one
 ** for all years. */
-static int pv_rows(const lr_report *r, sqlite3 *db, rtable *t,
+static int pv_rows(const lr_report *r, lr_store_reader *rd, rtable *t,
                    const lr_vec *rows, pv_counts *n, lr_error *err)
 {
 	int64_t tot_plan = 0, tot_ach = 0;
@@ -195,7 +176,15 @@ static int pv_rows(const lr_report *r, sqlite3 *db, rtable *t,
 	size_t row;
 	for (size_t i = 0; rc == LR_OK && i < rows->len; i++) {
 		const pv_row *pr = &LR_VEC_AT(rows, pv_row, i);
-		int64_t a = achieved(db, pr->year, pr->id);
+		/* Achieved: what the store released; -1 when it has no
+		** such year and region. */
+		lr_cents a;
+		bool found;
+		if ((rc = lr_store_read_released(rd, pr->year, pr->id, &a,
+		                                 &found, err)) != LR_OK)
+			break;
+		if (!found)
+			a = -1;
 		if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK ||
 		    (rc = lr__rtable_text(t, row, 1, pr->id, err)) != LR_OK ||
 		    (rc = lr__rtable_text(t, row, 2, lr__region_name(r, pr->id),
@@ -260,8 +249,8 @@ static int pv_meta(lr_report *r, rtable *t, const char *path,
 	return lr__rtable_meta(t, units, src, note, err);
 }
 
-int lr__load_plan_vs_achieved(lr_report *r, sqlite3 *db, const char *path,
-                              lr_error *err)
+int lr__load_plan_vs_achieved(lr_report *r, lr_store_reader *rd,
+                              const char *path, lr_error *err)
 {
 	if (!path)
 		return lr__report_note(
@@ -280,7 +269,7 @@ int lr__load_plan_vs_achieved(lr_report *r, sqlite3 *db, const char *path,
 	if ((rc = plan_columns(&p, &pc, err)) == LR_OK &&
 	    (rc = plan_rows(r, &p, &pc, &rows, &n, err)) == LR_OK &&
 	    (rc = pv_init(t, err)) == LR_OK &&
-	    (rc = pv_rows(r, db, t, &rows, &n, err)) == LR_OK &&
+	    (rc = pv_rows(r, rd, t, &rows, &n, err)) == LR_OK &&
 	    (rc = pv_meta(r, t, path, &n, err)) == LR_OK)
 		r->present[T_PLAN_VS_ACHIEVED] = true;
 	lr__ptable_free(&p);

@@ -1,21 +1,14 @@
 /*
-** What the report reads from the store: the meta table, tables 1 to 3
-** (remaining_by_region, release_by_year) and the geometries the map draws.
+** What the report reads from the store, through the store's reader: the
+** meta table, tables 1 to 3 (remaining_by_region, release_by_year) and the
+** geometries the map draws.
 */
 #include "report_load_int.h"
+#include "schema.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-int lr__store_fail(sqlite3 *db, const char *path, const char *what,
-                   lr_error *err)
-{
-	return lr_error_set(err, LR_ERR_INPUT,
-	                    "%s: %s: %s (is it a store written by "
-	                    "`landrelease analyze`?)",
-	                    path, what, db ? sqlite3_errmsg(db) : "no memory");
-}
 
 /* Copy s into dst (n bytes), cut to fit. */
 static void put(char *dst, size_t n, const char *s)
@@ -27,48 +20,43 @@ static void put(char *dst, size_t n, const char *s)
 	dst[k] = '\0';
 }
 
-static void copy_text(sqlite3_stmt *st, int i, char *dst, size_t n)
+/* One meta fact into the report (keys it does not show are skipped). */
+static int meta_fact(void *user, const char *k, const char *v, lr_error *err)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
-	snprintf(dst, n, "%s", v ? (const char *)v : "");
+	static const char *const keys[3] = {LR_STORE_KEY_REGIONS_SOURCE,
+	                                    LR_STORE_KEY_HAZARDS_SOURCE,
+	                                    LR_STORE_KEY_RELEASES_SOURCE};
+	lr_report *r = user;
+	char buf[1024];
+	(void)err;
+	/* Cut as the report always has: a fact is shown up to 1023 bytes. */
+	snprintf(buf, sizeof buf, "%s", v);
+	if (!strcmp(k, LR_STORE_KEY_AS_OF))
+		put(r->as_of, sizeof r->as_of, buf);
+	else if (!strcmp(k, LR_STORE_KEY_BASELINE))
+		put(r->baseline, sizeof r->baseline, buf);
+	else if (!strcmp(k, LR_STORE_KEY_SCOPE))
+		put(r->scope, sizeof r->scope, buf);
+	else if (!strcmp(k, LR_STORE_KEY_VERSION))
+		put(r->version, sizeof r->version, buf);
+	else if (!strcmp(k, LR_STORE_KEY_FIRST_YEAR))
+		r->first_year = atoi(buf);
+	else if (!strcmp(k, LR_STORE_KEY_LAST_YEAR))
+		r->last_year = atoi(buf);
+	else
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(k, keys[i])) {
+				free(r->source[i]);
+				r->source[i] = lr_strdup(buf);
+			}
+	return LR_OK;
 }
 
-int lr__load_meta(lr_report *r, sqlite3 *db, lr_error *err)
+int lr__load_meta(lr_report *r, lr_store_reader *rd, lr_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT key, value FROM meta", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return lr__store_fail(db, r->store, "reading meta", err);
-	char buf[1024];
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 0);
-		if (!k)
-			continue;
-		copy_text(st, 1, buf, sizeof buf);
-		if (!strcmp(k, "as_of"))
-			put(r->as_of, sizeof r->as_of, buf);
-		else if (!strcmp(k, "baseline"))
-			put(r->baseline, sizeof r->baseline, buf);
-		else if (!strcmp(k, "scope"))
-			put(r->scope, sizeof r->scope, buf);
-		else if (!strcmp(k, "program_version"))
-			put(r->version, sizeof r->version, buf);
-		else if (!strcmp(k, "first_year"))
-			r->first_year = atoi(buf);
-		else if (!strcmp(k, "last_year"))
-			r->last_year = atoi(buf);
-		else {
-			static const char *const keys[3] = {"regions_source",
-			                                    "hazards_source",
-			                                    "releases_source"};
-			for (int i = 0; i < 3; i++)
-				if (!strcmp(k, keys[i])) {
-					free(r->source[i]);
-					r->source[i] = lr_strdup(buf);
-				}
-		}
-	}
-	sqlite3_finalize(st);
+	int rc = lr_store_read_meta_each(rd, meta_fact, r, err);
+	if (rc != LR_OK)
+		return rc;
 	for (int i = 0; i < 3; i++)
 		if (!r->source[i] && !(r->source[i] = lr_strdup("")))
 			return lr__nomem(err);
@@ -112,10 +100,55 @@ static void store_source(const lr_report *r, const char *table, char *buf,
 	         r->source[1], r->source[2]);
 }
 
-int lr__load_remaining(lr_report *r, sqlite3 *db, lr_error *err)
+/* Table 1 being filled, and whether it had the TOTAL row. */
+typedef struct remaining_fill {
+	lr_report *r;
+	bool total;
+} remaining_fill;
+
+/* A row of remaining_by_region into table 1; a region's into r->regions,
+** TOTAL's into the national figures. */
+static int remaining_row(void *user, const lr_store_remaining *x, lr_error *err)
+{
+	remaining_fill *fill = user;
+	lr_report *r = fill->r;
+	rtable *t = &r->tables[T_REMAINING];
+	size_t row;
+	int rc;
+	if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK ||
+	    (rc = lr__rtable_text(t, row, 0, x->region_id, err)) != LR_OK ||
+	    (rc = lr__rtable_text(t, row, 1, x->region_name, err)) != LR_OK)
+		return rc;
+	const double cells[6] = {(double)x->sha_count,   lr__m2(x->sha),
+	                         (double)x->cha_count,   lr__m2(x->cha),
+	                         (double)x->total_count, lr__m2(x->total)};
+	for (int c = 2; c < 8; c++)
+		lr__rtable_num(t, row, c, cells[c - 2]);
+	lr__rtable_num(t, row, 8, lr__m2(x->total) / 1e6);
+	if (!strcmp(x->region_id, LR_STORE_TOTAL_ID)) {
+		t->total[row] = 1;
+		fill->total = true;
+		r->remaining = lr__m2(x->total);
+		r->remaining_count = x->total_count;
+		return LR_OK;
+	}
+	rregion g = {0};
+	g.id = lr_strdup(x->region_id);
+	g.name = lr_strdup(x->region_name);
+	g.count = x->total_count;
+	g.remaining = lr__m2(x->total);
+	if (!g.id || !g.name || !lr_vec_push(&r->regions, &g)) {
+		free(g.id);
+		free(g.name);
+		return lr__nomem(err);
+	}
+	return LR_OK;
+}
+
+int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err)
 {
 	rtable *t = &r->tables[T_REMAINING];
-	int rc = lr__rtable_init(t, "remaining_by_region",
+	int rc = lr__rtable_init(t, LR_STORE_REMAINING,
 	                         "Table 1. Remaining contamination by region",
 	                         9, err);
 	static const rcol_def cols[] = {
@@ -131,58 +164,18 @@ int lr__load_remaining(lr_report *r, sqlite3 *db, lr_error *err)
 	};
 	if (rc == LR_OK)
 		rc = lr__rtable_cols(t, cols, 9, err);
+	remaining_fill fill = {r, false};
+	if (rc == LR_OK)
+		rc = lr_store_read_remaining_table(rd, remaining_row, &fill,
+		                                   err);
 	if (rc != LR_OK)
 		return rc;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT region_id, region_name, sha_count, "
-	                       "sha_m2, cha_count, cha_m2, total_count, "
-	                       "total_m2 FROM remaining_by_region ORDER BY "
-	                       "rowid",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return lr__store_fail(db, r->store,
-		                      "reading remaining_by_region", err);
-	bool total = false;
-	while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW) {
-		size_t row;
-		char id[256], name[512];
-		copy_text(st, 0, id, sizeof id);
-		copy_text(st, 1, name, sizeof name);
-		if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK ||
-		    (rc = lr__rtable_text(t, row, 0, id, err)) != LR_OK ||
-		    (rc = lr__rtable_text(t, row, 1, name, err)) != LR_OK)
-			break;
-		for (int c = 2; c < 8; c++)
-			lr__rtable_num(t, row, c, sqlite3_column_double(st, c));
-		double tot = sqlite3_column_double(st, 7);
-		lr__rtable_num(t, row, 8, lr__m2(lr__cents(tot)) / 1e6);
-		if (!strcmp(id, "TOTAL")) {
-			t->total[row] = 1;
-			total = true;
-			r->remaining = tot;
-			r->remaining_count = sqlite3_column_int64(st, 6);
-			continue;
-		}
-		rregion g = {0};
-		g.id = lr_strdup(id);
-		g.name = lr_strdup(name);
-		g.count = sqlite3_column_int64(st, 6);
-		g.remaining = tot;
-		if (!g.id || !g.name || !lr_vec_push(&r->regions, &g)) {
-			free(g.id);
-			free(g.name);
-			rc = lr__nomem(err);
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != LR_OK)
-		return rc;
-	if (!total)
+	if (!fill.total)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: remaining_by_region has no TOTAL row",
 		                    r->store);
 	char src[2048], units[256];
-	store_source(r, "remaining_by_region", src, sizeof src);
+	store_source(r, LR_STORE_REMAINING, src, sizeof src);
 	snprintf(units, sizeof units,
 	         "Areas in square metres (m²), geodesic on WGS84; total also "
 	         "in km². Counts are hazardous areas with at least 1 m² "
@@ -214,9 +207,9 @@ static void new_land_free(new_land *nl)
 	free(nl->cents);
 }
 
-/* Add v m² of new land to region id in year index y (a region seen for the
+/* Add v cents of new land to region id in year index y (a region seen for the
 ** first time gets a row). */
-static int new_land_add(new_land *nl, const char *id, int y, double v,
+static int new_land_add(new_land *nl, const char *id, int y, lr_cents v,
                         lr_error *err)
 {
 	size_t k = 0, ny = (size_t)nl->ny;
@@ -238,7 +231,7 @@ static int new_land_add(new_land *nl, const char *id, int y, double v,
 			nl->cap = cap;
 		}
 	}
-	nl->cents[k * ny + (size_t)y] += lr__cents(v);
+	nl->cents[k * ny + (size_t)y] += v;
 	return LR_OK;
 }
 
@@ -277,71 +270,63 @@ static int released_init(rtable *t2, lr_error *err)
 	return rc == LR_OK ? lr__rtable_cols(t2, cols, 9, err) : rc;
 }
 
+/* What reading release_by_year fills besides the report: the sums of
+** table 2 (cents for areas 1..4, counts for items 5..7) and the regions'
+** new land. */
+typedef struct years_fill {
+	lr_report *r;
+	int64_t sum2[8];
+	new_land nl;
+} years_fill;
+
 /*
 ** A TOTAL row of release_by_year (year index y): the national figures of
-** the charts, a row of table 2, its sums into sum2 (cents for areas 1..4,
-** counts for items 5..7) and its new land into nl.
+** the charts, a row of table 2, its sums and its new land.
 */
-static int national_year(lr_report *r, sqlite3_stmt *st, int y, int64_t sum2[8],
-                         new_land *nl, lr_error *err)
+static int national_year(years_fill *fill, const lr_store_year *x, int y,
+                         lr_error *err)
 {
+	lr_report *r = fill->r;
 	rtable *t2 = &r->tables[T_RELEASED];
-	r->new_land[y] = sqlite3_column_double(st, 2);
-	r->released[2][y] = sqlite3_column_double(st, 3);
-	r->released[1][y] = sqlite3_column_double(st, 4);
-	r->released[0][y] = sqlite3_column_double(st, 5);
-	r->remaining_end[y] = sqlite3_column_double(st, 7);
+	r->new_land[y] = lr__m2(x->new_land);
+	for (int m = 0; m < LR_N_METHODS; m++)
+		r->released[m][y] = lr__m2(x->by_method[m]);
+	r->remaining_end[y] = lr__m2(x->remaining_end);
 	if (y < MAX_YEARS)
-		nl->total[y] = lr__cents(sqlite3_column_double(st, 2));
+		fill->nl.total[y] = x->new_land;
 	size_t row;
 	int rc = lr__rtable_add_row(t2, &row, err);
 	if (rc != LR_OK)
 		return rc;
-	lr__rtable_num(t2, row, 0, sqlite3_column_int(st, 0));
+	lr__rtable_num(t2, row, 0, x->year);
+	const lr_cents areas[5] = {0, x->by_method[LR_CANCELLED],
+	                           x->by_method[LR_REDUCED],
+	                           x->by_method[LR_CLEARED], x->released};
 	for (int c = 1; c <= 4; c++) {
-		double v = sqlite3_column_double(st, c + 2);
-		lr__rtable_num(t2, row, c, v);
-		sum2[c] += lr__cents(v);
+		lr__rtable_num(t2, row, c, lr__m2(areas[c]));
+		fill->sum2[c] += areas[c];
 	}
-	lr__rtable_num(t2, row, 5, sqlite3_column_double(st, 6) / 1e6);
+	lr__rtable_num(t2, row, 5, lr__m2(x->released) / 1e6);
+	const int64_t items[3] = {x->ap_mines, x->av_mines, x->erw};
 	for (int c = 6; c <= 8; c++) {
-		int64_t v = sqlite3_column_int64(st, c + 2);
-		lr__rtable_num(t2, row, c, (double)v);
-		sum2[c - 1] += v;
+		lr__rtable_num(t2, row, c, (double)items[c - 6]);
+		fill->sum2[c - 1] += items[c - 6];
 	}
 	return LR_OK;
 }
 
-/* The rows of release_by_year within first_year..last_year: TOTAL rows
-** into table 2 and the charts, regions' new land into nl. */
-static int read_years(lr_report *r, sqlite3 *db, int64_t sum2[8], new_land *nl,
-                      lr_error *err)
+/* A row of release_by_year within first_year..last_year: TOTAL rows into
+** table 2 and the charts, regions' new land into fill->nl. */
+static int year_row(void *user, const lr_store_year *x, lr_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT year, region_id, new_m2, "
-	                       "cancelled_m2, reduced_m2, cleared_m2, "
-	                       "released_m2, remaining_end_m2, ap_mines, "
-	                       "av_mines, erw FROM release_by_year ORDER BY "
-	                       "rowid",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return lr__store_fail(db, r->store, "reading release_by_year",
-		                      err);
-	int rc = LR_OK;
-	while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW) {
-		int year = sqlite3_column_int(st, 0);
-		const char *id = (const char *)sqlite3_column_text(st, 1);
-		if (!id || year < r->first_year || year > r->last_year)
-			continue;
-		int y = year - r->first_year;
-		if (!strcmp(id, "TOTAL"))
-			rc = national_year(r, st, y, sum2, nl, err);
-		else
-			rc = new_land_add(nl, id, y,
-			                  sqlite3_column_double(st, 2), err);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	years_fill *fill = user;
+	const lr_report *r = fill->r;
+	if (x->year < r->first_year || x->year > r->last_year)
+		return LR_OK;
+	int y = x->year - r->first_year;
+	if (!strcmp(x->region_id, LR_STORE_TOTAL_ID))
+		return national_year(fill, x, y, err);
+	return new_land_add(&fill->nl, x->region_id, y, x->new_land, err);
 }
 
 /* Table 2's TOTAL row from the sums of its years. */
@@ -452,22 +437,23 @@ static int years_meta(lr_report *r, lr_error *err)
 }
 
 /* Per year (TOTAL rows) into the chart arrays and tables 2 and 3. */
-int lr__load_years(lr_report *r, sqlite3 *db, lr_error *err)
+int lr__load_years(lr_report *r, lr_store_reader *rd, lr_error *err)
 {
 	int rc = year_arrays(r, err);
 	if (rc == LR_OK)
 		rc = released_init(&r->tables[T_RELEASED], err);
 	if (rc != LR_OK)
 		return rc;
-	new_land nl = {.ny = r->n_years};
-	lr_vec_init(&nl.ids, sizeof(char *));
-	int64_t sum2[8] = {0};
-	if ((rc = read_years(r, db, sum2, &nl, err)) == LR_OK &&
-	    (rc = released_total(&r->tables[T_RELEASED], sum2, err)) == LR_OK &&
+	years_fill fill = {.r = r, .nl = {.ny = r->n_years}};
+	lr_vec_init(&fill.nl.ids, sizeof(char *));
+	if ((rc = lr_store_read_release_table(rd, year_row, &fill, err)) ==
+	            LR_OK &&
+	    (rc = released_total(&r->tables[T_RELEASED], fill.sum2, err)) ==
+	            LR_OK &&
 	    (rc = new_init(r, &r->tables[T_NEW], err)) == LR_OK &&
-	    (rc = new_rows(r, &r->tables[T_NEW], &nl, err)) == LR_OK)
+	    (rc = new_rows(r, &r->tables[T_NEW], &fill.nl, err)) == LR_OK)
 		rc = years_meta(r, err);
-	new_land_free(&nl);
+	new_land_free(&fill.nl);
 	return rc;
 }
 
@@ -483,93 +469,74 @@ static void extend_box(lr_report *r, bool *first, const double box[4])
 	r->box[3] = fmax(r->box[3], box[3]);
 }
 
-/* The region outlines of the store onto r->regions. */
-static int region_shapes(lr_report *r, sqlite3 *db, bool *first, lr_error *err)
+/* The map being filled: whether a shape has set r->box yet. */
+typedef struct shapes_fill {
+	lr_report *r;
+	bool first;
+} shapes_fill;
+
+/* A region outline onto its r->regions entry (the first one only; an
+** unreadable outline leaves the region undrawn). */
+static int region_shape(void *user, const lr_store_shape *x, lr_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT region_id, AsBinary(geometry) FROM "
-	                       "regions",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return lr__store_fail(db, r->store, "reading region geometries",
-		                      err);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		rregion *g = id ? lr__find_region(r, id) : NULL;
-		if (!g || g->shape.n_pts)
-			continue;
-		const void *b = sqlite3_column_blob(st, 1);
-		int n = sqlite3_column_bytes(st, 1);
-		if (lr__wkb_to_shape(b, (size_t)n, &g->shape) != 0) {
-			lr__shape_free(&g->shape);
-			continue;
-		}
-		extend_box(r, first, g->shape.box);
+	shapes_fill *fill = user;
+	rregion *g = lr__find_region(fill->r, x->id);
+	(void)err;
+	if (!g || g->shape.n_pts)
+		return LR_OK;
+	if (lr__wkb_to_shape(x->wkb, x->size, &g->shape) != 0) {
+		lr__shape_free(&g->shape);
+		return LR_OK;
 	}
-	sqlite3_finalize(st);
+	extend_box(fill->r, &fill->first, g->shape.box);
 	return LR_OK;
 }
 
-/* The hazardous land of query sql (is it CHA, WKB) into r->faces. */
-static int face_shapes(lr_report *r, sqlite3 *db, const char *sql, bool *first,
-                       lr_error *err)
+/* A piece of hazardous land onto r->faces (unreadable ones are left out). */
+static int land_shape(void *user, const lr_store_shape *x, lr_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return lr__store_fail(db, r->store, "reading hazardous land",
-		                      err);
-	int rc = LR_OK;
-	while (rc == LR_OK && sqlite3_step(st) == SQLITE_ROW) {
-		rface f = {sqlite3_column_int(st, 0), {0}};
-		const void *b = sqlite3_column_blob(st, 1);
-		int n = sqlite3_column_bytes(st, 1);
-		if (lr__wkb_to_shape(b, (size_t)n, &f.shape) != 0) {
-			lr__shape_free(&f.shape);
-			continue;
-		}
-		extend_box(r, first, f.shape.box);
-		if (!lr_vec_push(&r->faces, &f)) {
-			lr__shape_free(&f.shape);
-			rc = lr__nomem(err);
-		}
+	shapes_fill *fill = user;
+	rface f = {x->type == LR_CHA, {0}};
+	if (lr__wkb_to_shape(x->wkb, x->size, &f.shape) != 0) {
+		lr__shape_free(&f.shape);
+		return LR_OK;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	extend_box(fill->r, &fill->first, f.shape.box);
+	if (!lr_vec_push(&fill->r->faces, &f)) {
+		lr__shape_free(&f.shape);
+		return lr__nomem(err);
+	}
+	return LR_OK;
 }
 
-int lr__load_shapes(lr_report *r, sqlite3 *db, lr_error *err)
+int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err)
 {
-	char *msg = NULL;
-	sqlite3_enable_load_extension(db, 1);
-	if (sqlite3_load_extension(db, "mod_spatialite", NULL, &msg) !=
-	    SQLITE_OK) {
-		int rc =
-		        lr__report_note(r, err,
-		                        "The map is omitted: SpatiaLite "
-		                        "(mod_spatialite) cannot be loaded: %s",
-		                        msg ? msg : "unknown error");
-		sqlite3_free(msg);
-		return rc;
+	lr_error why = {0};
+	if (lr_store_reader_spatial(rd, &why) != LR_OK) {
+		/* The report's documents say why without the store's path. */
+		const char *m = why.msg;
+		size_t k = strlen(r->store);
+		if (!strncmp(m, r->store, k) && !strncmp(m + k, ": ", 2))
+			m += k + 2;
+		return lr__report_note(r, err, "The map is omitted: %s", m);
 	}
-	sqlite3_enable_load_extension(db, 0);
-	bool first = true;
-	int rc = region_shapes(r, db, &first, err);
+	shapes_fill fill = {r, true};
+	int rc = lr_store_read_region_shapes(rd, region_shape, &fill, err);
 	/* The faces of the ledger; without them (analyze --no-faces) whole
 	** hazards with land remaining. */
-	static const char *const face_sql[2] = {
-	        "SELECT state = 'CHA', AsBinary(geometry) FROM faces WHERE "
-	        "state IN ('SHA', 'CHA') AND geometry IS NOT NULL",
-	        "SELECT type = 'CHA', AsBinary(geometry) FROM hazards WHERE "
-	        "remaining_m2 > 0 AND geometry IS NOT NULL"};
-	for (int q = 0; q < 2 && rc == LR_OK && r->faces.len == 0; q++) {
-		rc = face_shapes(r, db, face_sql[q], &first, err);
-		if (rc == LR_OK && q == 1 && r->faces.len)
+	if (rc == LR_OK)
+		rc = lr_store_read_land_shapes(rd, false, land_shape, &fill,
+		                               err);
+	if (rc == LR_OK && r->faces.len == 0) {
+		rc = lr_store_read_land_shapes(rd, true, land_shape, &fill,
+		                               err);
+		if (rc == LR_OK && r->faces.len)
 			rc = lr__report_note(
 			        r, err,
 			        "The store holds no face geometries: "
 			        "the map draws whole hazards with "
 			        "land remaining.");
 	}
-	r->has_geometry = !first;
+	r->has_geometry = !fill.first;
 	return rc;
 }

@@ -371,6 +371,31 @@ static void test_files(void)
 	lr_test_ok(row.p50_date[0] == '\0',
 	           "no completion.csv: projection columns empty");
 
+	/* A store without ingest_counts: the reader names the table, and
+	** with it the rejected features are read. */
+	snprintf(sub, sizeof sub, "%s/landrelease.sqlite", dir);
+	sqlite3 *db = NULL;
+	if (sqlite3_open(sub, &db) == SQLITE_OK)
+		sqlite3_exec(db, "CREATE TABLE meta(key TEXT, value TEXT)",
+		             NULL, NULL, NULL);
+	rc = lr_batch_row_read(dir, &row, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, sub) &&
+	                   strstr(err.msg, "ingest_counts"),
+	           "summary reader: a store without ingest_counts (%s)",
+	           err.msg);
+	if (db)
+		sqlite3_exec(db,
+		             "CREATE TABLE ingest_counts(layer TEXT, rejected "
+		             "INTEGER); INSERT INTO ingest_counts VALUES "
+		             "('hazards', 2), ('releases', NULL)",
+		             NULL, NULL, NULL);
+	sqlite3_close(db);
+	rc = lr_batch_row_read(dir, &row, &err);
+	lr_test_ok(rc == LR_OK && !strcmp(row.rejected_features, "2"),
+	           "summary reader: rejected features from the store (%s)",
+	           row.rejected_features);
+	(void)unlink(sub);
+
 	lr_batch_row rows[2];
 	memset(rows, 0, sizeof rows);
 	strcpy(rows[0].run, "a");

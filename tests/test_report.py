@@ -336,6 +336,20 @@ def main():
         open(os.path.join(out, f), "rb").read() == v for f, v in keep.items()),
         "md, json and html are identical from run to run")
 
+    # A store with a table missing: a clean error naming the store and the
+    # table, from the store's reader.
+    for table, fmt in (("release_by_year", "md"), ("faces", "gpkg")):
+        broken = os.path.join(tmp, "broken_" + table)
+        os.makedirs(broken)
+        store = os.path.join(broken, "landrelease.sqlite")
+        shutil.copy(os.path.join(out, "landrelease.sqlite"), store)
+        subprocess.run(["sqlite3", store, f"DROP TABLE {table}"],
+                       check=True, capture_output=True)
+        r = run("report", broken, "--format", fmt)
+        ok(r.returncode == 2 and store in r.stderr and
+           f"cannot read {table}" in r.stderr,
+           f"a store without {table}: exit 2 naming it", r.stderr)
+
     # LibreOffice: the workbook read back, and a workbook as previous plan.
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice:

@@ -5,6 +5,7 @@
 ** previous store).
 */
 #include "lr_engine.h"
+#include "lr_store_read.h"
 #include "lr_test.h"
 
 #include <dirent.h>
@@ -501,6 +502,312 @@ static void bench(const char *root, long n)
 	fixture_free(&fx);
 }
 
+/* ---- the reader (lr_store_read.h) --------------------------------------- */
+
+/* What the reader's visitors saw. */
+typedef struct seen {
+	int n;                      /* rows */
+	char ids[8][32];            /* first ids, in order */
+	lr_store_remaining d1;      /* remaining_by_region, region D1 */
+	char d1_name[32];           /* its name: the row's is borrowed */
+	lr_store_year outside_2020; /* release_by_year, OUTSIDE in 2020 */
+	int n_cha;                  /* shapes typed CHA */
+	int n_wkb;                  /* shapes with a little-endian WKB */
+	char as_of[16];             /* meta as_of */
+	int stop_at;                /* stop with LR_ERR_USAGE at this row */
+} seen;
+
+static int seen_row(seen *s, const char *id, lr_error *err)
+{
+	if (s->n < 8)
+		snprintf(s->ids[s->n], sizeof s->ids[0], "%s", id);
+	if (++s->n == s->stop_at)
+		return lr_error_set(err, LR_ERR_USAGE, "stopped");
+	return LR_OK;
+}
+
+static int on_meta(void *user, const char *key, const char *value,
+                   lr_error *err)
+{
+	seen *s = user;
+	if (!strcmp(key, "as_of"))
+		snprintf(s->as_of, sizeof s->as_of, "%s", value);
+	return seen_row(s, key, err);
+}
+
+static int on_remaining(void *user, const lr_store_remaining *row,
+                        lr_error *err)
+{
+	seen *s = user;
+	if (!strcmp(row->region_id, "D1")) {
+		s->d1 = *row;
+		snprintf(s->d1_name, sizeof s->d1_name, "%s", row->region_name);
+	}
+	return seen_row(s, row->region_id, err);
+}
+
+static int on_year(void *user, const lr_store_year *row, lr_error *err)
+{
+	seen *s = user;
+	if (row->year == 2020 && !strcmp(row->region_id, "OUTSIDE"))
+		s->outside_2020 = *row;
+	return seen_row(s, row->region_id, err);
+}
+
+static int on_shape(void *user, const lr_store_shape *shape, lr_error *err)
+{
+	seen *s = user;
+	s->n_cha += shape->type == LR_CHA;
+	s->n_wkb += shape->wkb && shape->size > 9 &&
+	            ((const unsigned char *)shape->wkb)[0] == 1;
+	return seen_row(s, shape->id, err);
+}
+
+/* The plain tables of the fixture's store, read back. */
+static void check_reader_tables(lr_store_reader *rd)
+{
+	lr_error err = {0};
+	int64_t rejected = -1;
+	int rc = lr_store_read_rejected(rd, &rejected, &err);
+	lr_test_ok(rc == LR_OK && rejected == 1,
+	           "reader: one rejected feature (%lld)", (long long)rejected);
+	seen s = {0};
+	rc = lr_store_read_meta_each(rd, on_meta, &s, &err);
+	lr_test_ok(rc == LR_OK && s.n == 11 &&
+	                   !strcmp(s.ids[0], "program_version"),
+	           "reader: 11 meta rows in the writer's order (%d)", s.n);
+	lr_test_ok(!strcmp(s.as_of, "2020-12-31"), "reader: meta as_of (%s)",
+	           s.as_of);
+	memset(&s, 0, sizeof s);
+	rc = lr_store_read_remaining_table(rd, on_remaining, &s, &err);
+	lr_test_ok(rc == LR_OK && s.n == 4 && !strcmp(s.ids[2], "OUTSIDE") &&
+	                   !strcmp(s.ids[3], "TOTAL"),
+	           "reader: remaining_by_region, OUTSIDE and TOTAL last (%d)",
+	           s.n);
+	lr_test_ok(!strcmp(s.d1_name, "District One") && s.d1.sha_count == 1 &&
+	                   s.d1.sha == 445073 && s.d1.total == 445073 &&
+	                   s.d1.cha_count == 0,
+	           "reader: D1's name, counts and cents");
+	memset(&s, 0, sizeof s);
+	rc = lr_store_read_release_table(rd, on_year, &s, &err);
+	lr_test_ok(rc == LR_OK && s.n == 8 && !strcmp(s.ids[3], "TOTAL"),
+	           "reader: release_by_year, 2 years of 4 rows (%d)", s.n);
+	lr_test_ok(s.outside_2020.new_land == 890100 &&
+	                   s.outside_2020.by_method[LR_CANCELLED] == 890100 &&
+	                   s.outside_2020.released == 890100 &&
+	                   s.outside_2020.erw == 1 &&
+	                   s.outside_2020.ap_mines == 0,
+	           "reader: OUTSIDE in 2020, cancelled land and an ERW");
+	lr_cents c = -1;
+	bool found = false;
+	rc = lr_store_read_released(rd, 2020, "D1", &c, &found, &err);
+	lr_test_ok(rc == LR_OK && found && c == 445050,
+	           "reader: D1 released 4450.50 m2 in 2020");
+	rc = lr_store_read_released(rd, 2018, "D1", &c, &found, &err);
+	lr_test_ok(rc == LR_OK && !found && c == 0,
+	           "reader: no row for 2018 is not found, not an error");
+	memset(&s, 0, sizeof s);
+	s.stop_at = 2;
+	rc = lr_store_read_release_table(rd, on_year, &s, &err);
+	lr_test_ok(rc == LR_ERR_USAGE && s.n == 2,
+	           "reader: a visitor's error stops the reading");
+}
+
+/* What the GeoPackage's visitors saw. */
+typedef struct lands {
+	int n;
+	char ids[8][32];  /* hazard or region ids, in order */
+	double area[8];   /* m² */
+	int n_null;       /* rows whose contamination (or year) is absent */
+	int n_wkb;        /* rows with a geometry */
+	char state2[16];  /* lr_store_read_faces: state of face 2 */
+	char events2[64]; /* and its events */
+} lands;
+
+static void lands_row(lands *l, const char *id, double area, bool null,
+                      const void *wkb)
+{
+	if (l->n < 8) {
+		snprintf(l->ids[l->n], sizeof l->ids[0], "%s", id ? id : "");
+		l->area[l->n] = area;
+	}
+	l->n++;
+	l->n_null += null;
+	l->n_wkb += wkb != NULL;
+}
+
+static int on_land(void *user, const lr_store_land *x, lr_error *err)
+{
+	(void)err;
+	lands_row(user, x->hazard_id, x->area_m2, !x->contamination, x->wkb);
+	return LR_OK;
+}
+
+static int on_released(void *user, const lr_store_released_land *x,
+                       lr_error *err)
+{
+	(void)err;
+	lands_row(user, x->region_id, x->area_m2, !x->has_year, x->wkb);
+	return LR_OK;
+}
+
+static int on_face(void *user, const lr_store_face *x, lr_error *err)
+{
+	lands *l = user;
+	(void)err;
+	if (x->face_id == 2) {
+		snprintf(l->state2, sizeof l->state2, "%s", x->state);
+		snprintf(l->events2, sizeof l->events2, "%s", x->events);
+	}
+	lands_row(l, x->region_id, 0, false, NULL);
+	return LR_OK;
+}
+
+/* The hazards and faces of the fixture, and their land dissolved. */
+static void check_reader_land(lr_store_reader *rd)
+{
+	lr_error err = {0};
+	lands l = {0};
+	int rc = lr_store_read_hazards(rd, on_land, &l, &err);
+	lr_test_ok(rc == LR_OK && l.n == 3 && !strcmp(l.ids[2], "H-3") &&
+	                   l.n_wkb == 0 && l.n_null == 0 &&
+	                   l.area[0] == 4450.73,
+	           "reader: three hazards, no geometry (%s)", err.msg);
+	memset(&l, 0, sizeof l);
+	rc = lr_store_read_faces(rd, on_face, &l, &err);
+	lr_test_ok(rc == LR_OK && l.n == 4 && !strcmp(l.ids[2], "D2") &&
+	                   !strcmp(l.ids[3], "OUTSIDE") &&
+	                   !strcmp(l.state2, "SHA") &&
+	                   !strcmp(l.events2, "2019-03-01 record H-1 SHA"),
+	           "reader: four faces with region, state and events");
+	/* H-9 is not in the store: its hazard columns are absent. */
+	const lr_store_owner owners[] = {
+	        {3, "H-2", "CHA"}, {2, "H-1", "SHA"}, {4, "H-9", "SHA"}};
+	for (int pass = 0; pass < 2; pass++) {
+		memset(&l, 0, sizeof l);
+		rc = lr_store_read_remaining_land(rd, owners, 3, false, on_land,
+		                                  &l, &err);
+		lr_test_ok(rc == LR_OK && l.n == 3 &&
+		                   !strcmp(l.ids[0], "H-1") &&
+		                   l.area[0] == 4450.73 && l.n_null == 1 &&
+		                   l.n_wkb == 3,
+		           "reader: remaining land by owner, sorted, call %d "
+		           "(%s)",
+		           pass + 1, err.msg);
+	}
+	memset(&l, 0, sizeof l);
+	rc = lr_store_read_remaining_land(rd, NULL, 0, true, on_land, &l, &err);
+	lr_test_ok(rc == LR_OK && l.n == 2 && !strcmp(l.ids[1], "H-2") &&
+	                   l.area[1] == 8901.23 && l.n_wkb == 2,
+	           "reader: whole hazards with land remaining");
+	const lr_store_freed freed[] = {{4, "OUTSIDE", 2020, "cancelled"},
+	                                {1, "D1", 2020, "cleared"}};
+	memset(&l, 0, sizeof l);
+	rc = lr_store_read_released_land(rd, freed, 2, false, on_released, &l,
+	                                 &err);
+	lr_test_ok(rc == LR_OK && l.n == 2 && !strcmp(l.ids[0], "D1") &&
+	                   l.area[0] == 4450.50 && l.area[1] == 8901.00 &&
+	                   l.n_null == 0 && l.n_wkb == 2,
+	           "reader: released land by region, year and method");
+	memset(&l, 0, sizeof l);
+	rc = lr_store_read_released_land(rd, NULL, 0, true, on_released, &l,
+	                                 &err);
+	lr_test_ok(rc == LR_OK && l.n == 2 && !strcmp(l.ids[1], "OUTSIDE") &&
+	                   l.area[1] == 8901.0 && l.n_null == 0,
+	           "reader: whole releases by region, year and method");
+}
+
+/* The geometries, which need SpatiaLite. */
+static void check_reader_shapes(lr_store_reader *rd)
+{
+	lr_error err = {0};
+	seen s = {0};
+	int rc = lr_store_read_region_shapes(rd, on_shape, &s, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "regions") &&
+	                   strstr(err.msg, lr_store_reader_path(rd)),
+	           "reader: geometries without SpatiaLite fail naming "
+	           "the store and table (%s)",
+	           err.msg);
+	lr_error_clear(&err);
+	rc = lr_store_reader_spatial(rd, &err);
+	lr_test_ok(rc == LR_OK, "reader: SpatiaLite loaded (%s)", err.msg);
+	memset(&s, 0, sizeof s);
+	rc = lr_store_read_region_shapes(rd, on_shape, &s, &err);
+	lr_test_ok(rc == LR_OK && s.n == 2 && s.n_wkb == 2 &&
+	                   !strcmp(s.ids[0], "D1") && !strcmp(s.ids[1], "D2"),
+	           "reader: two region outlines as WKB (%d)", s.n);
+	memset(&s, 0, sizeof s);
+	rc = lr_store_read_land_shapes(rd, false, on_shape, &s, &err);
+	lr_test_ok(rc == LR_OK && s.n == 2 && s.n_cha == 1 && s.n_wkb == 2,
+	           "reader: the SHA and the CHA face (%d, %d CHA)", s.n,
+	           s.n_cha);
+	memset(&s, 0, sizeof s);
+	rc = lr_store_read_land_shapes(rd, true, on_shape, &s, &err);
+	lr_test_ok(rc == LR_OK && s.n == 2 && s.n_cha == 1,
+	           "reader: whole hazards with land remaining (%d)", s.n);
+}
+
+/* A file with a meta table and nothing else: clean errors naming it. */
+static void check_reader_missing(const char *root)
+{
+	char p[600];
+	snprintf(p, sizeof p, "%s/meta_only.sqlite", root);
+	sqlite3 *db = NULL;
+	if (sqlite3_open(p, &db) == SQLITE_OK)
+		sqlite3_exec(db,
+		             "CREATE TABLE meta(key TEXT PRIMARY KEY, value "
+		             "TEXT); INSERT INTO meta VALUES('as_of', "
+		             "'2020-12-31')",
+		             NULL, NULL, NULL);
+	sqlite3_close(db);
+	lr_store_reader *rd = NULL;
+	lr_error err = {0};
+	int rc = lr_store_reader_open(p, &rd, &err);
+	lr_test_ok(rc == LR_OK, "reader opens a store without tables");
+	if (rc != LR_OK)
+		return;
+	seen s = {0};
+	rc = lr_store_read_remaining_table(rd, on_remaining, &s, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, p) &&
+	                   strstr(err.msg, "remaining_by_region") && s.n == 0,
+	           "reader: missing remaining_by_region (%s)", err.msg);
+	rc = lr_store_read_release_table(rd, on_year, &s, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "release_by_year"),
+	           "reader: missing release_by_year (%s)", err.msg);
+	lr_cents c;
+	bool found;
+	rc = lr_store_read_released(rd, 2020, "TOTAL", &c, &found, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "release_by_year"),
+	           "reader: released without its table (%s)", err.msg);
+	int64_t n;
+	rc = lr_store_read_rejected(rd, &n, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "ingest_counts"),
+	           "reader: missing ingest_counts (%s)", err.msg);
+	lands l = {0};
+	rc = lr_store_read_faces(rd, on_face, &l, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "faces") && l.n == 0,
+	           "reader: missing faces (%s)", err.msg);
+	rc = lr_store_read_meta_each(rd, on_meta, &s, &err);
+	lr_test_ok(rc == LR_OK && s.n == 1 && !strcmp(s.as_of, "2020-12-31"),
+	           "reader: the meta table alone still reads");
+	lr_store_reader_close(rd);
+}
+
+static void check_reader(const char *path, const char *root)
+{
+	lr_store_reader *rd = NULL;
+	lr_error err = {0};
+	int rc = lr_store_reader_open(path, &rd, &err);
+	lr_test_ok(rc == LR_OK, "reader opens the store (%s)", err.msg);
+	if (rc == LR_OK) {
+		check_reader_tables(rd);
+		check_reader_shapes(rd);
+		check_reader_land(rd);
+	}
+	lr_store_reader_close(rd);
+	check_reader_missing(root);
+}
+
 int main(void)
 {
 	char root[] = "/tmp/lr_test_store.XXXXXX";
@@ -535,6 +842,8 @@ int main(void)
 		printf("# ogrinfo not available\n");
 	else
 		lr_test_ok(ogr == 1, "ogrinfo lists the geometry layers");
+
+	check_reader(path, root);
 
 	/* lr_store_read_meta */
 	rc = lr_store_read_meta(path, "hazards_source", buf, sizeof buf);

@@ -10,12 +10,13 @@
 #include "lr_csv.h"
 #include "lr_file.h"
 #include "lr_ini.h"
+#include "lr_store_read.h"
+#include "schema.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1012,28 +1013,15 @@ int lr_batch_row_read(const char *dir, lr_batch_row *row, lr_error *err)
 		snprintf(row->extension_years, sizeof row->extension_years,
 		         "%.15s", b[4]);
 	}
-	snprintf(path, sizeof path, "%s/landrelease.sqlite", dir);
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	rc = LR_OK;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	            SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-	                       "SELECT COALESCE(SUM(rejected), 0) FROM "
-	                       "ingest_counts",
-	                       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		rc = lr_error_set(err, LR_ERR_INPUT,
-		                  "%s: cannot read "
-		                  "ingest_counts: %s",
-		                  path,
-		                  db ? sqlite3_errmsg(db) : "out of memory");
-	} else {
+	/* Rejected features: the store's ingest counts, through its reader. */
+	snprintf(path, sizeof path, "%s/" LR_STORE_FILE, dir);
+	lr_store_reader *rd = NULL;
+	int64_t rejected = 0;
+	if ((rc = lr_store_reader_open(path, &rd, err)) == LR_OK &&
+	    (rc = lr_store_read_rejected(rd, &rejected, err)) == LR_OK)
 		snprintf(row->rejected_features, sizeof row->rejected_features,
-		         "%lld", (long long)sqlite3_column_int64(st, 0));
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+		         "%lld", (long long)rejected);
+	lr_store_reader_close(rd);
 	return rc;
 }
 

@@ -18,10 +18,40 @@
 #define LR_STORE_META_KEY "key"
 #define LR_STORE_META_VALUE "value"
 
-/* The meta keys the reader relies on. */
+/* The meta keys, in the order the writer stores them. */
+#define LR_STORE_KEY_VERSION "program_version"
 #define LR_STORE_KEY_AS_OF "as_of"           /* YYYY-MM-DD */
-#define LR_STORE_KEY_FIRST_YEAR "first_year" /* first year of data */
+#define LR_STORE_KEY_BASELINE "baseline"     /* YYYY-MM-DD or "" */
 #define LR_STORE_KEY_SCOPE "scope"           /* "AP,AV", "" for all */
+#define LR_STORE_KEY_FIRST_YEAR "first_year" /* first year of data */
+#define LR_STORE_KEY_LAST_YEAR "last_year"
+#define LR_STORE_KEY_REGIONS_SOURCE "regions_source"
+#define LR_STORE_KEY_HAZARDS_SOURCE "hazards_source"
+#define LR_STORE_KEY_RELEASES_SOURCE "releases_source"
+#define LR_STORE_KEY_N_FACES "n_faces"
+#define LR_STORE_KEY_N_CLUSTERS "n_clusters"
+
+/* ingest_counts(layer, read, accepted, repaired, rejected): one row per
+** input layer. */
+#define LR_STORE_INGEST "ingest_counts"
+#define LR_STORE_COL_REJECTED "rejected"
+
+/* The tables of the inputs and of the ledger's faces, each with a
+** MULTIPOLYGON column LR_STORE_COL_GEOMETRY (SpatiaLite's format). */
+#define LR_STORE_REGIONS "regions"
+#define LR_STORE_HAZARDS "hazards"
+#define LR_STORE_RELEASES "releases"
+#define LR_STORE_FACES "faces"
+#define LR_STORE_COL_GEOMETRY "geometry"
+#define LR_STORE_COL_HAZARD "hazard_id"
+#define LR_STORE_COL_TYPE "type"
+#define LR_STORE_COL_CONTAMINATION "contamination"
+#define LR_STORE_COL_RECORDED "recorded_date"
+#define LR_STORE_COL_ASSIGNED "region_assigned"
+#define LR_STORE_COL_REMAINING "remaining_m2"
+#define LR_STORE_COL_FACE "face_id"
+#define LR_STORE_COL_STATE "state"
+#define LR_STORE_COL_EVENTS "events"
 
 /* The region id of the national row of every result table. */
 #define LR_STORE_TOTAL_ID "TOTAL"
@@ -30,17 +60,36 @@
 #define LR_STORE_REMAINING "remaining_by_region"
 /* release_by_year: land found and released per year and region. */
 #define LR_STORE_RELEASE_BY_YEAR "release_by_year"
+/* baseline_by_region: land left per region at the baseline date. */
+#define LR_STORE_BASELINE "baseline_by_region"
+/* data_quality: what ingest repaired or rejected, one row per finding. */
+#define LR_STORE_QUALITY "data_quality"
 
 /* Columns of the result tables. */
 #define LR_STORE_COL_REGION "region_id"
+#define LR_STORE_COL_REGION_NAME "region_name"
 #define LR_STORE_COL_YEAR "year"
+#define LR_STORE_COL_SHA_COUNT "sha_count"
 #define LR_STORE_COL_SHA "sha_m2"
+#define LR_STORE_COL_CHA_COUNT "cha_count"
 #define LR_STORE_COL_CHA "cha_m2"
+#define LR_STORE_COL_TOTAL_COUNT "total_count"
 #define LR_STORE_COL_TOTAL "total_m2"
 #define LR_STORE_COL_NEW "new_m2"
 #define LR_STORE_COL_CANCELLED "cancelled_m2"
 #define LR_STORE_COL_REDUCED "reduced_m2"
 #define LR_STORE_COL_CLEARED "cleared_m2"
 #define LR_STORE_COL_RELEASED "released_m2"
+#define LR_STORE_COL_REMAINING_END "remaining_end_m2"
+#define LR_STORE_COL_AP_MINES "ap_mines"
+#define LR_STORE_COL_AV_MINES "av_mines"
+#define LR_STORE_COL_ERW "erw"
+#define LR_STORE_COL_SEVERITY "severity"
+#define LR_STORE_COL_CODE "code"
+#define LR_STORE_COL_LAYER "layer"
+#define LR_STORE_COL_FEATURE "feature_id"
+#define LR_STORE_COL_RECORD "record_id"
+#define LR_STORE_COL_AREA "area_m2"
+#define LR_STORE_COL_MESSAGE "message"
 
 #endif

@@ -208,17 +208,20 @@ static int write_meta(store *s, const lr_dataset *d, const lr_result *r)
 	snprintf(nf, sizeof nf, "%lld", (long long)r->n_faces);
 	snprintf(nc, sizeof nc, "%lld", (long long)r->n_clusters);
 	const char *kv[][2] = {
-	        {"program_version", LR_VERSION},
+	        {LR_STORE_KEY_VERSION, LR_VERSION},
 	        {LR_STORE_KEY_AS_OF, lr_date_format(r->as_of, as_of)},
-	        {"baseline", lr_date_format(r->baseline, baseline)},
+	        {LR_STORE_KEY_BASELINE, lr_date_format(r->baseline, baseline)},
 	        {LR_STORE_KEY_SCOPE, scope},
 	        {LR_STORE_KEY_FIRST_YEAR, fy},
-	        {"last_year", ly},
-	        {"regions_source", d->source_label[LR_LAYER_REGIONS]},
-	        {"hazards_source", d->source_label[LR_LAYER_HAZARDS]},
-	        {"releases_source", d->source_label[LR_LAYER_RELEASES]},
-	        {"n_faces", nf},
-	        {"n_clusters", nc},
+	        {LR_STORE_KEY_LAST_YEAR, ly},
+	        {LR_STORE_KEY_REGIONS_SOURCE,
+	         d->source_label[LR_LAYER_REGIONS]},
+	        {LR_STORE_KEY_HAZARDS_SOURCE,
+	         d->source_label[LR_LAYER_HAZARDS]},
+	        {LR_STORE_KEY_RELEASES_SOURCE,
+	         d->source_label[LR_LAYER_RELEASES]},
+	        {LR_STORE_KEY_N_FACES, nf},
+	        {LR_STORE_KEY_N_CLUSTERS, nc},
 	};
 	int rc = exec(s, "CREATE TABLE " LR_STORE_META "(" LR_STORE_META_KEY
 	                 " TEXT PRIMARY KEY, " LR_STORE_META_VALUE " TEXT)");
@@ -239,13 +242,14 @@ static int write_meta(store *s, const lr_dataset *d, const lr_result *r)
 
 static int write_counts(store *s, const lr_dataset *d)
 {
-	int rc = exec(s, "CREATE TABLE ingest_counts(layer TEXT, read "
+	int rc = exec(s, "CREATE TABLE " LR_STORE_INGEST "(layer TEXT, read "
 	                 "INTEGER, accepted INTEGER, repaired INTEGER, "
-	                 "rejected INTEGER)");
+	                 "" LR_STORE_COL_REJECTED " INTEGER)");
 	sqlite3_stmt *st = NULL;
 	if (rc == LR_OK)
 		rc = prepare(s,
-		             "INSERT INTO ingest_counts VALUES(?, ?, ?, ?, ?)",
+		             "INSERT INTO " LR_STORE_INGEST
+		             " VALUES(?, ?, ?, ?, ?)",
 		             &st);
 	for (int i = 0; rc == LR_OK && i < 3; i++) {
 		const lr_layer_counts *c = &d->counts[i];
@@ -254,7 +258,7 @@ static int write_counts(store *s, const lr_dataset *d)
 		sqlite3_bind_int64(st, 3, c->accepted);
 		sqlite3_bind_int64(st, 4, c->repaired);
 		sqlite3_bind_int64(st, 5, c->rejected);
-		rc = step_insert(s, st, "ingest_counts");
+		rc = step_insert(s, st, LR_STORE_INGEST);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -283,13 +287,14 @@ static int create_geo_table(store *s, const char *name, const char *cols)
 
 static int write_regions(store *s, const lr_dataset *d)
 {
-	int rc = create_geo_table(s, "regions",
+	int rc = create_geo_table(s, LR_STORE_REGIONS,
 	                          "region_id TEXT, name TEXT, parent_id TEXT, "
 	                          "area_m2 REAL");
 	sqlite3_stmt *st = NULL;
 	if (rc == LR_OK)
 		rc = prepare(s,
-		             "INSERT INTO regions(region_id, name, parent_id, "
+		             "INSERT INTO " LR_STORE_REGIONS
+		             "(region_id, name, parent_id, "
 		             "area_m2, geometry) VALUES(?, ?, ?, ?, " GEOM_SQL
 		             ")",
 		             &st);
@@ -300,7 +305,7 @@ static int write_regions(store *s, const lr_dataset *d)
 		bind_text(st, 3, g->parent_id);
 		sqlite3_bind_double(st, 4, g->area_m2);
 		bind_wkb(st, 5, &g->geom);
-		rc = step_insert(s, st, "regions");
+		rc = step_insert(s, st, LR_STORE_REGIONS);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -309,7 +314,7 @@ static int write_regions(store *s, const lr_dataset *d)
 static int write_hazards(store *s, const lr_dataset *d, const lr_result *r)
 {
 	int rc = create_geo_table(
-	        s, "hazards",
+	        s, LR_STORE_HAZARDS,
 	        "hazard_id TEXT, type TEXT, contamination TEXT, "
 	        "recorded_date TEXT, reported_area_m2 REAL, region_id TEXT, "
 	        "source_fid INTEGER, implied_by_release TEXT, area_m2 REAL, "
@@ -317,7 +322,8 @@ static int write_hazards(store *s, const lr_dataset *d, const lr_result *r)
 	sqlite3_stmt *st = NULL;
 	if (rc == LR_OK)
 		rc = prepare(s,
-		             "INSERT INTO hazards(hazard_id, type, "
+		             "INSERT INTO " LR_STORE_HAZARDS
+		             "(hazard_id, type, "
 		             "contamination, recorded_date, reported_area_m2, "
 		             "region_id, source_fid, implied_by_release, "
 		             "area_m2, region_assigned, remaining_m2, "
@@ -354,7 +360,7 @@ static int write_hazards(store *s, const lr_dataset *d, const lr_result *r)
 		else
 			sqlite3_bind_null(st, 11);
 		bind_wkb(st, 12, &h->geom);
-		rc = step_insert(s, st, "hazards");
+		rc = step_insert(s, st, LR_STORE_HAZARDS);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -363,7 +369,7 @@ static int write_hazards(store *s, const lr_dataset *d, const lr_result *r)
 static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
 {
 	int rc =
-	        create_geo_table(s, "releases",
+	        create_geo_table(s, LR_STORE_RELEASES,
 	                         "release_id TEXT, hazard_id TEXT, method "
 	                         "TEXT, release_date TEXT, ap_mines INTEGER, "
 	                         "av_mines INTEGER, erw INTEGER, source_fid "
@@ -371,7 +377,8 @@ static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
 	sqlite3_stmt *st = NULL;
 	if (rc == LR_OK)
 		rc = prepare(s,
-		             "INSERT INTO releases(release_id, hazard_id, "
+		             "INSERT INTO " LR_STORE_RELEASES
+		             "(release_id, hazard_id, "
 		             "method, release_date, ap_mines, av_mines, erw, "
 		             "source_fid, area_m2, region_assigned, geometry) "
 		             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " GEOM_SQL
@@ -393,7 +400,7 @@ static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
 		                  ? region_label(d, r, r->release_region[i])
 		                  : NULL);
 		bind_wkb(st, 11, &x->geom);
-		rc = step_insert(s, st, "releases");
+		rc = step_insert(s, st, LR_STORE_RELEASES);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -401,14 +408,15 @@ static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
 
 static int write_faces(store *s, const lr_dataset *d, const lr_result *r)
 {
-	int rc = create_geo_table(s, "faces",
+	int rc = create_geo_table(s, LR_STORE_FACES,
 	                          "face_id INTEGER PRIMARY KEY, region_id "
 	                          "TEXT, area_m2 REAL, state TEXT, events "
 	                          "TEXT");
 	sqlite3_stmt *st = NULL;
 	if (rc == LR_OK)
 		rc = prepare(s,
-		             "INSERT INTO faces(face_id, region_id, area_m2, "
+		             "INSERT INTO " LR_STORE_FACES
+		             "(face_id, region_id, area_m2, "
 		             "state, events, geometry) VALUES(?, ?, ?, ?, ?, "
 		             "" GEOM_SQL ")",
 		             &st);
@@ -423,7 +431,7 @@ static int write_faces(store *s, const lr_dataset *d, const lr_result *r)
 		                               : "clean");
 		bind_text(st, 5, f->events);
 		bind_wkb(st, 6, &f->geom);
-		rc = step_insert(s, st, "faces");
+		rc = step_insert(s, st, LR_STORE_FACES);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -524,8 +532,9 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r,
 	}
 	t_tables = lr_now_seconds();
 	/* Indexes last: one bulk build instead of 10^6 incremental ones. */
-	static const char *const geo_tables[] = {"regions", "hazards",
-	                                         "releases", "faces"};
+	static const char *const geo_tables[] = {
+	        LR_STORE_REGIONS, LR_STORE_HAZARDS, LR_STORE_RELEASES,
+	        LR_STORE_FACES};
 	for (int k = 0; k < 4; k++) {
 		char sql[128];
 		snprintf(sql, sizeof sql,

@@ -5,6 +5,7 @@
 #include "commit_int.h"
 #include "output_int.h"
 #include "lr_csv.h"
+#include "schema.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,39 +21,53 @@
 /* ---- Table definitions: the column names are a contract ----------------- */
 
 static const lr__column remaining_cols[] = {
-        {"region_id", LR__COL_TEXT},  {"region_name", LR__COL_TEXT},
-        {"sha_count", LR__COL_INT},   {"sha_m2", LR__COL_AREA},
-        {"cha_count", LR__COL_INT},   {"cha_m2", LR__COL_AREA},
-        {"total_count", LR__COL_INT}, {"total_m2", LR__COL_AREA},
+        {LR_STORE_COL_REGION, LR__COL_TEXT},
+        {LR_STORE_COL_REGION_NAME, LR__COL_TEXT},
+        {LR_STORE_COL_SHA_COUNT, LR__COL_INT},
+        {LR_STORE_COL_SHA, LR__COL_AREA},
+        {LR_STORE_COL_CHA_COUNT, LR__COL_INT},
+        {LR_STORE_COL_CHA, LR__COL_AREA},
+        {LR_STORE_COL_TOTAL_COUNT, LR__COL_INT},
+        {LR_STORE_COL_TOTAL, LR__COL_AREA},
 };
 
 static const lr__column year_cols[] = {
-        {"year", LR__COL_INT},         {"region_id", LR__COL_TEXT},
-        {"new_m2", LR__COL_AREA},      {"cancelled_m2", LR__COL_AREA},
-        {"reduced_m2", LR__COL_AREA},  {"cleared_m2", LR__COL_AREA},
-        {"released_m2", LR__COL_AREA}, {"remaining_end_m2", LR__COL_AREA},
-        {"ap_mines", LR__COL_INT},     {"av_mines", LR__COL_INT},
-        {"erw", LR__COL_INT},
+        {LR_STORE_COL_YEAR, LR__COL_INT},
+        {LR_STORE_COL_REGION, LR__COL_TEXT},
+        {LR_STORE_COL_NEW, LR__COL_AREA},
+        {LR_STORE_COL_CANCELLED, LR__COL_AREA},
+        {LR_STORE_COL_REDUCED, LR__COL_AREA},
+        {LR_STORE_COL_CLEARED, LR__COL_AREA},
+        {LR_STORE_COL_RELEASED, LR__COL_AREA},
+        {LR_STORE_COL_REMAINING_END, LR__COL_AREA},
+        {LR_STORE_COL_AP_MINES, LR__COL_INT},
+        {LR_STORE_COL_AV_MINES, LR__COL_INT},
+        {LR_STORE_COL_ERW, LR__COL_INT},
 };
 
 static const lr__column baseline_cols[] = {
-        {"region_id", LR__COL_TEXT}, {"region_name", LR__COL_TEXT},
-        {"sha_m2", LR__COL_AREA},    {"cha_m2", LR__COL_AREA},
-        {"total_m2", LR__COL_AREA},
+        {LR_STORE_COL_REGION, LR__COL_TEXT},
+        {LR_STORE_COL_REGION_NAME, LR__COL_TEXT},
+        {LR_STORE_COL_SHA, LR__COL_AREA},
+        {LR_STORE_COL_CHA, LR__COL_AREA},
+        {LR_STORE_COL_TOTAL, LR__COL_AREA},
 };
 
 static const lr__column quality_cols[] = {
-        {"severity", LR__COL_TEXT},  {"code", LR__COL_TEXT},
-        {"layer", LR__COL_TEXT},     {"feature_id", LR__COL_INT},
-        {"record_id", LR__COL_TEXT}, {"area_m2", LR__COL_AREA},
-        {"message", LR__COL_TEXT},
+        {LR_STORE_COL_SEVERITY, LR__COL_TEXT},
+        {LR_STORE_COL_CODE, LR__COL_TEXT},
+        {LR_STORE_COL_LAYER, LR__COL_TEXT},
+        {LR_STORE_COL_FEATURE, LR__COL_INT},
+        {LR_STORE_COL_RECORD, LR__COL_TEXT},
+        {LR_STORE_COL_AREA, LR__COL_AREA},
+        {LR_STORE_COL_MESSAGE, LR__COL_TEXT},
 };
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof *(a)))
 
 static const char OUTSIDE_ID[] = "OUTSIDE";
 static const char OUTSIDE_NAME[] = "(land in no region)";
-static const char TOTAL_ID[] = "TOTAL";
+static const char TOTAL_ID[] = LR_STORE_TOTAL_ID;
 static const char TOTAL_NAME[] = "National total";
 
 /* Rows per region block: the regions, OUTSIDE if any land lies outside, and
@@ -78,25 +93,25 @@ int lr__table_open(int kind, const lr_dataset *d, const lr_result *r,
 	t->r = r;
 	switch (kind) {
 	case LR__TABLE_REMAINING:
-		t->name = "remaining_by_region";
+		t->name = LR_STORE_REMAINING;
 		t->cols = remaining_cols;
 		t->n_cols = N_OF(remaining_cols);
 		t->n_rows = block_rows(r);
 		return 1;
 	case LR__TABLE_RELEASE_BY_YEAR:
-		t->name = "release_by_year";
+		t->name = LR_STORE_RELEASE_BY_YEAR;
 		t->cols = year_cols;
 		t->n_cols = N_OF(year_cols);
 		t->n_rows = n_years(r) * block_rows(r);
 		return 1;
 	case LR__TABLE_BASELINE:
-		t->name = "baseline_by_region";
+		t->name = LR_STORE_BASELINE;
 		t->cols = baseline_cols;
 		t->n_cols = N_OF(baseline_cols);
 		t->n_rows = block_rows(r);
 		return r->baseline != LR_DATE_NONE && r->baseline_remaining;
 	case LR__TABLE_QUALITY:
-		t->name = "data_quality";
+		t->name = LR_STORE_QUALITY;
 		t->cols = quality_cols;
 		t->n_cols = N_OF(quality_cols);
 		t->n_rows = d->quality.items.len;
