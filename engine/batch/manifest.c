@@ -873,52 +873,12 @@ int lr_batch_marker_read(const char *dir, lr_batch_marker *m)
 
 #define CSV_MAX_FIELDS 32
 
-/*
-** Split the record at *p into fields (quotes removed, "" unescaped), in
-** place; *p moves past it.  Returns the number of fields, 0 at the end.
-*/
+/* The fields of the record at *p (base's CSV reader), at most
+** CSV_MAX_FIELDS of them. */
 static int csv_record(char **p, char *fields[CSV_MAX_FIELDS])
 {
-	char *s = *p;
-	if (!*s)
-		return 0;
-	int n = 0;
-	for (;;) {
-		char *w = s, *start = s;
-		if (*s == '"') {
-			s++;
-			for (;;) {
-				if (!*s)
-					break;
-				if (*s == '"' && s[1] == '"') {
-					*w++ = '"';
-					s += 2;
-				} else if (*s == '"') {
-					s++;
-					break;
-				} else {
-					*w++ = *s++;
-				}
-			}
-		}
-		while (*s && *s != ',' && *s != '\n' && *s != '\r')
-			*w++ = *s++;
-		char end = *s;
-		*w = '\0';
-		if (n < CSV_MAX_FIELDS)
-			fields[n++] = start;
-		if (end == ',') {
-			s++;
-			continue;
-		}
-		if (end == '\r' || end == '\n')
-			s++;
-		if (end == '\r' && *s == '\n')
-			s++;
-		break;
-	}
-	*p = s;
-	return n;
+	int n = lr_csv_record(p, fields, CSV_MAX_FIELDS);
+	return n < CSV_MAX_FIELDS ? n : CSV_MAX_FIELDS;
 }
 
 /*
