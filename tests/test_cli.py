@@ -51,6 +51,23 @@ def main():
        and lines.get("GEOS", "")[:1].isdigit() and lines.get("PROJ", "")[:1].isdigit(),
        "--version names the SQLite and GDAL it runs with (as the system reports "
        "them) and the GEOS and PROJ versions", r.stdout)
+    # A wrong option: one line naming it and where the help is, exit 2
+    # (the whole usage would scroll the error away).
+    for bad, named in ((["--frobnicate"], "unknown option '--frobnicate'"),
+                       (["-x"], "unknown option '-x'"),
+                       (["--out"], "option '--out' needs a value"),
+                       ([data], "--out DIR is required")):
+        r = run("analyze", *bad)
+        ok(r.returncode == 2 and named in r.stderr
+           and "see 'landrelease analyze --help'" in r.stderr
+           and len(r.stderr.splitlines()) == 2 and r.stdout == "",
+           f"analyze {' '.join(bad)}: exit 2, one line naming it and "
+           "the help", r.stderr)
+    r = run("inspect", "--frobnicate")
+    ok(r.returncode == 2 and r.stderr ==
+       "landrelease inspect: unknown option '--frobnicate'\n"
+       "see 'landrelease inspect --help'\n",
+       "inspect with a wrong option: exit 2, the same two lines", r.stderr)
     r = run("frobnicate")
     ok(r.returncode == 2 and "unknown command" in r.stderr, "unknown command: exit 2")
     r = run("analyze", data)
@@ -70,6 +87,22 @@ def main():
     r2 = run("analyze", data, "--out", out2, "--threads", "2", "--quiet")
     r3 = run("analyze", data, "--out", out3, "--threads", "1", "--quiet")
     ok(r2.returncode == 0 and r3.returncode == 0, "second and third runs: exit 0")
+    # The short options are the long ones: -o -j -q -m.
+    ident = os.path.join(tmp, "identity.ini")
+    with open(ident, "w") as f:
+        f.write("[regions]\nregion_id = region_id\n")
+    out3s = os.path.join(tmp, "t1s")
+    r = run("analyze", data, "-o", out3s, "-j", "1", "-q", "-m", ident)
+    ok(r.returncode == 0 and r.stdout == ""
+       and filecmp.cmp(os.path.join(out3, "release_by_year.csv"),
+                       os.path.join(out3s, "release_by_year.csv"),
+                       shallow=False),
+       "-o DIR -j 1 -q -m FILE: quiet, the tables of --out --threads 1 "
+       "--quiet --map", r.stderr)
+    r = run("analyze", data, "-o", os.path.join(tmp, "t1m"), "-q", "-m",
+            os.path.join(tmp, "no-such.ini"))
+    ok(r.returncode == 2 and "no-such.ini" in r.stderr,
+       "-m with a missing file: exit 2 naming it", r.stderr)
     names = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv"]
     for name in names:
         ok(os.path.exists(os.path.join(out1, name)), f"{name} written")
