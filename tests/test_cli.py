@@ -9,6 +9,7 @@ counts.
 import csv
 import filecmp
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -63,11 +64,34 @@ def main():
            and len(r.stderr.splitlines()) == 2 and r.stdout == "",
            f"analyze {' '.join(bad)}: exit 2, one line naming it and "
            "the help", r.stderr)
-    r = run("inspect", "--frobnicate")
-    ok(r.returncode == 2 and r.stderr ==
-       "landrelease inspect: unknown option '--frobnicate'\n"
-       "see 'landrelease inspect --help'\n",
-       "inspect with a wrong option: exit 2, the same two lines", r.stderr)
+    for cmd in ("inspect", "batch", "check", "report"):
+        r = run(cmd, "--frobnicate")
+        ok(r.returncode == 2 and r.stderr ==
+           f"landrelease {cmd}: unknown option '--frobnicate'\n"
+           f"see 'landrelease {cmd} --help'\n",
+           f"{cmd} with a wrong option: exit 2, the same two lines",
+           r.stderr)
+    # The man page and the completion come from the --help texts.
+    man_path = os.path.join(BUILD, "cli", "landrelease.1")
+    man = open(man_path).read() if os.path.exists(man_path) else ""
+    for cmd in ("inspect", "analyze", "batch", "check"):
+        longs = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", run(cmd, "--help").stdout))
+        missing = [o for o in sorted(longs) if o.replace("-", "\\-") not in man]
+        ok(f".SH {cmd.upper()}" in man and longs and not missing,
+           f"the man page has a section for {cmd} with each of its "
+           f"{len(longs)} long options", missing)
+    comp = os.path.join(os.environ.get("LR_SOURCE_DIR", "."), "cli",
+                        "landrelease.bash")
+    def complete(*words):
+        script = (f"source {comp}; COMP_WORDS=({LR} {' '.join(words)}); "
+                  f"COMP_CWORD={len(words)}; _landrelease; "
+                  "printf '%s\\n' \"${COMPREPLY[@]}\"")
+        return subprocess.run(["bash", "-c", script], capture_output=True,
+                              text=True).stdout.split()
+    ok(complete("ins") == ["inspect"] and complete("inspect", "--wr") ==
+       ["--write-map"] and "--threads" in complete("analyze", "--th"),
+       "bash completion: commands and each command's options from its "
+       "--help", (complete("ins"), complete("inspect", "--wr")))
     r = run("frobnicate")
     ok(r.returncode == 2 and "unknown command" in r.stderr, "unknown command: exit 2")
     r = run("analyze", data)
