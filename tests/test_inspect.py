@@ -185,6 +185,15 @@ def check_figures(out, ref_out, label, ref="the canonical run's"):
         ok(good, f"{label}: {t} equals {ref}", why)
 
 
+def analyze_equals_canonical(label, path, dst, canon_out, tmp):
+    """analyze with the draft unedited; its figures against the canonical."""
+    out = os.path.join(tmp, "out-" + label)
+    r = run("analyze", "-q", "-m", path, dst, "-o", out)
+    if ok(r.returncode == 0, f"{label}: analyze --map with the draft "
+          "unedited", r.stderr):
+        check_figures(out, canon_out, label)
+
+
 def draft_of(tmp, label, *src):
     path = os.path.join(tmp, label + ".ini")
     r = run("inspect", *src, "--write-map", path)
@@ -211,11 +220,7 @@ def test_language(lang, spec, canon, canon_out, tmp):
        and not re.search(r"= \?$", draft, re.M),
        f"{lang}: the draft names the evidence (the type's values, the "
        "links counted) and misses nothing", draft)
-    out = os.path.join(tmp, "out-" + lang)
-    r = run("analyze", "-q", "-m", path, dst, "-o", out)
-    if ok(r.returncode == 0, f"{lang}: analyze --map with the draft unedited",
-          r.stderr):
-        check_figures(out, canon_out, lang)
+    analyze_equals_canonical(lang, path, dst, canon_out, tmp)
 
 
 def test_imsma(canon, canon_out, tmp):
@@ -232,11 +237,7 @@ def test_imsma(canon, canon_out, tmp):
        and re.search(r"^date_format = %d/%m/%Y$", draft, re.M),
        "imsma: Non-Technical Survey is cancellation, Technical Survey "
        "reduction; dates day first", draft)
-    out = os.path.join(tmp, "out-imsma")
-    r = run("analyze", "-q", "-m", path, dst, "-o", out)
-    if ok(r.returncode == 0, "imsma: analyze with the draft unedited",
-          r.stderr):
-        check_figures(out, canon_out, "imsma")
+    analyze_equals_canonical("imsma", path, dst, canon_out, tmp)
 
 
 def test_ambiguous(canon, canon_out, tmp):
@@ -255,11 +256,7 @@ def test_ambiguous(canon, canon_out, tmp):
        and re.search(r"other candidates for hazard_id: gid", flat),
        "ambiguous: of two id fields the one the releases name is the "
        "hazard id, the other listed", draft)
-    out = os.path.join(tmp, "out-ambiguous")
-    r = run("analyze", "-q", "-m", path, dst, "-o", out)
-    if ok(r.returncode == 0, "ambiguous: analyze with the draft unedited",
-          r.stderr):
-        check_figures(out, canon_out, "ambiguous")
+    analyze_equals_canonical("ambiguous", path, dst, canon_out, tmp)
 
 
 def test_bih(tmp):

@@ -809,10 +809,11 @@ int lr_inspect(const lr_inspect_sources *in, lr_inspection *out, lr_error *err)
 	free(x->desc.s);
 	free(x->draft.s);
 	free(x->missing.s);
-	for (int l = 0; l < 3; l++) {
+	/* The layers first: in one dataset all three borrow from ds[0]. */
+	for (int l = 0; l < 3; l++)
 		lay_free(&x->L[l]);
+	for (int l = 0; l < 3; l++)
 		lr_vt_dataset_free(&x->ds[l]);
-	}
 	free(x);
 	return rc;
 }

@@ -128,14 +128,13 @@ static const char *const w_cancelled[] = {
         "nts",       "cancelled", "canceled",    "cancellation",
         "cancel",    "annule",    "annulee",     "annulation",
         "cancelada", "cancelado", "cancelacion", "cancelamento",
-        "cancelada", NULL};
+        NULL};
 static const char *const w_not[] = {"non", "no", "nao", "not", NULL};
 static const char *const w_technical[] = {"technical", "technique", "tecnico",
                                           "tecnica", NULL};
 static const char *const w_reduced[] = {
-        "ts",       "reduced",  "reduction", "reduit",    "reduite",
-        "reduite",  "reducida", "reducido",  "reduccion", "reduzida",
-        "reduzido", "reducao",  NULL};
+        "ts",       "reduced",   "reduction", "reduit",   "reduite", "reducida",
+        "reducido", "reduccion", "reduzida",  "reduzido", "reducao", NULL};
 static const char *const w_cleared[] = {
         "clearance",   "cleared",  "clear",     "clr",       "bac",
         "depollution", "depollue", "depolluee", "deminage",  "demine",
