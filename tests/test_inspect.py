@@ -14,6 +14,7 @@ with the dates filled in the figures must be those of maps/bih-snapshot.ini.
 import csv
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -303,6 +304,49 @@ def test_bih(tmp):
                   "that of maps/bih-snapshot.ini")
 
 
+def test_anonymous_layers(canon_out, tmp):
+    """Layer names that say nothing: the layers are told by their values."""
+    fr = os.path.join(tmp, "fr-export.gpkg")
+    dst = os.path.join(tmp, "anonymous.gpkg")
+    for src, name in (("limites_admin", "a1"), ("zones_dangereuses", "b2"),
+                      ("operations_liberation", "c3")):
+        ogr(dst, fr, f"SELECT * FROM {src}", name)
+    path, draft = draft_of(tmp, "anonymous", dst)
+    layers = re.findall(r"^layer = (\S+)$", draft, re.M)
+    ok(layers == ["a1", "b2", "c3"]
+       and "of its field categorie spell a type" in unwrapped(draft)
+       and "of its field methode spell a method" in unwrapped(draft),
+       "anonymous layers: hazards and releases told by their values, "
+       "saying so", draft)
+    analyze_equals_canonical("anonymous", path, dst, canon_out, tmp)
+
+
+def test_errors(canon, tmp):
+    """Bad input and a draft that would overwrite: exit 2 and a message
+    naming the file; nothing written."""
+    path = os.path.join(tmp, "fr.ini")
+    before = open(path).read()
+    r = run("inspect", canon, "--write-map", path)
+    ok(r.returncode == 2 and f"{path} exists" in r.stderr
+       and open(path).read() == before,
+       "--write-map never replaces an existing file: exit 2 naming it",
+       r.stderr)
+    missing = os.path.join(tmp, "no-such.gpkg")
+    r = run("inspect", missing, "-m", os.path.join(tmp, "x.ini"))
+    ok(r.returncode == 2 and "no-such.gpkg" in r.stderr
+       and not os.path.exists(os.path.join(tmp, "x.ini")),
+       "an unreadable source: exit 2 naming it, no draft", r.stderr)
+    r = run("inspect", "--hazards", canon)
+    ok(r.returncode == 2 and "--regions, --hazards and --releases"
+       in r.stderr, "one source of three: exit 2 saying what to give",
+       r.stderr)
+    one = os.path.join(tmp, "one-layer.gpkg")
+    ogr(one, canon, "SELECT * FROM hazards", "hazards")
+    r = run("inspect", one)
+    ok(r.returncode == 2 and "three are needed" in r.stderr,
+       "a dataset of one layer: exit 2 saying three are needed", r.stderr)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-inspect-")
     canon = os.path.join(tmp, "canonical.gpkg")
@@ -315,7 +359,10 @@ def main():
         test_language(lang, spec, canon, canon_out, tmp)
     test_imsma(canon, canon_out, tmp)
     test_ambiguous(canon, canon_out, tmp)
+    test_anonymous_layers(canon_out, tmp)
     test_bih(tmp)
+    test_errors(canon, tmp)
+    shutil.rmtree(tmp)
     return tap.done()
 
 

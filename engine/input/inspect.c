@@ -700,6 +700,30 @@ static void draft_crs(insp *x, int l)
 	             "lon/lat; write its CRS (e.g. EPSG:32648)");
 }
 
+/* Why this layer of a dataset of several plays this part. */
+static void draft_layer_reason(insp *x, int l)
+{
+	const lay *L = &x->L[l];
+	int best;
+	double share = l == LR_LAYER_HAZARDS ? enum_share(L, LR__E_TYPE, &best)
+	               : l == LR_LAYER_RELEASES
+	                       ? enum_share(L, LR__E_METHOD, &best)
+	                       : 0;
+	if (!strcmp(L->vl->name, layer_label[l]))
+		comment(x, "layer: it has our name");
+	else if (lr__name_is((lr__name_kind)(LR__N_REGIONS + l), L->vl->name))
+		comment(x, "layer: its name says it holds %s", layer_label[l]);
+	else if (best >= 0 && share >= ENUM_SHARE)
+		comment(x,
+		        "layer: %.0f%% of the values of its field %s spell a "
+		        "%s",
+		        100 * share, fname(x, l, best),
+		        l == LR_LAYER_HAZARDS ? "type" : "method");
+	else
+		comment(x, "layer: the polygon layer left once the others were "
+		           "placed; check it");
+}
+
 static void draft_section(insp *x, int l)
 {
 	char src[300];
@@ -708,8 +732,10 @@ static void draft_section(insp *x, int l)
 	comment(x, "%s, layer '%s' (%s), %lld features",
 	        clean(L->source, src, sizeof src), L->vl->name, L->driver,
 	        (long long)L->vl->n_rows);
-	if (L->name_layer)
+	if (L->name_layer) {
+		draft_layer_reason(x, l);
 		lr__text_add(&x->draft, "layer = %s\n", L->vl->name);
+	}
 	draft_crs(x, l);
 	for (int fi = 0; fi < lr__field_count(l); fi++) {
 		draft_field(x, l, fi);
