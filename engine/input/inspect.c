@@ -628,14 +628,18 @@ static void draft_spellings(insp *x, int l, int fi, lr__enum e)
 static const char *const missing_what[3][LR__MAX_FIELDS] = {
         [LR_LAYER_HAZARDS][LR__F_TYPE] =
                 "no field whose values say suspected or confirmed; if "
-                "every hazard is of one type write SHA or CHA here",
+                "every hazard is of one type write SHA or CHA here; if a "
+                "field holds codes, replace this line with `type = FIELD` "
+                "and one `type.SHA = CODE` line per code",
         [LR_LAYER_HAZARDS][LR__F_RECORDED_DATE] =
                 "no field of dates; write the date every hazard was "
                 "recorded (YYYY-MM-DD), e.g. the date of the snapshot",
         [LR_LAYER_RELEASES][LR__F_METHOD] =
                 "no field whose values say cancelled, reduced or "
                 "cleared; if every release was by one method write "
-                "cancelled, reduced or cleared here",
+                "cancelled, reduced or cleared here; if a field holds "
+                "codes, replace this line with `method = FIELD` and one "
+                "`method.cleared = CODE` line per code",
         [LR_LAYER_RELEASES][LR__F_RELEASE_DATE] =
                 "no field of dates; write the date of every release "
                 "(YYYY-MM-DD), before the hazards' date if they are a "
