@@ -668,6 +668,15 @@ static void draft_field(insp *x, int l, int fi)
 		lr__text_add(&x->draft, "id_from_fid = yes\n");
 		return;
 	}
+	if (l == LR_LAYER_HAZARDS && fi == LR__F_CONTAMINATION) {
+		/* Article 5 counts AP-mined land: say what the default means.
+		 */
+		comment(x, "contamination: no field found (optional: every "
+		           "hazard then counts as mixed, with a warning; write "
+		           "`constant.contamination = AP` if all are "
+		           "anti-personnel mined areas)");
+		return;
+	}
 	if (!lr__field_required(l, fi)) {
 		if (!c->why[0])
 			lr__text_add(&x->draft,
