@@ -21,13 +21,15 @@ static void usage(FILE *f)
 	      "write\nremaining_by_region.csv, release_by_year.csv, "
 	      "data_quality.csv and\nlandrelease.sqlite into DIR.\n"
 	      "\n"
-	      "  --out DIR             output folder (created if missing)\n"
+	      "  -o, --out DIR         output folder (created if missing)\n"
 	      "  --regions SRC         any GDAL vector source for regions\n"
 	      "  --hazards SRC         ... for hazards\n"
 	      "  --releases SRC        ... for releases\n"
 	      "  --regions-layer NAME  layer to read (also --hazards-layer, "
 	      "--releases-layer)\n"
-	      "  --map FILE            mapping file for a national schema\n"
+	      "  -m, --map FILE        mapping file for a national schema "
+	      "(drafted by\n"
+	      "                        `landrelease inspect --write-map`)\n"
 	      "  --as-of YYYY-MM-DD    figures as of this date (default: "
 	      "latest date in the data)\n"
 	      "  --baseline YYYY-MM-DD land recorded on or before is "
@@ -40,12 +42,12 @@ static void usage(FILE *f)
 	      "vertices farther\n"
 	      "                        apart than M metres (default 5000; "
 	      "0 disables)\n"
-	      "  --threads N           worker threads (default: all cores)\n"
+	      "  -j, --threads N       worker threads (default: all cores)\n"
 	      "  --strict              fail (exit 2) if any feature is "
 	      "rejected\n"
 	      "  --no-faces            do not store face geometries "
 	      "(smaller store)\n"
-	      "  --quiet               no progress or summary\n"
+	      "  -q, --quiet           no progress or summary\n"
 	      "  --deadline YYYY-MM-DD then project completion against "
 	      "this Article 5\n"
 	      "                        deadline (completion.csv, as "
@@ -300,6 +302,7 @@ static lr_status parse_option(int c, const char *arg, analyze_args *a)
 	case O_RELEASES_LAYER:
 		a->in.layer[c - O_REGIONS_LAYER] = arg;
 		return LR_OK;
+	case 'm':
 	case O_MAP:
 		a->map_path = arg;
 		return LR_OK;
@@ -318,6 +321,7 @@ static lr_status parse_option(int c, const char *arg, analyze_args *a)
 		return LR_OK;
 	case O_GAP:
 		return parse_gap(arg, &a->in.source_options);
+	case 'j':
 	case O_THREADS:
 		a->opt.threads = atoi(arg);
 		if (a->opt.threads < 1)
@@ -330,6 +334,7 @@ static lr_status parse_option(int c, const char *arg, analyze_args *a)
 	case O_NO_FACES:
 		a->opt.keep_faces = false;
 		return LR_OK;
+	case 'q':
 	case O_QUIET:
 		a->quiet = true;
 		return LR_OK;
@@ -349,8 +354,7 @@ static lr_status parse_option(int c, const char *arg, analyze_args *a)
 		a->help = true;
 		return LR_OK;
 	default:
-		usage(stderr);
-		return LR_ERR_USAGE;
+		return LR_ERR_USAGE; /* said by parse_args */
 	}
 }
 
@@ -363,11 +367,9 @@ static lr_status check_args(int argc, char **argv, analyze_args *a)
 		return bad_arg("landrelease analyze: unexpected argument "
 		               "'%s'\n",
 		               argv[optind]);
-	if (!a->out) {
-		bad_arg("landrelease analyze: --out DIR is required\n");
-		usage(stderr);
-		return LR_ERR_USAGE;
-	}
+	if (!a->out)
+		return bad_arg("landrelease analyze: --out DIR is required\n"
+		               "see 'landrelease analyze --help'\n");
 	for (int i = 0; i < 3; i++)
 		if (!a->in.dataset && !a->in.source[i])
 			return bad_arg("landrelease analyze: no source for %s: "
@@ -397,7 +399,13 @@ static lr_status parse_args(int argc, char **argv, analyze_args *a)
 	                               strcmp(timings_env, "0")};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qj:m:h", options, NULL)) !=
+	       -1) {
+		if (c == '?' || c == ':') {
+			lr_arg_bad_option("analyze", c, argv);
+			return LR_ERR_USAGE;
+		}
 		lr_status st = parse_option(c, optarg, a);
 		if (st != LR_OK || a->help)
 			return st;

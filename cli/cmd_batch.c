@@ -86,7 +86,8 @@ static int parse_args(int argc, char **argv, batch_args *a)
 	long jobs = 1;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj:o:", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hj:o:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 		case O_OUT:
@@ -122,8 +123,7 @@ static int parse_args(int argc, char **argv, batch_args *a)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return lr_arg_bad_option("batch", c, argv);
 		}
 	}
 	o->jobs = (int)jobs;

@@ -155,8 +155,9 @@ static bool parse_args(int argc, char **argv, check_args *a, int *status)
 	lr_error err = {0};
 	int c;
 	optind = 1;
+	opterr = 0;
 	/* Only -h is a short option: the others are long names only. */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			print_rules();
@@ -166,9 +167,9 @@ static bool parse_args(int argc, char **argv, check_args *a, int *status)
 			usage(stdout);
 			*status = 0;
 			return false;
-		case '?': /* getopt has said why */
-			usage(stderr);
-			*status = lr_cli_exit(LR_ERR_USAGE);
+		case '?':
+		case ':':
+			*status = lr_arg_bad_option("check", c, argv);
 			return false;
 		}
 		if (parse_option(c, a, &err) != LR_OK) {

@@ -100,7 +100,8 @@ static int parse_args(int argc, char **argv, args *a)
 	lr_error_clear(&err);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_FORMAT:
 			if (parse_formats(optarg, a->want, &err) != LR_OK)
@@ -120,8 +121,7 @@ static int parse_args(int argc, char **argv, args *a)
 			usage(stdout);
 			return lr_cli_exit(LR_OK);
 		default:
-			usage(stderr);
-			return lr_cli_exit(LR_ERR_USAGE);
+			return lr_arg_bad_option("report", c, argv);
 		}
 	}
 	if (lr_arg_operand("report", "DIR", argc, usage))

@@ -17,6 +17,7 @@ int lr_cmd_plan(int argc, char **argv);
 int lr_cmd_batch(int argc, char **argv);
 int lr_cmd_check(int argc, char **argv);
 int lr_cmd_report(int argc, char **argv);
+int lr_cmd_inspect(int argc, char **argv);
 
 /* ---- Shared argument checks (cli/args.c) ---- */
 
@@ -30,6 +31,13 @@ bool lr_arg_long(const char *s, long lo, long hi, long *out);
 */
 int lr_arg_operand(const char *cmd, const char *what, int argc,
                    void (*usage)(FILE *));
+
+/*
+** After getopt_long (run with opterr = 0 and an optstring starting with
+** ':') returned c, '?' or ':': one line naming the bad option, one line
+** "see 'landrelease CMD --help'", and 2 (the exit status).
+*/
+int lr_arg_bad_option(const char *cmd, int c, char **argv);
 
 /* ---- Exit status and progress (cli/exit.c) ---- */
 

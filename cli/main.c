@@ -15,6 +15,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+        {"inspect", lr_cmd_inspect,
+         "describe a national export and draft its mapping file"},
         {"analyze", lr_cmd_analyze,
          "build the land ledger and write the tables and the store"},
         {"project", lr_cmd_project,

@@ -9,6 +9,7 @@ counts.
 import csv
 import filecmp
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -51,6 +52,46 @@ def main():
        and lines.get("GEOS", "")[:1].isdigit() and lines.get("PROJ", "")[:1].isdigit(),
        "--version names the SQLite and GDAL it runs with (as the system reports "
        "them) and the GEOS and PROJ versions", r.stdout)
+    # A wrong option: one line naming it and where the help is, exit 2
+    # (the whole usage would scroll the error away).
+    for bad, named in ((["--frobnicate"], "unknown option '--frobnicate'"),
+                       (["-x"], "unknown option '-x'"),
+                       (["--out"], "option '--out' needs a value"),
+                       ([data], "--out DIR is required")):
+        r = run("analyze", *bad)
+        ok(r.returncode == 2 and named in r.stderr
+           and "see 'landrelease analyze --help'" in r.stderr
+           and len(r.stderr.splitlines()) == 2 and r.stdout == "",
+           f"analyze {' '.join(bad)}: exit 2, one line naming it and "
+           "the help", r.stderr)
+    for cmd in ("inspect", "batch", "check", "report"):
+        r = run(cmd, "--frobnicate")
+        ok(r.returncode == 2 and r.stderr ==
+           f"landrelease {cmd}: unknown option '--frobnicate'\n"
+           f"see 'landrelease {cmd} --help'\n",
+           f"{cmd} with a wrong option: exit 2, the same two lines",
+           r.stderr)
+    # The man page and the completion come from the --help texts.
+    man_path = os.path.join(BUILD, "cli", "landrelease.1")
+    man = open(man_path).read() if os.path.exists(man_path) else ""
+    for cmd in ("inspect", "analyze", "batch", "check"):
+        longs = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", run(cmd, "--help").stdout))
+        missing = [o for o in sorted(longs) if o.replace("-", "\\-") not in man]
+        ok(f".SH {cmd.upper()}" in man and longs and not missing,
+           f"the man page has a section for {cmd} with each of its "
+           f"{len(longs)} long options", missing)
+    comp = os.path.join(os.environ.get("LR_SOURCE_DIR", "."), "cli",
+                        "landrelease.bash")
+    def complete(*words):
+        script = (f"source {comp}; COMP_WORDS=({LR} {' '.join(words)}); "
+                  f"COMP_CWORD={len(words)}; _landrelease; "
+                  "printf '%s\\n' \"${COMPREPLY[@]}\"")
+        return subprocess.run(["bash", "-c", script], capture_output=True,
+                              text=True).stdout.split()
+    ok(complete("ins") == ["inspect"] and complete("inspect", "--wr") ==
+       ["--write-map"] and "--threads" in complete("analyze", "--th"),
+       "bash completion: commands and each command's options from its "
+       "--help", (complete("ins"), complete("inspect", "--wr")))
     r = run("frobnicate")
     ok(r.returncode == 2 and "unknown command" in r.stderr, "unknown command: exit 2")
     r = run("analyze", data)
@@ -70,6 +111,22 @@ def main():
     r2 = run("analyze", data, "--out", out2, "--threads", "2", "--quiet")
     r3 = run("analyze", data, "--out", out3, "--threads", "1", "--quiet")
     ok(r2.returncode == 0 and r3.returncode == 0, "second and third runs: exit 0")
+    # The short options are the long ones: -o -j -q -m.
+    ident = os.path.join(tmp, "identity.ini")
+    with open(ident, "w") as f:
+        f.write("[regions]\nregion_id = region_id\n")
+    out3s = os.path.join(tmp, "t1s")
+    r = run("analyze", data, "-o", out3s, "-j", "1", "-q", "-m", ident)
+    ok(r.returncode == 0 and r.stdout == ""
+       and filecmp.cmp(os.path.join(out3, "release_by_year.csv"),
+                       os.path.join(out3s, "release_by_year.csv"),
+                       shallow=False),
+       "-o DIR -j 1 -q -m FILE: quiet, the tables of --out --threads 1 "
+       "--quiet --map", r.stderr)
+    r = run("analyze", data, "-o", os.path.join(tmp, "t1m"), "-q", "-m",
+            os.path.join(tmp, "no-such.ini"))
+    ok(r.returncode == 2 and "no-such.ini" in r.stderr,
+       "-m with a missing file: exit 2 naming it", r.stderr)
     names = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv"]
     for name in names:
         ok(os.path.exists(os.path.join(out1, name)), f"{name} written")

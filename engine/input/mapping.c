@@ -892,6 +892,12 @@ static int handler(void *user, const char *section, const char *name,
 		return 1; /* reported by the reader at the section line */
 	if (!value[0])
 		return fail(p, "`%s` has no value", name);
+	if (!strcmp(value, "?"))
+		return fail(p,
+		            "`%s = ?` is still to be filled in (a drafted "
+		            "mapping: the comment above the line says what to "
+		            "write)",
+		            name);
 	if (sec == SEC_DEFAULTS) {
 		if (!strcasecmp(name, "date_format"))
 			return add_formats(p, sec, value);
