@@ -30,12 +30,19 @@ static void usage(FILE *f)
 	      "  --confidence P         for extension_years (default 0.9)\n"
 	      "  --scenario FILE        capacity / new-finds changes "
 	      "(docs/scenario.md)\n"
+	      "  --model national|regional\n"
+	      "                         national (default): the country's "
+	      "drawn release is\n"
+	      "                         one pool spent where land remains; "
+	      "regional: each\n"
+	      "                         region at its own drawn pace\n"
 	      "  --threads N            worker threads (default: all "
 	      "cores);\n"
 	      "                         the result does not depend on it\n"
 	      "\n"
 	      "Percentiles are nearest-rank over the runs; 'never' means "
-	      "not finished\nwithin 50 years in too many runs.  Exit status: "
+	      "not finished\nwithin 50 years in too many runs, and its reason "
+	      "is in the reason column\nand on stderr.  Exit status: "
 	      "0 success; 1 failure\nwriting outputs; 2 bad arguments or "
 	      "unusable input.\n",
 	      f);
@@ -49,6 +56,7 @@ enum {
 	O_CONFIDENCE,
 	O_SCENARIO,
 	O_THREADS,
+	O_MODEL,
 	O_HELP
 };
 
@@ -122,6 +130,14 @@ static int set_option(project_args *a, int c, const char *arg, lr_error *err)
 			                    arg);
 		a->o.threads = (int)v;
 		return LR_OK;
+	case O_MODEL:
+		if (lr_model_parse(arg) < 0)
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "--model '%s' must be national or "
+			                    "regional",
+			                    arg);
+		a->o.model = (lr_model)lr_model_parse(arg);
+		return LR_OK;
 	}
 	return lr_error_set(err, LR_ERR_INTERNAL, "option %d unhandled", c);
 }
@@ -140,6 +156,7 @@ static int parse_args(int argc, char **argv, project_args *a)
 	        {"confidence", required_argument, 0, O_CONFIDENCE},
 	        {"scenario", required_argument, 0, O_SCENARIO},
 	        {"threads", required_argument, 0, O_THREADS},
+	        {"model", required_argument, 0, O_MODEL},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
 	lr_error err;
@@ -181,10 +198,14 @@ static void print_summary(const lr_projection *p, const char *out)
 		else
 			lr_date_format(t->pct[k], b[k]);
 	}
-	printf("%s: %d regions, %d runs; national completion P10 %s, P50 "
-	       "%s, P90 %s; on time %.1f%%\n",
-	       out, p->n_rows - 1, p->runs, b[0], b[1], b[2],
-	       100.0 * (double)t->on_time / p->runs);
+	printf("%s: %d regions, %d runs, %s model; national completion P10 "
+	       "%s, P50 %s, P90 %s; on time %.1f%%",
+	       out, p->n_rows - 1, p->runs, lr_model_name(p->model), b[0], b[1],
+	       b[2], 100.0 * (double)t->on_time / p->runs);
+	if (t->extension_years >= 0)
+		printf("; extension %d years\n", t->extension_years);
+	else
+		printf("; extension never\n");
 }
 
 /*
@@ -226,8 +247,9 @@ fail:
 
 int lr_cmd_project(int argc, char **argv)
 {
-	project_args a = {.o = {LR_DATE_NONE, 10000, 1, 0.9, 0, NULL},
-	                  .window = 5};
+	project_args a = {
+	        .o = {LR_DATE_NONE, 10000, 1, 0.9, 0, NULL, LR_MODEL_NATIONAL},
+	        .window = 5};
 	int status = parse_args(argc, argv, &a);
 	if (status >= 0)
 		return status;

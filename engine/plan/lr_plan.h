@@ -44,6 +44,9 @@ typedef struct lr_history {
 	** indexed by lr_method. */
 	lr_cents *by_method;
 	char *scope; /* owned: meta scope of the store, "" if none */
+	/* [n_years] owned: where each year's figures come from, "FILE:LINE"
+	** for a published history; NULL (the entry or the array): the ledger */
+	char **year_source;
 } lr_history;
 
 #define LR_HIST_CELL(h, y, r) ((size_t)(y) * (size_t)(h)->n_regions + (r))
@@ -76,6 +79,28 @@ int lr_history_last_complete_year(lr_date as_of);
 */
 int lr_history_load(const char *path, int window, lr_history **out,
                     lr_error *err);
+
+/*
+** Published annual figures (history_file.c; format in docs/scenario.md,
+** "Published history"): read the CSV at path and make its years the
+** history of *h, the last `window` of them; with extend, the file fills in
+** and overrides the years of the store's own window instead, reaching back
+** before its first year.  National rows are shared among the regions in
+** proportion to their remaining land.  On success *h is replaced by the new
+** history (the old one freed); what was skipped or not used is added to
+** notes (char *, owned by the caller).  Errors name the file and line
+** (LR_ERR_INPUT; LR_ERR_USAGE for a window below 1).
+*/
+int lr_history_apply_file(lr_history **h, const char *path, int window,
+                          bool extend, lr_vec *notes, lr_error *err);
+
+/*
+** Write the history's years as drawn (national sums by method, released,
+** new) and where each came from (the ledger, or FILE:LINE), through a
+** temporary file renamed into place.
+*/
+int lr_history_write_years(const lr_history *h, const char *path,
+                           lr_error *err);
 
 /* ---- Scenarios (scenario.c; format in docs/scenario.md) ----------------- */
 
@@ -111,6 +136,19 @@ int lr_scenario_check_regions(const lr_scenario *s, const lr_history *h,
 
 #define LR_PROJECT_HORIZON_YEARS 50
 
+/*
+** How drawn capacity meets the land.  NATIONAL (the default): a drawn year's
+** release of the whole country is one pool of capacity, spent each year on
+** the regions that still hold land in proportion to their remaining land,
+** so a finished or idle region's teams work elsewhere.  REGIONAL: each
+** region is released only at its own drawn pace.
+*/
+typedef enum { LR_MODEL_NATIONAL = 0, LR_MODEL_REGIONAL = 1 } lr_model;
+
+/* "national" / "regional"; lr_model_parse gives -1 for anything else. */
+const char *lr_model_name(lr_model m);
+int lr_model_parse(const char *s);
+
 typedef struct lr_projection_options {
 	lr_date deadline;
 	int runs; /* Monte Carlo runs, >= 1 */
@@ -118,6 +156,7 @@ typedef struct lr_projection_options {
 	double confidence;           /* for extension_years, in (0, 1] */
 	int threads;                 /* 0: the OpenMP default */
 	const lr_scenario *scenario; /* borrowed, may be NULL */
+	lr_model model;
 } lr_projection_options;
 
 /* The three reported percentiles, in column order. */
@@ -126,6 +165,8 @@ extern const double lr_projection_pct[LR_N_PCT]; /* 0.1, 0.5, 0.9 */
 
 /* LR_DATE_NEVER: not finished within the horizon. */
 #define LR_DATE_NEVER INT32_MAX
+
+#define LR_REASON_MAX 384
 
 typedef struct lr_projection_row {
 	/* borrowed from the history (which must outlive the projection);
@@ -136,11 +177,14 @@ typedef struct lr_projection_row {
 	lr_date pct[LR_N_PCT]; /* P10, P50, P90 or LR_DATE_NEVER */
 	int64_t on_time;       /* runs finished by the deadline */
 	int extension_years;   /* -1: never within the horizon */
+	/* Why a date or the extension is never, one sentence; "" otherwise. */
+	char reason[LR_REASON_MAX];
 } lr_projection_row;
 
 typedef struct lr_projection {
 	lr_date as_of, deadline;
 	int runs;
+	lr_model model;
 	int n_rows;              /* regions + 1 (TOTAL last) */
 	lr_projection_row *rows; /* [n_rows], owned */
 	lr_vec notes; /* char *, owned, and each string owned: warnings */
@@ -150,8 +194,8 @@ typedef struct lr_projection {
 ** Run the projection of h under o.  Run i draws only from (o->seed, i), so
 ** the result is the same for any thread count.  On success *out is a new
 ** projection freed with lr_projection_free(), whose rows borrow h's region
-** ids; warnings (regions with no release in the window, extensions beyond
-** 10 years) are in (*out)->notes.
+** ids; warnings (every row that says never, with its reason; extensions
+** beyond 10 years) are in (*out)->notes.
 */
 int lr_project(const lr_history *h, const lr_projection_options *o,
                lr_projection **out, lr_error *err);
