@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,15 @@ static void usage(FILE *f)
 	      "  --confidence P         for extension_years (default 0.9)\n"
 	      "  --scenario FILE        capacity / new-finds changes "
 	      "(docs/scenario.md)\n"
+	      "  --history FILE         published annual figures (CSV: year, "
+	      "cancelled/\n"
+	      "                         reduced/cleared or released, "
+	      "optionally new and a\n"
+	      "                         region); its years replace the "
+	      "store's history\n"
+	      "  --history-extend       the file's years fill in and override "
+	      "the store's\n"
+	      "                         instead of replacing them\n"
 	      "  --model national|regional\n"
 	      "                         national (default): the country's "
 	      "drawn release is\n"
@@ -57,6 +67,8 @@ enum {
 	O_SCENARIO,
 	O_THREADS,
 	O_MODEL,
+	O_HISTORY,
+	O_HISTORY_EXTEND,
 	O_HELP
 };
 
@@ -65,6 +77,8 @@ typedef struct project_args {
 	lr_projection_options o; /* o.scenario is set once loaded */
 	long window;
 	const char *scenario_path; /* NULL: none */
+	const char *history_path;  /* NULL: the store's own history */
+	bool history_extend;
 	const char *dir;
 } project_args;
 
@@ -122,6 +136,12 @@ static int set_option(project_args *a, int c, const char *arg, lr_error *err)
 	case O_SCENARIO:
 		a->scenario_path = arg;
 		return LR_OK;
+	case O_HISTORY:
+		a->history_path = arg;
+		return LR_OK;
+	case O_HISTORY_EXTEND:
+		a->history_extend = true;
+		return LR_OK;
 	case O_THREADS:
 		if (!lr_arg_long(arg, 1, 4096, &v))
 			return lr_error_set(err, LR_ERR_USAGE,
@@ -157,6 +177,8 @@ static int parse_args(int argc, char **argv, project_args *a)
 	        {"scenario", required_argument, 0, O_SCENARIO},
 	        {"threads", required_argument, 0, O_THREADS},
 	        {"model", required_argument, 0, O_MODEL},
+	        {"history", required_argument, 0, O_HISTORY},
+	        {"history-extend", no_argument, 0, O_HISTORY_EXTEND},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
 	lr_error err;
@@ -214,9 +236,12 @@ static void print_summary(const lr_projection *p, const char *out)
 */
 static int project(project_args *a, lr_error *err)
 {
-	char store[PATH_MAX], out[PATH_MAX];
+	char store[PATH_MAX], out[PATH_MAX], years[PATH_MAX];
 	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, a->dir);
 	snprintf(out, sizeof out, "%s/completion.csv", a->dir);
+	snprintf(years, sizeof years, "%s/history_years.csv", a->dir);
+	lr_vec notes; /* char *, owned */
+	lr_vec_init(&notes, sizeof(char *));
 	lr_scenario *scenario = NULL;
 	lr_history *h = NULL;
 	lr_projection *p = NULL;
@@ -227,18 +252,26 @@ static int project(project_args *a, lr_error *err)
 	    (a->scenario_path &&
 	     (rc = lr_scenario_load(a->scenario_path, &scenario, err)) !=
 	             LR_OK) ||
-	    (rc = lr_history_load(store, (int)a->window, &h, err)) != LR_OK)
+	    (rc = lr_history_read(store, (int)a->window, a->history_path,
+	                          a->history_extend, &h, &notes, err)) != LR_OK)
 		goto fail;
+	for (size_t i = 0; i < notes.len; i++)
+		fprintf(stderr, "landrelease project: note: %s\n",
+		        LR_VEC_AT(&notes, char *, i));
 	a->o.scenario = scenario;
 	if ((rc = lr_project(h, &a->o, &p, err)) != LR_OK)
 		goto fail;
 	for (size_t i = 0; i < p->notes.len; i++)
 		fprintf(stderr, "landrelease project: warning: %s\n",
 		        LR_VEC_AT(&p->notes, char *, i));
-	if ((rc = lr_projection_write_csv(p, out, err)) != LR_OK)
+	if ((rc = lr_projection_write_csv(p, out, err)) != LR_OK ||
+	    (rc = lr_history_write_years(h, years, err)) != LR_OK)
 		goto fail;
 	print_summary(p, out);
 fail:
+	for (size_t i = 0; i < notes.len; i++)
+		free(LR_VEC_AT(&notes, char *, i));
+	lr_vec_free(&notes);
 	lr_projection_free(p);
 	lr_history_free(h);
 	lr_scenario_free(scenario);

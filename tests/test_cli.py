@@ -175,7 +175,77 @@ def main():
        and not os.path.exists(os.path.join(tmp, "o8")),
        "impossible --deadline: exit 2 before any work, naming the option", r.stderr)
 
+    projection_checks(tmp)
     return tap.done()
+
+
+def never_rows_have_reasons(path):
+    rows = read_csv(path)
+    head = rows[0]
+    bad = [r[0] for r in rows[1:]
+           if "never" in r[head.index("p10_date"):head.index("extension_years") + 1]
+           and not r[head.index("reason")]]
+    return head[-1] == "reason" and not bad, bad
+
+
+def projection_checks(tmp):
+    """The bundled sample's projection, reasons, --history and plan's pace."""
+    sample = os.path.join(tmp, "sample.gpkg")
+    subprocess.run([GEN, "--out", sample, "--seed", "1", "--hazards", "300",
+                    "--regions", "25"], check=True, capture_output=True)
+    out = os.path.join(tmp, "sample")
+    run("analyze", sample, "--out", out, "--quiet")
+    r = run("project", out, "--deadline", "2028-12-31", "--runs", "2000")
+    total = read_csv(os.path.join(out, "completion.csv"))[-1]
+    ok(r.returncode == 0 and "P50 20" in r.stdout and total[4][:2] == "20",
+       "the demo's national P50 is a date (national model)", r.stdout)
+    good, bad = never_rows_have_reasons(os.path.join(out, "completion.csv"))
+    ok(good, "national model: every never has a reason", bad)
+    r = run("project", out, "--deadline", "2028-12-31", "--runs", "2000",
+            "--model", "regional")
+    path = os.path.join(out, "completion.csv")
+    nevers = sum(1 for row in read_csv(path)[1:] if "never" in row[3:9])
+    good, bad = never_rows_have_reasons(path)
+    ok(r.returncode == 0 and nevers > 0 and good
+       and r.stderr.count(": never: ") == nevers,
+       f"regional model: {nevers} rows say never, each with its reason in "
+       "the file and on stderr", bad)
+    r = run("project", out, "--deadline", "2028-12-31", "--model", "provincial")
+    ok(r.returncode == 2 and "--model 'provincial'" in r.stderr,
+       "unknown --model: exit 2 naming it", r.stderr)
+
+    hist = os.path.join(tmp, "published.csv")
+    with open(hist, "w") as f:
+        f.write('"Published figures",,\nYear,Released (ha),New (ha)\n'
+                "2021,40,1\n2022,50,1\n2023,60,1\n")
+    r = run("project", out, "--deadline", "2028-12-31", "--runs", "500",
+            "--history", hist)
+    years = read_csv(os.path.join(out, "history_years.csv"))
+    ok(r.returncode == 0 and [y[0] for y in years[1:]] == ["2021", "2022", "2023"]
+       and years[2][4] == "500000.00" and years[2][6] == hist + ":4",
+       "--history: the file's years drawn, each with its line", years)
+    with open(hist, "a") as f:
+        f.write("2025,,1\n")
+    r = run("project", out, "--deadline", "2028-12-31", "--history", hist)
+    ok(r.returncode == 2 and hist + ":6:" in r.stderr and "not an area" in r.stderr,
+       "a missing published figure: exit 2 naming file and line", r.stderr)
+    r = run("plan", out, "--target", "2026-12-31")
+    rows = [x for x in read_csv(os.path.join(out, "plan_findings.csv"))
+            if x[0] == "pace_above_best_year" and x[2] == "TOTAL"]
+    ratio = float(rows[0][6]) if rows else 0
+    # The need, counted here: the remaining land over the days to the target.
+    import datetime
+    db = sqlite3.connect(os.path.join(out, "landrelease.sqlite"))
+    as_of = db.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()[0]
+    db.close()
+    days = (datetime.date(2026, 12, 31) - datetime.date.fromisoformat(as_of)).days
+    left = float(read_csv(os.path.join(out, "remaining_by_region.csv"))[-1][7])
+    need = left * 365.25 / days
+    ok(r.returncode == 0 and ratio > 2 and rows and abs(float(rows[0][4]) - need) < 0.01
+       and f"{ratio:.2f} times the best year" in r.stderr
+       and abs(ratio - need / float(rows[0][5])) < 0.006,
+       f"plan: a target needing {need:.0f} m² a year, more than twice the best "
+       "year, is warned with its ratio", r.stderr)
 
 
 if __name__ == "__main__":

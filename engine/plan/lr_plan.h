@@ -95,6 +95,14 @@ int lr_history_apply_file(lr_history **h, const char *path, int window,
                           bool extend, lr_vec *notes, lr_error *err);
 
 /*
+** lr_history_load() of the store, then, when file is not NULL,
+** lr_history_apply_file() of file: what `project` and `plan` draw from.
+*/
+int lr_history_read(const char *store, int window, const char *file,
+                    bool extend, lr_history **out, lr_vec *notes,
+                    lr_error *err);
+
+/*
 ** Write the history's years as drawn (national sums by method, released,
 ** new) and where each came from (the ledger, or FILE:LINE), through a
 ** temporary file renamed into place.
@@ -261,12 +269,27 @@ typedef struct lr_plan_shortfall {
 	double available;
 } lr_plan_shortfall;
 
+/*
+** A pace the plan asks for beyond what history shows: the region's (or the
+** nation's) remaining land over the years to the target against the most
+** it released in one year of the history window.
+*/
+typedef struct lr_plan_pace {
+	int region;    /* index into the history, -1 for TOTAL */
+	double needed; /* m² a year: remaining x 365.25 / days to target */
+	lr_cents best; /* the most released in one year of the window */
+	int best_year; /* that year; 0 when nothing was released */
+} lr_plan_pace;
+
 typedef struct lr_plan {
 	lr_date as_of, target;
 	int first_year, last_year;
 	lr_vec rows; /* lr_plan_row, owned: by year then region, TOTAL last */
 	/* lr_plan_shortfall, owned: national, by year, methods survey first */
 	lr_vec shortfalls;
+	/* lr_plan_pace, owned: TOTAL first, then regions in history order;
+	** only those whose needed pace exceeds their best year */
+	lr_vec paces;
 } lr_plan;
 
 /*
@@ -283,10 +306,12 @@ int lr_plan_build(const lr_history *h, lr_date target,
 void lr_plan_free(lr_plan *p);
 
 /*
-** Write workplan.csv (path) and, when there are shortfalls, the
-** capacity_shortfall rows of plan_findings.csv (findings_path), each
-** through a temporary file renamed into place.  With no shortfall an old
-** findings file is removed so it cannot be mistaken for this plan's.
+** Write workplan.csv (path) and, when there are findings, plan_findings.csv
+** (findings_path): capacity_shortfall rows, then the paces above the best
+** year (pace_above_best_year; no_release_in_window when the best year is
+** nothing), each through a temporary file renamed into place.  With no
+** finding an old findings file is removed so it cannot be mistaken for
+** this plan's.
 */
 int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
                       const char *findings_path, lr_error *err);

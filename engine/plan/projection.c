@@ -853,11 +853,12 @@ int lr_project(const lr_history *h, const lr_projection_options *o,
 		goto fail;
 	}
 	if (h->window > h->n_years &&
-	    add_note(p,
-	             "history window cut to %d-%d (%d years): the store holds "
-	             "no earlier data",
-	             h->first_year, h->first_year + h->n_years - 1,
-	             h->n_years) != LR_OK)
+	    add_note(p, "history window cut to %d-%d (%d years): %s",
+	             h->first_year, h->first_year + h->n_years - 1, h->n_years,
+	             h->year_source[0]
+	                     ? "the published figures give no "
+	                       "earlier year"
+	                     : "the store holds no earlier data") != LR_OK)
 		goto nomem;
 	for (int c = 0; c <= n; c++)
 		projection_row(p, h, o, c, comp, col);
