@@ -250,6 +250,18 @@ static void test_snapshot_projection(void)
 	lr_projection_options o = {D("2027-03-01"),  20000, 5, 0.9, 0, NULL,
 	                           LR_MODEL_NATIONAL};
 	lr_projection *p = NULL;
+	/* The snapshot alone: never, and a hint at --history. */
+	lr_history *alone = snapshot(2, ids, rem);
+	rc = lr_project(alone, &o, &p, &err);
+	int hint = 0;
+	for (size_t i = 0; p && i < p->notes.len; i++)
+		hint |= strstr(LR_VEC_AT(&p->notes, char *, i),
+		               "snapshot without dates?") != NULL;
+	lr_test_ok(rc == LR_OK && p->rows[2].pct[1] == LR_DATE_NEVER && hint,
+	           "the snapshot alone says never and points to --history");
+	lr_projection_free(p);
+	lr_history_free(alone);
+	p = NULL;
 	rc = lr_project(h, &o, &p, &err);
 	lr_test_ok(rc == LR_OK, "projects");
 	if (rc != LR_OK)

@@ -806,6 +806,23 @@ static int projection_notes(lr_projection *p, const lr_projection_options *o)
 	return LR_OK;
 }
 
+/*
+** Whether h looks like the ledger of a database without dates: one year of
+** the store's own history, in which at least all of today's remaining land
+** was recorded as new.
+*/
+static int looks_like_snapshot(const lr_history *h)
+{
+	if (h->n_years != 1 || h->year_source[0])
+		return 0;
+	lr_cents found = 0, left = 0;
+	for (int r = 0; r < h->n_regions; r++) {
+		found += h->new_land[LR_HIST_CELL(h, 0, r)];
+		left += h->remaining[r];
+	}
+	return left > 0 && found >= left;
+}
+
 /* A new projection of h under o with its rows allocated; NULL: no memory. */
 static lr_projection *projection_new(const lr_history *h,
                                      const lr_projection_options *o)
@@ -859,6 +876,14 @@ int lr_project(const lr_history *h, const lr_projection_options *o,
 	                     ? "the published figures give no "
 	                       "earlier year"
 	                     : "the store holds no earlier data") != LR_OK)
+		goto nomem;
+	if (looks_like_snapshot(h) &&
+	    add_note(p,
+	             "the history is one year (%d) in which all the "
+	             "remaining land was recorded: a snapshot without "
+	             "dates?  Give its published annual figures with "
+	             "--history FILE (docs/scenario.md)",
+	             h->first_year) != LR_OK)
 		goto nomem;
 	for (int c = 0; c <= n; c++)
 		projection_row(p, h, o, c, comp, col);
