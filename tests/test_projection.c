@@ -723,6 +723,73 @@ static void test_national_reasons(const char *dir)
 	lr_history_free(h);
 }
 
+/*
+** A holds 300,000 m² and releases 100,000 m² a year, B holds 100,000 m²
+** and releases nothing.  The pool of 100,000 m² a year served in the
+** scenario's order finishes the first region listed when the cumulative
+** release reaches its land, the next when it reaches both.
+*/
+static void test_priority(void)
+{
+	const char *ids[] = {"A", "B"};
+	lr_history *h = flat(2, ids, 0, 0, 0);
+	h->remaining[0] = h->sha[0] = 30000000;
+	h->remaining[1] = h->sha[1] = 10000000;
+	for (int y = 0; y < 5; y++)
+		h->released[LR_HIST_CELL(h, y, 0)] = 10000000;
+	lr_error err;
+	char b[16];
+	struct {
+		const char *text, *a, *b;
+	} cases[] = {
+	        {"[national]\ncapacity = 1\n", "2028-12-31", "2028-12-31"},
+	        {"[national]\npriority = B\n", "2028-12-31", "2025-12-31"},
+	        {"[national]\npriority = A, B\n", "2027-12-31", "2028-12-31"},
+	        /* B takes 2025's 100,000; A gets 50,000 in 2026, then
+	        ** 100,000 a year: its last 50,000 on day 183 of 2029. */
+	        {"[national]\npriority = B,A\ncapacity.2026 = -50%\n",
+	         "2029-07-02", "2025-12-31"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		lr_scenario *sc = scen(cases[i].text, &err);
+		lr_projection *p = run_model(h, LR_MODEL_NATIONAL, "2030-12-31",
+		                             50, 1, 0, sc);
+		lr_date a = D(cases[i].a), b2 = D(cases[i].b);
+		lr_date last = a > b2 ? a : b2;
+		lr_test_ok(p && p->rows[0].pct[1] == a &&
+		                   p->rows[1].pct[1] == b2 &&
+		                   p->rows[2].pct[1] == last,
+		           "priority case %zu: A %s, B %s (got A %s)", i,
+		           cases[i].a, cases[i].b,
+		           p ? fmt(p->rows[0].pct[1], b) : "-");
+		lr_projection_free(p);
+		lr_scenario_free(sc);
+	}
+	struct {
+		const char *text, *what;
+	} bad[] = {
+	        {"[national]\npriority = B, Z\n", "'Z', which is not a region"},
+	        {"[national]\npriority = B, B\n", "listed twice"},
+	        {"[region A]\npriority = B\n", "belongs in [national]"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		lr_error_clear(&err);
+		lr_scenario *sc = scen(bad[i].text, &err);
+		lr_projection *p = sc ? run_model(h, LR_MODEL_NATIONAL,
+		                                  "2030-12-31", 10, 1, 0, sc)
+		                      : NULL;
+		lr_projection_options o = {D("2030-12-31"),  10, 1, 0.9, 0, sc,
+		                           LR_MODEL_NATIONAL};
+		if (sc && !p)
+			lr_project(h, &o, &p, &err);
+		lr_test_ok(!p && strstr(err.msg, "s.ini:") &&
+		                   strstr(err.msg, bad[i].what),
+		           "bad priority %zu rejected: %s", i, err.msg);
+		lr_scenario_free(sc);
+	}
+	lr_history_free(h);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr_projXXXXXX";
@@ -732,6 +799,7 @@ int main(void)
 	test_zero_release();
 	test_national_pool(dir);
 	test_national_reasons(dir);
+	test_priority();
 	test_determinism(dir);
 	test_scenario();
 	test_store(dir);

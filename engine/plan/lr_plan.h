@@ -134,6 +134,15 @@ void lr_scenario_factors(const lr_scenario *s, const char *region_id, int year,
                          double *capacity, double *new_finds);
 
 /*
+** The [national] priority list (`priority = D03, D01`) as region indices
+** of h, in order, into order[] (room for h->n_regions) and their count
+** into *n_order (0 without a list).  LR_OK, or LR_ERR_USAGE naming the file
+** and line of a region not in h or listed twice.
+*/
+int lr_scenario_priority(const lr_scenario *s, const lr_history *h, int *order,
+                         int *n_order, lr_error *err);
+
+/*
 ** Check that every [region ID] section names a region of h.  LR_OK, or
 ** LR_ERR_USAGE with err naming the file and line of the unknown section.
 */

@@ -366,6 +366,9 @@ typedef struct sim {
 	double *frac;   /* [steps] share of the calendar year */
 	lr_date as_of;
 	lr_model model;
+	int *prio;              /* [n] region indices served first, in order */
+	int n_prio;             /* entries of prio in use */
+	unsigned char *in_prio; /* [n] 1 for a region of prio */
 } sim;
 
 static void sim_free(sim *s)
@@ -378,6 +381,8 @@ static void sim_free(sim *s)
 	free(s->start);
 	free(s->days);
 	free(s->frac);
+	free(s->prio);
+	free(s->in_prio);
 }
 
 /* The day of step k on which a release of take finishes q of it. */
@@ -419,10 +424,37 @@ static int step_regional(const sim *s, int k, const double *rel,
 }
 
 /*
+** The scenario's priority regions of step k, in order: each open one takes
+** what it holds from the pool while the pool lasts, finishing on the day
+** the pool spent so far reaches it.  *spent is what they took.
+*/
+static int step_priority(const sim *s, int k, double pool, double *spent,
+                         int32_t *out, double *rem, unsigned char *fin)
+{
+	int done = 0;
+	for (int i = 0; i < s->n_prio && *spent < pool; i++) {
+		int r = s->prio[i];
+		if (fin[r])
+			continue;
+		if (*spent + rem[r] <= pool) {
+			*spent += rem[r];
+			out[r] = finish_day(s, k, *spent, pool);
+			fin[r] = 1;
+			done++;
+		} else {
+			rem[r] -= pool - *spent;
+			*spent = pool;
+		}
+	}
+	return done;
+}
+
+/*
 ** Step k of the national model: the drawn release of every region (each
-** scaled by its scenario factor) is one pool, spent on the open regions in
-** proportion to their remaining land; when it covers all of it, every open
-** region finishes on the day the pool reaches the total.
+** scaled by its scenario factor) is one pool, spent first on the
+** scenario's priority regions in order, then on the other open regions in
+** proportion to their remaining land; when it covers all of theirs, they
+** finish on the day the pool reaches it.
 */
 static int step_national(const sim *s, int k, const double *rel,
                          const double *nl, int32_t *out, double *rem,
@@ -430,27 +462,31 @@ static int step_national(const sim *s, int k, const double *rel,
 {
 	const double *cap = s->cap + (size_t)k * s->n;
 	const double *nf = s->nf + (size_t)k * s->n;
-	double frac = s->frac[k], pool = 0, left = 0;
+	double frac = s->frac[k], pool = 0, spent = 0, left = 0;
 	for (int r = 0; r < s->n; r++) {
 		pool += rel[r] * cap[r] * frac;
-		if (!fin[r]) {
+		if (!fin[r])
 			rem[r] += nl[r] * nf[r] * frac;
-			left += rem[r];
-		}
 	}
 	if (pool <= 0)
 		return 0;
-	int done = 0;
-	lr_date day = left <= pool ? finish_day(s, k, left, pool) : 0;
+	int done = step_priority(s, k, pool, &spent, out, rem, fin);
+	for (int r = 0; r < s->n; r++)
+		if (!fin[r] && !s->in_prio[r])
+			left += rem[r];
+	double rest = pool - spent;
+	if (left <= 0 || rest <= 0)
+		return done;
+	lr_date day = left <= rest ? finish_day(s, k, spent + left, pool) : 0;
 	for (int r = 0; r < s->n; r++) {
-		if (fin[r])
+		if (fin[r] || s->in_prio[r])
 			continue;
-		if (left <= pool) {
+		if (left <= rest) {
 			out[r] = day;
 			fin[r] = 1;
 			done++;
 		} else {
-			rem[r] -= rem[r] * (pool / left);
+			rem[r] -= rem[r] * (rest / left);
 		}
 	}
 	return done;
@@ -555,8 +591,10 @@ static int sim_init(sim *s, const lr_history *h, const lr_projection_options *o)
 	s->start = lr_xcalloc((size_t)s->steps, sizeof(lr_date));
 	s->days = lr_xcalloc((size_t)s->steps, sizeof(int));
 	s->frac = lr_xcalloc((size_t)s->steps, sizeof(double));
+	s->prio = lr_xcalloc((size_t)n + 1, sizeof(int));
+	s->in_prio = lr_xcalloc((size_t)n + 1, 1);
 	if (!s->rel || !s->nl || !s->rem0 || !s->cap || !s->nf || !s->start ||
-	    !s->days || !s->frac)
+	    !s->days || !s->frac || !s->prio || !s->in_prio)
 		return 0;
 	for (size_t i = 0; i < (size_t)w * n; i++) {
 		s->rel[i] = (double)h->released[i] / 100.0;
@@ -578,6 +616,28 @@ static int sim_init(sim *s, const lr_history *h, const lr_projection_options *o)
 			                    &s->nf[(size_t)k * n + r]);
 	}
 	return 1;
+}
+
+/*
+** The scenario's priority regions into s (national model); under the
+** regional model a priority list has no use, and p notes it.
+*/
+static int sim_priority(sim *s, const lr_history *h,
+                        const lr_projection_options *o, lr_projection *p,
+                        lr_error *err)
+{
+	int rc = lr_scenario_priority(o->scenario, h, s->prio, &s->n_prio, err);
+	if (rc != LR_OK)
+		return rc;
+	if (o->model == LR_MODEL_REGIONAL && s->n_prio > 0) {
+		s->n_prio = 0;
+		if (add_note(p, "the scenario's priority is used by the "
+		                "national model only") != LR_OK)
+			return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	for (int i = 0; i < s->n_prio; i++)
+		s->in_prio[s->prio[i]] = 1;
+	return LR_OK;
 }
 
 /*
@@ -864,6 +924,8 @@ int lr_project(const lr_history *h, const lr_projection_options *o,
 		                  o->runs, n);
 		goto fail;
 	}
+	if ((rc = sim_priority(&s, h, o, p, err)) != LR_OK)
+		goto fail;
 	if (!sim_run_all(&s, o, comp)) {
 		rc = lr_error_set(err, LR_ERR_NOMEM,
 		                  "out of memory in projection threads");
