@@ -190,6 +190,20 @@ def never_rows_have_reasons(path):
 
 def projection_checks(tmp):
     """The bundled sample's projection, reasons, --history and plan's pace."""
+    # The demo's sample, as data/make-sample.sh makes it.
+    demo = os.path.join(tmp, "demo.gpkg")
+    subprocess.run([GEN, "--out", demo, "--seed", "1", "--hazards", "300",
+                    "--regions", "25", "--profile", "finishing"], check=True,
+                   capture_output=True)
+    dout = os.path.join(tmp, "demo")
+    run("analyze", demo, "--out", dout, "--quiet")
+    r = run("project", dout, "--deadline", "2028-12-31", "--runs", "2000")
+    total = read_csv(os.path.join(dout, "completion.csv"))[-1]
+    ok(r.returncode == 0 and all(d[:2] == "20" for d in total[3:6])
+       and 0 < float(total[7]) < 1 and total[8].isdigit(),
+       "the demo's national P10/P50/P90 are dates, with a chance of finishing "
+       "on time and an extension in years", total)
+    # The default profile: a country that never finishes regionally.
     sample = os.path.join(tmp, "sample.gpkg")
     subprocess.run([GEN, "--out", sample, "--seed", "1", "--hazards", "300",
                     "--regions", "25"], check=True, capture_output=True)
@@ -198,7 +212,8 @@ def projection_checks(tmp):
     r = run("project", out, "--deadline", "2028-12-31", "--runs", "2000")
     total = read_csv(os.path.join(out, "completion.csv"))[-1]
     ok(r.returncode == 0 and "P50 20" in r.stdout and total[4][:2] == "20",
-       "the demo's national P50 is a date (national model)", r.stdout)
+       "the never-finishing profile's national P50 is a date under the "
+       "national model", r.stdout)
     good, bad = never_rows_have_reasons(os.path.join(out, "completion.csv"))
     ok(good, "national model: every never has a reason", bad)
     r = run("project", out, "--deadline", "2028-12-31", "--runs", "2000",
