@@ -173,6 +173,12 @@ static void test_errors(void)
 	        {"year,released_m2\n2020,lots\n",
 	         "h.csv:2:", "'lots' is not an area"},
 	        {"year,released_m2\n2020,-\n", "h.csv:2:", "write 0"},
+	        /* Too long to read whole: refused, never cut short. */
+	        {"year,released_m2\n2020,1000000000000000000000000000000"
+	         "00000000000000000000000000000000000000000\n",
+	         "h.csv:2:", "is not an area"},
+	        {"year,released_km2\n2020,2000000000\n",
+	         "h.csv:2:", "is not an area"},
 	        {"year,released_m2\n20x0,5\n", "h.csv:2:", "is not a year"},
 	        {"year,cleared_m2,reduced_m2\n2020,1,2\n",
 	         "h.csv:1:", "all three"},

@@ -202,7 +202,8 @@ static int read_amount(hf_read *r, const char *s, int k, int line,
 {
 	char buf[64];
 	size_t j = 0;
-	for (const char *p = s; *p && j + 1 < sizeof buf; p++) {
+	const char *p = s;
+	for (; *p && j + 1 < sizeof buf; p++) {
 		unsigned char ch = (unsigned char)*p;
 		if (ch == ',' || ch == ' ' || ch == '\'')
 			continue; /* thousands separators */
@@ -216,11 +217,14 @@ static int read_amount(hf_read *r, const char *s, int k, int line,
 	char *end;
 	errno = 0;
 	double x = strtod(buf, &end);
-	if (!buf[0] || *end || errno || !isfinite(x) || x < 0)
-		return lr_error_set(r->err, LR_ERR_INPUT,
-		                    "%s:%d: column %d: '%s' is not an area "
-		                    "(a number >= 0; write 0 for none)",
-		                    r->path, line, r->cols.col[k] + 1, s);
+	if (*p || !buf[0] || *end || errno || !isfinite(x) || x < 0 ||
+	    x * r->cols.unit[k] >
+	            1e15) /* over any country; keeps cents exact */
+		return lr_error_set(
+		        r->err, LR_ERR_INPUT,
+		        "%s:%d: column %d: '%s' is not an area "
+		        "(a number >= 0, below 10^15 m²; write 0 for none)",
+		        r->path, line, r->cols.col[k] + 1, s);
 	*out = (lr_cents)llround(x * r->cols.unit[k] * 100.0);
 	return LR_OK;
 }
@@ -618,6 +622,18 @@ done:
 int lr_history_apply_file(lr_history **h, const char *path, int window,
                           bool extend, lr_vec *notes, lr_error *err)
 {
+	char *text = NULL;
+	int rc = lr_read_file(path, &text, NULL, err);
+	if (rc == LR_OK)
+		rc = lr_history_apply_text(h, text, path, window, extend, notes,
+		                           err);
+	free(text);
+	return rc;
+}
+
+int lr_history_apply_text(lr_history **h, const char *text, const char *path,
+                          int window, bool extend, lr_vec *notes, lr_error *err)
+{
 	if (window < 1)
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "the history window must be at least one "
@@ -625,21 +641,19 @@ int lr_history_apply_file(lr_history **h, const char *path, int window,
 		                    window);
 	hf_read r = {.path = path, .h = *h, .notes = notes, .err = err};
 	lr_vec_init(&r.rows, sizeof(hf_row));
-	char *text = NULL, *orig = NULL;
+	char *work = lr_strdup(text); /* the parse writes into it */
 	lr_history *nh = NULL;
-	int first = 0, last = 0;
-	int rc = lr_read_file(path, &text, NULL, err);
-	if (rc == LR_OK && !(orig = lr_strdup(text)))
+	int first = 0, last = 0, rc = LR_OK;
+	if (!work)
 		rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-	if (rc == LR_OK && (rc = read_records(&r, text, orig)) == LR_OK &&
+	if (rc == LR_OK && (rc = read_records(&r, work, text)) == LR_OK &&
 	    (rc = check_rows(&r)) == LR_OK &&
 	    (rc = window_years(&r, window, extend, &first, &last)) == LR_OK &&
 	    (rc = build(&r, first, last, window, &nh)) == LR_OK) {
 		lr_history_free(*h);
 		*h = nh;
 	}
-	free(text);
-	free(orig);
+	free(work);
 	lr_vec_free(&r.rows);
 	return rc;
 }

@@ -93,6 +93,10 @@ int lr_history_load(const char *path, int window, lr_history **out,
 */
 int lr_history_apply_file(lr_history **h, const char *path, int window,
                           bool extend, lr_vec *notes, lr_error *err);
+/* The same from the file's text; name stands for the file in messages. */
+int lr_history_apply_text(lr_history **h, const char *text, const char *name,
+                          int window, bool extend, lr_vec *notes,
+                          lr_error *err);
 
 /*
 ** lr_history_load() of the store, then, when file is not NULL,
