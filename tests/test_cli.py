@@ -176,7 +176,65 @@ def main():
        "impossible --deadline: exit 2 before any work, naming the option", r.stderr)
 
     projection_checks(tmp)
+    bih_published_history(tmp)
     return tap.done()
+
+
+def p_done(values, k, need):
+    """P(the sum of k draws, each one of values with equal chance, >= need),
+    by enumerating how many times each value is drawn."""
+    from math import factorial
+    a_n, total = len(values), 0.0
+    def rec(i, left, counts):
+        nonlocal total
+        if i == a_n - 1:
+            c = counts + [left]
+            if sum(n * v for n, v in zip(c, values)) >= need:
+                w = factorial(k)
+                for n in c:
+                    w //= factorial(n)
+                total += w / a_n ** k
+            return
+        for n in range(left + 1):
+            rec(i + 1, left - n, counts + [n])
+    rec(0, k, [])
+    return total
+
+
+def bih_published_history(tmp):
+    """The real Bosnia and Herzegovina snapshot with the Landmine Monitor
+    figures of tests/fixtures/history: the national percentiles fall in the
+    years the three published years imply."""
+    real = os.environ.get("LR_SHARED_DATA", "")
+    src = os.environ.get("LR_SOURCE_DIR", ".")
+    bih = os.path.join(real, "bih")
+    if not os.path.exists(os.path.join(bih, "suspect_areas_simplyfied.geojson")):
+        tap.skip("BiH with published history", "the real BiH data is not here")
+        return
+    out = os.path.join(tmp, "bih")
+    run("analyze", "--map", os.path.join(src, "maps", "bih-snapshot.ini"),
+        "--regions", os.path.join(bih, "geoBoundaries-BIH-ADM3.geojson"),
+        "--hazards", os.path.join(bih, "suspect_areas_simplyfied.geojson"),
+        "--releases", os.path.join(bih, "cleared_areas_simplyfied.geojson"),
+        "--out", out, "--quiet")
+    hist = os.path.join(src, "tests", "fixtures", "history", "bih_landmine_monitor.csv")
+    r = run("project", out, "--deadline", "2027-03-01", "--runs", "20000",
+            "--history", hist)
+    total = read_csv(os.path.join(out, "completion.csv"))[-1]
+    left = float(read_csv(os.path.join(out, "remaining_by_region.csv"))[-1][7])
+    years = [26.20e6, 58.67e6, 5.23e6]  # km² of 2015-2017, in m²
+    want, premise = [], True
+    for q in (0.1, 0.5, 0.9):
+        k = 1
+        while p_done(years, k, left) < q:
+            k += 1
+        premise &= (q - p_done(years, k - 1, left) > 0.01
+                    and p_done(years, k, left) - q > 0.01)
+        want.append(2023 + k)
+    got = [int(d[:4]) if d[:2] == "20" else 0 for d in total[3:6]]
+    ok(r.returncode == 0 and premise and got == want,
+       f"BiH with published 2015-2017: P10/P50/P90 in {want} as the draw "
+       f"implies ({left / 1e6:.2f} km² left)", (got, r.stderr))
 
 
 def never_rows_have_reasons(path):
