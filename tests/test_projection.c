@@ -221,6 +221,27 @@ static void test_determinism(const char *dir)
 	     *s3 = lr_test_slurp(p3);
 	lr_test_ok(s1 && s2 && !strcmp(s1, s2),
 	           "same seed, 1 and 2 threads: identical completion.csv");
+	/* The same under the national model, with a priority list. */
+	lr_scenario *sc = NULL;
+	lr_scenario_parse("[national]\npriority = R07, R03\n", "p.ini", &sc,
+	                  &err);
+	lr_projection *n1 =
+	        run_model(h, LR_MODEL_NATIONAL, "2030-12-31", 4000, 9, 1, sc);
+	lr_projection *n2 =
+	        run_model(h, LR_MODEL_NATIONAL, "2030-12-31", 4000, 9, 2, sc);
+	char *c1n = NULL, *c2n = NULL;
+	if (n1 && n2 && lr_projection_write_csv(n1, p1, &err) == LR_OK)
+		c1n = lr_test_slurp(p1);
+	if (n1 && n2 && lr_projection_write_csv(n2, p2, &err) == LR_OK)
+		c2n = lr_test_slurp(p2);
+	lr_test_ok(c1n && c2n && !strcmp(c1n, c2n) && strstr(c1n, "\nR07,"),
+	           "national model with priority, 1 and 2 threads: identical "
+	           "completion.csv");
+	free(c1n);
+	free(c2n);
+	lr_projection_free(n1);
+	lr_projection_free(n2);
+	lr_scenario_free(sc);
 	lr_test_ok(s1 && s3 && strcmp(s1, s3) != 0,
 	           "a different seed gives different draws");
 	lr_test_ok(s1 && !strncmp(s1, "region_id,remaining_m2,", 23) &&
