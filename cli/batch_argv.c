@@ -87,6 +87,8 @@ int lr_cli_batch_argv(const lr_batch_run *r, lr_batch_step s, const char *argv0,
 		push_opt(&b, r, LR_BK_SEED, "--seed");
 		push_opt(&b, r, LR_BK_CONFIDENCE, "--confidence");
 		push_opt(&b, r, LR_BK_SCENARIO, "--scenario");
+		push_opt(&b, r, LR_BK_HISTORY, "--history");
+		push_opt(&b, r, LR_BK_MODEL, "--model");
 		break;
 	case LR_STEP_PLAN:
 		push(&b, out_dir);
@@ -94,6 +96,7 @@ int lr_cli_batch_argv(const lr_batch_run *r, lr_batch_step s, const char *argv0,
 		push_opt(&b, r, LR_BK_CAPACITY, "--capacity");
 		push_opt(&b, r, LR_BK_COSTS, "--costs");
 		push_opt(&b, r, LR_BK_WINDOW, "--window");
+		push_opt(&b, r, LR_BK_HISTORY, "--history");
 		break;
 	default:
 		b.failed = true;

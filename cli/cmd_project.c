@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,9 @@ static void usage(FILE *f)
 	      "Project when each region's remaining hazardous land will be "
 	      "released,\nby drawing whole historical years from "
 	      "DIR/landrelease.sqlite (written by\n`landrelease analyze`), "
-	      "and write DIR/completion.csv.\n"
+	      "and write DIR/completion.csv\n(and DIR/history_years.csv: the "
+	      "years "
+	      "drawn, and where each came from).\n"
 	      "\n"
 	      "  --deadline YYYY-MM-DD  Article 5 deadline (required)\n"
 	      "  --window N             history: last N complete years "
@@ -30,12 +33,28 @@ static void usage(FILE *f)
 	      "  --confidence P         for extension_years (default 0.9)\n"
 	      "  --scenario FILE        capacity / new-finds changes "
 	      "(docs/scenario.md)\n"
+	      "  --history FILE         published annual figures (CSV: year, "
+	      "cancelled/\n"
+	      "                         reduced/cleared or released, "
+	      "optionally new and a\n"
+	      "                         region); its years replace the "
+	      "store's history\n"
+	      "  --history-extend       the file's years fill in and override "
+	      "the store's\n"
+	      "                         instead of replacing them\n"
+	      "  --model national|regional\n"
+	      "                         national (default): the country's "
+	      "drawn release is\n"
+	      "                         one pool spent where land remains; "
+	      "regional: each\n"
+	      "                         region at its own drawn pace\n"
 	      "  --threads N            worker threads (default: all "
 	      "cores);\n"
 	      "                         the result does not depend on it\n"
 	      "\n"
 	      "Percentiles are nearest-rank over the runs; 'never' means "
-	      "not finished\nwithin 50 years in too many runs.  Exit status: "
+	      "not finished\nwithin 50 years in too many runs, and its reason "
+	      "is in the reason column\nand on stderr.  Exit status: "
 	      "0 success; 1 failure\nwriting outputs; 2 bad arguments or "
 	      "unusable input.\n",
 	      f);
@@ -49,6 +68,9 @@ enum {
 	O_CONFIDENCE,
 	O_SCENARIO,
 	O_THREADS,
+	O_MODEL,
+	O_HISTORY,
+	O_HISTORY_EXTEND,
 	O_HELP
 };
 
@@ -57,6 +79,8 @@ typedef struct project_args {
 	lr_projection_options o; /* o.scenario is set once loaded */
 	long window;
 	const char *scenario_path; /* NULL: none */
+	const char *history_path;  /* NULL: the store's own history */
+	bool history_extend;
 	const char *dir;
 } project_args;
 
@@ -114,6 +138,12 @@ static int set_option(project_args *a, int c, const char *arg, lr_error *err)
 	case O_SCENARIO:
 		a->scenario_path = arg;
 		return LR_OK;
+	case O_HISTORY:
+		a->history_path = arg;
+		return LR_OK;
+	case O_HISTORY_EXTEND:
+		a->history_extend = true;
+		return LR_OK;
 	case O_THREADS:
 		if (!lr_arg_long(arg, 1, 4096, &v))
 			return lr_error_set(err, LR_ERR_USAGE,
@@ -121,6 +151,14 @@ static int set_option(project_args *a, int c, const char *arg, lr_error *err)
 			                    "number, 1-4096",
 			                    arg);
 		a->o.threads = (int)v;
+		return LR_OK;
+	case O_MODEL:
+		if (lr_model_parse(arg) < 0)
+			return lr_error_set(err, LR_ERR_USAGE,
+			                    "--model '%s' must be national or "
+			                    "regional",
+			                    arg);
+		a->o.model = (lr_model)lr_model_parse(arg);
 		return LR_OK;
 	}
 	return lr_error_set(err, LR_ERR_INTERNAL, "option %d unhandled", c);
@@ -140,6 +178,9 @@ static int parse_args(int argc, char **argv, project_args *a)
 	        {"confidence", required_argument, 0, O_CONFIDENCE},
 	        {"scenario", required_argument, 0, O_SCENARIO},
 	        {"threads", required_argument, 0, O_THREADS},
+	        {"model", required_argument, 0, O_MODEL},
+	        {"history", required_argument, 0, O_HISTORY},
+	        {"history-extend", no_argument, 0, O_HISTORY_EXTEND},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
 	lr_error err;
@@ -181,10 +222,14 @@ static void print_summary(const lr_projection *p, const char *out)
 		else
 			lr_date_format(t->pct[k], b[k]);
 	}
-	printf("%s: %d regions, %d runs; national completion P10 %s, P50 "
-	       "%s, P90 %s; on time %.1f%%\n",
-	       out, p->n_rows - 1, p->runs, b[0], b[1], b[2],
-	       100.0 * (double)t->on_time / p->runs);
+	printf("%s: %d regions, %d runs, %s model; national completion P10 "
+	       "%s, P50 %s, P90 %s; on time %.1f%%",
+	       out, p->n_rows - 1, p->runs, lr_model_name(p->model), b[0], b[1],
+	       b[2], 100.0 * (double)t->on_time / p->runs);
+	if (t->extension_years >= 0)
+		printf("; extension %d years\n", t->extension_years);
+	else
+		printf("; extension never\n");
 }
 
 /*
@@ -193,9 +238,12 @@ static void print_summary(const lr_projection *p, const char *out)
 */
 static int project(project_args *a, lr_error *err)
 {
-	char store[PATH_MAX], out[PATH_MAX];
+	char store[PATH_MAX], out[PATH_MAX], years[PATH_MAX];
 	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, a->dir);
 	snprintf(out, sizeof out, "%s/completion.csv", a->dir);
+	snprintf(years, sizeof years, "%s/history_years.csv", a->dir);
+	lr_vec notes; /* char *, owned */
+	lr_vec_init(&notes, sizeof(char *));
 	lr_scenario *scenario = NULL;
 	lr_history *h = NULL;
 	lr_projection *p = NULL;
@@ -206,18 +254,26 @@ static int project(project_args *a, lr_error *err)
 	    (a->scenario_path &&
 	     (rc = lr_scenario_load(a->scenario_path, &scenario, err)) !=
 	             LR_OK) ||
-	    (rc = lr_history_load(store, (int)a->window, &h, err)) != LR_OK)
+	    (rc = lr_history_read(store, (int)a->window, a->history_path,
+	                          a->history_extend, &h, &notes, err)) != LR_OK)
 		goto fail;
+	for (size_t i = 0; i < notes.len; i++)
+		fprintf(stderr, "landrelease project: note: %s\n",
+		        LR_VEC_AT(&notes, char *, i));
 	a->o.scenario = scenario;
 	if ((rc = lr_project(h, &a->o, &p, err)) != LR_OK)
 		goto fail;
 	for (size_t i = 0; i < p->notes.len; i++)
 		fprintf(stderr, "landrelease project: warning: %s\n",
 		        LR_VEC_AT(&p->notes, char *, i));
-	if ((rc = lr_projection_write_csv(p, out, err)) != LR_OK)
+	if ((rc = lr_projection_write_csv(p, out, err)) != LR_OK ||
+	    (rc = lr_history_write_years(h, years, err)) != LR_OK)
 		goto fail;
 	print_summary(p, out);
 fail:
+	for (size_t i = 0; i < notes.len; i++)
+		free(LR_VEC_AT(&notes, char *, i));
+	lr_vec_free(&notes);
 	lr_projection_free(p);
 	lr_history_free(h);
 	lr_scenario_free(scenario);
@@ -226,8 +282,9 @@ fail:
 
 int lr_cmd_project(int argc, char **argv)
 {
-	project_args a = {.o = {LR_DATE_NONE, 10000, 1, 0.9, 0, NULL},
-	                  .window = 5};
+	project_args a = {
+	        .o = {LR_DATE_NONE, 10000, 1, 0.9, 0, NULL, LR_MODEL_NATIONAL},
+	        .window = 5};
 	int status = parse_args(argc, argv, &a);
 	if (status >= 0)
 		return status;

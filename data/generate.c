@@ -200,6 +200,11 @@ typedef struct options {
 	long regions;
 	int start_year, end_year;
 	double lon0, lat0;
+	/* 1: a country that is finishing (--profile finishing): finds come
+	** early and work, once started, goes on, so in the last years releases
+	** outpace new finds.  0: the default, which finds more than it
+	** releases in its last years and never finishes. */
+	int finishing;
 } options;
 
 static void usage(FILE *f)
@@ -210,6 +215,7 @@ static void usage(FILE *f)
 	        "                   [--format GPKG|\"ESRI Shapefile\"|GeoJSON] "
 	        "[--start-year Y]\n"
 	        "                   [--end-year Y] [--center LON,LAT]\n"
+	        "                   [--profile never|finishing]\n"
 	        "Writes layers regions, hazards and releases (EPSG:4326).\n"
 	        "GPKG writes one file; the other formats write a directory "
 	        "FILE holding\none file per layer.\n");
@@ -284,6 +290,10 @@ static int parse_options(int argc, char **argv, options *o)
 			if (parse_long(val, 1900, 2200, &v))
 				goto bad;
 			o->end_year = (int)v;
+		} else if (!strcmp(name, "--profile")) {
+			if (strcmp(val, "never") && strcmp(val, "finishing"))
+				goto bad;
+			o->finishing = !strcmp(val, "finishing");
 		} else if (!strcmp(name, "--center")) {
 			if (sscanf(val, "%lf,%lf", &o->lon0, &o->lat0) != 2 ||
 			    fabs(o->lon0) > 180 || fabs(o->lat0) > 60)
@@ -1145,14 +1155,16 @@ static void cluster_open(const world *w, cluster *c, long index)
 	/* More surveys in the first years: a baseline survey, then finds
 	** that decline over the years. */
 	int span = w->opt->end_year - w->opt->start_year + 1;
-	int year;
-	if (rng_chance(&r, 0.3))
+	int year, fin = w->opt->finishing;
+	/* Finishing: most land found in the first years, the rest early. */
+	if (rng_chance(&r, fin ? 0.4 : 0.3))
 		year = w->opt->start_year + (int)rng_int(&r, span < 2 ? 1 : 2);
 	else {
 		year = w->opt->start_year +
-		       (int)floor(rng_exp(&r, span / 3.0 + 0.5));
+		       (int)floor(rng_exp(&r, span / (fin ? 4.0 : 3.0) + 0.5));
 		if (year > w->opt->end_year)
-			year = w->opt->start_year + (int)rng_int(&r, span);
+			year = w->opt->start_year +
+			       (int)rng_int(&r, fin ? (span + 1) / 2 : span);
 	}
 	c->base_day = days_from_civil(year, 1, 1) + rng_int(&r, 365);
 	if (c->base_day > w->day_end)
@@ -1405,15 +1417,17 @@ static int hazard_releases(release_ctx *rc, const cluster *c, hazard *h,
 
 	/* Release dates: first work a while after the record, then piece by
 	** piece, fringe before core.  Pieces dated after the end remain. */
-	long day = h->day +
-	           (long)rng_exp(&r, (h->type == CHA ? 2.0 : 3.0) * 365.25);
-	if (rng_chance(&r, 0.25))
+	int fin = w->opt->finishing;
+	long day =
+	        h->day + (long)rng_exp(&r, (h->type == CHA ? 2.0 : 3.0) *
+	                                           (fin ? 1.5 : 1.0) * 365.25);
+	if (rng_chance(&r, fin ? 0.06 : 0.25))
 		day = w->day_end + 1; /* never worked on */
 	double mult = rng_chance(&r, 0.3) ? 0 : exp(1.0 * rng_normal(&r) - 0.5);
 	int released = 0;
 	for (int q = 0; q < npieces; q++) {
 		if (q > 0) {
-			if (rng_chance(&r, 0.15))
+			if (rng_chance(&r, fin ? 0.05 : 0.15))
 				day = w->day_end + 1; /* work stopped */
 			else if (!rng_chance(&r, 0.1))
 				day += 1 + (long)rng_exp(&r, 0.6 * 365.25);

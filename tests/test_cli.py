@@ -232,7 +232,150 @@ def main():
        and not os.path.exists(os.path.join(tmp, "o8")),
        "impossible --deadline: exit 2 before any work, naming the option", r.stderr)
 
+    projection_checks(tmp)
+    bih_published_history(tmp)
     return tap.done()
+
+
+def p_done(values, k, need):
+    """P(the sum of k draws, each one of values with equal chance, >= need),
+    by enumerating how many times each value is drawn."""
+    from math import factorial
+    a_n, total = len(values), 0.0
+    def rec(i, left, counts):
+        nonlocal total
+        if i == a_n - 1:
+            c = counts + [left]
+            if sum(n * v for n, v in zip(c, values)) >= need:
+                w = factorial(k)
+                for n in c:
+                    w //= factorial(n)
+                total += w / a_n ** k
+            return
+        for n in range(left + 1):
+            rec(i + 1, left - n, counts + [n])
+    rec(0, k, [])
+    return total
+
+
+def bih_published_history(tmp):
+    """The real Bosnia and Herzegovina snapshot with the Landmine Monitor
+    figures of tests/fixtures/history: the national percentiles fall in the
+    years the three published years imply."""
+    real = os.environ.get("LR_SHARED_DATA", "")
+    src = os.environ.get("LR_SOURCE_DIR", ".")
+    bih = os.path.join(real, "bih")
+    if not os.path.exists(os.path.join(bih, "suspect_areas_simplyfied.geojson")):
+        tap.skip("BiH with published history", "the real BiH data is not here")
+        return
+    out = os.path.join(tmp, "bih")
+    run("analyze", "--map", os.path.join(src, "maps", "bih-snapshot.ini"),
+        "--regions", os.path.join(bih, "geoBoundaries-BIH-ADM3.geojson"),
+        "--hazards", os.path.join(bih, "suspect_areas_simplyfied.geojson"),
+        "--releases", os.path.join(bih, "cleared_areas_simplyfied.geojson"),
+        "--out", out, "--quiet")
+    hist = os.path.join(src, "tests", "fixtures", "history", "bih_landmine_monitor.csv")
+    r = run("project", out, "--deadline", "2027-03-01", "--runs", "20000",
+            "--history", hist)
+    total = read_csv(os.path.join(out, "completion.csv"))[-1]
+    left = float(read_csv(os.path.join(out, "remaining_by_region.csv"))[-1][7])
+    years = [26.20e6, 58.67e6, 5.23e6]  # km² of 2015-2017, in m²
+    want, premise = [], True
+    for q in (0.1, 0.5, 0.9):
+        k = 1
+        while p_done(years, k, left) < q:
+            k += 1
+        premise &= (q - p_done(years, k - 1, left) > 0.01
+                    and p_done(years, k, left) - q > 0.01)
+        want.append(2023 + k)
+    got = [int(d[:4]) if d[:2] == "20" else 0 for d in total[3:6]]
+    ok(r.returncode == 0 and premise and got == want,
+       f"BiH with published 2015-2017: P10/P50/P90 in {want} as the draw "
+       f"implies ({left / 1e6:.2f} km² left)", (got, r.stderr))
+
+
+def never_rows_have_reasons(path):
+    rows = read_csv(path)
+    head = rows[0]
+    bad = [r[0] for r in rows[1:]
+           if "never" in r[head.index("p10_date"):head.index("extension_years") + 1]
+           and not r[head.index("reason")]]
+    return head[-1] == "reason" and not bad, bad
+
+
+def projection_checks(tmp):
+    """The bundled sample's projection, reasons, --history and plan's pace."""
+    # The demo's sample, as data/make-sample.sh makes it.
+    demo = os.path.join(tmp, "demo.gpkg")
+    subprocess.run([GEN, "--out", demo, "--seed", "1", "--hazards", "300",
+                    "--regions", "25", "--profile", "finishing"], check=True,
+                   capture_output=True)
+    dout = os.path.join(tmp, "demo")
+    run("analyze", demo, "--out", dout, "--quiet")
+    r = run("project", dout, "--deadline", "2028-12-31", "--runs", "2000")
+    total = read_csv(os.path.join(dout, "completion.csv"))[-1]
+    ok(r.returncode == 0 and all(d[:2] == "20" for d in total[3:6])
+       and 0 < float(total[7]) < 1 and total[8].isdigit(),
+       "the demo's national P10/P50/P90 are dates, with a chance of finishing "
+       "on time and an extension in years", total)
+    # The default profile: a country that never finishes regionally.
+    sample = os.path.join(tmp, "sample.gpkg")
+    subprocess.run([GEN, "--out", sample, "--seed", "1", "--hazards", "300",
+                    "--regions", "25"], check=True, capture_output=True)
+    out = os.path.join(tmp, "sample")
+    run("analyze", sample, "--out", out, "--quiet")
+    r = run("project", out, "--deadline", "2028-12-31", "--runs", "2000")
+    total = read_csv(os.path.join(out, "completion.csv"))[-1]
+    ok(r.returncode == 0 and "P50 20" in r.stdout and total[4][:2] == "20",
+       "the never-finishing profile's national P50 is a date under the "
+       "national model", r.stdout)
+    good, bad = never_rows_have_reasons(os.path.join(out, "completion.csv"))
+    ok(good, "national model: every never has a reason", bad)
+    r = run("project", out, "--deadline", "2028-12-31", "--runs", "2000",
+            "--model", "regional")
+    path = os.path.join(out, "completion.csv")
+    nevers = sum(1 for row in read_csv(path)[1:] if "never" in row[3:9])
+    good, bad = never_rows_have_reasons(path)
+    ok(r.returncode == 0 and nevers > 0 and good
+       and r.stderr.count(": never: ") == nevers,
+       f"regional model: {nevers} rows say never, each with its reason in "
+       "the file and on stderr", bad)
+    r = run("project", out, "--deadline", "2028-12-31", "--model", "provincial")
+    ok(r.returncode == 2 and "--model 'provincial'" in r.stderr,
+       "unknown --model: exit 2 naming it", r.stderr)
+
+    hist = os.path.join(tmp, "published.csv")
+    with open(hist, "w") as f:
+        f.write('"Published figures",,\nYear,Released (ha),New (ha)\n'
+                "2021,40,1\n2022,50,1\n2023,60,1\n")
+    r = run("project", out, "--deadline", "2028-12-31", "--runs", "500",
+            "--history", hist)
+    years = read_csv(os.path.join(out, "history_years.csv"))
+    ok(r.returncode == 0 and [y[0] for y in years[1:]] == ["2021", "2022", "2023"]
+       and years[2][4] == "500000.00" and years[2][6] == hist + ":4",
+       "--history: the file's years drawn, each with its line", years)
+    with open(hist, "a") as f:
+        f.write("2025,,1\n")
+    r = run("project", out, "--deadline", "2028-12-31", "--history", hist)
+    ok(r.returncode == 2 and hist + ":6:" in r.stderr and "not an area" in r.stderr,
+       "a missing published figure: exit 2 naming file and line", r.stderr)
+    r = run("plan", out, "--target", "2026-12-31")
+    rows = [x for x in read_csv(os.path.join(out, "plan_findings.csv"))
+            if x[0] == "pace_above_best_year" and x[2] == "TOTAL"]
+    ratio = float(rows[0][6]) if rows else 0
+    # The need, counted here: the remaining land over the days to the target.
+    import datetime
+    db = sqlite3.connect(os.path.join(out, "landrelease.sqlite"))
+    as_of = db.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()[0]
+    db.close()
+    days = (datetime.date(2026, 12, 31) - datetime.date.fromisoformat(as_of)).days
+    left = float(read_csv(os.path.join(out, "remaining_by_region.csv"))[-1][7])
+    need = left * 365.25 / days
+    ok(r.returncode == 0 and ratio > 2 and rows and abs(float(rows[0][4]) - need) < 0.01
+       and f"{ratio:.2f} times the best year" in r.stderr
+       and abs(ratio - need / float(rows[0][5])) < 0.006,
+       f"plan: a target needing {need:.0f} m² a year, more than twice the best "
+       "year, is warned with its ratio", r.stderr)
 
 
 if __name__ == "__main__":

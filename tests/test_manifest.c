@@ -54,6 +54,8 @@ static void test_inheritance(void)
 	                   "\n"
 	                   "[run slow-2026]\n"
 	                   "scenario = scenarios/slow.ini\n"
+	                   "history = published/bih.csv\n"
+	                   "model = regional\n"
 	                   "deadline = 2032-06-30\n"
 	                   "target = 2031-12-31\n"
 	                   "[run other.country]\n"
@@ -136,7 +138,9 @@ static void test_inheritance(void)
 	                   !strcmp(joined,
 	                           "landrelease project /o/t --deadline "
 	                           "2032-06-30 --runs 1000 --scenario "
-	                           "/data/scenarios/slow.ini --threads 2"),
+	                           "/data/scenarios/slow.ini --history "
+	                           "/data/published/bih.csv --model regional "
+	                           "--threads 2"),
 	           "project argv: '%s'", joined);
 	lr_cli_batch_argv_free(argv);
 	rc = lr_cli_batch_argv(&m->runs[1], LR_STEP_PLAN, "landrelease", "/o/t",
@@ -146,8 +150,10 @@ static void test_inheritance(void)
 		strcat(joined, *a);
 		strcat(joined, a[1] ? " " : "");
 	}
-	lr_test_ok(rc == LR_OK && !strcmp(joined, "landrelease plan /o/t "
-	                                          "--target 2031-12-31"),
+	lr_test_ok(rc == LR_OK &&
+	                   !strcmp(joined, "landrelease plan /o/t "
+	                                   "--target 2031-12-31 --history "
+	                                   "/data/published/bih.csv"),
 	           "plan argv has no --threads: '%s'", joined);
 	lr_cli_batch_argv_free(argv);
 

@@ -42,10 +42,12 @@ static lr_history *flat(int n, const char *const *ids, lr_cents remaining,
 	return h;
 }
 
-static lr_projection *run(const lr_history *h, const char *deadline, int runs,
-                          uint64_t seed, int threads, const lr_scenario *sc)
+static lr_projection *run_model(const lr_history *h, lr_model model,
+                                const char *deadline, int runs, uint64_t seed,
+                                int threads, const lr_scenario *sc)
 {
-	lr_projection_options o = {D(deadline), runs, seed, 0.9, threads, sc};
+	lr_projection_options o = {D(deadline), runs, seed, 0.9,
+	                           threads,     sc,   model};
 	lr_projection *p = NULL;
 	lr_error err;
 	if (lr_project(h, &o, &p, &err) != LR_OK) {
@@ -53,6 +55,14 @@ static lr_projection *run(const lr_history *h, const char *deadline, int runs,
 		return NULL;
 	}
 	return p;
+}
+
+/* The regional model, which the single-region tests below describe. */
+static lr_projection *run(const lr_history *h, const char *deadline, int runs,
+                          uint64_t seed, int threads, const lr_scenario *sc)
+{
+	return run_model(h, LR_MODEL_REGIONAL, deadline, runs, seed, threads,
+	                 sc);
 }
 
 static int has_note(const lr_projection *p, const char *needle)
@@ -139,9 +149,15 @@ static void test_zero_release(void)
 	                   p->rows[1].pct[2] == LR_DATE_NEVER &&
 	                   p->rows[1].extension_years == -1,
 	           "zero release in the window: never");
-	lr_test_ok(p && has_note(p, "region B: no land released in 2020-2024; "
-	                            "cannot project"),
+	lr_test_ok(p && has_note(p, "region B: never: no land released in this "
+	                            "region in 2020-2024"),
 	           "zero release: reason given");
+	lr_test_ok(p && strstr(p->rows[1].reason, "no land released") &&
+	                   strstr(p->rows[2].reason, "1 region never") &&
+	                   strstr(p->rows[2].reason, " B"),
+	           "B's reason and TOTAL's naming B are in the rows: %s",
+	           p ? p->rows[2].reason : "-");
+	lr_test_ok(p && !p->rows[0].reason[0], "A's finite row has no reason");
 	lr_test_ok(p && !has_note(p, "region A"), "no note for region A");
 	lr_test_ok(p && p->rows[0].pct[1] == D("2034-12-31"),
 	           "region A unaffected");
@@ -205,6 +221,27 @@ static void test_determinism(const char *dir)
 	     *s3 = lr_test_slurp(p3);
 	lr_test_ok(s1 && s2 && !strcmp(s1, s2),
 	           "same seed, 1 and 2 threads: identical completion.csv");
+	/* The same under the national model, with a priority list. */
+	lr_scenario *sc = NULL;
+	lr_scenario_parse("[national]\npriority = R07, R03\n", "p.ini", &sc,
+	                  &err);
+	lr_projection *n1 =
+	        run_model(h, LR_MODEL_NATIONAL, "2030-12-31", 4000, 9, 1, sc);
+	lr_projection *n2 =
+	        run_model(h, LR_MODEL_NATIONAL, "2030-12-31", 4000, 9, 2, sc);
+	char *c1n = NULL, *c2n = NULL;
+	if (n1 && n2 && lr_projection_write_csv(n1, p1, &err) == LR_OK)
+		c1n = lr_test_slurp(p1);
+	if (n1 && n2 && lr_projection_write_csv(n2, p2, &err) == LR_OK)
+		c2n = lr_test_slurp(p2);
+	lr_test_ok(c1n && c2n && !strcmp(c1n, c2n) && strstr(c1n, "\nR07,"),
+	           "national model with priority, 1 and 2 threads: identical "
+	           "completion.csv");
+	free(c1n);
+	free(c2n);
+	lr_projection_free(n1);
+	lr_projection_free(n2);
+	lr_scenario_free(sc);
 	lr_test_ok(s1 && s3 && strcmp(s1, s3) != 0,
 	           "a different seed gives different draws");
 	lr_test_ok(s1 && !strncmp(s1, "region_id,remaining_m2,", 23) &&
@@ -569,6 +606,211 @@ static void test_store_errors(const char *dir)
 	           "lr_store_read_meta: no file is LR_ERR_IO");
 }
 
+/*
+** Every row that says never (a date or the extension) has a reason, in the
+** row and in completion.csv's last column.
+*/
+static int never_rows_have_reasons(const lr_projection *p, const char *path)
+{
+	int ok = 1;
+	for (int i = 0; i < p->n_rows; i++) {
+		const lr_projection_row *r = &p->rows[i];
+		int never = r->extension_years < 0;
+		for (int k = 0; k < LR_N_PCT; k++)
+			never |= r->pct[k] == LR_DATE_NEVER;
+		if (never != (r->reason[0] != 0))
+			ok = lr_test_ok(0, "%s: never %d but reason '%s'",
+			                r->region_id, never, r->reason);
+	}
+	lr_error err;
+	char *text = NULL;
+	if (lr_projection_write_csv(p, path, &err) != LR_OK ||
+	    !(text = lr_test_slurp(path)))
+		return 0;
+	for (char *line = strchr(text, '\n'); line && line[1];
+	     line = strchr(line + 1, '\n')) {
+		char *end = strchr(line + 1, '\n');
+		*end = 0;
+		if (strstr(line + 1, ",never") &&
+		    line[strlen(line + 1)] == ',') /* empty last field */
+			ok = lr_test_ok(0, "csv row without reason: %s",
+			                line + 1);
+		*end = '\n';
+	}
+	free(text);
+	return ok;
+}
+
+/*
+** Two regions: A released 100,000 m² in each of five years and holds
+** 950,000 m²; B holds 200,000 m² and released nothing.  Pooled, the nation
+** releases 100,000 m² a year against 1,150,000 m²: 11.5 years.
+*/
+static void test_national_pool(const char *dir)
+{
+	const char *ids[] = {"A", "B"};
+	lr_history *h = flat(2, ids, 0, 0, 0);
+	h->remaining[0] = h->sha[0] = 95000000;
+	h->remaining[1] = h->sha[1] = 20000000;
+	for (int y = 0; y < 5; y++)
+		h->released[LR_HIST_CELL(h, y, 0)] = 10000000;
+	char path[512], b[16];
+	snprintf(path, sizeof path, "%s/pool.csv", dir);
+	/* 11.5 years of 365.25 days after 2024-12-31, counted here apart
+	** from the code's calendar stepping. */
+	double want = D("2024-12-31") + 11.5 * 365.25;
+	lr_projection *p =
+	        run_model(h, LR_MODEL_NATIONAL, "2027-03-01", 1000, 7, 0, NULL);
+	lr_test_ok(p != NULL, "national model runs");
+	if (!p)
+		return;
+	for (int r = 0; r < 3; r++)
+		for (int k = 0; k < LR_N_PCT; k++)
+			lr_test_near(p->rows[r].pct[k], want, 366.0,
+			             "national: %s P%.0f %s within a year of "
+			             "as_of + 11.5 years",
+			             p->rows[r].region_id,
+			             lr_projection_pct[k] * 100,
+			             fmt(p->rows[r].pct[k], b));
+	lr_test_ok(p->rows[2].extension_years == 10 && p->rows[2].on_time == 0,
+	           "national: 9.5 years past a 2027-03-01 deadline is an "
+	           "extension of 10 (got %d)",
+	           p->rows[2].extension_years);
+	lr_test_ok(never_rows_have_reasons(p, path) && !p->notes.len,
+	           "national: no never, no reason, no note");
+	lr_projection_free(p);
+
+	p = run_model(h, LR_MODEL_REGIONAL, "2027-03-01", 1000, 7, 0, NULL);
+	lr_test_ok(p && p->rows[0].pct[1] != LR_DATE_NEVER &&
+	                   p->rows[1].pct[1] == LR_DATE_NEVER &&
+	                   p->rows[2].pct[1] == LR_DATE_NEVER,
+	           "regional: A finishes, B and the nation never");
+	lr_test_ok(p && strstr(p->rows[1].reason, "no land released in this "
+	                                          "region in 2020-2024"),
+	           "regional: B's reason: %s", p ? p->rows[1].reason : "-");
+	lr_test_ok(p && never_rows_have_reasons(p, path),
+	           "regional: every never has its reason");
+	lr_projection_free(p);
+	lr_history_free(h);
+}
+
+/* The reasons the national model gives, and that each is present. */
+static void test_national_reasons(const char *dir)
+{
+	const char *ids[] = {"A", "B"};
+	char path[512];
+	snprintf(path, sizeof path, "%s/reasons.csv", dir);
+	/* Finds 150,000 a year, releases 100,000: 50,000 a year more. */
+	lr_history *h = flat(2, ids, 50000000, 5000000, 7500000);
+	lr_projection *p =
+	        run_model(h, LR_MODEL_NATIONAL, "2030-12-31", 200, 1, 0, NULL);
+	lr_test_ok(p && p->rows[2].pct[0] == LR_DATE_NEVER &&
+	                   strstr(p->rows[2].reason,
+	                          "new finds exceed releases by 50,000 m² a "
+	                          "year"),
+	           "finds above release: %s", p ? p->rows[2].reason : "-");
+	lr_test_ok(
+	        p && has_note(p,
+	                      "national total (and the 2 regions sharing its "
+	                      "pool): never: new finds"),
+	        "and the reason is a warning");
+	lr_test_ok(p && never_rows_have_reasons(p, path),
+	           "finds above release: every never has its reason");
+	lr_projection_free(p);
+	lr_history_free(h);
+
+	/* 1,922 m² a year against 227,357 m²: 118 years. */
+	h = flat(1, ids, 22735700, 192200, 0);
+	p = run_model(h, LR_MODEL_NATIONAL, "2030-12-31", 100, 1, 0, NULL);
+	lr_test_ok(p &&
+	                   strstr(p->rows[1].reason,
+	                          "beyond the horizon of 50 years") &&
+	                   strstr(p->rows[1].reason, "1,922 m² a year") &&
+	                   strstr(p->rows[1].reason, "227,357 m² remaining"),
+	           "slow pace: %s", p ? p->rows[1].reason : "-");
+	lr_test_ok(p && never_rows_have_reasons(p, path),
+	           "slow pace: every never has its reason");
+	lr_projection_free(p);
+	lr_history_free(h);
+
+	h = flat(2, ids, 50000000, 0, 0);
+	p = run_model(h, LR_MODEL_NATIONAL, "2030-12-31", 100, 1, 0, NULL);
+	lr_test_ok(p && strstr(p->rows[0].reason,
+	                       "no land released in the whole country"),
+	           "no release anywhere: %s", p ? p->rows[0].reason : "-");
+	lr_test_ok(p && never_rows_have_reasons(p, path),
+	           "no release: every never has its reason");
+	lr_projection_free(p);
+	lr_history_free(h);
+}
+
+/*
+** A holds 300,000 m² and releases 100,000 m² a year, B holds 100,000 m²
+** and releases nothing.  The pool of 100,000 m² a year served in the
+** scenario's order finishes the first region listed when the cumulative
+** release reaches its land, the next when it reaches both.
+*/
+static void test_priority(void)
+{
+	const char *ids[] = {"A", "B"};
+	lr_history *h = flat(2, ids, 0, 0, 0);
+	h->remaining[0] = h->sha[0] = 30000000;
+	h->remaining[1] = h->sha[1] = 10000000;
+	for (int y = 0; y < 5; y++)
+		h->released[LR_HIST_CELL(h, y, 0)] = 10000000;
+	lr_error err;
+	char b[16];
+	struct {
+		const char *text, *a, *b;
+	} cases[] = {
+	        {"[national]\ncapacity = 1\n", "2028-12-31", "2028-12-31"},
+	        {"[national]\npriority = B\n", "2028-12-31", "2025-12-31"},
+	        {"[national]\npriority = A, B\n", "2027-12-31", "2028-12-31"},
+	        /* B takes 2025's 100,000; A gets 50,000 in 2026, then
+	        ** 100,000 a year: its last 50,000 on day 183 of 2029. */
+	        {"[national]\npriority = B,A\ncapacity.2026 = -50%\n",
+	         "2029-07-02", "2025-12-31"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		lr_scenario *sc = scen(cases[i].text, &err);
+		lr_projection *p = run_model(h, LR_MODEL_NATIONAL, "2030-12-31",
+		                             50, 1, 0, sc);
+		lr_date a = D(cases[i].a), b2 = D(cases[i].b);
+		lr_date last = a > b2 ? a : b2;
+		lr_test_ok(p && p->rows[0].pct[1] == a &&
+		                   p->rows[1].pct[1] == b2 &&
+		                   p->rows[2].pct[1] == last,
+		           "priority case %zu: A %s, B %s (got A %s)", i,
+		           cases[i].a, cases[i].b,
+		           p ? fmt(p->rows[0].pct[1], b) : "-");
+		lr_projection_free(p);
+		lr_scenario_free(sc);
+	}
+	struct {
+		const char *text, *what;
+	} bad[] = {
+	        {"[national]\npriority = B, Z\n", "'Z', which is not a region"},
+	        {"[national]\npriority = B, B\n", "listed twice"},
+	        {"[region A]\npriority = B\n", "belongs in [national]"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		lr_error_clear(&err);
+		lr_scenario *sc = scen(bad[i].text, &err);
+		lr_projection *p = sc ? run_model(h, LR_MODEL_NATIONAL,
+		                                  "2030-12-31", 10, 1, 0, sc)
+		                      : NULL;
+		lr_projection_options o = {D("2030-12-31"),  10, 1, 0.9, 0, sc,
+		                           LR_MODEL_NATIONAL};
+		if (sc && !p)
+			lr_project(h, &o, &p, &err);
+		lr_test_ok(!p && strstr(err.msg, "s.ini:") &&
+		                   strstr(err.msg, bad[i].what),
+		           "bad priority %zu rejected: %s", i, err.msg);
+		lr_scenario_free(sc);
+	}
+	lr_history_free(h);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr_projXXXXXX";
@@ -576,6 +818,9 @@ int main(void)
 		lr_test_skip_all("no temporary directory");
 	test_flat();
 	test_zero_release();
+	test_national_pool(dir);
+	test_national_reasons(dir);
+	test_priority();
 	test_determinism(dir);
 	test_scenario();
 	test_store(dir);

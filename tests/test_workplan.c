@@ -292,8 +292,11 @@ static void test_capacity(const char *dir)
 	free(s);
 	lr_plan_free(p);
 
-	/* Enough teams: no shortfall, and the old findings file goes. */
+	/* Enough teams and a history that released everything in one year:
+	** no finding, and the old findings file goes. */
 	cap.teams[LR_CLEARED] = 100;
+	for (int r = 0; r < h->n_regions; r++)
+		h->released[LR_HIST_CELL(h, 0, r)] = h->remaining[r];
 	rc = lr_plan_build(h, D("2031-12-31"), &cap, NULL, &p, &err);
 	lr_test_ok(rc == LR_OK && p->shortfalls.len == 0,
 	           "100 clearance teams: no shortfall");
@@ -341,6 +344,65 @@ static void test_capacity(const char *dir)
 	           "incomplete costs rejected: %s", err.msg);
 }
 
+/*
+** 1,000,000 m² left on 31 Dec 2024, a best year of 100,000 m² (2021): to
+** finish on 31 Dec 2028 takes 250,000 m² a year, 2.5 times the best year.
+*/
+static void test_pace(const char *dir)
+{
+	lr_history *h = NULL;
+	lr_error err;
+	if (lr_history_new(D("2024-12-31"), 2020, 3, 2, &h, &err) != LR_OK)
+		return;
+	lr_history_set_region(h, 0, "A", &err);
+	lr_history_set_region(h, 1, "B", &err);
+	h->remaining[0] = h->sha[0] = 80000000;
+	h->remaining[1] = h->sha[1] = 20000000;
+	const lr_cents a[3] = {5000000, 6000000, 8000000};
+	const lr_cents b[3] = {1000000, 4000000, 0};
+	for (int y = 0; y < 3; y++) {
+		h->released[LR_HIST_CELL(h, y, 0)] = a[y];
+		h->released[LR_HIST_CELL(h, y, 1)] = b[y];
+	}
+	lr_plan *p = NULL;
+	int rc = lr_plan_build(h, D("2028-12-31"), NULL, NULL, &p, &err);
+	lr_test_ok(rc == LR_OK && p->paces.len == 3,
+	           "nation, A and B all need more than their best year");
+	if (rc != LR_OK)
+		return;
+	const lr_plan_pace *t = &LR_VEC_AT(&p->paces, lr_plan_pace, 0);
+	lr_test_ok(t->region == -1 && t->best == 10000000 &&
+	                   t->best_year == 2021,
+	           "national best year: 2021, 100,000 m²");
+	/* 1,000,000 m² over four years of 365.25 days. */
+	lr_test_near(t->needed, 250000.0, 1e-6, "national need: 250,000 m²");
+	char path[512], findings[512];
+	snprintf(path, sizeof path, "%s/pace_plan.csv", dir);
+	snprintf(findings, sizeof findings, "%s/pace_findings.csv", dir);
+	rc = lr_plan_write_csv(h, p, path, findings, &err);
+	char *s = lr_test_slurp(findings);
+	lr_test_ok(s && strstr(s, "\npace_above_best_year,2021,TOTAL,released,"
+	                          "250000.00,100000.00,2.50\n"),
+	           "findings: the nation at 2.50 times its best year");
+	/* A: 800,000 / 4 = 200,000 against 80,000 (2022); B: 50,000
+	** against 40,000 (2021). */
+	lr_test_ok(s &&
+	                   strstr(s, "\npace_above_best_year,2022,A,released,"
+	                             "200000.00,80000.00,2.50\n") &&
+	                   strstr(s, "\npace_above_best_year,2021,B,released,"
+	                             "50000.00,40000.00,1.25\n"),
+	           "findings: each region against its own best year");
+	free(s);
+	lr_plan_free(p);
+	/* A target it can reach at its best pace: no finding. */
+	rc = lr_plan_build(h, D("2035-12-31"), NULL, NULL, &p, &err);
+	lr_test_ok(rc == LR_OK && p->paces.len == 0,
+	           "eleven years: A needs 72,740 m² a year against 80,000, "
+	           "the nation 90,925 against 100,000: no finding");
+	lr_plan_free(p);
+	lr_history_free(h);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr_planXXXXXX";
@@ -348,6 +410,7 @@ int main(void)
 		lr_test_skip_all("no temporary directory");
 	test_plan();
 	test_capacity(dir);
+	test_pace(dir);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

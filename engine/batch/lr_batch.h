@@ -42,6 +42,8 @@ typedef enum {
 	LR_BK_CONFIDENCE,
 	LR_BK_CAPACITY,
 	LR_BK_COSTS,
+	LR_BK_HISTORY,
+	LR_BK_MODEL,
 	LR_BATCH_N_KEYS
 } lr_batch_key;
 

@@ -34,7 +34,7 @@ const char *const lr_batch_key_names[LR_BATCH_N_KEYS] = {
         "assume_crs",    "max_vertex_gap", "as_of",          "baseline",
         "scope",         "deadline",       "target",         "scenario",
         "window",        "runs",           "seed",           "confidence",
-        "capacity",      "costs"};
+        "capacity",      "costs",          "history",        "model"};
 
 const char *const lr_batch_step_names[LR_N_STEPS] = {"analyze", "project",
                                                      "plan"};
@@ -70,9 +70,10 @@ typedef enum {
 } key_kind;
 
 static const key_kind key_kinds[LR_BATCH_N_KEYS] = {
-        K_SOURCE, K_SOURCE, K_SOURCE, K_SOURCE, K_TEXT,  K_TEXT, K_TEXT, K_FILE,
-        K_TEXT,   K_METRES, K_DATE,   K_DATE,   K_SCOPE, K_DATE, K_DATE, K_FILE,
-        K_WINDOW, K_RUNS,   K_SEED,   K_SHARE,  K_FILE,  K_FILE};
+        K_SOURCE, K_SOURCE, K_SOURCE, K_SOURCE, K_TEXT,   K_TEXT,
+        K_TEXT,   K_FILE,   K_TEXT,   K_METRES, K_DATE,   K_DATE,
+        K_SCOPE,  K_DATE,   K_DATE,   K_FILE,   K_WINDOW, K_RUNS,
+        K_SEED,   K_SHARE,  K_FILE,   K_FILE,   K_FILE,   K_TEXT};
 
 static bool is_path_kind(key_kind k)
 {

@@ -44,6 +44,9 @@ typedef struct lr_history {
 	** indexed by lr_method. */
 	lr_cents *by_method;
 	char *scope; /* owned: meta scope of the store, "" if none */
+	/* [n_years] owned: where each year's figures come from, "FILE:LINE"
+	** for a published history; NULL (the entry or the array): the ledger */
+	char **year_source;
 } lr_history;
 
 #define LR_HIST_CELL(h, y, r) ((size_t)(y) * (size_t)(h)->n_regions + (r))
@@ -77,6 +80,40 @@ int lr_history_last_complete_year(lr_date as_of);
 int lr_history_load(const char *path, int window, lr_history **out,
                     lr_error *err);
 
+/*
+** Published annual figures (history_file.c; format in docs/scenario.md,
+** "Published history"): read the CSV at path and make its years the
+** history of *h, the last `window` of them; with extend, the file fills in
+** and overrides the years of the store's own window instead, reaching back
+** before its first year.  National rows are shared among the regions in
+** proportion to their remaining land.  On success *h is replaced by the new
+** history (the old one freed); what was skipped or not used is added to
+** notes (char *, owned by the caller).  Errors name the file and line
+** (LR_ERR_INPUT; LR_ERR_USAGE for a window below 1).
+*/
+int lr_history_apply_file(lr_history **h, const char *path, int window,
+                          bool extend, lr_vec *notes, lr_error *err);
+/* The same from the file's text; name stands for the file in messages. */
+int lr_history_apply_text(lr_history **h, const char *text, const char *name,
+                          int window, bool extend, lr_vec *notes,
+                          lr_error *err);
+
+/*
+** lr_history_load() of the store, then, when file is not NULL,
+** lr_history_apply_file() of file: what `project` and `plan` draw from.
+*/
+int lr_history_read(const char *store, int window, const char *file,
+                    bool extend, lr_history **out, lr_vec *notes,
+                    lr_error *err);
+
+/*
+** Write the history's years as drawn (national sums by method, released,
+** new) and where each came from (the ledger, or FILE:LINE), through a
+** temporary file renamed into place.
+*/
+int lr_history_write_years(const lr_history *h, const char *path,
+                           lr_error *err);
+
 /* ---- Scenarios (scenario.c; format in docs/scenario.md) ----------------- */
 
 typedef struct lr_scenario lr_scenario; /* opaque */
@@ -101,6 +138,15 @@ void lr_scenario_factors(const lr_scenario *s, const char *region_id, int year,
                          double *capacity, double *new_finds);
 
 /*
+** The [national] priority list (`priority = D03, D01`) as region indices
+** of h, in order, into order[] (room for h->n_regions) and their count
+** into *n_order (0 without a list).  LR_OK, or LR_ERR_USAGE naming the file
+** and line of a region not in h or listed twice.
+*/
+int lr_scenario_priority(const lr_scenario *s, const lr_history *h, int *order,
+                         int *n_order, lr_error *err);
+
+/*
 ** Check that every [region ID] section names a region of h.  LR_OK, or
 ** LR_ERR_USAGE with err naming the file and line of the unknown section.
 */
@@ -111,6 +157,19 @@ int lr_scenario_check_regions(const lr_scenario *s, const lr_history *h,
 
 #define LR_PROJECT_HORIZON_YEARS 50
 
+/*
+** How drawn capacity meets the land.  NATIONAL (the default): a drawn year's
+** release of the whole country is one pool of capacity, spent each year on
+** the regions that still hold land in proportion to their remaining land,
+** so a finished or idle region's teams work elsewhere.  REGIONAL: each
+** region is released only at its own drawn pace.
+*/
+typedef enum { LR_MODEL_NATIONAL = 0, LR_MODEL_REGIONAL = 1 } lr_model;
+
+/* "national" / "regional"; lr_model_parse gives -1 for anything else. */
+const char *lr_model_name(lr_model m);
+int lr_model_parse(const char *s);
+
 typedef struct lr_projection_options {
 	lr_date deadline;
 	int runs; /* Monte Carlo runs, >= 1 */
@@ -118,6 +177,7 @@ typedef struct lr_projection_options {
 	double confidence;           /* for extension_years, in (0, 1] */
 	int threads;                 /* 0: the OpenMP default */
 	const lr_scenario *scenario; /* borrowed, may be NULL */
+	lr_model model;
 } lr_projection_options;
 
 /* The three reported percentiles, in column order. */
@@ -126,6 +186,8 @@ extern const double lr_projection_pct[LR_N_PCT]; /* 0.1, 0.5, 0.9 */
 
 /* LR_DATE_NEVER: not finished within the horizon. */
 #define LR_DATE_NEVER INT32_MAX
+
+#define LR_REASON_MAX 384
 
 typedef struct lr_projection_row {
 	/* borrowed from the history (which must outlive the projection);
@@ -136,11 +198,14 @@ typedef struct lr_projection_row {
 	lr_date pct[LR_N_PCT]; /* P10, P50, P90 or LR_DATE_NEVER */
 	int64_t on_time;       /* runs finished by the deadline */
 	int extension_years;   /* -1: never within the horizon */
+	/* Why a date or the extension is never, one sentence; "" otherwise. */
+	char reason[LR_REASON_MAX];
 } lr_projection_row;
 
 typedef struct lr_projection {
 	lr_date as_of, deadline;
 	int runs;
+	lr_model model;
 	int n_rows;              /* regions + 1 (TOTAL last) */
 	lr_projection_row *rows; /* [n_rows], owned */
 	lr_vec notes; /* char *, owned, and each string owned: warnings */
@@ -150,8 +215,8 @@ typedef struct lr_projection {
 ** Run the projection of h under o.  Run i draws only from (o->seed, i), so
 ** the result is the same for any thread count.  On success *out is a new
 ** projection freed with lr_projection_free(), whose rows borrow h's region
-** ids; warnings (regions with no release in the window, extensions beyond
-** 10 years) are in (*out)->notes.
+** ids; warnings (every row that says never, with its reason; extensions
+** beyond 10 years) are in (*out)->notes.
 */
 int lr_project(const lr_history *h, const lr_projection_options *o,
                lr_projection **out, lr_error *err);
@@ -217,12 +282,27 @@ typedef struct lr_plan_shortfall {
 	double available;
 } lr_plan_shortfall;
 
+/*
+** A pace the plan asks for beyond what history shows: the region's (or the
+** nation's) remaining land over the years to the target against the most
+** it released in one year of the history window.
+*/
+typedef struct lr_plan_pace {
+	int region;    /* index into the history, -1 for TOTAL */
+	double needed; /* m² a year: remaining x 365.25 / days to target */
+	lr_cents best; /* the most released in one year of the window */
+	int best_year; /* that year; 0 when nothing was released */
+} lr_plan_pace;
+
 typedef struct lr_plan {
 	lr_date as_of, target;
 	int first_year, last_year;
 	lr_vec rows; /* lr_plan_row, owned: by year then region, TOTAL last */
 	/* lr_plan_shortfall, owned: national, by year, methods survey first */
 	lr_vec shortfalls;
+	/* lr_plan_pace, owned: TOTAL first, then regions in history order;
+	** only those whose needed pace exceeds their best year */
+	lr_vec paces;
 } lr_plan;
 
 /*
@@ -239,10 +319,12 @@ int lr_plan_build(const lr_history *h, lr_date target,
 void lr_plan_free(lr_plan *p);
 
 /*
-** Write workplan.csv (path) and, when there are shortfalls, the
-** capacity_shortfall rows of plan_findings.csv (findings_path), each
-** through a temporary file renamed into place.  With no shortfall an old
-** findings file is removed so it cannot be mistaken for this plan's.
+** Write workplan.csv (path) and, when there are findings, plan_findings.csv
+** (findings_path): capacity_shortfall rows, then the paces above the best
+** year (pace_above_best_year; no_release_in_window when the best year is
+** nothing), each through a temporary file renamed into place.  With no
+** finding an old findings file is removed so it cannot be mistaken for
+** this plan's.
 */
 int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
                       const char *findings_path, lr_error *err);

@@ -17,6 +17,18 @@
 ** year after the as-of year (the horizon); a region not finished by then
 ** is "never" in that run.  The country finishes when its last region does.
 **
+** That is the regional model.  The national model (the default) differs in
+** one thing: a step's drawn release of all regions, each scaled by its own
+** scenario factor, is one pool spent on the regions still open in
+** proportion to their remaining land, so teams follow the land: a region
+** finished, or without releases of its own, takes no capacity away from
+** the others and is released by the nation.  Spent in proportion, the
+** pool finishes every open region on the same day, the day it covers the
+** national total.
+**
+** Every row that says never gets a reason from the window's means (no
+** release at all, new finds above release, or the horizon).
+**
 ** Percentiles use the nearest rank: P(p) is the ceil(p * runs)-th smallest
 ** completion date, "never" if that rank falls among the unfinished runs
 ** (so a region unfinished in more than (1 - p) of runs is "never" at p).
@@ -65,8 +77,10 @@ int lr_history_new(lr_date as_of, int first_year, int n_years, int n_regions,
 	h->new_land = lr_xcalloc(cells, sizeof(lr_cents));
 	h->by_method = lr_xcalloc(cells * LR_N_METHODS, sizeof(lr_cents));
 	h->scope = lr_strdup("");
-	if (!h->region_id || !h->remaining || !h->sha || !h->cha ||
-	    !h->released || !h->new_land || !h->by_method || !h->scope)
+	h->year_source = lr_xcalloc((size_t)n_years + 1, sizeof(char *));
+	if (!h->year_source || !h->region_id || !h->remaining || !h->sha ||
+	    !h->cha || !h->released || !h->new_land || !h->by_method ||
+	    !h->scope)
 		goto nomem;
 	*out = h;
 	return LR_OK;
@@ -100,6 +114,10 @@ void lr_history_free(lr_history *h)
 	free(h->new_land);
 	free(h->by_method);
 	free(h->scope);
+	if (h->year_source)
+		for (int y = 0; y < h->n_years; y++)
+			free(h->year_source[y]);
+	free(h->year_source);
 	free(h);
 }
 
@@ -273,6 +291,20 @@ uint64_t lr_rng_seed(uint64_t seed, uint64_t run)
 
 /* ---- Projection --------------------------------------------------------- */
 
+const char *lr_model_name(lr_model m)
+{
+	return m == LR_MODEL_REGIONAL ? "regional" : "national";
+}
+
+int lr_model_parse(const char *s)
+{
+	if (!strcmp(s, "national"))
+		return LR_MODEL_NATIONAL;
+	if (!strcmp(s, "regional"))
+		return LR_MODEL_REGIONAL;
+	return -1;
+}
+
 static int add_note(lr_projection *p, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
@@ -333,6 +365,10 @@ typedef struct sim {
 	int *days;      /* [steps] days in each step (0: empty) */
 	double *frac;   /* [steps] share of the calendar year */
 	lr_date as_of;
+	lr_model model;
+	int *prio;              /* [n] region indices served first, in order */
+	int n_prio;             /* entries of prio in use */
+	unsigned char *in_prio; /* [n] 1 for a region of prio */
 } sim;
 
 static void sim_free(sim *s)
@@ -345,6 +381,115 @@ static void sim_free(sim *s)
 	free(s->start);
 	free(s->days);
 	free(s->frac);
+	free(s->prio);
+	free(s->in_prio);
+}
+
+/* The day of step k on which a release of take finishes q of it. */
+static lr_date finish_day(const sim *s, int k, double left, double take)
+{
+	/* Linear within the step; the small slack keeps an exact whole step
+	** on its last day. */
+	int day = (int)ceil(left / take * s->days[k] - 1e-9) - 1;
+	if (day < 0)
+		day = 0;
+	if (day >= s->days[k])
+		day = s->days[k] - 1;
+	return s->start[k] + day;
+}
+
+/* Step k of the regional model: each open region at its own drawn pace. */
+static int step_regional(const sim *s, int k, const double *rel,
+                         const double *nl, int32_t *out, double *rem,
+                         unsigned char *fin)
+{
+	const double *cap = s->cap + (size_t)k * s->n;
+	const double *nf = s->nf + (size_t)k * s->n;
+	double frac = s->frac[k];
+	int done = 0;
+	for (int r = 0; r < s->n; r++) {
+		if (fin[r])
+			continue;
+		rem[r] += nl[r] * nf[r] * frac;
+		double take = rel[r] * cap[r] * frac;
+		if (take > 0 && rem[r] <= take) {
+			out[r] = finish_day(s, k, rem[r], take);
+			fin[r] = 1;
+			done++;
+		} else {
+			rem[r] -= take;
+		}
+	}
+	return done;
+}
+
+/*
+** The scenario's priority regions of step k, in order: each open one takes
+** what it holds from the pool while the pool lasts, finishing on the day
+** the pool spent so far reaches it.  *spent is what they took.
+*/
+static int step_priority(const sim *s, int k, double pool, double *spent,
+                         int32_t *out, double *rem, unsigned char *fin)
+{
+	int done = 0;
+	for (int i = 0; i < s->n_prio && *spent < pool; i++) {
+		int r = s->prio[i];
+		if (fin[r])
+			continue;
+		if (*spent + rem[r] <= pool) {
+			*spent += rem[r];
+			out[r] = finish_day(s, k, *spent, pool);
+			fin[r] = 1;
+			done++;
+		} else {
+			rem[r] -= pool - *spent;
+			*spent = pool;
+		}
+	}
+	return done;
+}
+
+/*
+** Step k of the national model: the drawn release of every region (each
+** scaled by its scenario factor) is one pool, spent first on the
+** scenario's priority regions in order, then on the other open regions in
+** proportion to their remaining land; when it covers all of theirs, they
+** finish on the day the pool reaches it.
+*/
+static int step_national(const sim *s, int k, const double *rel,
+                         const double *nl, int32_t *out, double *rem,
+                         unsigned char *fin)
+{
+	const double *cap = s->cap + (size_t)k * s->n;
+	const double *nf = s->nf + (size_t)k * s->n;
+	double frac = s->frac[k], pool = 0, spent = 0, left = 0;
+	for (int r = 0; r < s->n; r++) {
+		pool += rel[r] * cap[r] * frac;
+		if (!fin[r])
+			rem[r] += nl[r] * nf[r] * frac;
+	}
+	if (pool <= 0)
+		return 0;
+	int done = step_priority(s, k, pool, &spent, out, rem, fin);
+	for (int r = 0; r < s->n; r++)
+		if (!fin[r] && !s->in_prio[r])
+			left += rem[r];
+	double rest = pool - spent;
+	if (left <= 0 || rest <= 0)
+		return done;
+	lr_date day = left <= rest ? finish_day(s, k, spent + left, pool) : 0;
+	for (int r = 0; r < s->n; r++) {
+		if (fin[r] || s->in_prio[r])
+			continue;
+		if (left <= rest) {
+			out[r] = day;
+			fin[r] = 1;
+			done++;
+		} else {
+			rem[r] -= rem[r] * (rest / left);
+		}
+	}
+	return done;
 }
 
 /*
@@ -370,30 +515,9 @@ static void sim_run(const sim *s, uint64_t seed, int64_t run, int32_t *out,
 		int wn = (int)(lr_rng_next(&st) % (uint64_t)s->w);
 		const double *rel = s->rel + (size_t)wr * n;
 		const double *nl = s->nl + (size_t)wn * n;
-		const double *cap = s->cap + (size_t)k * n;
-		const double *nf = s->nf + (size_t)k * n;
-		double frac = s->frac[k];
-		for (int r = 0; r < n; r++) {
-			if (fin[r])
-				continue;
-			rem[r] += nl[r] * nf[r] * frac;
-			double take = rel[r] * cap[r] * frac;
-			if (take > 0 && rem[r] <= take) {
-				/* Linear within the step; the small slack keeps
-				** an exact whole step on its last day. */
-				double q = rem[r] / take;
-				int day = (int)ceil(q * s->days[k] - 1e-9) - 1;
-				if (day < 0)
-					day = 0;
-				if (day >= s->days[k])
-					day = s->days[k] - 1;
-				out[r] = s->start[k] + day;
-				fin[r] = 1;
-				open--;
-			} else {
-				rem[r] -= take;
-			}
-		}
+		open -= s->model == LR_MODEL_NATIONAL
+		                ? step_national(s, k, rel, nl, out, rem, fin)
+		                : step_regional(s, k, rel, nl, out, rem, fin);
 	}
 	int32_t nat = s->as_of;
 	for (int r = 0; r < n; r++)
@@ -439,6 +563,9 @@ static int project_check(const lr_history *h, const lr_projection_options *o,
 	if (h->n_years < 1)
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "no complete year of history to draw from");
+	if (o->model != LR_MODEL_NATIONAL && o->model != LR_MODEL_REGIONAL)
+		return lr_error_set(err, LR_ERR_USAGE, "unknown model %d",
+		                    (int)o->model);
 	return lr_scenario_check_regions(o->scenario, h, err);
 }
 
@@ -455,6 +582,7 @@ static int sim_init(sim *s, const lr_history *h, const lr_projection_options *o)
 	s->w = w;
 	s->steps = LR_PROJECT_HORIZON_YEARS + 1;
 	s->as_of = h->as_of;
+	s->model = o->model;
 	s->rel = lr_xcalloc((size_t)w * n, sizeof(double));
 	s->nl = lr_xcalloc((size_t)w * n, sizeof(double));
 	s->rem0 = lr_xcalloc((size_t)n, sizeof(double));
@@ -463,8 +591,10 @@ static int sim_init(sim *s, const lr_history *h, const lr_projection_options *o)
 	s->start = lr_xcalloc((size_t)s->steps, sizeof(lr_date));
 	s->days = lr_xcalloc((size_t)s->steps, sizeof(int));
 	s->frac = lr_xcalloc((size_t)s->steps, sizeof(double));
+	s->prio = lr_xcalloc((size_t)n + 1, sizeof(int));
+	s->in_prio = lr_xcalloc((size_t)n + 1, 1);
 	if (!s->rel || !s->nl || !s->rem0 || !s->cap || !s->nf || !s->start ||
-	    !s->days || !s->frac)
+	    !s->days || !s->frac || !s->prio || !s->in_prio)
 		return 0;
 	for (size_t i = 0; i < (size_t)w * n; i++) {
 		s->rel[i] = (double)h->released[i] / 100.0;
@@ -486,6 +616,28 @@ static int sim_init(sim *s, const lr_history *h, const lr_projection_options *o)
 			                    &s->nf[(size_t)k * n + r]);
 	}
 	return 1;
+}
+
+/*
+** The scenario's priority regions into s (national model); under the
+** regional model a priority list has no use, and p notes it.
+*/
+static int sim_priority(sim *s, const lr_history *h,
+                        const lr_projection_options *o, lr_projection *p,
+                        lr_error *err)
+{
+	int rc = lr_scenario_priority(o->scenario, h, s->prio, &s->n_prio, err);
+	if (rc != LR_OK)
+		return rc;
+	if (o->model == LR_MODEL_REGIONAL && s->n_prio > 0) {
+		s->n_prio = 0;
+		if (add_note(p, "the scenario's priority is used by the "
+		                "national model only") != LR_OK)
+			return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	for (int i = 0; i < s->n_prio; i++)
+		s->in_prio[s->prio[i]] = 1;
+	return LR_OK;
 }
 
 /*
@@ -536,36 +688,127 @@ static int extension_years(const int32_t *col, int64_t runs,
 	}
 }
 
+/* x m² rounded to a whole number with thousands separators, into buf. */
+static const char *m2(double x, char buf[32])
+{
+	char raw[32];
+	snprintf(raw, sizeof raw, "%.0f", x < 0 ? -x : x);
+	size_t n = strlen(raw), j = 0;
+	if (x <= -0.5)
+		buf[j++] = '-';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[j++] = ',';
+		buf[j++] = raw[i];
+	}
+	buf[j] = 0;
+	return buf;
+}
+
+/* Mean m² a year released and found over the window, by region or all. */
+static void window_means(const lr_history *h, int only, double *rel,
+                         double *found)
+{
+	lr_cents r_sum = 0, n_sum = 0;
+	for (int y = 0; y < h->n_years; y++)
+		for (int r = 0; r < h->n_regions; r++)
+			if (only < 0 || r == only) {
+				r_sum += h->released[LR_HIST_CELL(h, y, r)];
+				n_sum += h->new_land[LR_HIST_CELL(h, y, r)];
+			}
+	*rel = (double)r_sum / 100.0 / h->n_years;
+	*found = (double)n_sum / 100.0 / h->n_years;
+}
+
+/* The regional TOTAL's reason: the regions that never finish. */
+static void total_reason_regional(const lr_projection *p, char *out)
+{
+	size_t len = 0;
+	int count = 0;
+	for (int r = 0; r < p->n_rows - 1; r++)
+		count += p->rows[r].reason[0] != 0;
+	len = (size_t)snprintf(out, LR_REASON_MAX,
+	                       "the regional model finishes the nation with "
+	                       "its last region, and %d region%s never "
+	                       "finish%s:",
+	                       count, count == 1 ? "" : "s",
+	                       count == 1 ? "es" : "");
+	for (int r = 0; r < p->n_rows - 1 && len < LR_REASON_MAX - 8; r++)
+		if (p->rows[r].reason[0])
+			len += (size_t)snprintf(out + len, LR_REASON_MAX - len,
+			                        " %s", p->rows[r].region_id);
+	if (len >= LR_REASON_MAX - 8)
+		snprintf(out + LR_REASON_MAX - 8, 8, " ...");
+}
+
+/*
+** Why row c says never (row->reason), from the window's figures: the
+** region's own under the regional model, the nation's otherwise.
+** finished: runs that finished within the horizon.
+*/
+static void row_reason(const lr_projection *p, const lr_history *h,
+                       const lr_projection_options *o, int c, int64_t finished)
+{
+	lr_projection_row *row = &p->rows[c];
+	int is_total = c == h->n_regions, own = o->model == LR_MODEL_REGIONAL;
+	int last = h->first_year + h->n_years - 1;
+	double rel, found;
+	char a[32], b[32], d[32];
+	row->reason[0] = 0;
+	if (row->pct[LR_N_PCT - 1] != LR_DATE_NEVER &&
+	    row->extension_years >= 0)
+		return;
+	if (own && is_total) {
+		total_reason_regional(p, row->reason);
+		return;
+	}
+	window_means(h, own ? c : -1, &rel, &found);
+	double left = 0; /* cents, where the release above is spent */
+	for (int r = 0; r < h->n_regions; r++)
+		if (!own || r == c)
+			left += (double)h->remaining[r];
+	const char *whose = own ? "in this region" : "in the whole country";
+	if (rel <= 0)
+		snprintf(row->reason, LR_REASON_MAX,
+		         "no land released %s in %d-%d%s", whose, h->first_year,
+		         last,
+		         own ? ", and the regional model gives it no other "
+		               "capacity"
+		             : ": no national capacity to draw on");
+	else if (found >= rel)
+		snprintf(row->reason, LR_REASON_MAX,
+		         "new finds exceed releases by %s m² a year %s "
+		         "(%d-%d means: %s found, %s released)",
+		         m2(found - rel, a), whose, h->first_year, last,
+		         m2(found, b), m2(rel, d));
+	else
+		snprintf(row->reason, LR_REASON_MAX,
+		         "beyond the horizon of %d years at the present pace "
+		         "in %.1f%% of runs (%s m² a year released %s against "
+		         "%s m² remaining)",
+		         LR_PROJECT_HORIZON_YEARS,
+		         100.0 * (double)(o->runs - finished) / o->runs,
+		         m2(rel, a), whose, m2(left / 100.0, b));
+}
+
 /*
 ** Row c of p: region c of h, or the national total when c is n_regions.
 ** comp holds the completion dates of every run (n_regions + 1 per run); col
-** is scratch of o->runs entries.  Notes a region that cannot be projected
-** and an extension beyond what one request may ask.  LR_OK or
-** LR_ERR_NOMEM (err not set).
+** is scratch of o->runs entries.
 */
-static int projection_row(lr_projection *p, const lr_history *h,
-                          const lr_projection_options *o, int c,
-                          const int32_t *comp, int32_t *col)
+static void projection_row(lr_projection *p, const lr_history *h,
+                           const lr_projection_options *o, int c,
+                           const int32_t *comp, int32_t *col)
 {
-	int n = h->n_regions, w = h->n_years, is_total = c == n;
-	int last_year = h->first_year + h->n_years - 1;
+	int n = h->n_regions, is_total = c == n;
 	int64_t runs = o->runs;
 	lr_projection_row *row = &p->rows[c];
 	row->region_id = is_total ? "TOTAL" : h->region_id[c];
-	lr_cents sum = 0, left = 0;
-	for (int y = 0; y < w; y++)
-		for (int r = 0; r < n; r++)
-			if (is_total || r == c)
-				sum += h->released[LR_HIST_CELL(h, y, r)];
-	row->mean_rate = (double)sum / 100.0 / w;
+	double found;
+	window_means(h, is_total ? -1 : c, &row->mean_rate, &found);
 	for (int r = 0; r < n; r++)
 		if (is_total || r == c)
-			left += h->remaining[r];
-	row->remaining = left;
-	if (!is_total && left > 0 && sum == 0 &&
-	    add_note(p, "region %s: no land released in %d-%d; cannot project",
-	             row->region_id, h->first_year, last_year) != LR_OK)
-		return LR_ERR_NOMEM;
+			row->remaining += h->remaining[r];
 
 	for (int64_t i = 0; i < runs; i++)
 		col[i] = comp[(size_t)i * (size_t)(n + 1) + (size_t)c];
@@ -580,14 +823,64 @@ static int projection_row(lr_projection *p, const lr_history *h,
 	lr_date horizon_end = lr_date_from_ymd(
 	        lr_date_year(h->as_of) + LR_PROJECT_HORIZON_YEARS, 12, 31);
 	row->extension_years = extension_years(col, runs, o, horizon_end);
-	if (row->extension_years > 10 &&
-	    add_note(p,
-	             "%s: an extension of %d years is needed (confidence %g); "
-	             "Article 5 allows at most 10 years per request",
-	             is_total ? "national total" : row->region_id,
-	             row->extension_years, o->confidence) != LR_OK)
-		return LR_ERR_NOMEM;
+	row_reason(p, h, o, c, count_le(col, runs, LR_DATE_NEVER - 1));
+}
+
+/*
+** The warnings of p's rows: every never with its reason, and extensions
+** beyond what one request may ask.  Under the national model the regions
+** share the nation's pool, dates and reason, so those that say what the
+** total says are named in its line rather than repeated one by one.
+*/
+static int projection_notes(lr_projection *p, const lr_projection_options *o)
+{
+	const lr_projection_row *t = &p->rows[p->n_rows - 1];
+	int pooled = o->model == LR_MODEL_NATIONAL, shared = 0;
+	for (int c = 0; c < p->n_rows; c++) {
+		const lr_projection_row *row = &p->rows[c];
+		int is_total = c == p->n_rows - 1;
+		if (pooled && !is_total && !strcmp(row->reason, t->reason) &&
+		    row->extension_years == t->extension_years) {
+			shared++;
+			continue;
+		}
+		const char *who = is_total ? "national total" : row->region_id;
+		char with[64] = "";
+		if (is_total && shared)
+			snprintf(with, sizeof with,
+			         " (and the %d regions sharing its pool)",
+			         shared);
+		if (row->reason[0] &&
+		    add_note(p, "%s%s%s: never: %s", is_total ? "" : "region ",
+		             who, with, row->reason) != LR_OK)
+			return LR_ERR_NOMEM;
+		if (row->extension_years > 10 &&
+		    add_note(p,
+		             "%s%s: an extension of %d years is needed "
+		             "(confidence %g); Article 5 allows at most 10 "
+		             "years per request",
+		             who, with, row->extension_years,
+		             o->confidence) != LR_OK)
+			return LR_ERR_NOMEM;
+	}
 	return LR_OK;
+}
+
+/*
+** Whether h looks like the ledger of a database without dates: one year of
+** the store's own history, in which at least all of today's remaining land
+** was recorded as new.
+*/
+static int looks_like_snapshot(const lr_history *h)
+{
+	if (h->n_years != 1 || h->year_source[0])
+		return 0;
+	lr_cents found = 0, left = 0;
+	for (int r = 0; r < h->n_regions; r++) {
+		found += h->new_land[LR_HIST_CELL(h, 0, r)];
+		left += h->remaining[r];
+	}
+	return left > 0 && found >= left;
 }
 
 /* A new projection of h under o with its rows allocated; NULL: no memory. */
@@ -601,6 +894,7 @@ static lr_projection *projection_new(const lr_history *h,
 	p->as_of = h->as_of;
 	p->deadline = o->deadline;
 	p->runs = o->runs;
+	p->model = o->model;
 	p->n_rows = h->n_regions + 1;
 	p->rows = lr_xcalloc((size_t)p->n_rows, sizeof *p->rows);
 	if (!p->rows) {
@@ -630,21 +924,33 @@ int lr_project(const lr_history *h, const lr_projection_options *o,
 		                  o->runs, n);
 		goto fail;
 	}
+	if ((rc = sim_priority(&s, h, o, p, err)) != LR_OK)
+		goto fail;
 	if (!sim_run_all(&s, o, comp)) {
 		rc = lr_error_set(err, LR_ERR_NOMEM,
 		                  "out of memory in projection threads");
 		goto fail;
 	}
 	if (h->window > h->n_years &&
+	    add_note(p, "history window cut to %d-%d (%d years): %s",
+	             h->first_year, h->first_year + h->n_years - 1, h->n_years,
+	             h->year_source[0]
+	                     ? "the published figures give no "
+	                       "earlier year"
+	                     : "the store holds no earlier data") != LR_OK)
+		goto nomem;
+	if (looks_like_snapshot(h) &&
 	    add_note(p,
-	             "history window cut to %d-%d (%d years): the store holds "
-	             "no earlier data",
-	             h->first_year, h->first_year + h->n_years - 1,
-	             h->n_years) != LR_OK)
+	             "the history is one year (%d) in which all the "
+	             "remaining land was recorded: a snapshot without "
+	             "dates?  Give its published annual figures with "
+	             "--history FILE (docs/scenario.md)",
+	             h->first_year) != LR_OK)
 		goto nomem;
 	for (int c = 0; c <= n; c++)
-		if (projection_row(p, h, o, c, comp, col) != LR_OK)
-			goto nomem;
+		projection_row(p, h, o, c, comp, col);
+	if (projection_notes(p, o) != LR_OK)
+		goto nomem;
 	sim_free(&s);
 	free(comp);
 	free(col);
@@ -679,7 +985,7 @@ int lr_projection_write_csv(const lr_projection *p, const char *path,
 	if (!f)
 		return LR_ERR_IO;
 	fputs("region_id,remaining_m2,mean_rate_m2_per_year,p10_date,p50_date,"
-	      "p90_date,deadline,p_on_time,extension_years\n",
+	      "p90_date,deadline,p_on_time,extension_years,reason\n",
 	      f);
 	for (int i = 0; i < p->n_rows; i++) {
 		const lr_projection_row *row = &p->rows[i];
@@ -698,6 +1004,8 @@ int lr_projection_write_csv(const lr_projection *p, const char *path,
 			fputs("never", f);
 		else
 			fprintf(f, "%d", row->extension_years);
+		fputc(',', f);
+		lr_csv_field(f, row->reason);
 		fputc('\n', f);
 	}
 	return lr_atomic_close(f, tmp, path, err);

@@ -23,6 +23,9 @@
 **     capacity.2026-2030  2026 to 2030, both included
 ** Years run from 1900 to 2200.
 **
+** `priority = D03, D01` in [national]: the national model spends its pool
+** on these regions first, in order (lr_scenario_priority()).
+**
 ** Values: a change in percent, "+30%" (factor 1.3), "-50%" (factor 0.5),
 ** "30%" (same as +30%), or a plain factor, "1.3", "0".  A factor below 0
 ** (e.g. -150%) is an error.
@@ -68,6 +71,8 @@ typedef struct sc_section {
 struct lr_scenario {
 	char *name;      /* owned: file name for messages */
 	lr_vec sections; /* sc_section */
+	char *priority;  /* owned: [national] priority, a list of ids; NULL */
+	int priority_line;
 };
 
 void lr_scenario_free(lr_scenario *s)
@@ -82,6 +87,7 @@ void lr_scenario_free(lr_scenario *s)
 	}
 	lr_vec_free(&s->sections);
 	free(s->name);
+	free(s->priority);
 	free(s);
 }
 
@@ -190,6 +196,27 @@ static int open_section(sc_parse *p, const char *section, int line,
 	return 1;
 }
 
+/* The [national] priority list, kept as written until the regions are known. */
+static int set_priority(sc_parse *p, const char *value, int line, lr_error *err)
+{
+	if (p->cur->region) {
+		lr_error_set(err, LR_ERR_USAGE,
+		             "%s:%d: priority belongs in [national], not in "
+		             "[region %s]",
+		             p->name, line, p->cur->region);
+		return 0;
+	}
+	char *copy = lr_strdup(value);
+	if (!copy) {
+		lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+		return 0;
+	}
+	free(p->s->priority);
+	p->s->priority = copy;
+	p->s->priority_line = line;
+	return 1;
+}
+
 static int sc_on_value(void *user, const char *section, const char *key,
                        const char *value, int line, int section_line,
                        lr_error *err)
@@ -206,6 +233,8 @@ static int sc_on_value(void *user, const char *section, const char *key,
 		if (!open_section(p, section, section_line, err))
 			return 0;
 
+	if (!strcmp(key, "priority"))
+		return set_priority(p, value, line, err);
 	int which;
 	size_t base;
 	if (!strncmp(key, "capacity", 8)) {
@@ -354,6 +383,47 @@ int lr_scenario_check_regions(const lr_scenario *s, const lr_history *h,
 			                    "%s:%d: region '%s' is not in the "
 			                    "store",
 			                    s->name, sec->line, sec->region);
+	}
+	return LR_OK;
+}
+
+int lr_scenario_priority(const lr_scenario *s, const lr_history *h, int *order,
+                         int *n_order, lr_error *err)
+{
+	*n_order = 0;
+	if (!s || !s->priority)
+		return LR_OK;
+	int n = 0;
+	const char *p = s->priority;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		const char *id = p;
+		p += len + (p[len] == ',');
+		while (len && (*id == ' ' || *id == '\t'))
+			id++, len--;
+		while (len && (id[len - 1] == ' ' || id[len - 1] == '\t'))
+			len--;
+		if (!len)
+			continue;
+		int r = 0;
+		while (r < h->n_regions && (strlen(h->region_id[r]) != len ||
+		                            strncmp(h->region_id[r], id, len)))
+			r++;
+		for (int i = 0; i < n && r < h->n_regions; i++)
+			if (order[i] == r)
+				return lr_error_set(err, LR_ERR_USAGE,
+				                    "%s:%d: region '%.*s' is "
+				                    "listed twice in priority",
+				                    s->name, s->priority_line,
+				                    (int)len, id);
+		if (r == h->n_regions)
+			return lr_error_set(
+			        err, LR_ERR_USAGE,
+			        "%s:%d: priority names '%.*s', which "
+			        "is not a region of the store",
+			        s->name, s->priority_line, (int)len, id);
+		order[n++] = r;
+		*n_order = n;
 	}
 	return LR_OK;
 }

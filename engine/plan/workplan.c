@@ -258,6 +258,7 @@ void lr_plan_free(lr_plan *p)
 		return;
 	lr_vec_free(&p->rows);
 	lr_vec_free(&p->shortfalls);
+	lr_vec_free(&p->paces);
 	free(p);
 }
 
@@ -516,6 +517,42 @@ nomem:
 	return lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan rows");
 }
 
+/*
+** The pace of region r (-1: the nation) into p->paces when it exceeds the
+** best year of h's window.  0 when out of memory.
+*/
+static int plan_pace(lr_plan *p, const lr_history *h, int r)
+{
+	lr_plan_pace pace = {.region = r};
+	lr_cents left = 0;
+	for (int k = 0; k < h->n_regions; k++)
+		if (r < 0 || k == r)
+			left += h->remaining[k];
+	for (int y = 0; y < h->n_years; y++) {
+		lr_cents year = 0;
+		for (int k = 0; k < h->n_regions; k++)
+			if (r < 0 || k == r)
+				year += h->released[LR_HIST_CELL(h, y, k)];
+		if (year > pace.best) {
+			pace.best = year;
+			pace.best_year = h->first_year + y;
+		}
+	}
+	pace.needed = (double)left / 100.0 * 365.25 / (p->target - p->as_of);
+	if (left <= 0 || pace.needed <= (double)pace.best / 100.0)
+		return 1;
+	return lr_vec_push(&p->paces, &pace) != NULL;
+}
+
+/* The paces above the best year: the nation's, then each region's. */
+static int plan_paces(lr_plan *p, const lr_history *h)
+{
+	for (int r = -1; r < h->n_regions; r++)
+		if (!plan_pace(p, h, r))
+			return 0;
+	return 1;
+}
+
 int lr_plan_build(const lr_history *h, lr_date target,
                   const lr_capacity *capacity, const lr_costs *costs,
                   lr_plan **out, lr_error *err)
@@ -542,6 +579,7 @@ int lr_plan_build(const lr_history *h, lr_date target,
 	}
 	lr_vec_init(&p->rows, sizeof(lr_plan_row));
 	lr_vec_init(&p->shortfalls, sizeof(lr_plan_shortfall));
+	lr_vec_init(&p->paces, sizeof(lr_plan_pace));
 	p->as_of = h->as_of;
 	p->target = target;
 	p->first_year = first;
@@ -550,6 +588,10 @@ int lr_plan_build(const lr_history *h, lr_date target,
 		if ((rc = plan_year(p, &w, h, k, capacity, costs, err)) !=
 		    LR_OK)
 			goto fail;
+	if (!plan_paces(p, h)) {
+		rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory for plan");
+		goto fail;
+	}
 	plan_work_free(&w);
 	*out = p;
 	return LR_OK;
@@ -557,6 +599,29 @@ fail:
 	plan_work_free(&w);
 	lr_plan_free(p);
 	return rc;
+}
+
+/* The pace rows of plan_findings.csv: needed and best in m² a year. */
+static void write_paces(FILE *f, const lr_history *h, const lr_plan *p)
+{
+	char buf[32];
+	for (size_t i = 0; i < p->paces.len; i++) {
+		const lr_plan_pace *q = &LR_VEC_AT(&p->paces, lr_plan_pace, i);
+		fputs(q->best > 0 ? "pace_above_best_year,"
+		                  : "no_release_in_window,",
+		      f);
+		if (q->best_year)
+			fprintf(f, "%d", q->best_year);
+		fputc(',', f);
+		lr_csv_field(f,
+		             q->region < 0 ? "TOTAL" : h->region_id[q->region]);
+		fprintf(f, ",released,%.2f,%s,", q->needed,
+		        lr_cents_format(q->best, buf));
+		if (q->best > 0)
+			fprintf(f, "%.2f",
+			        q->needed / ((double)q->best / 100.0));
+		fputc('\n', f);
+	}
 }
 
 int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
@@ -590,7 +655,7 @@ int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
 	int rc = lr_atomic_close(f, tmp, path, err);
 	if (rc != LR_OK || !findings_path)
 		return rc;
-	if (p->shortfalls.len == 0) {
+	if (p->shortfalls.len == 0 && p->paces.len == 0) {
 		if (unlink(findings_path) != 0 && errno != ENOENT)
 			return lr_error_set(err, LR_ERR_IO,
 			                    "cannot remove old %s: %s",
@@ -600,13 +665,17 @@ int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
 	f = lr_atomic_open(findings_path, tmp, sizeof tmp, err);
 	if (!f)
 		return LR_ERR_IO;
-	fputs("code,year,region_id,method,needed,available\n", f);
+	fputs("code,year,region_id,method,needed,available,ratio\n", f);
 	for (size_t i = 0; i < p->shortfalls.len; i++) {
 		const lr_plan_shortfall *s =
 		        &LR_VEC_AT(&p->shortfalls, lr_plan_shortfall, i);
-		fprintf(f, "capacity_shortfall,%d,TOTAL,%s,%lld,%g\n", s->year,
+		fprintf(f, "capacity_shortfall,%d,TOTAL,%s,%lld,%g,", s->year,
 		        lr_method_name(s->method), (long long)s->needed,
 		        s->available);
+		if (s->available > 0)
+			fprintf(f, "%.2f", (double)s->needed / s->available);
+		fputc('\n', f);
 	}
+	write_paces(f, h, p);
 	return lr_atomic_close(f, tmp, findings_path, err);
 }
