@@ -3,6 +3,7 @@
 ** land released dissolved by region, year and method, from the ledger
 ** faces of the store, as two GeoPackage layers with QGIS styles.
 */
+#include "lr_file.h"
 #include "report_int.h"
 
 #include <gdal.h>
@@ -540,7 +541,9 @@ static int create_gpkg(out *o, const char *tmp)
 		return lr_error_set(o->err, LR_ERR_IO,
 		                    "cannot write %s: GDAL has no GPKG driver",
 		                    o->path);
-	(void)unlink(tmp);
+	/* The driver creates the file itself: the name reserved for it is
+	** freed just before (unpredictable, so nobody else can take it). */
+	(void)lr_file_remove(tmp, NULL);
 	o->ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
 	if (!o->ds)
 		return ogr_fail(o, "create");
@@ -620,11 +623,10 @@ static int write_layers(out *o, const lr_report *r, sqlite3 *db, int n_owned,
 int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err)
 {
 	char tmp[4096];
-	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
+	/* The tmp name must keep the .gpkg extension for the driver. */
+	int rc = lr_temp_create(path, ".gpkg", tmp, sizeof tmp, err);
 	if (rc != LR_OK)
 		return rc;
-	/* The tmp name must keep the .gpkg extension for the driver. */
-	strncat(tmp, ".gpkg", sizeof tmp - strlen(tmp) - 1);
 	sqlite3 *db = NULL;
 	out o = {NULL, NULL, path, err};
 	double sums[2] = {0, 0};
@@ -647,6 +649,6 @@ done:
 	sqlite3_close(db);
 	if (rc == LR_OK)
 		return lr__commit_file(tmp, path, err);
-	(void)unlink(tmp);
+	(void)lr_file_remove(tmp, NULL);
 	return rc;
 }

@@ -37,9 +37,11 @@ int lr__rm_rf(const char *path)
 static int copy_file(const char *from, const struct stat *st, const char *to)
 {
 	int rc = 0;
-	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	int out = in < 0 ? -1
-	                 : open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	                 : open(to,
+	                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	                                O_CLOEXEC,
 	                        0666);
 	off_t left = st->st_size;
 	while (out >= 0 && left > 0) {
