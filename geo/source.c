@@ -286,6 +286,9 @@ static int open_impl(const char *dataset, const char *layer,
 			        err, LR_ERR_USAGE,
 			        "%s: %s; check the path of the input dataset",
 			        dataset, strerror(errno));
+		/* A folder may be a dataset (Shapefiles, a FileGDB). */
+		if (lr_input_kind(dataset, st.st_mode, 1, err) != LR_OK)
+			return err->code;
 		if (access(dataset, R_OK) != 0)
 			return lr_error_set(
 			        err, LR_ERR_USAGE,
