@@ -312,6 +312,31 @@ def text_cases():
        "findings.csv: a negative difference stays a number (-50.00)", findings)
 
 
+def bom_cases():
+    """A byte-order mark and CRLF line ends, as Windows editors write them."""
+    cap = open(os.path.join(HERE, "fixtures", "plan", "capacity.ini")).read()
+    cap = "\n".join(l for l in cap.splitlines() if not l.startswith(";"))
+    plain = os.path.join(TMP, "capacity.ini")
+    bom = os.path.join(TMP, "capacity-bom.ini")
+    open(plain, "w").write(cap + "\n")
+    open(bom, "wb").write(b"\xef\xbb\xbf" + (cap + "\n").replace("\n", "\r\n").encode())
+    got = []
+    for name, path in (("plain", plain), ("bom", bom)):
+        out = fresh(f"bom-{name}")
+        r = run(["plan", out, "--target", "2045-12-31", "--capacity", path])
+        got.append((r.returncode, r.stderr,
+                    open(os.path.join(out, "workplan.csv"), "rb").read()
+                    if r.returncode == 0 else b""))
+    ok(got[0][0] == 0 and got[0] == got[1],
+       "a capacity file with a byte-order mark and CRLF gives the same work plan",
+       got[1][1])
+    man = os.path.join(TMP, "manifest-bom.ini")
+    open(man, "wb").write(b"\xef\xbb\xbf[run a]\r\ndataset = missing.gpkg\r\n")
+    r = run(["batch", man, "--out", os.path.join(TMP, "bom-batch")])
+    ok(r.returncode == 1 and "missing.gpkg" in r.stderr and "outside any section" not in r.stderr,
+       "a manifest beginning with a byte-order mark: its first [run] is read", r.stderr)
+
+
 def main():
     make_victim()
     global VICTIM_HASH
@@ -322,6 +347,7 @@ def main():
         folder_cases()
         input_cases()
         text_cases()
+        bom_cases()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     return tap.done()
