@@ -13,6 +13,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -488,26 +489,51 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* Append s (NUL-terminated) to the text buffer as valid UTF-8; invalid
-** bytes become '?' and set *repaired. */
+/* 1 when s holds "\x" and two hex digits: text that reads like an escape. */
+static bool has_escape_like(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i + 4 <= n; i++)
+		if (p[i] == '\\' && p[i + 1] == 'x' && isxdigit(p[i + 2]) &&
+		    isxdigit(p[i + 3]))
+			return true;
+	return false;
+}
+
+/* Length of the UTF-8 text at p (n bytes) that needs no escape; n when it
+** is all valid. */
+static size_t valid_prefix(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k;
+	while (i < n && (k = utf8_seq(p + i, n - i)) != 0)
+		i += k;
+	return i;
+}
+
+/*
+** Append s (NUL-terminated) to the text buffer as valid UTF-8.  Text that
+** is not valid UTF-8 is kept byte for byte, escaped: each invalid byte as
+** \xHH and each backslash doubled, and *repaired set.  Valid text that
+** reads like such an escape is escaped the same way, so that two different
+** byte strings never give the same text (ids stay distinct).
+*/
 static int text_append(lr_buf *b, const char *str, bool *repaired)
 {
 	size_t n = strlen(str);
-	if (buf_reserve(b, n + 1) != 0)
+	if (buf_reserve(b, 4 * n + 1) != 0)
 		return -1;
 	const unsigned char *p = (const unsigned char *)str;
 	unsigned char *o = b->p + b->len;
-	size_t i = 0;
-	while (i < n) {
-		if (p[i] < 0x80) {
-			*o++ = p[i++];
-			continue;
-		}
+	bool invalid = valid_prefix(p, n) < n;
+	bool escape = invalid || has_escape_like(p, n);
+	*repaired = *repaired || invalid;
+	for (size_t i = 0; i < n;) {
 		size_t k = utf8_seq(p + i, n - i);
-		if (k == 0) {
-			*o++ = '?';
-			*repaired = true;
+		if (escape && k == 0) {
+			o += sprintf((char *)o, "\\x%02X", p[i]);
 			i++;
+		} else if (escape && p[i] == '\\') {
+			*o++ = '\\';
+			*o++ = p[i++];
 		} else {
 			memcpy(o, p + i, k);
 			o += k;

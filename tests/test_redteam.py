@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -312,6 +313,67 @@ def text_cases():
        "findings.csv: a negative difference stays a number (-50.00)", findings)
 
 
+def id_cases():
+    """Ids that are not UTF-8: kept distinct, never a false duplicate."""
+    out = os.path.join(TMP, "latin1-ids")
+    r = run(["analyze", "--regions", os.path.join(CORPUS, "regions.geojson"),
+             "--hazards", os.path.join(REDTEAM, "latin1_ids_hazards.geojson"),
+             "--releases", os.path.join(CORPUS, "releases.geojson"), "--out", out, "--quiet"])
+    rows = list(csv.DictReader(open(os.path.join(out, "data_quality.csv"), newline="")))
+    codes = [(x["code"], x["record_id"]) for x in rows if x["layer"] == "hazards"]
+    ok(r.returncode == 0 and ("repaired_text", "H\\xE91") in codes and
+       ("repaired_text", "H\\xE81") in codes and
+       not any(c.startswith("rejected") for c, _ in codes),
+       "ids H<E9>1, H<E8>1 and the text H\\xE91: three hazards, none a duplicate",
+       (r.stderr, codes))
+    db = sqlite3.connect(os.path.join(out, STORE))
+    n = db.execute("SELECT accepted FROM ingest_counts WHERE layer = 'hazards'").fetchone()
+    ok(n == (3,), "latin-1 ids: the store counts 3 accepted hazards", n)
+
+
+def as_unprivileged():
+    """The command prefix that runs as a user without rights on root's
+    folders, or None (with the reason) when none can be had."""
+    if os.geteuid() != 0:
+        return [], None
+    if not shutil.which("setpriv"):
+        return None, "running as root and setpriv is missing"
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], None
+
+
+def permission_cases():
+    """A folder the user may read but not write."""
+    prefix, why = as_unprivileged()
+    names = ["read-only output folder (analyze)", "read-only output folder (report)",
+             "a killed run's journal in a read-only folder (plan)"]
+    if prefix is None:
+        for n in names:
+            tap.skip(n, why)
+        return
+    os.chmod(TMP, 0o755)
+    ro = fresh("read-only")
+    before = outputs_hash(ro)
+    os.chmod(ro, 0o555)
+
+    def run_as(args):
+        r = subprocess.run(prefix + [LR] + args, capture_output=True, text=True, timeout=60)
+        return r
+    case(names[0], run_as(analyze_args(ro)), 1, "Permission denied",
+         outputs_hash(ro) == before)
+    case(names[1], run_as(["report", ro, "--format", "md"]), 1, "Permission denied",
+         not os.path.exists(os.path.join(ro, "request_tables.md")))
+    killed = fresh("killed-read-only")
+    env = dict(os.environ, LR_FAULT_KILL_RENAME="2")
+    run(analyze_args(killed, os.path.join(REDTEAM, "hostile_regions.geojson")), env=env)
+    before = outputs_hash(killed)
+    os.chmod(killed, 0o555)
+    case(names[2], run_as(["plan", killed, "--target", "2045-12-31"]), 1,
+         "cannot finish an interrupted run",
+         outputs_hash(killed) == before and os.path.exists(os.path.join(killed, JOURNAL)))
+    os.chmod(ro, 0o755)
+    os.chmod(killed, 0o755)
+
+
 def bom_cases():
     """A byte-order mark and CRLF line ends, as Windows editors write them."""
     cap = open(os.path.join(HERE, "fixtures", "plan", "capacity.ini")).read()
@@ -348,6 +410,8 @@ def main():
         input_cases()
         text_cases()
         bom_cases()
+        id_cases()
+        permission_cases()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     return tap.done()
