@@ -744,6 +744,16 @@ static bool gap_too_long(const lr_source *s, const double *a, const double *b,
 	return *dist > s->max_gap_m;
 }
 
+/* The first edge of the closed ring xy (m points) that jumps more than
+** 180 degrees of longitude, crossing the antimeridian; -1 when none. */
+static long antimeridian_edge(const double *xy, size_t m)
+{
+	for (size_t i = 0; i + 1 < m; i++)
+		if (fabs(xy[2 * i + 2] - xy[2 * i]) > 180)
+			return (long)i;
+	return -1;
+}
+
 /* Read, transform, check and clean one ring into s->xy; *k gets the
 ** number of points kept (closed), 0 when fewer than 3 distinct remain. */
 static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
@@ -808,6 +818,17 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 		s->xy[2 * m + 1] = s->xy[1];
 		m++;
 		w->n_closed++;
+	}
+	/* The ledger works on longitude/latitude: a ring across +-180 (or
+	** around a pole) would become the rest of the globe there. */
+	long cross = antimeridian_edge(s->xy, m);
+	if (cross >= 0) {
+		reject(w->f,
+		       "ring %d of polygon %d crosses the antimeridian "
+		       "(180 degrees) between vertices %ld and %ld; split it "
+		       "at 180 degrees into two polygons",
+		       ring_no + 1, poly_no + 1, cross + 1, cross + 2);
+		return WALK_REJECT;
 	}
 	if (s->max_gap_m > 0)
 		for (size_t i = 0; i + 1 < m; i++) {

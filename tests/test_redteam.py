@@ -374,6 +374,37 @@ def permission_cases():
     os.chmod(killed, 0o755)
 
 
+def sphere_cases():
+    """Polygons across the antimeridian or around a pole: rejected by name;
+    one beside it keeps its true area."""
+    out = os.path.join(TMP, "antimeridian")
+    r = run(["analyze", "--regions", os.path.join(CORPUS, "regions.geojson"),
+             "--hazards", os.path.join(REDTEAM, "antimeridian_hazards.geojson"),
+             "--releases", os.path.join(CORPUS, "releases.geojson"), "--out", out,
+             "--quiet", "--max-vertex-gap", "0"])
+    rows = {x["record_id"]: x for x in csv.DictReader(
+        open(os.path.join(out, "data_quality.csv"), newline="")) if x["layer"] == "hazards"}
+    for hid, what in (("ANTI", "a rectangle across 180 degrees"),
+                      ("POLE", "a ring around the north pole")):
+        x = rows.get(hid, {})
+        ok(r.returncode == 0 and x.get("code") == "rejected_geometry" and
+           "crosses the antimeridian" in x.get("message", ""),
+           f"{what} ({hid}): rejected, naming the feature and the edge", x)
+    # Independent figure: a 0.002 x 0.002 degree cell at 16.001 S on the
+    # WGS84 ellipsoid, meridian radius times prime-vertical radius.
+    import math
+    a, f = 6378137.0, 1 / 298.257223563
+    e2 = f * (2 - f)
+    phi = math.radians(-16.001)
+    s2 = math.sin(phi) ** 2
+    m_r, n_r = a * (1 - e2) / (1 - e2 * s2) ** 1.5, a / (1 - e2 * s2) ** 0.5
+    want = m_r * math.radians(0.002) * n_r * math.cos(phi) * math.radians(0.002)
+    got = float(rows.get("EAST", {}).get("area_m2") or "nan")
+    ok(abs(got - want) < 0.001 * want,
+       f"a hazard touching 180 degrees from the east keeps its area ({got} m2, expected {want:.2f})",
+       rows.get("EAST"))
+
+
 def bom_cases():
     """A byte-order mark and CRLF line ends, as Windows editors write them."""
     cap = open(os.path.join(HERE, "fixtures", "plan", "capacity.ini")).read()
@@ -412,6 +443,7 @@ def main():
         bom_cases()
         id_cases()
         permission_cases()
+        sphere_cases()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     return tap.done()
