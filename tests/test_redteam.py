@@ -405,6 +405,25 @@ def sphere_cases():
        rows.get("EAST"))
 
 
+def batch_cases():
+    """A symlink at a batch run's log and at its summary: replaced."""
+    gen = os.path.abspath(os.path.join(BUILD, "data", "lr-generate"))
+    data = os.path.join(TMP, "batch.gpkg")
+    subprocess.run([gen, "--out", data, "--seed", "3", "--hazards", "50",
+                    "--regions", "4"], check=True, capture_output=True)
+    man = os.path.join(TMP, "batch.ini")
+    with open(man, "w") as f:
+        f.write(f"[run one]\ndataset = {data}\n")
+    out = os.path.join(TMP, "batch-out")
+    os.makedirs(out)
+    for name in ("one.log", "summary.csv", "summary.md"):
+        os.symlink(os.path.join(VICTIM, "secret.txt"), os.path.join(out, name))
+    r = run(["batch", man, "--out", out], timeout=300)
+    case("symlinks at a batch run's log and the summaries", r, 0, "",
+         all(os.path.isfile(os.path.join(out, n)) and not os.path.islink(os.path.join(out, n))
+             for n in ("one.log", "summary.csv", "summary.md")))
+
+
 def bom_cases():
     """A byte-order mark and CRLF line ends, as Windows editors write them."""
     cap = open(os.path.join(HERE, "fixtures", "plan", "capacity.ini")).read()
@@ -444,6 +463,7 @@ def main():
         id_cases()
         permission_cases()
         sphere_cases()
+        batch_cases()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     return tap.done()
