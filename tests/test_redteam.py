@@ -418,10 +418,15 @@ def batch_cases():
     os.makedirs(out)
     for name in ("one.log", "summary.csv", "summary.md"):
         os.symlink(os.path.join(VICTIM, "secret.txt"), os.path.join(out, name))
+    os.symlink(VICTIM, os.path.join(out, "one"))
     r = run(["batch", man, "--out", out], timeout=300)
     case("symlinks at a batch run's log and the summaries", r, 0, "",
          all(os.path.isfile(os.path.join(out, n)) and not os.path.islink(os.path.join(out, n))
              for n in ("one.log", "summary.csv", "summary.md")))
+    ok(os.path.isdir(os.path.join(out, "one")) and not os.path.islink(os.path.join(out, "one"))
+       and os.path.exists(os.path.join(out, "one", STORE)) and tree_hash(VICTIM) == VICTIM_HASH,
+       "a symlink to a folder outside at a batch run's folder: replaced by the run, its target untouched",
+       sorted(os.listdir(out)))
 
 
 def bom_cases():
