@@ -246,15 +246,17 @@ def main():
                             text=True)
         got = which(snapshot(out), refs)
         want = "previous" if k == 1 else "new"
+        moment = (f"SIGKILL before rename {k} of {n_renames}" if k <= n_renames
+                  else "the same run not killed")
         ok((killed or k == n_renames + 1) and r2.returncode == 0 and
            all(v == want for v in got.values()),
-           f"SIGKILL before rename {k} of {n_renames}, next command from "
-           f"another cwd: every output is the {want} one", (r.returncode, r2.stderr, got))
+           f"{moment}, next command from another cwd: every output is the "
+           f"{want} one", (r.returncode, r2.stderr, got))
         ok({f: read(os.path.join(other, f)) for f in os.listdir(other)} == victims,
-           f"SIGKILL before rename {k}: nothing in the other cwd changed",
+           f"{moment}: nothing in the other cwd changed",
            sorted(os.listdir(other)))
         ok(not os.path.exists(os.path.join(out, JOURNAL)),
-           f"SIGKILL before rename {k}: the journal is finished and gone",
+           f"{moment}: the journal is finished and gone",
            sorted(os.listdir(out)))
     # A journal whose file is gone (neither the temporary nor the final
     # name): the next command says so and what to do, it does not go on.
