@@ -1,15 +1,50 @@
 /* The one CSV writer and reader (RFC 4180). */
 #include "lr_csv.h"
 
+#include <ctype.h>
 #include <string.h>
+
+/* A number as landrelease writes figures: [+-]digits[.digits][e[+-]digits]. */
+static int is_number(const char *s)
+{
+	if (*s == '+' || *s == '-')
+		s++;
+	const char *d = s;
+	while (isdigit((unsigned char)*s))
+		s++;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			;
+	if (s == d || (s == d + 1 && *d == '.'))
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return *s == '\0';
+}
+
+/* A cell a spreadsheet would run as a formula (OWASP CSV injection). */
+static int formula_like(const char *s)
+{
+	return strchr("=+-@\t\r", *s) && *s && !is_number(s);
+}
 
 void lr_csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	int formula = formula_like(s);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
 		return;
 	}
 	putc('"', f);
+	if (formula)
+		putc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			putc('"', f);

@@ -51,33 +51,42 @@ int lr_mkdir_p(const char *dir, lr_error *err)
 	return LR_OK;
 }
 
+/* The pid of a temporary name's "<pid>" or "<pid>.<anything>" tail; -1
+** when the tail is not one. */
+static long temp_pid(const char *tail)
+{
+	char *end;
+	errno = 0;
+	long pid = strtol(tail, &end, 10);
+	if (errno || end == tail || pid <= 0 || (*end && *end != '.'))
+		return -1;
+	return pid;
+}
+
 void lr_remove_stale_temps(const char *dir, const char *prefix)
 {
-	DIR *dp = opendir(dir);
-	if (!dp)
+	lr_outdir o;
+	if (lr_outdir_open(&o, dir, NULL) != LR_OK)
 		return;
+	int fd = dup(o.fd);
+	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dp && fd >= 0)
+		close(fd);
 	size_t pl = strlen(prefix);
 	struct dirent *e;
-	while ((e = readdir(dp)) != NULL) {
+	while (dp && (e = readdir(dp)) != NULL) {
 		if (strncmp(e->d_name, prefix, pl) != 0)
 			continue;
-		char *end;
-		errno = 0;
-		long pid = strtol(e->d_name + pl, &end, 10);
-		if (errno || *end || end == e->d_name + pl || pid <= 0)
-			continue;
+		long pid = temp_pid(e->d_name + pl);
 		/* Only files of processes that are gone: a concurrent run
 		** into the same dir keeps its own. */
-		if (pid == (long)getpid() ||
-		    (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
-			char path[4096];
-			int w = snprintf(path, sizeof path, "%s/%s", dir,
-			                 e->d_name);
-			if (w > 0 && (size_t)w < sizeof path)
-				(void)unlink(path);
-		}
+		if (pid > 0 && (pid == (long)getpid() ||
+		                (kill((pid_t)pid, 0) != 0 && errno == ESRCH)))
+			(void)lr_outdir_remove(&o, e->d_name, NULL);
 	}
-	closedir(dp);
+	if (dp)
+		closedir(dp);
+	lr_outdir_close(&o);
 }
 
 int lr_fclose_synced(FILE *f)
@@ -94,29 +103,110 @@ int lr_fclose_synced(FILE *f)
 	return e;
 }
 
-void lr_fsync_dir(const char *dir)
+/* Split path into its folder (dir, n bytes) and its last component. */
+static const char *split_path(const char *path, char *dir, size_t n)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		snprintf(dir, n, ".");
+		return path;
 	}
+	snprintf(dir, n, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return slash + 1;
+}
+
+/* Create the temporary of path; its descriptor, or -1 with err set. */
+static int temp_open(const char *path, const char *ext, char *tmp, size_t n,
+                     lr_error *err)
+{
+	char dir[4096], name[512];
+	const char *base = split_path(path, dir, sizeof dir);
+	lr_outdir o;
+	if (lr_outdir_open(&o, dir, err) != LR_OK)
+		return -1;
+	int fd = lr_outdir_temp(&o, base, ext, name, sizeof name, err);
+	int k = snprintf(tmp, n, "%s/%s", o.path, name);
+	if (fd >= 0 && (k < 0 || (size_t)k >= n)) {
+		(void)lr_outdir_remove(&o, name, NULL);
+		close(fd);
+		fd = -1;
+		lr_error_set(err, LR_ERR_IO, "path too long: %s", path);
+	}
+	lr_outdir_close(&o);
+	return fd;
+}
+
+int lr_temp_create(const char *path, const char *ext, char *tmp,
+                   size_t tmp_size, lr_error *err)
+{
+	int fd = temp_open(path, ext, tmp, tmp_size, err);
+	if (fd < 0)
+		return err ? err->code : LR_ERR_IO;
+	close(fd);
+	return LR_OK;
+}
+
+int lr_file_remove(const char *path, lr_error *err)
+{
+	char dir[4096];
+	const char *base = split_path(path, dir, sizeof dir);
+	lr_outdir o;
+	int rc = lr_outdir_open(&o, dir, err);
+	if (rc == LR_OK)
+		rc = lr_outdir_remove(&o, base, err);
+	lr_outdir_close(&o);
+	return rc;
 }
 
 FILE *lr_atomic_open(const char *path, char *tmp, size_t tmp_size,
                      lr_error *err)
 {
-	snprintf(tmp, tmp_size, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", tmp,
-		             strerror(errno));
+	int fd = temp_open(path, NULL, tmp, tmp_size, err);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		(void)lr_file_remove(tmp, NULL);
+		lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
+		             strerror(e));
+	}
 	return f;
+}
+
+/* Rename the temporary tmp (whose file is st) onto path's name in the same
+** folder, after checking that the name tmp still holds that very file. */
+static int rename_written(const struct stat *st, const char *tmp,
+                          const char *path, lr_error *err)
+{
+	char dir[4096], ignored[8];
+	const char *name = split_path(tmp, dir, sizeof dir);
+	const char *final = split_path(path, ignored, sizeof ignored);
+	lr_outdir o;
+	int rc = lr_outdir_open(&o, dir, err);
+	struct stat now;
+	if (rc == LR_OK &&
+	    (fstatat(o.fd, name, &now, AT_SYMLINK_NOFOLLOW) != 0 ||
+	     now.st_dev != st->st_dev || now.st_ino != st->st_ino))
+		rc = lr_error_set(err, LR_ERR_IO,
+		                  "refused to rename %s: it is no longer the "
+		                  "file written",
+		                  tmp);
+	if (rc == LR_OK)
+		rc = lr_outdir_rename(&o, name, final, err);
+	if (rc == LR_OK)
+		lr_outdir_sync(&o);
+	else if (o.fd >= 0)
+		(void)lr_outdir_remove(&o, name, NULL);
+	lr_outdir_close(&o);
+	return rc;
 }
 
 int lr_atomic_close(FILE *f, const char *tmp, const char *path, lr_error *err)
 {
-	int bad = ferror(f);
+	struct stat st;
+	int bad = ferror(f) || fstat(fileno(f), &st) != 0;
 	if (fflush(f) != 0)
 		bad = 1;
 	if (!bad && fsync(fileno(f)) != 0)
@@ -125,16 +215,9 @@ int lr_atomic_close(FILE *f, const char *tmp, const char *path, lr_error *err)
 		bad = 1;
 	if (bad) {
 		int e = errno;
-		unlink(tmp);
-		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", tmp,
+		(void)lr_file_remove(tmp, NULL);
+		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
 		                    strerror(e));
 	}
-	if (rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		return lr_error_set(err, LR_ERR_IO,
-		                    "cannot rename %s to %s: %s", tmp, path,
-		                    strerror(e));
-	}
-	return LR_OK;
+	return rename_written(&st, tmp, path, err);
 }

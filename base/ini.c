@@ -68,6 +68,10 @@ int lr_ini_parse(const char *text, const char *path, const char *name,
 		if (!name)
 			name = path;
 	}
+	/* A UTF-8 byte-order mark (Windows editors write one) is not part
+	** of the first line. */
+	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;
 	ini_ctx c = {text, 0, 0, name, handler, user, err, 0};
 	int rc = ini_parse_stream(ini_read_line, &c, ini_on_value, &c);
 	free(owned);

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 typedef enum {
@@ -88,6 +90,19 @@ void lr_progress_note(const lr_progress *p, const char *fmt, ...)
 ** or LR_ERR_NOMEM is returned and set in err.
 */
 int lr_read_file(const char *path, char **text, size_t *len, lr_error *err);
+
+/*
+** Open the regular file at path for reading; NULL with LR_ERR_INPUT set
+** ("cannot read PATH: reason", or "PATH: is a named pipe (FIFO), not a
+** file; ...") otherwise.  A FIFO, socket, device or folder is refused at
+** once, never read: an unattended run must not wait on one forever.
+*/
+FILE *lr_open_input(const char *path, lr_error *err);
+
+/* LR_OK when mode (of path, from stat) is something landrelease may read:
+** a regular file, or a folder when folder_ok; else LR_ERR_INPUT naming
+** path and what it is. */
+int lr_input_kind(const char *path, mode_t mode, int folder_ok, lr_error *err);
 
 /* A growable array of fixed-size elements. */
 typedef struct lr_vec {

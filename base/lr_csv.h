@@ -8,7 +8,13 @@
 
 #include <stdio.h>
 
-/* Write s as one field: quoted when it holds a comma, a quote, CR or LF. */
+/*
+** Write s as one field: quoted when it holds a comma, a quote, CR or LF.
+** Text a spreadsheet would run as a formula (starting with =, +, -, @, tab
+** or CR, and not a number such as -12.5) is written quoted behind a single
+** quote ("'=HYPERLINK(...)"), so it is shown as text (OWASP CSV injection);
+** numbers are written as they are.
+*/
 void lr_csv_field(FILE *f, const char *s);
 
 /*

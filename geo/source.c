@@ -13,6 +13,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -286,6 +287,9 @@ static int open_impl(const char *dataset, const char *layer,
 			        err, LR_ERR_USAGE,
 			        "%s: %s; check the path of the input dataset",
 			        dataset, strerror(errno));
+		/* A folder may be a dataset (Shapefiles, a FileGDB). */
+		if (lr_input_kind(dataset, st.st_mode, 1, err) != LR_OK)
+			return err->code;
 		if (access(dataset, R_OK) != 0)
 			return lr_error_set(
 			        err, LR_ERR_USAGE,
@@ -485,26 +489,51 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* Append s (NUL-terminated) to the text buffer as valid UTF-8; invalid
-** bytes become '?' and set *repaired. */
+/* 1 when s holds "\x" and two hex digits: text that reads like an escape. */
+static bool has_escape_like(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i + 4 <= n; i++)
+		if (p[i] == '\\' && p[i + 1] == 'x' && isxdigit(p[i + 2]) &&
+		    isxdigit(p[i + 3]))
+			return true;
+	return false;
+}
+
+/* Length of the UTF-8 text at p (n bytes) that needs no escape; n when it
+** is all valid. */
+static size_t valid_prefix(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k;
+	while (i < n && (k = utf8_seq(p + i, n - i)) != 0)
+		i += k;
+	return i;
+}
+
+/*
+** Append s (NUL-terminated) to the text buffer as valid UTF-8.  Text that
+** is not valid UTF-8 is kept byte for byte, escaped: each invalid byte as
+** \xHH and each backslash doubled, and *repaired set.  Valid text that
+** reads like such an escape is escaped the same way, so that two different
+** byte strings never give the same text (ids stay distinct).
+*/
 static int text_append(lr_buf *b, const char *str, bool *repaired)
 {
 	size_t n = strlen(str);
-	if (buf_reserve(b, n + 1) != 0)
+	if (buf_reserve(b, 4 * n + 1) != 0)
 		return -1;
 	const unsigned char *p = (const unsigned char *)str;
 	unsigned char *o = b->p + b->len;
-	size_t i = 0;
-	while (i < n) {
-		if (p[i] < 0x80) {
-			*o++ = p[i++];
-			continue;
-		}
+	bool invalid = valid_prefix(p, n) < n;
+	bool escape = invalid || has_escape_like(p, n);
+	*repaired = *repaired || invalid;
+	for (size_t i = 0; i < n;) {
 		size_t k = utf8_seq(p + i, n - i);
-		if (k == 0) {
-			*o++ = '?';
-			*repaired = true;
+		if (escape && k == 0) {
+			o += sprintf((char *)o, "\\x%02X", p[i]);
 			i++;
+		} else if (escape && p[i] == '\\') {
+			*o++ = '\\';
+			*o++ = p[i++];
 		} else {
 			memcpy(o, p + i, k);
 			o += k;
@@ -715,6 +744,16 @@ static bool gap_too_long(const lr_source *s, const double *a, const double *b,
 	return *dist > s->max_gap_m;
 }
 
+/* The first edge of the closed ring xy (m points) that jumps more than
+** 180 degrees of longitude, crossing the antimeridian; -1 when none. */
+static long antimeridian_edge(const double *xy, size_t m)
+{
+	for (size_t i = 0; i + 1 < m; i++)
+		if (fabs(xy[2 * i + 2] - xy[2 * i]) > 180)
+			return (long)i;
+	return -1;
+}
+
 /* Read, transform, check and clean one ring into s->xy; *k gets the
 ** number of points kept (closed), 0 when fewer than 3 distinct remain. */
 static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
@@ -779,6 +818,17 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 		s->xy[2 * m + 1] = s->xy[1];
 		m++;
 		w->n_closed++;
+	}
+	/* The ledger works on longitude/latitude: a ring across +-180 (or
+	** around a pole) would become the rest of the globe there. */
+	long cross = antimeridian_edge(s->xy, m);
+	if (cross >= 0) {
+		reject(w->f,
+		       "ring %d of polygon %d crosses the antimeridian "
+		       "(180 degrees) between vertices %ld and %ld; split it "
+		       "at 180 degrees into two polygons",
+		       ring_no + 1, poly_no + 1, cross + 1, cross + 2);
+		return WALK_REJECT;
 	}
 	if (s->max_gap_m > 0)
 		for (size_t i = 0; i + 1 < m; i++) {

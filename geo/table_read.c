@@ -418,6 +418,8 @@ int lr_table_read_file(const char *path, lr_table_set *out, lr_error *err)
 	if (S_ISDIR(st.st_mode))
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: is a folder, not a table file", path);
+	if (lr_input_kind(path, st.st_mode, 0, err) != LR_OK)
+		return err->code;
 	if (access(path, R_OK) != 0)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: cannot be read (%s)", path,

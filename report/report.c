@@ -286,17 +286,6 @@ void lr__buf_free(rbuf *b)
 
 /* ---- files -------------------------------------------------------------- */
 
-int lr__tmp_name(const char *path, char *tmp, size_t n, lr_error *err)
-{
-	const char *slash = strrchr(path, '/');
-	int len = slash ? (int)(slash - path + 1) : 0;
-	int k = snprintf(tmp, n, "%.*s.%s.tmp.%ld", len, path,
-	                 slash ? slash + 1 : path, (long)getpid());
-	if (k < 0 || (size_t)k >= n)
-		return lr_error_set(err, LR_ERR_IO, "path too long: %s", path);
-	return LR_OK;
-}
-
 int lr__commit_file(const char *tmp, const char *path, lr_error *err)
 {
 	/* The library closed tmp but need not have synced it: the journal
@@ -304,19 +293,21 @@ int lr__commit_file(const char *tmp, const char *path, lr_error *err)
 	FILE *f = fopen(tmp, "rb");
 	int e = f ? lr_fclose_synced(f) : errno;
 	if (e) {
-		(void)unlink(tmp);
+		(void)lr_file_remove(tmp, NULL);
 		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
 		                    strerror(e));
 	}
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
 	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1,
-	         slash ? path : ".");
+	         slash && slash != path ? path
+	         : slash                ? "/"
+	                                : ".");
 	lr_commit c;
 	lr_commit_init(&c, dir);
 	int rc = lr_commit_add(&c, tmp, path, err);
 	if (rc != LR_OK)
-		(void)unlink(tmp);
+		(void)lr_file_remove(tmp, NULL);
 	else
 		rc = lr_commit_apply(&c, err);
 	/* Removes tmp unless a journal holds it for lr_commit_recover(). */
@@ -342,7 +333,7 @@ int lr__cairo_close(FILE *f, cairo_status_t st, const char *tmp,
 	if (st == CAIRO_STATUS_SUCCESS)
 		return lr_atomic_close(f, tmp, path, err);
 	(void)fclose(f);
-	(void)unlink(tmp);
+	(void)lr_file_remove(tmp, NULL);
 	return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
 	                    cairo_status_to_string(st));
 }

@@ -5,6 +5,7 @@
 ** layers with QGIS styles.
 */
 #include "lr_store_read.h"
+#include "lr_file.h"
 #include "report_int.h"
 
 #include <gdal.h>
@@ -485,7 +486,9 @@ static int create_gpkg(out *o, const char *tmp)
 		return lr_error_set(o->err, LR_ERR_IO,
 		                    "cannot write %s: GDAL has no GPKG driver",
 		                    o->path);
-	(void)unlink(tmp);
+	/* The driver creates the file itself: the name reserved for it is
+	** freed just before (unpredictable, so nobody else can take it). */
+	(void)lr_file_remove(tmp, NULL);
 	o->ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
 	if (!o->ds)
 		return ogr_fail(o, "create");
@@ -547,11 +550,10 @@ static int write_layers(out *o, const lr_report *r, lr_store_reader *rd,
 int lr_report_write_gpkg(const lr_report *r, const char *path, lr_error *err)
 {
 	char tmp[4096];
-	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
+	/* The tmp name must keep the .gpkg extension for the driver. */
+	int rc = lr_temp_create(path, ".gpkg", tmp, sizeof tmp, err);
 	if (rc != LR_OK)
 		return rc;
-	/* The tmp name must keep the .gpkg extension for the driver. */
-	strncat(tmp, ".gpkg", sizeof tmp - strlen(tmp) - 1);
 	lr_store_reader *rd = NULL;
 	out o = {NULL, NULL, path, err};
 	double sums[2] = {0, 0};
@@ -579,6 +581,6 @@ done:
 	replay_free(&p);
 	if (rc == LR_OK)
 		return lr__commit_file(tmp, path, err);
-	(void)unlink(tmp);
+	(void)lr_file_remove(tmp, NULL);
 	return rc;
 }

@@ -162,9 +162,6 @@ void lr__buf_free(rbuf *b);
 ** into place (lr_atomic_open).  LR_OK or LR_ERR_IO. */
 int lr__write_file(const char *path, const char *data, size_t len,
                    lr_error *err);
-/* A temporary name next to path ("dir/.name.tmp.PID") for the libraries
-** that write by name (xlsxwriter, GDAL). */
-int lr__tmp_name(const char *path, char *tmp, size_t n, lr_error *err);
 /* Sync the complete file tmp and rename it onto path under base's journal
 ** (lr_commit); tmp is removed on failure.  LR_OK or LR_ERR_IO. */
 int lr__commit_file(const char *tmp, const char *path, lr_error *err);

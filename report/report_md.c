@@ -3,13 +3,15 @@
 
 #include <string.h>
 
-/* Append s with the characters Markdown tables treat specially escaped. */
+/* Append s with the characters Markdown treats specially escaped (a table's
+** bars, inline HTML, code spans, links), so that text from inputs is shown
+** as text. */
 static void md_text(rbuf *b, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '|' || *s == '\\')
+		if (*s && strchr("|\\<>`[]", *s))
 			lr__buf_add(b, "\\", 1);
-		if (*s == '\n')
+		if (*s == '\n' || *s == '\r')
 			lr__buf_add(b, " ", 1);
 		else
 			lr__buf_add(b, s, 1);
@@ -74,18 +76,26 @@ int lr_report_write_md(const lr_report *r, const char *path, lr_error *err)
 {
 	rbuf b = {0};
 	char scope[512];
-	lr__buf_printf(&b, "# %s\n\n", r->title);
-	lr__buf_printf(&b,
-	               "Figures as of %s, scope: %s. Written by landrelease "
-	               "%s from the store %s.\n\n",
-	               r->as_of, lr__scope_text(r, scope, sizeof scope),
-	               r->version, r->store);
-	lr__buf_printf(&b,
-	               "Data sources: regions %s; hazards %s; releases "
-	               "%s.\n\n",
-	               r->source[0], r->source[1], r->source[2]);
-	for (size_t i = 0; i < r->notes.len; i++)
-		lr__buf_printf(&b, "- %s\n", LR_VEC_AT(&r->notes, char *, i));
+	lr__buf_puts(&b, "# ");
+	md_text(&b, r->title);
+	lr__buf_printf(
+	        &b,
+	        "\n\nFigures as of %s, scope: %s. Written by landrelease "
+	        "%s from the store ",
+	        r->as_of, lr__scope_text(r, scope, sizeof scope), r->version);
+	md_text(&b, r->store);
+	lr__buf_puts(&b, ".\n\nData sources: regions ");
+	md_text(&b, r->source[0]);
+	lr__buf_puts(&b, "; hazards ");
+	md_text(&b, r->source[1]);
+	lr__buf_puts(&b, "; releases ");
+	md_text(&b, r->source[2]);
+	lr__buf_puts(&b, ".\n\n");
+	for (size_t i = 0; i < r->notes.len; i++) {
+		lr__buf_puts(&b, "- ");
+		md_text(&b, LR_VEC_AT(&r->notes, char *, i));
+		lr__buf_puts(&b, "\n");
+	}
 	if (r->notes.len)
 		lr__buf_puts(&b, "\n");
 	for (int k = 0; k < T_N; k++)

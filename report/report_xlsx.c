@@ -1,4 +1,5 @@
 /* request_tables.xlsx: one sheet per request table (libxlsxwriter). */
+#include "lr_file.h"
 #include "report_int.h"
 
 #include <math.h>
@@ -154,14 +155,16 @@ static lxw_error write_sheet(lxw_workbook *wb, const formats *f,
 int lr_report_write_xlsx(const lr_report *r, const char *path, lr_error *err)
 {
 	char tmp[4096];
-	int rc = lr__tmp_name(path, tmp, sizeof tmp, err);
+	int rc = lr_temp_create(path, NULL, tmp, sizeof tmp, err);
 	if (rc != LR_OK)
 		return rc;
 	lxw_workbook_options opt = {.constant_memory = LXW_FALSE,
 	                            .tmpdir = NULL};
 	lxw_workbook *wb = workbook_new_opt(tmp, &opt);
-	if (!wb)
+	if (!wb) {
+		(void)lr_file_remove(tmp, NULL);
 		return lr_error_set(err, LR_ERR_IO, "cannot write %s", path);
+	}
 	/* The as-of date as creation time: the same inputs give the same
 	** file on every run. */
 	int y = 0, m = 0, d = 0;
@@ -183,7 +186,7 @@ int lr_report_write_xlsx(const lr_report *r, const char *path, lr_error *err)
 	if (e == LXW_NO_ERROR)
 		e = ec;
 	if (e != LXW_NO_ERROR) {
-		(void)unlink(tmp);
+		(void)lr_file_remove(tmp, NULL);
 		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", path,
 		                    lxw_strerror(e));
 	}

@@ -81,11 +81,12 @@ def committed_view(d):
     view = {f: os.path.join(d, f) for f in os.listdir(d)}
     jpath = os.path.join(d, JOURNAL)
     if os.path.exists(jpath):
-        for line in read(jpath).decode().splitlines():
+        # A marker line, then names relative to the folder.
+        for line in read(jpath).decode().splitlines()[1:]:
             kind, *names = line.split("\t")
-            final = os.path.basename(names[-1])
-            if kind == "R" and os.path.exists(names[0]):
-                view[final] = names[0]
+            final = names[-1]
+            if kind == "R" and os.path.exists(os.path.join(d, names[0])):
+                view[final] = os.path.join(d, names[0])
             elif kind == "D":
                 view.pop(final, None)
     return view
@@ -218,36 +219,52 @@ def main():
     ok(not mixed, "a killed run never leaves tables of one run beside a store of another",
        "\n".join(f"after {d} s: {g}" for d, g in mixed))
 
-    # A run killed between two renames of its commit: the store is new, the
-    # tables old, the journal lists the rest.  The next reader finishes it.
-    out = os.path.join(tmp, "journal")
-    shutil.copytree(ref_a, out)
-    lines = []
-    for f in [STORE] + CSVS:
-        t = os.path.join(out, f".{f}.tmp.999999")
-        shutil.copyfile(os.path.join(ref_b, f), t)
-        lines.append(f"R\t{t}\t{os.path.join(out, f)}\n")
-    with open(os.path.join(out, JOURNAL), "w") as j:
-        j.writelines(lines)
-    os.rename(os.path.join(out, f".{STORE}.tmp.999999"), os.path.join(out, STORE))
-    ok(all(v == "new" for v in which(snapshot(out), refs).values()),
-       "journal of a killed commit: every output, as read, is the new one")
-    r = subprocess.run([LR, "plan", out, "--target", "2045-12-31"],
-                       capture_output=True, text=True)
-    raw = {f: read(os.path.join(out, f)) for f in CSVS}
-    ok(r.returncode == 0 and not os.path.exists(os.path.join(out, JOURNAL)) and
-       raw == refs["new"]["csv"] and
-       store_state(os.path.join(out, STORE)) == refs["new"]["store"],
-       "journal of a killed commit: the next command (plan) finishes it",
-       (r.stderr, sorted(os.listdir(out))))
-    ok(not [f for f in os.listdir(out) if ".tmp." in f],
-       "journal of a killed commit: no temporary left", os.listdir(out))
+    # SIGKILL at every rename of a commit (the fault hook of base/commit.c
+    # kills before the Nth: 1 is the journal's own, the commit point), the
+    # run started with a relative --out; the next command runs from another
+    # working directory that holds files of the same names, which must not
+    # change.  Every output is then all previous or all new.
+    n_renames = 1 + 1 + len(CSVS)
+    for k in range(1, n_renames + 2):
+        base = os.path.join(tmp, f"rename-{k}")
+        other = os.path.join(tmp, f"other-{k}")
+        os.makedirs(base)
+        os.makedirs(other)
+        shutil.copytree(ref_a, os.path.join(base, "out"))
+        for f in [STORE, JOURNAL] + CSVS:
+            with open(os.path.join(other, f), "w") as v:
+                v.write("victim\n")
+        victims = {f: read(os.path.join(other, f)) for f in os.listdir(other)}
+        env = dict(os.environ, LR_FAULT_KILL_RENAME=str(k))
+        r = subprocess.run([os.path.abspath(LR), "analyze",
+                            os.path.abspath(data_b), "--out", "out", "--quiet"],
+                           cwd=base, env=env, capture_output=True, text=True)
+        killed = r.returncode == -signal.SIGKILL
+        out = os.path.join(base, "out")
+        r2 = subprocess.run([os.path.abspath(LR), "plan", out, "--target",
+                             "2045-12-31"], cwd=other, capture_output=True,
+                            text=True)
+        got = which(snapshot(out), refs)
+        want = "previous" if k == 1 else "new"
+        moment = (f"SIGKILL before rename {k} of {n_renames}" if k <= n_renames
+                  else "the same run not killed")
+        ok((killed or k == n_renames + 1) and r2.returncode == 0 and
+           all(v == want for v in got.values()),
+           f"{moment}, next command from another cwd: every output is the "
+           f"{want} one", (r.returncode, r2.stderr, got))
+        ok({f: read(os.path.join(other, f)) for f in os.listdir(other)} == victims,
+           f"{moment}: nothing in the other cwd changed",
+           sorted(os.listdir(other)))
+        ok(not os.path.exists(os.path.join(out, JOURNAL)),
+           f"{moment}: the journal is finished and gone",
+           sorted(os.listdir(out)))
     # A journal whose file is gone (neither the temporary nor the final
     # name): the next command says so and what to do, it does not go on.
     lost = os.path.join(tmp, "journal-lost")
     os.makedirs(lost)
     with open(os.path.join(lost, JOURNAL), "w") as j:
-        j.write(f"R\t{lost}/.x.tmp.999999\t{lost}/{CSVS[0]}\n")
+        j.write("landrelease-journal 2 1-2-ab\n"
+                f"R\t.{CSVS[0]}.tmp.999999.0123456789abcdef\t{CSVS[0]}\n")
     r = subprocess.run([LR, "plan", lost, "--target", "2045-12-31"],
                        capture_output=True, text=True)
     ok(r.returncode == 1 and JOURNAL in r.stderr and "remove" in r.stderr,

@@ -650,10 +650,9 @@ static int file_hash(const char *path, const struct stat *st,
 				return LR_OK;
 			}
 		}
-	FILE *f = fopen(path, "rb");
+	FILE *f = lr_open_input(path, err);
 	if (!f)
-		return lr_error_set(err, LR_ERR_INPUT, "cannot read %s: %s",
-		                    path, strerror(errno));
+		return err->code;
 	uint64_t h = LR_FNV1A64_INIT;
 	enum { BUF = 1 << 16 };
 	unsigned char *buf = malloc(BUF);

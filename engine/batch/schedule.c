@@ -4,6 +4,7 @@
 ** writing into the run's temporary folder, which replaces DIR/NAME only when
 ** every step succeeded.
 */
+#include "lr_file.h"
 #include "runner_int.h"
 
 #include <errno.h>
@@ -199,8 +200,17 @@ static int open_log(lr__batch *b, lr__job *j)
 	const lr_batch_run *r = &b->m->runs[j->run];
 	char log[PATH_MAX + 8], msg[PATH_MAX + 64];
 	lr__run_path(b, j->run, ".log", log, sizeof log);
-	j->log_fd = open(
-	        log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
+	/* A new file: whatever lay at its name (a planted symlink too) is
+	** removed, never followed. */
+	lr_error gone;
+	if (lr_file_remove(log, &gone) != LR_OK) {
+		fail_job(b, j, gone.msg);
+		return -1;
+	}
+	j->log_fd = open(log,
+	                 O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW |
+	                         O_CLOEXEC,
+	                 0666);
 	if (j->log_fd < 0) {
 		lr__say(msg, sizeof msg, "cannot write %s: %s", log,
 		        strerror(errno));

@@ -3,6 +3,7 @@
 ** rename, analyses copied between run folders, and what interrupted batches
 ** left behind removed.
 */
+#include "lr_file.h"
 #include "runner_int.h"
 
 #include <dirent.h>
@@ -37,9 +38,11 @@ int lr__rm_rf(const char *path)
 static int copy_file(const char *from, const struct stat *st, const char *to)
 {
 	int rc = 0;
-	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	int out = in < 0 ? -1
-	                 : open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	                 : open(to,
+	                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	                                O_CLOEXEC,
 	                        0666);
 	off_t left = st->st_size;
 	while (out >= 0 && left > 0) {
@@ -81,34 +84,59 @@ int lr__copy_files(const char *src, const char *dst)
 	return rc;
 }
 
+/* Remove the entry name of o and all below it, not following symlinks. */
+static void rm_rf_in(const lr_outdir *o, const char *name)
+{
+	char path[PATH_MAX + 300];
+	lr__say(path, sizeof path, "%s/%s", o->path, name);
+	lr__rm_rf(path);
+}
+
 /*
 ** Exchanged with an older result (then removed), or renamed when there is
-** none.  Where the file system cannot exchange, the old result is first
-** moved aside.
+** none; both names lie in one folder and are renamed relative to it, never
+** through a symlink.  Where the file system cannot exchange, the old result
+** is first moved aside.
 */
 int lr__move_into_place(const char *tmp, const char *final, char *msg,
                         size_t size)
 {
-	if (rename(tmp, final) == 0)
-		return 0;
+	char dir[PATH_MAX];
+	const char *slash = strrchr(final, '/');
+	lr__say(dir, sizeof dir, "%.*s", slash ? (int)(slash - final) : 1,
+	        slash ? final : ".");
+	const char *to = slash ? slash + 1 : final;
+	const char *from = strrchr(tmp, '/') ? strrchr(tmp, '/') + 1 : tmp;
+	lr_outdir o;
+	lr_error err;
+	if (lr_outdir_open(&o, dir, &err) != LR_OK) {
+		lr__say(msg, size, "%s", err.msg);
+		return -1;
+	}
+	int rc = 0;
+	if (renameat(o.fd, from, o.fd, to) == 0)
+		goto done;
 	if (errno != ENOTEMPTY && errno != EEXIST && errno != ENOTDIR) {
 		lr__say(msg, size, "cannot rename %s to %s: %s", tmp, final,
 		        strerror(errno));
-		return -1;
+		rc = -1;
+	} else if (renameat2(o.fd, from, o.fd, to, RENAME_EXCHANGE) == 0) {
+		rm_rf_in(&o, from); /* now the older result */
+	} else {
+		char aside[NAME_MAX + 8];
+		lr__say(aside, sizeof aside, "%s.old", from);
+		if (renameat(o.fd, to, o.fd, aside) != 0 ||
+		    renameat(o.fd, from, o.fd, to) != 0) {
+			lr__say(msg, size, "cannot replace %s: %s", final,
+			        strerror(errno));
+			rc = -1;
+		} else {
+			rm_rf_in(&o, aside);
+		}
 	}
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
-		lr__rm_rf(tmp); /* now the older result */
-		return 0;
-	}
-	char aside[PATH_MAX + 32];
-	lr__say(aside, sizeof aside, "%s.old", tmp);
-	if (rename(final, aside) != 0 || rename(tmp, final) != 0) {
-		lr__say(msg, size, "cannot replace %s: %s", final,
-		        strerror(errno));
-		return -1;
-	}
-	lr__rm_rf(aside);
-	return 0;
+done:
+	lr_outdir_close(&o);
+	return rc;
 }
 
 void lr__remove_entries(const lr__batch *b, const char *prefix,

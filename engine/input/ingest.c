@@ -595,7 +595,8 @@ static int take_feature(layer_ctx *c, lr_feature *fp, lr_error *err)
 	    lr_quality_add(&c->d->quality, LR_SEV_WARNING, "repaired_text",
 	                   lr_layer_names[c->layer], f.fid, id ? id : "", -1,
 	                   "%s feature %" PRId64
-	                   ": text that was not UTF-8 was replaced",
+	                   ": text that was not UTF-8 is kept escaped "
+	                   "(\\xHH for each byte that is not)",
 	                   c->label, f.fid) != LR_OK)
 		oom = true;
 	rec.own_id = id && !p.code ? strdup(id) : NULL;

@@ -1035,11 +1035,13 @@ int lr_mapping_parse(const char *text, size_t len, const char *name,
 int lr_mapping_load(const char *path, lr_mapping **out, lr_error *err)
 {
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return lr_error_set(err, LR_ERR_USAGE,
-		                    "cannot read mapping file %s: %s", path,
-		                    strerror(errno));
+	lr_error e = {0};
+	FILE *f = lr_open_input(path, &e);
+	if (!f) /* a bad argument: the caller named this file */
+		return lr_error_set(err,
+		                    e.code == LR_ERR_NOMEM ? LR_ERR_NOMEM
+		                                           : LR_ERR_USAGE,
+		                    "%s", e.msg);
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	for (;;) {

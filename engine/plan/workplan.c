@@ -655,13 +655,8 @@ int lr_plan_write_csv(const lr_history *h, const lr_plan *p, const char *path,
 	int rc = lr_atomic_close(f, tmp, path, err);
 	if (rc != LR_OK || !findings_path)
 		return rc;
-	if (p->shortfalls.len == 0 && p->paces.len == 0) {
-		if (unlink(findings_path) != 0 && errno != ENOENT)
-			return lr_error_set(err, LR_ERR_IO,
-			                    "cannot remove old %s: %s",
-			                    findings_path, strerror(errno));
-		return LR_OK;
-	}
+	if (p->shortfalls.len == 0 && p->paces.len == 0)
+		return lr_file_remove(findings_path, err);
 	f = lr_atomic_open(findings_path, tmp, sizeof tmp, err);
 	if (!f)
 		return LR_ERR_IO;

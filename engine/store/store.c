@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STORE_TMP_PREFIX "." LR_STORE_FILE ".tmp."
+#define STORE_TMP_PREFIX "." LR_STORE_FILE LR_TMP_INFIX
 
 /* A store being built: the database and where errors are reported. */
 typedef struct store {
@@ -583,22 +583,15 @@ int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
 {
 	char final[4096], tmp[4096];
 	int a = snprintf(final, sizeof final, "%s/" LR_STORE_FILE, dir);
-	int b = snprintf(tmp, sizeof tmp, "%s/" STORE_TMP_PREFIX "%ld", dir,
-	                 (long)getpid());
-	if (a < 0 || (size_t)a >= sizeof final || b < 0 ||
-	    (size_t)b >= sizeof tmp)
+	if (a < 0 || (size_t)a >= sizeof final)
 		return lr_error_set(err, LR_ERR_IO, "output path too long: %s",
 		                    dir);
 	lr_remove_stale_temps(dir, STORE_TMP_PREFIX);
 
-	/* Create the file ourselves first: a clear message for an unwritable
-	** dir, and SQLite opens an empty file as an empty database. */
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-	if (fd < 0)
-		return lr_error_set(err, LR_ERR_IO,
-		                    "cannot write the store in %s: %s", dir,
-		                    strerror(errno));
-	close(fd);
+	/* Create the file ourselves first (new, under an unpredictable name):
+	** SQLite opens an empty file as an empty database. */
+	if (lr_temp_create(final, NULL, tmp, sizeof tmp, err) != LR_OK)
+		return err->code;
 
 	int rc;
 	store s = {.path = final, .tmp = tmp, .err = err};
@@ -623,6 +616,6 @@ int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
 
 fail:
 	sqlite3_close_v2(s.db); /* NULL is a no-op */
-	(void)unlink(tmp);
+	(void)lr_file_remove(tmp, NULL);
 	return rc;
 }

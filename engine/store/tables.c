@@ -321,17 +321,16 @@ static void csv_table(FILE *f, const lr__table *t)
 }
 
 /*
-** Write table t to tmp (created, truncated): every byte written, flushed and
-** synced before the file is closed.  On failure tmp is removed and err names
-** final, the file the user asked for.
+** Write table t to a new temporary next to final (its path into tmp, n
+** bytes): every byte written, flushed and synced before the file is closed.
+** On failure the temporary is removed and err names final.
 */
-static int csv_write_tmp(const lr__table *t, const char *tmp, const char *final,
-                         lr_error *err)
+static int csv_write_tmp(const lr__table *t, const char *final, char *tmp,
+                         size_t n, lr_error *err)
 {
-	FILE *f = fopen(tmp, "wbx");
+	FILE *f = lr_atomic_open(final, tmp, n, err);
 	if (!f)
-		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s",
-		                    final, strerror(errno));
+		return err->code;
 	char *buf = malloc(1 << 16);
 	if (buf)
 		setvbuf(f, buf, _IOFBF, 1 << 16);
@@ -339,7 +338,7 @@ static int csv_write_tmp(const lr__table *t, const char *tmp, const char *final,
 	int e = lr_fclose_synced(f);
 	free(buf);
 	if (e) {
-		(void)unlink(tmp);
+		(void)lr_file_remove(tmp, NULL);
 		return lr_error_set(err, LR_ERR_IO, "cannot write %s: %s",
 		                    final, strerror(e));
 	}
@@ -349,20 +348,16 @@ static int csv_write_tmp(const lr__table *t, const char *tmp, const char *final,
 int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
                      lr_commit *c, lr_error *err)
 {
-	char tmp[4096], final[4096];
-	long pid = (long)getpid();
+	char tmp[4096], final[4096], prefix[256];
 	for (int k = 0; k < LR__N_TABLES; k++) {
 		lr__table t;
 		int want = lr__table_open(k, d, r, &t);
 		int a = snprintf(final, sizeof final, "%s/%s.csv", dir, t.name);
-		int b = snprintf(tmp, sizeof tmp, "%s/.%s.csv.tmp.", dir,
-		                 t.name);
-		if (a < 0 || (size_t)a >= sizeof final || b < 0 ||
-		    (size_t)b >= sizeof tmp)
+		if (a < 0 || (size_t)a >= sizeof final)
 			return lr_error_set(err, LR_ERR_IO,
 			                    "output path too long: %s", dir);
-		lr_remove_stale_temps(dir, tmp + strlen(dir) + 1);
-		snprintf(tmp + b, sizeof tmp - (size_t)b, "%ld", pid);
+		snprintf(prefix, sizeof prefix, ".%s.csv" LR_TMP_INFIX, t.name);
+		lr_remove_stale_temps(dir, prefix);
 		/* Without a baseline, the baseline table of an earlier run
 		** would contradict the tables written now: it goes. */
 		if (!want) {
@@ -371,10 +366,10 @@ int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
 				return rc;
 			continue;
 		}
-		int rc = csv_write_tmp(&t, tmp, final, err);
+		int rc = csv_write_tmp(&t, final, tmp, sizeof tmp, err);
 		if (rc == LR_OK &&
 		    (rc = lr_commit_add(c, tmp, final, err)) != LR_OK)
-			(void)unlink(tmp);
+			(void)lr_file_remove(tmp, NULL);
 		if (rc != LR_OK)
 			return rc;
 	}
