@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,10 +33,16 @@ static void usage(FILE *f)
 	      "                       default: from each column's decimals\n"
 	      "  --period YYYY-YYYY   the period the request asks for\n"
 	      "  --out DIR            where findings.csv goes (default: the "
-	      "current folder)\n"
+	      "current folder);\n"
+	      "                       tables.csv beside it says how each "
+	      "table was read\n"
 	      "  --all                also print the differences within "
 	      "rounding (info)\n"
 	      "  --quiet              no list of the tables recognised\n"
+	      "  --explain            print how every column of every table "
+	      "was read\n"
+	      "  --strict             a column of figures no rule reads is "
+	      "an error\n"
 	      "  --rules              list the rules and exit\n"
 	      "\n"
 	      "Rules: docs/check.md.  Exit status: 0 no error (warnings "
@@ -66,7 +73,7 @@ typedef struct check_args {
 	int nprev;
 	char **files; /* borrowed: argv's operands, [nfiles] */
 	int nfiles;
-	bool quiet, all;
+	bool quiet, all, explain;
 } check_args;
 
 static void print_rules(void)
@@ -127,6 +134,12 @@ static int parse_option(int c, check_args *a, lr_error *err)
 	case 'A':
 		a->all = true;
 		return LR_OK;
+	case 'e':
+		a->explain = true;
+		return LR_OK;
+	case 's':
+		a->o.strict = true;
+		return LR_OK;
 	}
 	assert(!"an option of opts[] not handled");
 	return lr_error_set(err, LR_ERR_INTERNAL, "option %d not handled", c);
@@ -149,6 +162,8 @@ static bool parse_args(int argc, char **argv, check_args *a, int *status)
 	        {"previous", required_argument, 0, 'P'},
 	        {"quiet", no_argument, 0, 'q'},
 	        {"all", no_argument, 0, 'A'},
+	        {"explain", no_argument, 0, 'e'},
+	        {"strict", no_argument, 0, 's'},
 	        {"help", no_argument, 0, 'h'},
 	        {0, 0, 0, 0}};
 	*a = (check_args){.o = {.tolerance_m2 = 1.0}, .out = "."};
@@ -288,13 +303,38 @@ static int read_inputs(const check_args *a, check_inputs *ci, lr_error *err)
 	return LR_OK;
 }
 
-/* The notes (unless quiet) and the findings, within rounding only with
-** --all. */
-static void print_report(const lr_check_report *rep, bool quiet, bool all)
+/* How each table was read: its line, and with explain every column's. */
+static void print_readings(const lr_check_report *rep, bool explain)
 {
-	if (!quiet)
+	for (size_t i = 0; i < rep->readings.len; i++) {
+		const lr_check_reading *g =
+		        &LR_VEC_AT(&rep->readings, lr_check_reading, i);
+		if (!*g->column) {
+			printf("%s: read as %s%s%s; key: %s; %s\n", g->table,
+			       g->kind, *g->date ? " dated " : "", g->date,
+			       g->key, g->note);
+			continue;
+		}
+		bool unused = !strncmp(g->taken, "not used", 8);
+		if (explain || unused)
+			printf("    %-28s %s%s%s%s\n", g->column, g->taken,
+			       *g->unit ? " (" : "", g->unit,
+			       *g->unit ? ")" : "");
+		if (explain && *g->note)
+			printf("    %-28s   %s\n", "", g->note);
+	}
+}
+
+/* The notes and readings (unless quiet) and the findings, within rounding
+** only with --all. */
+static void print_report(const lr_check_report *rep, const check_args *a)
+{
+	bool all = a->all;
+	if (!a->quiet) {
 		for (size_t i = 0; i < rep->notes.len; i++)
 			printf("%s\n", LR_VEC_AT(&rep->notes, char *, i));
+		print_readings(rep, a->explain);
+	}
 	if (all) {
 		lr_check_report_print(rep, stdout);
 		return;
@@ -324,10 +364,13 @@ int lr_cmd_check(int argc, char **argv)
 	if (read_inputs(&a, &ci, &err) != LR_OK ||
 	    lr_check_run(ci.in, ci.n, &a.o, &rep, &err) != LR_OK)
 		goto fail;
-	print_report(rep, a.quiet, a.all);
+	print_report(rep, &a);
+	char tables[PATH_MAX];
 	snprintf(path, sizeof path, "%s/findings.csv", a.out);
+	snprintf(tables, sizeof tables, "%s/tables.csv", a.out);
 	if (lr_mkdir_p(a.out, &err) != LR_OK ||
-	    lr_check_write_csv(rep, path, &err) != LR_OK)
+	    lr_check_write_csv(rep, path, &err) != LR_OK ||
+	    lr_check_write_tables(rep, tables, &err) != LR_OK)
 		goto fail;
 	printf("%d error%s, %d warning%s, %d within rounding (info; --all "
 	       "prints them); %s\n",

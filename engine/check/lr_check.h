@@ -12,6 +12,7 @@
 #include "lr_base.h"
 #include "lr_table.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* One rule: its stable id, default severity and a one-line explanation.
@@ -43,7 +44,21 @@ typedef struct lr_check_options {
 	double precision_m2; /* rounding of stated areas; 0: inferred from the
 	                     ** decimals of each column */
 	int period_first, period_last; /* requested period; 0: none */
+	bool strict; /* a column of figures no rule reads is an error */
 } lr_check_options;
+
+/* How one column of one table was read (a row of tables.csv); the table
+** as a whole has column "".  Every string is owned by the report. */
+typedef struct lr_check_reading {
+	char *table;  /* "request.xlsx:1 Remaining" */
+	char *kind;   /* remaining_by_region ... */
+	char *date;   /* YYYY-MM from the title, "" if none */
+	char *key;    /* how the region key was found */
+	char *column; /* the heading as published (or made by the reading) */
+	char *taken;  /* what it was taken as, or "not used: why" */
+	char *unit;   /* m², km², ha, count, money, %... or "" */
+	char *note;   /* how the heading was read, when not by its letters */
+} lr_check_reading;
 
 /* One finding.  Every char * is owned by the report that holds the
 ** finding (freed by lr_check_report_free()), never NULL; rule is static. */
@@ -65,6 +80,7 @@ typedef struct lr_check_report {
 	lr_vec findings; /* owned: lr_check_finding, in the order found */
 	lr_vec notes;    /* owned: char *, each owned: what was recognised or
 	                 ** skipped */
+	lr_vec readings; /* owned: lr_check_reading, table by table */
 	int n_error, n_warning, n_info;
 } lr_check_report;
 
@@ -103,6 +119,13 @@ void lr_check_report_print(const lr_check_report *r, FILE *f);
 */
 int lr_check_write_csv(const lr_check_report *r, const char *path,
                        lr_error *err);
+
+/*
+** Write tables.csv (table,kind,date,key,column,taken_as,unit,note): how
+** every table and column of r was read.  As lr_check_write_csv().
+*/
+int lr_check_write_tables(const lr_check_report *r, const char *path,
+                          lr_error *err);
 
 /* Parse one figure as written ("1,234.5", "12%", "-"); for fuzzing.
 ** Allocates nothing.

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void lr__check_tab_free(lr__tab *p)
 {
@@ -19,6 +20,9 @@ void lr__check_tab_free(lr__tab *p)
 	free(p->cols);
 	free(p->years);
 	free(p->gone);
+	free(p->heads);
+	free(p->title);
+	lr_table_set_free(&p->own);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -40,10 +44,17 @@ static bool same_file(const lr_table *a, const lr_table *b)
 	return a->path && b->path && !strcmp(a->path, b->path);
 }
 
-/* The year of row r, 0 with an R27 finding when it is not one. */
+/* The year of row r, 0 with an R27 finding when it is not one; 0 for a
+** row of the sum of the years ("Total" as its year). */
 static int read_year(lr__ctx *x, lr__tab *p, size_t r)
 {
 	const char *ys = lr_table_cell(p->t, r, p->yearc);
+	char yn[64];
+	lr__check_norm_key(ys, yn, sizeof yn);
+	if (lr__check_is_total_key(yn)) {
+		p->rows[r].over_years = true;
+		return 0;
+	}
 	char *end;
 	long y = strtol(ys, &end, 10);
 	/* "2021.0" from a workbook cell is the year 2021. */
@@ -93,6 +104,9 @@ static void read_figures(lr__ctx *x, lr__tab *p, size_t r)
 			read_unit_cost(x, p, row, c, s);
 			continue;
 		}
+		/* a completion that never comes has no number of years */
+		if (col->type == COL_YEARS && !strcasecmp(s, "never"))
+			continue;
 		int64_t v;
 		int dec;
 		int rc = lr_check_parse_figure(
@@ -161,6 +175,11 @@ static void drop_repeats(lr__ctx *x, lr__tab *p)
 {
 	size_t kept = 0;
 	for (size_t r = 0; r < p->nrows; r++) {
+		if (p->rows[r].over_years) {
+			free(p->rows[r].f); /* checked by lr__check_sum_of_years
+			                     */
+			continue;
+		}
 		size_t q = 0;
 		while (q < kept && !(p->rows[q].year == p->rows[r].year &&
 		                     !strcmp(p->rows[q].norm, p->rows[r].norm)))
@@ -240,10 +259,13 @@ static void link_parents(lr__tab *p)
 */
 static int open_table(const lr_check_input *in, lr__tab *p, lr_error *err)
 {
-	const lr_table *t = in->table;
 	memset(p, 0, sizeof *p);
-	p->t = t;
+	p->src = in->table;
 	p->role = in->role;
+	int rc = lr__check_shape(in->table, p, err);
+	if (rc != LR_OK)
+		return rc;
+	const lr_table *t = p->t;
 	p->ncol = t->n_cols;
 	p->cols = lr_xcalloc((size_t)t->n_cols + 1, sizeof *p->cols);
 	p->rows = lr_xcalloc(t->n_rows + 1, sizeof *p->rows);
@@ -251,6 +273,7 @@ static int open_table(const lr_check_input *in, lr__tab *p, lr_error *err)
 	if (!p->cols || !p->rows || !p->years)
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	lr__check_read_header(p);
+	lr__check_columns_read(p);
 	if (p->kind != K_NONE && p->key < 0)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: looks like a %s table but has no "
@@ -266,6 +289,7 @@ static int read_table(lr__ctx *x, lr__tab *p, lr_error *err)
 	if (rc != LR_OK)
 		return rc;
 	set_rounding(x, p);
+	lr__check_sum_of_years(x, p);
 	drop_repeats(x, p);
 	list_years(p);
 	link_parents(p);
@@ -312,6 +336,46 @@ static int unknown_table(lr__ctx *x, const lr_check_input *in, size_t n,
 	        t->name, cols[0] ? cols : "none");
 }
 
+/* Do tables a and b state any figure of the same name? */
+static bool share_figures(const lr__tab *a, const lr__tab *b)
+{
+	for (int i = 0; i < a->ncol; i++)
+		if (a->cols[i].type != COL_TEXT && !a->cols[i].unread &&
+		    lr__check_col_find(b, a->cols[i].base, a->cols[i].type) >=
+		            0)
+			return true;
+	return false;
+}
+
+/*
+** A second table p of the kind of *slot: as of another date (its title
+** says), the later one takes the slot and the other is compared with it
+** (R31); with figures of its own (new land by region beside release by
+** year), it is checked on its own.  Else LR_ERR_INPUT: which one is meant?
+*/
+static int second_of_kind(lr__ctx *x, lr__tab **slot, lr__tab *p, lr_error *err)
+{
+	lr__tab *q = *slot;
+	if (q->date && p->date && q->date != p->date) {
+		if (p->date > q->date)
+			*slot = p;
+		return LR_OK;
+	}
+	if (!share_figures(p, q)) {
+		add_note(x, lr__check_dupf(x,
+		                           "%s: its figures are not in %s; "
+		                           "checked on its own",
+		                           p->t->name, q->t->name));
+		return LR_OK;
+	}
+	return lr_error_set(err, LR_ERR_INPUT,
+	                    "two %s tables: %s and %s, of no different dates "
+	                    "in their titles; give one, or say in each "
+	                    "title the date it is as of (\"as of end 2014\")",
+	                    lr__check_kind_names[p->kind], q->t->name,
+	                    p->t->name);
+}
+
 /*
 ** Give table p its place in x: a submitted table of each kind, ledger
 ** tables by kind, any number of previous plans (a submitted plan named or
@@ -337,13 +401,14 @@ static int bind_table(lr__ctx *x, lr__tab *p, lr_error *err)
 		       : p->kind == K_RELEASE    ? &x->rel
 		       : p->kind == K_COMPLETION ? &x->comp
 		                                 : &x->plan;
-	if (slot && *slot)
-		return lr_error_set(err, LR_ERR_INPUT,
-		                    "two %s tables: %s and %s; give one",
-		                    lr__check_kind_names[p->kind],
-		                    (*slot)->t->name, p->t->name);
-	if (slot)
+	if (slot && *slot) {
+		int rc = second_of_kind(x, slot, p, err);
+		if (rc != LR_OK)
+			return rc;
+	} else if (slot) {
 		*slot = p;
+	}
+	lr__check_record_reading(x, p);
 	add_note(x, lr__check_dupf(x, "%s: %s%s, %zu rows", p->t->name,
 	                           p->role == LR_CHECK_PREVIOUS ? "previous "
 	                           : p->role == LR_CHECK_LEDGER ? "ledger "

@@ -90,8 +90,16 @@ const lr_check_rule lr_check_rules[] = {
         [R_LEDGER] = {"R28-against-ledger", "error",
                       "with --against: a stated figure differs from the "
                       "ledger's beyond the tolerance and rounding"},
+        [R_UNREAD] = {"R29-unread-column", "warning",
+                      "a column holding figures that no rule reads, a "
+                      "unit not stated, a figure stated in two units "
+                      "that disagree (--strict: error)"},
+        [R_MARK] = {"R30-footnote", "info",
+                    "footnote marks stripped from figures and names"},
 };
 
+_Static_assert(sizeof lr_check_rules / sizeof *lr_check_rules == R_COUNT,
+               "every rule number has its line");
 const size_t lr_check_n_rules = R_COUNT;
 
 /*
@@ -125,6 +133,8 @@ typedef struct check_pass {
 
 static const check_pass passes[] = {
         /* Within one table: each table in turn runs all of these. */
+        {R_UNREAD, ROLES_CHECKED, KINDS_ALL, STAGE_TABLE,
+         lr__check_rule_reading},
         {R_WHOLE, ROLES_CHECKED, KINDS_ALL, STAGE_TABLE, lr__check_rule_values},
         {R_SUM, ROLES_CHECKED, KINDS_ALL, STAGE_TABLE, lr__check_rule_sum},
         {R_SHACHA, ROLES_CHECKED, KINDS_ALL, STAGE_TABLE,
@@ -205,6 +215,7 @@ int lr_check_run(const lr_check_input *in, size_t n, const lr_check_options *o,
 	}
 	lr_vec_init(&x.r->findings, sizeof(lr_check_finding));
 	lr_vec_init(&x.r->notes, sizeof(char *));
+	lr_vec_init(&x.r->readings, sizeof(lr_check_reading));
 	x.tol = llround((o->tolerance_m2 > 0 ? o->tolerance_m2 : 0) * 100.0);
 	int rc = lr__check_read_tables(&x, in, n, err);
 	if (rc == LR_OK) {
