@@ -45,6 +45,7 @@ enum {
 	R_LEDGER,
 	R_UNREAD,
 	R_MARK,
+	R_DATED,
 	R_COUNT
 };
 
@@ -128,6 +129,7 @@ typedef struct lr__tab {
 	lr__head *heads;     /* owned, [ncol]: how each column was read */
 	char *title;         /* owned: title rows and the source's title */
 	int title_rows;      /* title rows found above the header */
+	int note_rows;       /* notes below the last row of figures */
 	bool two_row_header, years_as_columns;
 	int date; /* YYYYMM from the title (MM 12 for a bare year);
 	          ** 0 if none */
@@ -339,6 +341,9 @@ void lr__check_sum_of_years(lr__ctx *x, lr__tab *p);
 void lr__check_record_reading(lr__ctx *x, const lr__tab *p);
 /* Free the strings of g (output.c). */
 void lr__check_reading_free(lr_check_reading *g);
+/* rules_dated.c */
+void lr__check_rule_dated(lr__ctx *x, lr__tab *unused);
+void lr__check_rule_stock(lr__ctx *x, lr__tab *p);
 /* rules_ledger.c */
 void lr__check_rule_ledger(lr__ctx *x, lr__tab *p);
 

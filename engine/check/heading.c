@@ -80,6 +80,24 @@ static const char *area_unit(const words *ws)
 	return NULL;
 }
 
+/* The words of a heading that are not its unit, joined by '_'. */
+static void plain_words(const words *ws, char *out, size_t size)
+{
+	static const char *const units[] = {
+	        "m2",         "sqm",      "sqm2",    "km2", "sqkm",
+	        "ha",         "hectares", "hectare", "sq",  "square",
+	        "m",          "metres",   "meters",  "km",  "kilometres",
+	        "kilometers", NULL};
+	size_t n = 0;
+	*out = '\0';
+	for (int i = 0; i < ws->n; i++)
+		if (!is_word(ws, i, units) && n + strlen(ws->w[i]) + 2 < size)
+			n += (size_t)snprintf(out + n, size - n, "%s%s",
+			                      n ? "_" : "", ws->w[i]);
+	if (!*out)
+		snprintf(out, size, "area");
+}
+
 /* The figure a heading's words name: "sha", "remaining_end", "cleared"...,
 ** or "" when none. */
 static const char *concept(const words *ws, bool dated)
@@ -109,6 +127,8 @@ static const char *concept(const words *ws, bool dated)
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (find_word(ws, map[i].words) >= 0)
 			return map[i].base;
+	if (dated && find_word(ws, start) >= 0)
+		return "remaining_start"; /* "At the beginning (sq km)" */
 	if (find_word(ws, remaining) >= 0) {
 		if (!dated)
 			return "remaining";
@@ -237,6 +257,12 @@ void lr__check_read_heading(const char *norm, const char *prev, bool dated,
 	}
 	if (unit && *base) {
 		snprintf(canon, size, "%s%s", base, unit);
+		return;
+	}
+	if (unit) { /* an area, of a figure no rule knows: its words */
+		char w[96];
+		plain_words(&ws, w, sizeof w);
+		snprintf(canon, size, "%s%s", w, unit);
 		return;
 	}
 	if (!unit && counts_areas(&ws) &&

@@ -241,8 +241,9 @@ static void date_text(const lr__tab *p, char *buf, size_t size)
 static char *table_note(lr__ctx *x, const lr__tab *p)
 {
 	return lr__check_dupf(
-	        x, "%d title row%s%s%s%s; %d subtotal row%s; %zu rows",
+	        x, "%d title row%s%s%s%s%s; %d subtotal row%s; %zu rows",
 	        p->title_rows, p->title_rows == 1 ? "" : "s",
+	        p->note_rows ? "; notes below the table read as title" : "",
 	        p->two_row_header ? "; header over two rows" : "",
 	        p->years_as_columns ? "; years as columns, read as rows" : "",
 	        *p->t->title ? "; title read for the date and scope" : "",
@@ -265,6 +266,8 @@ void lr__check_record_reading(lr__ctx *x, const lr__tab *p)
 	for (int c = 0; c < p->ncol; c++) {
 		const lr__col *col = &p->cols[c];
 		const lr__head *h = p->heads ? &p->heads[c] : NULL;
+		if (!*col->label && !has_figures(p, c))
+			continue; /* an empty column beside the table */
 		taken_as(p, c, taken, sizeof taken);
 		lr_check_reading g = {lr_strdup(p->t->name),
 		                      lr_strdup(kind),

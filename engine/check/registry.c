@@ -96,6 +96,10 @@ const lr_check_rule lr_check_rules[] = {
                       "that disagree (--strict: error)"},
         [R_MARK] = {"R30-footnote", "info",
                     "footnote marks stripped from figures and names"},
+        [R_DATED] = {"R31-dated-tables", "warning",
+                     "tables of remaining land as of different dates: land "
+                     "that grew, regions that vanish, a figure 10^k the "
+                     "other, a region renamed"},
 };
 
 _Static_assert(sizeof lr_check_rules / sizeof *lr_check_rules == R_COUNT,
@@ -149,6 +153,8 @@ static const check_pass passes[] = {
         ** what a vanished region explains. */
         {R_GONE, ROLES_CHECKED, KINDS_DATED, STAGE_TABLE, lr__check_rule_gone},
         {R_ROLL, ROLES_CHECKED, KINDS_DATED, STAGE_TABLE, lr__check_rule_roll},
+        {R_GROWTH, ROLES_CHECKED, KIND(K_RELEASE), STAGE_TABLE,
+         lr__check_rule_stock},
         {R_CUMUL, ROLES_CHECKED, KINDS_DATED, STAGE_TABLE,
          lr__check_rule_cumulative},
         {R_SLIP, ROLES_CHECKED, KINDS_DATED, STAGE_TABLE, lr__check_rule_slip},
@@ -162,6 +168,7 @@ static const check_pass passes[] = {
         /* Across tables: each pass in turn. */
         {R_SPELL, 0, 0, STAGE_ACROSS, lr__check_rule_spelling},
         {R_REMREL, 0, 0, STAGE_ACROSS, lr__check_rule_rem_rel},
+        {R_DATED, 0, 0, STAGE_ACROSS, lr__check_rule_dated},
         {R_START, 0, 0, STAGE_ACROSS, lr__check_rule_start},
         {R_YEARS, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_plan_period},

@@ -239,6 +239,29 @@ static bool strip_mark(char *s)
 	return true;
 }
 
+/* Rows below the last row of figures holding one cell of text ("Note: *
+** 107 unsurveyed minefield records...", "Source: ...") are the table's
+** notes: off the rows, into the title, counted for the reading. */
+static bool take_notes(sgrid *g, lr__tab *p)
+{
+	size_t last = 0;
+	for (size_t r = 1; r < g->nr; r++)
+		for (int c = 0; c < g->nc; c++)
+			if (is_figure(sg_at(g, r, c)))
+				last = r;
+	while (g->nr > last + 1 && filled(g, g->nr - 1) == 1) {
+		size_t r = g->nr - 1;
+		for (int c = 0; c < g->nc; c++) {
+			if (!title_add(&p->title, sg_at(g, r, c)))
+				return false;
+			free(sg_row(g, r)[c]);
+		}
+		g->nr--;
+		p->note_rows++;
+	}
+	return true;
+}
+
 /* Footnote marks off every cell; counted per column for the reading. */
 static void strip_footnotes(sgrid *g, lr__tab *p)
 {
@@ -630,8 +653,11 @@ static bool one_level(sgrid *g, lr__tab *p, int k)
 		if (a == 1 && !*name)
 			snprintf(name, sizeof name, "Subtotal of lines %ld-%ld",
 			         g->line[from], g->line[r - 1]);
-		ok = (keys[r] = lr_strdup(a == 2   ? "Total"
-		                          : a == 1 ? name
+		/* a total named in the key column keeps its words */
+		bool here = a == 2 && aggregate_word(sg_at(g, r, k), name,
+		                                     sizeof name) == 2;
+		ok = (keys[r] = lr_strdup(a == 2 && !here ? "Total"
+		                          : a == 1        ? name
 		                                   : sg_at(g, r, k))) != NULL &&
 		     (par[r] = lr_strdup("")) != NULL;
 		if (a == 1) {
@@ -773,10 +799,12 @@ int lr__check_shape(const lr_table *in, lr__tab *p, lr_error *err)
 	int rc = LR_ERR_NOMEM;
 	p->heads = lr_xcalloc((size_t)in->n_cols + 4, sizeof *p->heads);
 	if (!p->heads || !load(in, &g) || !title_add(&p->title, in->title) ||
-	    !take_title(&g, p) || !merge_subheader(&g, p))
+	    !take_title(&g, p))
+		goto done;
+	title_date(p); /* before the notes below the table join the title */
+	if (!merge_subheader(&g, p) || !take_notes(&g, p))
 		goto done;
 	strip_footnotes(&g, p);
-	title_date(p);
 	rc = shape_rows(&g, p, in);
 	if (rc == LR_ERR_INPUT)
 		rc = lr_error_set(err, LR_ERR_INPUT,
