@@ -459,6 +459,20 @@ def variants():
     add("R27-not-a-number", "error", "a figure that is not a number",
         edit=lambda t: find(t["release_by_year"], 2020, "D02").update(
             ap_mines="1x2"))
+    add("R32-plan-ends-early", "warning",
+        "a period three years longer than the plan needs",
+        args=("--period", "2024-2031"))
+
+    def cancel_above_sha(t):
+        can = sum(num(r["cancel_m2"]) for r in t["workplan"]
+                  if r["region_id"] == "D01")
+        sha = num(find(t["remaining_by_region"], None, "D01")["sha_m2"])
+        delta = (can - 100000) - sha  # SHA land 1,000 m2 below the plan
+        bump(t, "remaining_by_region", None, "D01", "sha_m2", delta)
+        bump(t, "remaining_by_region", None, "D01", "cha_m2", -delta)
+    add("R33-cancel-above-sha", "error",
+        "a region plans to cancel more than its SHA land",
+        edit=cancel_above_sha)
     return v
 
 

@@ -46,6 +46,8 @@ enum {
 	R_UNREAD,
 	R_MARK,
 	R_DATED,
+	R_EARLY,
+	R_CANCEL,
 	R_COUNT
 };
 
@@ -344,6 +346,9 @@ void lr__check_reading_free(lr_check_reading *g);
 /* rules_dated.c */
 void lr__check_rule_dated(lr__ctx *x, lr__tab *unused);
 void lr__check_rule_stock(lr__ctx *x, lr__tab *p);
+/* rules_committee.c */
+void lr__check_rule_early_zero(lr__ctx *x, lr__tab *p);
+void lr__check_rule_cancel_sha(lr__ctx *x, lr__tab *p);
 /* rules_ledger.c */
 void lr__check_rule_ledger(lr__ctx *x, lr__tab *p);
 

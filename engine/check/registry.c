@@ -100,6 +100,14 @@ const lr_check_rule lr_check_rules[] = {
                      "tables of remaining land as of different dates: land "
                      "that grew, regions that vanish, a figure 10^k the "
                      "other, a region renamed"},
+        [R_EARLY] = {"R32-plan-ends-early", "warning",
+                     "the plan has no land left two or more years before "
+                     "the requested period ends: more time asked than "
+                     "needed"},
+        [R_CANCEL] = {"R33-cancel-above-sha", "error",
+                      "a region's planned cancellation above its suspected "
+                      "(SHA) land: only SHA land is cancelled by "
+                      "non-technical survey"},
 };
 
 _Static_assert(sizeof lr_check_rules / sizeof *lr_check_rules == R_COUNT,
@@ -174,6 +182,10 @@ static const check_pass passes[] = {
          lr__check_rule_plan_period},
         {R_PACE, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_pace},
+        {R_EARLY, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_early_zero},
+        {R_CANCEL, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_cancel_sha},
         {R_PREVIOUS, 1u << LR_CHECK_PREVIOUS, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_previous},
         {R_LEDGER, ROLES_CHECKED, KINDS_ALL, STAGE_ACROSS,

@@ -1,0 +1,118 @@
+/*
+** Checks the Committee on Article 5 Implementation makes of a request that
+** the other families leave out: more time asked than the plan needs (R32),
+** cancellation of more land than the suspected land of a region (R33).
+*/
+#include "check_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first year whose row (region or TOTAL) ends with no land, or 0. */
+static int zero_year(const lr__tab *p, size_t r0, int end)
+{
+	int best = 0;
+	for (size_t r = 0; r < p->nrows; r++) {
+		lr__fig e = lr__check_cell(p, r, end);
+		if (strcmp(p->rows[r].norm, p->rows[r0].norm) || !e.set ||
+		    (double)e.v > p->cols[end].half)
+			continue;
+		if (!best || p->rows[r].year < best)
+			best = p->rows[r].year;
+	}
+	return best;
+}
+
+/* R32: the plan ends the nation's land (its TOTAL row, else its last
+** region) two or more years before the requested period ends. */
+void lr__check_rule_early_zero(lr__ctx *x, lr__tab *p)
+{
+	int end = lr__check_col_area(p, "remaining_end");
+	/* a period beyond ten years is R19's finding, not a second one */
+	if (end < 0 || p->nyears == 0 ||
+	    (x->o->period_last &&
+	     x->o->period_last - x->o->period_first + 1 > 10))
+		return;
+	int last =
+	        x->o->period_last ? x->o->period_last : p->years[p->nyears - 1];
+	int t = lr__check_find_total(p, p->years[p->nyears - 1]);
+	int done = 0;
+	const char *who = "TOTAL";
+	for (size_t r = 0; r < p->nrows; r++) {
+		if ((t >= 0 && (int)r != t) || p->rows[r].parent >= 0)
+			continue;
+		int z = zero_year(p, r, end);
+		if (!z)
+			return; /* some land never ends: R18's to say */
+		if (z > done) {
+			done = z;
+			who = p->rows[r].key;
+		}
+	}
+	if (!done || last - done < 2)
+		return;
+	char lbl[160];
+	snprintf(lbl, sizeof lbl, "%d %s", done, who);
+	lr__check_note(
+	        x, R_EARLY, LR_SEV_WARNING, p, lbl, &p->cols[end],
+	        lr__check_dupf(x,
+	                       "the plan has no land left at the end "
+	                       "of %d, %d years before the end of the "
+	                       "%s (%d): more time is asked than the "
+	                       "plan needs",
+	                       done, last - done,
+	                       x->o->period_last ? "requested period" : "plan",
+	                       last));
+}
+
+/* The planned cancellation of row r's region over all the plan's years. */
+static bool cancel_sum(const lr__tab *p, int can, const char *norm,
+                       int64_t *sum, double *bound)
+{
+	*sum = 0;
+	*bound = 0;
+	for (size_t r = 0; r < p->nrows; r++) {
+		lr__fig f = lr__check_cell(p, r, can);
+		if (strcmp(p->rows[r].norm, norm) || !f.set)
+			continue;
+		if (f.bad || !lr__check_add_fig(sum, f.v))
+			return false;
+		*bound += p->cols[can].half;
+	}
+	return true;
+}
+
+/* R33: only suspected land is cancelled by non-technical survey, so a
+** region's planned cancellation is at most its SHA land at the start. */
+void lr__check_rule_cancel_sha(lr__ctx *x, lr__tab *p)
+{
+	const lr__tab *rem = x->rem;
+	int can = lr__check_col_area(p, "cancelled");
+	int sha = rem ? lr__check_col_area(rem, "sha") : -1;
+	if (can < 0 || sha < 0)
+		return;
+	for (size_t q = 0; q < rem->nrows; q++) {
+		lr__fig s = lr__check_cell(rem, q, sha);
+		int64_t sum;
+		double bound;
+		if (rem->rows[q].total || rem->rows[q].nchild || !s.set ||
+		    !cancel_sum(p, can, rem->rows[q].norm, &sum, &bound) ||
+		    (double)(sum - s.v) <=
+		            bound + rem->cols[sha].half + (double)x->tol)
+			continue;
+		char a[48], b[48];
+		lr__check_fmt_col(&p->cols[can], a, sizeof a, sum);
+		lr__check_fmt_col(&rem->cols[sha], b, sizeof b, s.v);
+		lr__check_add_finding(
+		        x, R_CANCEL, LR_SEV_ERROR, p, rem->rows[q].key,
+		        &p->cols[can], a, b, NULL,
+		        lr__check_dupf(
+		                x,
+		                "the plan cancels %s in %s, more than "
+		                "its suspected (SHA) land %s in %s: only "
+		                "suspected land is cancelled by "
+		                "non-technical survey",
+		                a, rem->rows[q].key, b, rem->t->name));
+	}
+}
