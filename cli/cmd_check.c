@@ -43,6 +43,10 @@ static void usage(FILE *f)
 	      "was read\n"
 	      "  --strict             a column of figures no rule reads is "
 	      "an error\n"
+	      "  --columns FILE       which of our columns a published "
+	      "heading is (INI:\n"
+	      "                       [table] heading = our_column unit; "
+	      "docs/check.md)\n"
 	      "  --rules              list the rules and exit\n"
 	      "\n"
 	      "Rules: docs/check.md.  Exit status: 0 no error (warnings "
@@ -74,6 +78,7 @@ typedef struct check_args {
 	char **files; /* borrowed: argv's operands, [nfiles] */
 	int nfiles;
 	bool quiet, all, explain;
+	const char *columns; /* borrowed from argv, NULL if none */
 } check_args;
 
 static void print_rules(void)
@@ -140,6 +145,9 @@ static int parse_option(int c, check_args *a, lr_error *err)
 	case 's':
 		a->o.strict = true;
 		return LR_OK;
+	case 'c':
+		a->columns = optarg;
+		return LR_OK;
 	}
 	assert(!"an option of opts[] not handled");
 	return lr_error_set(err, LR_ERR_INTERNAL, "option %d not handled", c);
@@ -164,6 +172,7 @@ static bool parse_args(int argc, char **argv, check_args *a, int *status)
 	        {"all", no_argument, 0, 'A'},
 	        {"explain", no_argument, 0, 'e'},
 	        {"strict", no_argument, 0, 's'},
+	        {"columns", required_argument, 0, 'c'},
 	        {"help", no_argument, 0, 'h'},
 	        {0, 0, 0, 0}};
 	*a = (check_args){.o = {.tolerance_m2 = 1.0}, .out = "."};
@@ -361,6 +370,10 @@ int lr_cmd_check(int argc, char **argv)
 	lr_check_report *rep = NULL;
 	lr_error err = {0};
 	char path[PATH_MAX];
+	lr_check_columns *cols = NULL;
+	if (a.columns && lr_check_columns_read(a.columns, &cols, &err) != LR_OK)
+		goto fail;
+	a.o.columns = cols;
 	if (read_inputs(&a, &ci, &err) != LR_OK ||
 	    lr_check_run(ci.in, ci.n, &a.o, &rep, &err) != LR_OK)
 		goto fail;
@@ -382,6 +395,7 @@ fail:
 	status = lr_cli_fail("check", &err);
 done:
 	lr_check_report_free(rep);
+	lr_check_columns_free(cols);
 	free_inputs(&ci);
 	return status;
 }

@@ -341,14 +341,45 @@ def test_pack(tmp):
 def test_unusable(tmp):
     path = write(tmp, "colours.csv", "colour,weight\nred,1\n")
     rc, _, _, out = check(tmp, "colours", path)
-    ok(rc == 2 and "colour, weight" in out,
-       "a table of no known kind: exit 2 naming its columns", out)
+    ok(rc == 2 and "colour, weight" in out and "colour = region_id" in out,
+       "a table of no known kind: exit 2 naming its columns and the "
+       "--columns lines that would read it", out)
     a = write(tmp, "a.csv", "Region,Total area (m²)\nX,5\n")
     b = write(tmp, "b.csv", "Region,Total area (m²)\nX,6\n")
     rc, _, _, out = check(tmp, "undated", a, b)
     ok(rc == 2 and "as of" in out,
        "two remaining tables with no dates: exit 2 saying how to date "
        "them", out)
+
+
+def test_columns(tmp):
+    q1 = os.path.join(PUB, "mapa_afghanistan_2015_q1.csv")
+    ini = write(tmp, "cols.ini",
+                "; the fact sheet says processed for released\n"
+                "[mapa_afghanistan_2015_q1.csv]\n"
+                "Processed (sq km) = released km2\n"
+                "[*]\nOblast = region_id\n")
+    rc, rows, reads, out = check(tmp, "cols", q1, opts=["--columns", ini])
+    ok(rc == 1 and of(rows) == [("R11-roll-forward", "2015 National")] and
+       rows[0]["expected"] == "549.7",
+       "--columns reads 'Processed (sq km)' as released: the fact sheet's "
+       "figures then do not roll forward (524.6 - 4.7 + 29.8 = 549.7, "
+       "not 535.6)", out)
+    ok(any(r["column"] == "Processed (sq km)" and
+           r["note"] == "--columns, line 3" for r in reads) and
+       "--columns line 5: no table [*] has a column 'Oblast'" in out,
+       "tables.csv names the mapping line; a line that matched nothing is "
+       "said", out + str(reads))
+    ign = write(tmp, "ign.ini", "[mapa_afghanistan_2015_q1.csv]\n"
+                "Processed (sq km) = ignore\n")
+    rc, rows, _, out = check(tmp, "ign", q1, opts=["--columns", ign])
+    ok(rc == 0 and not of(rows), "'= ignore': the column is not checked "
+       "and not warned about", out)
+    bad = write(tmp, "bad.ini", "[x.csv]\nArea = hectares of land\n")
+    rc, _, _, out = check(tmp, "bad", q1, opts=["--columns", bad])
+    ok(rc == 2 and "bad.ini, line 2" in out and "hectares of land" in out,
+       "a mapping to no column of ours: exit 2 naming the file and line",
+       out)
 
 
 def main():
@@ -359,6 +390,7 @@ def main():
         test_silent(tmp)
         test_pack(tmp)
         test_unusable(tmp)
+        test_columns(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()

@@ -85,6 +85,24 @@ typedef struct lr__fig {
 	bool bad; /* not a number (R27): no sum over it is checked */
 } lr__fig;
 
+/* One line of a column mapping. */
+typedef struct lr__colmap {
+	char *table;    /* owned: the section */
+	char *heading;  /* owned: the heading as published */
+	char canon[96]; /* our column, or "ignore" */
+	int line;
+} lr__colmap;
+
+struct lr_check_columns {
+	lr__colmap *map; /* owned, [n] */
+	size_t n;
+	bool *used; /* owned, [n]: matched a column of some table */
+};
+
+/* The mapping line for a heading of table t, or NULL; marks it used. */
+const lr__colmap *lr__check_column_map(const lr_check_columns *m,
+                                       const lr_table *t, const char *heading);
+
 /* How one column of a table as published was read (shape.c). */
 typedef struct lr__head {
 	char canon[96];   /* the name the rules use: "cha_km2" */
@@ -94,6 +112,7 @@ typedef struct lr__head {
 	bool synthetic;   /* made by the reading: the key, its parents */
 	const char *role; /* static: what a column of names was read as */
 	bool unit_guessed;
+	bool ignored; /* --columns says: not to be checked */
 } lr__head;
 
 typedef struct lr__col {
@@ -234,7 +253,8 @@ bool lr__check_heading_names_count(const char *canon, char *base, size_t size);
 ** the rest of the reading.  LR_OK, LR_ERR_INPUT naming in, LR_ERR_NOMEM;
 ** what p owns is freed by lr__check_tab_free() either way.
 */
-int lr__check_shape(const lr_table *in, lr__tab *p, lr_error *err);
+int lr__check_shape(const lr_table *in, const lr_check_columns *cols,
+                    lr__tab *p, lr_error *err);
 
 /* ---- Reading the tables (read.c) ---- */
 

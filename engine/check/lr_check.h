@@ -39,12 +39,17 @@ typedef struct lr_check_input {
 	lr_check_role role;
 } lr_check_input;
 
+/* The column mapping of --columns FILE (columns.c): made by
+** lr_check_columns_read(), freed by lr_check_columns_free(). */
+typedef struct lr_check_columns lr_check_columns;
+
 typedef struct lr_check_options {
 	double tolerance_m2; /* area differences up to this pass (default 1) */
 	double precision_m2; /* rounding of stated areas; 0: inferred from the
 	                     ** decimals of each column */
 	int period_first, period_last; /* requested period; 0: none */
 	bool strict; /* a column of figures no rule reads is an error */
+	const lr_check_columns *columns; /* borrowed, NULL if none */
 } lr_check_options;
 
 /* How one column of one table was read (a row of tables.csv); the table
@@ -104,6 +109,17 @@ int lr_check_parse_precision(const char *s, double *m2, lr_error *err);
 */
 int lr_check_run(const lr_check_input *in, size_t n, const lr_check_options *o,
                  lr_check_report **out, lr_error *err);
+
+/*
+** Read the column mapping at path: an INI file whose sections name tables
+** (as check names them, "file.csv", "book.xlsx:sheet", or "*") and whose
+** lines say "heading as published = our column [unit]" or "= ignore".
+** LR_OK with *out to free with lr_check_columns_free(); LR_ERR_USAGE naming
+** the file and line of a bad line; LR_ERR_NOMEM.
+*/
+int lr_check_columns_read(const char *path, lr_check_columns **out,
+                          lr_error *err);
+void lr_check_columns_free(lr_check_columns *m);
 
 /* Free r, its findings and notes; lr_check_report_free(NULL) is a no-op. */
 void lr_check_report_free(lr_check_report *r);

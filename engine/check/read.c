@@ -257,12 +257,13 @@ static void link_parents(lr__tab *p)
 ** caller decides what that means); LR_ERR_INPUT for a known kind without
 ** its key column; LR_ERR_NOMEM.  p is freed by lr__check_tab_free() either way.
 */
-static int open_table(const lr_check_input *in, lr__tab *p, lr_error *err)
+static int open_table(const lr_check_input *in, const lr_check_columns *cols,
+                      lr__tab *p, lr_error *err)
 {
 	memset(p, 0, sizeof *p);
 	p->src = in->table;
 	p->role = in->role;
-	int rc = lr__check_shape(in->table, p, err);
+	int rc = lr__check_shape(in->table, cols, p, err);
 	if (rc != LR_OK)
 		return rc;
 	const lr_table *t = p->t;
@@ -332,8 +333,12 @@ static int unknown_table(lr__ctx *x, const lr_check_input *in, size_t n,
 	        "needs the columns of remaining_by_region (region_id, "
 	        "total_m2 ...), release_by_year (year, region_id, "
 	        "released_m2 ...), completion (region_id, remaining_m2, "
-	        "p50_date ...) or workplan (year, region_id, release_m2 ...)",
-	        t->name, cols[0] ? cols : "none");
+	        "p50_date ...) or workplan (year, region_id, release_m2 ...); "
+	        "name them in a --columns file, for instance:\n"
+	        "  [%s]\n  %s = region_id\n  %s = total_m2",
+	        t->name, cols[0] ? cols : "none", t->layer,
+	        t->n_cols > 0 ? t->header[0] : "Region",
+	        t->n_cols > 1 ? t->header[t->n_cols - 1] : "Area (m²)");
 }
 
 /* Do tables a and b state any figure of the same name? */
@@ -417,12 +422,27 @@ static int bind_table(lr__ctx *x, lr__tab *p, lr_error *err)
 	return LR_OK;
 }
 
+/* Lines of --columns that matched no heading: said, not dropped. */
+static void unmatched_columns(lr__ctx *x)
+{
+	const lr_check_columns *m = x->o->columns;
+	for (size_t i = 0; m && i < m->n; i++)
+		if (!m->used[i])
+			add_note(x,
+			         lr__check_dupf(
+			                 x,
+			                 "--columns line %d: no table [%s] has "
+			                 "a column '%s'; the line was not used",
+			                 m->map[i].line, m->map[i].table,
+			                 m->map[i].heading));
+}
+
 int lr__check_read_tables(lr__ctx *x, const lr_check_input *in, size_t n,
                           lr_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		lr__tab *p = &x->tabs[x->ntabs];
-		int rc = open_table(&in[i], p, err);
+		int rc = open_table(&in[i], x->o->columns, p, err);
 		if (rc == LR_OK && p->kind == K_NONE)
 			rc = unknown_table(x, in, n, i, err);
 		else if (rc == LR_OK)
@@ -439,5 +459,6 @@ int lr__check_read_tables(lr__ctx *x, const lr_check_input *in, size_t n,
 		if (rc != LR_OK)
 			return rc;
 	}
+	unmatched_columns(x);
 	return LR_OK;
 }

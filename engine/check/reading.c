@@ -171,7 +171,7 @@ void lr__check_rule_reading(lr__ctx *x, lr__tab *p)
 		}
 		if (lr__check_starts_with(col->base, "years_total"))
 			years_total(x, p, c);
-		if (col->unread && has_figures(p, c))
+		if (col->unread && has_figures(p, c) && !(h && h->ignored))
 			lr__check_note(
 			        x, R_UNREAD, sev, p, "", col,
 			        lr__check_dupf(
@@ -211,6 +211,8 @@ static void taken_as(const lr__tab *p, int c, char *buf, size_t size)
 	else if (col->same_as >= 0)
 		snprintf(buf, size, "%s, compared with '%s'", col->base,
 		         p->cols[col->same_as].label);
+	else if (p->heads && p->heads[c].ignored)
+		snprintf(buf, size, "not checked: --columns says ignore");
 	else if (col->unread)
 		snprintf(buf, size, "not used: %s", col->unread);
 	else if (col->type == COL_TEXT)

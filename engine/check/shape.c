@@ -318,14 +318,23 @@ static void title_date(lr__tab *p)
 
 /* Each heading read into the name the rules use (p->heads[c].canon); a
 ** bare area after a count column is that count's area. */
-static void read_headings(const sgrid *g, lr__tab *p, bool dated)
+static void read_headings(const sgrid *g, lr__tab *p, bool dated,
+                          const lr_table *in, const lr_check_columns *cols)
 {
 	char prev[96] = "";
 	for (int c = 0; c < g->nc; c++) {
 		lr__head *h = &p->heads[c];
 		char norm[96];
 		lr__check_norm_header(sg_at(g, 0, c), norm, sizeof norm);
-		if (lr__check_known_name(norm)) {
+		const lr__colmap *m =
+		        lr__check_column_map(cols, in, sg_at(g, 0, c));
+		if (m) {
+			snprintf(h->canon, sizeof h->canon, "%s", m->canon);
+			snprintf(h->why, sizeof h->why, "--columns, line %d",
+			         m->line);
+			h->ignored = !strcmp(m->canon, "ignore");
+			*prev = '\0';
+		} else if (lr__check_known_name(norm)) {
 			snprintf(h->canon, sizeof h->canon, "%s", norm);
 			*prev = '\0';
 		} else {
@@ -778,14 +787,16 @@ static bool emit(sgrid *g, lr__tab *p, const lr_table *in)
 }
 
 /* Headings read, years as columns turned, the key found; p's table. */
-static int shape_rows(sgrid *g, lr__tab *p, const lr_table *in)
+static int shape_rows(sgrid *g, lr__tab *p, const lr_table *in,
+                      const lr_check_columns *cols)
 {
 	int years[512];
 	if (g->nc > 510)
 		return LR_ERR_INPUT;
 	int ny = year_columns(g, years);
 	bool unpivoted = ny >= 2 && find_heading(g, "year") < 0;
-	read_headings(g, p, find_heading(g, "year") >= 0 || unpivoted);
+	read_headings(g, p, find_heading(g, "year") >= 0 || unpivoted, in,
+	              cols);
 	if (unpivoted && !unpivot(g, p, years))
 		return LR_ERR_NOMEM;
 	if (!find_key(g, p) || !emit(g, p, in))
@@ -793,7 +804,8 @@ static int shape_rows(sgrid *g, lr__tab *p, const lr_table *in)
 	return LR_OK;
 }
 
-int lr__check_shape(const lr_table *in, lr__tab *p, lr_error *err)
+int lr__check_shape(const lr_table *in, const lr_check_columns *cols,
+                    lr__tab *p, lr_error *err)
 {
 	sgrid g = {0};
 	int rc = LR_ERR_NOMEM;
@@ -805,7 +817,7 @@ int lr__check_shape(const lr_table *in, lr__tab *p, lr_error *err)
 	if (!merge_subheader(&g, p) || !take_notes(&g, p))
 		goto done;
 	strip_footnotes(&g, p);
-	rc = shape_rows(&g, p, in);
+	rc = shape_rows(&g, p, in, cols);
 	if (rc == LR_ERR_INPUT)
 		rc = lr_error_set(err, LR_ERR_INPUT,
 		                  "%s: more than 510 columns", in->name);
