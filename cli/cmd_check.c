@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -234,7 +235,10 @@ static int add_file(check_inputs *ci, const char *path, lr_check_role role,
                     lr_error *err)
 {
 	lr_table_set *s = &ci->sets[ci->nsets];
-	int rc = lr_table_read_file(path, s, err);
+	size_t n = strlen(path);
+	int rc = n > 3 && !strcasecmp(path + n - 3, ".md")
+	                 ? lr_check_read_markdown(path, s, err)
+	                 : lr_table_read_file(path, s, err);
 	if (rc != LR_OK)
 		return rc;
 	if (s->n == 0) {

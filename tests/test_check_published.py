@@ -329,6 +329,12 @@ def test_pack(tmp):
            r["key"].startswith("none: a national table") for r in reads),
        "its national release-by-year sheet is read with the nation as key",
        reads)
+    md = os.path.join(out, "request_tables.md")
+    rc, rows, reads, text = check(tmp, "pack-md", md)
+    ok(rc == 0 and not of(rows, "error") and not of(rows, "warning") and
+       len({r["table"] for r in reads}) == 5,
+       "check of the report's own request_tables.md: its five tables read "
+       "(heading and list lines as title), no error", text)
     csvs = [os.path.join(out, n) for n in
             ("remaining_by_region.csv", "release_by_year.csv",
              "completion.csv", "workplan.csv")

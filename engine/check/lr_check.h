@@ -121,6 +121,14 @@ int lr_check_columns_read(const char *path, lr_check_columns **out,
                           lr_error *err);
 void lr_check_columns_free(lr_check_columns *m);
 
+/*
+** The pipe tables of the Markdown file at path, each named "file.md:its
+** heading", the list lines between the heading and the table as its title
+** (how report writes request_tables.md).  LR_OK with *out to free with
+** lr_table_set_free(); LR_ERR_INPUT naming an unreadable file; LR_ERR_NOMEM.
+*/
+int lr_check_read_markdown(const char *path, lr_table_set *out, lr_error *err);
+
 /* Free r, its findings and notes; lr_check_report_free(NULL) is a no-op. */
 void lr_check_report_free(lr_check_report *r);
 
