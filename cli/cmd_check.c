@@ -33,6 +33,9 @@ static void usage(FILE *f)
 	      "1m2, 0.1ha);\n"
 	      "                       default: from each column's decimals\n"
 	      "  --period YYYY-YYYY   the period the request asks for\n"
+	      "  --deadline DATE      the current Article 5 deadline "
+	      "(YYYY-MM-DD): the\n"
+	      "                       period must start there\n"
 	      "  --out DIR            where findings.csv goes (default: the "
 	      "current folder);\n"
 	      "                       tables.csv beside it says how each "
@@ -106,6 +109,19 @@ static int parse_tolerance(const char *s, double *m2, lr_error *err)
 	return LR_OK;
 }
 
+/* --deadline YYYY-MM-DD into *ymd (YYYYMMDD); LR_ERR_USAGE if not a date. */
+static int parse_deadline(const char *s, int *ymd, lr_error *err)
+{
+	int y, m, d, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] ||
+	    y < 1999 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "--deadline '%s' must be a date YYYY-MM-DD",
+		                    s);
+	*ymd = y * 10000 + m * 100 + d;
+	return LR_OK;
+}
+
 /* One option c (with optarg) into a; LR_OK or LR_ERR_USAGE. */
 static int parse_option(int c, check_args *a, lr_error *err)
 {
@@ -149,6 +165,8 @@ static int parse_option(int c, check_args *a, lr_error *err)
 	case 'c':
 		a->columns = optarg;
 		return LR_OK;
+	case 'd':
+		return parse_deadline(optarg, &a->o.deadline, err);
 	}
 	assert(!"an option of opts[] not handled");
 	return lr_error_set(err, LR_ERR_INTERNAL, "option %d not handled", c);
@@ -174,6 +192,7 @@ static bool parse_args(int argc, char **argv, check_args *a, int *status)
 	        {"explain", no_argument, 0, 'e'},
 	        {"strict", no_argument, 0, 's'},
 	        {"columns", required_argument, 0, 'c'},
+	        {"deadline", required_argument, 0, 'd'},
 	        {"help", no_argument, 0, 'h'},
 	        {0, 0, 0, 0}};
 	*a = (check_args){.o = {.tolerance_m2 = 1.0}, .out = "."};

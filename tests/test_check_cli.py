@@ -473,6 +473,9 @@ def variants():
     add("R33-cancel-above-sha", "error",
         "a region plans to cancel more than its SHA land",
         edit=cancel_above_sha)
+    add("R34-period-start", "error",
+        "a plan from 2024 against a deadline at the end of 2025",
+        args=("--deadline", "2025-12-31"))
     return v
 
 

@@ -388,6 +388,23 @@ def test_columns(tmp):
        out)
 
 
+def test_deadline(tmp):
+    d = os.path.join(SRC, "tests", "fixtures", "check", "consistent")
+    files = [os.path.join(d, n + ".csv") for n in
+             ("remaining_by_region", "release_by_year", "completion",
+              "workplan")]
+    for deadline in ("2023-12-31", "2024-04-01"):
+        rc, rows, _, out = check(tmp, "dl" + deadline, *files,
+                                 opts=["--deadline", deadline])
+        ok(rc == 0 and not of(rows),
+           f"a plan from 2024 against the deadline {deadline}: no finding",
+           out)
+    rc, _, _, out = check(tmp, "dl-bad", *files,
+                          opts=["--deadline", "2025-13-01"])
+    ok(rc == 2 and "--deadline" in out, "a deadline that is no date: exit 2",
+       out)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-published-")
     try:
@@ -397,6 +414,7 @@ def main():
         test_pack(tmp)
         test_unusable(tmp)
         test_columns(tmp)
+        test_deadline(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()

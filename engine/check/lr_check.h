@@ -48,7 +48,8 @@ typedef struct lr_check_options {
 	double precision_m2; /* rounding of stated areas; 0: inferred from the
 	                     ** decimals of each column */
 	int period_first, period_last; /* requested period; 0: none */
-	bool strict; /* a column of figures no rule reads is an error */
+	int deadline; /* the current Article 5 deadline, YYYYMMDD; 0: none */
+	bool strict;  /* a column of figures no rule reads is an error */
 	const lr_check_columns *columns; /* borrowed, NULL if none */
 } lr_check_options;
 

@@ -108,6 +108,9 @@ const lr_check_rule lr_check_rules[] = {
                       "a region's planned cancellation above its suspected "
                       "(SHA) land: only SHA land is cancelled by "
                       "non-technical survey"},
+        [R_START_PERIOD] = {"R34-period-start", "error",
+                            "with --deadline: the requested period starts "
+                            "at the current Article 5 deadline"},
 };
 
 _Static_assert(sizeof lr_check_rules / sizeof *lr_check_rules == R_COUNT,
@@ -186,6 +189,8 @@ static const check_pass passes[] = {
          lr__check_rule_early_zero},
         {R_CANCEL, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_cancel_sha},
+        {R_START_PERIOD, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_period_start},
         {R_PREVIOUS, 1u << LR_CHECK_PREVIOUS, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_previous},
         {R_LEDGER, ROLES_CHECKED, KINDS_ALL, STAGE_ACROSS,

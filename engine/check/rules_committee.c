@@ -116,3 +116,32 @@ void lr__check_rule_cancel_sha(lr__ctx *x, lr__tab *p)
 		                a, rem->rows[q].key, b, rem->t->name));
 	}
 }
+
+/* R34: an extension runs from the current deadline: the requested period
+** (--period, else the plan's years) starts in the deadline's year, or the
+** year after a deadline on 31 December. */
+void lr__check_rule_period_start(lr__ctx *x, lr__tab *p)
+{
+	int dy = x->o->deadline / 10000, md = x->o->deadline % 10000;
+	if (!dy || p->nyears == 0)
+		return;
+	int first = x->o->period_first ? x->o->period_first : p->years[0];
+	int want = md == 1231 ? dy + 1 : dy;
+	if (first == want || (md == 1231 && first == dy))
+		return;
+	char lbl[16];
+	snprintf(lbl, sizeof lbl, "%d", first);
+	lr__check_note(
+	        x, R_START_PERIOD, LR_SEV_ERROR, p, lbl,
+	        p->yearc >= 0 ? &p->cols[p->yearc] : NULL,
+	        lr__check_dupf(x,
+	                       "the %s starts in %d but the current "
+	                       "deadline is %04d-%02d-%02d: an "
+	                       "extension runs from the deadline (%s "
+	                       "%d)",
+	                       x->o->period_first ? "requested period" : "plan",
+	                       first, dy, md / 100, md % 100,
+	                       first < want ? "overlap: starts before"
+	                                    : "gap: nothing planned in",
+	                       want));
+}
