@@ -405,6 +405,30 @@ def test_deadline(tmp):
        out)
 
 
+def test_projection(tmp):
+    d = os.path.join(SRC, "tests", "fixtures", "check", "consistent")
+    files = [os.path.join(d, n + ".csv") for n in
+             ("remaining_by_region", "release_by_year", "completion",
+              "workplan")]
+    rows = cells(os.path.join(d, "completion.csv"))
+    col = rows[0].index("p50_date")
+    for p50, want in (("2027-06-30", []),
+                      ("2030-06-30", [("R35-plan-vs-projection",
+                                       "2028 TOTAL")])):
+        led = os.path.join(tmp, "led" + p50)
+        os.makedirs(led)
+        for r in rows[1:]:
+            r[col] = p50
+        with open(os.path.join(led, "completion.csv"), "w",
+                  newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
+        rc, found, _, out = check(tmp, "proj" + p50, *files,
+                                  opts=["--against", led])
+        ok(rc == 0 and of(found) == want,
+           f"--against a projection with P50 {p50}: the plan ends in 2028"
+           f" -> {want or 'no finding'}", out)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-published-")
     try:
@@ -415,6 +439,7 @@ def main():
         test_unusable(tmp)
         test_columns(tmp)
         test_deadline(tmp)
+        test_projection(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()

@@ -49,6 +49,7 @@ enum {
 	R_EARLY,
 	R_CANCEL,
 	R_START_PERIOD,
+	R_PROJECTION,
 	R_COUNT
 };
 
@@ -371,6 +372,7 @@ void lr__check_rule_stock(lr__ctx *x, lr__tab *p);
 void lr__check_rule_early_zero(lr__ctx *x, lr__tab *p);
 void lr__check_rule_cancel_sha(lr__ctx *x, lr__tab *p);
 void lr__check_rule_period_start(lr__ctx *x, lr__tab *p);
+void lr__check_rule_projection(lr__ctx *x, lr__tab *p);
 /* rules_ledger.c */
 void lr__check_rule_ledger(lr__ctx *x, lr__tab *p);
 

@@ -111,6 +111,9 @@ const lr_check_rule lr_check_rules[] = {
         [R_START_PERIOD] = {"R34-period-start", "error",
                             "with --deadline: the requested period starts "
                             "at the current Article 5 deadline"},
+        [R_PROJECTION] = {"R35-plan-vs-projection", "warning",
+                          "with --against: the plan ends the land before "
+                          "the projection's P50 or after its P90"},
 };
 
 _Static_assert(sizeof lr_check_rules / sizeof *lr_check_rules == R_COUNT,
@@ -191,6 +194,8 @@ static const check_pass passes[] = {
          lr__check_rule_cancel_sha},
         {R_START_PERIOD, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_period_start},
+        {R_PROJECTION, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_projection},
         {R_PREVIOUS, 1u << LR_CHECK_PREVIOUS, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_previous},
         {R_LEDGER, ROLES_CHECKED, KINDS_ALL, STAGE_ACROSS,

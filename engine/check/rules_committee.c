@@ -145,3 +145,55 @@ void lr__check_rule_period_start(lr__ctx *x, lr__tab *p)
 	                                    : "gap: nothing planned in",
 	                       want));
 }
+
+/* The year of the nation's date in column name of completion table c:
+** its TOTAL row, else 0 (a date "never" or none is no year). */
+static int nation_year(const lr__tab *c, const char *name)
+{
+	int col = lr__check_col_find(c, name, COL_TEXT);
+	int t = lr__check_find_total(c, 0);
+	if (col < 0 || t < 0)
+		return 0;
+	const char *s = lr_table_cell(c->t, c->rows[t].src, col);
+	int y = atoi(s);
+	return y >= 1990 && y <= 2200 ? y : 0;
+}
+
+/* R35: with --against, the year the plan ends the nation's land against
+** the projection's median (P50) and P90 completion in the ledger's
+** completion table: a plan that ends before the median assumes a pace the
+** history does not support; one after P90 asks for more time than it. */
+void lr__check_rule_projection(lr__ctx *x, lr__tab *p)
+{
+	const lr__tab *c = x->led[K_COMPLETION];
+	int end = lr__check_col_area(p, "remaining_end");
+	int t = p->nyears ? lr__check_find_total(p, p->years[p->nyears - 1])
+	                  : -1;
+	if (!c || end < 0 || t < 0)
+		return;
+	int z = zero_year(p, (size_t)t, end);
+	int p50 = nation_year(c, "p50_date"), p90 = nation_year(c, "p90_date");
+	if (!z || !p50)
+		return;
+	char lbl[160];
+	snprintf(lbl, sizeof lbl, "%d %s", z, p->rows[t].key);
+	if (z < p50)
+		lr__check_note(x, R_PROJECTION, LR_SEV_WARNING, p, lbl,
+		               &p->cols[end],
+		               lr__check_dupf(x,
+		                              "the plan ends the land in %d, "
+		                              "before the projection's median "
+		                              "completion (P50, %d) in %s: a "
+		                              "pace the history does not "
+		                              "support",
+		                              z, p50, c->t->name));
+	else if (p90 && z > p90)
+		lr__check_note(
+		        x, R_PROJECTION, LR_SEV_WARNING, p, lbl, &p->cols[end],
+		        lr__check_dupf(x,
+		                       "the plan ends the land in %d, "
+		                       "after the projection's P90 "
+		                       "completion (%d) in %s: more time "
+		                       "than the history needs",
+		                       z, p90, c->t->name));
+}
