@@ -429,6 +429,27 @@ def test_projection(tmp):
            f" -> {want or 'no finding'}", out)
 
 
+def test_milestone(tmp):
+    head = "Year,Region,New (km2),Released (km2),Remaining at end (km2)\n"
+    prev = write(tmp, "previous_plan.csv",
+                 "Year,Region,Release (km2),Remaining at end (km2)\n"
+                 "2020,A,2.05,8.00\n2021,A,2.05,5.95\n")
+    for name, y2021, want in (
+            ("as planned", "2021,A,0.00,2.05,5.95",
+             []),
+            ("new land found", "2021,A,0.53,2.05,6.48",
+             [("R36-previous-milestone", "2021 A")]),
+            ("released short of the plan", "2021,A,0.53,1.55,6.98",
+             [("R24-previous-plan", "2021 A")])):
+        rel = write(tmp, "rel.csv", head + "2019,A,0.00,1.05,10.05\n"
+                    "2020,A,0.00,2.05,8.00\n" + y2021 + "\n")
+        rc, rows, _, out = check(tmp, "ms-" + name, rel,
+                                 opts=["--previous", prev])
+        ok(rc == 0 and of(rows) == want,
+           f"remaining land against the previous plan's milestone, "
+           f"{name}: {want or 'no finding'}", out)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-published-")
     try:
@@ -440,6 +461,7 @@ def main():
         test_columns(tmp)
         test_deadline(tmp)
         test_projection(tmp)
+        test_milestone(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()

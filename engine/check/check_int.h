@@ -50,6 +50,7 @@ enum {
 	R_CANCEL,
 	R_START_PERIOD,
 	R_PROJECTION,
+	R_MILESTONE,
 	R_COUNT
 };
 
@@ -373,6 +374,7 @@ void lr__check_rule_early_zero(lr__ctx *x, lr__tab *p);
 void lr__check_rule_cancel_sha(lr__ctx *x, lr__tab *p);
 void lr__check_rule_period_start(lr__ctx *x, lr__tab *p);
 void lr__check_rule_projection(lr__ctx *x, lr__tab *p);
+void lr__check_rule_milestone(lr__ctx *x, lr__tab *pp);
 /* rules_ledger.c */
 void lr__check_rule_ledger(lr__ctx *x, lr__tab *p);
 

@@ -114,6 +114,9 @@ const lr_check_rule lr_check_rules[] = {
         [R_PROJECTION] = {"R35-plan-vs-projection", "warning",
                           "with --against: the plan ends the land before "
                           "the projection's P50 or after its P90"},
+        [R_MILESTONE] = {"R36-previous-milestone", "warning",
+                         "land remaining at the end of a year above the "
+                         "milestone the previous plan set for it"},
 };
 
 _Static_assert(sizeof lr_check_rules / sizeof *lr_check_rules == R_COUNT,
@@ -198,6 +201,8 @@ static const check_pass passes[] = {
          lr__check_rule_projection},
         {R_PREVIOUS, 1u << LR_CHECK_PREVIOUS, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_previous},
+        {R_MILESTONE, 1u << LR_CHECK_PREVIOUS, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_milestone},
         {R_LEDGER, ROLES_CHECKED, KINDS_ALL, STAGE_ACROSS,
          lr__check_rule_ledger},
 };

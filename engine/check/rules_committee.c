@@ -197,3 +197,80 @@ void lr__check_rule_projection(lr__ctx *x, lr__tab *p)
 		                       "than the history needs",
 		                       z, p90, c->t->name));
 }
+
+/* Did region norm release less than the previous plan planned in some
+** year up to y?  Then R24 has said why its land is above the milestone. */
+static bool short_of_plan(const lr__tab *pp, const lr__tab *h, const char *norm,
+                          int y)
+{
+	int pr = lr__check_col_area(pp, "released"),
+	    hr = lr__check_col_area(h, "released");
+	for (size_t r = 0; r < pp->nrows; r++) {
+		if (pp->rows[r].year > y || strcmp(pp->rows[r].norm, norm))
+			continue;
+		int q = lr__check_find_row(h, pp->rows[r].year, norm);
+		lr__fig a = lr__check_cell(pp, r, pr),
+		        b = lr__check_cell(h, (size_t)q, hr);
+		if (q >= 0 && a.set && b.set &&
+		    (double)b.v < (double)a.v - pp->cols[pr].half -
+		                          h->cols[hr].half - (double)1)
+			return true;
+	}
+	return false;
+}
+
+/* Does the previous plan of region norm start from the land the release
+** table has at the end of the year before its first year? */
+static bool same_start(const lr__tab *pp, const lr__tab *h, const char *norm)
+{
+	int pe = lr__check_col_area(pp, "remaining_end"),
+	    pr = lr__check_col_area(pp, "released"),
+	    he = lr__check_col_area(h, "remaining_end");
+	int r = lr__check_find_row(pp, pp->years[0], norm);
+	int q = r >= 0 ? lr__check_find_row(h, pp->years[0] - 1, norm) : -1;
+	lr__fig e = lr__check_cell(pp, (size_t)r, pe),
+	        rl = lr__check_cell(pp, (size_t)r, pr),
+	        s = lr__check_cell(h, (size_t)q, he);
+	if (r < 0 || q < 0 || !e.set || !rl.set || !s.set)
+		return false;
+	double d = (double)(e.v + rl.v - s.v);
+	return d <= pp->cols[pe].half + pp->cols[pr].half + h->cols[he].half &&
+	       -d <= pp->cols[pe].half + pp->cols[pr].half + h->cols[he].half;
+}
+
+/* R36: land remaining at the end of a year (release table) against the
+** milestone the previous plan set for it, for regions whose plan started
+** from the same land; a year short of the planned release is R24's. */
+void lr__check_rule_milestone(lr__ctx *x, lr__tab *pp)
+{
+	const lr__tab *h = x->rel;
+	int pe = lr__check_col_area(pp, "remaining_end");
+	int he = h ? lr__check_col_area(h, "remaining_end") : -1;
+	if (he < 0 || pe < 0 || lr__check_col_area(pp, "released") < 0 ||
+	    pp->nyears == 0)
+		return;
+	for (size_t r = 0; r < pp->nrows; r++) {
+		const lr__row *row = &pp->rows[r];
+		int q = lr__check_find_row(h, row->year, row->norm);
+		lr__fig m = lr__check_cell(pp, r, pe),
+		        got = lr__check_cell(h, (size_t)q, he);
+		double bound =
+		        pp->cols[pe].half + h->cols[he].half + (double)x->tol;
+		if (q < 0 || !m.set || !got.set ||
+		    (double)got.v <= (double)m.v + bound ||
+		    !same_start(pp, h, row->norm) ||
+		    short_of_plan(pp, h, row->norm, row->year))
+			continue;
+		char s[48], e[48], d[48];
+		lr__check_fmt_col(&h->cols[he], s, sizeof s, got.v);
+		lr__check_fmt_col(&pp->cols[pe], e, sizeof e, m.v);
+		lr__check_fmt_col(&h->cols[he], d, sizeof d, got.v - m.v);
+		lr__check_add_finding(
+		        x, R_MILESTONE, LR_SEV_WARNING, pp, row->label,
+		        &pp->cols[pe], s, e, d,
+		        lr__check_dupf(x,
+		                       "%s remain at the end of %d against the "
+		                       "milestone of %s the previous plan set",
+		                       s, row->year, e));
+	}
+}
