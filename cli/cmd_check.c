@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,11 +33,24 @@ static void usage(FILE *f)
 	      "1m2, 0.1ha);\n"
 	      "                       default: from each column's decimals\n"
 	      "  --period YYYY-YYYY   the period the request asks for\n"
+	      "  --deadline DATE      the current Article 5 deadline "
+	      "(YYYY-MM-DD): the\n"
+	      "                       period must start there\n"
 	      "  --out DIR            where findings.csv goes (default: the "
-	      "current folder)\n"
+	      "current folder);\n"
+	      "                       tables.csv beside it says how each "
+	      "table was read\n"
 	      "  --all                also print the differences within "
 	      "rounding (info)\n"
 	      "  --quiet              no list of the tables recognised\n"
+	      "  --explain            print how every column of every table "
+	      "was read\n"
+	      "  --strict             a column of figures no rule reads is "
+	      "an error\n"
+	      "  --columns FILE       which of our columns a published "
+	      "heading is (INI:\n"
+	      "                       [table] heading = our_column unit; "
+	      "docs/check.md)\n"
 	      "  --rules              list the rules and exit\n"
 	      "\n"
 	      "Rules: docs/check.md.  Exit status: 0 no error (warnings "
@@ -66,7 +81,8 @@ typedef struct check_args {
 	int nprev;
 	char **files; /* borrowed: argv's operands, [nfiles] */
 	int nfiles;
-	bool quiet, all;
+	bool quiet, all, explain;
+	const char *columns; /* borrowed from argv, NULL if none */
 } check_args;
 
 static void print_rules(void)
@@ -90,6 +106,19 @@ static int parse_tolerance(const char *s, double *m2, lr_error *err)
 		        "--tolerance-m2 '%s' must be a number of m² "
 		        "from 0 to 10^12",
 		        s);
+	return LR_OK;
+}
+
+/* --deadline YYYY-MM-DD into *ymd (YYYYMMDD); LR_ERR_USAGE if not a date. */
+static int parse_deadline(const char *s, int *ymd, lr_error *err)
+{
+	int y, m, d, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] ||
+	    y < 1999 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "--deadline '%s' must be a date YYYY-MM-DD",
+		                    s);
+	*ymd = y * 10000 + m * 100 + d;
 	return LR_OK;
 }
 
@@ -127,6 +156,17 @@ static int parse_option(int c, check_args *a, lr_error *err)
 	case 'A':
 		a->all = true;
 		return LR_OK;
+	case 'e':
+		a->explain = true;
+		return LR_OK;
+	case 's':
+		a->o.strict = true;
+		return LR_OK;
+	case 'c':
+		a->columns = optarg;
+		return LR_OK;
+	case 'd':
+		return parse_deadline(optarg, &a->o.deadline, err);
 	}
 	assert(!"an option of opts[] not handled");
 	return lr_error_set(err, LR_ERR_INTERNAL, "option %d not handled", c);
@@ -149,6 +189,10 @@ static bool parse_args(int argc, char **argv, check_args *a, int *status)
 	        {"previous", required_argument, 0, 'P'},
 	        {"quiet", no_argument, 0, 'q'},
 	        {"all", no_argument, 0, 'A'},
+	        {"explain", no_argument, 0, 'e'},
+	        {"strict", no_argument, 0, 's'},
+	        {"columns", required_argument, 0, 'c'},
+	        {"deadline", required_argument, 0, 'd'},
 	        {"help", no_argument, 0, 'h'},
 	        {0, 0, 0, 0}};
 	*a = (check_args){.o = {.tolerance_m2 = 1.0}, .out = "."};
@@ -211,7 +255,10 @@ static int add_file(check_inputs *ci, const char *path, lr_check_role role,
                     lr_error *err)
 {
 	lr_table_set *s = &ci->sets[ci->nsets];
-	int rc = lr_table_read_file(path, s, err);
+	size_t n = strlen(path);
+	int rc = n > 3 && !strcasecmp(path + n - 3, ".md")
+	                 ? lr_check_read_markdown(path, s, err)
+	                 : lr_table_read_file(path, s, err);
 	if (rc != LR_OK)
 		return rc;
 	if (s->n == 0) {
@@ -289,13 +336,38 @@ static int read_inputs(const check_args *a, check_inputs *ci, lr_error *err)
 	return LR_OK;
 }
 
-/* The notes (unless quiet) and the findings, within rounding only with
-** --all. */
-static void print_report(const lr_check_report *rep, bool quiet, bool all)
+/* How each table was read: its line, and with explain every column's. */
+static void print_readings(const lr_check_report *rep, bool explain)
 {
-	if (!quiet)
+	for (size_t i = 0; i < rep->readings.len; i++) {
+		const lr_check_reading *g =
+		        &LR_VEC_AT(&rep->readings, lr_check_reading, i);
+		if (!*g->column) {
+			printf("%s: read as %s%s%s; key: %s; %s\n", g->table,
+			       g->kind, *g->date ? " dated " : "", g->date,
+			       g->key, g->note);
+			continue;
+		}
+		bool unused = !strncmp(g->taken, "not used", 8);
+		if (explain || unused)
+			printf("    %-28s %s%s%s%s\n", g->column, g->taken,
+			       *g->unit ? " (" : "", g->unit,
+			       *g->unit ? ")" : "");
+		if (explain && *g->note)
+			printf("    %-28s   %s\n", "", g->note);
+	}
+}
+
+/* The notes and readings (unless quiet) and the findings, within rounding
+** only with --all. */
+static void print_report(const lr_check_report *rep, const check_args *a)
+{
+	bool all = a->all;
+	if (!a->quiet) {
 		for (size_t i = 0; i < rep->notes.len; i++)
 			printf("%s\n", LR_VEC_AT(&rep->notes, char *, i));
+		print_readings(rep, a->explain);
+	}
 	if (all) {
 		lr_check_report_print(rep, stdout);
 		return;
@@ -322,13 +394,20 @@ int lr_cmd_check(int argc, char **argv)
 	lr_check_report *rep = NULL;
 	lr_error err = {0};
 	char path[PATH_MAX];
+	lr_check_columns *cols = NULL;
+	if (a.columns && lr_check_columns_read(a.columns, &cols, &err) != LR_OK)
+		goto fail;
+	a.o.columns = cols;
 	if (read_inputs(&a, &ci, &err) != LR_OK ||
 	    lr_check_run(ci.in, ci.n, &a.o, &rep, &err) != LR_OK)
 		goto fail;
-	print_report(rep, a.quiet, a.all);
+	print_report(rep, &a);
+	char tables[PATH_MAX];
 	snprintf(path, sizeof path, "%s/findings.csv", a.out);
+	snprintf(tables, sizeof tables, "%s/tables.csv", a.out);
 	if (lr_mkdir_p(a.out, &err) != LR_OK ||
-	    lr_check_write_csv(rep, path, &err) != LR_OK)
+	    lr_check_write_csv(rep, path, &err) != LR_OK ||
+	    lr_check_write_tables(rep, tables, &err) != LR_OK)
 		goto fail;
 	printf("%d error%s, %d warning%s, %d within rounding (info; --all "
 	       "prints them); %s\n",
@@ -340,6 +419,7 @@ fail:
 	status = lr_cli_fail("check", &err);
 done:
 	lr_check_report_free(rep);
+	lr_check_columns_free(cols);
 	free_inputs(&ci);
 	return status;
 }

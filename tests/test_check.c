@@ -151,9 +151,12 @@ static void test_unusable(void)
 	int rc = run("colour,weight\nred,1\n", &rep);
 	lr_test_ok(rc == LR_ERR_INPUT && rep == NULL,
 	           "unknown table: LR_ERR_INPUT");
-	rc = run("name,total_m2\nA,1\n", &rep);
-	lr_test_ok(rc == LR_ERR_INPUT && rep == NULL,
-	           "remaining table without region_id: LR_ERR_INPUT");
+	rc = run("year,released_m2\n2020,5\n2021,7\n", &rep);
+	lr_test_ok(rc == LR_OK && rep && rep->n_error == 0,
+	           "a national table (no region column): read, the nation as "
+	           "its key");
+	lr_check_report_free(rep);
+	rep = NULL;
 	static const char rem[] = "region_id,total_m2\nA,1\n";
 	static const char plan[] =
 	        "year,region_id,release_m2,remaining_end_m2\n"

@@ -458,7 +458,24 @@ def variants():
                         for c in ("av_mines", "items_destroyed")])
     add("R27-not-a-number", "error", "a figure that is not a number",
         edit=lambda t: find(t["release_by_year"], 2020, "D02").update(
-            ap_mines="12a"))
+            ap_mines="1x2"))
+    add("R32-plan-ends-early", "warning",
+        "a period three years longer than the plan needs",
+        args=("--period", "2024-2031"))
+
+    def cancel_above_sha(t):
+        can = sum(num(r["cancel_m2"]) for r in t["workplan"]
+                  if r["region_id"] == "D01")
+        sha = num(find(t["remaining_by_region"], None, "D01")["sha_m2"])
+        delta = (can - 100000) - sha  # SHA land 1,000 m2 below the plan
+        bump(t, "remaining_by_region", None, "D01", "sha_m2", delta)
+        bump(t, "remaining_by_region", None, "D01", "cha_m2", -delta)
+    add("R33-cancel-above-sha", "error",
+        "a region plans to cancel more than its SHA land",
+        edit=cancel_above_sha)
+    add("R34-period-start", "error",
+        "a plan from 2024 against a deadline at the end of 2025",
+        args=("--deadline", "2025-12-31"))
     return v
 
 
@@ -627,10 +644,13 @@ def main():
     nokey = os.path.join(tmp, "nokey.csv")
     with open(nokey, "w") as f:
         f.write("name,total_m2\nA,3\n")
-    r = run("check", nokey, "--out", out)
-    ok(r.returncode == 2 and "nokey.csv" in r.stderr and
-       "no region_id column" in r.stderr,
-       "a remaining table without region_id: exit 2", r.stderr)
+    r = run("check", nokey, "--out", out + "-nokey")
+    with open(os.path.join(out + "-nokey", "tables.csv")) as f:
+        read = list(csv.DictReader(f))
+    ok(r.returncode == 0 and read[0]["key"].startswith("'name'") and
+       read[0]["kind"] == "remaining_by_region",
+       "a table without region_id: its column of names is the key",
+       r.stdout + r.stderr)
     rem = os.path.join(FIXTURE, "remaining_by_region.csv")
     r = run("check", rem, rem, "--out", out)
     ok(r.returncode == 2 and "two remaining_by_region tables" in r.stderr,

@@ -43,6 +43,14 @@ enum {
 	R_SCOPE,
 	R_NUMBER,
 	R_LEDGER,
+	R_UNREAD,
+	R_MARK,
+	R_DATED,
+	R_EARLY,
+	R_CANCEL,
+	R_START_PERIOD,
+	R_PROJECTION,
+	R_MILESTONE,
 	R_COUNT
 };
 
@@ -80,20 +88,53 @@ typedef struct lr__fig {
 	bool bad; /* not a number (R27): no sum over it is checked */
 } lr__fig;
 
+/* One line of a column mapping. */
+typedef struct lr__colmap {
+	char *table;    /* owned: the section */
+	char *heading;  /* owned: the heading as published */
+	char canon[96]; /* our column, or "ignore" */
+	int line;
+} lr__colmap;
+
+struct lr_check_columns {
+	lr__colmap *map; /* owned, [n] */
+	size_t n;
+	bool *used; /* owned, [n]: matched a column of some table */
+};
+
+/* The mapping line for a heading of table t, or NULL; marks it used. */
+const lr__colmap *lr__check_column_map(const lr_check_columns *m,
+                                       const lr_table *t, const char *heading);
+
+/* How one column of a table as published was read (shape.c). */
+typedef struct lr__head {
+	char canon[96];   /* the name the rules use: "cha_km2" */
+	char why[160];    /* why it was read so, when not by its letters */
+	int marks;        /* footnote marks stripped from its cells */
+	char mark_eg[64]; /* the first cell so stripped, as published */
+	bool synthetic;   /* made by the reading: the key, its parents */
+	const char *role; /* static: what a column of names was read as */
+	bool unit_guessed;
+	bool ignored; /* --columns says: not to be checked */
+} lr__head;
+
 typedef struct lr__col {
 	char norm[96]; /* normalised header */
 	char base[96]; /* without the unit; method aliases resolved */
 	int type;
-	int scale;         /* 0 m2, 6 km2, 4 ha (areas) */
-	int dec;           /* most significant decimals seen */
-	double half;       /* rounding of one stated figure, in hundredths */
-	const char *label; /* the header as stated (borrowed from the table) */
+	int scale;          /* 0 m2, 6 km2, 4 ha (areas) */
+	int dec;            /* most significant decimals seen */
+	double half;        /* rounding of one stated figure, in hundredths */
+	const char *label;  /* the header as stated (borrowed from the table) */
+	const char *unread; /* static: why no rule reads it, NULL if one does */
+	int same_as;        /* the first column of the same figure, or -1 */
 } lr__col;
 
 typedef struct lr__row {
 	const char *key; /* as stated (borrowed from the table) */
 	char norm[128];
-	int year; /* 0 if none */
+	int year;        /* 0 if none */
+	bool over_years; /* its year cell says Total: the sum of the years */
 	bool total;
 	int parent; /* row index in the same year, or -1 */
 	int depth;
@@ -106,7 +147,20 @@ typedef struct lr__row {
 /* A table parsed for the check; its arrays are owned, freed by
 ** lr__check_tab_free(). */
 typedef struct lr__tab {
-	const lr_table *t; /* borrowed from the caller of lr_check_run() */
+	const lr_table *t;   /* the table as read: p->own's, made from src */
+	const lr_table *src; /* borrowed: as the caller gave it */
+	lr_table_set own;    /* owned: the table the rules read */
+	lr__head *heads;     /* owned, [ncol]: how each column was read */
+	char *title;         /* owned: title rows and the source's title */
+	int title_rows;      /* title rows found above the header */
+	int note_rows;       /* notes below the last row of figures */
+	bool two_row_header, years_as_columns;
+	int date; /* YYYYMM from the title (MM 12 for a bare year);
+	          ** 0 if none */
+	int n_subtotals;
+	char keyhow[256];     /* how the key was found */
+	char value_canon[96]; /* years as columns: the column of their figures
+	                       */
 	int kind;
 	lr_check_role role;
 	int ncol;
@@ -165,6 +219,45 @@ bool lr__check_has_token(const char *hay, const char *tok);
 ** names, type and unit, the key, year and parent columns (-1 if none) and
 ** the kind of table (K_NONE if none). */
 void lr__check_read_header(lr__tab *p);
+
+/* The normalised heading: lower case, separators '_', "²" '2'. */
+void lr__check_norm_header(const char *s, char *out, size_t size);
+/* Is norm a name of our own layout that the check knows? */
+bool lr__check_known_name(const char *norm);
+/* Does a column of this name hold figures (areas, counts, money...)? */
+bool lr__check_heading_is_figure(const char *canon);
+/* The name without its unit ("cha_km2" -> "cha"). */
+void lr__check_heading_base(const char *canon, char *base, size_t size);
+/* Why no rule reads column c, or NULL when one does. */
+const char *lr__check_col_unread(const lr__col *c);
+
+/* ---- Headings as published (heading.c) ---- */
+
+/* A heading that is a year ("2014", "End 2014", "As of end 2014 (km²)"). */
+bool lr__check_heading_is_year(const char *norm, int *year);
+/* The unit of area a heading names ("m2", "km2", "ha"), "" if none. */
+void lr__check_heading_unit(const char *norm, char *unit, size_t size);
+/*
+** A published heading (normalised) into the name the rules use, in canon;
+** prev is the figure of the column before when it counts areas ("cha"),
+** dated whether the table has years.  why says how, when not plain.
+*/
+void lr__check_read_heading(const char *norm, const char *prev, bool dated,
+                            char *canon, size_t size, char *why, size_t wsize);
+/* The figure a dated heading or title names ("released"), "" if none. */
+void lr__check_heading_figure(const char *norm, char *base, size_t size);
+/* Is canon a count of areas ("cha_count")? Its figure into base. */
+bool lr__check_heading_names_count(const char *canon, char *base, size_t size);
+
+/* ---- Tables as published (shape.c) ---- */
+
+/*
+** The table the rules read, made from in: p->t, p->heads, p->title and
+** the rest of the reading.  LR_OK, LR_ERR_INPUT naming in, LR_ERR_NOMEM;
+** what p owns is freed by lr__check_tab_free() either way.
+*/
+int lr__check_shape(const lr_table *in, const lr_check_columns *cols,
+                    lr__tab *p, lr_error *err);
 
 /* ---- Reading the tables (read.c) ---- */
 
@@ -262,6 +355,26 @@ void lr__check_rule_pace(lr__ctx *x, lr__tab *p);
 void lr__check_rule_capacity(lr__ctx *x, lr__tab *p);
 void lr__check_rule_cost(lr__ctx *x, lr__tab *p);
 void lr__check_rule_previous(lr__ctx *x, lr__tab *pp);
+/* reading.c */
+/* Each column's same_as and unread, once the header is read. */
+void lr__check_columns_read(lr__tab *p);
+void lr__check_rule_reading(lr__ctx *x, lr__tab *p);
+/* Rows whose year is "Total" against the sum of their years (R01); the
+** rules then leave them out. */
+void lr__check_sum_of_years(lr__ctx *x, lr__tab *p);
+/* How p was read, into x->r->readings. */
+void lr__check_record_reading(lr__ctx *x, const lr__tab *p);
+/* Free the strings of g (output.c). */
+void lr__check_reading_free(lr_check_reading *g);
+/* rules_dated.c */
+void lr__check_rule_dated(lr__ctx *x, lr__tab *unused);
+void lr__check_rule_stock(lr__ctx *x, lr__tab *p);
+/* rules_committee.c */
+void lr__check_rule_early_zero(lr__ctx *x, lr__tab *p);
+void lr__check_rule_cancel_sha(lr__ctx *x, lr__tab *p);
+void lr__check_rule_period_start(lr__ctx *x, lr__tab *p);
+void lr__check_rule_projection(lr__ctx *x, lr__tab *p);
+void lr__check_rule_milestone(lr__ctx *x, lr__tab *pp);
 /* rules_ledger.c */
 void lr__check_rule_ledger(lr__ctx *x, lr__tab *p);
 

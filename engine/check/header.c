@@ -14,7 +14,7 @@ const char *const lr__check_kind_names[K_COUNT] = {"?", "remaining_by_region",
                                                    "completion", "workplan"};
 
 /* Lower-case, trimmed, separators as '_', "²" as '2', no parentheses. */
-static void norm_header(const char *s, char *out, size_t size)
+void lr__check_norm_header(const char *s, char *out, size_t size)
 {
 	size_t n = 0;
 	for (const unsigned char *p = (const unsigned char *)s;
@@ -23,9 +23,17 @@ static void norm_header(const char *s, char *out, size_t size)
 		if (p[0] == 0xC2 && p[1] == 0xB2) {
 			c = '2';
 			p++;
+		} else if (*p == '%' && n + 5 < size) {
+			/* "Cumulative (%)" is cumulative_pct */
+			if (n > 0 && out[n - 1] != '_')
+				out[n++] = '_';
+			memcpy(out + n, "pct", 3);
+			n += 3;
+			continue;
 		} else if (*p == '(' || *p == ')' || *p == '[' || *p == ']') {
 			continue;
-		} else if (isspace(*p) || *p == '-' || *p == '/' || *p == '.') {
+		} else if (isspace(*p) || *p == '-' || *p == '/' || *p == '.' ||
+		           *p == ',' || *p == ':' || *p == ';') {
 			c = '_';
 		} else {
 			c = (char)tolower(*p);
@@ -246,7 +254,12 @@ void lr__check_read_header(lr__tab *p)
 	for (int c = 0; c < p->ncol; c++) {
 		lr__col *col = &p->cols[c];
 		col->label = p->t->header[c];
-		norm_header(col->label, col->norm, sizeof col->norm);
+		if (p->heads && p->heads[c].canon[0])
+			snprintf(col->norm, sizeof col->norm, "%s",
+			         p->heads[c].canon);
+		else
+			lr__check_norm_header(col->label, col->norm,
+			                      sizeof col->norm);
 		classify(col);
 		for (int k = 0; keys[k]; k++)
 			if (!strcmp(col->norm, keys[k]) && k < keyrank) {
@@ -260,4 +273,100 @@ void lr__check_read_header(lr__tab *p)
 			p->parentc = c;
 	}
 	p->kind = recognise(p);
+}
+
+/* Text columns of our layouts and of analyze's tables: read, or only
+** informative. */
+static bool known_text(const char *n)
+{
+	static const char *const names[] = {
+	        "region_id", "region",    "region_code", "region_name",
+	        "province",  "district",  "name",        "parent_id",
+	        "parent",    "year",      "notes",       "note",
+	        "scope",     "p10_date",  "p50_date",    "p90_date",
+	        "deadline",  "p_on_time", "comments",    "remarks",
+	        "source",    NULL};
+	for (int k = 0; names[k]; k++)
+		if (!strcmp(n, names[k]))
+			return true;
+	return false;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (int k = 0; list[k]; k++)
+		if (!strcmp(s, list[k]))
+			return true;
+	return false;
+}
+
+/* Area figures some rule reads. */
+static bool area_read(const char *base)
+{
+	static const char *const bases[] = {
+	        "total",     "sha",           "cha",
+	        "remaining", "remaining_end", "remaining_start",
+	        "released",  "cancelled",     "reduced",
+	        "cleared",   "new",           "ap",
+	        "av",        "erw",           "mixed",
+	        "mean_rate", "years_total",   NULL};
+	if (lr__check_starts_with(base, "cumulative_"))
+		base += strlen("cumulative_");
+	return in_list(base, bases) ||
+	       lr__check_starts_with(base, "capacity") ||
+	       strstr(base, "correction") || strstr(base, "adjust") ||
+	       strstr(base, "reclass") || strstr(base, "difference") ||
+	       strstr(base, "change");
+}
+
+const char *lr__check_col_unread(const lr__col *c)
+{
+	static const char *const counts[] = {
+	        "sha_count", "cha_count", "total_count", "ap_mines",
+	        "av_mines",  "erw",       "mixed_items", NULL};
+	static const char *const items[] = {"items", "items_destroyed",
+	                                    "total_items", "items_total", NULL};
+	switch (c->type) {
+	case COL_AREA:
+		return area_read(c->base)
+		               ? NULL
+		               : "an area no rule knows by this name";
+	case COL_COUNT:
+		return in_list(c->base, counts) || in_list(c->base, items) ||
+		                       lr__check_starts_with(c->base, "teams")
+		               ? NULL
+		               : "a count no rule knows by this name";
+	case COL_PCT:
+		return !strcmp(c->base, "cumulative_pct")
+		               ? NULL
+		               : "a percentage no rule knows by this name";
+	case COL_TEXT:
+		return known_text(c->norm) ? NULL : "text no rule reads";
+	default:
+		return NULL; /* money, unit costs and years: R22, R23, R06 */
+	}
+}
+
+bool lr__check_known_name(const char *norm)
+{
+	lr__col c = {0};
+	snprintf(c.norm, sizeof c.norm, "%s", norm);
+	classify(&c);
+	return lr__check_col_unread(&c) == NULL;
+}
+
+bool lr__check_heading_is_figure(const char *canon)
+{
+	lr__col c = {0};
+	snprintf(c.norm, sizeof c.norm, "%s", canon);
+	classify(&c);
+	return c.type != COL_TEXT;
+}
+
+void lr__check_heading_base(const char *canon, char *base, size_t size)
+{
+	lr__col c = {0};
+	snprintf(c.norm, sizeof c.norm, "%s", canon);
+	classify(&c);
+	snprintf(base, size, "%s", c.base);
 }

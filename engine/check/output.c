@@ -6,6 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+void lr__check_reading_free(lr_check_reading *g)
+{
+	free(g->table);
+	free(g->kind);
+	free(g->date);
+	free(g->key);
+	free(g->column);
+	free(g->taken);
+	free(g->unit);
+	free(g->note);
+}
+
 void lr_check_report_free(lr_check_report *r)
 {
 	if (r == NULL)
@@ -25,6 +37,10 @@ void lr_check_report_free(lr_check_report *r)
 	for (size_t i = 0; i < r->notes.len; i++)
 		free(LR_VEC_AT(&r->notes, char *, i));
 	lr_vec_free(&r->notes);
+	for (size_t i = 0; i < r->readings.len; i++)
+		lr__check_reading_free(
+		        &LR_VEC_AT(&r->readings, lr_check_reading, i));
+	lr_vec_free(&r->readings);
 	free(r);
 }
 
@@ -68,6 +84,29 @@ int lr_check_write_csv(const lr_check_report *r, const char *path,
 		        x->column,   x->stated,
 		        x->expected, x->difference,
 		        x->message};
+		for (size_t k = 0; k < sizeof fields / sizeof *fields; k++) {
+			if (k)
+				fputc(',', f);
+			lr_csv_field(f, fields[k]);
+		}
+		fputc('\n', f);
+	}
+	return lr_atomic_close(f, tmp, path, err);
+}
+
+int lr_check_write_tables(const lr_check_report *r, const char *path,
+                          lr_error *err)
+{
+	char tmp[4096];
+	FILE *f = lr_atomic_open(path, tmp, sizeof tmp, err);
+	if (!f)
+		return LR_ERR_IO;
+	fputs("table,kind,date,key,column,taken_as,unit,note\n", f);
+	for (size_t i = 0; i < r->readings.len; i++) {
+		const lr_check_reading *g =
+		        &LR_VEC_AT(&r->readings, lr_check_reading, i);
+		const char *fields[] = {g->table,  g->kind,  g->date, g->key,
+		                        g->column, g->taken, g->unit, g->note};
 		for (size_t k = 0; k < sizeof fields / sizeof *fields; k++) {
 			if (k)
 				fputc(',', f);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void lr__check_tab_free(lr__tab *p)
 {
@@ -19,6 +20,9 @@ void lr__check_tab_free(lr__tab *p)
 	free(p->cols);
 	free(p->years);
 	free(p->gone);
+	free(p->heads);
+	free(p->title);
+	lr_table_set_free(&p->own);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -40,10 +44,17 @@ static bool same_file(const lr_table *a, const lr_table *b)
 	return a->path && b->path && !strcmp(a->path, b->path);
 }
 
-/* The year of row r, 0 with an R27 finding when it is not one. */
+/* The year of row r, 0 with an R27 finding when it is not one; 0 for a
+** row of the sum of the years ("Total" as its year). */
 static int read_year(lr__ctx *x, lr__tab *p, size_t r)
 {
 	const char *ys = lr_table_cell(p->t, r, p->yearc);
+	char yn[64];
+	lr__check_norm_key(ys, yn, sizeof yn);
+	if (lr__check_is_total_key(yn)) {
+		p->rows[r].over_years = true;
+		return 0;
+	}
 	char *end;
 	long y = strtol(ys, &end, 10);
 	/* "2021.0" from a workbook cell is the year 2021. */
@@ -93,6 +104,9 @@ static void read_figures(lr__ctx *x, lr__tab *p, size_t r)
 			read_unit_cost(x, p, row, c, s);
 			continue;
 		}
+		/* a completion that never comes has no number of years */
+		if (col->type == COL_YEARS && !strcasecmp(s, "never"))
+			continue;
 		int64_t v;
 		int dec;
 		int rc = lr_check_parse_figure(
@@ -161,6 +175,11 @@ static void drop_repeats(lr__ctx *x, lr__tab *p)
 {
 	size_t kept = 0;
 	for (size_t r = 0; r < p->nrows; r++) {
+		if (p->rows[r].over_years) {
+			free(p->rows[r].f); /* checked by lr__check_sum_of_years
+			                     */
+			continue;
+		}
 		size_t q = 0;
 		while (q < kept && !(p->rows[q].year == p->rows[r].year &&
 		                     !strcmp(p->rows[q].norm, p->rows[r].norm)))
@@ -238,12 +257,16 @@ static void link_parents(lr__tab *p)
 ** caller decides what that means); LR_ERR_INPUT for a known kind without
 ** its key column; LR_ERR_NOMEM.  p is freed by lr__check_tab_free() either way.
 */
-static int open_table(const lr_check_input *in, lr__tab *p, lr_error *err)
+static int open_table(const lr_check_input *in, const lr_check_columns *cols,
+                      lr__tab *p, lr_error *err)
 {
-	const lr_table *t = in->table;
 	memset(p, 0, sizeof *p);
-	p->t = t;
+	p->src = in->table;
 	p->role = in->role;
+	int rc = lr__check_shape(in->table, cols, p, err);
+	if (rc != LR_OK)
+		return rc;
+	const lr_table *t = p->t;
 	p->ncol = t->n_cols;
 	p->cols = lr_xcalloc((size_t)t->n_cols + 1, sizeof *p->cols);
 	p->rows = lr_xcalloc(t->n_rows + 1, sizeof *p->rows);
@@ -251,6 +274,7 @@ static int open_table(const lr_check_input *in, lr__tab *p, lr_error *err)
 	if (!p->cols || !p->rows || !p->years)
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	lr__check_read_header(p);
+	lr__check_columns_read(p);
 	if (p->kind != K_NONE && p->key < 0)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: looks like a %s table but has no "
@@ -266,6 +290,7 @@ static int read_table(lr__ctx *x, lr__tab *p, lr_error *err)
 	if (rc != LR_OK)
 		return rc;
 	set_rounding(x, p);
+	lr__check_sum_of_years(x, p);
 	drop_repeats(x, p);
 	list_years(p);
 	link_parents(p);
@@ -308,8 +333,52 @@ static int unknown_table(lr__ctx *x, const lr_check_input *in, size_t n,
 	        "needs the columns of remaining_by_region (region_id, "
 	        "total_m2 ...), release_by_year (year, region_id, "
 	        "released_m2 ...), completion (region_id, remaining_m2, "
-	        "p50_date ...) or workplan (year, region_id, release_m2 ...)",
-	        t->name, cols[0] ? cols : "none");
+	        "p50_date ...) or workplan (year, region_id, release_m2 ...); "
+	        "name them in a --columns file, for instance:\n"
+	        "  [%s]\n  %s = region_id\n  %s = total_m2",
+	        t->name, cols[0] ? cols : "none", t->layer,
+	        t->n_cols > 0 ? t->header[0] : "Region",
+	        t->n_cols > 1 ? t->header[t->n_cols - 1] : "Area (m²)");
+}
+
+/* Do tables a and b state any figure of the same name? */
+static bool share_figures(const lr__tab *a, const lr__tab *b)
+{
+	for (int i = 0; i < a->ncol; i++)
+		if (a->cols[i].type != COL_TEXT && !a->cols[i].unread &&
+		    lr__check_col_find(b, a->cols[i].base, a->cols[i].type) >=
+		            0)
+			return true;
+	return false;
+}
+
+/*
+** A second table p of the kind of *slot: as of another date (its title
+** says), the later one takes the slot and the other is compared with it
+** (R31); with figures of its own (new land by region beside release by
+** year), it is checked on its own.  Else LR_ERR_INPUT: which one is meant?
+*/
+static int second_of_kind(lr__ctx *x, lr__tab **slot, lr__tab *p, lr_error *err)
+{
+	lr__tab *q = *slot;
+	if (q->date && p->date && q->date != p->date) {
+		if (p->date > q->date)
+			*slot = p;
+		return LR_OK;
+	}
+	if (!share_figures(p, q)) {
+		add_note(x, lr__check_dupf(x,
+		                           "%s: its figures are not in %s; "
+		                           "checked on its own",
+		                           p->t->name, q->t->name));
+		return LR_OK;
+	}
+	return lr_error_set(err, LR_ERR_INPUT,
+	                    "two %s tables: %s and %s, of no different dates "
+	                    "in their titles; give one, or say in each "
+	                    "title the date it is as of (\"as of end 2014\")",
+	                    lr__check_kind_names[p->kind], q->t->name,
+	                    p->t->name);
 }
 
 /*
@@ -337,13 +406,14 @@ static int bind_table(lr__ctx *x, lr__tab *p, lr_error *err)
 		       : p->kind == K_RELEASE    ? &x->rel
 		       : p->kind == K_COMPLETION ? &x->comp
 		                                 : &x->plan;
-	if (slot && *slot)
-		return lr_error_set(err, LR_ERR_INPUT,
-		                    "two %s tables: %s and %s; give one",
-		                    lr__check_kind_names[p->kind],
-		                    (*slot)->t->name, p->t->name);
-	if (slot)
+	if (slot && *slot) {
+		int rc = second_of_kind(x, slot, p, err);
+		if (rc != LR_OK)
+			return rc;
+	} else if (slot) {
 		*slot = p;
+	}
+	lr__check_record_reading(x, p);
 	add_note(x, lr__check_dupf(x, "%s: %s%s, %zu rows", p->t->name,
 	                           p->role == LR_CHECK_PREVIOUS ? "previous "
 	                           : p->role == LR_CHECK_LEDGER ? "ledger "
@@ -352,12 +422,27 @@ static int bind_table(lr__ctx *x, lr__tab *p, lr_error *err)
 	return LR_OK;
 }
 
+/* Lines of --columns that matched no heading: said, not dropped. */
+static void unmatched_columns(lr__ctx *x)
+{
+	const lr_check_columns *m = x->o->columns;
+	for (size_t i = 0; m && i < m->n; i++)
+		if (!m->used[i])
+			add_note(x,
+			         lr__check_dupf(
+			                 x,
+			                 "--columns line %d: no table [%s] has "
+			                 "a column '%s'; the line was not used",
+			                 m->map[i].line, m->map[i].table,
+			                 m->map[i].heading));
+}
+
 int lr__check_read_tables(lr__ctx *x, const lr_check_input *in, size_t n,
                           lr_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		lr__tab *p = &x->tabs[x->ntabs];
-		int rc = open_table(&in[i], p, err);
+		int rc = open_table(&in[i], x->o->columns, p, err);
 		if (rc == LR_OK && p->kind == K_NONE)
 			rc = unknown_table(x, in, n, i, err);
 		else if (rc == LR_OK)
@@ -374,5 +459,6 @@ int lr__check_read_tables(lr__ctx *x, const lr_check_input *in, size_t n,
 		if (rc != LR_OK)
 			return rc;
 	}
+	unmatched_columns(x);
 	return LR_OK;
 }

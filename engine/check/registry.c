@@ -90,8 +90,37 @@ const lr_check_rule lr_check_rules[] = {
         [R_LEDGER] = {"R28-against-ledger", "error",
                       "with --against: a stated figure differs from the "
                       "ledger's beyond the tolerance and rounding"},
+        [R_UNREAD] = {"R29-unread-column", "warning",
+                      "a column holding figures that no rule reads, a "
+                      "unit not stated, a figure stated in two units "
+                      "that disagree (--strict: error)"},
+        [R_MARK] = {"R30-footnote", "info",
+                    "footnote marks stripped from figures and names"},
+        [R_DATED] = {"R31-dated-tables", "warning",
+                     "tables of remaining land as of different dates: land "
+                     "that grew, regions that vanish, a figure 10^k the "
+                     "other, a region renamed"},
+        [R_EARLY] = {"R32-plan-ends-early", "warning",
+                     "the plan has no land left two or more years before "
+                     "the requested period ends: more time asked than "
+                     "needed"},
+        [R_CANCEL] = {"R33-cancel-above-sha", "error",
+                      "a region's planned cancellation above its suspected "
+                      "(SHA) land: only SHA land is cancelled by "
+                      "non-technical survey"},
+        [R_START_PERIOD] = {"R34-period-start", "error",
+                            "with --deadline: the requested period starts "
+                            "at the current Article 5 deadline"},
+        [R_PROJECTION] = {"R35-plan-vs-projection", "warning",
+                          "with --against: the plan ends the land before "
+                          "the projection's P50 or after its P90"},
+        [R_MILESTONE] = {"R36-previous-milestone", "warning",
+                         "land remaining at the end of a year above the "
+                         "milestone the previous plan set for it"},
 };
 
+_Static_assert(sizeof lr_check_rules / sizeof *lr_check_rules == R_COUNT,
+               "every rule number has its line");
 const size_t lr_check_n_rules = R_COUNT;
 
 /*
@@ -125,6 +154,8 @@ typedef struct check_pass {
 
 static const check_pass passes[] = {
         /* Within one table: each table in turn runs all of these. */
+        {R_UNREAD, ROLES_CHECKED, KINDS_ALL, STAGE_TABLE,
+         lr__check_rule_reading},
         {R_WHOLE, ROLES_CHECKED, KINDS_ALL, STAGE_TABLE, lr__check_rule_values},
         {R_SUM, ROLES_CHECKED, KINDS_ALL, STAGE_TABLE, lr__check_rule_sum},
         {R_SHACHA, ROLES_CHECKED, KINDS_ALL, STAGE_TABLE,
@@ -139,6 +170,8 @@ static const check_pass passes[] = {
         ** what a vanished region explains. */
         {R_GONE, ROLES_CHECKED, KINDS_DATED, STAGE_TABLE, lr__check_rule_gone},
         {R_ROLL, ROLES_CHECKED, KINDS_DATED, STAGE_TABLE, lr__check_rule_roll},
+        {R_GROWTH, ROLES_CHECKED, KIND(K_RELEASE), STAGE_TABLE,
+         lr__check_rule_stock},
         {R_CUMUL, ROLES_CHECKED, KINDS_DATED, STAGE_TABLE,
          lr__check_rule_cumulative},
         {R_SLIP, ROLES_CHECKED, KINDS_DATED, STAGE_TABLE, lr__check_rule_slip},
@@ -152,13 +185,24 @@ static const check_pass passes[] = {
         /* Across tables: each pass in turn. */
         {R_SPELL, 0, 0, STAGE_ACROSS, lr__check_rule_spelling},
         {R_REMREL, 0, 0, STAGE_ACROSS, lr__check_rule_rem_rel},
+        {R_DATED, 0, 0, STAGE_ACROSS, lr__check_rule_dated},
         {R_START, 0, 0, STAGE_ACROSS, lr__check_rule_start},
         {R_YEARS, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_plan_period},
         {R_PACE, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_pace},
+        {R_EARLY, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_early_zero},
+        {R_CANCEL, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_cancel_sha},
+        {R_START_PERIOD, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_period_start},
+        {R_PROJECTION, 1u << LR_CHECK_SUBMITTED, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_projection},
         {R_PREVIOUS, 1u << LR_CHECK_PREVIOUS, KIND(K_PLAN), STAGE_ACROSS,
          lr__check_rule_previous},
+        {R_MILESTONE, 1u << LR_CHECK_PREVIOUS, KIND(K_PLAN), STAGE_ACROSS,
+         lr__check_rule_milestone},
         {R_LEDGER, ROLES_CHECKED, KINDS_ALL, STAGE_ACROSS,
          lr__check_rule_ledger},
 };
@@ -205,6 +249,7 @@ int lr_check_run(const lr_check_input *in, size_t n, const lr_check_options *o,
 	}
 	lr_vec_init(&x.r->findings, sizeof(lr_check_finding));
 	lr_vec_init(&x.r->notes, sizeof(char *));
+	lr_vec_init(&x.r->readings, sizeof(lr_check_reading));
 	x.tol = llround((o->tolerance_m2 > 0 ? o->tolerance_m2 : 0) * 100.0);
 	int rc = lr__check_read_tables(&x, in, n, err);
 	if (rc == LR_OK) {
