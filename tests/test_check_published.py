@@ -372,7 +372,7 @@ def test_columns(tmp):
        "figures then do not roll forward (524.6 - 4.7 + 29.8 = 549.7, "
        "not 535.6)", out)
     ok(any(r["column"] == "Processed (sq km)" and
-           r["note"] == "--columns, line 3" for r in reads) and
+           r["note"] == "line 3 of --columns" for r in reads) and
        "--columns line 5: no table [*] has a column 'Oblast'" in out,
        "tables.csv names the mapping line; a line that matched nothing is "
        "said", out + str(reads))

@@ -330,7 +330,7 @@ static void read_headings(const sgrid *g, lr__tab *p, bool dated,
 		        lr__check_column_map(cols, in, sg_at(g, 0, c));
 		if (m) {
 			snprintf(h->canon, sizeof h->canon, "%s", m->canon);
-			snprintf(h->why, sizeof h->why, "--columns, line %d",
+			snprintf(h->why, sizeof h->why, "line %d of --columns",
 			         m->line);
 			h->ignored = !strcmp(m->canon, "ignore");
 			*prev = '\0';
