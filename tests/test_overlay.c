@@ -141,6 +141,114 @@ static int same_result(const lr_result *a, const lr_result *b)
 	return 1;
 }
 
+/* Whether stocks by type, counts at each year's end and the contamination
+** parts of region reg are those worked out by hand: want[y] for the years
+** first..; parts in m2 (AP, AV, ERW, mixed). */
+typedef struct year_want {
+	double sha, cha;
+	int64_t sha_count, cha_count;
+} year_want;
+
+static void check_stocks(const lr_result *r, int reg, const year_want *want,
+                         const char *what)
+{
+	for (int y = r->first_year; y <= r->last_year; y++) {
+		const lr_year_row *yr = LR_YEAR_ROW(r, y, reg);
+		const year_want *w = &want[y - r->first_year];
+		lr_test_near(m2(yr->sha_end), w->sha, 0.01 + 5e-8 * w->sha,
+		             "%s %d: SHA land at the year's end", what, y);
+		lr_test_near(m2(yr->cha_end), w->cha, 0.01 + 5e-8 * w->cha,
+		             "%s %d: CHA land at the year's end", what, y);
+		lr_test_ok(yr->sha_end + yr->cha_end == yr->remaining_end,
+		           "%s %d: sha_end + cha_end = remaining_end exactly",
+		           what, y);
+		lr_test_ok(yr->sha_count_end == w->sha_count &&
+		                   yr->cha_count_end == w->cha_count,
+		           "%s %d: %lld SHA and %lld CHA areas remain (got "
+		           "%lld, %lld)",
+		           what, y, (long long)w->sha_count,
+		           (long long)w->cha_count,
+		           (long long)yr->sha_count_end,
+		           (long long)yr->cha_count_end);
+	}
+}
+
+static void check_parts(const lr_result *r, int reg, const double want[4],
+                        const char *what)
+{
+	static const char *names[] = {"AP", "AV", "ERW", "mixed"};
+	const lr_remaining_row *x = &r->remaining[reg];
+	for (int p = 0; p < LR_N_PARTS; p++)
+		lr_test_near(m2(x->part[p]), want[p], 0.01 + 5e-8 * want[p],
+		             "%s: %s land", what, names[p]);
+	lr_test_ok(x->part[0] + x->part[1] + x->part[2] + x->part[3] ==
+	                   x->sha + x->cha,
+	           "%s: AP + AV + ERW + mixed = remaining exactly", what);
+}
+
+/*
+** Contamination parts and stocks by type on land whose records change
+** hands: A1 (SHA, AP) overlapped by V1 (CHA, AV) is mixed where they meet
+** and reclassified CHA; X is cleared whole; R1 clears the west of A1 and
+** V2 (AV) records part of that cleared land again, which is then AV only.
+*/
+static void test_parts_and_stocks(void)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	add_region(&d, "D1", 0, 0, 1, 1);
+	add_hazard(&d, "A1", LR_SHA, LR_CONT_AP, D(2018, 3, 1), 0.20, 0.20,
+	           0.22, 0.22);
+	add_hazard(&d, "X", LR_SHA, LR_CONT_AP, D(2018, 4, 1), 0.40, 0.40, 0.41,
+	           0.41);
+	add_hazard(&d, "V1", LR_CHA, LR_CONT_AV, D(2019, 2, 1), 0.21, 0.20,
+	           0.23, 0.22);
+	add_hazard(&d, "E1", LR_SHA, LR_CONT_ERW, D(2019, 3, 1), 0.30, 0.30,
+	           0.31, 0.31);
+	add_release(&d, "R2", LR_CLEARED, D(2019, 6, 1), 0, 0.40, 0.40, 0.41,
+	            0.41);
+	add_release(&d, "R1", LR_CLEARED, D(2020, 5, 1), 0, 0.20, 0.20, 0.215,
+	            0.22);
+	add_hazard(&d, "V2", LR_SHA, LR_CONT_AV, D(2021, 1, 10), 0.20, 0.20,
+	           0.205, 0.22);
+	lr_result *r = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	if (!lr_test_ok(r && r->first_year == 2018 && r->last_year == 2021,
+	                "parts and stocks: analysed, 2018 to 2021")) {
+		lr_result_free(r);
+		lr_dataset_free(&d);
+		return;
+	}
+	double a1 = rect_area(0.20, 0.20, 0.22, 0.22);
+	double x = rect_area(0.40, 0.40, 0.41, 0.41);
+	double e1 = rect_area(0.30, 0.30, 0.31, 0.31);
+	double a1_west = rect_area(0.20, 0.20, 0.21, 0.22);
+	double v1 = rect_area(0.21, 0.20, 0.23, 0.22);
+	double v1_left = rect_area(0.215, 0.20, 0.23, 0.22);
+	double v2 = rect_area(0.20, 0.20, 0.205, 0.22);
+	year_want want[] = {
+	        {a1 + x, 0, 2, 0},        /* 2018: A1 and X, both SHA */
+	        {a1_west + e1, v1, 2, 1}, /* 2019: V1 over A1, X cleared */
+	        {e1, v1_left, 2, 1}, /* 2020: R1 clears SHA and CHA; A1 holds
+	                                its CHA strip east of 0.215 */
+	        {e1 + v2, v1_left, 3, 1}, /* 2021: V2 records cleared land */
+	};
+	check_stocks(r, 0, want, "parts and stocks");
+	lr_test_near(m2(LR_YEAR_ROW(r, 2019, 0)->reclassified),
+	             rect_area(0.21, 0.20, 0.22, 0.22), 0.01,
+	             "2019: A1's land under V1 is reclassified SHA->CHA");
+	double parts[4] = {0, rect_area(0.22, 0.20, 0.23, 0.22) + v2, e1,
+	                   rect_area(0.215, 0.20, 0.22, 0.22)};
+	check_parts(r, 0, parts,
+	            "parts: AV = V1 alone + V2 on cleared land; mixed = A1 "
+	            "under V1");
+	lr_result *r2 = run(&d, 2, LR_CONT_ALL, LR_DATE_NONE);
+	lr_test_ok(r2 && same_result(r, r2),
+	           "parts and stocks: 1 and 2 threads the same");
+	lr_result_free(r2);
+	lr_result_free(r);
+	lr_dataset_free(&d);
+}
+
 int main(void)
 {
 	ctx = lr_geos_new(&gerr);
@@ -197,6 +305,19 @@ int main(void)
 	             "2020 cleared: only the half of R1 inside H4");
 	lr_test_ok(y2020->ap_mines == 7, "items destroyed in R1's region and "
 	                                 "year");
+	double h1 = rect_area(0.10, 0.10, 0.12, 0.12);
+	double h4 = rect_area(0.5, 0.5, 0.52, 0.52);
+	year_want want_d1[] = {
+	        {h1 + h3_d1, 0, 2, 0}, /* 2018: H1, H3 */
+	        {sha_d1, rect_area(0.11, 0.10, 0.13, 0.12) + h4, 2, 2},
+	        {sha_d1, cha_d1, 2, 2}, /* 2020: R1 clears H4's east half */
+	};
+	check_stocks(r, 0, want_d1, "D1");
+	year_want want_d2[] = {
+	        {h3_d2, 0, 0, 0}, {h3_d2, 0, 0, 0}, {h3_d2, 0, 0, 0}};
+	check_stocks(r, 1, want_d2, "D2 (H3 counts in D1)");
+	double parts_d1[4] = {u12 + h4_left, h3_d1, 0, 0};
+	check_parts(r, 0, parts_d1, "D1 parts: H1, H2, H4 AP; H3 west AV");
 	/* release outside hazards: a finding with R1's outside area */
 	int found = 0;
 	for (size_t i = 0; i < d.quality.items.len; i++) {
@@ -274,6 +395,7 @@ int main(void)
 
 	lr_result_free(r);
 	lr_dataset_free(&d);
+	test_parts_and_stocks();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

@@ -178,9 +178,9 @@ static void fixture_init(fixture *fx)
 	r->has_outside = true;
 	r->first_year = 2019;
 	r->last_year = 2020;
-	fx->rem[0] = (lr_remaining_row){1, 0, 445073, 0};
-	fx->rem[1] = (lr_remaining_row){0, 1, 0, 890123};
-	fx->rem[2] = (lr_remaining_row){0, 0, 0, 0};
+	fx->rem[0] = (lr_remaining_row){1, 0, 445073, 0, {445073, 0, 0, 0}};
+	fx->rem[1] = (lr_remaining_row){0, 1, 0, 890123, {0, 0, 0, 890123}};
+	fx->rem[2] = (lr_remaining_row){0};
 	r->remaining = fx->rem;
 	lr_year_row *y = fx->years;
 	y[0] = (lr_year_row){.new_land = 890123, .remaining_end = 890123};
@@ -873,7 +873,8 @@ int main(void)
 		lr_wkb_free(&fc->geom);
 	}
 	fx.r.faces.len = 0;
-	lr_remaining_row base[3] = {{0, 0, 100, 200}, {0, 0, 1, 2}, {0}};
+	lr_remaining_row base[3] = {
+	        {0, 0, 100, 200, {0}}, {0, 0, 1, 2, {0}}, {0}};
 	fx.r.baseline = lr_date_from_ymd(2019, 1, 1);
 	fx.r.baseline_remaining = base;
 	rc = lr_store_write(&fx.d, &fx.r, dir, &err);

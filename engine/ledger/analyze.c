@@ -136,10 +136,11 @@ static int alloc_arrays(lr__analysis *s)
 	s->release_outside = calloc(s->n_releases + 1, sizeof(lr_cents));
 	s->hazard_given_region = malloc((s->n_hazards + 1) * sizeof(int));
 	s->hazard_given_ok = calloc(s->n_hazards + 1, sizeof(int));
-	if (!r->remaining || !r->years || !r->hazard_region ||
-	    !r->hazard_remaining || !r->release_region || !s->hazard_baseline ||
-	    !s->release_outside || !s->hazard_given_region ||
-	    !s->hazard_given_ok)
+	s->hazard_gone = malloc((s->n_hazards + 1) * sizeof(lr_date));
+	if (!s->hazard_gone || !r->remaining || !r->years ||
+	    !r->hazard_region || !r->hazard_remaining || !r->release_region ||
+	    !s->hazard_baseline || !s->release_outside ||
+	    !s->hazard_given_region || !s->hazard_given_ok)
 		return LR_ERR_NOMEM;
 	if (s->baseline != LR_DATE_NONE &&
 	    !(r->baseline_remaining =
@@ -148,6 +149,8 @@ static int alloc_arrays(lr__analysis *s)
 	for (size_t i = 0; i < s->n_hazards; i++) {
 		const lr_hazard *h = &LR_VEC_AT(&s->d->hazards, lr_hazard, i);
 		r->hazard_region[i] = (int)s->n_regions;
+		/* Until its faces say otherwise: never held land. */
+		s->hazard_gone[i] = h->recorded;
 		s->hazard_given_region[i] =
 		        h->region_id ? region_index(s->d, h->region_id) : -1;
 	}
@@ -234,6 +237,7 @@ static void teardown(analysis *a)
 	free(a->s.release_outside);
 	free(a->s.hazard_given_region);
 	free(a->s.hazard_given_ok);
+	free(a->s.hazard_gone);
 }
 
 /* ---- The clusters: in parallel, then merged in input order ------------ */

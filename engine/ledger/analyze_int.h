@@ -44,6 +44,9 @@ typedef struct lr__analysis {
 	lr_cents *release_outside; /* released land not hazardous */
 	int *hazard_given_region;  /* index of region_id, -1 */
 	int *hazard_given_ok;      /* land found in the given region */
+	/* The date a hazard's land still hazardous fell below 1 m2, or
+	** LR_DATE_NONE if it still holds that much at the as-of date. */
+	lr_date *hazard_gone;
 } lr__analysis;
 
 /* Whether hazard h is of a contamination the tables count. */

@@ -46,7 +46,7 @@ lr__face_run lr__ledger_run(const lr__event *ev, size_t n, lr_date as_of,
 			baseline_done = 1;
 		}
 		int counted = baseline_done; /* after the baseline date */
-		lr__flow f = {e->date, 0, e->sub, e->index};
+		lr__flow f = {e->date, 0, e->sub, e->index, 0};
 		if (e->kind == LR__EV_RECORD) {
 			if (state == 0) {
 				state = e->sub;
@@ -60,6 +60,7 @@ lr__face_run lr__ledger_run(const lr__event *ev, size_t n, lr_date as_of,
 			}
 		} else {
 			if (state != 0) {
+				f.land = (uint8_t)state;
 				state = 0;
 				since = LR_DATE_NONE;
 				f.kind = LR__FLOW_RELEASED;

@@ -29,6 +29,7 @@ typedef struct lr__flow {
 	uint8_t kind; /* lr__flow_kind */
 	uint8_t sub;  /* NEW: type; RELEASED: method */
 	int32_t index;
+	uint8_t land; /* RELEASED: the type of the land released */
 } lr__flow;
 
 /* What the machine says about one face. */

@@ -18,12 +18,17 @@ static void sum_threads(const lr__analysis *s, const lr__accum *acc,
 			const lr_year_row *a = &acc[t].years[i];
 			y->new_land += a->new_land;
 			y->reclassified += a->reclassified;
+			y->new_cha += a->new_cha;
+			y->released_cha += a->released_cha;
 			for (int m = 0; m < LR_N_METHODS; m++)
 				y->released[m] += a->released[m];
 		}
 		for (size_t i = 0; i < s->n_rows; i++) {
 			r->remaining[i].sha += acc[t].remaining[i].sha;
 			r->remaining[i].cha += acc[t].remaining[i].cha;
+			for (int p = 0; p < LR_N_PARTS; p++)
+				r->remaining[i].part[p] +=
+				        acc[t].remaining[i].part[p];
 			if (r->baseline_remaining) {
 				r->baseline_remaining[i].sha +=
 				        acc[t].baseline[i].sha;
@@ -36,20 +41,57 @@ static void sum_threads(const lr__analysis *s, const lr__accum *acc,
 
 /* Remaining at the end of each year: the previous year's (or the baseline)
 ** plus new minus released.  Equal, face by face, to the land hazardous at
-** that year's end. */
+** that year's end.  The stocks by type follow their own flows (SHA land
+** leaves SHA when reclassified or released as SHA), so that their sum
+** equalling remaining_end is a check, not a definition. */
 static void remaining_end(const lr__analysis *s)
 {
 	lr_result *r = s->r;
 	for (size_t row = 0; row < s->n_rows; row++) {
-		lr_cents prev = r->baseline_remaining
-		                        ? r->baseline_remaining[row].sha +
-		                                  r->baseline_remaining[row].cha
-		                        : 0;
+		const lr_remaining_row *b =
+		        r->baseline_remaining ? &r->baseline_remaining[row]
+		                              : NULL;
+		lr_cents prev = b ? b->sha + b->cha : 0;
+		lr_cents sha = b ? b->sha : 0, cha = b ? b->cha : 0;
 		for (int y = r->first_year; y <= r->last_year; y++) {
 			lr_year_row *yr = LR_YEAR_ROW(r, y, (int)row);
-			prev += yr->new_land - yr->released[0] -
-			        yr->released[1] - yr->released[2];
+			lr_cents released = yr->released[0] + yr->released[1] +
+			                    yr->released[2];
+			prev += yr->new_land - released;
 			yr->remaining_end = prev;
+			sha += yr->new_land - yr->new_cha - yr->reclassified -
+			       (released - yr->released_cha);
+			cha += yr->new_cha + yr->reclassified -
+			       yr->released_cha;
+			yr->sha_end = sha;
+			yr->cha_end = cha;
+		}
+	}
+}
+
+/* Hazards remaining at each year's end, in their region and by their type:
+** from the year of their record to the year before their land fell below
+** 1 m2. */
+static void year_counts(const lr__analysis *s)
+{
+	lr_result *r = s->r;
+	for (size_t i = 0; i < s->n_hazards; i++) {
+		const lr_hazard *h = &LR_VEC_AT(&s->d->hazards, lr_hazard, i);
+		if (!lr__hazard_in_scope(s, i) || h->recorded > s->as_of)
+			continue;
+		int from = lr_date_year(h->recorded);
+		int to = s->hazard_gone[i] == LR_DATE_NONE
+		                 ? r->last_year
+		                 : lr_date_year(s->hazard_gone[i]) - 1;
+		if (from < r->first_year)
+			from = r->first_year;
+		for (int y = from; y <= to; y++) {
+			lr_year_row *yr =
+			        LR_YEAR_ROW(r, y, r->hazard_region[i]);
+			if (h->type == LR_CHA)
+				yr->cha_count_end++;
+			else
+				yr->sha_count_end++;
 		}
 	}
 }
@@ -159,6 +201,7 @@ int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
 	sum_threads(s, acc, n_threads);
 	s->r->n_faces = (int64_t)s->r->faces.len;
 	remaining_end(s);
+	year_counts(s);
 	items_destroyed(s);
 	int rc = hazard_counts(s, d);
 	if (rc == LR_OK)

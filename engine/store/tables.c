@@ -29,6 +29,10 @@ static const lr__column remaining_cols[] = {
         {LR_STORE_COL_CHA, LR__COL_AREA},
         {LR_STORE_COL_TOTAL_COUNT, LR__COL_INT},
         {LR_STORE_COL_TOTAL, LR__COL_AREA},
+        {LR_STORE_COL_AP, LR__COL_AREA},
+        {LR_STORE_COL_AV, LR__COL_AREA},
+        {LR_STORE_COL_ERW_LAND, LR__COL_AREA},
+        {LR_STORE_COL_MIXED, LR__COL_AREA},
 };
 
 static const lr__column year_cols[] = {
@@ -43,6 +47,11 @@ static const lr__column year_cols[] = {
         {LR_STORE_COL_AP_MINES, LR__COL_INT},
         {LR_STORE_COL_AV_MINES, LR__COL_INT},
         {LR_STORE_COL_ERW, LR__COL_INT},
+        {LR_STORE_COL_RECLASSIFIED, LR__COL_AREA},
+        {LR_STORE_COL_SHA_END, LR__COL_AREA},
+        {LR_STORE_COL_CHA_END, LR__COL_AREA},
+        {LR_STORE_COL_SHA_COUNT_END, LR__COL_INT},
+        {LR_STORE_COL_CHA_COUNT_END, LR__COL_INT},
 };
 
 static const lr__column baseline_cols[] = {
@@ -170,6 +179,8 @@ static lr_remaining_row remaining_at(const lr_result *r,
 		s.cha_count += rows[i].cha_count;
 		s.sha += rows[i].sha;
 		s.cha += rows[i].cha;
+		for (int p = 0; p < LR_N_PARTS; p++)
+			s.part[p] += rows[i].part[p];
 	}
 	return s;
 }
@@ -188,6 +199,10 @@ static lr_year_row year_at(const lr_result *r, int year, size_t j)
 			s.released[m] += y->released[m];
 		s.reclassified += y->reclassified;
 		s.remaining_end += y->remaining_end;
+		s.sha_end += y->sha_end;
+		s.cha_end += y->cha_end;
+		s.sha_count_end += y->sha_count_end;
+		s.cha_count_end += y->cha_count_end;
 		s.ap_mines += y->ap_mines;
 		s.av_mines += y->av_mines;
 		s.erw += y->erw;
@@ -229,6 +244,8 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 		c[5] = cell_int(x.cha);
 		c[6] = cell_int(x.sha_count + x.cha_count);
 		c[7] = cell_int(x.sha + x.cha);
+		for (int p = 0; p < LR_N_PARTS; p++)
+			c[8 + p] = cell_int(x.part[p]);
 		break;
 	}
 	case LR__TABLE_RELEASE_BY_YEAR: {
@@ -249,6 +266,11 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 		c[8] = cell_int(y.ap_mines);
 		c[9] = cell_int(y.av_mines);
 		c[10] = cell_int(y.erw);
+		c[11] = cell_int(y.reclassified);
+		c[12] = cell_int(y.sha_end);
+		c[13] = cell_int(y.cha_end);
+		c[14] = cell_int(y.sha_count_end);
+		c[15] = cell_int(y.cha_count_end);
 		break;
 	}
 	case LR__TABLE_BASELINE: {
