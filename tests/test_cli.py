@@ -104,7 +104,7 @@ def main():
     ok(yb[0] == ["year", "region_id", "new_m2", "cancelled_m2", "reduced_m2", "cleared_m2",
                  "released_m2", "remaining_end_m2", "ap_mines", "av_mines", "erw",
                  "reclassified_m2", "sha_end_m2", "cha_end_m2", "sha_count_end",
-                 "cha_count_end"],
+                 "cha_count_end", "ap_improvised_mines"],
        "release_by_year header", yb[0])
     years = sorted({int(x[0]) for x in yb[1:]})
     ok(years == list(range(years[0], years[-1] + 1)), "every year present, no gaps")
@@ -119,7 +119,7 @@ def main():
         if [x[1] for x in yrows] != regions + ["TOTAL"]:
             per_year_ok = False
             continue
-        for c in range(2, 16):
+        for c in range(2, 17):
             if sum(Decimal(x[c]) for x in yrows[:-1]) != Decimal(yrows[-1][c]):
                 total_ok = False
         for x in yrows:

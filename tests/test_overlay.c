@@ -71,6 +71,7 @@ static void add_release(lr_dataset *d, const char *id, lr_method m,
 	                0,
 	                (int64_t)d->releases.len,
 	                rect_wkb(x0, y0, x1, y1),
+	                0,
 	                0};
 	r.area_m2 = rect_area(x0, y0, x1, y1);
 	lr_vec_push(&d->releases, &r);
@@ -104,6 +105,7 @@ static void build(lr_dataset *d)
 	           0.52);
 	add_release(d, "R1", LR_CLEARED, D(2020, 6, 1), 7, 0.51, 0.5, 0.53,
 	            0.52);
+	LR_VEC_AT(&d->releases, lr_release, 0).ap_improvised = 2;
 }
 
 static lr_result *run(lr_dataset *d, int threads, int scope, lr_date base)
@@ -305,6 +307,9 @@ int main(void)
 	             "2020 cleared: only the half of R1 inside H4");
 	lr_test_ok(y2020->ap_mines == 7, "items destroyed in R1's region and "
 	                                 "year");
+	lr_test_ok(y2020->ap_improvised == 2 &&
+	                   LR_YEAR_ROW(r, 2019, 0)->ap_improvised == 0,
+	           "improvised AP mines beside the others, in R1's year");
 	double h1 = rect_area(0.10, 0.10, 0.12, 0.12);
 	double h4 = rect_area(0.5, 0.5, 0.52, 0.52);
 	year_want want_d1[] = {

@@ -109,6 +109,7 @@ static void fixture(lr_dataset *d, lr_result *r, lr_remaining_row *rem,
 	                         .sha_count_end = 3,
 	                         .cha_count_end = 1,
 	                         .ap_mines = 5,
+	                         .ap_improvised = 1,
 	                         .av_mines = 1,
 	                         .erw = 2};
 	years[1] = (lr_year_row){.new_land = 1000001,
@@ -126,7 +127,8 @@ static void fixture(lr_dataset *d, lr_result *r, lr_remaining_row *rem,
 	                         .cha_end = 2550,
 	                         .sha_count_end = 2,
 	                         .cha_count_end = 1,
-	                         .ap_mines = 12};
+	                         .ap_mines = 12,
+	                         .ap_improvised = 4};
 	years[4] = (lr_year_row){.remaining_end = 1000001,
 	                         .cha_end = 1000001,
 	                         .cha_count_end = 1,
@@ -169,38 +171,40 @@ static const char WANT_REMAINING_OUT[] =
 static const char WANT_YEARS[] =
         "year,region_id,new_m2,cancelled_m2,reduced_m2,cleared_m2,released_m2,"
         "remaining_end_m2,ap_mines,av_mines,erw,reclassified_m2,sha_end_m2,"
-        "cha_end_m2,sha_count_end,cha_count_end\n"
+        "cha_end_m2,sha_count_end,cha_count_end,ap_improvised_mines\n"
         "2019,D1,4000.00,300.00,200.00,100.00,600.00,3400.00,5,1,2,50.00,"
-        "3000.00,400.00,3,1\n"
+        "3000.00,400.00,3,1,1\n"
         "2019,D2,10000.01,0.00,0.00,0.00,0.00,10000.01,0,0,0,0.00,0.00,"
-        "10000.01,0,1\n"
+        "10000.01,0,1,0\n"
         "2019,TOTAL,14000.01,300.00,200.00,100.00,600.00,13400.01,5,1,2,50.00,"
-        "3000.00,10400.01,3,2\n"
+        "3000.00,10400.01,3,2,1\n"
         "2020,D1,0.00,0.00,0.00,1874.50,1874.50,1525.50,12,0,0,0.00,1500.00,"
-        "25.50,2,1\n"
+        "25.50,2,1,4\n"
         "2020,D2,0.00,0.00,0.00,0.00,0.00,10000.01,0,0,3,0.00,0.00,10000.01,0,"
-        "1\n"
+        "1,0\n"
         "2020,TOTAL,0.00,0.00,0.00,1874.50,1874.50,11525.51,12,0,3,0.00,"
-        "1500.00,10025.51,2,2\n";
+        "1500.00,10025.51,2,2,4\n";
 
 static const char WANT_YEARS_OUT[] =
         "year,region_id,new_m2,cancelled_m2,reduced_m2,cleared_m2,released_m2,"
         "remaining_end_m2,ap_mines,av_mines,erw,reclassified_m2,sha_end_m2,"
-        "cha_end_m2,sha_count_end,cha_count_end\n"
+        "cha_end_m2,sha_count_end,cha_count_end,ap_improvised_mines\n"
         "2019,D1,4000.00,300.00,200.00,100.00,600.00,3400.00,5,1,2,50.00,"
-        "3000.00,400.00,3,1\n"
+        "3000.00,400.00,3,1,1\n"
         "2019,D2,10000.01,0.00,0.00,0.00,0.00,10000.01,0,0,0,0.00,0.00,"
-        "10000.01,0,1\n"
-        "2019,OUTSIDE,0.07,0.00,0.00,0.00,0.00,0.07,0,0,0,0.00,0.07,0.00,1,0\n"
+        "10000.01,0,1,0\n"
+        "2019,OUTSIDE,0.07,0.00,0.00,0.00,0.00,0.07,0,0,0,0.00,0.07,0.00,1,0,"
+        "0\n"
         "2019,TOTAL,14000.08,300.00,200.00,100.00,600.00,13400.08,5,1,2,50.00,"
-        "3000.07,10400.01,4,2\n"
+        "3000.07,10400.01,4,2,1\n"
         "2020,D1,0.00,0.00,0.00,1874.50,1874.50,1525.50,12,0,0,0.00,1500.00,"
-        "25.50,2,1\n"
+        "25.50,2,1,4\n"
         "2020,D2,0.00,0.00,0.00,0.00,0.00,10000.01,0,0,3,0.00,0.00,10000.01,0,"
-        "1\n"
-        "2020,OUTSIDE,0.00,0.00,0.00,0.00,0.00,0.07,0,0,0,0.00,0.07,0.00,1,0\n"
+        "1,0\n"
+        "2020,OUTSIDE,0.00,0.00,0.00,0.00,0.00,0.07,0,0,0,0.00,0.07,0.00,1,0,"
+        "0\n"
         "2020,TOTAL,0.00,0.00,0.00,1874.50,1874.50,11525.58,12,0,3,0.00,"
-        "1500.07,10025.51,3,2\n";
+        "1500.07,10025.51,3,2,4\n";
 
 static const char WANT_QUALITY[] =
         "severity,code,layer,feature_id,record_id,area_m2,message\n"
@@ -392,7 +396,8 @@ int main(void)
 	                   "year,region_id,new_m2,cancelled_m2,reduced_m2,"
 	                   "cleared_m2,released_m2,remaining_end_m2,ap_mines,"
 	                   "av_mines,erw,reclassified_m2,sha_end_m2,"
-	                   "cha_end_m2,sha_count_end,cha_count_end\n"),
+	                   "cha_end_m2,sha_count_end,cha_count_end,ap_"
+	                   "improvised_mines\n"),
 	           "empty release_by_year.csv has the header only");
 	lr_test_ok(file_is(edir, "remaining_by_region.csv",
 	                   "region_id,region_name,sha_count,sha_m2,cha_count,"

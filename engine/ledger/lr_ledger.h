@@ -43,6 +43,7 @@ typedef struct lr_year_row {
 	/* Hazards holding at least 1 m2 at the year's end, by their type. */
 	int64_t sha_count_end, cha_count_end;
 	int64_t ap_mines, av_mines, erw;
+	int64_t ap_improvised; /* improvised AP mines, apart from ap_mines */
 } lr_year_row;
 
 /* A face of the ledger, kept only with lr_options.keep_faces. */

@@ -111,6 +111,7 @@ static void items_destroyed(const lr__analysis *s)
 		yr->ap_mines += rl->ap_mines;
 		yr->av_mines += rl->av_mines;
 		yr->erw += rl->erw;
+		yr->ap_improvised += rl->ap_improvised;
 	}
 }
 
@@ -180,7 +181,8 @@ static int outside_row(const lr__analysis *s, lr_dataset *d)
 		const lr_year_row *yr = LR_YEAR_ROW(r, y, out);
 		r->has_outside = yr->new_land || yr->released[0] ||
 		                 yr->released[1] || yr->released[2] ||
-		                 yr->ap_mines || yr->av_mines || yr->erw;
+		                 yr->ap_mines || yr->av_mines || yr->erw ||
+		                 yr->ap_improvised;
 	}
 	if (!r->has_outside)
 		return LR_OK;

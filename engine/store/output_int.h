@@ -39,7 +39,7 @@ enum {
 };
 
 /* Most columns any result table has (release_by_year). */
-#define LR__MAX_COLS 16
+#define LR__MAX_COLS 17
 
 /*
 ** A result table over a dataset and a result (both borrowed: they must

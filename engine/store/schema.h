@@ -93,6 +93,7 @@
 #define LR_STORE_COL_AV "av_m2"
 #define LR_STORE_COL_ERW_LAND "erw_m2"
 #define LR_STORE_COL_MIXED "mixed_m2"
+#define LR_STORE_COL_AP_IMPROVISED "ap_improvised_mines"
 #define LR_STORE_COL_SEVERITY "severity"
 #define LR_STORE_COL_CODE "code"
 #define LR_STORE_COL_LAYER "layer"

@@ -373,15 +373,17 @@ static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
 	                         "release_id TEXT, hazard_id TEXT, method "
 	                         "TEXT, release_date TEXT, ap_mines INTEGER, "
 	                         "av_mines INTEGER, erw INTEGER, source_fid "
-	                         "INTEGER, area_m2 REAL, region_assigned TEXT");
+	                         "INTEGER, area_m2 REAL, region_assigned TEXT, "
+	                         "ap_improvised_mines INTEGER");
 	sqlite3_stmt *st = NULL;
 	if (rc == LR_OK)
 		rc = prepare(s,
 		             "INSERT INTO " LR_STORE_RELEASES
 		             "(release_id, hazard_id, "
 		             "method, release_date, ap_mines, av_mines, erw, "
-		             "source_fid, area_m2, region_assigned, geometry) "
-		             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " GEOM_SQL
+		             "source_fid, area_m2, region_assigned, "
+		             "ap_improvised_mines, geometry) "
+		             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " GEOM_SQL
 		             ")",
 		             &st);
 	for (size_t i = 0; rc == LR_OK && i < d->releases.len; i++) {
@@ -399,7 +401,8 @@ static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
 		          r->release_region
 		                  ? region_label(d, r, r->release_region[i])
 		                  : NULL);
-		bind_wkb(st, 11, &x->geom);
+		sqlite3_bind_int64(st, 11, x->ap_improvised);
+		bind_wkb(st, 12, &x->geom);
 		rc = step_insert(s, st, LR_STORE_RELEASES);
 	}
 	sqlite3_finalize(st);

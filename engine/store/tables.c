@@ -52,6 +52,7 @@ static const lr__column year_cols[] = {
         {LR_STORE_COL_CHA_END, LR__COL_AREA},
         {LR_STORE_COL_SHA_COUNT_END, LR__COL_INT},
         {LR_STORE_COL_CHA_COUNT_END, LR__COL_INT},
+        {LR_STORE_COL_AP_IMPROVISED, LR__COL_INT},
 };
 
 static const lr__column baseline_cols[] = {
@@ -206,6 +207,7 @@ static lr_year_row year_at(const lr_result *r, int year, size_t j)
 		s.ap_mines += y->ap_mines;
 		s.av_mines += y->av_mines;
 		s.erw += y->erw;
+		s.ap_improvised += y->ap_improvised;
 	}
 	return s;
 }
@@ -271,6 +273,7 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 		c[13] = cell_int(y.cha_end);
 		c[14] = cell_int(y.sha_count_end);
 		c[15] = cell_int(y.cha_count_end);
+		c[16] = cell_int(y.ap_improvised);
 		break;
 	}
 	case LR__TABLE_BASELINE: {
