@@ -70,7 +70,8 @@ def main():
     r2 = run("analyze", data, "--out", out2, "--threads", "2", "--quiet")
     r3 = run("analyze", data, "--out", out3, "--threads", "1", "--quiet")
     ok(r2.returncode == 0 and r3.returncode == 0, "second and third runs: exit 0")
-    names = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv"]
+    names = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv",
+             "form_c.csv"]
     for name in names:
         ok(os.path.exists(os.path.join(out1, name)), f"{name} written")
         ok(filecmp.cmp(os.path.join(out1, name), os.path.join(out2, name), shallow=False),
@@ -145,6 +146,18 @@ def main():
     ok(sum(Decimal(x[11]) for x in yb[1:] if x[1] == "TOTAL") > 0,
        "some SHA land of the generated country is reclassified CHA")
 
+    fc = read_csv(os.path.join(out1, "form_c.csv"))
+    ok(fc[0] == ["hazard_id", "region_id", "type", "contamination", "recorded_date",
+                 "remaining_m2", "lon", "lat"], "form_c header", fc[0])
+    ok(sum(Decimal(x[5]) for x in fc[1:]) == Decimal(rows[-1][7]),
+       "form_c adds up to remaining_by_region's TOTAL, to the cent")
+    ok(len(fc) > 1 and all(Decimal(x[5]) > 0 and x[6].count(".") == 1 and
+                           len(x[6].split(".")[1]) == 6 and len(x[7].split(".")[1]) == 6
+                           for x in fc[1:]),
+       "form_c: every listed area holds land and a point with six decimals")
+    ok(len({x[0] for x in fc[1:]}) == len(fc) - 1, "form_c: one row per hazard")
+    ok(len(fc) - 1 <= int(rows[-1][6]) + sum(1 for x in fc[1:] if Decimal(x[5]) < 1),
+       "form_c lists no more areas than remain (beyond those under 1 m2)")
     dq = read_csv(os.path.join(out1, "data_quality.csv"))
     ok(dq[0] == ["severity", "code", "layer", "feature_id", "record_id", "area_m2", "message"],
        "data_quality header", dq[0])

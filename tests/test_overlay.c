@@ -188,6 +188,32 @@ static void check_parts(const lr_result *r, int reg, const double want[4],
 	           "%s: AP + AV + ERW + mixed = remaining exactly", what);
 }
 
+/* Whether Form C lists hazards ids[0..n) in that order, each with the land
+** worked out by hand, and adds up exactly to the remaining land. */
+static void check_form_c(const lr_dataset *d, const lr_result *r,
+                         const char **ids, const double *listed, size_t n,
+                         const char *what)
+{
+	lr_test_ok(r->n_form_c == n, "%s: Form C lists %zu areas (got %zu)",
+	           what, n, r->n_form_c);
+	lr_cents sum = 0, total = 0;
+	for (size_t i = 0; i < r->n_form_c; i++)
+		sum += r->hazard_listed[r->form_c[i]];
+	for (int reg = 0; reg <= r->n_regions; reg++)
+		total += r->remaining[reg].sha + r->remaining[reg].cha;
+	lr_test_ok(sum == total, "%s: Form C adds up to the remaining land",
+	           what);
+	for (size_t i = 0; i < n && i < r->n_form_c; i++) {
+		int32_t h = r->form_c[i];
+		const lr_hazard *hz = &LR_VEC_AT(&d->hazards, lr_hazard, h);
+		lr_test_ok(!strcmp(hz->id, ids[i]), "%s: Form C row %zu is %s",
+		           what, i, ids[i]);
+		lr_test_near(m2(r->hazard_listed[h]), listed[i],
+		             0.01 + 5e-8 * listed[i],
+		             "%s: land listed under %s", what, ids[i]);
+	}
+}
+
 /*
 ** Contamination parts and stocks by type on land whose records change
 ** hands: A1 (SHA, AP) overlapped by V1 (CHA, AV) is mixed where they meet
@@ -213,6 +239,12 @@ static void test_parts_and_stocks(void)
 	            0.22);
 	add_hazard(&d, "V2", LR_SHA, LR_CONT_AV, D(2021, 1, 10), 0.20, 0.20,
 	           0.205, 0.22);
+	/* Recorded the same day over shared land: T1 lists it (ties by id),
+	** though T2 comes first in the data. */
+	add_hazard(&d, "T2", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.60, 0.60,
+	           0.62, 0.62);
+	add_hazard(&d, "T1", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.61, 0.60,
+	           0.63, 0.62);
 	lr_result *r = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
 	if (!lr_test_ok(r && r->first_year == 2018 && r->last_year == 2021,
 	                "parts and stocks: analysed, 2018 to 2021")) {
@@ -227,22 +259,43 @@ static void test_parts_and_stocks(void)
 	double v1 = rect_area(0.21, 0.20, 0.23, 0.22);
 	double v1_left = rect_area(0.215, 0.20, 0.23, 0.22);
 	double v2 = rect_area(0.20, 0.20, 0.205, 0.22);
+	double t12 = rect_area(0.60, 0.60, 0.63, 0.62);
 	year_want want[] = {
-	        {a1 + x, 0, 2, 0},        /* 2018: A1 and X, both SHA */
-	        {a1_west + e1, v1, 2, 1}, /* 2019: V1 over A1, X cleared */
-	        {e1, v1_left, 2, 1}, /* 2020: R1 clears SHA and CHA; A1 holds
-	                                its CHA strip east of 0.215 */
-	        {e1 + v2, v1_left, 3, 1}, /* 2021: V2 records cleared land */
+	        {a1 + x, 0, 2, 0}, /* 2018: A1 and X, both SHA */
+	        /* 2019: V1 over A1, X cleared, T1 and T2 */
+	        {a1_west + e1 + t12, v1, 4, 1},
+	        /* 2020: R1 clears SHA and CHA; A1 holds its CHA strip east
+	        ** of 0.215 */
+	        {e1 + t12, v1_left, 4, 1},
+	        {e1 + v2 + t12, v1_left, 5, 1}, /* 2021: V2 on cleared land */
 	};
 	check_stocks(r, 0, want, "parts and stocks");
 	lr_test_near(m2(LR_YEAR_ROW(r, 2019, 0)->reclassified),
 	             rect_area(0.21, 0.20, 0.22, 0.22), 0.01,
 	             "2019: A1's land under V1 is reclassified SHA->CHA");
-	double parts[4] = {0, rect_area(0.22, 0.20, 0.23, 0.22) + v2, e1,
+	double parts[4] = {t12, rect_area(0.22, 0.20, 0.23, 0.22) + v2, e1,
 	                   rect_area(0.215, 0.20, 0.22, 0.22)};
 	check_parts(r, 0, parts,
 	            "parts: AV = V1 alone + V2 on cleared land; mixed = A1 "
 	            "under V1");
+	/* Form C, in hazard order A1 V1 E1 V2 T2 T1 (X is cleared) */
+	const char *ids[] = {"A1", "V1", "E1", "V2", "T2", "T1"};
+	double listed[] = {rect_area(0.215, 0.20, 0.22, 0.22),
+	                   rect_area(0.22, 0.20, 0.23, 0.22),
+	                   e1,
+	                   v2,
+	                   rect_area(0.60, 0.60, 0.61, 0.62),
+	                   rect_area(0.61, 0.60, 0.63, 0.62)};
+	check_form_c(&d, r, ids, listed, 6, "parts and stocks");
+	int32_t a1i = r->form_c[0];
+	lr_test_ok(r->hazard_lon_e6[a1i] > 215000 &&
+	                   r->hazard_lon_e6[a1i] < 220000 &&
+	                   r->hazard_lat_e6[a1i] > 200000 &&
+	                   r->hazard_lat_e6[a1i] < 220000,
+	           "Form C: A1's point lies on its remaining strip (%lld, "
+	           "%lld)",
+	           (long long)r->hazard_lon_e6[a1i],
+	           (long long)r->hazard_lat_e6[a1i]);
 	lr_result *r2 = run(&d, 2, LR_CONT_ALL, LR_DATE_NONE);
 	lr_test_ok(r2 && same_result(r, r2),
 	           "parts and stocks: 1 and 2 threads the same");
@@ -323,6 +376,11 @@ int main(void)
 	check_stocks(r, 1, want_d2, "D2 (H3 counts in D1)");
 	double parts_d1[4] = {u12 + h4_left, h3_d1, 0, 0};
 	check_parts(r, 0, parts_d1, "D1 parts: H1, H2, H4 AP; H3 west AV");
+	const char *ids[] = {"H1", "H2", "H3", "H4"};
+	double listed[] = {h1, rect_area(0.12, 0.10, 0.13, 0.12), h3_d1 + h3_d2,
+	                   h4_left};
+	check_form_c(&d, r, ids, listed, 4,
+	             "Form C: the H1/H2 overlap under H1, recorded first");
 	/* release outside hazards: a finding with R1's outside area */
 	int found = 0;
 	for (size_t i = 0; i < d.quality.items.len; i++) {

@@ -59,6 +59,10 @@ void lr_result_free(lr_result *r)
 	free(r->hazard_region);
 	free(r->hazard_remaining);
 	free(r->release_region);
+	free(r->hazard_listed);
+	free(r->hazard_lon_e6);
+	free(r->hazard_lat_e6);
+	free(r->form_c);
 	free(r);
 }
 
@@ -137,10 +141,17 @@ static int alloc_arrays(lr__analysis *s)
 	s->hazard_given_region = malloc((s->n_hazards + 1) * sizeof(int));
 	s->hazard_given_ok = calloc(s->n_hazards + 1, sizeof(int));
 	s->hazard_gone = malloc((s->n_hazards + 1) * sizeof(lr_date));
-	if (!s->hazard_gone || !r->remaining || !r->years ||
-	    !r->hazard_region || !r->hazard_remaining || !r->release_region ||
-	    !s->hazard_baseline || !s->release_outside ||
-	    !s->hazard_given_region || !s->hazard_given_ok)
+	s->hazard_point_area = calloc(s->n_hazards + 1, sizeof(lr_cents));
+	r->hazard_listed = calloc(s->n_hazards + 1, sizeof(lr_cents));
+	r->hazard_lon_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
+	r->hazard_lat_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
+	r->form_c = malloc((s->n_hazards + 1) * sizeof(int32_t));
+	if (!s->hazard_gone || !s->hazard_point_area || !r->hazard_listed ||
+	    !r->hazard_lon_e6 || !r->hazard_lat_e6 || !r->form_c ||
+	    !r->remaining || !r->years || !r->hazard_region ||
+	    !r->hazard_remaining || !r->release_region || !s->hazard_baseline ||
+	    !s->release_outside || !s->hazard_given_region ||
+	    !s->hazard_given_ok)
 		return LR_ERR_NOMEM;
 	if (s->baseline != LR_DATE_NONE &&
 	    !(r->baseline_remaining =
@@ -238,6 +249,7 @@ static void teardown(analysis *a)
 	free(a->s.hazard_given_region);
 	free(a->s.hazard_given_ok);
 	free(a->s.hazard_gone);
+	free(a->s.hazard_point_area);
 }
 
 /* ---- The clusters: in parallel, then merged in input order ------------ */

@@ -47,6 +47,8 @@ typedef struct lr__analysis {
 	/* The date a hazard's land still hazardous fell below 1 m2, or
 	** LR_DATE_NONE if it still holds that much at the as-of date. */
 	lr_date *hazard_gone;
+	/* The area of the face a hazard's Form C point was taken from. */
+	lr_cents *hazard_point_area;
 } lr__analysis;
 
 /* Whether hazard h is of a contamination the tables count. */

@@ -5,6 +5,7 @@
 */
 #include "analyze_int.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +300,60 @@ static int note_holds(const lr__analysis *s, const lr__raw_face *face,
 	return LR_OK;
 }
 
+/* The hazard this face's remaining land is listed under: the earliest
+** record of the hazardous spell holding at as-of, ties by id; -1 if the
+** face is not hazardous. */
+static int32_t listing_hazard(const lr__analysis *s, const lr__raw_face *face,
+                              const int32_t *cov, const lr__face_run *run)
+{
+	int32_t best = -1;
+	const lr_hazard *bh = NULL;
+	for (size_t k = 0; run->state_as_of && k < face->n_covers; k++) {
+		int32_t it = cov[k];
+		if ((size_t)it >= s->n_hazards ||
+		    !lr__hazard_in_scope(s, (size_t)it))
+			continue;
+		const lr_hazard *h = &LR_VEC_AT(&s->d->hazards, lr_hazard, it);
+		if (h->recorded > s->as_of || h->recorded < run->since_as_of)
+			continue;
+		if (!bh || h->recorded < bh->recorded ||
+		    (h->recorded == bh->recorded &&
+		     strcmp(h->id, bh->id) < 0)) {
+			best = it;
+			bh = h;
+		}
+	}
+	return best;
+}
+
+/* List the face's land under its hazard; the hazard's point lies on its
+** largest listed face. */
+static int list_face(const lr__analysis *s, lr__worker *w,
+                     const lr__raw_face *face, int32_t h)
+{
+	s->r->hazard_listed[h] += face->area;
+	if (face->area <= s->hazard_point_area[h])
+		return LR_OK;
+	GEOSGeometry *pt = GEOSPointOnSurface_r(w->ctx, face->geom);
+	double x, y;
+	int ok = pt && GEOSGeomGetX_r(w->ctx, pt, &x) &&
+	         GEOSGeomGetY_r(w->ctx, pt, &y);
+	GEOSGeom_destroy_r(w->ctx, pt);
+	if (!ok) {
+		if (!w->err.msg[0])
+			lr_error_set(
+			        &w->err, LR_ERR_GEOM,
+			        "hazard %s: no point found on its "
+			        "remaining land",
+			        LR_VEC_AT(&s->d->hazards, lr_hazard, h).id);
+		return LR_ERR_GEOM;
+	}
+	s->hazard_point_area[h] = face->area;
+	s->r->hazard_lon_e6[h] = llround(x * 1e6);
+	s->r->hazard_lat_e6[h] = llround(y * 1e6);
+	return LR_OK;
+}
+
 /* Keep the face for the store: its events as text and its geometry. */
 static int keep_face(const lr__analysis *s, lr__worker *w,
                      const lr__raw_face *face, int state,
@@ -347,6 +402,10 @@ static int run_face(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 	add_states(acc, face, &run, add_hazards_holding(s, face, cov, &run));
 	if (note_holds(s, face, sc) != LR_OK)
 		return LR_ERR_NOMEM;
+	int32_t listed = listing_hazard(s, face, cov, &run);
+	int rc = listed < 0 ? LR_OK : list_face(s, w, face, listed);
+	if (rc != LR_OK)
+		return rc;
 	if (s->opt->keep_faces)
 		return keep_face(s, w, face, run.state_as_of, sc, out);
 	return LR_OK;

@@ -72,6 +72,15 @@ typedef struct lr_result {
 	int *hazard_region;
 	lr_cents *hazard_remaining;
 	int *release_region;
+	/* Form C, the list of areas: per hazard the remaining land listed
+	** under it (land under several hazards goes to the earliest record
+	** of its hazardous spell, ties by id, so the list adds up to the
+	** total) and a point on that land, WGS84 degrees x 10^6.  form_c:
+	** the hazards listing land, in hazard order.  All owned. */
+	lr_cents *hazard_listed;
+	int64_t *hazard_lon_e6, *hazard_lat_e6;
+	int32_t *form_c;
+	size_t n_form_c;
 	double seconds_overlay;
 } lr_result;
 

@@ -197,6 +197,16 @@ static int outside_row(const lr__analysis *s, lr_dataset *d)
 	                      lr_cents_format(total, m2));
 }
 
+/* Form C: the hazards that list remaining land, in hazard order. */
+static void form_c_list(const lr__analysis *s)
+{
+	lr_result *r = s->r;
+	r->n_form_c = 0;
+	for (size_t i = 0; i < s->n_hazards; i++)
+		if (r->hazard_listed[i] > 0)
+			r->form_c[r->n_form_c++] = (int32_t)i;
+}
+
 int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
                int n_threads)
 {
@@ -204,6 +214,7 @@ int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
 	s->r->n_faces = (int64_t)s->r->faces.len;
 	remaining_end(s);
 	year_counts(s);
+	form_c_list(s);
 	items_destroyed(s);
 	int rc = hazard_counts(s, d);
 	if (rc == LR_OK)

@@ -444,9 +444,9 @@ static int write_faces(store *s, const lr_dataset *d, const lr_result *r)
 static int write_result_table(store *s, const lr__table *t)
 {
 	static const char *const sql_type[] = {
-	        [LR__COL_TEXT] = "TEXT",
-	        [LR__COL_INT] = "INTEGER",
-	        [LR__COL_AREA] = "REAL",
+	        [LR__COL_TEXT] = "TEXT", [LR__COL_INT] = "INTEGER",
+	        [LR__COL_AREA] = "REAL", [LR__COL_DATE] = "TEXT",
+	        [LR__COL_DEG] = "REAL",
 	};
 	char create[1024], insert[1024];
 	size_t a = (size_t)snprintf(create, sizeof create, "CREATE TABLE %s(",
@@ -478,6 +478,11 @@ static int write_result_table(store *s, const lr__table *t)
 				bind_text(st, k + 1, c->s);
 			else if (t->cols[k].type == LR__COL_INT)
 				sqlite3_bind_int64(st, k + 1, c->i);
+			else if (t->cols[k].type == LR__COL_DATE)
+				bind_date(st, k + 1, (lr_date)c->i);
+			else if (t->cols[k].type == LR__COL_DEG)
+				sqlite3_bind_double(st, k + 1,
+				                    (double)c->i / 1e6);
 			else
 				bind_cents(st, k + 1, c->i);
 		}

@@ -63,6 +63,17 @@ static const lr__column baseline_cols[] = {
         {LR_STORE_COL_TOTAL, LR__COL_AREA},
 };
 
+static const lr__column form_c_cols[] = {
+        {LR_STORE_COL_HAZARD, LR__COL_TEXT},
+        {LR_STORE_COL_REGION, LR__COL_TEXT},
+        {LR_STORE_COL_TYPE, LR__COL_TEXT},
+        {LR_STORE_COL_CONTAMINATION, LR__COL_TEXT},
+        {LR_STORE_COL_RECORDED, LR__COL_DATE},
+        {LR_STORE_COL_REMAINING, LR__COL_AREA},
+        {LR_STORE_COL_LON, LR__COL_DEG},
+        {LR_STORE_COL_LAT, LR__COL_DEG},
+};
+
 static const lr__column quality_cols[] = {
         {LR_STORE_COL_SEVERITY, LR__COL_TEXT},
         {LR_STORE_COL_CODE, LR__COL_TEXT},
@@ -125,6 +136,12 @@ int lr__table_open(int kind, const lr_dataset *d, const lr_result *r,
 		t->cols = quality_cols;
 		t->n_cols = N_OF(quality_cols);
 		t->n_rows = d->quality.items.len;
+		return 1;
+	case LR__TABLE_FORM_C:
+		t->name = LR_STORE_FORM_C;
+		t->cols = form_c_cols;
+		t->n_cols = N_OF(form_c_cols);
+		t->n_rows = r->n_form_c;
 		return 1;
 	default:
 		return 0;
@@ -230,6 +247,25 @@ static lr__cell cell_null(void)
 	return c;
 }
 
+/* Row i of form_c: hazard r->form_c[i] and the land listed under it. */
+static void form_c_row(const lr__table *t, size_t i, lr__cell *c)
+{
+	const lr_result *r = t->r;
+	int32_t h = r->form_c[i];
+	const lr_hazard *hz = &LR_VEC_AT(&t->d->hazards, lr_hazard, h);
+	const char *id = OUTSIDE_ID, *name;
+	if (r->hazard_region[h] < r->n_regions)
+		block_labels(t, (size_t)r->hazard_region[h], &id, &name);
+	c[0] = cell_text(hz->id);
+	c[1] = cell_text(id);
+	c[2] = cell_text(lr_hazard_type_name(hz->type));
+	c[3] = cell_text(lr_contamination_name(hz->contamination));
+	c[4] = cell_int(hz->recorded);
+	c[5] = cell_int(r->hazard_listed[h]);
+	c[6] = cell_int(r->hazard_lon_e6[h]);
+	c[7] = cell_int(r->hazard_lat_e6[h]);
+}
+
 void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 {
 	const lr_result *r = t->r;
@@ -299,6 +335,9 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 		c[6] = cell_text(f->message);
 		break;
 	}
+	case LR__TABLE_FORM_C:
+		form_c_row(t, i, c);
+		break;
 	default:
 		for (int k = 0; k < t->n_cols; k++)
 			c[k] = cell_null();
@@ -322,6 +361,15 @@ static void csv_cell(FILE *f, const lr__column *col, const lr__cell *c)
 	case LR__COL_AREA:
 		fputs(lr_cents_format(c->i, buf), f);
 		break;
+	case LR__COL_DATE:
+		fputs(lr_date_format((lr_date)c->i, buf), f);
+		break;
+	case LR__COL_DEG: {
+		long long a = c->i < 0 ? -(long long)c->i : (long long)c->i;
+		fprintf(f, "%s%lld.%06lld", c->i < 0 ? "-" : "", a / 1000000,
+		        a % 1000000);
+		break;
+	}
 	}
 }
 
