@@ -304,6 +304,62 @@ static void test_parts_and_stocks(void)
 	lr_dataset_free(&d);
 }
 
+/* The findings of d with this code and record id, and their messages
+** all naming `says`. */
+static int count_findings(const lr_dataset *d, const char *code,
+                          const char *record, const char *says)
+{
+	int n = 0;
+	for (size_t i = 0; i < d->quality.items.len; i++) {
+		const lr_finding *f =
+		        &LR_VEC_AT(&d->quality.items, lr_finding, i);
+		if (!strcmp(f->code, code) && !strcmp(f->record_id, record) &&
+		    strstr(f->message, says))
+			n++;
+	}
+	return n;
+}
+
+/*
+** Items under a scope: RV clears AV-only land with 5 AV mines, RA clears
+** AP land with 3 AP mines.  Under --scope AP only RA's mines count; RV's
+** are a finding that names them.
+*/
+static void test_items_in_scope(void)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	add_region(&d, "D1", 0, 0, 1, 1);
+	add_hazard(&d, "V", LR_SHA, LR_CONT_AV, D(2019, 1, 1), 0.10, 0.10, 0.12,
+	           0.12);
+	add_hazard(&d, "A", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.30, 0.30, 0.32,
+	           0.32);
+	add_release(&d, "RV", LR_CLEARED, D(2020, 3, 1), 0, 0.10, 0.10, 0.12,
+	            0.12);
+	LR_VEC_AT(&d.releases, lr_release, 0).av_mines = 5;
+	add_release(&d, "RA", LR_CLEARED, D(2020, 4, 1), 3, 0.30, 0.30, 0.32,
+	            0.32);
+	lr_result *all = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	const lr_year_row *y = all ? LR_YEAR_ROW(all, 2020, 0) : NULL;
+	lr_test_ok(y && y->ap_mines == 3 && y->av_mines == 5 &&
+	                   !count_findings(&d, "items_out_of_scope", "RV", ""),
+	           "no scope: every item counts, no finding");
+	lr_result_free(all);
+	lr_quality_free(&d.quality);
+	lr_quality_init(&d.quality);
+	lr_result *ap = run(&d, 1, LR_CONT_AP, LR_DATE_NONE);
+	y = ap ? LR_YEAR_ROW(ap, 2020, 0) : NULL;
+	lr_test_ok(y && y->ap_mines == 3 && y->av_mines == 0 &&
+	                   y->released[LR_CLEARED] > 0,
+	           "scope AP: RA's 3 AP mines count, RV's 5 AV mines do not");
+	lr_test_ok(count_findings(&d, "items_out_of_scope", "RV",
+	                          "5 AV mines") == 1 &&
+	                   !count_findings(&d, "items_out_of_scope", "RA", ""),
+	           "scope AP: one finding for RV naming its 5 AV mines");
+	lr_result_free(ap);
+	lr_dataset_free(&d);
+}
+
 int main(void)
 {
 	ctx = lr_geos_new(&gerr);
@@ -459,6 +515,7 @@ int main(void)
 	lr_result_free(r);
 	lr_dataset_free(&d);
 	test_parts_and_stocks();
+	test_items_in_scope();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

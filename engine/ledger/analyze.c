@@ -142,13 +142,14 @@ static int alloc_arrays(lr__analysis *s)
 	s->hazard_given_ok = calloc(s->n_hazards + 1, sizeof(int));
 	s->hazard_gone = malloc((s->n_hazards + 1) * sizeof(lr_date));
 	s->hazard_point_area = calloc(s->n_hazards + 1, sizeof(lr_cents));
+	s->release_in_scope = calloc(s->n_releases + 1, 1);
 	r->hazard_listed = calloc(s->n_hazards + 1, sizeof(lr_cents));
 	r->hazard_lon_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
 	r->hazard_lat_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
 	r->form_c = malloc((s->n_hazards + 1) * sizeof(int32_t));
-	if (!s->hazard_gone || !s->hazard_point_area || !r->hazard_listed ||
-	    !r->hazard_lon_e6 || !r->hazard_lat_e6 || !r->form_c ||
-	    !r->remaining || !r->years || !r->hazard_region ||
+	if (!s->hazard_gone || !s->hazard_point_area || !s->release_in_scope ||
+	    !r->hazard_listed || !r->hazard_lon_e6 || !r->hazard_lat_e6 ||
+	    !r->form_c || !r->remaining || !r->years || !r->hazard_region ||
 	    !r->hazard_remaining || !r->release_region || !s->hazard_baseline ||
 	    !s->release_outside || !s->hazard_given_region ||
 	    !s->hazard_given_ok)
@@ -250,6 +251,7 @@ static void teardown(analysis *a)
 	free(a->s.hazard_given_ok);
 	free(a->s.hazard_gone);
 	free(a->s.hazard_point_area);
+	free(a->s.release_in_scope);
 }
 
 /* ---- The clusters: in parallel, then merged in input order ------------ */

@@ -49,6 +49,9 @@ typedef struct lr__analysis {
 	lr_date *hazard_gone;
 	/* The area of the face a hazard's Form C point was taken from. */
 	lr_cents *hazard_point_area;
+	/* Per release: it released land of a hazard in scope (its items
+	** count under a scope only then). */
+	char *release_in_scope;
 } lr__analysis;
 
 /* Whether hazard h is of a contamination the tables count. */

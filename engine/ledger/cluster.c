@@ -209,6 +209,7 @@ static void add_flows(const lr__analysis *s, lr__accum *acc,
 			if (fl->sub == LR_CHA)
 				yr->new_cha += face->area;
 		} else if (fl->kind == LR__FLOW_RELEASED) {
+			s->release_in_scope[fl->index] = 1;
 			yr->released[fl->sub] += face->area;
 			if (fl->land == LR_CHA)
 				yr->released_cha += face->area;

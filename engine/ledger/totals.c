@@ -96,16 +96,42 @@ static void year_counts(const lr__analysis *s)
 	}
 }
 
-/* Items destroyed: in the region and year of their release. */
-static void items_destroyed(const lr__analysis *s)
+/* A release whose items a scope leaves out: it released no land of a
+** hazard in scope, so its mines are not the scope's.  A finding, with the
+** items, so that none is silently dropped. */
+static int items_out_of_scope(lr_dataset *d, const lr_release *rl)
+{
+	if (!rl->ap_mines && !rl->av_mines && !rl->erw && !rl->ap_improvised)
+		return LR_OK;
+	return lr_quality_add(
+	        &d->quality, LR_SEV_WARNING, "items_out_of_scope", "releases",
+	        rl->fid, rl->id, -1,
+	        "release %s (%s, %s) released no land of a hazard in the "
+	        "scope of the tables; its %lld AP mines (%lld improvised), "
+	        "%lld AV mines and %lld ERW are not counted",
+	        rl->id, lr_method_name(rl->method),
+	        lr_date_format(rl->date, (char[16]){0}),
+	        (long long)rl->ap_mines, (long long)rl->ap_improvised,
+	        (long long)rl->av_mines, (long long)rl->erw);
+}
+
+/* Items destroyed: in the region and year of their release; under a scope
+** only those of releases of land in scope. */
+static int items_destroyed(const lr__analysis *s, lr_dataset *d)
 {
 	lr_result *r = s->r;
+	bool scoped = (s->opt->scope & LR_CONT_ALL) != LR_CONT_ALL;
 	for (size_t i = 0; i < s->n_releases; i++) {
 		const lr_release *rl =
 		        &LR_VEC_AT(&s->d->releases, lr_release, i);
 		if (rl->date > s->as_of ||
 		    (s->baseline != LR_DATE_NONE && rl->date <= s->baseline))
 			continue;
+		if (scoped && !s->release_in_scope[i]) {
+			if (items_out_of_scope(d, rl) != LR_OK)
+				return LR_ERR_NOMEM;
+			continue;
+		}
 		lr_year_row *yr = LR_YEAR_ROW(r, lr_date_year(rl->date),
 		                              r->release_region[i]);
 		yr->ap_mines += rl->ap_mines;
@@ -113,6 +139,7 @@ static void items_destroyed(const lr__analysis *s)
 		yr->erw += rl->erw;
 		yr->ap_improvised += rl->ap_improvised;
 	}
+	return LR_OK;
 }
 
 static void count_one(lr_remaining_row *row, const lr_hazard *h)
@@ -215,8 +242,9 @@ int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
 	remaining_end(s);
 	year_counts(s);
 	form_c_list(s);
-	items_destroyed(s);
-	int rc = hazard_counts(s, d);
+	int rc = items_destroyed(s, d);
+	if (rc == LR_OK)
+		rc = hazard_counts(s, d);
 	if (rc == LR_OK)
 		rc = release_outside_findings(s, d);
 	if (rc == LR_OK)
