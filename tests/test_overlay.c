@@ -360,6 +360,39 @@ static void test_items_in_scope(void)
 	lr_dataset_free(&d);
 }
 
+/* Land released twice (same day under two methods, and years apart) is a
+** finding naming the first release, not land outside recorded hazards. */
+static void test_released_twice(void)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	add_region(&d, "D1", 0, 0, 1, 1);
+	add_hazard(&d, "A", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.10, 0.10, 0.12,
+	           0.12);
+	add_release(&d, "R2", LR_REDUCED, D(2020, 3, 1), 0, 0.10, 0.10, 0.12,
+	            0.12);
+	add_release(&d, "R1", LR_CLEARED, D(2020, 3, 1), 0, 0.10, 0.10, 0.12,
+	            0.12);
+	add_release(&d, "R3", LR_CANCELLED, D(2022, 5, 1), 0, 0.10, 0.10, 0.11,
+	            0.12);
+	lr_result *r = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	double a = rect_area(0.10, 0.10, 0.12, 0.12);
+	lr_test_near(r ? m2(LR_YEAR_ROW(r, 2020, 0)->released[LR_CLEARED]) : 0,
+	             a, 0.01 + 5e-8 * a,
+	             "released twice: the clearance is credited");
+	lr_test_ok(count_findings(&d, "release_repeats_release", "R2",
+	                          "release R1 (cleared, 2020-03-01)") == 1 &&
+	                   count_findings(&d, "release_repeats_release", "R3",
+	                                  "release R1") == 1,
+	           "released twice: R2 (same day) and R3 (two years on) name "
+	           "R1");
+	lr_test_ok(!count_findings(&d, "release_outside", "R2", "") &&
+	                   !count_findings(&d, "release_outside", "R3", ""),
+	           "released twice: not released outside recorded hazards");
+	lr_result_free(r);
+	lr_dataset_free(&d);
+}
+
 int main(void)
 {
 	ctx = lr_geos_new(&gerr);
@@ -516,6 +549,7 @@ int main(void)
 	lr_dataset_free(&d);
 	test_parts_and_stocks();
 	test_items_in_scope();
+	test_released_twice();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

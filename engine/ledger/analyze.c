@@ -143,10 +143,14 @@ static int alloc_arrays(lr__analysis *s)
 	s->hazard_gone = malloc((s->n_hazards + 1) * sizeof(lr_date));
 	s->hazard_point_area = calloc(s->n_hazards + 1, sizeof(lr_cents));
 	s->release_in_scope = calloc(s->n_releases + 1, 1);
+	s->release_repeat = calloc(s->n_releases + 1, sizeof(lr_cents));
+	s->release_repeat_of = malloc((s->n_releases + 1) * sizeof(int32_t));
 	r->hazard_listed = calloc(s->n_hazards + 1, sizeof(lr_cents));
 	r->hazard_lon_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
 	r->hazard_lat_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
 	r->form_c = malloc((s->n_hazards + 1) * sizeof(int32_t));
+	if (!s->release_repeat || !s->release_repeat_of) /* before the rest */
+		return LR_ERR_NOMEM;
 	if (!s->hazard_gone || !s->hazard_point_area || !s->release_in_scope ||
 	    !r->hazard_listed || !r->hazard_lon_e6 || !r->hazard_lat_e6 ||
 	    !r->form_c || !r->remaining || !r->years || !r->hazard_region ||
@@ -166,8 +170,10 @@ static int alloc_arrays(lr__analysis *s)
 		s->hazard_given_region[i] =
 		        h->region_id ? region_index(s->d, h->region_id) : -1;
 	}
-	for (size_t i = 0; i < s->n_releases; i++)
+	for (size_t i = 0; i < s->n_releases; i++) {
 		r->release_region[i] = (int)s->n_regions;
+		s->release_repeat_of[i] = -1;
+	}
 	return LR_OK;
 }
 
@@ -252,6 +258,8 @@ static void teardown(analysis *a)
 	free(a->s.hazard_gone);
 	free(a->s.hazard_point_area);
 	free(a->s.release_in_scope);
+	free(a->s.release_repeat);
+	free(a->s.release_repeat_of);
 }
 
 /* ---- The clusters: in parallel, then merged in input order ------------ */

@@ -52,6 +52,10 @@ typedef struct lr__analysis {
 	/* Per release: it released land of a hazard in scope (its items
 	** count under a scope only then). */
 	char *release_in_scope;
+	/* Per release: land it released again, and the release that had
+	** released it first (-1). */
+	lr_cents *release_repeat;
+	int32_t *release_repeat_of;
 } lr__analysis;
 
 /* Whether hazard h is of a contamination the tables count. */

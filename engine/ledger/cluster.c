@@ -198,7 +198,7 @@ static void add_flows(const lr__analysis *s, lr__accum *acc,
 {
 	for (size_t k = 0; k < n_flows; k++) {
 		const lr__flow *fl = &flows[k];
-		if (fl->kind == LR__FLOW_OUTSIDE)
+		if (fl->kind == LR__FLOW_OUTSIDE || fl->kind == LR__FLOW_REPEAT)
 			continue;
 		int y = lr_date_year(fl->date);
 		lr_year_row *yr =
@@ -397,9 +397,16 @@ static int run_face(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 		fl_all = sc->flows_all;
 	}
 	add_flows(s, acc, face, sc->flows, run.n_flows);
-	for (size_t k = 0; k < run_all.n_flows; k++)
-		if (fl_all[k].kind == LR__FLOW_OUTSIDE)
-			s->release_outside[fl_all[k].index] += face->area;
+	for (size_t k = 0; k < run_all.n_flows; k++) {
+		const lr__flow *fl = &fl_all[k];
+		if (fl->kind == LR__FLOW_OUTSIDE)
+			s->release_outside[fl->index] += face->area;
+		if (fl->kind != LR__FLOW_REPEAT)
+			continue;
+		s->release_repeat[fl->index] += face->area;
+		if (s->release_repeat_of[fl->index] < 0)
+			s->release_repeat_of[fl->index] = fl->earlier;
+	}
 	add_states(acc, face, &run, add_hazards_holding(s, face, cov, &run));
 	if (note_holds(s, face, sc) != LR_OK)
 		return LR_ERR_NOMEM;

@@ -198,6 +198,33 @@ static int release_outside_findings(const lr__analysis *s, lr_dataset *d)
 	return LR_OK;
 }
 
+/* Land released twice: a fault of its own, naming the earlier release. */
+static int release_repeat_findings(const lr__analysis *s, lr_dataset *d)
+{
+	for (size_t i = 0; i < s->n_releases; i++) {
+		if (s->release_repeat[i] <= 0)
+			continue;
+		const lr_release *rl = &LR_VEC_AT(&d->releases, lr_release, i);
+		const lr_release *e = &LR_VEC_AT(&d->releases, lr_release,
+		                                 s->release_repeat_of[i]);
+		char m2[32];
+		if (lr_quality_add(
+		            &d->quality, LR_SEV_WARNING,
+		            "release_repeats_release", "releases", rl->fid,
+		            rl->id, s->release_repeat[i],
+		            "release %s (%s, %s) covers %s m2 that release %s "
+		            "(%s, %s) had already released, with no hazard "
+		            "recorded there since; it changes no figure",
+		            rl->id, lr_method_name(rl->method),
+		            lr_date_format(rl->date, (char[16]){0}),
+		            lr_cents_format(s->release_repeat[i], m2), e->id,
+		            lr_method_name(e->method),
+		            lr_date_format(e->date, (char[16]){0})) != LR_OK)
+			return LR_ERR_NOMEM;
+	}
+	return LR_OK;
+}
+
 /* The OUTSIDE row is shown when any figure of it is not zero. */
 static int outside_row(const lr__analysis *s, lr_dataset *d)
 {
@@ -247,6 +274,8 @@ int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
 		rc = hazard_counts(s, d);
 	if (rc == LR_OK)
 		rc = release_outside_findings(s, d);
+	if (rc == LR_OK)
+		rc = release_repeat_findings(s, d);
 	if (rc == LR_OK)
 		rc = outside_row(s, d);
 	return rc;
