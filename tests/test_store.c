@@ -190,8 +190,13 @@ static void fixture_init(fixture *fx)
 	                     .remaining_end = 445073,
 	                     .ap_mines = 3};
 	y[4] = (lr_year_row){.remaining_end = 890123};
-	y[5] = (lr_year_row){
-	        .new_land = 890100, .released = {0, 0, 890100}, .erw = 1};
+	y[5] = (lr_year_row){.new_land = 890100,
+	                     .released = {0, 0, 890100},
+	                     .reclassified = 2500,
+	                     .cha_end = 1,
+	                     .cha_count_end = 1,
+	                     .erw = 1,
+	                     .ap_improvised = 4};
 	r->years = y;
 	fx->hazard_region[0] = 0;
 	fx->hazard_region[1] = 1;
@@ -588,6 +593,9 @@ static void check_reader_tables(lr_store_reader *rd)
 	                   s.d1.sha == 445073 && s.d1.total == 445073 &&
 	                   s.d1.cha_count == 0,
 	           "reader: D1's name, counts and cents");
+	lr_test_ok(s.d1.ap == 445073 && s.d1.av == 0 && s.d1.erw_land == 0 &&
+	                   s.d1.mixed == 0,
+	           "reader: D1's land by contamination");
 	memset(&s, 0, sizeof s);
 	rc = lr_store_read_release_table(rd, on_year, &s, &err);
 	lr_test_ok(rc == LR_OK && s.n == 8 && !strcmp(s.ids[3], "TOTAL"),
@@ -598,6 +606,13 @@ static void check_reader_tables(lr_store_reader *rd)
 	                   s.outside_2020.erw == 1 &&
 	                   s.outside_2020.ap_mines == 0,
 	           "reader: OUTSIDE in 2020, cancelled land and an ERW");
+	lr_test_ok(s.outside_2020.reclassified == 2500 &&
+	                   s.outside_2020.cha_end == 1 &&
+	                   s.outside_2020.sha_end == 0 &&
+	                   s.outside_2020.cha_count_end == 1 &&
+	                   s.outside_2020.ap_improvised == 4,
+	           "reader: OUTSIDE in 2020, reclassified land, stocks by "
+	           "type, improvised mines");
 	lr_cents c = -1;
 	bool found = false;
 	rc = lr_store_read_released(rd, 2020, "D1", &c, &found, &err);
