@@ -115,7 +115,7 @@ static void print_summary(const lr_dataset *d, const lr_result *r,
 		       (long long)d->counts[i].accepted,
 		       (long long)d->counts[i].repaired,
 		       (long long)d->counts[i].rejected);
-	lr_remaining_row t = {0, 0, 0, 0};
+	lr_remaining_row t = {0};
 	for (int i = 0; i <= r->n_regions; i++) {
 		t.sha += r->remaining[i].sha;
 		t.cha += r->remaining[i].cha;

@@ -127,7 +127,8 @@ def main():
             os.path.join(tmp, "no-such.ini"))
     ok(r.returncode == 2 and "no-such.ini" in r.stderr,
        "-m with a missing file: exit 2 naming it", r.stderr)
-    names = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv"]
+    names = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv",
+             "form_c.csv"]
     for name in names:
         ok(os.path.exists(os.path.join(out1, name)), f"{name} written")
         ok(filecmp.cmp(os.path.join(out1, name), os.path.join(out2, name), shallow=False),
@@ -138,29 +139,37 @@ def main():
 
     rem = read_csv(os.path.join(out1, "remaining_by_region.csv"))
     ok(rem[0] == ["region_id", "region_name", "sha_count", "sha_m2", "cha_count",
-                  "cha_m2", "total_count", "total_m2"], "remaining_by_region header", rem[0])
+                  "cha_m2", "total_count", "total_m2", "ap_m2", "av_m2", "erw_m2", "mixed_m2"],
+       "remaining_by_region header", rem[0])
     rows = rem[1:]
     ok(rows[-1][0] == "TOTAL", "remaining_by_region ends with TOTAL")
     body = [x for x in rows[:-1]]
     ids = [x[0] for x in body if x[0] != "OUTSIDE"]
     ok(ids == sorted(ids), "regions sorted by region_id")
     sums_ok = all(
-        sum(Decimal(x[c]) for x in body) == Decimal(rows[-1][c]) for c in range(2, 8))
+        sum(Decimal(x[c]) for x in body) == Decimal(rows[-1][c]) for c in range(2, 12))
     ok(sums_ok, "remaining: region rows sum to TOTAL in every column")
     ok(all(Decimal(x[3]) + Decimal(x[5]) == Decimal(x[7]) and
            int(x[2]) + int(x[4]) == int(x[6]) for x in rows),
        "remaining: SHA + CHA = total, areas and counts")
     ok(all(len(x[3].split(".")[1]) == 2 for x in rows), "areas have two decimals")
+    ok(all(sum(Decimal(v) for v in x[8:12]) == Decimal(x[7]) for x in rows),
+       "remaining: AP + AV + ERW + mixed = total, to the cent, every row")
+    ok(sum(1 for x in rows[:-1] for v in x[8:12] if Decimal(v) > 0) > len(rows[:-1]),
+       "remaining: the generated land falls in more than one contamination part")
 
     yb = read_csv(os.path.join(out1, "release_by_year.csv"))
     ok(yb[0] == ["year", "region_id", "new_m2", "cancelled_m2", "reduced_m2", "cleared_m2",
-                 "released_m2", "remaining_end_m2", "ap_mines", "av_mines", "erw"],
+                 "released_m2", "remaining_end_m2", "ap_mines", "av_mines", "erw",
+                 "reclassified_m2", "sha_end_m2", "cha_end_m2", "sha_count_end",
+                 "cha_count_end", "ap_improvised_mines"],
        "release_by_year header", yb[0])
     years = sorted({int(x[0]) for x in yb[1:]})
     ok(years == list(range(years[0], years[-1] + 1)), "every year present, no gaps")
     regions = [x[0] for x in body]
     per_year_ok = True
     identity_ok = True
+    stocks_ok = True
     total_ok = True
     prev = {}
     for y in years:
@@ -168,7 +177,7 @@ def main():
         if [x[1] for x in yrows] != regions + ["TOTAL"]:
             per_year_ok = False
             continue
-        for c in range(2, 11):
+        for c in range(2, 17):
             if sum(Decimal(x[c]) for x in yrows[:-1]) != Decimal(yrows[-1][c]):
                 total_ok = False
         for x in yrows:
@@ -179,12 +188,33 @@ def main():
             if Decimal(x[7]) != start + Decimal(x[2]) - released:
                 identity_ok = False
             prev[x[1]] = Decimal(x[7])
+            if Decimal(x[12]) + Decimal(x[13]) != Decimal(x[7]):
+                stocks_ok = False
     ok(per_year_ok, "each year lists every region then TOTAL")
     ok(total_ok, "each year's TOTAL is the sum of its regions, every column")
     ok(identity_ok, "remaining_end = previous + new - released, to the cent, every row")
     ok(all(prev[x[0]] == Decimal(x[7]) for x in rows),
        "last year's remaining_end equals remaining_by_region, every row")
+    ok(stocks_ok, "sha_end + cha_end = remaining_end, to the cent, every row")
+    last = {x[1]: x for x in yb[1:] if int(x[0]) == years[-1]}
+    ok(all([last[x[0]][12], last[x[0]][13], last[x[0]][14], last[x[0]][15]] ==
+           [x[3], x[5], x[2], x[4]] for x in rows),
+       "as-of year's stocks and counts by type equal remaining_by_region, every row")
+    ok(sum(Decimal(x[11]) for x in yb[1:] if x[1] == "TOTAL") > 0,
+       "some SHA land of the generated country is reclassified CHA")
 
+    fc = read_csv(os.path.join(out1, "form_c.csv"))
+    ok(fc[0] == ["hazard_id", "region_id", "type", "contamination", "recorded_date",
+                 "remaining_m2", "lon", "lat"], "form_c header", fc[0])
+    ok(sum(Decimal(x[5]) for x in fc[1:]) == Decimal(rows[-1][7]),
+       "form_c adds up to remaining_by_region's TOTAL, to the cent")
+    ok(len(fc) > 1 and all(Decimal(x[5]) > 0 and x[6].count(".") == 1 and
+                           len(x[6].split(".")[1]) == 6 and len(x[7].split(".")[1]) == 6
+                           for x in fc[1:]),
+       "form_c: every listed area holds land and a point with six decimals")
+    ok(len({x[0] for x in fc[1:]}) == len(fc) - 1, "form_c: one row per hazard")
+    ok(len(fc) - 1 <= int(rows[-1][6]) + sum(1 for x in fc[1:] if Decimal(x[5]) < 1),
+       "form_c lists no more areas than remain (beyond those under 1 m2)")
     dq = read_csv(os.path.join(out1, "data_quality.csv"))
     ok(dq[0] == ["severity", "code", "layer", "feature_id", "record_id", "area_m2", "message"],
        "data_quality header", dq[0])

@@ -30,7 +30,8 @@ BUILD = os.environ.get("LR_BUILD_DIR", "build")
 LR = os.path.join(BUILD, "cli", "landrelease")
 GEN = os.path.join(BUILD, "data", "lr-generate")
 HAZARDS = int(os.environ.get("LR_FAULTS_HAZARDS", "3000"))
-CSVS = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv"]
+CSVS = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv",
+        "form_c.csv"]
 STORE = "landrelease.sqlite"
 
 

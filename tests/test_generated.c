@@ -319,6 +319,62 @@ static int remaining_end_matches(const lr_result *r)
 	return 1;
 }
 
+/* Stocks by type, contamination parts and Form C against the remaining
+** land, exactly: flows by year and lists by hazard against states by
+** face. */
+static void check_splits(const lr_result *r, int seed)
+{
+	int stocks = 1, asof = 1, parts = 1;
+	lr_cents total = 0, listed = 0;
+	for (int reg = 0; reg <= r->n_regions; reg++) {
+		for (int y = r->first_year; y <= r->last_year; y++) {
+			const lr_year_row *yr = LR_YEAR_ROW(r, y, reg);
+			stocks &=
+			        yr->sha_end + yr->cha_end == yr->remaining_end;
+		}
+		const lr_remaining_row *x = &r->remaining[reg];
+		const lr_year_row *last = LR_YEAR_ROW(r, r->last_year, reg);
+		asof &= last->sha_end == x->sha && last->cha_end == x->cha &&
+		        last->sha_count_end == x->sha_count &&
+		        last->cha_count_end == x->cha_count;
+		parts &= x->part[0] + x->part[1] + x->part[2] + x->part[3] ==
+		         x->sha + x->cha;
+		total += x->sha + x->cha;
+	}
+	for (size_t i = 0; i < r->n_form_c; i++)
+		listed += r->hazard_listed[r->form_c[i]];
+	lr_test_ok(stocks,
+	           "seed %d: sha_end + cha_end = remaining_end, every "
+	           "region and year",
+	           seed);
+	lr_test_ok(asof,
+	           "seed %d: the as-of year's stocks and counts by type = the "
+	           "remaining table",
+	           seed);
+	lr_test_ok(parts, "seed %d: AP + AV + ERW + mixed = remaining", seed);
+	lr_test_ok(listed == total && r->n_form_c > 0,
+	           "seed %d: Form C adds up to the remaining land", seed);
+}
+
+/* The per-hazard figures of two results are the same. */
+static int same_lists(const lr_dataset *d, const lr_result *a,
+                      const lr_result *b)
+{
+	size_t n = d->hazards.len;
+	size_t cells = (size_t)(a->last_year - a->first_year + 1) *
+	               (size_t)(a->n_regions + 1);
+	return a->n_form_c == b->n_form_c &&
+	       !memcmp(a->years, b->years, cells * sizeof *a->years) &&
+	       !memcmp(a->remaining, b->remaining,
+	               (size_t)(a->n_regions + 1) * sizeof *a->remaining) &&
+	       !memcmp(a->hazard_listed, b->hazard_listed,
+	               n * sizeof *a->hazard_listed) &&
+	       !memcmp(a->hazard_lon_e6, b->hazard_lon_e6,
+	               n * sizeof *a->hazard_lon_e6) &&
+	       !memcmp(a->hazard_lat_e6, b->hazard_lat_e6,
+	               n * sizeof *a->hazard_lat_e6);
+}
+
 static int same_ledger(const lr_dataset *d1, const lr_result *r1,
                        const lr_dataset *d2, const lr_result *r2)
 {
@@ -376,6 +432,11 @@ static void check_seed(const char *dir, int seed)
 	           "every region",
 	           seed);
 	check_faces_tile(&d, r1, seed);
+	check_splits(r1, seed);
+	lr_test_ok(same_lists(&d, r1, r2),
+	           "seed %d: 1 and 2 threads give the same tables, Form C and "
+	           "points",
+	           seed);
 	lr_test_ok(same_ledger(&d, r1, &d2, r2),
 	           "seed %d: 1 and 2 threads give the same ledger and "
 	           "findings",

@@ -257,6 +257,9 @@ static void test_national(const char *dir, const lr_mapping *m)
 		lr_test_ok(x1->ap_mines == 3 && x1->erw == 1 &&
 		                   x4->av_mines == 2 && x3->ap_mines == 0,
 		           "items destroyed mapped; empty is 0");
+		lr_test_ok(x1->ap_improvised == 2 && x3->ap_improvised == 0 &&
+		                   x1->ap_mines == 3,
+		           "improvised AP mines mapped apart from ap_mines");
 		lr_test_ok(x2->hazard_id && !strcmp(x2->hazard_id, "HA-002"),
 		           "hazard link 'ha-002 ' becomes HA-002");
 	}

@@ -80,9 +80,27 @@ int main(void)
 	run = lr__ledger_run(h, 4, LR_DATE_NONE, LR_DATE_NONE, fl);
 	lr_test_ok(run.n_flows == 4 && fl[1].kind == LR__FLOW_RELEASED &&
 	                   fl[1].sub == LR_CLEARED &&
-	                   fl[2].kind == LR__FLOW_OUTSIDE &&
-	                   fl[3].kind == LR__FLOW_OUTSIDE,
-	           "same date: clearance is credited, the others are outside");
+	                   fl[2].kind == LR__FLOW_REPEAT &&
+	                   fl[2].earlier == 3 &&
+	                   fl[3].kind == LR__FLOW_REPEAT && fl[3].earlier == 3,
+	           "same date: clearance is credited, the others release "
+	           "land it released");
+
+	/* years apart: a second release repeats the first; after a new
+	** record, a release releases again; before any, it is outside */
+	lr__event rr[] = {rel(D(2017, 1, 1), LR_CLEARED, 9),
+	                  rec(D(2018, 1, 1), LR_SHA, 0),
+	                  rel(D(2019, 1, 1), LR_CLEARED, 1),
+	                  rel(D(2022, 6, 1), LR_REDUCED, 2),
+	                  rec(D(2023, 1, 1), LR_CHA, 5),
+	                  rel(D(2024, 1, 1), LR_CLEARED, 3)};
+	run = lr__ledger_run(rr, 6, LR_DATE_NONE, LR_DATE_NONE, fl);
+	lr_test_ok(run.n_flows == 6 && fl[0].kind == LR__FLOW_OUTSIDE &&
+	                   fl[3].kind == LR__FLOW_REPEAT && fl[3].index == 2 &&
+	                   fl[3].earlier == 1 &&
+	                   fl[5].kind == LR__FLOW_RELEASED,
+	           "years apart: land released twice names the first "
+	           "release; never-recorded land stays outside");
 
 	/* same date SHA and CHA records: CHA from the start */
 	lr__event k[] = {rec(D(2019, 1, 1), LR_SHA, 0),

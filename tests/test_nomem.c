@@ -105,7 +105,7 @@ char *__wrap_strndup(const char *s, size_t n)
 
 static const char *const tables[] = {"remaining_by_region.csv",
                                      "release_by_year.csv", "data_quality.csv",
-                                     "landrelease.sqlite"};
+                                     "form_c.csv", "landrelease.sqlite"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
 static char fixtures[2048];

@@ -71,6 +71,7 @@ static void add_release(lr_dataset *d, const char *id, lr_method m,
 	                0,
 	                (int64_t)d->releases.len,
 	                rect_wkb(x0, y0, x1, y1),
+	                0,
 	                0};
 	r.area_m2 = rect_area(x0, y0, x1, y1);
 	lr_vec_push(&d->releases, &r);
@@ -104,6 +105,7 @@ static void build(lr_dataset *d)
 	           0.52);
 	add_release(d, "R1", LR_CLEARED, D(2020, 6, 1), 7, 0.51, 0.5, 0.53,
 	            0.52);
+	LR_VEC_AT(&d->releases, lr_release, 0).ap_improvised = 2;
 }
 
 static lr_result *run(lr_dataset *d, int threads, int scope, lr_date base)
@@ -139,6 +141,256 @@ static int same_result(const lr_result *a, const lr_result *b)
 			return 0;
 	}
 	return 1;
+}
+
+/* Whether stocks by type, counts at each year's end and the contamination
+** parts of region reg are those worked out by hand: want[y] for the years
+** first..; parts in m2 (AP, AV, ERW, mixed). */
+typedef struct year_want {
+	double sha, cha;
+	int64_t sha_count, cha_count;
+} year_want;
+
+static void check_stocks(const lr_result *r, int reg, const year_want *want,
+                         const char *what)
+{
+	for (int y = r->first_year; y <= r->last_year; y++) {
+		const lr_year_row *yr = LR_YEAR_ROW(r, y, reg);
+		const year_want *w = &want[y - r->first_year];
+		lr_test_near(m2(yr->sha_end), w->sha, 0.01 + 5e-8 * w->sha,
+		             "%s %d: SHA land at the year's end", what, y);
+		lr_test_near(m2(yr->cha_end), w->cha, 0.01 + 5e-8 * w->cha,
+		             "%s %d: CHA land at the year's end", what, y);
+		lr_test_ok(yr->sha_end + yr->cha_end == yr->remaining_end,
+		           "%s %d: sha_end + cha_end = remaining_end exactly",
+		           what, y);
+		lr_test_ok(yr->sha_count_end == w->sha_count &&
+		                   yr->cha_count_end == w->cha_count,
+		           "%s %d: %lld SHA and %lld CHA areas remain (got "
+		           "%lld, %lld)",
+		           what, y, (long long)w->sha_count,
+		           (long long)w->cha_count,
+		           (long long)yr->sha_count_end,
+		           (long long)yr->cha_count_end);
+	}
+}
+
+static void check_parts(const lr_result *r, int reg, const double want[4],
+                        const char *what)
+{
+	static const char *names[] = {"AP", "AV", "ERW", "mixed"};
+	const lr_remaining_row *x = &r->remaining[reg];
+	for (int p = 0; p < LR_N_PARTS; p++)
+		lr_test_near(m2(x->part[p]), want[p], 0.01 + 5e-8 * want[p],
+		             "%s: %s land", what, names[p]);
+	lr_test_ok(x->part[0] + x->part[1] + x->part[2] + x->part[3] ==
+	                   x->sha + x->cha,
+	           "%s: AP + AV + ERW + mixed = remaining exactly", what);
+}
+
+/* Whether Form C lists hazards ids[0..n) in that order, each with the land
+** worked out by hand, and adds up exactly to the remaining land. */
+static void check_form_c(const lr_dataset *d, const lr_result *r,
+                         const char **ids, const double *listed, size_t n,
+                         const char *what)
+{
+	lr_test_ok(r->n_form_c == n, "%s: Form C lists %zu areas (got %zu)",
+	           what, n, r->n_form_c);
+	lr_cents sum = 0, total = 0;
+	for (size_t i = 0; i < r->n_form_c; i++)
+		sum += r->hazard_listed[r->form_c[i]];
+	for (int reg = 0; reg <= r->n_regions; reg++)
+		total += r->remaining[reg].sha + r->remaining[reg].cha;
+	lr_test_ok(sum == total, "%s: Form C adds up to the remaining land",
+	           what);
+	for (size_t i = 0; i < n && i < r->n_form_c; i++) {
+		int32_t h = r->form_c[i];
+		const lr_hazard *hz = &LR_VEC_AT(&d->hazards, lr_hazard, h);
+		lr_test_ok(!strcmp(hz->id, ids[i]), "%s: Form C row %zu is %s",
+		           what, i, ids[i]);
+		lr_test_near(m2(r->hazard_listed[h]), listed[i],
+		             0.01 + 5e-8 * listed[i],
+		             "%s: land listed under %s", what, ids[i]);
+	}
+}
+
+/*
+** Contamination parts and stocks by type on land whose records change
+** hands: A1 (SHA, AP) overlapped by V1 (CHA, AV) is mixed where they meet
+** and reclassified CHA; X is cleared whole; R1 clears the west of A1 and
+** V2 (AV) records part of that cleared land again, which is then AV only.
+*/
+static void test_parts_and_stocks(void)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	add_region(&d, "D1", 0, 0, 1, 1);
+	add_hazard(&d, "A1", LR_SHA, LR_CONT_AP, D(2018, 3, 1), 0.20, 0.20,
+	           0.22, 0.22);
+	add_hazard(&d, "X", LR_SHA, LR_CONT_AP, D(2018, 4, 1), 0.40, 0.40, 0.41,
+	           0.41);
+	add_hazard(&d, "V1", LR_CHA, LR_CONT_AV, D(2019, 2, 1), 0.21, 0.20,
+	           0.23, 0.22);
+	add_hazard(&d, "E1", LR_SHA, LR_CONT_ERW, D(2019, 3, 1), 0.30, 0.30,
+	           0.31, 0.31);
+	add_release(&d, "R2", LR_CLEARED, D(2019, 6, 1), 0, 0.40, 0.40, 0.41,
+	            0.41);
+	add_release(&d, "R1", LR_CLEARED, D(2020, 5, 1), 0, 0.20, 0.20, 0.215,
+	            0.22);
+	add_hazard(&d, "V2", LR_SHA, LR_CONT_AV, D(2021, 1, 10), 0.20, 0.20,
+	           0.205, 0.22);
+	/* Recorded the same day over shared land: T1 lists it (ties by id),
+	** though T2 comes first in the data. */
+	add_hazard(&d, "T2", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.60, 0.60,
+	           0.62, 0.62);
+	add_hazard(&d, "T1", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.61, 0.60,
+	           0.63, 0.62);
+	lr_result *r = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	if (!lr_test_ok(r && r->first_year == 2018 && r->last_year == 2021,
+	                "parts and stocks: analysed, 2018 to 2021")) {
+		lr_result_free(r);
+		lr_dataset_free(&d);
+		return;
+	}
+	double a1 = rect_area(0.20, 0.20, 0.22, 0.22);
+	double x = rect_area(0.40, 0.40, 0.41, 0.41);
+	double e1 = rect_area(0.30, 0.30, 0.31, 0.31);
+	double a1_west = rect_area(0.20, 0.20, 0.21, 0.22);
+	double v1 = rect_area(0.21, 0.20, 0.23, 0.22);
+	double v1_left = rect_area(0.215, 0.20, 0.23, 0.22);
+	double v2 = rect_area(0.20, 0.20, 0.205, 0.22);
+	double t12 = rect_area(0.60, 0.60, 0.63, 0.62);
+	year_want want[] = {
+	        {a1 + x, 0, 2, 0}, /* 2018: A1 and X, both SHA */
+	        /* 2019: V1 over A1, X cleared, T1 and T2 */
+	        {a1_west + e1 + t12, v1, 4, 1},
+	        /* 2020: R1 clears SHA and CHA; A1 holds its CHA strip east
+	        ** of 0.215 */
+	        {e1 + t12, v1_left, 4, 1},
+	        {e1 + v2 + t12, v1_left, 5, 1}, /* 2021: V2 on cleared land */
+	};
+	check_stocks(r, 0, want, "parts and stocks");
+	lr_test_near(m2(LR_YEAR_ROW(r, 2019, 0)->reclassified),
+	             rect_area(0.21, 0.20, 0.22, 0.22), 0.01,
+	             "2019: A1's land under V1 is reclassified SHA->CHA");
+	double parts[4] = {t12, rect_area(0.22, 0.20, 0.23, 0.22) + v2, e1,
+	                   rect_area(0.215, 0.20, 0.22, 0.22)};
+	check_parts(r, 0, parts,
+	            "parts: AV = V1 alone + V2 on cleared land; mixed = A1 "
+	            "under V1");
+	/* Form C, in hazard order A1 V1 E1 V2 T2 T1 (X is cleared) */
+	const char *ids[] = {"A1", "V1", "E1", "V2", "T2", "T1"};
+	double listed[] = {rect_area(0.215, 0.20, 0.22, 0.22),
+	                   rect_area(0.22, 0.20, 0.23, 0.22),
+	                   e1,
+	                   v2,
+	                   rect_area(0.60, 0.60, 0.61, 0.62),
+	                   rect_area(0.61, 0.60, 0.63, 0.62)};
+	check_form_c(&d, r, ids, listed, 6, "parts and stocks");
+	int32_t a1i = r->form_c[0];
+	lr_test_ok(r->hazard_lon_e6[a1i] > 215000 &&
+	                   r->hazard_lon_e6[a1i] < 220000 &&
+	                   r->hazard_lat_e6[a1i] > 200000 &&
+	                   r->hazard_lat_e6[a1i] < 220000,
+	           "Form C: A1's point lies on its remaining strip (%lld, "
+	           "%lld)",
+	           (long long)r->hazard_lon_e6[a1i],
+	           (long long)r->hazard_lat_e6[a1i]);
+	lr_result *r2 = run(&d, 2, LR_CONT_ALL, LR_DATE_NONE);
+	lr_test_ok(r2 && same_result(r, r2),
+	           "parts and stocks: 1 and 2 threads the same");
+	lr_result_free(r2);
+	lr_result_free(r);
+	lr_dataset_free(&d);
+}
+
+/* The findings of d with this code and record id, and their messages
+** all naming `says`. */
+static int count_findings(const lr_dataset *d, const char *code,
+                          const char *record, const char *says)
+{
+	int n = 0;
+	for (size_t i = 0; i < d->quality.items.len; i++) {
+		const lr_finding *f =
+		        &LR_VEC_AT(&d->quality.items, lr_finding, i);
+		if (!strcmp(f->code, code) && !strcmp(f->record_id, record) &&
+		    strstr(f->message, says))
+			n++;
+	}
+	return n;
+}
+
+/*
+** Items under a scope: RV clears AV-only land with 5 AV mines, RA clears
+** AP land with 3 AP mines.  Under --scope AP only RA's mines count; RV's
+** are a finding that names them.
+*/
+static void test_items_in_scope(void)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	add_region(&d, "D1", 0, 0, 1, 1);
+	add_hazard(&d, "V", LR_SHA, LR_CONT_AV, D(2019, 1, 1), 0.10, 0.10, 0.12,
+	           0.12);
+	add_hazard(&d, "A", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.30, 0.30, 0.32,
+	           0.32);
+	add_release(&d, "RV", LR_CLEARED, D(2020, 3, 1), 0, 0.10, 0.10, 0.12,
+	            0.12);
+	LR_VEC_AT(&d.releases, lr_release, 0).av_mines = 5;
+	add_release(&d, "RA", LR_CLEARED, D(2020, 4, 1), 3, 0.30, 0.30, 0.32,
+	            0.32);
+	lr_result *all = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	const lr_year_row *y = all ? LR_YEAR_ROW(all, 2020, 0) : NULL;
+	lr_test_ok(y && y->ap_mines == 3 && y->av_mines == 5 &&
+	                   !count_findings(&d, "items_out_of_scope", "RV", ""),
+	           "no scope: every item counts, no finding");
+	lr_result_free(all);
+	lr_quality_free(&d.quality);
+	lr_quality_init(&d.quality);
+	lr_result *ap = run(&d, 1, LR_CONT_AP, LR_DATE_NONE);
+	y = ap ? LR_YEAR_ROW(ap, 2020, 0) : NULL;
+	lr_test_ok(y && y->ap_mines == 3 && y->av_mines == 0 &&
+	                   y->released[LR_CLEARED] > 0,
+	           "scope AP: RA's 3 AP mines count, RV's 5 AV mines do not");
+	lr_test_ok(count_findings(&d, "items_out_of_scope", "RV",
+	                          "5 AV mines") == 1 &&
+	                   !count_findings(&d, "items_out_of_scope", "RA", ""),
+	           "scope AP: one finding for RV naming its 5 AV mines");
+	lr_result_free(ap);
+	lr_dataset_free(&d);
+}
+
+/* Land released twice (same day under two methods, and years apart) is a
+** finding naming the first release, not land outside recorded hazards. */
+static void test_released_twice(void)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	add_region(&d, "D1", 0, 0, 1, 1);
+	add_hazard(&d, "A", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.10, 0.10, 0.12,
+	           0.12);
+	add_release(&d, "R2", LR_REDUCED, D(2020, 3, 1), 0, 0.10, 0.10, 0.12,
+	            0.12);
+	add_release(&d, "R1", LR_CLEARED, D(2020, 3, 1), 0, 0.10, 0.10, 0.12,
+	            0.12);
+	add_release(&d, "R3", LR_CANCELLED, D(2022, 5, 1), 0, 0.10, 0.10, 0.11,
+	            0.12);
+	lr_result *r = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	double a = rect_area(0.10, 0.10, 0.12, 0.12);
+	lr_test_near(r ? m2(LR_YEAR_ROW(r, 2020, 0)->released[LR_CLEARED]) : 0,
+	             a, 0.01 + 5e-8 * a,
+	             "released twice: the clearance is credited");
+	lr_test_ok(count_findings(&d, "release_repeats_release", "R2",
+	                          "release R1 (cleared, 2020-03-01)") == 1 &&
+	                   count_findings(&d, "release_repeats_release", "R3",
+	                                  "release R1") == 1,
+	           "released twice: R2 (same day) and R3 (two years on) name "
+	           "R1");
+	lr_test_ok(!count_findings(&d, "release_outside", "R2", "") &&
+	                   !count_findings(&d, "release_outside", "R3", ""),
+	           "released twice: not released outside recorded hazards");
+	lr_result_free(r);
+	lr_dataset_free(&d);
 }
 
 int main(void)
@@ -197,6 +449,27 @@ int main(void)
 	             "2020 cleared: only the half of R1 inside H4");
 	lr_test_ok(y2020->ap_mines == 7, "items destroyed in R1's region and "
 	                                 "year");
+	lr_test_ok(y2020->ap_improvised == 2 &&
+	                   LR_YEAR_ROW(r, 2019, 0)->ap_improvised == 0,
+	           "improvised AP mines beside the others, in R1's year");
+	double h1 = rect_area(0.10, 0.10, 0.12, 0.12);
+	double h4 = rect_area(0.5, 0.5, 0.52, 0.52);
+	year_want want_d1[] = {
+	        {h1 + h3_d1, 0, 2, 0}, /* 2018: H1, H3 */
+	        {sha_d1, rect_area(0.11, 0.10, 0.13, 0.12) + h4, 2, 2},
+	        {sha_d1, cha_d1, 2, 2}, /* 2020: R1 clears H4's east half */
+	};
+	check_stocks(r, 0, want_d1, "D1");
+	year_want want_d2[] = {
+	        {h3_d2, 0, 0, 0}, {h3_d2, 0, 0, 0}, {h3_d2, 0, 0, 0}};
+	check_stocks(r, 1, want_d2, "D2 (H3 counts in D1)");
+	double parts_d1[4] = {u12 + h4_left, h3_d1, 0, 0};
+	check_parts(r, 0, parts_d1, "D1 parts: H1, H2, H4 AP; H3 west AV");
+	const char *ids[] = {"H1", "H2", "H3", "H4"};
+	double listed[] = {h1, rect_area(0.12, 0.10, 0.13, 0.12), h3_d1 + h3_d2,
+	                   h4_left};
+	check_form_c(&d, r, ids, listed, 4,
+	             "Form C: the H1/H2 overlap under H1, recorded first");
 	/* release outside hazards: a finding with R1's outside area */
 	int found = 0;
 	for (size_t i = 0; i < d.quality.items.len; i++) {
@@ -274,6 +547,9 @@ int main(void)
 
 	lr_result_free(r);
 	lr_dataset_free(&d);
+	test_parts_and_stocks();
+	test_items_in_scope();
+	test_released_twice();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

@@ -178,9 +178,9 @@ static void fixture_init(fixture *fx)
 	r->has_outside = true;
 	r->first_year = 2019;
 	r->last_year = 2020;
-	fx->rem[0] = (lr_remaining_row){1, 0, 445073, 0};
-	fx->rem[1] = (lr_remaining_row){0, 1, 0, 890123};
-	fx->rem[2] = (lr_remaining_row){0, 0, 0, 0};
+	fx->rem[0] = (lr_remaining_row){1, 0, 445073, 0, {445073, 0, 0, 0}};
+	fx->rem[1] = (lr_remaining_row){0, 1, 0, 890123, {0, 0, 0, 890123}};
+	fx->rem[2] = (lr_remaining_row){0};
 	r->remaining = fx->rem;
 	lr_year_row *y = fx->years;
 	y[0] = (lr_year_row){.new_land = 890123, .remaining_end = 890123};
@@ -190,8 +190,13 @@ static void fixture_init(fixture *fx)
 	                     .remaining_end = 445073,
 	                     .ap_mines = 3};
 	y[4] = (lr_year_row){.remaining_end = 890123};
-	y[5] = (lr_year_row){
-	        .new_land = 890100, .released = {0, 0, 890100}, .erw = 1};
+	y[5] = (lr_year_row){.new_land = 890100,
+	                     .released = {0, 0, 890100},
+	                     .reclassified = 2500,
+	                     .cha_end = 1,
+	                     .cha_count_end = 1,
+	                     .erw = 1,
+	                     .ap_improvised = 4};
 	r->years = y;
 	fx->hazard_region[0] = 0;
 	fx->hazard_region[1] = 1;
@@ -588,6 +593,9 @@ static void check_reader_tables(lr_store_reader *rd)
 	                   s.d1.sha == 445073 && s.d1.total == 445073 &&
 	                   s.d1.cha_count == 0,
 	           "reader: D1's name, counts and cents");
+	lr_test_ok(s.d1.ap == 445073 && s.d1.av == 0 && s.d1.erw_land == 0 &&
+	                   s.d1.mixed == 0,
+	           "reader: D1's land by contamination");
 	memset(&s, 0, sizeof s);
 	rc = lr_store_read_release_table(rd, on_year, &s, &err);
 	lr_test_ok(rc == LR_OK && s.n == 8 && !strcmp(s.ids[3], "TOTAL"),
@@ -598,6 +606,13 @@ static void check_reader_tables(lr_store_reader *rd)
 	                   s.outside_2020.erw == 1 &&
 	                   s.outside_2020.ap_mines == 0,
 	           "reader: OUTSIDE in 2020, cancelled land and an ERW");
+	lr_test_ok(s.outside_2020.reclassified == 2500 &&
+	                   s.outside_2020.cha_end == 1 &&
+	                   s.outside_2020.sha_end == 0 &&
+	                   s.outside_2020.cha_count_end == 1 &&
+	                   s.outside_2020.ap_improvised == 4,
+	           "reader: OUTSIDE in 2020, reclassified land, stocks by "
+	           "type, improvised mines");
 	lr_cents c = -1;
 	bool found = false;
 	rc = lr_store_read_released(rd, 2020, "D1", &c, &found, &err);
@@ -873,7 +888,8 @@ int main(void)
 		lr_wkb_free(&fc->geom);
 	}
 	fx.r.faces.len = 0;
-	lr_remaining_row base[3] = {{0, 0, 100, 200}, {0, 0, 1, 2}, {0}};
+	lr_remaining_row base[3] = {
+	        {0, 0, 100, 200, {0}}, {0, 0, 1, 2, {0}}, {0}};
 	fx.r.baseline = lr_date_from_ymd(2019, 1, 1);
 	fx.r.baseline_remaining = base;
 	rc = lr_store_write(&fx.d, &fx.r, dir, &err);

@@ -76,12 +76,22 @@ static void fixture(lr_dataset *d, lr_result *r, lr_remaining_row *rem,
 	r->last_year = 2020;
 	lr_vec_init(&r->faces, sizeof(lr_face));
 
-	rem[0] = (lr_remaining_row){
-	        .sha_count = 2, .sha = 150000, .cha_count = 1, .cha = 2550};
-	rem[1] = (lr_remaining_row){
-	        .sha_count = 0, .sha = 0, .cha_count = 1, .cha = 1000001};
-	rem[2] = (lr_remaining_row){
-	        .sha_count = 1, .sha = 7, .cha_count = 0, .cha = 0};
+	/* part[] is AP, AV, ERW, mixed */
+	rem[0] = (lr_remaining_row){.sha_count = 2,
+	                            .sha = 150000,
+	                            .cha_count = 1,
+	                            .cha = 2550,
+	                            .part = {100000, 0, 2550, 50000}};
+	rem[1] = (lr_remaining_row){.sha_count = 0,
+	                            .sha = 0,
+	                            .cha_count = 1,
+	                            .cha = 1000001,
+	                            .part = {0, 0, 0, 1000001}};
+	rem[2] = (lr_remaining_row){.sha_count = 1,
+	                            .sha = 7,
+	                            .cha_count = 0,
+	                            .cha = 0,
+	                            .part = {0, 0, 7, 0}};
 	r->remaining = rem;
 
 	base[0] = (lr_remaining_row){.sha = 200000, .cha = 0};
@@ -93,17 +103,38 @@ static void fixture(lr_dataset *d, lr_result *r, lr_remaining_row *rem,
 	years[0] = (lr_year_row){.new_land = 400000,
 	                         .released = {10000, 20000, 30000},
 	                         .remaining_end = 340000,
+	                         .reclassified = 5000,
+	                         .sha_end = 300000,
+	                         .cha_end = 40000,
+	                         .sha_count_end = 3,
+	                         .cha_count_end = 1,
 	                         .ap_mines = 5,
+	                         .ap_improvised = 1,
 	                         .av_mines = 1,
 	                         .erw = 2};
-	years[1] = (lr_year_row){.new_land = 1000001, .remaining_end = 1000001};
-	years[2] = (lr_year_row){.new_land = 7, .remaining_end = 7};
+	years[1] = (lr_year_row){.new_land = 1000001,
+	                         .remaining_end = 1000001,
+	                         .cha_end = 1000001,
+	                         .cha_count_end = 1};
+	years[2] = (lr_year_row){.new_land = 7,
+	                         .remaining_end = 7,
+	                         .sha_end = 7,
+	                         .sha_count_end = 1};
 	years[3] = (lr_year_row){.new_land = 0,
 	                         .released = {187450, 0, 0},
 	                         .remaining_end = 152550,
-	                         .ap_mines = 12};
-	years[4] = (lr_year_row){.remaining_end = 1000001, .erw = 3};
-	years[5] = (lr_year_row){.remaining_end = 7};
+	                         .sha_end = 150000,
+	                         .cha_end = 2550,
+	                         .sha_count_end = 2,
+	                         .cha_count_end = 1,
+	                         .ap_mines = 12,
+	                         .ap_improvised = 4};
+	years[4] = (lr_year_row){.remaining_end = 1000001,
+	                         .cha_end = 1000001,
+	                         .cha_count_end = 1,
+	                         .erw = 3};
+	years[5] = (lr_year_row){
+	        .remaining_end = 7, .sha_end = 7, .sha_count_end = 1};
 	r->years = years;
 
 	lr_quality_add(
@@ -118,40 +149,62 @@ static void fixture(lr_dataset *d, lr_result *r, lr_remaining_row *rem,
 
 static const char WANT_REMAINING[] =
         "region_id,region_name,sha_count,sha_m2,cha_count,cha_m2,total_count,"
-        "total_m2\n"
-        "D1,District One,2,1500.00,1,25.50,3,1525.50\n"
-        "D2,\"Dist, \"\"Two\"\"\",0,0.00,1,10000.01,1,10000.01\n"
-        "TOTAL,National total,2,1500.00,2,10025.51,4,11525.51\n";
+        "total_m2,ap_m2,av_m2,erw_m2,mixed_m2\n"
+        "D1,District "
+        "One,2,1500.00,1,25.50,3,1525.50,1000.00,0.00,25.50,500.00\n"
+        "D2,\"Dist, \"\"Two\"\"\",0,0.00,1,10000.01,1,10000.01,0.00,0.00,"
+        "0.00,10000.01\n"
+        "TOTAL,National total,2,1500.00,2,10025.51,4,11525.51,1000.00,0.00,"
+        "25.50,10500.01\n";
 
 static const char WANT_REMAINING_OUT[] =
         "region_id,region_name,sha_count,sha_m2,cha_count,cha_m2,total_count,"
-        "total_m2\n"
-        "D1,District One,2,1500.00,1,25.50,3,1525.50\n"
-        "D2,\"Dist, \"\"Two\"\"\",0,0.00,1,10000.01,1,10000.01\n"
-        "OUTSIDE,(land in no region),1,0.07,0,0.00,1,0.07\n"
-        "TOTAL,National total,3,1500.07,2,10025.51,5,11525.58\n";
+        "total_m2,ap_m2,av_m2,erw_m2,mixed_m2\n"
+        "D1,District "
+        "One,2,1500.00,1,25.50,3,1525.50,1000.00,0.00,25.50,500.00\n"
+        "D2,\"Dist, \"\"Two\"\"\",0,0.00,1,10000.01,1,10000.01,0.00,0.00,"
+        "0.00,10000.01\n"
+        "OUTSIDE,(land in no region),1,0.07,0,0.00,1,0.07,0.00,0.00,0.07,0.00\n"
+        "TOTAL,National total,3,1500.07,2,10025.51,5,11525.58,1000.00,0.00,"
+        "25.57,10500.01\n";
 
 static const char WANT_YEARS[] =
         "year,region_id,new_m2,cancelled_m2,reduced_m2,cleared_m2,released_m2,"
-        "remaining_end_m2,ap_mines,av_mines,erw\n"
-        "2019,D1,4000.00,300.00,200.00,100.00,600.00,3400.00,5,1,2\n"
-        "2019,D2,10000.01,0.00,0.00,0.00,0.00,10000.01,0,0,0\n"
-        "2019,TOTAL,14000.01,300.00,200.00,100.00,600.00,13400.01,5,1,2\n"
-        "2020,D1,0.00,0.00,0.00,1874.50,1874.50,1525.50,12,0,0\n"
-        "2020,D2,0.00,0.00,0.00,0.00,0.00,10000.01,0,0,3\n"
-        "2020,TOTAL,0.00,0.00,0.00,1874.50,1874.50,11525.51,12,0,3\n";
+        "remaining_end_m2,ap_mines,av_mines,erw,reclassified_m2,sha_end_m2,"
+        "cha_end_m2,sha_count_end,cha_count_end,ap_improvised_mines\n"
+        "2019,D1,4000.00,300.00,200.00,100.00,600.00,3400.00,5,1,2,50.00,"
+        "3000.00,400.00,3,1,1\n"
+        "2019,D2,10000.01,0.00,0.00,0.00,0.00,10000.01,0,0,0,0.00,0.00,"
+        "10000.01,0,1,0\n"
+        "2019,TOTAL,14000.01,300.00,200.00,100.00,600.00,13400.01,5,1,2,50.00,"
+        "3000.00,10400.01,3,2,1\n"
+        "2020,D1,0.00,0.00,0.00,1874.50,1874.50,1525.50,12,0,0,0.00,1500.00,"
+        "25.50,2,1,4\n"
+        "2020,D2,0.00,0.00,0.00,0.00,0.00,10000.01,0,0,3,0.00,0.00,10000.01,0,"
+        "1,0\n"
+        "2020,TOTAL,0.00,0.00,0.00,1874.50,1874.50,11525.51,12,0,3,0.00,"
+        "1500.00,10025.51,2,2,4\n";
 
 static const char WANT_YEARS_OUT[] =
         "year,region_id,new_m2,cancelled_m2,reduced_m2,cleared_m2,released_m2,"
-        "remaining_end_m2,ap_mines,av_mines,erw\n"
-        "2019,D1,4000.00,300.00,200.00,100.00,600.00,3400.00,5,1,2\n"
-        "2019,D2,10000.01,0.00,0.00,0.00,0.00,10000.01,0,0,0\n"
-        "2019,OUTSIDE,0.07,0.00,0.00,0.00,0.00,0.07,0,0,0\n"
-        "2019,TOTAL,14000.08,300.00,200.00,100.00,600.00,13400.08,5,1,2\n"
-        "2020,D1,0.00,0.00,0.00,1874.50,1874.50,1525.50,12,0,0\n"
-        "2020,D2,0.00,0.00,0.00,0.00,0.00,10000.01,0,0,3\n"
-        "2020,OUTSIDE,0.00,0.00,0.00,0.00,0.00,0.07,0,0,0\n"
-        "2020,TOTAL,0.00,0.00,0.00,1874.50,1874.50,11525.58,12,0,3\n";
+        "remaining_end_m2,ap_mines,av_mines,erw,reclassified_m2,sha_end_m2,"
+        "cha_end_m2,sha_count_end,cha_count_end,ap_improvised_mines\n"
+        "2019,D1,4000.00,300.00,200.00,100.00,600.00,3400.00,5,1,2,50.00,"
+        "3000.00,400.00,3,1,1\n"
+        "2019,D2,10000.01,0.00,0.00,0.00,0.00,10000.01,0,0,0,0.00,0.00,"
+        "10000.01,0,1,0\n"
+        "2019,OUTSIDE,0.07,0.00,0.00,0.00,0.00,0.07,0,0,0,0.00,0.07,0.00,1,0,"
+        "0\n"
+        "2019,TOTAL,14000.08,300.00,200.00,100.00,600.00,13400.08,5,1,2,50.00,"
+        "3000.07,10400.01,4,2,1\n"
+        "2020,D1,0.00,0.00,0.00,1874.50,1874.50,1525.50,12,0,0,0.00,1500.00,"
+        "25.50,2,1,4\n"
+        "2020,D2,0.00,0.00,0.00,0.00,0.00,10000.01,0,0,3,0.00,0.00,10000.01,0,"
+        "1,0\n"
+        "2020,OUTSIDE,0.00,0.00,0.00,0.00,0.00,0.07,0,0,0,0.00,0.07,0.00,1,0,"
+        "0\n"
+        "2020,TOTAL,0.00,0.00,0.00,1874.50,1874.50,11525.58,12,0,3,0.00,"
+        "1500.07,10025.51,3,2,4\n";
 
 static const char WANT_QUALITY[] =
         "severity,code,layer,feature_id,record_id,area_m2,message\n"
@@ -342,12 +395,16 @@ int main(void)
 	lr_test_ok(file_is(edir, "release_by_year.csv",
 	                   "year,region_id,new_m2,cancelled_m2,reduced_m2,"
 	                   "cleared_m2,released_m2,remaining_end_m2,ap_mines,"
-	                   "av_mines,erw\n"),
+	                   "av_mines,erw,reclassified_m2,sha_end_m2,"
+	                   "cha_end_m2,sha_count_end,cha_count_end,ap_"
+	                   "improvised_mines\n"),
 	           "empty release_by_year.csv has the header only");
 	lr_test_ok(file_is(edir, "remaining_by_region.csv",
 	                   "region_id,region_name,sha_count,sha_m2,cha_count,"
-	                   "cha_m2,total_count,total_m2\n"
-	                   "TOTAL,National total,0,0.00,0,0.00,0,0.00\n"),
+	                   "cha_m2,total_count,total_m2,ap_m2,av_m2,erw_m2,"
+	                   "mixed_m2\n"
+	                   "TOTAL,National total,0,0.00,0,0.00,0,0.00,0.00,"
+	                   "0.00,0.00,0.00\n"),
 	           "empty remaining_by_region.csv has a zero TOTAL");
 	lr_dataset_free(&e);
 

@@ -8,6 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether column c moves land between SHA and CHA rather than changing the
+** total: `reclassified` in a table that gives the stocks by type at the
+** year's end (sha_end, cha_end), as landrelease's release_by_year does. */
+static bool moves_between_types(const lr__tab *p, const lr__col *c)
+{
+	return !strcmp(c->base, "reclassified") &&
+	       lr__check_col_area(p, "sha_end") >= 0 &&
+	       lr__check_col_area(p, "cha_end") >= 0;
+}
+
 /* Sum of the signed adjustment columns of row r (reclassification,
 ** corrections) into *sum; false when it is beyond SUM_MAX. */
 static bool adjustments(const lr__tab *p, size_t r, int64_t *sum, double *bound)
@@ -16,7 +26,7 @@ static bool adjustments(const lr__tab *p, size_t r, int64_t *sum, double *bound)
 	for (int c = 0; c < p->ncol; c++) {
 		const lr__col *col = &p->cols[c];
 		if (col->type != COL_AREA || !lr__check_may_be_negative(col) ||
-		    !p->rows[r].f[c].set)
+		    !p->rows[r].f[c].set || moves_between_types(p, col))
 			continue;
 		if (!lr__check_add_fig(sum, p->rows[r].f[c].v))
 			return false;

@@ -435,6 +435,7 @@ static void read_release(layer_ctx *c, const lr_feature *f, lr_release *rl,
 	rl->ap_mines = check_count(c, f, LR__F_AP_MINES, p);
 	rl->av_mines = check_count(c, f, LR__F_AV_MINES, p);
 	rl->erw = check_count(c, f, LR__F_ERW, p);
+	rl->ap_improvised = check_count(c, f, LR__F_AP_IMPROVISED, p);
 }
 
 /* The attributes of f into the layer's part of rec, in field order. */

@@ -45,6 +45,9 @@ typedef struct lr_release {
 	int64_t fid;
 	lr_wkb geom; /* owned (its data) */
 	double area_m2;
+	/* Improvised AP mines destroyed, reported apart from ap_mines as the
+	** Convention's reports ask; 0 if not given. */
+	int64_t ap_improvised;
 } lr_release;
 
 /* ---- Data quality: every reject, repair and finding --------------------- */

@@ -66,9 +66,10 @@ static const field_def field_defs[3][LR__MAX_FIELDS] = {
          {"release_date", LR__KIND_DATE, true},
          {"ap_mines", LR__KIND_COUNT, false},
          {"av_mines", LR__KIND_COUNT, false},
-         {"erw", LR__KIND_COUNT, false}},
+         {"erw", LR__KIND_COUNT, false},
+         {"ap_improvised_mines", LR__KIND_COUNT, false}},
 };
-static const int field_counts[3] = {3, 6, 7};
+static const int field_counts[3] = {3, 6, 8};
 
 /* The values of each enumerated field, with their canonical names. */
 typedef struct enum_value {

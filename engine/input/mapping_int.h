@@ -27,9 +27,10 @@ enum {
 	LR__F_RELEASE_DATE = 3,
 	LR__F_AP_MINES = 4,
 	LR__F_AV_MINES = 5,
-	LR__F_ERW = 6
+	LR__F_ERW = 6,
+	LR__F_AP_IMPROVISED = 7
 };
-#define LR__MAX_FIELDS 7
+#define LR__MAX_FIELDS 8
 #define LR__MAX_FORMATS 8
 
 /* What kind of value a canonical field holds. */

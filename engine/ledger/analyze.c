@@ -59,6 +59,10 @@ void lr_result_free(lr_result *r)
 	free(r->hazard_region);
 	free(r->hazard_remaining);
 	free(r->release_region);
+	free(r->hazard_listed);
+	free(r->hazard_lon_e6);
+	free(r->hazard_lat_e6);
+	free(r->form_c);
 	free(r);
 }
 
@@ -136,7 +140,20 @@ static int alloc_arrays(lr__analysis *s)
 	s->release_outside = calloc(s->n_releases + 1, sizeof(lr_cents));
 	s->hazard_given_region = malloc((s->n_hazards + 1) * sizeof(int));
 	s->hazard_given_ok = calloc(s->n_hazards + 1, sizeof(int));
-	if (!r->remaining || !r->years || !r->hazard_region ||
+	s->hazard_gone = malloc((s->n_hazards + 1) * sizeof(lr_date));
+	s->hazard_point_area = calloc(s->n_hazards + 1, sizeof(lr_cents));
+	s->release_in_scope = calloc(s->n_releases + 1, 1);
+	s->release_repeat = calloc(s->n_releases + 1, sizeof(lr_cents));
+	s->release_repeat_of = malloc((s->n_releases + 1) * sizeof(int32_t));
+	r->hazard_listed = calloc(s->n_hazards + 1, sizeof(lr_cents));
+	r->hazard_lon_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
+	r->hazard_lat_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
+	r->form_c = malloc((s->n_hazards + 1) * sizeof(int32_t));
+	if (!s->release_repeat || !s->release_repeat_of) /* before the rest */
+		return LR_ERR_NOMEM;
+	if (!s->hazard_gone || !s->hazard_point_area || !s->release_in_scope ||
+	    !r->hazard_listed || !r->hazard_lon_e6 || !r->hazard_lat_e6 ||
+	    !r->form_c || !r->remaining || !r->years || !r->hazard_region ||
 	    !r->hazard_remaining || !r->release_region || !s->hazard_baseline ||
 	    !s->release_outside || !s->hazard_given_region ||
 	    !s->hazard_given_ok)
@@ -148,11 +165,15 @@ static int alloc_arrays(lr__analysis *s)
 	for (size_t i = 0; i < s->n_hazards; i++) {
 		const lr_hazard *h = &LR_VEC_AT(&s->d->hazards, lr_hazard, i);
 		r->hazard_region[i] = (int)s->n_regions;
+		/* Until its faces say otherwise: never held land. */
+		s->hazard_gone[i] = h->recorded;
 		s->hazard_given_region[i] =
 		        h->region_id ? region_index(s->d, h->region_id) : -1;
 	}
-	for (size_t i = 0; i < s->n_releases; i++)
+	for (size_t i = 0; i < s->n_releases; i++) {
 		r->release_region[i] = (int)s->n_regions;
+		s->release_repeat_of[i] = -1;
+	}
 	return LR_OK;
 }
 
@@ -234,6 +255,11 @@ static void teardown(analysis *a)
 	free(a->s.release_outside);
 	free(a->s.hazard_given_region);
 	free(a->s.hazard_given_ok);
+	free(a->s.hazard_gone);
+	free(a->s.hazard_point_area);
+	free(a->s.release_in_scope);
+	free(a->s.release_repeat);
+	free(a->s.release_repeat_of);
 }
 
 /* ---- The clusters: in parallel, then merged in input order ------------ */

@@ -44,6 +44,18 @@ typedef struct lr__analysis {
 	lr_cents *release_outside; /* released land not hazardous */
 	int *hazard_given_region;  /* index of region_id, -1 */
 	int *hazard_given_ok;      /* land found in the given region */
+	/* The date a hazard's land still hazardous fell below 1 m2, or
+	** LR_DATE_NONE if it still holds that much at the as-of date. */
+	lr_date *hazard_gone;
+	/* The area of the face a hazard's Form C point was taken from. */
+	lr_cents *hazard_point_area;
+	/* Per release: it released land of a hazard in scope (its items
+	** count under a scope only then). */
+	char *release_in_scope;
+	/* Per release: land it released again, and the release that had
+	** released it first (-1). */
+	lr_cents *release_repeat;
+	int32_t *release_repeat_of;
 } lr__analysis;
 
 /* Whether hazard h is of a contamination the tables count. */

@@ -5,6 +5,8 @@
 */
 #include "analyze_int.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,14 @@ typedef struct item_region {
 	lr_cents area;
 } item_region;
 
+/* Land of one hazard on one face and the date a release ended its hold on
+** it (LR_DATE_NONE: still held at the as-of date). */
+typedef struct hazard_hold {
+	int32_t hazard;
+	lr_date until;
+	lr_cents area;
+} hazard_hold;
+
 /* Events and flows of one face; each array holds the cluster's largest
 ** number of covers. */
 typedef struct face_scratch {
@@ -25,6 +35,7 @@ typedef struct face_scratch {
 	lr__flow *flows, *flows_all; /* owned: what the machine emits */
 	size_t ne, na;
 	lr_vec regions_of; /* item_region, for every face of the cluster */
+	lr_vec holds;      /* hazard_hold, for every face of the cluster */
 } face_scratch;
 
 static int add_item_region(lr_vec *v, int32_t item, int region, lr_cents a)
@@ -127,6 +138,7 @@ static void scratch_free(face_scratch *sc)
 	free(sc->ev_all);
 	free(sc->flows_all);
 	lr_vec_free(&sc->regions_of);
+	lr_vec_free(&sc->holds);
 }
 
 /*
@@ -186,26 +198,49 @@ static void add_flows(const lr__analysis *s, lr__accum *acc,
 {
 	for (size_t k = 0; k < n_flows; k++) {
 		const lr__flow *fl = &flows[k];
-		if (fl->kind == LR__FLOW_OUTSIDE)
+		if (fl->kind == LR__FLOW_OUTSIDE || fl->kind == LR__FLOW_REPEAT)
 			continue;
 		int y = lr_date_year(fl->date);
 		lr_year_row *yr =
 		        &acc->years[(size_t)(y - s->r->first_year) * s->n_rows +
 		                    (size_t)face->region];
-		if (fl->kind == LR__FLOW_NEW)
+		if (fl->kind == LR__FLOW_NEW) {
 			yr->new_land += face->area;
-		else if (fl->kind == LR__FLOW_RELEASED)
+			if (fl->sub == LR_CHA)
+				yr->new_cha += face->area;
+		} else if (fl->kind == LR__FLOW_RELEASED) {
+			s->release_in_scope[fl->index] = 1;
 			yr->released[fl->sub] += face->area;
-		else if (fl->kind == LR__FLOW_RECLASSIFIED)
+			if (fl->land == LR_CHA)
+				yr->released_cha += face->area;
+		} else if (fl->kind == LR__FLOW_RECLASSIFIED)
 			yr->reclassified += face->area;
 	}
 }
 
-/* The face's land in the remaining tables, at as-of and at baseline. */
+/* The part of remaining land under records of the contaminations cont. */
+static int part_of(int cont)
+{
+	switch (cont) {
+	case LR_CONT_AP:
+		return LR_PART_AP;
+	case LR_CONT_AV:
+		return LR_PART_AV;
+	case LR_CONT_ERW:
+		return LR_PART_ERW;
+	default: /* records of several kinds, or of mixed contamination */
+		return LR_PART_MIXED;
+	}
+}
+
+/* The face's land in the remaining tables, at as-of and at baseline; cont
+** is the contamination of the records holding it at as-of. */
 static void add_states(lr__accum *acc, const lr__raw_face *face,
-                       const lr__face_run *run)
+                       const lr__face_run *run, int cont)
 {
 	int row = face->region;
+	if (run->state_as_of)
+		acc->remaining[row].part[part_of(cont)] += face->area;
 	if (run->state_as_of == LR_SHA)
 		acc->remaining[row].sha += face->area;
 	else if (run->state_as_of == LR_CHA)
@@ -216,10 +251,12 @@ static void add_states(lr__accum *acc, const lr__raw_face *face,
 		acc->baseline[row].cha += face->area;
 }
 
-/* Hazards still holding this land (in scope, recorded). */
-static void add_hazards_holding(const lr__analysis *s, const lr__raw_face *face,
-                                const int32_t *cov, const lr__face_run *run)
+/* Hazards still holding this land (in scope, recorded).  Returns the
+** contaminations of those holding it at as-of, as a mask. */
+static int add_hazards_holding(const lr__analysis *s, const lr__raw_face *face,
+                               const int32_t *cov, const lr__face_run *run)
 {
+	int cont = 0;
 	for (size_t k = 0; k < face->n_covers; k++) {
 		int32_t it = cov[k];
 		if ((size_t)it >= s->n_hazards ||
@@ -230,13 +267,92 @@ static void add_hazards_holding(const lr__analysis *s, const lr__raw_face *face,
 		** period still running, not if the land was released and then
 		** recorded again by another. */
 		if (run->state_as_of && h->recorded <= s->as_of &&
-		    h->recorded >= run->since_as_of)
+		    h->recorded >= run->since_as_of) {
 			s->r->hazard_remaining[it] += face->area;
+			cont |= h->contamination;
+		}
 		if (run->state_baseline && s->baseline != LR_DATE_NONE &&
 		    h->recorded <= s->baseline &&
 		    h->recorded >= run->since_baseline)
 			s->hazard_baseline[it] += face->area;
 	}
+	return cont;
+}
+
+/* Each in-scope hazard recorded on this face by the as-of date holds its
+** land from its record until the first release after it (same day: records
+** come first, so a release that day ends the hold).  ev is sorted. */
+static int note_holds(const lr__analysis *s, const lr__raw_face *face,
+                      face_scratch *sc)
+{
+	lr_date next_release = LR_DATE_NONE;
+	for (size_t k = sc->ne; k-- > 0;) {
+		const lr__event *e = &sc->ev[k];
+		if (e->date > s->as_of)
+			continue;
+		if (e->kind == LR__EV_RELEASE) {
+			next_release = e->date;
+			continue;
+		}
+		hazard_hold x = {e->index, next_release, face->area};
+		if (!lr_vec_push(&sc->holds, &x))
+			return LR_ERR_NOMEM;
+	}
+	return LR_OK;
+}
+
+/* The hazard this face's remaining land is listed under: the earliest
+** record of the hazardous spell holding at as-of, ties by id; -1 if the
+** face is not hazardous. */
+static int32_t listing_hazard(const lr__analysis *s, const lr__raw_face *face,
+                              const int32_t *cov, const lr__face_run *run)
+{
+	int32_t best = -1;
+	const lr_hazard *bh = NULL;
+	for (size_t k = 0; run->state_as_of && k < face->n_covers; k++) {
+		int32_t it = cov[k];
+		if ((size_t)it >= s->n_hazards ||
+		    !lr__hazard_in_scope(s, (size_t)it))
+			continue;
+		const lr_hazard *h = &LR_VEC_AT(&s->d->hazards, lr_hazard, it);
+		if (h->recorded > s->as_of || h->recorded < run->since_as_of)
+			continue;
+		if (!bh || h->recorded < bh->recorded ||
+		    (h->recorded == bh->recorded &&
+		     strcmp(h->id, bh->id) < 0)) {
+			best = it;
+			bh = h;
+		}
+	}
+	return best;
+}
+
+/* List the face's land under its hazard; the hazard's point lies on its
+** largest listed face. */
+static int list_face(const lr__analysis *s, lr__worker *w,
+                     const lr__raw_face *face, int32_t h)
+{
+	s->r->hazard_listed[h] += face->area;
+	if (face->area <= s->hazard_point_area[h])
+		return LR_OK;
+	GEOSGeometry *pt = GEOSPointOnSurface_r(w->ctx, face->geom);
+	double x, y;
+	int ok = pt && GEOSGeomGetX_r(w->ctx, pt, &x) &&
+	         GEOSGeomGetY_r(w->ctx, pt, &y);
+	GEOSGeom_destroy_r(w->ctx, pt);
+	if (!ok) {
+		if (!w->err.msg[0])
+			lr_error_set(
+			        &w->err, LR_ERR_GEOM,
+			        "hazard %s: no point found on its "
+			        "remaining land",
+			        LR_VEC_AT(&s->d->hazards, lr_hazard, h).id);
+		return LR_ERR_GEOM;
+	}
+	s->hazard_point_area[h] = face->area;
+	s->r->hazard_lon_e6[h] = llround(x * 1e6);
+	s->r->hazard_lat_e6[h] = llround(y * 1e6);
+	return LR_OK;
 }
 
 /* Keep the face for the store: its events as text and its geometry. */
@@ -281,11 +397,23 @@ static int run_face(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 		fl_all = sc->flows_all;
 	}
 	add_flows(s, acc, face, sc->flows, run.n_flows);
-	for (size_t k = 0; k < run_all.n_flows; k++)
-		if (fl_all[k].kind == LR__FLOW_OUTSIDE)
-			s->release_outside[fl_all[k].index] += face->area;
-	add_states(acc, face, &run);
-	add_hazards_holding(s, face, cov, &run);
+	for (size_t k = 0; k < run_all.n_flows; k++) {
+		const lr__flow *fl = &fl_all[k];
+		if (fl->kind == LR__FLOW_OUTSIDE)
+			s->release_outside[fl->index] += face->area;
+		if (fl->kind != LR__FLOW_REPEAT)
+			continue;
+		s->release_repeat[fl->index] += face->area;
+		if (s->release_repeat_of[fl->index] < 0)
+			s->release_repeat_of[fl->index] = fl->earlier;
+	}
+	add_states(acc, face, &run, add_hazards_holding(s, face, cov, &run));
+	if (note_holds(s, face, sc) != LR_OK)
+		return LR_ERR_NOMEM;
+	int32_t listed = listing_hazard(s, face, cov, &run);
+	int rc = listed < 0 ? LR_OK : list_face(s, w, face, listed);
+	if (rc != LR_OK)
+		return rc;
 	if (s->opt->keep_faces)
 		return keep_face(s, w, face, run.state_as_of, sc, out);
 	return LR_OK;
@@ -329,6 +457,43 @@ static void assign_regions(const lr__analysis *s, lr_vec *regions_of)
 	}
 }
 
+static int cmp_hold(const void *a, const void *b)
+{
+	const hazard_hold *x = a, *y = b;
+	if (x->hazard != y->hazard)
+		return x->hazard < y->hazard ? -1 : 1;
+	/* Still held (LR_DATE_NONE) after every release. */
+	lr_date dx = x->until == LR_DATE_NONE ? INT32_MAX : x->until;
+	lr_date dy = y->until == LR_DATE_NONE ? INT32_MAX : y->until;
+	return dx < dy ? -1 : dx > dy;
+}
+
+/* Each hazard's land only shrinks once recorded; the day it falls below
+** 1 m2 is the day the hazard stops counting as remaining.  Sorts holds. */
+static void hazards_gone(const lr__analysis *s, lr_vec *holds)
+{
+	if (holds->len > 1)
+		qsort(holds->data, holds->len, sizeof(hazard_hold), cmp_hold);
+	const hazard_hold *x = holds->data;
+	for (size_t i = 0, j; i < holds->len; i = j) {
+		lr_cents held = 0;
+		for (j = i; j < holds->len && x[j].hazard == x[i].hazard; j++)
+			held += x[j].area;
+		lr_date gone = LR_DATE_NONE;
+		if (held < 100)
+			gone = LR_VEC_AT(&s->d->hazards, lr_hazard, x[i].hazard)
+			               .recorded;
+		for (size_t k = i; k < j && gone == LR_DATE_NONE; k++) {
+			if (x[k].until == LR_DATE_NONE)
+				break;
+			held -= x[k].area;
+			if (held < 100)
+				gone = x[k].until;
+		}
+		s->hazard_gone[x[i].hazard] = gone;
+	}
+}
+
 /* Overlaps: one entry per pair, land summed. */
 static void merge_overlaps(lr_vec *overlaps)
 {
@@ -353,6 +518,7 @@ int lr__cluster_run(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 	lr__cluster_faces_init(&cf);
 	face_scratch sc = {0};
 	lr_vec_init(&sc.regions_of, sizeof(item_region));
+	lr_vec_init(&sc.holds, sizeof(hazard_hold));
 	int rc = lr__cluster_faces_r(w, items, n, &cf);
 	if (rc == LR_OK)
 		rc = scratch_init(&sc, &cf);
@@ -360,6 +526,7 @@ int lr__cluster_run(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 		rc = run_face(s, w, acc, &cf, f, &sc, out);
 	if (rc == LR_OK) {
 		assign_regions(s, &sc.regions_of);
+		hazards_gone(s, &sc.holds);
 		merge_overlaps(&out->overlaps);
 	} else {
 		out->failed = rc;

@@ -35,6 +35,7 @@ lr__face_run lr__ledger_run(const lr__event *ev, size_t n, lr_date as_of,
 	lr__face_run run = {0, 0, LR_DATE_NONE, LR_DATE_NONE, 0};
 	int state = 0; /* 0 clean, else the type of the hazardous land */
 	lr_date since = LR_DATE_NONE;
+	int32_t released_by = -1; /* what left the clean face clean */
 	int baseline_done = baseline == LR_DATE_NONE;
 	for (size_t i = 0; i < n; i++) {
 		const lr__event *e = &ev[i];
@@ -46,11 +47,12 @@ lr__face_run lr__ledger_run(const lr__event *ev, size_t n, lr_date as_of,
 			baseline_done = 1;
 		}
 		int counted = baseline_done; /* after the baseline date */
-		lr__flow f = {e->date, 0, e->sub, e->index};
+		lr__flow f = {e->date, 0, e->sub, e->index, 0, -1};
 		if (e->kind == LR__EV_RECORD) {
 			if (state == 0) {
 				state = e->sub;
 				since = e->date;
+				released_by = -1;
 				f.kind = LR__FLOW_NEW;
 			} else if (state == LR_SHA && e->sub == LR_CHA) {
 				state = LR_CHA;
@@ -60,12 +62,18 @@ lr__face_run lr__ledger_run(const lr__event *ev, size_t n, lr_date as_of,
 			}
 		} else {
 			if (state != 0) {
+				f.land = (uint8_t)state;
+				released_by = e->index;
 				state = 0;
 				since = LR_DATE_NONE;
 				f.kind = LR__FLOW_RELEASED;
 			} else {
-				/* Reported as a finding whatever the date. */
-				f.kind = LR__FLOW_OUTSIDE;
+				/* Reported as a finding whatever the date:
+				** land released twice, or land no hazard
+				** covered. */
+				f.kind = released_by >= 0 ? LR__FLOW_REPEAT
+				                          : LR__FLOW_OUTSIDE;
+				f.earlier = released_by;
 				counted = 1;
 			}
 		}

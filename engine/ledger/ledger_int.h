@@ -21,7 +21,9 @@ typedef enum {
 	LR__FLOW_NEW = 0,  /* clean land recorded hazardous after baseline */
 	LR__FLOW_RELEASED, /* hazardous land released (sub = method) */
 	LR__FLOW_RECLASSIFIED, /* SHA land turned CHA by a CHA record */
-	LR__FLOW_OUTSIDE       /* release on clean land (index = release) */
+	LR__FLOW_OUTSIDE,      /* release on clean land (index = release) */
+	LR__FLOW_REPEAT /* release on land an earlier release left clean, no
+	                ** record since (earlier = that release) */
 } lr__flow_kind;
 
 typedef struct lr__flow {
@@ -29,6 +31,8 @@ typedef struct lr__flow {
 	uint8_t kind; /* lr__flow_kind */
 	uint8_t sub;  /* NEW: type; RELEASED: method */
 	int32_t index;
+	uint8_t land;    /* RELEASED: the type of the land released */
+	int32_t earlier; /* REPEAT: the release that released the land */
 } lr__flow;
 
 /* What the machine says about one face. */

@@ -22,16 +22,28 @@ typedef struct lr_options {
 	bool timings; /* the time of the ledger's parts, as progress notes */
 } lr_options;
 
+/* The parts of remaining land by the contamination of the records that
+** keep it hazardous; land under records of more than one kind is mixed. */
+enum { LR_PART_AP, LR_PART_AV, LR_PART_ERW, LR_PART_MIXED, LR_N_PARTS };
+
 /* One row of remaining_by_region. */
 typedef struct lr_remaining_row {
 	int64_t sha_count, cha_count;
 	lr_cents sha, cha;
+	lr_cents part[LR_N_PARTS]; /* as-of only; they add up to sha + cha */
 } lr_remaining_row;
 
 /* One (year, region) cell of release_by_year. */
 typedef struct lr_year_row {
 	lr_cents new_land, released[LR_N_METHODS], reclassified, remaining_end;
+	/* The CHA parts of new_land and of the land released; the rest was
+	** SHA.  They give the stocks by type at each year's end. */
+	lr_cents new_cha, released_cha;
+	lr_cents sha_end, cha_end; /* add up to remaining_end */
+	/* Hazards holding at least 1 m2 at the year's end, by their type. */
+	int64_t sha_count_end, cha_count_end;
 	int64_t ap_mines, av_mines, erw;
+	int64_t ap_improvised; /* improvised AP mines, apart from ap_mines */
 } lr_year_row;
 
 /* A face of the ledger, kept only with lr_options.keep_faces. */
@@ -60,6 +72,15 @@ typedef struct lr_result {
 	int *hazard_region;
 	lr_cents *hazard_remaining;
 	int *release_region;
+	/* Form C, the list of areas: per hazard the remaining land listed
+	** under it (land under several hazards goes to the earliest record
+	** of its hazardous spell, ties by id, so the list adds up to the
+	** total) and a point on that land, WGS84 degrees x 10^6.  form_c:
+	** the hazards listing land, in hazard order.  All owned. */
+	lr_cents *hazard_listed;
+	int64_t *hazard_lon_e6, *hazard_lat_e6;
+	int32_t *form_c;
+	size_t n_form_c;
 	double seconds_overlay;
 } lr_result;
 

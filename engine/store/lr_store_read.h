@@ -89,6 +89,9 @@ typedef struct lr_store_remaining {
 	const char *region_name;
 	lr_cents sha, cha, total;
 	int64_t sha_count, cha_count, total_count; /* hazardous areas */
+	/* total by contamination: AP, AV, ERW, mixed (0 from the area-only
+	** reader) */
+	lr_cents ap, av, erw_land, mixed;
 } lr_store_remaining;
 
 /* One row of release_by_year; region_id is valid during the call. */
@@ -100,6 +103,11 @@ typedef struct lr_store_year {
 	lr_cents released;
 	lr_cents remaining_end;          /* hazardous land at the year's end */
 	int64_t ap_mines, av_mines, erw; /* items destroyed */
+	/* Read by lr_store_read_release_table() only (else 0): SHA land
+	** turned CHA, the stocks by type at the year's end, the areas still
+	** holding land then, improvised AP mines destroyed. */
+	lr_cents reclassified, sha_end, cha_end;
+	int64_t sha_count_end, cha_count_end, ap_improvised;
 } lr_store_year;
 
 /*

@@ -14,7 +14,9 @@
 typedef enum {
 	LR__COL_TEXT, /* CSV: quoted when needed; SQLite TEXT */
 	LR__COL_INT,  /* CSV: decimal integer; SQLite INTEGER */
-	LR__COL_AREA  /* lr_cents; CSV "1234.56"; SQLite REAL cents/100.0 */
+	LR__COL_AREA, /* lr_cents; CSV "1234.56"; SQLite REAL cents/100.0 */
+	LR__COL_DATE, /* lr_date; CSV and SQLite TEXT "YYYY-MM-DD" */
+	LR__COL_DEG   /* degrees x 10^6; CSV "-12.345678"; SQLite REAL */
 } lr__col_type;
 
 typedef struct lr__column {
@@ -35,11 +37,12 @@ enum {
 	LR__TABLE_RELEASE_BY_YEAR,
 	LR__TABLE_BASELINE,
 	LR__TABLE_QUALITY,
+	LR__TABLE_FORM_C,
 	LR__N_TABLES
 };
 
 /* Most columns any result table has (release_by_year). */
-#define LR__MAX_COLS 11
+#define LR__MAX_COLS 17
 
 /*
 ** A result table over a dataset and a result (both borrowed: they must

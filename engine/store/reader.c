@@ -198,7 +198,8 @@ typedef struct visit {
 	", " LR_STORE_COL_SHA_COUNT ", " LR_STORE_COL_SHA                      \
 	", " LR_STORE_COL_CHA_COUNT ", " LR_STORE_COL_CHA                      \
 	", " LR_STORE_COL_TOTAL_COUNT ", " LR_STORE_COL_TOTAL                  \
-	" FROM " LR_STORE_REMAINING
+	", " LR_STORE_COL_AP ", " LR_STORE_COL_AV ", " LR_STORE_COL_ERW_LAND   \
+	", " LR_STORE_COL_MIXED " FROM " LR_STORE_REMAINING
 
 static int remaining_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
                          lr_error *err)
@@ -214,6 +215,12 @@ static int remaining_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
 	        .total_count = sqlite3_column_int64(st, 6),
 	        .total = column_cents(st, 7),
 	};
+	if (sqlite3_column_count(st) > 8) { /* the whole table */
+		row.ap = column_cents(st, 8);
+		row.av = column_cents(st, 9);
+		row.erw_land = column_cents(st, 10);
+		row.mixed = column_cents(st, 11);
+	}
 	if (v->checked && row.total < 0)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: " LR_STORE_REMAINING
@@ -254,7 +261,10 @@ int lr_store_read_remaining_table(lr_store_reader *rd,
 	", " LR_STORE_COL_REDUCED ", " LR_STORE_COL_CLEARED                    \
 	", " LR_STORE_COL_RELEASED ", " LR_STORE_COL_REMAINING_END             \
 	", " LR_STORE_COL_AP_MINES ", " LR_STORE_COL_AV_MINES                  \
-	", " LR_STORE_COL_ERW " FROM " LR_STORE_RELEASE_BY_YEAR
+	", " LR_STORE_COL_ERW ", " LR_STORE_COL_RECLASSIFIED                   \
+	", " LR_STORE_COL_SHA_END ", " LR_STORE_COL_CHA_END                    \
+	", " LR_STORE_COL_SHA_COUNT_END ", " LR_STORE_COL_CHA_COUNT_END        \
+	", " LR_STORE_COL_AP_IMPROVISED " FROM " LR_STORE_RELEASE_BY_YEAR
 
 static int year_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
                     lr_error *err)
@@ -273,6 +283,14 @@ static int year_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
 	        .av_mines = sqlite3_column_int64(st, 9),
 	        .erw = sqlite3_column_int64(st, 10),
 	};
+	if (sqlite3_column_count(st) > 11) { /* the whole table */
+		row.reclassified = column_cents(st, 11);
+		row.sha_end = column_cents(st, 12);
+		row.cha_end = column_cents(st, 13);
+		row.sha_count_end = sqlite3_column_int64(st, 14);
+		row.cha_count_end = sqlite3_column_int64(st, 15);
+		row.ap_improvised = sqlite3_column_int64(st, 16);
+	}
 	(void)rd;
 	return v->year(v->user, &row, err);
 }

@@ -62,6 +62,8 @@
 #define LR_STORE_RELEASE_BY_YEAR "release_by_year"
 /* baseline_by_region: land left per region at the baseline date. */
 #define LR_STORE_BASELINE "baseline_by_region"
+/* form_c: Article 7 Form C, one row per hazard still holding land. */
+#define LR_STORE_FORM_C "form_c"
 /* data_quality: what ingest repaired or rejected, one row per finding. */
 #define LR_STORE_QUALITY "data_quality"
 
@@ -84,6 +86,18 @@
 #define LR_STORE_COL_AP_MINES "ap_mines"
 #define LR_STORE_COL_AV_MINES "av_mines"
 #define LR_STORE_COL_ERW "erw"
+#define LR_STORE_COL_RECLASSIFIED "reclassified_m2"
+#define LR_STORE_COL_SHA_END "sha_end_m2"
+#define LR_STORE_COL_CHA_END "cha_end_m2"
+#define LR_STORE_COL_SHA_COUNT_END "sha_count_end"
+#define LR_STORE_COL_CHA_COUNT_END "cha_count_end"
+#define LR_STORE_COL_AP "ap_m2"
+#define LR_STORE_COL_AV "av_m2"
+#define LR_STORE_COL_ERW_LAND "erw_m2"
+#define LR_STORE_COL_MIXED "mixed_m2"
+#define LR_STORE_COL_AP_IMPROVISED "ap_improvised_mines"
+#define LR_STORE_COL_LON "lon"
+#define LR_STORE_COL_LAT "lat"
 #define LR_STORE_COL_SEVERITY "severity"
 #define LR_STORE_COL_CODE "code"
 #define LR_STORE_COL_LAYER "layer"

@@ -373,15 +373,17 @@ static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
 	                         "release_id TEXT, hazard_id TEXT, method "
 	                         "TEXT, release_date TEXT, ap_mines INTEGER, "
 	                         "av_mines INTEGER, erw INTEGER, source_fid "
-	                         "INTEGER, area_m2 REAL, region_assigned TEXT");
+	                         "INTEGER, area_m2 REAL, region_assigned TEXT, "
+	                         "ap_improvised_mines INTEGER");
 	sqlite3_stmt *st = NULL;
 	if (rc == LR_OK)
 		rc = prepare(s,
 		             "INSERT INTO " LR_STORE_RELEASES
 		             "(release_id, hazard_id, "
 		             "method, release_date, ap_mines, av_mines, erw, "
-		             "source_fid, area_m2, region_assigned, geometry) "
-		             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " GEOM_SQL
+		             "source_fid, area_m2, region_assigned, "
+		             "ap_improvised_mines, geometry) "
+		             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " GEOM_SQL
 		             ")",
 		             &st);
 	for (size_t i = 0; rc == LR_OK && i < d->releases.len; i++) {
@@ -399,7 +401,8 @@ static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
 		          r->release_region
 		                  ? region_label(d, r, r->release_region[i])
 		                  : NULL);
-		bind_wkb(st, 11, &x->geom);
+		sqlite3_bind_int64(st, 11, x->ap_improvised);
+		bind_wkb(st, 12, &x->geom);
 		rc = step_insert(s, st, LR_STORE_RELEASES);
 	}
 	sqlite3_finalize(st);
@@ -441,9 +444,9 @@ static int write_faces(store *s, const lr_dataset *d, const lr_result *r)
 static int write_result_table(store *s, const lr__table *t)
 {
 	static const char *const sql_type[] = {
-	        [LR__COL_TEXT] = "TEXT",
-	        [LR__COL_INT] = "INTEGER",
-	        [LR__COL_AREA] = "REAL",
+	        [LR__COL_TEXT] = "TEXT", [LR__COL_INT] = "INTEGER",
+	        [LR__COL_AREA] = "REAL", [LR__COL_DATE] = "TEXT",
+	        [LR__COL_DEG] = "REAL",
 	};
 	char create[1024], insert[1024];
 	size_t a = (size_t)snprintf(create, sizeof create, "CREATE TABLE %s(",
@@ -475,6 +478,11 @@ static int write_result_table(store *s, const lr__table *t)
 				bind_text(st, k + 1, c->s);
 			else if (t->cols[k].type == LR__COL_INT)
 				sqlite3_bind_int64(st, k + 1, c->i);
+			else if (t->cols[k].type == LR__COL_DATE)
+				bind_date(st, k + 1, (lr_date)c->i);
+			else if (t->cols[k].type == LR__COL_DEG)
+				sqlite3_bind_double(st, k + 1,
+				                    (double)c->i / 1e6);
 			else
 				bind_cents(st, k + 1, c->i);
 		}

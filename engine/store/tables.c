@@ -29,6 +29,10 @@ static const lr__column remaining_cols[] = {
         {LR_STORE_COL_CHA, LR__COL_AREA},
         {LR_STORE_COL_TOTAL_COUNT, LR__COL_INT},
         {LR_STORE_COL_TOTAL, LR__COL_AREA},
+        {LR_STORE_COL_AP, LR__COL_AREA},
+        {LR_STORE_COL_AV, LR__COL_AREA},
+        {LR_STORE_COL_ERW_LAND, LR__COL_AREA},
+        {LR_STORE_COL_MIXED, LR__COL_AREA},
 };
 
 static const lr__column year_cols[] = {
@@ -43,6 +47,12 @@ static const lr__column year_cols[] = {
         {LR_STORE_COL_AP_MINES, LR__COL_INT},
         {LR_STORE_COL_AV_MINES, LR__COL_INT},
         {LR_STORE_COL_ERW, LR__COL_INT},
+        {LR_STORE_COL_RECLASSIFIED, LR__COL_AREA},
+        {LR_STORE_COL_SHA_END, LR__COL_AREA},
+        {LR_STORE_COL_CHA_END, LR__COL_AREA},
+        {LR_STORE_COL_SHA_COUNT_END, LR__COL_INT},
+        {LR_STORE_COL_CHA_COUNT_END, LR__COL_INT},
+        {LR_STORE_COL_AP_IMPROVISED, LR__COL_INT},
 };
 
 static const lr__column baseline_cols[] = {
@@ -51,6 +61,17 @@ static const lr__column baseline_cols[] = {
         {LR_STORE_COL_SHA, LR__COL_AREA},
         {LR_STORE_COL_CHA, LR__COL_AREA},
         {LR_STORE_COL_TOTAL, LR__COL_AREA},
+};
+
+static const lr__column form_c_cols[] = {
+        {LR_STORE_COL_HAZARD, LR__COL_TEXT},
+        {LR_STORE_COL_REGION, LR__COL_TEXT},
+        {LR_STORE_COL_TYPE, LR__COL_TEXT},
+        {LR_STORE_COL_CONTAMINATION, LR__COL_TEXT},
+        {LR_STORE_COL_RECORDED, LR__COL_DATE},
+        {LR_STORE_COL_REMAINING, LR__COL_AREA},
+        {LR_STORE_COL_LON, LR__COL_DEG},
+        {LR_STORE_COL_LAT, LR__COL_DEG},
 };
 
 static const lr__column quality_cols[] = {
@@ -116,6 +137,12 @@ int lr__table_open(int kind, const lr_dataset *d, const lr_result *r,
 		t->n_cols = N_OF(quality_cols);
 		t->n_rows = d->quality.items.len;
 		return 1;
+	case LR__TABLE_FORM_C:
+		t->name = LR_STORE_FORM_C;
+		t->cols = form_c_cols;
+		t->n_cols = N_OF(form_c_cols);
+		t->n_rows = r->n_form_c;
+		return 1;
 	default:
 		return 0;
 	}
@@ -170,6 +197,8 @@ static lr_remaining_row remaining_at(const lr_result *r,
 		s.cha_count += rows[i].cha_count;
 		s.sha += rows[i].sha;
 		s.cha += rows[i].cha;
+		for (int p = 0; p < LR_N_PARTS; p++)
+			s.part[p] += rows[i].part[p];
 	}
 	return s;
 }
@@ -188,9 +217,14 @@ static lr_year_row year_at(const lr_result *r, int year, size_t j)
 			s.released[m] += y->released[m];
 		s.reclassified += y->reclassified;
 		s.remaining_end += y->remaining_end;
+		s.sha_end += y->sha_end;
+		s.cha_end += y->cha_end;
+		s.sha_count_end += y->sha_count_end;
+		s.cha_count_end += y->cha_count_end;
 		s.ap_mines += y->ap_mines;
 		s.av_mines += y->av_mines;
 		s.erw += y->erw;
+		s.ap_improvised += y->ap_improvised;
 	}
 	return s;
 }
@@ -213,6 +247,25 @@ static lr__cell cell_null(void)
 	return c;
 }
 
+/* Row i of form_c: hazard r->form_c[i] and the land listed under it. */
+static void form_c_row(const lr__table *t, size_t i, lr__cell *c)
+{
+	const lr_result *r = t->r;
+	int32_t h = r->form_c[i];
+	const lr_hazard *hz = &LR_VEC_AT(&t->d->hazards, lr_hazard, h);
+	const char *id = OUTSIDE_ID, *name;
+	if (r->hazard_region[h] < r->n_regions)
+		block_labels(t, (size_t)r->hazard_region[h], &id, &name);
+	c[0] = cell_text(hz->id);
+	c[1] = cell_text(id);
+	c[2] = cell_text(lr_hazard_type_name(hz->type));
+	c[3] = cell_text(lr_contamination_name(hz->contamination));
+	c[4] = cell_int(hz->recorded);
+	c[5] = cell_int(r->hazard_listed[h]);
+	c[6] = cell_int(r->hazard_lon_e6[h]);
+	c[7] = cell_int(r->hazard_lat_e6[h]);
+}
+
 void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 {
 	const lr_result *r = t->r;
@@ -229,6 +282,8 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 		c[5] = cell_int(x.cha);
 		c[6] = cell_int(x.sha_count + x.cha_count);
 		c[7] = cell_int(x.sha + x.cha);
+		for (int p = 0; p < LR_N_PARTS; p++)
+			c[8 + p] = cell_int(x.part[p]);
 		break;
 	}
 	case LR__TABLE_RELEASE_BY_YEAR: {
@@ -249,6 +304,12 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 		c[8] = cell_int(y.ap_mines);
 		c[9] = cell_int(y.av_mines);
 		c[10] = cell_int(y.erw);
+		c[11] = cell_int(y.reclassified);
+		c[12] = cell_int(y.sha_end);
+		c[13] = cell_int(y.cha_end);
+		c[14] = cell_int(y.sha_count_end);
+		c[15] = cell_int(y.cha_count_end);
+		c[16] = cell_int(y.ap_improvised);
 		break;
 	}
 	case LR__TABLE_BASELINE: {
@@ -274,6 +335,9 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 		c[6] = cell_text(f->message);
 		break;
 	}
+	case LR__TABLE_FORM_C:
+		form_c_row(t, i, c);
+		break;
 	default:
 		for (int k = 0; k < t->n_cols; k++)
 			c[k] = cell_null();
@@ -297,6 +361,15 @@ static void csv_cell(FILE *f, const lr__column *col, const lr__cell *c)
 	case LR__COL_AREA:
 		fputs(lr_cents_format(c->i, buf), f);
 		break;
+	case LR__COL_DATE:
+		fputs(lr_date_format((lr_date)c->i, buf), f);
+		break;
+	case LR__COL_DEG: {
+		long long a = c->i < 0 ? -(long long)c->i : (long long)c->i;
+		fprintf(f, "%s%lld.%06lld", c->i < 0 ? "-" : "", a / 1000000,
+		        a % 1000000);
+		break;
+	}
 	}
 }
 
