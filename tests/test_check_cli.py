@@ -379,7 +379,7 @@ def variants():
                             "D03")["cha_count"])
         for c in ("total_count", "cha_count"):
             bump(t, "remaining_by_region", None, "D03", c, d)
-    add("R08-count-area", "error", "CHA area with no CHA count",
+    add("R08-count-area", "warning", "CHA area with no CHA count",
         edit=no_count)
     add("R09-duplicate-row", "error", "a region listed twice",
         edit=lambda t: t["remaining_by_region"].insert(

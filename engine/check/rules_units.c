@@ -101,8 +101,12 @@ void lr__check_rule_count_area(lr__ctx *x, lr__tab *p)
 			char s[48], e[48];
 			lr__check_fmt_col(&p->cols[cc], s, sizeof s, n.v);
 			lr__check_fmt_col(&p->cols[ca], e, sizeof e, a.v);
+			/* Land with no area counted can be right: an area
+			** counts in the region holding most of its land, and
+			** its other parts lie in regions that count none. */
 			lr__check_add_finding(
-			        x, R_COUNTAREA, LR_SEV_ERROR, p,
+			        x, R_COUNTAREA,
+			        n.v == 0 ? LR_SEV_WARNING : LR_SEV_ERROR, p,
 			        p->rows[r].label, &p->cols[n.v == 0 ? cc : ca],
 			        s, NULL, NULL,
 			        lr__check_dupf(
