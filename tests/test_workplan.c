@@ -403,6 +403,56 @@ static void test_pace(const char *dir)
 	lr_history_free(h);
 }
 
+/* Only SHA land is cancelled: a confirmed-only region whose history is all
+** cancellation, and a confirmed-only region with a thin history, plan no
+** cancellation; a half-suspected one cancels at most its SHA land. */
+static void test_cancel_only_sha(void)
+{
+	lr_history *h = NULL;
+	lr_error err;
+	if (lr_history_new(D("2024-12-31"), 2020, 5, 3, &h, &err) != LR_OK)
+		return;
+	const char *ids[] = {"CHA-CANCELLER", "CHA-THIN", "HALF"};
+	for (int r = 0; r < 3; r++)
+		lr_history_set_region(h, r, ids[r], &err);
+	h->remaining[0] = h->cha[0] = 50000000;
+	h->remaining[1] = h->cha[1] = 50000000;
+	h->remaining[2] = 60000000;
+	h->sha[2] = 20000000;
+	h->cha[2] = 40000000;
+	for (int y = 0; y < 5; y++) {
+		h->by_method[LR_HIST_CELL(h, y, 0) * LR_N_METHODS +
+		             LR_CANCELLED] = 3000000;
+		h->by_method[LR_HIST_CELL(h, y, 2) * LR_N_METHODS +
+		             LR_CANCELLED] = 3000000;
+	}
+	lr_plan *p = NULL;
+	int rc = lr_plan_build(h, D("2029-12-31"), NULL, NULL, &p, &err);
+	lr_test_ok(rc == LR_OK, "plan of confirmed land builds");
+	lr_cents cancel[3] = {0}, release[3] = {0};
+	for (size_t i = 0; rc == LR_OK && i < p->rows.len; i++) {
+		const lr_plan_row *r = &LR_VEC_AT(&p->rows, lr_plan_row, i);
+		if (r->region < 0)
+			continue;
+		cancel[r->region] += r->work[LR_CANCELLED];
+		release[r->region] += r->release;
+	}
+	lr_test_ok(cancel[0] == 0 && release[0] == 50000000,
+	           "all-CHA region with a history of cancellation: nothing "
+	           "cancelled, all 500000.00 m2 released (cancelled %lld)",
+	           (long long)cancel[0]);
+	lr_test_ok(cancel[1] == 0 && release[1] == 50000000,
+	           "all-CHA region with a thin history: nothing cancelled "
+	           "(cancelled %lld)",
+	           (long long)cancel[1]);
+	lr_test_ok(cancel[2] <= 20000000 + 1 && cancel[2] >= 20000000 - 10,
+	           "a third SHA, history all cancellation: cancels its "
+	           "200000.00 m2 of SHA land and no more (cancelled %lld)",
+	           (long long)cancel[2]);
+	lr_plan_free(p);
+	lr_history_free(h);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr_planXXXXXX";
@@ -411,6 +461,7 @@ int main(void)
 	test_plan();
 	test_capacity(dir);
 	test_pace(dir);
+	test_cancel_only_sha();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

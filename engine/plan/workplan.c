@@ -267,6 +267,33 @@ static int days_in_year(int y)
 	return ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 366 : 365;
 }
 
+/*
+** Only suspected (SHA) land is cancelled by non-technical survey: the share
+** planned as cancelled is at most the region's SHA part of its remaining
+** land.  The rest goes to technical survey and clearance in the proportion
+** of their own shares (to technical survey when both are 0).
+*/
+static void cap_cancelled(const lr_history *h, int r,
+                          double share[LR_N_METHODS])
+{
+	if (h->remaining[r] <= 0)
+		return;
+	double sha = h->sha[r] > 0 ? (double)h->sha[r] : 0;
+	double cap = sha / (double)h->remaining[r];
+	double excess = share[LR_CANCELLED] - cap;
+	if (excess <= 0)
+		return;
+	share[LR_CANCELLED] = cap;
+	double rest = share[LR_REDUCED] + share[LR_CLEARED];
+	if (rest <= 0) {
+		share[LR_REDUCED] += excess;
+		return;
+	}
+	double to_reduced = excess * share[LR_REDUCED] / rest;
+	share[LR_REDUCED] += to_reduced;
+	share[LR_CLEARED] += excess - to_reduced;
+}
+
 /* Method shares of region r: its history, or the SHA/CHA defaults. */
 static void region_split(const lr_history *h, int r, double share[LR_N_METHODS])
 {
@@ -283,6 +310,7 @@ static void region_split(const lr_history *h, int r, double share[LR_N_METHODS])
 	if (total > 0 && total * 100 >= h->remaining[r]) {
 		for (int m = 0; m < LR_N_METHODS; m++)
 			share[m] = (double)by[m] / total;
+		cap_cancelled(h, r, share);
 		return;
 	}
 	double sha = (double)h->sha[r], cha = (double)h->cha[r];
@@ -295,6 +323,7 @@ static void region_split(const lr_history *h, int r, double share[LR_N_METHODS])
 	for (int m = 0; m < LR_N_METHODS; m++)
 		share[m] =
 		        (sha * split_sha[m] + cha * split_cha[m]) / (sha + cha);
+	cap_cancelled(h, r, share);
 }
 
 /*
