@@ -7,6 +7,7 @@
 #ifndef LR_BASE_H
 #define LR_BASE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -113,6 +114,12 @@ void lr_vec_init(lr_vec *v, size_t elem);
 /* Append one element (copied from p); return its address or NULL on OOM. */
 void *lr_vec_push(lr_vec *v, const void *p);
 void lr_vec_free(lr_vec *v);
+/* Append a new string formatted from fmt to v, a vector of char * that owns
+** its strings.  LR_OK, or LR_ERR_NOMEM with v unchanged. */
+int lr_vec_push_printf(lr_vec *v, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+int lr_vec_push_vprintf(lr_vec *v, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
 #define LR_VEC_AT(v, type, i) (((type *)(v)->data)[i])
 
 #endif

@@ -1,6 +1,8 @@
 /* Allocation helpers and the growable array. */
 #include "lr_base.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,4 +47,32 @@ void lr_vec_free(lr_vec *v)
 	free(v->data);
 	v->data = NULL;
 	v->len = v->cap = 0;
+}
+
+int lr_vec_push_printf(lr_vec *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = lr_vec_push_vprintf(v, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int lr_vec_push_vprintf(lr_vec *v, const char *fmt, va_list ap)
+{
+	/* Measured, then malloc'ed: every allocation goes through malloc,
+	** where the allocation-failure test can refuse it. */
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (!s)
+		return LR_ERR_NOMEM;
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	if (!lr_vec_push(v, &s)) {
+		free(s);
+		return LR_ERR_NOMEM;
+	}
+	return LR_OK;
 }

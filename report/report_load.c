@@ -20,17 +20,11 @@ int lr__nomem(lr_error *err)
 
 int lr__report_note(lr_report *r, lr_error *err, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	int rc = lr_vec_push_vprintf(&r->notes, fmt, ap);
 	va_end(ap);
-	char *s = lr_strdup(buf);
-	if (!s || !lr_vec_push(&r->notes, &s)) {
-		free(s);
-		return lr__nomem(err);
-	}
-	return LR_OK;
+	return rc == LR_OK ? LR_OK : lr__nomem(err);
 }
 
 bool lr__file_exists(const char *path)

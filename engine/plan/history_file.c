@@ -66,16 +66,12 @@ static int hf_note(hf_read *r, const char *fmt, ...)
 
 static int hf_note(hf_read *r, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	int rc = lr_vec_push_vprintf(r->notes, fmt, ap);
 	va_end(ap);
-	char *s = lr_strdup(buf);
-	if (!s || !lr_vec_push(r->notes, &s)) {
-		free(s);
+	if (rc != LR_OK)
 		return lr_error_set(r->err, LR_ERR_NOMEM, "out of memory");
-	}
 	return LR_OK;
 }
 

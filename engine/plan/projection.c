@@ -310,17 +310,11 @@ static int add_note(lr_projection *p, const char *fmt, ...)
 
 static int add_note(lr_projection *p, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	int rc = lr_vec_push_vprintf(&p->notes, fmt, ap);
 	va_end(ap);
-	char *s = lr_strdup(buf);
-	if (!s || !lr_vec_push(&p->notes, &s)) {
-		free(s);
-		return LR_ERR_NOMEM;
-	}
-	return LR_OK;
+	return rc;
 }
 
 void lr_projection_free(lr_projection *p)
