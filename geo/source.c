@@ -4,6 +4,7 @@
 ** MultiPolygon with its geodesic area.
 */
 #include "lr_geo.h"
+#include "gdal_int.h"
 #include "wkb_int.h"
 
 #include <cpl_conv.h>
@@ -16,7 +17,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,20 +66,6 @@ struct lr_source {
 };
 
 /* ---- GDAL set-up -------------------------------------------------------- */
-
-static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
-
-static void gdal_register(void)
-{
-	GDALAllRegister();
-}
-
-/* GDAL's last error message of this thread, or a placeholder. */
-static const char *cpl_msg(void)
-{
-	const char *m = CPLGetLastErrorMsg();
-	return m != NULL && *m != '\0' ? m : "GDAL gave no detail";
-}
 
 static int buf_reserve(lr_buf *b, size_t extra)
 {
@@ -191,7 +177,7 @@ static int setup_crs(lr_source *s, const lr_source_options *opt, lr_error *err)
 		return lr_error_set(err, LR_ERR_CRS,
 		                    "%s: cannot set up EPSG:4326 (%s); check "
 		                    "the PROJ installation (proj.db)",
-		                    s->label, cpl_msg());
+		                    s->label, lr__cpl_msg());
 	OSRSetAxisMappingStrategy(s->dst_srs, OAMS_TRADITIONAL_GIS_ORDER);
 
 	OGRSpatialReferenceH layer_srs = OGR_L_GetSpatialRef(s->layer);
@@ -201,7 +187,7 @@ static int setup_crs(lr_source *s, const lr_source_options *opt, lr_error *err)
 			return lr_error_set(err, LR_ERR_CRS,
 			                    "%s: cannot use the CRS of the "
 			                    "layer (%s)",
-			                    s->label, cpl_msg());
+			                    s->label, lr__cpl_msg());
 		describe_srs(s->src_srs, s->crs, sizeof s->crs);
 	} else if (opt != NULL && opt->assume_crs != NULL &&
 	           *opt->assume_crs != '\0') {
@@ -214,7 +200,7 @@ static int setup_crs(lr_source *s, const lr_source_options *opt, lr_error *err)
 			        "%s: the CRS '%s' given for this source is "
 			        "not one PROJ knows (%s); give it as "
 			        "EPSG:<code>, for instance EPSG:32634",
-			        s->label, opt->assume_crs, cpl_msg());
+			        s->label, opt->assume_crs, lr__cpl_msg());
 		snprintf(s->crs, sizeof s->crs, "%s (given)", opt->assume_crs);
 	} else {
 		OGREnvelope env;
@@ -252,7 +238,7 @@ static int setup_crs(lr_source *s, const lr_source_options *opt, lr_error *err)
 		        "%s: its CRS (%s) cannot be transformed to longitude/"
 		        "latitude WGS84 (%s); reproject the source or give "
 		        "a CRS with a definition (EPSG:<code>)",
-		        s->label, s->crs, cpl_msg());
+		        s->label, s->crs, lr__cpl_msg());
 	return LR_OK;
 }
 
@@ -319,7 +305,7 @@ static int open_impl(const char *dataset, const char *layer,
 		        "%s: is not a vector dataset GDAL can read (%s); check "
 		        "that the file is complete and in a supported format "
 		        "(try: ogrinfo %s)",
-		        dataset, cpl_msg(), dataset);
+		        dataset, lr__cpl_msg(), dataset);
 	}
 	GDALDriverH drv = GDALGetDatasetDriver(s->ds);
 	s->is_csv = drv != NULL && !strcmp(GDALGetDriverShortName(drv), "CSV");
@@ -361,7 +347,7 @@ int lr_source_open(const char *dataset, const char *layer,
 	if (dataset == NULL || *dataset == '\0')
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "no input dataset given");
-	pthread_once(&gdal_once, gdal_register);
+	lr__gdal_init();
 	lr_source *s = lr_xcalloc(1, sizeof *s);
 	if (s == NULL)
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
@@ -785,7 +771,7 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 			       "coordinates do not fit the CRS %s: they "
 			       "cannot be transformed to longitude/latitude "
 			       "(%s)",
-			       s->crs, cpl_msg());
+			       s->crs, lr__cpl_msg());
 			return WALK_REJECT;
 		}
 	}
@@ -1064,7 +1050,7 @@ static int read_geometry(lr_source *s, lr_feature *f, lr_error *err)
 		lin = OGR_G_GetLinearGeometry(g, 0, NULL);
 		if (lin == NULL) {
 			reject(f, "cannot linearise the %s (%s)", name,
-			       cpl_msg());
+			       lr__cpl_msg());
 			return LR_OK;
 		}
 		g = lin;
@@ -1084,7 +1070,7 @@ static int read_geometry(lr_source *s, lr_feature *f, lr_error *err)
 	OGRErr oe = OGR_G_ExportToIsoWkb(g, wkbNDR, s->in.p);
 	OGR_G_DestroyGeometry(lin);
 	if (oe != OGRERR_NONE) {
-		reject(f, "cannot export the %s (%s)", name, cpl_msg());
+		reject(f, "cannot export the %s (%s)", name, lr__cpl_msg());
 		return LR_OK;
 	}
 
@@ -1173,7 +1159,7 @@ int lr_source_next(lr_source *s, lr_feature *f, lr_error *err)
 	** goes on.  Elsewhere (a truncated .shp) the layer is unusable. */
 	char feat_error[256] = "";
 	if (CPLGetLastErrorType() >= CE_Failure && s->feat != NULL && s->is_csv)
-		snprintf(feat_error, sizeof feat_error, "%s", cpl_msg());
+		snprintf(feat_error, sizeof feat_error, "%s", lr__cpl_msg());
 	else if (CPLGetLastErrorType() >= CE_Failure) {
 		s->failed = true;
 		if (s->feat != NULL) {
@@ -1183,7 +1169,7 @@ int lr_source_next(lr_source *s, lr_feature *f, lr_error *err)
 		lr_error_set(err, LR_ERR_INPUT,
 		             "%s: read error (%s); the file may be truncated "
 		             "or damaged",
-		             s->label, cpl_msg());
+		             s->label, lr__cpl_msg());
 		CPLPopErrorHandler();
 		return -1;
 	}

@@ -4,6 +4,7 @@
 ** document.
 */
 #include "lr_table.h"
+#include "gdal_int.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -21,19 +22,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
-
-static void gdal_register(void)
-{
-	GDALAllRegister();
-}
-
-static const char *cpl_msg(void)
-{
-	const char *m = CPLGetLastErrorMsg();
-	return m != NULL && *m != '\0' ? m : "GDAL gave no detail";
-}
 
 /* A copy of s without surrounding white space (ASCII and no-break). */
 static char *trimmed_copy(const char *s)
@@ -267,7 +255,7 @@ static int layer_to_grid(OGRLayerH layer, int generated_names, grid *g,
 	}
 	if (CPLGetLastErrorType() >= CE_Failure)
 		return lr_error_set(err, LR_ERR_INPUT, "%s: %s", label,
-		                    cpl_msg());
+		                    lr__cpl_msg());
 	return LR_OK;
 }
 
@@ -348,7 +336,7 @@ static int read_impl(const char *gdal_path, const char *label,
 	if (ds == NULL) {
 		rc = lr_error_set(err, LR_ERR_INPUT,
 		                  "%s: cannot be read as a %s table (%s)",
-		                  label, drivers[0], cpl_msg());
+		                  label, drivers[0], lr__cpl_msg());
 		goto done;
 	}
 	int nl = GDALDatasetGetLayerCount(ds);
@@ -424,7 +412,7 @@ int lr_table_read_file(const char *path, lr_table_set *out, lr_error *err)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: cannot be read (%s)", path,
 		                    strerror(errno));
-	pthread_once(&gdal_once, gdal_register);
+	lr__gdal_init();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	int rc = read_impl(path, path, out, err);
 	CPLPopErrorHandler();
@@ -441,7 +429,7 @@ int lr_table_read_buffer(const void *data, size_t size, const char *name,
 	if (name == NULL || *name == '\0' || strchr(name, '/'))
 		return lr_error_set(err, LR_ERR_USAGE,
 		                    "a table buffer needs a plain file name");
-	pthread_once(&gdal_once, gdal_register);
+	lr__gdal_init();
 	/* A name of its own for this call: the address of out and the
 	** thread make it unique among the calls running now. */
 	char vpath[512];

@@ -4,23 +4,16 @@
 ** geometry types.
 */
 #include "lr_vtext.h"
+#include "gdal_int.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
-
-static void gdal_register(void)
-{
-	GDALAllRegister();
-}
 
 static lr_vt_kind kind_of(OGRFieldDefnH fd)
 {
@@ -206,7 +199,7 @@ int lr_vt_read(const char *name, const char *layer, lr_vt_dataset *out,
                lr_error *err)
 {
 	memset(out, 0, sizeof *out);
-	pthread_once(&gdal_once, gdal_register);
+	lr__gdal_init();
 	CPLErrorReset();
 	GDALDatasetH ds = GDALOpenEx(name, GDAL_OF_VECTOR | GDAL_OF_READONLY,
 	                             NULL, NULL, NULL);
