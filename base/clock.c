@@ -1,4 +1,4 @@
-/* The monotonic clock that phases are timed with. */
+/* The clocks that phases are timed with: wall and process CPU time. */
 #include "lr_base.h"
 
 #include <time.h>
@@ -7,5 +7,12 @@ double lr_now_seconds(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double lr_cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

@@ -62,6 +62,9 @@ char *lr_strdup(const char *s);
 
 /* Seconds on a monotonic clock, for timing phases. */
 double lr_now_seconds(void);
+/* CPU seconds of the whole process so far, every thread added: on a
+** machine others share, the figure that wall time hides. */
+double lr_cpu_seconds(void);
 
 /*
 ** How a library tells whoever runs it how far it is and what it measured:

@@ -414,12 +414,13 @@ static lr_status parse_args(int argc, char **argv, analyze_args *a)
 }
 
 /* What one run owns, freed by analysis_free(), and when its phases
-** ended (lr_now_seconds()), for --timings. */
+** ended (lr_now_seconds(); c_: lr_cpu_seconds()), for --timings. */
 typedef struct analysis {
 	lr_mapping *map; /* owned; NULL: the identity mapping */
 	lr_dataset d;    /* owned; the accepted and rejected features */
 	lr_result *r;    /* owned; the ledger; NULL until computed */
 	double t0, t_read, t_ledger0, t_ledger;
+	double c0, c_read, c_ledger0, c_ledger;
 } analysis;
 
 static void analysis_free(analysis *an)
@@ -457,6 +458,7 @@ static int read_inputs(analyze_args *a, analysis *an, lr_error *err)
 	if (rc != LR_OK)
 		return rc;
 	an->t_read = lr_now_seconds();
+	an->c_read = lr_cpu_seconds();
 	return a->strict ? check_strict(&an->d, err) : LR_OK;
 }
 
@@ -484,10 +486,12 @@ static int run_analysis(analyze_args *a, analysis *an, lr_error *err)
 	if (rc != LR_OK)
 		return rc;
 	an->t_ledger0 = lr_now_seconds();
+	an->c_ledger0 = lr_cpu_seconds();
 	rc = lr_analyze(&an->d, &a->opt, &an->r, err);
 	if (rc != LR_OK)
 		return rc;
 	an->t_ledger = lr_now_seconds();
+	an->c_ledger = lr_cpu_seconds();
 	rc = write_outputs(a, an, err);
 	if (rc != LR_OK)
 		return rc;
@@ -498,6 +502,13 @@ static int run_analysis(analyze_args *a, analysis *an, lr_error *err)
 		        an->t_read - an->t0, an->t_ledger - an->t_ledger0,
 		        lr_now_seconds() - an->t_ledger,
 		        lr_now_seconds() - an->t0);
+	if (a->timings)
+		fprintf(stderr,
+		        "timings: CPU (all threads): read %.3f s, ledger %.3f "
+		        "s, store and tables %.3f s, total %.3f s\n",
+		        an->c_read - an->c0, an->c_ledger - an->c_ledger0,
+		        lr_cpu_seconds() - an->c_ledger,
+		        lr_cpu_seconds() - an->c0);
 	return LR_OK;
 }
 
@@ -533,7 +544,7 @@ int lr_cmd_analyze(int argc, char **argv)
 	a.in.threads = a.opt.threads;
 	a.in.today = today();
 
-	analysis an = {.t0 = lr_now_seconds()};
+	analysis an = {.t0 = lr_now_seconds(), .c0 = lr_cpu_seconds()};
 	lr_error err = {0};
 	int status;
 	lr_dataset_init(&an.d);
