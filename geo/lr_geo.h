@@ -78,6 +78,10 @@ typedef struct lr_source_options {
 	** caller to compute (lr_geodesic_area_wkb) where it likes, e.g. on
 	** several threads. */
 	bool defer_area;
+	/* Leave the validity check and repair of each geometry to the
+	** caller (lr_feature_check, on any thread): lr_source_next hands
+	** out the cleaned geometry with f->unchecked set. */
+	bool defer_check;
 } lr_source_options;
 
 /*
@@ -127,6 +131,7 @@ typedef struct lr_feature {
 	char geom_note[512]; /* repair done or reason for rejection */
 	lr_wkb wkb;          /* lon/lat MultiPolygon; empty if rejected */
 	double area_m2;      /* geodesic area of wkb */
+	bool unchecked;      /* wkb awaits lr_feature_check (defer_check) */
 } lr_feature;
 
 /*
@@ -136,5 +141,34 @@ typedef struct lr_feature {
 ** not errors: they set f->geom_status and f->geom_note.
 */
 int lr_source_next(lr_source *s, lr_feature *f, lr_error *err);
+
+/* ---- Checking geometries, on any thread --------------------------------- */
+
+typedef struct lr_checker lr_checker; /* a GEOS context of its own, opaque */
+
+/*
+** A checker for one thread's features.  Create checkers serially (GEOS
+** contexts cannot be made concurrently); NULL with err set on failure.
+** Free with lr_checker_free (NULL is a no-op).
+*/
+lr_checker *lr_checker_new(lr_error *err);
+void lr_checker_free(lr_checker *c);
+
+/*
+** Check and repair the geometry of f, read with defer_check and taken from
+** the source (f->wkb owned by the caller), exactly as lr_source_next does
+** without defer_check: f->wkb may be replaced by its repair, or freed and
+** f rejected with the reason in f->geom_note.  area_m2 is left NAN when the
+** geometry is accepted unrepaired.  A feature not unchecked is left as it
+** is.  LR_OK, or LR_ERR_NOMEM with err set (no fault of the feature).
+*/
+int lr_feature_check(lr_checker *c, lr_feature *f, lr_error *err);
+
+/*
+** Whether the MultiPolygon w is surely valid (OGC, as GEOSisValid) by a
+** cheap test: every ring closed and simple, no two rings meeting, holes in
+** their shells, polygons apart.  False means not proved, not invalid.
+*/
+bool lr_wkb_surely_valid(const lr_wkb *w);
 
 #endif

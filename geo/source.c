@@ -41,7 +41,7 @@ struct lr_source {
 	char crs[256];    /* human description of the source CRS */
 	OGRSpatialReferenceH src_srs, dst_srs; /* owned; src may be NULL */
 	OGRCoordinateTransformationH ct; /* owned; NULL: already lon/lat */
-	bool defer_area;                 /* see lr_source_options */
+	bool defer_area, defer_check;    /* see lr_source_options */
 	bool is_csv;                     /* read by GDAL's CSV driver */
 	double max_gap_m;                /* <= 0: no check */
 	struct geod_geodesic geod;       /* WGS84, read-only */
@@ -353,6 +353,7 @@ int lr_source_open(const char *dataset, const char *layer,
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	geod_init(&s->geod, 6378137.0, 1.0 / 298.257223563);
 	s->defer_area = opt != NULL && opt->defer_area;
+	s->defer_check = opt != NULL && opt->defer_check;
 	s->max_gap_m = opt == NULL || opt->max_vertex_gap_m == 0
 	                       ? DEFAULT_MAX_GAP_M
 	                       : opt->max_vertex_gap_m;
@@ -943,52 +944,11 @@ static int walk_geom(walk *w, int depth)
 	}
 }
 
-/* GEOS validity and repair of the cleaned WKB in s->out; fills f. */
-static int check_with_geos(lr_source *s, lr_feature *f, const walk *w,
-                           lr_error *err)
+/* The repair of f's invalid geometry g (destroyed here), why it was
+** invalid in `why`. */
+static int repair(GEOSContextHandle_t ctx, lr_error *geos_err, lr_feature *f,
+                  GEOSGeometry *g, const char *why, lr_error *err)
 {
-	GEOSContextHandle_t ctx = s->ctx;
-	lr_error_clear(&s->geos_err);
-	GEOSGeometry *g = GEOSGeomFromWKB_buf_r(ctx, s->out.p, s->out.len);
-	if (g == NULL) {
-		reject(f, "the geometry cannot be read by GEOS (%s)",
-		       s->geos_err.msg);
-		return LR_OK;
-	}
-	char *reason = NULL;
-	GEOSGeometry *loc = NULL;
-	char valid = GEOSisValidDetail_r(ctx, g, 0, &reason, &loc);
-	if (valid == 1) {
-		GEOSGeom_destroy_r(ctx, g);
-		f->wkb.data = malloc(s->out.len);
-		if (f->wkb.data == NULL)
-			return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-		memcpy(f->wkb.data, s->out.p, s->out.len);
-		f->wkb.size = s->out.len;
-		f->wkb.minx = w->minx;
-		f->wkb.miny = w->miny;
-		f->wkb.maxx = w->maxx;
-		f->wkb.maxy = w->maxy;
-		f->area_m2 =
-		        s->defer_area ? NAN : lr_geodesic_area_wkb(&f->wkb);
-		return LR_OK;
-	}
-	if (valid != 0) {
-		GEOSGeom_destroy_r(ctx, g);
-		reject(f, "GEOS could not check the geometry (%s)",
-		       s->geos_err.msg);
-		return LR_OK;
-	}
-	char where[80] = "";
-	double lx, ly;
-	if (loc != NULL && GEOSGeomGetX_r(ctx, loc, &lx) &&
-	    GEOSGeomGetY_r(ctx, loc, &ly))
-		snprintf(where, sizeof where, " at %.7f %.7f", lx, ly);
-	char why[200];
-	snprintf(why, sizeof why, "%s%s", reason ? reason : "invalid", where);
-	GEOSFree_r(ctx, reason);
-	GEOSGeom_destroy_r(ctx, loc);
-
 	/* The "structure" method keeps land: shells are unioned and holes
 	** cut from them, so nested or repeated shells count once and never
 	** turn into holes, as "linework" (GEOSMakeValid's default) turns
@@ -1002,19 +962,20 @@ static int check_with_geos(lr_source *s, lr_feature *f, const walk *w,
 		mv = GEOSMakeValidWithParams_r(ctx, g, mvp);
 	GEOSMakeValidParams_destroy_r(ctx, mvp);
 	GEOSGeom_destroy_r(ctx, g);
+	lr_wkb_free(&f->wkb);
 	if (mv == NULL) {
 		reject(f, "invalid (%s) and MakeValid failed (%s)", why,
-		       s->geos_err.msg);
+		       geos_err->msg);
 		return LR_OK;
 	}
-	int rc = lr_geos_to_wkb_r(ctx, mv, &f->wkb, &s->geos_err);
+	int rc = lr_geos_to_wkb_r(ctx, mv, &f->wkb, geos_err);
 	int mtype = GEOSGeomTypeId_r(ctx, mv);
 	GEOSGeom_destroy_r(ctx, mv);
 	if (rc == LR_ERR_NOMEM) /* no fault of the feature's */
-		return lr_error_set(err, rc, "%s", s->geos_err.msg);
+		return lr_error_set(err, rc, "%s", geos_err->msg);
 	if (rc != LR_OK) {
 		reject(f, "invalid (%s) and the repair cannot be written (%s)",
-		       why, s->geos_err.msg);
+		       why, geos_err->msg);
 		return LR_OK;
 	}
 	f->area_m2 = lr_geodesic_area_wkb(&f->wkb);
@@ -1029,6 +990,113 @@ static int check_with_geos(lr_source *s, lr_feature *f, const walk *w,
 	                                          : "");
 	f->geom_status = LR_GEOM_REPAIRED;
 	return LR_OK;
+}
+
+/*
+** Validity and repair of f's cleaned geometry f->wkb (owned by f), in ctx
+** whose messages land in geos_err.  Geometries the cheap test proves valid
+** never reach GEOS; the others are checked, and repaired when invalid.
+** area_m2 is NAN for a geometry accepted unrepaired when defer_area.
+*/
+static int check_geometry(GEOSContextHandle_t ctx, lr_error *geos_err,
+                          lr_feature *f, bool defer_area, lr_error *err)
+{
+	f->unchecked = false;
+	f->area_m2 = 0; /* as a rejected feature keeps it */
+	if (lr_wkb_surely_valid(&f->wkb))
+		goto accepted;
+	lr_error_clear(geos_err);
+	GEOSGeometry *g = lr_wkb_to_geos_r(ctx, &f->wkb);
+	if (g == NULL) {
+		lr_wkb_free(&f->wkb);
+		reject(f, "the geometry cannot be read by GEOS (%s)",
+		       geos_err->msg);
+		return LR_OK;
+	}
+	char *reason = NULL;
+	GEOSGeometry *loc = NULL;
+	char valid = GEOSisValidDetail_r(ctx, g, 0, &reason, &loc);
+	if (valid == 1) {
+		GEOSGeom_destroy_r(ctx, g);
+		goto accepted;
+	}
+	if (valid != 0) {
+		GEOSGeom_destroy_r(ctx, g);
+		lr_wkb_free(&f->wkb);
+		reject(f, "GEOS could not check the geometry (%s)",
+		       geos_err->msg);
+		return LR_OK;
+	}
+	char where[80] = "";
+	double lx, ly;
+	if (loc != NULL && GEOSGeomGetX_r(ctx, loc, &lx) &&
+	    GEOSGeomGetY_r(ctx, loc, &ly))
+		snprintf(where, sizeof where, " at %.7f %.7f", lx, ly);
+	char why[200];
+	snprintf(why, sizeof why, "%s%s", reason ? reason : "invalid", where);
+	GEOSFree_r(ctx, reason);
+	GEOSGeom_destroy_r(ctx, loc);
+	return repair(ctx, geos_err, f, g, why, err);
+accepted:
+	f->area_m2 = defer_area ? NAN : lr_geodesic_area_wkb(&f->wkb);
+	return LR_OK;
+}
+
+struct lr_checker {
+	GEOSContextHandle_t ctx; /* owned */
+	lr_error geos_err;       /* its messages land here */
+};
+
+lr_checker *lr_checker_new(lr_error *err)
+{
+	lr_checker *c = lr_xcalloc(1, sizeof *c);
+	if (c == NULL) {
+		lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	c->ctx = lr_geos_new(&c->geos_err);
+	if (c->ctx == NULL) {
+		lr_error_set(err, c->geos_err.code, "%s", c->geos_err.msg);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void lr_checker_free(lr_checker *c)
+{
+	if (c == NULL)
+		return;
+	GEOS_finish_r(c->ctx);
+	free(c);
+}
+
+int lr_feature_check(lr_checker *c, lr_feature *f, lr_error *err)
+{
+	if (!f->unchecked)
+		return LR_OK;
+	return check_geometry(c->ctx, &c->geos_err, f, true, err);
+}
+
+/* Hand the cleaned WKB in s->out to f, then check it unless deferred. */
+static int take_cleaned(lr_source *s, lr_feature *f, const walk *w,
+                        lr_error *err)
+{
+	f->wkb.data = malloc(s->out.len);
+	if (f->wkb.data == NULL)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	memcpy(f->wkb.data, s->out.p, s->out.len);
+	f->wkb.size = s->out.len;
+	f->wkb.minx = w->minx;
+	f->wkb.miny = w->miny;
+	f->wkb.maxx = w->maxx;
+	f->wkb.maxy = w->maxy;
+	if (s->defer_check) {
+		f->unchecked = true;
+		f->area_m2 = NAN;
+		return LR_OK;
+	}
+	return check_geometry(s->ctx, &s->geos_err, f, s->defer_area, err);
 }
 
 static int read_geometry(lr_source *s, lr_feature *f, lr_error *err)
@@ -1126,8 +1194,7 @@ static int read_geometry(lr_source *s, lr_feature *f, lr_error *err)
 		note_add(f, "closed %d unclosed ring(s)", w.n_closed);
 	if (f->geom_note[0] != '\0')
 		f->geom_status = LR_GEOM_REPAIRED;
-	rc = check_with_geos(s, f, &w, err);
-	return rc;
+	return take_cleaned(s, f, &w, err);
 }
 
 /*
@@ -1187,6 +1254,7 @@ int lr_source_next(lr_source *s, lr_feature *f, lr_error *err)
 		rc = read_geometry(s, f, err);
 	if (rc == LR_OK && feat_error[0] != '\0') {
 		lr_wkb_free(&f->wkb);
+		f->unchecked = false;
 		f->area_m2 = 0;
 		f->geom_note[0] = '\0';
 		reject(f, "GDAL could not read this feature (%s)", feat_error);

@@ -635,8 +635,60 @@ static void release_feature(lr_feature *held)
 	memset(held, 0, sizeof *held);
 }
 
-/* Features read at a time: their areas are computed side by side. */
+/* Features read at a time: they are checked and measured side by side. */
 #define READ_BATCH 1024
+
+/* One checker (GEOS context) per thread, made serially. */
+typedef struct checkers {
+	lr_checker **c; /* owned [n] */
+	int n;
+	lr_error first; /* the failure of the first feature that failed */
+} checkers;
+
+static void checkers_free(checkers *k)
+{
+	for (int t = 0; k->c && t < k->n; t++)
+		lr_checker_free(k->c[t]);
+	free(k->c);
+}
+
+static int checkers_new(checkers *k, int n, lr_error *err)
+{
+	k->n = n;
+	k->c = calloc((size_t)n, sizeof *k->c);
+	if (!k->c)
+		return nomem(err);
+	for (int t = 0; t < n; t++)
+		if (!(k->c[t] = lr_checker_new(err)))
+			return err->code;
+	return LR_OK;
+}
+
+/* Validity, repair and area of each feature of the batch: pure functions
+** of each geometry, most of reading, done on all threads.  LR_OK, or the
+** failure of the first feature (in order) that failed. */
+static int check_batch(checkers *k, lr_feature *batch, int n, lr_error *err)
+{
+	int failed_at = n;
+#pragma omp parallel for schedule(dynamic, 16) num_threads(k->n) if (n >= 64)
+	for (int i = 0; i < n; i++) {
+		int t = omp_get_thread_num();
+		lr_error e = {0};
+		if (lr_feature_check(k->c[t], &batch[i], &e) != LR_OK) {
+#pragma omp critical(lr_check_batch)
+			if (i < failed_at) {
+				failed_at = i;
+				k->first = e;
+			}
+			continue;
+		}
+		if (batch[i].wkb.data && isnan(batch[i].area_m2))
+			batch[i].area_m2 = lr_geodesic_area_wkb(&batch[i].wkb);
+	}
+	if (failed_at == n)
+		return LR_OK;
+	return lr_error_set(err, k->first.code, "%s", k->first.msg);
+}
 
 /* Read one layer to its end, adding records and findings to d. */
 static int read_layer(layer_ctx *c, lr_error *err)
@@ -645,15 +697,15 @@ static int read_layer(layer_ctx *c, lr_error *err)
 	snprintf(label, sizeof label, "reading %s", lr_layer_names[c->layer]);
 	lr_feature f;
 	memset(&f, 0, sizeof f);
+	checkers k = {0};
 	lr_feature *batch = calloc(READ_BATCH, sizeof *batch);
-	if (!batch)
-		return nomem(err);
+	int n_threads =
+	        c->in->threads > 0 ? c->in->threads : omp_get_max_threads();
+	int status = batch ? checkers_new(&k, n_threads, err) : nomem(err);
 	int64_t total = c->in->progress && c->in->progress->step
 	                        ? lr_source_feature_count(c->src)
 	                        : -1;
-	int n_threads =
-	        c->in->threads > 0 ? c->in->threads : omp_get_max_threads();
-	int rc = 1, status = LR_OK;
+	int rc = 1;
 	int64_t n_read = 0;
 	while (rc == 1 && status == LR_OK) {
 		int n = 0;
@@ -668,14 +720,8 @@ static int read_layer(layer_ctx *c, lr_error *err)
 				break;
 			}
 		}
-		/* The areas of geometries accepted as they are: a pure
-		** function of each one, the largest part of reading. */
-#pragma omp parallel for schedule(dynamic, 16)                                 \
-        num_threads(n_threads) if (n >= 64)
-		for (int i = 0; i < n; i++)
-			if (batch[i].wkb.data && isnan(batch[i].area_m2))
-				batch[i].area_m2 =
-				        lr_geodesic_area_wkb(&batch[i].wkb);
+		if (status == LR_OK)
+			status = check_batch(&k, batch, n, err);
 		for (int i = 0; i < n; i++) {
 			if (status == LR_OK)
 				status = take_feature(c, &batch[i], err);
@@ -683,6 +729,7 @@ static int read_layer(layer_ctx *c, lr_error *err)
 		}
 	}
 	free(batch);
+	checkers_free(&k);
 	if (status != LR_OK)
 		return status;
 	if (rc == 0)
@@ -710,7 +757,8 @@ static int open_layer(layer_ctx *c, lr_error *err)
 	if (!layer && !in->source[i])
 		layer = deflt;
 	lr_source_options opt = in->source_options;
-	opt.defer_area = true; /* read_layer computes them side by side */
+	opt.defer_area = true;  /* read_layer checks and measures */
+	opt.defer_check = true; /* features side by side */
 	if (!opt.assume_crs)
 		opt.assume_crs = lr__mapping_crs(c->m, i);
 	/* Administrative boundaries run straight for many kilometres (and
