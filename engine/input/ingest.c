@@ -790,23 +790,16 @@ static int link_regions(layer_ctx *rc, layer_ctx *hc, lr_error *err)
 		lr_region *r = &LR_VEC_AT(&d->regions, lr_region, i);
 		if (!r->parent_id)
 			continue;
+		/* A parent_id naming no region is a level above the layer's
+		** (a province of districts): the ledger's levels judge it. */
 		id_entry *e = id_find(&rc->ids, r->parent_id);
-		if (e && e->exact) {
-			if (strcmp(r->parent_id, e->exact)) {
-				char *s = strdup(e->exact);
-				if (!s)
-					return nomem(err);
-				free(r->parent_id);
-				r->parent_id = s;
-			}
-		} else if (lr_quality_add(&d->quality, LR_SEV_WARNING,
-		                          "unknown_parent", "regions", r->fid,
-		                          r->id, -1,
-		                          "%s feature %" PRId64
-		                          ": parent_id '%s' names no region",
-		                          rc->label, r->fid,
-		                          r->parent_id) != LR_OK)
-			return nomem(err);
+		if (e && e->exact && strcmp(r->parent_id, e->exact)) {
+			char *s = strdup(e->exact);
+			if (!s)
+				return nomem(err);
+			free(r->parent_id);
+			r->parent_id = s;
+		}
 	}
 	for (size_t i = 0; i < d->hazards.len; i++) {
 		lr_hazard *h = &LR_VEC_AT(&d->hazards, lr_hazard, i);

@@ -63,6 +63,7 @@ void lr_result_free(lr_result *r)
 	free(r->hazard_lon_e6);
 	free(r->hazard_lat_e6);
 	free(r->form_c);
+	lr__levels_free(r->levels);
 	free(r);
 }
 
@@ -419,6 +420,8 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 	if (rc == LR_OK &&
 	    (rc = lr__totals(&a.s, d, a.acc, a.n_threads)) != LR_OK)
 		lr_error_set(err, rc, "out of memory for findings");
+	if (rc == LR_OK && (rc = lr__levels_build(d, r)) != LR_OK)
+		lr_error_set(err, rc, "out of memory for the region levels");
 	if (rc == LR_OK) {
 		r->seconds_overlay = lr_now_seconds() - t0;
 		if (opt->timings)

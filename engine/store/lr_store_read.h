@@ -94,6 +94,27 @@ typedef struct lr_store_remaining {
 	lr_cents ap, av, erw_land, mixed;
 } lr_store_remaining;
 
+/* One row of remaining_by_level: a region of one level and the land
+** below it; the strings are valid during the call. */
+typedef struct lr_store_level {
+	int level;             /* 1 at the top; 0 for the TOTAL row */
+	const char *parent_id; /* "" at the top and for TOTAL */
+	lr_store_remaining row;
+} lr_store_level;
+
+typedef int (*lr_store_level_fn)(void *user, const lr_store_level *row,
+                                 lr_error *err);
+
+/*
+** Every region level: call each() for every row of remaining_by_level in
+** the order the writer stored them (level 1's block first, down to the
+** regions, then TOTAL).  *present is false, and each() never called, when
+** the store has no such table (no region names a parent).  LR_OK,
+** each()'s code, or LR_ERR_INPUT naming the store and the table.
+*/
+int lr_store_read_levels(lr_store_reader *rd, bool *present,
+                         lr_store_level_fn each, void *user, lr_error *err);
+
 /* One row of release_by_year; region_id is valid during the call. */
 typedef struct lr_store_year {
 	int year;
