@@ -223,6 +223,26 @@ int lr_store_read_land_shapes(lr_store_reader *rd, bool whole_hazards,
                               lr_store_shape_fn each, void *user,
                               lr_error *err);
 
+/* One row of form_c (Article 7 Form C); the strings are valid during the
+** call only. */
+typedef struct lr_store_form_c {
+	const char *hazard_id, *region_id, *type, *contamination;
+	const char *recorded_date; /* YYYY-MM-DD */
+	lr_cents remaining;        /* the land listed under the hazard */
+	double lon, lat;           /* a point on that land, WGS84 degrees */
+} lr_store_form_c;
+
+typedef int (*lr_store_form_c_fn)(void *user, const lr_store_form_c *row,
+                                  lr_error *err);
+
+/*
+** Call each() for every row of form_c, in the order the writer stored
+** them.  LR_OK, each()'s code, or LR_ERR_INPUT naming the store and
+** form_c (a store written before Form C has none).
+*/
+int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
+                         void *user, lr_error *err);
+
 /* ---- the ledger's faces and the hazards, for the GeoPackage ------------- */
 
 /*

@@ -183,6 +183,7 @@ int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
 typedef struct visit {
 	lr_store_remaining_fn remaining;
 	lr_store_level_fn level;
+	lr_store_form_c_fn form_c;
 	lr_store_year_fn year;
 	lr_store_meta_fn meta;
 	lr_store_shape_fn shape;
@@ -299,6 +300,36 @@ int lr_store_read_levels(lr_store_reader *rd, bool *present,
 	visit v = {.level = each, .user = user};
 	return each_row(rd, sql, 0, 0, LR_STORE_REMAINING_LEVEL,
 	                LR_STORE_REMAINING_LEVEL, level_row, &v, err);
+}
+
+static int form_c_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                      lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_form_c row = {.hazard_id = column_text(st, 0),
+	                       .region_id = column_text(st, 1),
+	                       .type = column_text(st, 2),
+	                       .contamination = column_text(st, 3),
+	                       .recorded_date = column_text(st, 4),
+	                       .remaining = column_cents(st, 5),
+	                       .lon = sqlite3_column_double(st, 6),
+	                       .lat = sqlite3_column_double(st, 7)};
+	(void)rd;
+	return v->form_c(v->user, &row, err);
+}
+
+int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
+                         void *user, lr_error *err)
+{
+	static const char sql[] =
+	        "SELECT " LR_STORE_COL_HAZARD ", " LR_STORE_COL_REGION
+	        ", " LR_STORE_COL_TYPE ", " LR_STORE_COL_CONTAMINATION
+	        ", " LR_STORE_COL_RECORDED ", " LR_STORE_COL_REMAINING
+	        ", " LR_STORE_COL_LON ", " LR_STORE_COL_LAT
+	        " FROM " LR_STORE_FORM_C " ORDER BY rowid";
+	visit v = {.form_c = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_FORM_C, LR_STORE_FORM_C,
+	                form_c_row, &v, err);
 }
 
 /* The columns of lr_store_year, in the order year_row() reads. */
