@@ -72,7 +72,8 @@ static void add_release(lr_dataset *d, const char *id, lr_method m,
 	                (int64_t)d->releases.len,
 	                rect_wkb(x0, y0, x1, y1),
 	                0,
-	                0};
+	                0,
+	                false};
 	r.area_m2 = rect_area(x0, y0, x1, y1);
 	lr_vec_push(&d->releases, &r);
 }
