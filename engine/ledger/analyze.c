@@ -30,7 +30,7 @@ typedef struct analysis {
 	double t_clusters, t_parallel, t_merge; /* for opt->timings */
 } analysis;
 
-static int region_index(const lr_dataset *d, const char *id)
+int lr__region_index(const lr_dataset *d, const char *id)
 {
 	size_t lo = 0, hi = d->regions.len;
 	while (lo < hi) {
@@ -169,7 +169,8 @@ static int alloc_arrays(lr__analysis *s)
 		/* Until its faces say otherwise: never held land. */
 		s->hazard_gone[i] = h->recorded;
 		s->hazard_given_region[i] =
-		        h->region_id ? region_index(s->d, h->region_id) : -1;
+		        h->region_id ? lr__region_index(s->d, h->region_id)
+		                     : -1;
 	}
 	for (size_t i = 0; i < s->n_releases; i++) {
 		r->release_region[i] = (int)s->n_regions;

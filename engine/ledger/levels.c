@@ -75,23 +75,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The region with this id (regions are sorted by id), or -1. */
-static int region_named(const lr_dataset *d, const char *id)
-{
-	size_t lo = 0, hi = d->regions.len;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(LR_VEC_AT(&d->regions, lr_region, mid).id, id);
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 static const char *parent_of(const lr_region *g)
 {
 	return g->parent_id && g->parent_id[0] ? g->parent_id : NULL;
@@ -108,7 +91,7 @@ static int missing_parents(const lr_dataset *d, const char ***out, size_t *n)
 	for (size_t i = 0; i < d->regions.len; i++) {
 		const char *p =
 		        parent_of(&LR_VEC_AT(&d->regions, lr_region, i));
-		if (p && region_named(d, p) < 0)
+		if (p && lr__region_index(d, p) < 0)
 			ids[k++] = p;
 	}
 	qsort(ids, k, sizeof *ids, cmp_str);
@@ -150,7 +133,7 @@ static int make_nodes(tree *t)
 		const char *p = parent_of(g);
 		if (rc != LR_OK || !p)
 			continue;
-		int k = region_named(d, p);
+		int k = lr__region_index(d, p);
 		if (k < 0) {
 			const char **hit = bsearch(&p, extra, n_extra,
 			                           sizeof *extra, cmp_str);
