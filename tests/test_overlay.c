@@ -394,6 +394,46 @@ static void test_released_twice(void)
 	lr_dataset_free(&d);
 }
 
+/* Land released by clearing R (2020), alone or with a hazard V recorded
+** in 2021 whose border crosses R's long northern edge. */
+static double released_with(bool with_later_hazard)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	add_region(&d, "D1", 0, 44, 1, 46);
+	add_hazard(&d, "A", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.10, 45.00,
+	           0.15, 45.05);
+	add_release(&d, "R", LR_CLEARED, D(2020, 1, 1), 0, 0.10, 45.00, 0.15,
+	            45.05);
+	if (with_later_hazard)
+		add_hazard(&d, "V", LR_SHA, LR_CONT_AP, D(2021, 1, 1), 0.12,
+		           45.04, 0.13, 45.06);
+	lr_result *r = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	double m = r ? m2(LR_YEAR_ROW(r, 2020, 0)->released[LR_CLEARED]) : -1;
+	lr_result_free(r);
+	lr_dataset_free(&d);
+	return m;
+}
+
+/*
+** A record made after a release cannot change the land it released.  It
+** does today: faces are cut along straight lon/lat lines but measured
+** with geodesic edges, so the nodes a later border puts on R's northern
+** edge (a parallel, 3.9 km long at 45N) change the sum of its faces.  The
+** real BiH cleared area 2761 (OGR feature) shows the same, 2.11 m2,
+** beside suspected area 2984.  Known: a TODO until areas are additive
+** under subdivision.
+*/
+static void test_later_record_keeps_release(void)
+{
+	double alone = released_with(false), beside = released_with(true);
+	printf("# released alone %.2f m2, beside a later hazard %.2f m2\n",
+	       alone, beside);
+	printf("%s %d - a later record leaves the land released as it was "
+	       "# TODO faces are cut in lon/lat and measured geodesically\n",
+	       fabs(alone - beside) <= 0.01 ? "ok" : "not ok", ++lr_test_n);
+}
+
 /* The row of region id at level k of r's levels, or -1. */
 static int level_row(const lr_result *r, int k, const char *id)
 {
@@ -720,6 +760,7 @@ int main(void)
 	test_items_in_scope();
 	test_released_twice();
 	test_levels();
+	test_later_record_keeps_release();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }
