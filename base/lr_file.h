@@ -129,7 +129,8 @@ typedef struct lr_commit {
 #define LR_COMMIT_NAMES                                                        \
 	"landrelease.sqlite", "remaining_by_region.csv",                       \
 	        "release_by_year.csv", "baseline_by_region.csv",               \
-	        "data_quality.csv", "form_c.csv", "request_tables.xlsx",       \
+	        "data_quality.csv", "form_c.csv", "remaining_by_level.csv",    \
+	        "release_by_year_by_level.csv", "request_tables.xlsx",         \
 	        "remaining.gpkg"
 
 void lr_commit_init(lr_commit *c, const char *dir);

@@ -2,7 +2,7 @@
 ** remaining.gpkg: the remaining hazardous land dissolved by hazard and the
 ** land released dissolved by region, year and method, from the ledger
 ** faces of the store (read through the store's reader), as two GeoPackage
-** layers with QGIS styles.
+** layers with QGIS styles; and Form C's list of areas as points.
 */
 #include "lr_store_read.h"
 #include "lr_file.h"
@@ -327,15 +327,14 @@ static int ogr_fail(out *o, const char *what)
 }
 
 static OGRLayerH new_layer(out *o, const char *name, const char *desc,
-                           const char *const *fields, const OGRFieldType *types,
-                           int n)
+                           OGRwkbGeometryType type, const char *const *fields,
+                           const OGRFieldType *types, int n)
 {
 	char *opts[] = {NULL, NULL, NULL};
 	char d[512];
 	snprintf(d, sizeof d, "DESCRIPTION=%s", desc);
 	opts[0] = d;
-	OGRLayerH l = GDALDatasetCreateLayer(o->ds, name, o->srs,
-	                                     wkbMultiPolygon, opts);
+	OGRLayerH l = GDALDatasetCreateLayer(o->ds, name, o->srs, type, opts);
 	for (int i = 0; l && i < n; i++) {
 		OGRFieldDefnH f = OGR_Fld_Create(fields[i], types[i]);
 		OGRErr e = OGR_L_CreateField(l, f, 1);
@@ -392,6 +391,32 @@ static int remaining_feature(void *user, const lr_store_land *x, lr_error *err)
 	OGR_F_SetFieldDouble(f, 5, x->area_m2);
 	lf->sum += x->area_m2;
 	return add_feature(lf->o, lf->l, f, x->wkb, x->size);
+}
+
+/* A point of form_c: an area of Form C's list at a point on its land. */
+static int form_c_feature(void *user, const lr_store_form_c *x, lr_error *err)
+{
+	layer_fill *lf = user;
+	OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lf->l));
+	(void)err;
+	set_text(f, 0, x->hazard_id);
+	set_text(f, 1, x->type);
+	set_text(f, 2, x->contamination);
+	set_text(f, 3, x->region_id);
+	set_text(f, 4, x->recorded_date);
+	OGR_F_SetFieldDouble(f, 5, (double)x->remaining / 100.0);
+	lf->sum += (double)x->remaining / 100.0;
+	OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+	if (g) {
+		OGR_G_SetPoint_2D(g, 0, x->lon, x->lat);
+		OGR_G_AssignSpatialReference(g, lf->o->srs);
+		OGR_F_SetGeometryDirectly(f, g);
+	}
+	int rc = LR_OK;
+	if (OGR_L_CreateFeature(lf->l, f) != OGRERR_NONE)
+		rc = ogr_fail(lf->o, "feature");
+	OGR_F_Destroy(f);
+	return rc;
 }
 
 /* A feature of released_land from dissolved released land. */
@@ -517,15 +542,25 @@ static int write_layers(out *o, const lr_report *r, lr_store_reader *rd,
 	         "Remaining hazardous land as of %s, dissolved by hazard "
 	         "and type (scope %s)",
 	         r->as_of, r->scope);
-	layer_fill rem = {
-	        o, new_layer(o, "remaining_hazards", desc, rem_f, rem_t, 6), 0};
+	layer_fill rem = {o,
+	                  new_layer(o, "remaining_hazards", desc,
+	                            wkbMultiPolygon, rem_f, rem_t, 6),
+	                  0};
+	snprintf(desc, sizeof desc,
+	         "Article 7 Form C as of %s: one point per hazard on the "
+	         "remaining land listed under it (scope %s)",
+	         r->as_of, r->scope);
+	layer_fill form_c = {
+	        o, new_layer(o, "form_c", desc, wkbPoint, rem_f, rem_t, 6), 0};
 	snprintf(desc, sizeof desc,
 	         "Land released up to %s, dissolved by region, year and "
 	         "method",
 	         r->as_of);
-	layer_fill rel = {
-	        o, new_layer(o, "released_land", desc, rel_f, rel_t, 4), 0};
-	if (!rem.l || !rel.l)
+	layer_fill rel = {o,
+	                  new_layer(o, "released_land", desc, wkbMultiPolygon,
+	                            rel_f, rel_t, 4),
+	                  0};
+	if (!rem.l || !form_c.l || !rel.l)
 		return ogr_fail(o, "layers");
 	/* Without face geometries (analyze --no-faces) no face is owned:
 	** whole hazards and releases stand in. */
@@ -538,6 +573,8 @@ static int write_layers(out *o, const lr_report *r, lr_store_reader *rd,
 	    (rc = lr_store_read_released_land(
 	             rd, (const lr_store_freed *)p->freed.data, p->freed.len,
 	             whole, released_feature, &rel, o->err)) != LR_OK ||
+	    (rc = lr_store_read_form_c(rd, form_c_feature, &form_c, o->err)) !=
+	            LR_OK ||
 	    (rc = write_styles(o)) != LR_OK)
 		return rc;
 	sums[0] = rem.sum;

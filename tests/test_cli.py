@@ -128,7 +128,8 @@ def main():
     ok(r.returncode == 2 and "no-such.ini" in r.stderr,
        "-m with a missing file: exit 2 naming it", r.stderr)
     names = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv",
-             "form_c.csv"]
+             "form_c.csv", "remaining_by_level.csv",
+             "release_by_year_by_level.csv"]
     for name in names:
         ok(os.path.exists(os.path.join(out1, name)), f"{name} written")
         ok(filecmp.cmp(os.path.join(out1, name), os.path.join(out2, name), shallow=False),

@@ -31,7 +31,7 @@ LR = os.path.join(BUILD, "cli", "landrelease")
 GEN = os.path.join(BUILD, "data", "lr-generate")
 HAZARDS = int(os.environ.get("LR_FAULTS_HAZARDS", "3000"))
 CSVS = ["remaining_by_region.csv", "release_by_year.csv", "data_quality.csv",
-        "form_c.csv"]
+        "form_c.csv", "remaining_by_level.csv", "release_by_year_by_level.csv"]
 STORE = "landrelease.sqlite"
 
 
@@ -50,7 +50,8 @@ def read(path):
 # Tables whose rows are the store's content.  SpatiaLite's own bookkeeping
 # (spatialite_history, geometry_columns_time) holds the time of writing.
 CONTENT = ["meta", "ingest_counts", "data_quality", "remaining_by_region",
-           "release_by_year", "regions", "hazards", "releases", "faces"]
+           "release_by_year", "remaining_by_level", "release_by_year_by_level",
+           "regions", "hazards", "releases", "faces"]
 
 
 def store_state(path):

@@ -356,6 +356,87 @@ static void check_splits(const lr_result *r, int seed)
 	           "seed %d: Form C adds up to the remaining land", seed);
 }
 
+/* The figures of a remaining row that the levels add up, as one sum. */
+static lr_cents weigh(const lr_remaining_row *x)
+{
+	return x->sha + 3 * x->cha + 5 * x->part[0] + 7 * x->part[1] +
+	       11 * x->part[2] + 13 * x->part[3] +
+	       17 * (x->sha_count + 19 * x->cha_count);
+}
+
+static lr_cents weigh_year(const lr_year_row *y)
+{
+	return y->new_land + 3 * y->released[0] + 5 * y->released[1] +
+	       7 * y->released[2] + 11 * y->remaining_end + 13 * y->sha_end +
+	       17 * y->reclassified + 19 * y->sha_count_end +
+	       23 * y->cha_count_end + 29 * (y->ap_mines + y->erw);
+}
+
+/* Provinces (the parents the generator names) against the districts
+** whose parent_id names them, summed here from the dataset; each level
+** against the regions; no finding about the tree; 1 and 2 threads. */
+static void check_levels(const lr_dataset *d, const lr_result *r,
+                         const lr_result *r2, int seed)
+{
+	const lr_levels *lv = r->levels;
+	if (!lr_test_ok(lv && lv->n_levels == 2,
+	                "seed %d: two region levels, provinces and districts",
+	                seed))
+		return;
+	lr_cents total = 0, by_level[3] = {0}, years_total = 0;
+	lr_cents years_level[3] = {0};
+	int provinces = 1;
+	for (int x = 0; x <= r->n_regions; x++) {
+		total += weigh(&r->remaining[x]);
+		for (int y = r->first_year; y <= r->last_year; y++)
+			years_total += weigh_year(LR_YEAR_ROW(r, y, x));
+	}
+	for (size_t i = 0; i < lv->n_rows; i++) {
+		const lr_level_row *row = &lv->rows[i];
+		by_level[row->level] += weigh(&lv->remaining[i]);
+		for (int y = r->first_year; y <= r->last_year; y++)
+			years_level[row->level] +=
+			        weigh_year(LR_LEVEL_YEAR_ROW(r, y, i));
+		if (row->level != 1 || row->node < 0)
+			continue;
+		lr_cents districts = 0;
+		for (size_t g = 0; g < d->regions.len; g++) {
+			const lr_region *rg =
+			        &LR_VEC_AT(&d->regions, lr_region, g);
+			if (rg->parent_id &&
+			    !strcmp(rg->parent_id, lv->nodes[row->node].id))
+				districts += weigh(&r->remaining[g]);
+		}
+		provinces &= districts == weigh(&lv->remaining[i]);
+	}
+	lr_test_ok(provinces,
+	           "seed %d: each province = the districts naming it", seed);
+	lr_test_ok(by_level[1] == total && by_level[2] == total &&
+	                   years_level[1] == years_total &&
+	                   years_level[2] == years_total,
+	           "seed %d: each level adds up to the regions' total, every "
+	           "year",
+	           seed);
+	int tree_findings = 0;
+	for (size_t i = 0; i < d->quality.items.len; i++) {
+		const char *c =
+		        LR_VEC_AT(&d->quality.items, lr_finding, i).code;
+		tree_findings += !strcmp(c, "region_orphan") ||
+		                 !strcmp(c, "region_cycle") ||
+		                 !strcmp(c, "unknown_parent");
+	}
+	lr_test_ok(tree_findings == 0,
+	           "seed %d: provinces named only by parent_id are no finding",
+	           seed);
+	size_t cells = (size_t)(r->last_year - r->first_year + 1) * lv->n_rows;
+	lr_test_ok(r2->levels && r2->levels->n_rows == lv->n_rows &&
+	                   !memcmp(r2->levels->remaining, lv->remaining,
+	                           lv->n_rows * sizeof *lv->remaining) &&
+	                   !memcmp(r2->levels->years, lv->years,
+	                           cells * sizeof *lv->years),
+	           "seed %d: 1 and 2 threads give the same levels", seed);
+}
+
 /* The per-hazard figures of two results are the same. */
 static int same_lists(const lr_dataset *d, const lr_result *a,
                       const lr_result *b)
@@ -433,6 +514,7 @@ static void check_seed(const char *dir, int seed)
 	           seed);
 	check_faces_tile(&d, r1, seed);
 	check_splits(r1, seed);
+	check_levels(&d, r1, r2, seed);
 	lr_test_ok(same_lists(&d, r1, r2),
 	           "seed %d: 1 and 2 threads give the same tables, Form C and "
 	           "points",

@@ -470,6 +470,85 @@ static void test_bih(void)
 	lr_mapping_free(m);
 }
 
+/* The finding with this code about record rec whose message names
+** `says`, counted. */
+static int count_named(const lr_dataset *d, const char *code, const char *rec,
+                       const char *says)
+{
+	int n = 0;
+	for (size_t i = 0; i < d->quality.items.len; i++) {
+		const lr_finding *f =
+		        &LR_VEC_AT(&d->quality.items, lr_finding, i);
+		n += !strcmp(f->code, code) && !strcmp(f->record_id, rec) &&
+		     strstr(f->message, says) != NULL;
+	}
+	return n;
+}
+
+/*
+** An IMSMA-shaped export read with maps/imsma-core.ini: activities link to
+** hazards through imsma_links, a list of the hazards' imsma_ids.  LR-1
+** names three hazards as a JSON array; LR-2 names the second 300 times
+** (in lower case) then an unknown id, 12038 characters: the last id lies
+** past any fixed buffer; LR-3 names the first and third and {NOPE-7},
+** separated by semicolons.
+*/
+static void test_imsma_links(void)
+{
+	char map[2048], p[3][2048];
+	static const char *const names[3] = {"location", "hazard",
+	                                     "land_release"};
+	snprintf(map, sizeof map, "%s/maps/imsma-core.ini", srcdir());
+	lr_mapping *m = NULL;
+	lr_error err = {0};
+	if (!lr_test_ok(lr_mapping_load(map, &m, &err) == LR_OK,
+	                "imsma-core.ini loads (%s)", err.msg))
+		return;
+	lr_inputs in = {.mapping = m};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p[i], sizeof p[i],
+		         "%s/tests/fixtures/imsma/%s.geojson", srcdir(),
+		         names[i]);
+		in.source[i] = p[i];
+	}
+	in.today = lr_date_from_ymd(2030, 1, 1);
+	lr_dataset d;
+	lr_dataset_init(&d);
+	if (!lr_test_ok(lr_ingest(&in, &d, &err) == LR_OK &&
+	                        d.releases.len == 3 && d.hazards.len == 3,
+	                "IMSMA export ingests through imsma-core.ini (%s)",
+	                err.msg))
+		goto done;
+	const lr_release *r1 = &LR_VEC_AT(&d.releases, lr_release, 0);
+	const lr_release *r2 = &LR_VEC_AT(&d.releases, lr_release, 1);
+	static const char g2[] = "{5F0C6E1A-7D3B-4C1E-9A7B-000000000002}";
+	lr_test_ok(r1->hazard_id_list &&
+	                   !strcmp(r1->hazard_id,
+	                           "{5F0C6E1A-7D3B-4C1E-9A7B-000000000001},"
+	                           "{5F0C6E1A-7D3B-4C1E-9A7B-000000000002},"
+	                           "{5F0C6E1A-7D3B-4C1E-9A7B-000000000003}") &&
+	                   !count_named(&d, "unknown_hazard", "LR-1", ""),
+	           "LR-1 links three hazards, no finding (%s)", r1->hazard_id);
+	lr_test_ok(count_named(&d, "unknown_hazard", "LR-3", "'{NOPE-7}'") ==
+	                           1 &&
+	                   count_named(&d, "unknown_hazard", "LR-3", "") == 1,
+	           "LR-3: one finding, naming {NOPE-7} of its list");
+	lr_test_ok(count_named(&d, "unknown_hazard", "LR-2",
+	                       "'{5F0C6E1A-7D3B-4C1E-9A7B-000000000404}'") ==
+	                           1 &&
+	                   count_named(&d, "unknown_hazard", "LR-2", "") == 1,
+	           "LR-2: its last id, past 12000 characters, read and named");
+	lr_test_ok(strlen(r2->hazard_id) == 301 * 38 + 300 &&
+	                   !strncmp(r2->hazard_id, g2, 38) &&
+	                   r2->hazard_id[38] == ',',
+	           "LR-2's list kept whole, in the hazards' own spelling");
+	lr_test_ok(count_named(&d, "release_before_hazard", "LR-1", "") == 0,
+	           "the links' dates are checked: none before its hazard");
+done:
+	lr_dataset_free(&d);
+	lr_mapping_free(m);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr_ingest_XXXXXX";
@@ -481,6 +560,7 @@ int main(void)
 		test_dataset_errors(dir, m);
 	}
 	test_bih();
+	test_imsma_links();
 	lr_mapping_free(m);
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

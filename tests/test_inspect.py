@@ -227,18 +227,28 @@ def test_language(lang, spec, canon, canon_out, tmp):
 def test_imsma(canon, canon_out, tmp):
     dst = imsma_export(canon, tmp)
     path, draft = draft_of(tmp, "imsma", dst)
+    rel = draft.split("[releases]")[-1]
     ok(re.search(r"imsma_links holds lists of ids: \d+ of its \d+ values",
                  unwrapped(draft))
-       and not re.search(r"^hazard_id = ", draft.split("[releases]")[-1],
-                         re.M),
+       and re.search(r"^hazard_id = imsma_links$", rel, re.M)
+       and re.search(r"^hazard_id_list = yes$", rel, re.M),
        "imsma: the list-valued imsma_links is recognised as lists of hazard "
-       "ids and left out, saying why", draft)
+       "ids and read as a list, saying why", draft)
     ok(re.search(r"^method\.cancelled = Non-Technical Survey$", draft, re.M)
        and re.search(r"^method\.reduced = Technical Survey$", draft, re.M)
        and re.search(r"^date_format = %d/%m/%Y$", draft, re.M),
        "imsma: Non-Technical Survey is cancellation, Technical Survey "
        "reduction; dates day first", draft)
     analyze_equals_canonical("imsma", path, dst, canon_out, tmp)
+    path_dq = os.path.join(tmp, "out-imsma", "data_quality.csv")
+    dq = (list(csv.DictReader(open(path_dq, newline="")))
+          if os.path.exists(path_dq) else None)
+    # A release of no hazard is exported with the list ["{}"]: that empty
+    # id is the only one that may name no hazard.
+    bad = [x["message"] for x in dq or [] if x["code"] == "unknown_hazard"
+           and "hazard_id '{}' (of its list)" not in x["message"]]
+    ok(dq is not None and not bad,
+       "imsma: every id of every imsma_links list names a hazard", bad[:3])
 
 
 def test_ambiguous(canon, canon_out, tmp):

@@ -246,6 +246,12 @@ static void test_errors(void)
 	        "t.ini:3:", "an indented field taken as a continuation");
 	refused("[releases]\nimplies_hazard = maybe\n",
 	        "t.ini:2:", "implies_hazard that is not SHA, CHA or no");
+	refused("[releases]\nhazard_id_list = several\n",
+	        "t.ini:2:", "hazard_id_list that is not yes or no");
+	refused("[hazards]\nhazard_id_list = yes\n", "hazard_id_list",
+	        "hazard_id_list outside [releases]");
+	refused("[releases]\nhazard_id_list = yes\nhazard_id_list = no\n",
+	        "t.ini:3:", "hazard_id_list given twice");
 	char longline[400];
 	snprintf(longline, sizeof longline,
 	         "[releases]\nmethod.cleared = %0300d\n", 7);

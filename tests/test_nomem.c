@@ -103,9 +103,11 @@ char *__wrap_strndup(const char *s, size_t n)
 
 /* ---- The run ---------------------------------------------------------- */
 
-static const char *const tables[] = {"remaining_by_region.csv",
-                                     "release_by_year.csv", "data_quality.csv",
-                                     "form_c.csv", "landrelease.sqlite"};
+static const char *const tables[] = {
+        "remaining_by_region.csv", "release_by_year.csv",
+        "data_quality.csv",        "form_c.csv",
+        "remaining_by_level.csv",  "release_by_year_by_level.csv",
+        "landrelease.sqlite"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
 static char fixtures[2048];

@@ -72,7 +72,8 @@ static void add_release(lr_dataset *d, const char *id, lr_method m,
 	                (int64_t)d->releases.len,
 	                rect_wkb(x0, y0, x1, y1),
 	                0,
-	                0};
+	                0,
+	                false};
 	r.area_m2 = rect_area(x0, y0, x1, y1);
 	lr_vec_push(&d->releases, &r);
 }
@@ -393,6 +394,214 @@ static void test_released_twice(void)
 	lr_dataset_free(&d);
 }
 
+/* Land released by clearing R (2020), alone or with a hazard V recorded
+** in 2021 whose border crosses R's long northern edge. */
+static double released_with(bool with_later_hazard)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	add_region(&d, "D1", 0, 44, 1, 46);
+	add_hazard(&d, "A", LR_SHA, LR_CONT_AP, D(2019, 1, 1), 0.10, 45.00,
+	           0.15, 45.05);
+	add_release(&d, "R", LR_CLEARED, D(2020, 1, 1), 0, 0.10, 45.00, 0.15,
+	            45.05);
+	if (with_later_hazard)
+		add_hazard(&d, "V", LR_SHA, LR_CONT_AP, D(2021, 1, 1), 0.12,
+		           45.04, 0.13, 45.06);
+	lr_result *r = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	double m = r ? m2(LR_YEAR_ROW(r, 2020, 0)->released[LR_CLEARED]) : -1;
+	lr_result_free(r);
+	lr_dataset_free(&d);
+	return m;
+}
+
+/*
+** A record made after a release cannot change the land it released.  It
+** does today: faces are cut along straight lon/lat lines but measured
+** with geodesic edges, so the nodes a later border puts on R's northern
+** edge (a parallel, 3.9 km long at 45N) change the sum of its faces.  The
+** real BiH cleared area 2761 (OGR feature) shows the same, 2.11 m2,
+** beside suspected area 2984.  Known: a TODO until areas are additive
+** under subdivision.
+*/
+static void test_later_record_keeps_release(void)
+{
+	double alone = released_with(false), beside = released_with(true);
+	printf("# released alone %.2f m2, beside a later hazard %.2f m2\n",
+	       alone, beside);
+	printf("%s %d - a later record leaves the land released as it was "
+	       "# TODO faces are cut in lon/lat and measured geodesically\n",
+	       fabs(alone - beside) <= 0.01 ? "ok" : "not ok", ++lr_test_n);
+}
+
+/* The row of region id at level k of r's levels, or -1. */
+static int level_row(const lr_result *r, int k, const char *id)
+{
+	for (size_t i = 0; r->levels && i < r->levels->n_rows; i++) {
+		const lr_level_row *row = &r->levels->rows[i];
+		if (row->level == k && row->node >= 0 &&
+		    !strcmp(r->levels->nodes[row->node].id, id))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Whether each level's rows add up, column by column, to the region
+** table's rows: remaining land and every year. */
+static int levels_add_up(const lr_result *r)
+{
+	const lr_levels *lv = r->levels;
+	lr_remaining_row want = {0};
+	for (int x = 0; x <= r->n_regions; x++)
+		lr_remaining_row_add(&want, &r->remaining[x]);
+	for (int k = 1; k <= lv->n_levels; k++) {
+		lr_remaining_row got = {0};
+		for (size_t i = 0; i < lv->n_rows; i++)
+			if (lv->rows[i].level == k)
+				lr_remaining_row_add(&got, &lv->remaining[i]);
+		if (memcmp(&got, &want, sizeof got))
+			return 0;
+		for (int y = r->first_year; y <= r->last_year; y++) {
+			lr_year_row gy = {0}, wy = {0};
+			for (int x = 0; x <= r->n_regions; x++)
+				lr_year_row_add(&wy, LR_YEAR_ROW(r, y, x));
+			for (size_t i = 0; i < lv->n_rows; i++)
+				if (lv->rows[i].level == k)
+					lr_year_row_add(&gy, LR_LEVEL_YEAR_ROW(
+					                             r, y, i));
+			if (memcmp(&gy, &wy, sizeof gy))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* What a level row should hold: its parent, areas and counts. */
+typedef struct level_want {
+	int level;
+	const char *id, *parent;
+	double sha, cha;
+	int64_t sha_count, cha_count;
+} level_want;
+
+static void check_level(const lr_result *r, const level_want *w)
+{
+	int i = level_row(r, w->level, w->id);
+	if (!lr_test_ok(i >= 0, "levels: %s at level %d", w->id, w->level))
+		return;
+	const lr_levels *lv = r->levels;
+	const lr_level_node *nd = &lv->nodes[lv->rows[i].node];
+	const char *parent = nd->parent >= 0 ? lv->nodes[nd->parent].id : "";
+	const lr_remaining_row *x = &lv->remaining[i];
+	lr_test_ok(!strcmp(parent, w->parent),
+	           "levels: %s's parent is '%s' (got '%s')", w->id, w->parent,
+	           parent);
+	lr_test_near(m2(x->sha), w->sha, 0.01 + 5e-8 * w->sha,
+	             "levels: %s at level %d, SHA land", w->id, w->level);
+	lr_test_near(m2(x->cha), w->cha, 0.01 + 5e-8 * w->cha,
+	             "levels: %s at level %d, CHA land", w->id, w->level);
+	lr_test_ok(x->sha_count == w->sha_count && x->cha_count == w->cha_count,
+	           "levels: %s at level %d counts %lld SHA, %lld CHA (got "
+	           "%lld, %lld)",
+	           w->id, w->level, (long long)w->sha_count,
+	           (long long)w->cha_count, (long long)x->sha_count,
+	           (long long)x->cha_count);
+}
+
+static void set_parent(lr_dataset *d, size_t region, const char *parent)
+{
+	LR_VEC_AT(&d->regions, lr_region, region).parent_id = strdup(parent);
+}
+
+/*
+** Three levels, a cycle and an orphan.  N (no region of its own) holds
+** the region P1, which holds its own land and the districts D1 and D2;
+** D3's parent Q names no region, so D3 stops a level short (an orphan);
+** C1 and C2 name each other (a cycle, cut: both at the top).  H1 spans
+** D1 and D2 (two thirds in D2), counted once in P1 and N; H3 is half
+** cleared in 2020.
+*/
+static void test_levels(void)
+{
+	lr_dataset d;
+	lr_dataset_init(&d);
+	static const char *ids[] = {"C1", "C2", "D1", "D2", "D3", "P1"};
+	static const char *parents[] = {"C2", "C1", "P1", "P1", "Q", "N"};
+	static const double west[] = {4, 5, 0, 1, 3, 2};
+	for (size_t i = 0; i < 6; i++) {
+		add_region(&d, ids[i], west[i], 0, west[i] + 1, 1);
+		set_parent(&d, i, parents[i]);
+	}
+	add_hazard(&d, "H1", LR_SHA, LR_CONT_AP, D(2018, 1, 1), 0.995, 0.5,
+	           1.01, 0.52);
+	add_hazard(&d, "H2", LR_CHA, LR_CONT_AV, D(2019, 1, 1), 2.5, 0.5, 2.52,
+	           0.52);
+	add_hazard(&d, "H3", LR_SHA, LR_CONT_ERW, D(2019, 1, 1), 3.5, 0.5, 3.52,
+	           0.52);
+	add_hazard(&d, "H4", LR_SHA, LR_CONT_AP, D(2018, 1, 1), 4.5, 0.5, 4.52,
+	           0.52);
+	add_release(&d, "R1", LR_CLEARED, D(2020, 1, 1), 0, 3.5, 0.5, 3.51,
+	            0.52);
+	lr_result *r = run(&d, 1, LR_CONT_ALL, LR_DATE_NONE);
+	if (!lr_test_ok(r && r->levels && r->levels->n_levels == 3,
+	                "levels: three levels from parent_id"))
+		goto done;
+	/* Land by width in degrees: the same at any longitude. */
+	double d1 = rect_area(0, 0.5, 0.005, 0.52);
+	double d2 = rect_area(0, 0.5, 0.01, 0.52);
+	double p1 = rect_area(0, 0.5, 0.02, 0.52);
+	double d3 = rect_area(0, 0.5, 0.01, 0.52);
+	double c1 = p1;
+	const level_want want[] = {
+	        {1, "C1", "", c1, 0, 1, 0},        {1, "C2", "", 0, 0, 0, 0},
+	        {1, "N", "", d1 + d2, p1, 1, 1},   {1, "Q", "", d3, 0, 1, 0},
+	        {2, "C1", "", c1, 0, 1, 0},        {2, "D3", "Q", d3, 0, 1, 0},
+	        {2, "P1", "N", d1 + d2, p1, 1, 1}, {3, "D1", "P1", d1, 0, 0, 0},
+	        {3, "D2", "P1", d2, 0, 1, 0},      {3, "D3", "Q", d3, 0, 1, 0},
+	        {3, "P1", "N", 0, p1, 0, 1},
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+		check_level(r, &want[i]);
+	lr_test_ok(r->levels->n_rows == 4 + 4 + 6,
+	           "levels: 4, 4 and 6 rows (got %zu)", r->levels->n_rows);
+	lr_test_ok(level_row(r, 1, "P1") < 0 && level_row(r, 2, "N") < 0,
+	           "levels: a region is not shown above its level, nor a "
+	           "parent below its own");
+	int q = level_row(r, 1, "Q");
+	lr_test_near(
+	        q >= 0 ? m2(LR_LEVEL_YEAR_ROW(r, 2020, q)->released[LR_CLEARED])
+	               : 0,
+	        rect_area(0, 0.5, 0.01, 0.52), 0.01,
+	        "levels: Q's 2020 clearance is D3's");
+	lr_test_ok(levels_add_up(r),
+	           "levels: every level adds up to the regions, every year");
+	lr_test_ok(count_findings(&d, "region_cycle", "C1", "C1 -> C2 -> C1") ==
+	                           1 &&
+	                   count_findings(&d, "region_cycle", "C2", "") == 1,
+	           "levels: the cycle is a finding for C1 and C2");
+	lr_test_ok(count_findings(&d, "region_orphan", "D3",
+	                          "stops at Q, which names no region") == 1,
+	           "levels: D3, a level short, is an orphan naming Q");
+	int n_orphans = 0;
+	for (size_t i = 0; i < d.quality.items.len; i++)
+		n_orphans +=
+		        !strcmp(LR_VEC_AT(&d.quality.items, lr_finding, i).code,
+		                "region_orphan");
+	lr_test_ok(n_orphans == 1, "levels: no other orphan (got %d)",
+	           n_orphans);
+	lr_result *r2 = run(&d, 2, LR_CONT_ALL, LR_DATE_NONE);
+	lr_test_ok(r2 && r2->levels &&
+	                   r2->levels->n_rows == r->levels->n_rows &&
+	                   !memcmp(r2->levels->remaining, r->levels->remaining,
+	                           r->levels->n_rows *
+	                                   sizeof *r->levels->remaining),
+	           "levels: 1 and 2 threads the same");
+	lr_result_free(r2);
+done:
+	lr_result_free(r);
+	lr_dataset_free(&d);
+}
+
 int main(void)
 {
 	ctx = lr_geos_new(&gerr);
@@ -550,6 +759,8 @@ int main(void)
 	test_parts_and_stocks();
 	test_items_in_scope();
 	test_released_twice();
+	test_levels();
+	test_later_record_keeps_release();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

@@ -243,8 +243,34 @@ def main():
                       float(x["released_m2"])) > 0.01]
         ok(not bad, "gpkg: released land per year equals release_by_year",
            bad)
+        # Form C as points: one per row of form_c.csv, at its lon/lat, on
+        # the remaining land of its own hazard.
+        fc = {x["hazard_id"]: x for x in
+              read_csv(os.path.join(out, "form_c.csv"))}
+        r = subprocess.run(["ogrinfo", "-ro", "-q", "-dialect", "SQLite", gpkg,
+                            "-sql", "SELECT f.hazard_id AS h, "
+                            "printf('%.6f', ST_X(f.geom)) AS x, "
+                            "printf('%.6f', ST_Y(f.geom)) AS y, "
+                            "f.remaining_m2 AS m, (SELECT count(*) FROM "
+                            "remaining_hazards r WHERE r.hazard_id = "
+                            "f.hazard_id AND ST_Intersects(r.geom, f.geom)) "
+                            "AS n FROM form_c f"],
+                           capture_output=True, text=True)
+        pts = re.findall(r"h \(String\) = (.*)\n\s+x \(String\) = (\S+)\n"
+                         r"\s+y \(String\) = (\S+)\n\s+m \(Real\) = (\S+)\n"
+                         r"\s+n \(Integer\) = (\d+)", r.stdout)
+        ok(len(pts) == len(fc) > 0 and
+           all(h in fc and fc[h]["lon"] == x and fc[h]["lat"] == y
+               for h, x, y, m, n in pts),
+           "gpkg: form_c, one point per row of form_c.csv at its lon/lat",
+           (len(pts), len(fc), r.stderr))
+        ok(pts and all(int(n) >= 1 for h, x, y, m, n in pts),
+           "gpkg: each Form C point lies on its hazard's remaining land",
+           [h for h, x, y, m, n in pts if int(n) < 1][:5])
+        ok(pts and abs(sum(float(m) for *_, m, n in pts) - nat) <= 0.01,
+           "gpkg: form_c's remaining_m2 adds up to the national remaining")
     else:
-        for _ in range(5):
+        for _ in range(8):
             skip("gpkg checks", "ogrinfo (gdal-bin) not installed")
 
     # Planned versus achieved, for a row computed by hand.

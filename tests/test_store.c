@@ -82,9 +82,45 @@ typedef struct fixture {
 	lr_result r;
 	lr_remaining_row rem[3];
 	lr_year_row years[6];
+	/* D2's parent P1 is no region: D1 and P1 at level 1, D1 again (its
+	** own land) and D2 at level 2, OUTSIDE in both. */
+	lr_levels levels;
+	lr_level_node nodes[3];
+	lr_level_row level_rows[6];
+	lr_remaining_row level_rem[6];
+	lr_year_row level_years[12];
 	int hazard_region[3], release_region[2];
 	lr_cents hazard_remaining[3];
 } fixture;
+
+/* The levels of the fixture's regions, by hand. */
+static void levels_init(fixture *fx)
+{
+	static const int leaf_of_row[6] = {0, 1, 2, 0, 1, 2};
+	fx->nodes[0] = (lr_level_node){"D1", "District One", -1, 1, 0};
+	fx->nodes[1] = (lr_level_node){"D2", "District Two", 2, 2, 1};
+	fx->nodes[2] = (lr_level_node){"P1", "P1", -1, 1, -1};
+	fx->level_rows[0] = (lr_level_row){1, 0, false};
+	fx->level_rows[1] = (lr_level_row){1, 2, false};
+	fx->level_rows[2] = (lr_level_row){1, -1, false};
+	fx->level_rows[3] = (lr_level_row){2, 0, true};
+	fx->level_rows[4] = (lr_level_row){2, 1, false};
+	fx->level_rows[5] = (lr_level_row){2, -1, false};
+	for (int i = 0; i < 6; i++) {
+		fx->level_rem[i] = fx->rem[leaf_of_row[i]];
+		for (int y = 0; y < 2; y++)
+			fx->level_years[y * 6 + i] =
+			        fx->years[y * 3 + leaf_of_row[i]];
+	}
+	fx->levels = (lr_levels){2,
+	                         3,
+	                         6,
+	                         fx->nodes,
+	                         fx->level_rows,
+	                         fx->level_rem,
+	                         fx->level_years};
+	fx->r.levels = &fx->levels;
+}
 
 static void fixture_init(fixture *fx)
 {
@@ -239,6 +275,7 @@ static void fixture_init(fixture *fx)
 	lr_vec_push(&r->faces, &f4);
 	r->n_faces = 4;
 	r->n_clusters = 3;
+	levels_init(fx);
 }
 
 static void fixture_free(fixture *fx)
@@ -520,6 +557,9 @@ typedef struct seen {
 	int n_wkb;                  /* shapes with a little-endian WKB */
 	char as_of[16];             /* meta as_of */
 	int stop_at;                /* stop with LR_ERR_USAGE at this row */
+	lr_store_level p1, d2;      /* remaining_by_level rows 1 and 4 */
+	char d2_parent[32];
+	int last_level;
 } seen;
 
 static int seen_row(seen *s, const char *id, lr_error *err)
@@ -566,6 +606,42 @@ static int on_shape(void *user, const lr_store_shape *shape, lr_error *err)
 	s->n_wkb += shape->wkb && shape->size > 9 &&
 	            ((const unsigned char *)shape->wkb)[0] == 1;
 	return seen_row(s, shape->id, err);
+}
+
+static int on_level(void *user, const lr_store_level *row, lr_error *err)
+{
+	seen *s = user;
+	if (s->n == 1)
+		s->p1 = *row;
+	if (s->n == 4) {
+		s->d2 = *row;
+		snprintf(s->d2_parent, sizeof s->d2_parent, "%s",
+		         row->parent_id);
+	}
+	s->last_level = row->level;
+	return seen_row(s, row->row.region_id, err);
+}
+
+/* remaining_by_level of the fixture, read back. */
+static void check_reader_levels(lr_store_reader *rd)
+{
+	lr_error err = {0};
+	seen s = {0};
+	bool present = false;
+	int rc = lr_store_read_levels(rd, &present, on_level, &s, &err);
+	lr_test_ok(rc == LR_OK && present && s.n == 7 &&
+	                   !strcmp(s.ids[0], "D1") && !strcmp(s.ids[1], "P1") &&
+	                   !strcmp(s.ids[2], "OUTSIDE") &&
+	                   !strcmp(s.ids[3], "D1") &&
+	                   !strcmp(s.ids[6], "TOTAL") && s.last_level == 0,
+	           "reader: remaining_by_level, two blocks then TOTAL (%d)",
+	           s.n);
+	lr_test_ok(s.p1.level == 1 && s.p1.row.cha == 890123 &&
+	                   s.p1.row.cha_count == 1 && s.p1.row.mixed == 890123,
+	           "reader: P1 at level 1 holds D2's land and hazard");
+	lr_test_ok(s.d2.level == 2 && !strcmp(s.d2_parent, "P1") &&
+	                   s.d2.row.total == 890123,
+	           "reader: D2 at level 2 under P1");
 }
 
 /* The plain tables of the fixture's store, read back. */
@@ -802,6 +878,10 @@ static void check_reader_missing(const char *root)
 	rc = lr_store_read_faces(rd, on_face, &l, &err);
 	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "faces") && l.n == 0,
 	           "reader: missing faces (%s)", err.msg);
+	bool present = true;
+	rc = lr_store_read_levels(rd, &present, on_level, &s, &err);
+	lr_test_ok(rc == LR_OK && !present && s.n == 0,
+	           "reader: no remaining_by_level is no levels, not an error");
 	rc = lr_store_read_meta_each(rd, on_meta, &s, &err);
 	lr_test_ok(rc == LR_OK && s.n == 1 && !strcmp(s.as_of, "2020-12-31"),
 	           "reader: the meta table alone still reads");
@@ -816,6 +896,7 @@ static void check_reader(const char *path, const char *root)
 	lr_test_ok(rc == LR_OK, "reader opens the store (%s)", err.msg);
 	if (rc == LR_OK) {
 		check_reader_tables(rd);
+		check_reader_levels(rd);
 		check_reader_shapes(rd);
 		check_reader_land(rd);
 	}

@@ -220,6 +220,47 @@ static const char WANT_BASELINE_OUT[] =
         "OUTSIDE,(land in no region),0.03,0.00,0.03\n"
         "TOTAL,National total,2000.04,0.99,2001.03\n";
 
+/* D2's parent P1 is no region; D1 has no parent: level 1 holds D1 and
+** P1, level 2 D1 again (its own land) and D2. */
+static const char WANT_REMAINING_LEVEL[] =
+        "level,parent_id,region_id,region_name,sha_count,sha_m2,cha_count,"
+        "cha_m2,total_count,total_m2,ap_m2,av_m2,erw_m2,mixed_m2\n"
+        "1,,D1,District "
+        "One,2,1500.00,1,25.50,3,1525.50,1000.00,0.00,25.50,500.00\n"
+        "1,,P1,P1,0,0.00,1,10000.01,1,10000.01,0.00,0.00,0.00,10000.01\n"
+        "2,,D1,District "
+        "One,2,1500.00,1,25.50,3,1525.50,1000.00,0.00,25.50,500.00\n"
+        "2,P1,D2,\"Dist, \"\"Two\"\"\",0,0.00,1,10000.01,1,10000.01,0.00,"
+        "0.00,0.00,10000.01\n"
+        ",,TOTAL,National total,2,1500.00,2,10025.51,4,11525.51,1000.00,"
+        "0.00,25.50,10500.01\n";
+
+static const char WANT_YEARS_LEVEL_2020[] =
+        "1,,2020,P1,0.00,0.00,0.00,0.00,0.00,10000.01,0,0,3,0.00,0.00,"
+        "10000.01,0,1,0\n";
+
+/* The levels of the fixture's two regions, by hand (rows as above). */
+static void levels_fixture(lr_result *r, lr_levels *lv, lr_level_node *nodes,
+                           lr_level_row *rows, lr_remaining_row *rem,
+                           lr_year_row *years)
+{
+	static const int leaf[4] = {0, 1, 0, 1};
+	nodes[0] = (lr_level_node){"D1", "District One", -1, 1, 0};
+	nodes[1] = (lr_level_node){"D2", "Dist, \"Two\"", 2, 2, 1};
+	nodes[2] = (lr_level_node){"P1", "P1", -1, 1, -1};
+	rows[0] = (lr_level_row){1, 0, false};
+	rows[1] = (lr_level_row){1, 2, false};
+	rows[2] = (lr_level_row){2, 0, true};
+	rows[3] = (lr_level_row){2, 1, false};
+	for (int i = 0; i < 4; i++) {
+		rem[i] = r->remaining[leaf[i]];
+		for (int y = 0; y < 2; y++)
+			years[y * 4 + i] = r->years[y * 3 + leaf[i]];
+	}
+	*lv = (lr_levels){2, 3, 4, nodes, rows, rem, years};
+	r->levels = lv;
+}
+
 static const char *const NAMES[] = {"remaining_by_region.csv",
                                     "release_by_year.csv", "data_quality.csv",
                                     "baseline_by_region.csv"};
@@ -317,6 +358,32 @@ int main(void)
 	lr_test_ok(rc == LR_OK && same_snapshot(first, second),
 	           "rewrite without baseline gives the first output again");
 	free_snapshot(second);
+
+	/* Region levels: their two tables, exact; gone again without. */
+	lr_levels lv;
+	lr_level_node lnodes[3];
+	lr_level_row lrows[4];
+	lr_remaining_row lrem[4];
+	lr_year_row lyears[8];
+	levels_fixture(&r, &lv, lnodes, lrows, lrem, lyears);
+	rc = lr_tables_write(&d, &r, dir, &err);
+	lr_test_ok(rc == LR_OK && file_is(dir, "remaining_by_level.csv",
+	                                  WANT_REMAINING_LEVEL),
+	           "remaining_by_level.csv exact: level 1, then level 2 with "
+	           "D1's own land, then TOTAL");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/release_by_year_by_level.csv", dir);
+	char *ylv = lr_test_slurp(path);
+	lr_test_ok(ylv && strstr(ylv, WANT_YEARS_LEVEL_2020) &&
+	                   strstr(ylv, ",,2020,TOTAL,0.00,0.00,0.00,1874.50,"),
+	           "release_by_year_by_level.csv: P1 in 2020 is D2's year, "
+	           "then the year's TOTAL");
+	free(ylv);
+	r.levels = NULL;
+	rc = lr_tables_write(&d, &r, dir, &err);
+	lr_test_ok(rc == LR_OK && !exists(dir, "remaining_by_level.csv") &&
+	                   !exists(dir, "release_by_year_by_level.csv"),
+	           "without levels the level tables of an earlier run go");
 
 	/* A directory that cannot exist: a path below a regular file. */
 	char bad[600];

@@ -181,20 +181,28 @@ static const char *field_desc(const layer_ctx *c, int i, char *buf, size_t n)
 	return buf;
 }
 
+/* The value of field i for feature f as the source (or the mapping) gives
+** it, untrimmed; NULL when null. */
+static const char *field_raw(layer_ctx *c, const lr_feature *f, int i)
+{
+	const lr__map_layer *ml = &c->m->layer[c->layer];
+	if (ml->f[i].constant)
+		return ml->f[i].constant;
+	if (i == 0 && ml->id_from_fid) {
+		snprintf(c->fidbuf, sizeof c->fidbuf, "%" PRId64, f->fid);
+		return c->fidbuf;
+	}
+	if (c->col[i] >= 0 && c->col[i] < f->n_fields)
+		return f->values[c->col[i]];
+	return NULL;
+}
+
 /* The text of field i for feature f, trimmed into buf; NULL when null or
 ** empty.  Long values are cut at n - 1 bytes. */
 static const char *field_text(layer_ctx *c, const lr_feature *f, int i,
                               char *buf, size_t n)
 {
-	const lr__map_layer *ml = &c->m->layer[c->layer];
-	const char *v = NULL;
-	if (ml->f[i].constant)
-		v = ml->f[i].constant;
-	else if (i == 0 && ml->id_from_fid) {
-		snprintf(c->fidbuf, sizeof c->fidbuf, "%" PRId64, f->fid);
-		v = c->fidbuf;
-	} else if (c->col[i] >= 0 && c->col[i] < f->n_fields)
-		v = f->values[c->col[i]];
+	const char *v = field_raw(c, f, i);
 	if (!v)
 		return NULL;
 	while (isspace((unsigned char)*v))
@@ -428,7 +436,12 @@ static void read_hazard(layer_ctx *c, const lr_feature *f, const char *id,
 static void read_release(layer_ctx *c, const lr_feature *f, lr_release *rl,
                          problems *p, bool *oom)
 {
-	rl->hazard_id = dup_field(c, f, LR__F_RELEASE_HAZARD_ID, oom);
+	rl->hazard_id_list = c->m->layer[c->layer].hazard_id_list;
+	if (rl->hazard_id_list) /* whole: a list runs to thousands of bytes */
+		rl->hazard_id = lr__id_list_normalize(
+		        field_raw(c, f, LR__F_RELEASE_HAZARD_ID), oom);
+	else
+		rl->hazard_id = dup_field(c, f, LR__F_RELEASE_HAZARD_ID, oom);
 	int mth = check_enum(c, f, LR__F_METHOD, p);
 	rl->method = mth < 0 ? LR_CLEARED : (lr_method)mth;
 	rl->date = check_date(c, f, LR__F_RELEASE_DATE, p);
@@ -838,23 +851,16 @@ static int link_regions(layer_ctx *rc, layer_ctx *hc, lr_error *err)
 		lr_region *r = &LR_VEC_AT(&d->regions, lr_region, i);
 		if (!r->parent_id)
 			continue;
+		/* A parent_id naming no region is a level above the layer's
+		** (a province of districts): the ledger's levels judge it. */
 		id_entry *e = id_find(&rc->ids, r->parent_id);
-		if (e && e->exact) {
-			if (strcmp(r->parent_id, e->exact)) {
-				char *s = strdup(e->exact);
-				if (!s)
-					return nomem(err);
-				free(r->parent_id);
-				r->parent_id = s;
-			}
-		} else if (lr_quality_add(&d->quality, LR_SEV_WARNING,
-		                          "unknown_parent", "regions", r->fid,
-		                          r->id, -1,
-		                          "%s feature %" PRId64
-		                          ": parent_id '%s' names no region",
-		                          rc->label, r->fid,
-		                          r->parent_id) != LR_OK)
-			return nomem(err);
+		if (e && e->exact && strcmp(r->parent_id, e->exact)) {
+			char *s = strdup(e->exact);
+			if (!s)
+				return nomem(err);
+			free(r->parent_id);
+			r->parent_id = s;
+		}
 	}
 	for (size_t i = 0; i < d->hazards.len; i++) {
 		lr_hazard *h = &LR_VEC_AT(&d->hazards, lr_hazard, i);
@@ -885,7 +891,82 @@ static int link_regions(layer_ctx *rc, layer_ctx *hc, lr_error *err)
 	return LR_OK;
 }
 
-/* Releases naming a hazard: it must exist and be recorded no later. */
+/* One hazard id release r names: it must exist and be recorded no later.
+** *canon: the hazard's own spelling of the id, or id when it names none. */
+static int link_one(layer_ctx *hc, layer_ctx *xc, const lr_release *r,
+                    const char *id, const char **canon, lr_error *err)
+{
+	lr_dataset *d = hc->d;
+	id_entry *e = id_find(&hc->ids, id);
+	*canon = id;
+	if (!e || e->idx < 0) {
+		char why[64] = "";
+		if (e)
+			snprintf(why, sizeof why,
+			         " accepted (feature %" PRId64 " was rejected)",
+			         e->fid);
+		if (lr_quality_add(&d->quality, LR_SEV_WARNING,
+		                   "unknown_hazard", "releases", r->fid, r->id,
+		                   lr_cents_from_m2(r->area_m2),
+		                   "%s feature %" PRId64
+		                   ": hazard_id '%s'%s names no hazard%s",
+		                   xc->label, r->fid, id,
+		                   r->hazard_id_list ? " (of its list)" : "",
+		                   why) != LR_OK)
+			return nomem(err);
+		return LR_OK;
+	}
+	const lr_hazard *h = &LR_VEC_AT(&d->hazards, lr_hazard, (size_t)e->idx);
+	*canon = h->id;
+	char a[16], b[16];
+	if (r->date < h->recorded &&
+	    lr_quality_add(&d->quality, LR_SEV_WARNING, "release_before_hazard",
+	                   "releases", r->fid, r->id,
+	                   lr_cents_from_m2(r->area_m2),
+	                   "%s feature %" PRId64
+	                   ": released %s, before hazard %s was recorded (%s)",
+	                   xc->label, r->fid, lr_date_format(r->date, a), h->id,
+	                   lr_date_format(h->recorded, b)) != LR_OK)
+		return nomem(err);
+	return LR_OK;
+}
+
+/* Each id of r's list (comma-separated), linked; the list rewritten in
+** the hazards' own spellings. */
+static int link_list(layer_ctx *hc, layer_ctx *xc, lr_release *r, lr_error *err)
+{
+	size_t n = strlen(r->hazard_id);
+	char *ids = strdup(r->hazard_id), *out = malloc(n + 1);
+	if (!ids || !out) {
+		free(ids);
+		free(out);
+		return nomem(err);
+	}
+	size_t k = 0;
+	int rc = LR_OK;
+	for (char *id = ids, *next; rc == LR_OK && id; id = next) {
+		next = strchr(id, ',');
+		if (next)
+			*next++ = '\0';
+		const char *canon;
+		rc = link_one(hc, xc, r, id, &canon, err);
+		/* The same id, perhaps in another case: the same length. */
+		size_t m = strlen(canon);
+		if (rc == LR_OK && k + m + 1 <= n + 1) {
+			k += (size_t)snprintf(out + k, n + 1 - k, "%s%s",
+			                      k ? "," : "", canon);
+		}
+	}
+	free(ids);
+	if (rc == LR_OK && k == n) {
+		free(r->hazard_id);
+		r->hazard_id = out;
+	} else
+		free(out);
+	return rc;
+}
+
+/* Releases naming hazards: each must exist and be recorded no later. */
 static int link_hazards(layer_ctx *hc, layer_ctx *xc, lr_error *err)
 {
 	lr_dataset *d = hc->d;
@@ -893,46 +974,20 @@ static int link_hazards(layer_ctx *hc, layer_ctx *xc, lr_error *err)
 		lr_release *r = &LR_VEC_AT(&d->releases, lr_release, i);
 		if (!r->hazard_id)
 			continue;
-		id_entry *e = id_find(&hc->ids, r->hazard_id);
-		if (!e || e->idx < 0) {
-			char why[64] = "";
-			if (e)
-				snprintf(why, sizeof why,
-				         " accepted (feature %" PRId64
-				         " was rejected)",
-				         e->fid);
-			if (lr_quality_add(&d->quality, LR_SEV_WARNING,
-			                   "unknown_hazard", "releases", r->fid,
-			                   r->id, lr_cents_from_m2(r->area_m2),
-			                   "%s feature %" PRId64
-			                   ": hazard_id '%s' names no hazard%s",
-			                   xc->label, r->fid, r->hazard_id,
-			                   why) != LR_OK)
-				return nomem(err);
+		if (r->hazard_id_list) {
+			if (link_list(hc, xc, r, err) != LR_OK)
+				return err->code;
 			continue;
 		}
-		const lr_hazard *h =
-		        &LR_VEC_AT(&d->hazards, lr_hazard, (size_t)e->idx);
-		if (strcmp(r->hazard_id, h->id)) {
-			char *s = strdup(h->id);
+		const char *canon;
+		if (link_one(hc, xc, r, r->hazard_id, &canon, err) != LR_OK)
+			return err->code;
+		if (strcmp(r->hazard_id, canon)) {
+			char *s = strdup(canon);
 			if (!s)
 				return nomem(err);
 			free(r->hazard_id);
 			r->hazard_id = s;
-		}
-		if (r->date < h->recorded) {
-			char a[16], b[16];
-			if (lr_quality_add(
-			            &d->quality, LR_SEV_WARNING,
-			            "release_before_hazard", "releases", r->fid,
-			            r->id, lr_cents_from_m2(r->area_m2),
-			            "%s feature %" PRId64
-			            ": released %s, before hazard %s "
-			            "was recorded (%s)",
-			            xc->label, r->fid,
-			            lr_date_format(r->date, a), h->id,
-			            lr_date_format(h->recorded, b)) != LR_OK)
-				return nomem(err);
 		}
 	}
 	return LR_OK;

@@ -43,7 +43,8 @@ typedef struct insp {
 	lr_vt_dataset ds[3];
 	lay L[3];
 	choice c[3][LR__MAX_FIELDS];
-	bool implies; /* releases stand for their hazard records */
+	bool implies;    /* releases stand for their hazard records */
+	bool links_list; /* the releases' hazard_id is a list of ids */
 	lr__text desc, draft, missing;
 	int n_missing;
 } insp;
@@ -360,13 +361,14 @@ static void choose_id(insp *x, int l, int ref)
 
 /* A field of layer l whose values name records of layer target (their id
 ** field): the one that names most, if most of its values do.  A field of
-** lists that names records only through its items is said and left out:
-** the mapping reads one id per field. */
+** lists that names records only through its items is the releases'
+** hazard_id read as a list (hazard_id_list); elsewhere it is said and left
+** out, as the mapping reads one id per field there. */
 static void choose_link(insp *x, int l, int fi, int target)
 {
 	choice *c = &x->c[l][fi];
-	int id = x->c[target][0].field;
-	int64_t top = 0;
+	int id = x->c[target][0].field, list = -1;
+	int64_t top = 0, top_list = 0;
 	for (int f = 0; id >= 0 && f < x->L[l].vl->n_fields; f++) {
 		const lr__field_stats *s = &x->L[l].st[f];
 		if (taken(x, l, f) || !s->n_set)
@@ -376,24 +378,36 @@ static void choose_link(insp *x, int l, int fi, int target)
 		if (m >= LINK_SHARE * (double)s->n_set && m > top) {
 			top = m;
 			c->field = f;
-		} else if (ml >= LINK_SHARE * (double)s->n_set && !c->why[0]) {
-			snprintf(c->why, sizeof c->why,
-			         "%s holds lists of ids: %lld of its %lld "
-			         "values name a %s.%s through an item, but a "
-			         "mapping reads one id per field, so %s is "
-			         "left out (it is optional: releases are "
-			         "placed by their polygons)",
-			         s->f->name, (long long)ml, (long long)s->n_set,
-			         layer_label[target], fname(x, target, id),
-			         lr__field_name(l, fi));
+		} else if (ml >= LINK_SHARE * (double)s->n_set &&
+		           ml > top_list) {
+			top_list = ml;
+			list = f;
 		}
 	}
-	if (c->field >= 0)
+	if (c->field >= 0) {
 		snprintf(c->why, sizeof c->why,
 		         "%s: %lld of its %lld values are a %s.%s",
 		         fname(x, l, c->field), (long long)top,
 		         (long long)x->L[l].st[c->field].n_set,
 		         layer_label[target], fname(x, target, id));
+		return;
+	}
+	if (list < 0)
+		return;
+	bool read = l == LR_LAYER_RELEASES && fi == LR__F_RELEASE_HAZARD_ID;
+	snprintf(c->why, sizeof c->why,
+	         "%s holds lists of ids: %lld of its %lld values name a %s.%s "
+	         "through an item, %s",
+	         fname(x, l, list), (long long)top_list,
+	         (long long)x->L[l].st[list].n_set, layer_label[target],
+	         fname(x, target, id),
+	         read ? "so it is read as a list (hazard_id_list = yes)"
+	              : "but a mapping reads one id per field here, so it is "
+	                "left out (it is optional)");
+	if (read) {
+		c->field = list;
+		x->links_list = true;
+	}
 }
 
 /* The date: a field every value of which reads as a date; of several, the
@@ -792,6 +806,8 @@ static void draft_all(insp *x)
 	             "finding until you add a spelling line.\n");
 	for (int l = 0; l < 3; l++) {
 		draft_section(x, l);
+		if (l == LR_LAYER_RELEASES && x->links_list)
+			lr__text_add(&x->draft, "hazard_id_list = yes\n");
 		if (l == LR_LAYER_RELEASES)
 			draft_implies(x);
 	}

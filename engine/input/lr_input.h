@@ -48,6 +48,8 @@ typedef struct lr_release {
 	/* Improvised AP mines destroyed, reported apart from ap_mines as the
 	** Convention's reports ask; 0 if not given. */
 	int64_t ap_improvised;
+	/* hazard_id is a list "H-1,H-2" (the mapping's hazard_id_list). */
+	bool hazard_id_list;
 } lr_release;
 
 /* ---- Data quality: every reject, repair and finding --------------------- */

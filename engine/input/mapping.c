@@ -20,6 +20,7 @@
 **   implies_hazard = SHA           ; each release also stands for a
 **                                  ; hazard record of its land
 **   implies_contamination = AP     ; ... of this contamination
+**   hazard_id_list = yes           ; hazard_id lists ids: "H-1, H-2"
 **   [defaults]
 **   date_format = %d.%m.%Y         ; for layers that give none
 **   crs = EPSG:32648
@@ -459,7 +460,7 @@ typedef struct parser {
 	char err[900];
 	/* First line of scalar keys, to refuse a key given twice. */
 	int layer_line[4], crs_line[4], fid_line[4], fmt_line[4];
-	int implies_line, implies_cont_line;
+	int implies_line, implies_cont_line, list_line;
 } parser;
 
 static int fail(parser *p, const char *fmt, ...)
@@ -745,6 +746,19 @@ static int set_implies_contamination(parser *p, const char *name, const char *v)
 	return 1;
 }
 
+/* [releases] hazard_id_list: hazard_id holds a list of hazard ids (IMSMA's
+** imsma_links), or one id. */
+static int set_hazard_id_list(parser *p, const char *name, const char *v)
+{
+	if (!once(p, &p->list_line, name))
+		return 1;
+	int b = parse_bool(v);
+	if (b < 0)
+		return fail(p, "hazard_id_list = '%s': use yes or no", v);
+	p->m->layer[LR_LAYER_RELEASES].hazard_id_list = b;
+	return 1;
+}
+
 /* constant.<field> = value: the same value for every feature. */
 static int set_constant(parser *p, int sec, const char *name, const char *v)
 {
@@ -840,7 +854,8 @@ static int unknown_layer_key(parser *p, int sec, const char *name)
 		                      ", %s", lr__field_name(sec, i));
 	if (sec == LR_LAYER_RELEASES)
 		snprintf(keys + k, k < sizeof keys ? sizeof keys - k : 0,
-		         ", implies_hazard, implies_contamination");
+		         ", implies_hazard, implies_contamination, "
+		         "hazard_id_list");
 	return fail(p,
 	            "unknown key `%s` under [%s]; keys are %s, "
 	            "constant.<field> and <field>.<value> spellings",
@@ -869,6 +884,8 @@ static int handle_layer_key(parser *p, int sec, const char *name, const char *v)
 	if (sec == LR_LAYER_RELEASES &&
 	    !strcasecmp(name, "implies_contamination"))
 		return set_implies_contamination(p, name, v);
+	if (sec == LR_LAYER_RELEASES && !strcasecmp(name, "hazard_id_list"))
+		return set_hazard_id_list(p, name, v);
 	if (dot && !strncasecmp(name, "constant.", 9))
 		return set_constant(p, sec, name, v);
 	if (dot)

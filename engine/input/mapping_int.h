@@ -71,6 +71,9 @@ typedef struct lr__map_layer {
 	** of constant.contamination under [hazards], else mixed). */
 	int implies_hazard;
 	int implies_contamination;
+	/* releases only: hazard_id holds a list of hazard ids separated by
+	** commas or semicolons (IMSMA's imsma_links), not one id. */
+	bool hazard_id_list;
 } lr__map_layer;
 
 struct lr_mapping {
@@ -119,6 +122,15 @@ lr_date lr__mapping_date(const lr_mapping *m, int layer, const char *text);
 ** exist.
 */
 lr_date lr__date_parse_format(const char *fmt, const char *s);
+
+/*
+** A list of ids (separated by commas or semicolons; spaces, brackets and
+** double quotes around them dropped, so a JSON array reads too; empty
+** items skipped) as one new string "H-1,H-2" the caller
+** frees; NULL when text is NULL or lists no id, and (setting *oom) when
+** out of memory.  No length limit.
+*/
+char *lr__id_list_normalize(const char *text, bool *oom);
 
 /* The CRS a layer's mapping says to assume, or NULL.  Borrowed. */
 const char *lr__mapping_crs(const lr_mapping *m, int layer);

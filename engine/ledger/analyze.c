@@ -30,7 +30,7 @@ typedef struct analysis {
 	double t_clusters, t_parallel, t_merge; /* for opt->timings */
 } analysis;
 
-static int region_index(const lr_dataset *d, const char *id)
+int lr__region_index(const lr_dataset *d, const char *id)
 {
 	size_t lo = 0, hi = d->regions.len;
 	while (lo < hi) {
@@ -63,6 +63,7 @@ void lr_result_free(lr_result *r)
 	free(r->hazard_lon_e6);
 	free(r->hazard_lat_e6);
 	free(r->form_c);
+	lr__levels_free(r->levels);
 	free(r);
 }
 
@@ -168,7 +169,8 @@ static int alloc_arrays(lr__analysis *s)
 		/* Until its faces say otherwise: never held land. */
 		s->hazard_gone[i] = h->recorded;
 		s->hazard_given_region[i] =
-		        h->region_id ? region_index(s->d, h->region_id) : -1;
+		        h->region_id ? lr__region_index(s->d, h->region_id)
+		                     : -1;
 	}
 	for (size_t i = 0; i < s->n_releases; i++) {
 		r->release_region[i] = (int)s->n_regions;
@@ -419,6 +421,8 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 	if (rc == LR_OK &&
 	    (rc = lr__totals(&a.s, d, a.acc, a.n_threads)) != LR_OK)
 		lr_error_set(err, rc, "out of memory for findings");
+	if (rc == LR_OK && (rc = lr__levels_build(d, r)) != LR_OK)
+		lr_error_set(err, rc, "out of memory for the region levels");
 	if (rc == LR_OK) {
 		r->seconds_overlay = lr_now_seconds() - t0;
 		if (opt->timings)

@@ -87,4 +87,17 @@ void lr__face_free(lr_face *f);
 int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
                int n_threads);
 
+/* The index of the region with this id in d (sorted by id), or -1. */
+int lr__region_index(const lr_dataset *d, const char *id);
+
+/*
+** Every region level of r, when some region of d names a parent: the tree
+** of parents (levels.c), its cycles cut and its orphans found (findings
+** into d->quality), r's region tables summed up it into r->levels.
+** LR_OK (r->levels NULL without parents) or LR_ERR_NOMEM.
+*/
+int lr__levels_build(lr_dataset *d, lr_result *r);
+/* Free lv and everything it owns; NULL is a no-op. */
+void lr__levels_free(lr_levels *lv);
+
 #endif

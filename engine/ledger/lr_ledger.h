@@ -55,6 +55,46 @@ typedef struct lr_face {
 	lr_wkb geom;  /* owned (its data) */
 } lr_face;
 
+/* Add every figure of src into dst (region rows summed into a total or a
+** level above). */
+void lr_remaining_row_add(lr_remaining_row *dst, const lr_remaining_row *src);
+void lr_year_row_add(lr_year_row *dst, const lr_year_row *src);
+
+/* ---- Region levels (levels.c) ----------------------------------------- */
+
+/* A region of the tree that parent_id draws: a region of the layer, or a
+** parent that parent_id names but the layer does not hold (a province
+** whose districts are the regions). */
+typedef struct lr_level_node {
+	char *id;   /* owned */
+	char *name; /* owned; the id for a parent the layer does not hold */
+	int parent; /* node index; -1 at the top and where a cycle was cut */
+	int depth;  /* its level: 1 at the top */
+	int region; /* its row in the region tables; -1: not a region */
+} lr_level_node;
+
+/* One row of a level's block: node and all the land below it; or, with
+** own, a region of a level above standing at this level for its own land
+** alone, so that every level's rows add up to the total.  node -1 is the
+** OUTSIDE row. */
+typedef struct lr_level_row {
+	int level;
+	int node;
+	bool own;
+} lr_level_row;
+
+/* Every region level: the region tables summed up the tree. */
+typedef struct lr_levels {
+	int n_levels;
+	size_t n_nodes, n_rows;
+	/* owned: the regions in region order, then the parents the layer
+	** does not hold, by id */
+	lr_level_node *nodes;
+	lr_level_row *rows; /* owned: level 1's block first, each by id */
+	lr_remaining_row *remaining; /* owned: [n_rows] */
+	lr_year_row *years; /* owned: [n_years * n_rows], year by year */
+} lr_levels;
+
 typedef struct lr_result {
 	lr_date as_of, baseline;
 	int scope;
@@ -82,7 +122,14 @@ typedef struct lr_result {
 	int32_t *form_c;
 	size_t n_form_c;
 	double seconds_overlay;
+	/* owned; NULL when no region names a parent */
+	lr_levels *levels;
 } lr_result;
+
+#define LR_LEVEL_YEAR_ROW(r, year, row)                                        \
+	(&(r)->levels->years[(size_t)((year) - (r)->first_year) *              \
+	                             (r)->levels->n_rows +                     \
+	                     (row)])
 
 #define LR_YEAR_ROW(r, year, region)                                           \
 	(&(r)->years[((year) - (r)->first_year) * ((r)->n_regions + 1) +       \

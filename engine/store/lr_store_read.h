@@ -94,6 +94,27 @@ typedef struct lr_store_remaining {
 	lr_cents ap, av, erw_land, mixed;
 } lr_store_remaining;
 
+/* One row of remaining_by_level: a region of one level and the land
+** below it; the strings are valid during the call. */
+typedef struct lr_store_level {
+	int level;             /* 1 at the top; 0 for the TOTAL row */
+	const char *parent_id; /* "" at the top and for TOTAL */
+	lr_store_remaining row;
+} lr_store_level;
+
+typedef int (*lr_store_level_fn)(void *user, const lr_store_level *row,
+                                 lr_error *err);
+
+/*
+** Every region level: call each() for every row of remaining_by_level in
+** the order the writer stored them (level 1's block first, down to the
+** regions, then TOTAL).  *present is false, and each() never called, when
+** the store has no such table (no region names a parent).  LR_OK,
+** each()'s code, or LR_ERR_INPUT naming the store and the table.
+*/
+int lr_store_read_levels(lr_store_reader *rd, bool *present,
+                         lr_store_level_fn each, void *user, lr_error *err);
+
 /* One row of release_by_year; region_id is valid during the call. */
 typedef struct lr_store_year {
 	int year;
@@ -201,6 +222,26 @@ int lr_store_read_region_shapes(lr_store_reader *rd, lr_store_shape_fn each,
 int lr_store_read_land_shapes(lr_store_reader *rd, bool whole_hazards,
                               lr_store_shape_fn each, void *user,
                               lr_error *err);
+
+/* One row of form_c (Article 7 Form C); the strings are valid during the
+** call only. */
+typedef struct lr_store_form_c {
+	const char *hazard_id, *region_id, *type, *contamination;
+	const char *recorded_date; /* YYYY-MM-DD */
+	lr_cents remaining;        /* the land listed under the hazard */
+	double lon, lat;           /* a point on that land, WGS84 degrees */
+} lr_store_form_c;
+
+typedef int (*lr_store_form_c_fn)(void *user, const lr_store_form_c *row,
+                                  lr_error *err);
+
+/*
+** Call each() for every row of form_c, in the order the writer stored
+** them.  LR_OK, each()'s code, or LR_ERR_INPUT naming the store and
+** form_c (a store written before Form C has none).
+*/
+int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
+                         void *user, lr_error *err);
 
 /* ---- the ledger's faces and the hazards, for the GeoPackage ------------- */
 

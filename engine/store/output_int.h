@@ -38,11 +38,13 @@ enum {
 	LR__TABLE_BASELINE,
 	LR__TABLE_QUALITY,
 	LR__TABLE_FORM_C,
+	LR__TABLE_REMAINING_LEVEL, /* only when regions have parents */
+	LR__TABLE_YEAR_LEVEL,
 	LR__N_TABLES
 };
 
-/* Most columns any result table has (release_by_year). */
-#define LR__MAX_COLS 17
+/* Most columns any result table has (release_by_year_by_level). */
+#define LR__MAX_COLS 19
 
 /*
 ** A result table over a dataset and a result (both borrowed: they must

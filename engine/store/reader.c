@@ -182,6 +182,8 @@ int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
 ** argument. */
 typedef struct visit {
 	lr_store_remaining_fn remaining;
+	lr_store_level_fn level;
+	lr_store_form_c_fn form_c;
 	lr_store_year_fn year;
 	lr_store_meta_fn meta;
 	lr_store_shape_fn shape;
@@ -192,19 +194,21 @@ typedef struct visit {
 	bool checked; /* remaining: refuse negative land */
 } visit;
 
-/* The columns of lr_store_remaining, in the order remaining_row() reads. */
-#define REMAINING_SQL                                                          \
-	"SELECT " LR_STORE_COL_REGION ", " LR_STORE_COL_REGION_NAME            \
-	", " LR_STORE_COL_SHA_COUNT ", " LR_STORE_COL_SHA                      \
-	", " LR_STORE_COL_CHA_COUNT ", " LR_STORE_COL_CHA                      \
-	", " LR_STORE_COL_TOTAL_COUNT ", " LR_STORE_COL_TOTAL                  \
-	", " LR_STORE_COL_AP ", " LR_STORE_COL_AV ", " LR_STORE_COL_ERW_LAND   \
-	", " LR_STORE_COL_MIXED " FROM " LR_STORE_REMAINING
+/* The columns of lr_store_remaining, in the order remaining_of() reads. */
+#define REMAINING_COLUMNS                                                      \
+	LR_STORE_COL_REGION ", " LR_STORE_COL_REGION_NAME                      \
+	                    ", " LR_STORE_COL_SHA_COUNT ", " LR_STORE_COL_SHA  \
+	                    ", " LR_STORE_COL_CHA_COUNT ", " LR_STORE_COL_CHA  \
+	                    ", " LR_STORE_COL_TOTAL_COUNT                      \
+	                    ", " LR_STORE_COL_TOTAL ", " LR_STORE_COL_AP       \
+	                    ", " LR_STORE_COL_AV ", " LR_STORE_COL_ERW_LAND    \
+	                    ", " LR_STORE_COL_MIXED
+#define REMAINING_SQL "SELECT " REMAINING_COLUMNS " FROM " LR_STORE_REMAINING
 
-static int remaining_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
-                         lr_error *err)
+/* A row of remaining land from the first columns of st: the areas and
+** counts, and the parts by contamination when st has them. */
+static lr_store_remaining remaining_of(sqlite3_stmt *st)
 {
-	const visit *v = ctx;
 	lr_store_remaining row = {
 	        .region_id = column_text(st, 0),
 	        .region_name = column_text(st, 1),
@@ -221,6 +225,14 @@ static int remaining_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
 		row.erw_land = column_cents(st, 10);
 		row.mixed = column_cents(st, 11);
 	}
+	return row;
+}
+
+static int remaining_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                         lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_remaining row = remaining_of(st);
 	if (v->checked && row.total < 0)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: " LR_STORE_REMAINING
@@ -252,6 +264,72 @@ int lr_store_read_remaining_table(lr_store_reader *rd,
 	visit v = {.remaining = each, .user = user};
 	return each_row(rd, sql, 0, 0, LR_STORE_REMAINING, LR_STORE_REMAINING,
 	                remaining_row, &v, err);
+}
+
+static int level_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                     lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_level row = {.level = sqlite3_column_int(st, 12),
+	                      .parent_id = column_text(st, 13),
+	                      .row = remaining_of(st)};
+	(void)rd;
+	return v->level(v->user, &row, err);
+}
+
+int lr_store_read_levels(lr_store_reader *rd, bool *present,
+                         lr_store_level_fn each, void *user, lr_error *err)
+{
+	static const char exists[] =
+	        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+	        "'" LR_STORE_REMAINING_LEVEL "'";
+	static const char sql[] =
+	        "SELECT " REMAINING_COLUMNS ", " LR_STORE_COL_LEVEL
+	        ", " LR_STORE_COL_PARENT " FROM " LR_STORE_REMAINING_LEVEL
+	        " ORDER BY rowid";
+	sqlite3_stmt *st = NULL;
+	int s = SQLITE_ERROR;
+	if (sqlite3_prepare_v2(rd->db, exists, -1, &st, NULL) == SQLITE_OK)
+		s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return read_error(rd, "the list of tables", err);
+	*present = s == SQLITE_ROW;
+	if (!*present)
+		return LR_OK;
+	visit v = {.level = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_REMAINING_LEVEL,
+	                LR_STORE_REMAINING_LEVEL, level_row, &v, err);
+}
+
+static int form_c_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                      lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_form_c row = {.hazard_id = column_text(st, 0),
+	                       .region_id = column_text(st, 1),
+	                       .type = column_text(st, 2),
+	                       .contamination = column_text(st, 3),
+	                       .recorded_date = column_text(st, 4),
+	                       .remaining = column_cents(st, 5),
+	                       .lon = sqlite3_column_double(st, 6),
+	                       .lat = sqlite3_column_double(st, 7)};
+	(void)rd;
+	return v->form_c(v->user, &row, err);
+}
+
+int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
+                         void *user, lr_error *err)
+{
+	static const char sql[] =
+	        "SELECT " LR_STORE_COL_HAZARD ", " LR_STORE_COL_REGION
+	        ", " LR_STORE_COL_TYPE ", " LR_STORE_COL_CONTAMINATION
+	        ", " LR_STORE_COL_RECORDED ", " LR_STORE_COL_REMAINING
+	        ", " LR_STORE_COL_LON ", " LR_STORE_COL_LAT
+	        " FROM " LR_STORE_FORM_C " ORDER BY rowid";
+	visit v = {.form_c = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_FORM_C, LR_STORE_FORM_C,
+	                form_c_row, &v, err);
 }
 
 /* The columns of lr_store_year, in the order year_row() reads. */

@@ -64,12 +64,20 @@
 #define LR_STORE_BASELINE "baseline_by_region"
 /* form_c: Article 7 Form C, one row per hazard still holding land. */
 #define LR_STORE_FORM_C "form_c"
+/* remaining_by_level, release_by_year_by_level: the two region tables at
+** every level of the regions' parents, one block per level from the top,
+** then TOTAL; their columns are LR_STORE_COL_LEVEL and
+** LR_STORE_COL_PARENT, then those of the region tables. */
+#define LR_STORE_REMAINING_LEVEL "remaining_by_level"
+#define LR_STORE_RELEASE_BY_YEAR_LEVEL "release_by_year_by_level"
 /* data_quality: what ingest repaired or rejected, one row per finding. */
 #define LR_STORE_QUALITY "data_quality"
 
 /* Columns of the result tables. */
 #define LR_STORE_COL_REGION "region_id"
 #define LR_STORE_COL_REGION_NAME "region_name"
+#define LR_STORE_COL_LEVEL "level"
+#define LR_STORE_COL_PARENT "parent_id"
 #define LR_STORE_COL_YEAR "year"
 #define LR_STORE_COL_SHA_COUNT "sha_count"
 #define LR_STORE_COL_SHA "sha_m2"

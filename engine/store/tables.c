@@ -20,40 +20,55 @@
 
 /* ---- Table definitions: the column names are a contract ----------------- */
 
-static const lr__column remaining_cols[] = {
-        {LR_STORE_COL_REGION, LR__COL_TEXT},
-        {LR_STORE_COL_REGION_NAME, LR__COL_TEXT},
-        {LR_STORE_COL_SHA_COUNT, LR__COL_INT},
-        {LR_STORE_COL_SHA, LR__COL_AREA},
-        {LR_STORE_COL_CHA_COUNT, LR__COL_INT},
-        {LR_STORE_COL_CHA, LR__COL_AREA},
-        {LR_STORE_COL_TOTAL_COUNT, LR__COL_INT},
-        {LR_STORE_COL_TOTAL, LR__COL_AREA},
-        {LR_STORE_COL_AP, LR__COL_AREA},
-        {LR_STORE_COL_AV, LR__COL_AREA},
-        {LR_STORE_COL_ERW_LAND, LR__COL_AREA},
-        {LR_STORE_COL_MIXED, LR__COL_AREA},
-};
+/* The columns of a region's remaining land, and of its year. */
+#define REMAINING_COLUMNS                                                      \
+	{LR_STORE_COL_REGION, LR__COL_TEXT},                                   \
+	        {LR_STORE_COL_REGION_NAME, LR__COL_TEXT},                      \
+	        {LR_STORE_COL_SHA_COUNT, LR__COL_INT},                         \
+	        {LR_STORE_COL_SHA, LR__COL_AREA},                              \
+	        {LR_STORE_COL_CHA_COUNT, LR__COL_INT},                         \
+	        {LR_STORE_COL_CHA, LR__COL_AREA},                              \
+	        {LR_STORE_COL_TOTAL_COUNT, LR__COL_INT},                       \
+	        {LR_STORE_COL_TOTAL, LR__COL_AREA},                            \
+	        {LR_STORE_COL_AP, LR__COL_AREA},                               \
+	        {LR_STORE_COL_AV, LR__COL_AREA},                               \
+	        {LR_STORE_COL_ERW_LAND, LR__COL_AREA},                         \
+	{                                                                      \
+		LR_STORE_COL_MIXED, LR__COL_AREA                               \
+	}
 
-static const lr__column year_cols[] = {
-        {LR_STORE_COL_YEAR, LR__COL_INT},
-        {LR_STORE_COL_REGION, LR__COL_TEXT},
-        {LR_STORE_COL_NEW, LR__COL_AREA},
-        {LR_STORE_COL_CANCELLED, LR__COL_AREA},
-        {LR_STORE_COL_REDUCED, LR__COL_AREA},
-        {LR_STORE_COL_CLEARED, LR__COL_AREA},
-        {LR_STORE_COL_RELEASED, LR__COL_AREA},
-        {LR_STORE_COL_REMAINING_END, LR__COL_AREA},
-        {LR_STORE_COL_AP_MINES, LR__COL_INT},
-        {LR_STORE_COL_AV_MINES, LR__COL_INT},
-        {LR_STORE_COL_ERW, LR__COL_INT},
-        {LR_STORE_COL_RECLASSIFIED, LR__COL_AREA},
-        {LR_STORE_COL_SHA_END, LR__COL_AREA},
-        {LR_STORE_COL_CHA_END, LR__COL_AREA},
-        {LR_STORE_COL_SHA_COUNT_END, LR__COL_INT},
-        {LR_STORE_COL_CHA_COUNT_END, LR__COL_INT},
-        {LR_STORE_COL_AP_IMPROVISED, LR__COL_INT},
-};
+#define YEAR_COLUMNS                                                           \
+	{LR_STORE_COL_YEAR, LR__COL_INT}, {LR_STORE_COL_REGION, LR__COL_TEXT}, \
+	        {LR_STORE_COL_NEW, LR__COL_AREA},                              \
+	        {LR_STORE_COL_CANCELLED, LR__COL_AREA},                        \
+	        {LR_STORE_COL_REDUCED, LR__COL_AREA},                          \
+	        {LR_STORE_COL_CLEARED, LR__COL_AREA},                          \
+	        {LR_STORE_COL_RELEASED, LR__COL_AREA},                         \
+	        {LR_STORE_COL_REMAINING_END, LR__COL_AREA},                    \
+	        {LR_STORE_COL_AP_MINES, LR__COL_INT},                          \
+	        {LR_STORE_COL_AV_MINES, LR__COL_INT},                          \
+	        {LR_STORE_COL_ERW, LR__COL_INT},                               \
+	        {LR_STORE_COL_RECLASSIFIED, LR__COL_AREA},                     \
+	        {LR_STORE_COL_SHA_END, LR__COL_AREA},                          \
+	        {LR_STORE_COL_CHA_END, LR__COL_AREA},                          \
+	        {LR_STORE_COL_SHA_COUNT_END, LR__COL_INT},                     \
+	        {LR_STORE_COL_CHA_COUNT_END, LR__COL_INT},                     \
+	{                                                                      \
+		LR_STORE_COL_AP_IMPROVISED, LR__COL_INT                        \
+	}
+
+/* The level tables put these in front of the region tables' columns. */
+#define LEVEL_COLUMNS                                                          \
+	{LR_STORE_COL_LEVEL, LR__COL_INT},                                     \
+	{                                                                      \
+		LR_STORE_COL_PARENT, LR__COL_TEXT                              \
+	}
+
+static const lr__column remaining_cols[] = {REMAINING_COLUMNS};
+static const lr__column year_cols[] = {YEAR_COLUMNS};
+static const lr__column remaining_level_cols[] = {LEVEL_COLUMNS,
+                                                  REMAINING_COLUMNS};
+static const lr__column year_level_cols[] = {LEVEL_COLUMNS, YEAR_COLUMNS};
 
 static const lr__column baseline_cols[] = {
         {LR_STORE_COL_REGION, LR__COL_TEXT},
@@ -143,6 +158,19 @@ int lr__table_open(int kind, const lr_dataset *d, const lr_result *r,
 		t->n_cols = N_OF(form_c_cols);
 		t->n_rows = r->n_form_c;
 		return 1;
+	case LR__TABLE_REMAINING_LEVEL:
+		t->name = LR_STORE_REMAINING_LEVEL;
+		t->cols = remaining_level_cols;
+		t->n_cols = N_OF(remaining_level_cols);
+		t->n_rows = r->levels ? r->levels->n_rows + 1 : 0;
+		return r->levels != NULL;
+	case LR__TABLE_YEAR_LEVEL:
+		t->name = LR_STORE_RELEASE_BY_YEAR_LEVEL;
+		t->cols = year_level_cols;
+		t->n_cols = N_OF(year_level_cols);
+		t->n_rows =
+		        r->levels ? n_years(r) * (r->levels->n_rows + 1) : 0;
+		return r->levels != NULL;
 	default:
 		return 0;
 	}
@@ -192,14 +220,8 @@ static lr_remaining_row remaining_at(const lr_result *r,
 		return rows[k];
 	lr_remaining_row s = {0};
 	int n = r->n_regions + (r->has_outside ? 1 : 0);
-	for (int i = 0; i < n; i++) {
-		s.sha_count += rows[i].sha_count;
-		s.cha_count += rows[i].cha_count;
-		s.sha += rows[i].sha;
-		s.cha += rows[i].cha;
-		for (int p = 0; p < LR_N_PARTS; p++)
-			s.part[p] += rows[i].part[p];
-	}
+	for (int i = 0; i < n; i++)
+		lr_remaining_row_add(&s, &rows[i]);
 	return s;
 }
 
@@ -210,22 +232,8 @@ static lr_year_row year_at(const lr_result *r, int year, size_t j)
 		return *LR_YEAR_ROW(r, year, k);
 	lr_year_row s = {0};
 	int n = r->n_regions + (r->has_outside ? 1 : 0);
-	for (int i = 0; i < n; i++) {
-		const lr_year_row *y = LR_YEAR_ROW(r, year, i);
-		s.new_land += y->new_land;
-		for (int m = 0; m < LR_N_METHODS; m++)
-			s.released[m] += y->released[m];
-		s.reclassified += y->reclassified;
-		s.remaining_end += y->remaining_end;
-		s.sha_end += y->sha_end;
-		s.cha_end += y->cha_end;
-		s.sha_count_end += y->sha_count_end;
-		s.cha_count_end += y->cha_count_end;
-		s.ap_mines += y->ap_mines;
-		s.av_mines += y->av_mines;
-		s.erw += y->erw;
-		s.ap_improvised += y->ap_improvised;
-	}
+	for (int i = 0; i < n; i++)
+		lr_year_row_add(&s, LR_YEAR_ROW(r, year, i));
 	return s;
 }
 
@@ -266,6 +274,83 @@ static void form_c_row(const lr__table *t, size_t i, lr__cell *c)
 	c[7] = cell_int(r->hazard_lat_e6[h]);
 }
 
+/* The cells of a region's remaining land, from c[0]. */
+static void remaining_cells(lr__cell *c, const char *id, const char *name,
+                            const lr_remaining_row *x)
+{
+	c[0] = cell_text(id);
+	c[1] = cell_text(name);
+	c[2] = cell_int(x->sha_count);
+	c[3] = cell_int(x->sha);
+	c[4] = cell_int(x->cha_count);
+	c[5] = cell_int(x->cha);
+	c[6] = cell_int(x->sha_count + x->cha_count);
+	c[7] = cell_int(x->sha + x->cha);
+	for (int p = 0; p < LR_N_PARTS; p++)
+		c[8 + p] = cell_int(x->part[p]);
+}
+
+/* The cells of a region's year, from c[0]. */
+static void year_cells(lr__cell *c, int year, const char *id,
+                       const lr_year_row *y)
+{
+	c[0] = cell_int(year);
+	c[1] = cell_text(id);
+	c[2] = cell_int(y->new_land);
+	c[3] = cell_int(y->released[LR_CANCELLED]);
+	c[4] = cell_int(y->released[LR_REDUCED]);
+	c[5] = cell_int(y->released[LR_CLEARED]);
+	c[6] = cell_int(y->released[LR_CLEARED] + y->released[LR_REDUCED] +
+	                y->released[LR_CANCELLED]);
+	c[7] = cell_int(y->remaining_end);
+	c[8] = cell_int(y->ap_mines);
+	c[9] = cell_int(y->av_mines);
+	c[10] = cell_int(y->erw);
+	c[11] = cell_int(y->reclassified);
+	c[12] = cell_int(y->sha_end);
+	c[13] = cell_int(y->cha_end);
+	c[14] = cell_int(y->sha_count_end);
+	c[15] = cell_int(y->cha_count_end);
+	c[16] = cell_int(y->ap_improvised);
+}
+
+/* Row i of a level table: per year (release_by_year_by_level) the rows
+** of every level, then the TOTAL of the region table. */
+static void level_row(const lr__table *t, size_t i, lr__cell *c)
+{
+	const lr_result *r = t->r;
+	const lr_levels *lv = r->levels;
+	size_t b = lv->n_rows + 1, j = i % b;
+	int year = r->first_year + (int)(i / b);
+	bool total = j == lv->n_rows;
+	const char *id = TOTAL_ID, *name = TOTAL_NAME, *parent = "";
+	c[0] = cell_null();
+	if (!total) {
+		const lr_level_row *row = &lv->rows[j];
+		c[0] = cell_int(row->level);
+		id = OUTSIDE_ID;
+		name = OUTSIDE_NAME;
+		if (row->node >= 0) {
+			const lr_level_node *nd = &lv->nodes[row->node];
+			id = nd->id;
+			name = nd->name;
+			if (nd->parent >= 0)
+				parent = lv->nodes[nd->parent].id;
+		}
+	}
+	c[1] = cell_text(parent);
+	if (t->kind == LR__TABLE_REMAINING_LEVEL) {
+		lr_remaining_row x =
+		        total ? remaining_at(r, r->remaining, block_rows(r) - 1)
+		              : lv->remaining[j];
+		remaining_cells(c + 2, id, name, &x);
+	} else {
+		lr_year_row y = total ? year_at(r, year, block_rows(r) - 1)
+		                      : *LR_LEVEL_YEAR_ROW(r, year, j);
+		year_cells(c + 2, year, id, &y);
+	}
+}
+
 void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 {
 	const lr_result *r = t->r;
@@ -274,16 +359,7 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 	case LR__TABLE_REMAINING: {
 		lr_remaining_row x = remaining_at(r, r->remaining, i);
 		block_labels(t, i, &id, &name);
-		c[0] = cell_text(id);
-		c[1] = cell_text(name);
-		c[2] = cell_int(x.sha_count);
-		c[3] = cell_int(x.sha);
-		c[4] = cell_int(x.cha_count);
-		c[5] = cell_int(x.cha);
-		c[6] = cell_int(x.sha_count + x.cha_count);
-		c[7] = cell_int(x.sha + x.cha);
-		for (int p = 0; p < LR_N_PARTS; p++)
-			c[8 + p] = cell_int(x.part[p]);
+		remaining_cells(c, id, name, &x);
 		break;
 	}
 	case LR__TABLE_RELEASE_BY_YEAR: {
@@ -291,25 +367,7 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 		int year = r->first_year + (int)(i / b);
 		lr_year_row y = year_at(r, year, j);
 		block_labels(t, j, &id, &name);
-		c[0] = cell_int(year);
-		c[1] = cell_text(id);
-		c[2] = cell_int(y.new_land);
-		c[3] = cell_int(y.released[LR_CANCELLED]);
-		c[4] = cell_int(y.released[LR_REDUCED]);
-		c[5] = cell_int(y.released[LR_CLEARED]);
-		c[6] = cell_int(y.released[LR_CLEARED] +
-		                y.released[LR_REDUCED] +
-		                y.released[LR_CANCELLED]);
-		c[7] = cell_int(y.remaining_end);
-		c[8] = cell_int(y.ap_mines);
-		c[9] = cell_int(y.av_mines);
-		c[10] = cell_int(y.erw);
-		c[11] = cell_int(y.reclassified);
-		c[12] = cell_int(y.sha_end);
-		c[13] = cell_int(y.cha_end);
-		c[14] = cell_int(y.sha_count_end);
-		c[15] = cell_int(y.cha_count_end);
-		c[16] = cell_int(y.ap_improvised);
+		year_cells(c, year, id, &y);
 		break;
 	}
 	case LR__TABLE_BASELINE: {
@@ -337,6 +395,10 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 	}
 	case LR__TABLE_FORM_C:
 		form_c_row(t, i, c);
+		break;
+	case LR__TABLE_REMAINING_LEVEL:
+	case LR__TABLE_YEAR_LEVEL:
+		level_row(t, i, c);
 		break;
 	default:
 		for (int k = 0; k < t->n_cols; k++)
