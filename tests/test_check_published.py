@@ -344,6 +344,56 @@ def test_pack(tmp):
        "check of the CSVs analyze and plan wrote: no error", text)
 
 
+def test_text(tmp):
+    """Title rows of one cell, byte-order marks, CRLF, ';', Windows-1252."""
+    body = ("County,CHA area (km²),SHA area (km²)\n"
+            "Alpha,1.21,0.53\nBeta,0.83,0.11\nTotal,2.04,0.74\n")
+    path = write(tmp, "one_cell_title.csv",
+                 "Contamination at the end of 2014 by county (km²)\n" + body)
+    rc, rows, reads, out = check(tmp, "one-cell", path)
+    ok(rc == 1 and of(rows, "error") == [("R01-region-sum", "Total")] and
+       reads[0]["date"] == "2014-12" and
+       reads[0]["note"].startswith("1 title row;"),
+       "a title of one cell (no commas after it): three columns read, the "
+       "planted SHA total (0.64 written 0.74) is the one error", out)
+    crlf = "\ufeff" + ("Contamination at the end of 2014 by county (km²)\n"
+                       + body).replace("0.74", "0.64").replace("\n", "\r\n")
+    with open(os.path.join(tmp, "crlf.csv"), "w", newline="",
+              encoding="utf-8") as f:
+        f.write(crlf)
+    rc, rows, reads, out = check(tmp, "crlf", os.path.join(tmp, "crlf.csv"))
+    ok(rc == 0 and not of(rows, "error") and reads[0]["date"] == "2014-12"
+       and any(r["column"] == "County" for r in reads),
+       "a byte-order mark and CRLF line ends: read as the same table", out)
+    semi = crlf.replace(",", ";").replace("1.21", "1,21")
+    with open(os.path.join(tmp, "semi.csv"), "w", newline="",
+              encoding="cp1252") as f:
+        f.write(semi.replace("\ufeff", ""))
+    rc, rows, reads, out = check(tmp, "semi", os.path.join(tmp, "semi.csv"))
+    ok(rc == 0 and not of(rows, "error") and
+       "decoded from Windows-1252" in reads[0]["note"] and
+       any(r["column"] == "CHA area (km²)" for r in reads),
+       "';' separated, a decimal comma, saved in Windows-1252 (km² as the "
+       "byte 0xB2): decoded, read, and the decoding said", out)
+    with open(os.path.join(tmp, "u16.csv"), "w", encoding="utf-16") as f:
+        f.write(body)
+    rc, _, _, out = check(tmp, "u16", os.path.join(tmp, "u16.csv"))
+    ok(rc == 2 and "u16.csv: is UTF-16" in out,
+       "UTF-16 text: exit 2 naming the file", out)
+    md = ("\ufeff# Remaining contamination\r\n\r\n- as of end 2014\r\n"
+          "\r\n| County | CHA area (km²) | SHA area (km²) |\r\n"
+          "|---|---:|---:|\r\n| Alpha | 1.21 | 0.53 |\r\n"
+          "| Beta | 0.83 | 0.11 |\r\n| Total | 2.04 | 0.74 |\r\n")
+    with open(os.path.join(tmp, "t.md"), "w", newline="",
+              encoding="utf-8") as f:
+        f.write(md)
+    rc, rows, reads, out = check(tmp, "md", os.path.join(tmp, "t.md"))
+    ok(rc == 1 and of(rows, "error") == [("R01-region-sum", "Total")] and
+       reads[0]["date"] == "2014-12",
+       "Markdown with a byte-order mark and CRLF: the heading and list "
+       "line read as its title, the planted total found", out)
+
+
 def test_unusable(tmp):
     path = write(tmp, "colours.csv", "colour,weight\nred,1\n")
     rc, _, _, out = check(tmp, "colours", path)
@@ -457,6 +507,7 @@ def main():
         test_shapes(tmp)
         test_silent(tmp)
         test_pack(tmp)
+        test_text(tmp)
         test_unusable(tmp)
         test_columns(tmp)
         test_deadline(tmp)

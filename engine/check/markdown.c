@@ -133,22 +133,15 @@ static bool add_table(lr_table_set *set, const char *path, const char *base,
 int lr_check_read_markdown(const char *path, lr_table_set *out, lr_error *err)
 {
 	memset(out, 0, sizeof *out);
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return lr_error_set(err, LR_ERR_INPUT, "%s: cannot be read",
-		                    path);
-	FILE *m = open_memstream(&text, &size);
-	char buf[8192];
-	size_t n;
-	while (m && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, m);
-	fclose(f);
-	if (!m || fclose(m) != 0) {
-		free(text);
-		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-	}
+	char *bytes, *text;
+	size_t size;
+	const char *decoded;
+	if (lr_read_file(path, &bytes, &size, err) != LR_OK)
+		return err->code;
+	int rc = lr_text_utf8(bytes, size, path, &text, &decoded, err);
+	free(bytes);
+	if (rc != LR_OK)
+		return rc;
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	char heading[256] = "table", *title = NULL, *cur = text, *s;
@@ -178,6 +171,8 @@ int lr_check_read_markdown(const char *path, lr_table_set *out, lr_error *err)
 	}
 	free(title);
 	free(text);
+	for (size_t i = 0; i < out->n; i++)
+		out->tables[i].encoding = decoded;
 	if (!ok) {
 		lr_table_set_free(out);
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");

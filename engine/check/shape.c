@@ -70,14 +70,6 @@ static int filled(const sgrid *g, size_t r)
 	return n;
 }
 
-/* CSV files name an empty header cell "field_N" (GDAL). */
-static bool generated_name(const char *s, int c)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "field_%d", c + 1);
-	return !strcmp(s, buf);
-}
-
 /* The source table as a grid, its header as row 0. */
 static bool load(const lr_table *t, sgrid *g)
 {
@@ -86,8 +78,7 @@ static bool load(const lr_table *t, sgrid *g)
 	if (!row)
 		return false;
 	for (int c = 0; c < t->n_cols; c++)
-		if (!generated_name(t->header[c], c) &&
-		    !(row[c] = lr_strdup(t->header[c])))
+		if (!(row[c] = lr_strdup(t->header[c])))
 			return false;
 	for (size_t r = 0; r < t->n_rows; r++) {
 		if (!(row = sg_add(g, t->line[r])))
@@ -765,6 +756,9 @@ static bool emit(sgrid *g, lr__tab *p, const lr_table *in)
 	t->layer = lr_strdup(in->layer ? in->layer : "");
 	t->name = lr_strdup(in->name ? in->name : "");
 	t->title = lr_strdup(p->title ? p->title : "");
+	t->encoding = in->encoding;
+	p->title_rows += in->title_rows; /* those the file's reader took */
+	t->title_rows = p->title_rows;
 	t->header = lr_xcalloc((size_t)g->nc + 1, sizeof *t->header);
 	t->cells = lr_xcalloc(nr * (size_t)g->nc + 1, sizeof *t->cells);
 	t->line = lr_xcalloc(nr + 1, sizeof *t->line);
