@@ -203,6 +203,175 @@ def test_real(tmp):
        "names the unread column (never a silent pass)", out)
 
 
+def sums_by_hand(path, value_cols, group_col=None, head=2):
+    """Independently of the checker: for each column in value_cols, the
+    sum of the rows under the head rows that are neither Total nor
+    Subtotal, and, with
+    group_col, each subtotal against the rows since the one before it.
+    (totals, subtotal mismatches) with totals[col] = (stated, summed)."""
+    rows = [r for r in cells(path)[head:] if r and any(r[1:])]
+    totals, bad = {}, []
+    for j in value_cols:
+        body, since = 0.0, 0.0
+        for r in rows:
+            if len(r) <= j or not r[j]:
+                continue
+            label = " ".join(r[:j]).lower()
+            if "subtotal" in label:
+                if group_col is not None and abs(since - number(r[j])) > 1e-6:
+                    bad.append((r, j))
+                since = 0.0
+            elif "total" in label:
+                totals[j] = (number(r[j]), body)
+            else:
+                body += number(r[j])
+                since += number(r[j])
+    return totals, bad
+
+
+def test_real_more(tmp):
+    """Tables transcribed in their published layout: Landmine Monitor's Sri
+    Lanka (2011, 2012, 2015, 2017), Thailand (2016), Croatia (2015) and
+    Serbia (2015) profiles."""
+    def pub(name):
+        return os.path.join(PUB, name)
+
+    lk10 = pub("lm2011_srilanka_by_district_end2010.csv")
+    t, _ = sums_by_hand(lk10, [1])
+    ok(abs(t[1][0] - 506.82) < 1e-9 and abs(t[1][1] - 506.83) < 1e-6,
+       "Sri Lanka end 2010: the districts add up to 506.83 against the "
+       "printed 506.82 (recomputed)", t)
+    rc, rows, reads, out = check(tmp, "lk10", lk10)
+    ok(rc == 0 and of(rows) == [("R01-region-sum", "Total")] and
+       rows[0]["severity"] == "info" and reads[0]["date"] == "2010-12",
+       "Sri Lanka end 2010: 506.82 against 506.83 is within the rounding "
+       "of ten figures to 0.01 km² (info), dated by 'end December 2010'",
+       out)
+    rc, rows, _, out = check(tmp, "lk10-twin",
+                             twin(tmp, lk10, "122.34", "122.43"))
+    ok(rc == 1 and of(rows, "error") == [("R01-region-sum", "Total")],
+       "its twin (Mannar 122.34 -> 122.43): exactly R01 on Total", out)
+
+    lk12 = pub("lm2012_srilanka_cha_by_district_feb2012.csv")
+    t, _ = sums_by_hand(lk12, [1])
+    ok(abs(t[1][0] - t[1][1]) < 1e-6, "Sri Lanka February 2012: the "
+       "districts add up to the printed 124.74 (recomputed)", t)
+    rc, rows, reads, out = check(tmp, "lk12", lk12)
+    taken = {(r["column"], r["taken_as"], r["unit"]) for r in reads}
+    ok(rc == 0 and not of(rows) and reads[0]["date"] == "2012-02" and
+       ("End February 2012", "cha", "km²") in taken,
+       "Sri Lanka February 2012: a date as the one heading, the figure "
+       "(confirmed hazardous area) and unit (km²) from the title", out +
+       str(taken))
+    rc, rows, _, out = check(tmp, "lk12-twin",
+                             twin(tmp, lk12, "29.81", "29.18"))
+    ok(rc == 1 and of(rows, "error") == [("R01-region-sum", "Total")],
+       "its twin (Mullaitivu 29.81 -> 29.18): exactly R01 on Total", out)
+
+    lk14 = pub("lm2015_srilanka_cha_by_district_2012_2014.csv")
+    t, _ = sums_by_hand(lk14, [1, 2, 3])
+    ok([round(t[j][1], 2) for j in (1, 2, 3)] == [98.65, 83.84, 78.09] and
+       [r for r in cells(lk14) if r[0] == "Trincomalee"][0][1:3] ==
+       ["3.41", "6.38"],
+       "Sri Lanka end 2012-2014: the districts add up to 98.65, 83.84 "
+       "(83.85 printed) and 78.09; Trincomalee 3.41 -> 6.38 (by hand)", t)
+    rc, rows, reads, out = check(tmp, "lk14", lk14)
+    ok(rc == 1 and of(rows, "error") == [("R14-growth-without-new",
+                                          "2013 Trincomalee")] and
+       of(rows, "info") == [("R01-region-sum", "2013 Total")],
+       "Sri Lanka end 2012-2014, years as columns: Trincomalee's confirmed "
+       "area grew from 3.41 to 6.38 km² in 2013 with no new contamination "
+       "stated (the publication's own inconsistency); 83.85 against 83.84 "
+       "within rounding", out)
+    ok(any(r["taken_as"] == "remaining_end" and r["unit"] == "km²"
+           for r in reads), "the unit read from the title through its "
+       "footnote mark '(km²)[2]'", reads)
+    rc, rows, _, out = check(tmp, "lk14-twin",
+                             twin(tmp, lk14, "3.08", "3.80"))
+    ok(rc == 1 and sorted(of(rows, "error")) == [
+        ("R01-region-sum", "2014 Total"),
+        ("R14-growth-without-new", "2013 Trincomalee")],
+       "its twin (Jaffna 2014 3.08 -> 3.80): the planted R01 on 2014's "
+       "Total beside the published R14", out)
+
+    lk17 = pub("lm2017_srilanka_by_province_feb2017.csv")
+    t, bad = sums_by_hand(lk17, [2], group_col=0)
+    ok(not bad and t[2][0] == t[2][1] == 26341456,
+       "Sri Lanka February 2017: each province's subtotal and the total "
+       "are the sums of their districts (recomputed)", (t, bad))
+    rc, rows, reads, out = check(tmp, "lk17", lk17)
+    ok(rc == 0 and not of(rows) and "3 subtotal rows" in reads[0]["note"],
+       "Sri Lanka February 2017: province over district, 'Subtotal' rows, "
+       "thousands in quotes: consistent", out)
+    rc, rows, _, out = check(tmp, "lk17-twin",
+                             twin(tmp, lk17, "2,098,660", "2,098,960"))
+    ok(rc == 1 and of(rows, "error") == [("R01-region-sum", "Northern")],
+       "its twin (Vavuniya +300 m²): exactly R01 on Northern's subtotal, "
+       "not again on Total", out)
+
+    rc, rows, _, out = check(tmp, "lk-dated", lk10, lk12, lk17)
+    ok(rc == 0 and sorted(of(rows, "warning")) == [
+        ("R31-dated-tables", "Anuradhapura"),
+        ("R31-dated-tables", "Polonnaruwa")],
+       "Sri Lanka end 2010, February 2012, February 2017 in date order: "
+       "Anuradhapura grew from 2.21 to 2.32 km² with no new land stated; "
+       "Polonnaruwa (0.18 km² in 2012) is missing in 2017, whose text "
+       "speaks of 10 affected districts and whose table lists 9", out)
+
+    th = pub("lm2016_thailand_by_province_2014_2015.csv")
+    t, _ = sums_by_hand(th, [2, 3, 4, 5], head=3)
+    ok(all(abs(t[j][0] - t[j][1]) < 1e-6 for j in (2, 3, 4, 5)),
+       "Thailand end 2014 and 2015: counts and areas add up to 328, "
+       "474.26, 314 and 450.74 (recomputed)", t)
+    rc, rows, reads, out = check(tmp, "th", th)
+    ok(rc == 1 and sorted(of(rows, "error")) == [
+        ("R14-growth-without-new", "2015 Chiang Mai"),
+        ("R14-growth-without-new", "2015 Sakeo")] and
+       of(rows, "info") == [("R30-footnote", "")],
+       "Thailand by province, years over groups of columns (End-2014: "
+       "CHAs | Area, End-2015: SHAs | Area): totals hold; Chiang Mai "
+       "28.97 -> 35.49 km² and Sakeo 9.78 -> 10.11 km² grew with no new "
+       "land stated; the '*' marks as info", out)
+    rc, rows, _, out = check(tmp, "th-twin", twin(tmp, th, "37.60", "37.06"))
+    ok(rc == 1 and sorted(of(rows, "error")) == [
+        ("R01-region-sum", "2015 Total"),
+        ("R14-growth-without-new", "2015 Chiang Mai"),
+        ("R14-growth-without-new", "2015 Sakeo")],
+       "its twin (Surin 2015 37.60 -> 37.06): the planted R01 on 2015's "
+       "Total beside the published two", out)
+
+    hr = pub("lm2015_croatia_by_county_end2014.csv")
+    t, _ = sums_by_hand(hr, [1, 2])
+    ok(all(abs(t[j][0] - t[j][1]) < 1e-6 for j in (1, 2)),
+       "Croatia end 2014: suspected and confirmed areas add up to 244.82 "
+       "and 285.35 (recomputed)", t)
+    rc, rows, reads, out = check(tmp, "hr", hr)
+    taken = {(r["column"], r["taken_as"], r["unit"]) for r in reads}
+    ok(rc == 0 and not of(rows) and
+       ("Suspected mined area", "sha", "km²") in taken and
+       ("Confirmed mined Area", "cha", "km²") in taken,
+       "Croatia by county: headings with no unit take the title's (km2)",
+       out + str(taken))
+    rc, rows, _, out = check(tmp, "hr-twin", twin(tmp, hr, "20.92", "29.02"))
+    ok(rc == 1 and of(rows, "error") == [("R01-region-sum", "Total")],
+       "its twin (Zadar confirmed 20.92 -> 29.02): exactly R01", out)
+
+    rs = pub("lm2015_serbia_by_village_end2014.csv")
+    t, _ = sums_by_hand(rs, [2, 3])
+    ok(t[2] == (19, 19) and t[3] == (2849126, 2849126),
+       "Serbia end 2014: the villages add up to 19 SHAs and 2,849,126 m² "
+       "(recomputed)", t)
+    rc, rows, reads, out = check(tmp, "rs", rs)
+    ok(rc == 0 and of(rows) == [("R30-footnote", "")] and
+       "'Municipality' over 'Village'" in reads[0]["key"],
+       "Serbia by municipality and village: the village is the key under "
+       "its municipality; the '*' marks on three names as info", out)
+    rc, rows, _, out = check(tmp, "rs-twin",
+                             twin(tmp, rs, "1,139,888", "1,193,888"))
+    ok(rc == 1 and of(rows, "error") == [("R01-region-sum", "Total")],
+       "its twin (Končulj 1,139,888 -> 1,193,888): exactly R01", out)
+
+
 # ---- Shapes of publications, planted ---------------------------------------
 
 def test_shapes(tmp):
@@ -504,6 +673,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="lr-published-")
     try:
         test_real(tmp)
+        test_real_more(tmp)
         test_shapes(tmp)
         test_silent(tmp)
         test_pack(tmp)

@@ -235,15 +235,24 @@ const char *lr__check_col_unread(const lr__col *c);
 
 /* A heading that is a year ("2014", "End 2014", "As of end 2014 (km²)"). */
 bool lr__check_heading_is_year(const char *norm, int *year);
+/* A heading that starts with a year ("End-2014 CHAs"): the year, and the
+** words after it into rest. */
+bool lr__check_heading_year_prefix(const char *norm, int *year, char *rest,
+                                   size_t size);
+/* Does a heading count areas ("CHAs", "No. of SHAs", "Number")? */
+bool lr__check_heading_counts(const char *norm);
 /* The unit of area a heading names ("m2", "km2", "ha"), "" if none. */
 void lr__check_heading_unit(const char *norm, char *unit, size_t size);
 /*
 ** A published heading (normalised) into the name the rules use, in canon;
 ** prev is the figure of the column before when it counts areas ("cha"),
-** dated whether the table has years.  why says how, when not plain.
+** dated whether the table has years, title_unit the unit the table's title
+** states ("km2", "" if none) for an area heading that states none.  why
+** says how, when not plain.
 */
 void lr__check_read_heading(const char *norm, const char *prev, bool dated,
-                            char *canon, size_t size, char *why, size_t wsize);
+                            const char *title_unit, char *canon, size_t size,
+                            char *why, size_t wsize);
 /* The figure a dated heading or title names ("released"), "" if none. */
 void lr__check_heading_figure(const char *norm, char *base, size_t size);
 /* Is canon a count of areas ("cha_count")? Its figure into base. */
