@@ -294,16 +294,37 @@ bool lr__check_is_aggregate(const lr__tab *p, size_t r);
 bool lr__check_under(const lr__tab *p, size_t j, size_t i);
 /* Does some row under aggregate i have its flag set? */
 bool lr__check_explained(const lr__tab *p, size_t i, const bool *flag);
-/* Row indices, leaves first, then parents deepest first, TOTAL last: a new
-** array the caller frees, or NULL. */
-size_t *lr__check_row_order(const lr__tab *p);
 /*
-** Start a walk over p's rows: *ord a new lr__check_row_order(), *flag a new
-** flag per row (the rows reported, so that their aggregates are not
-** reported again); the caller frees both.  false, with both NULL and
-** x->oom set, when out of memory.
+** A walk over a table's rows, members before their aggregates (leaves, then
+** parents deepest first, TOTAL last), remembering the rows reported so that
+** an aggregate they explain is not reported again (one cause, one finding):
+**
+**     lr__walk w;
+**     size_t r;
+**     if (!lr__check_walk_begin(x, p, &w))
+**             return;
+**     while (lr__check_walk_next(&w, &r)) {
+**             if (!figure_set || lr__check_walk_explained(&w, r))
+**                     continue;
+**             ... w.flag[r] = true when row r is reported ...
+**     }
+**     lr__check_walk_end(&w);
 */
-bool lr__check_walk(lr__ctx *x, const lr__tab *p, size_t **ord, bool **flag);
+typedef struct lr__walk {
+	const lr__tab *p; /* borrowed */
+	size_t *ord;      /* owned: the rows in walking order */
+	bool *flag;       /* owned: [nrows] the rows reported */
+	size_t i;         /* the next place in ord */
+} lr__walk;
+/* Start a walk over p; false, with x->oom set, when out of memory (w is
+** then empty: lr__check_walk_end() is a no-op on it). */
+bool lr__check_walk_begin(lr__ctx *x, const lr__tab *p, lr__walk *w);
+/* The next row into *r; false when every row was walked. */
+bool lr__check_walk_next(lr__walk *w, size_t *r);
+/* Is row r an aggregate one of whose members was reported? */
+bool lr__check_walk_explained(const lr__walk *w, size_t r);
+/* Free what the walk owns. */
+void lr__check_walk_end(lr__walk *w);
 /* The first row, in table order, of row r's region in its earliest year. */
 int lr__check_first_row(const lr__tab *p, size_t r);
 bool lr__check_has_year(const lr__tab *p, int y);

@@ -69,17 +69,15 @@ static void sum_rule(lr__ctx *x, lr__tab *p, int rule, int total,
 		have += parts[k] >= 0;
 	if (have < 2)
 		return;
-	bool *flag;
-	size_t *ord;
-	if (!lr__check_walk(x, p, &ord, &flag))
+	lr__walk w;
+	size_t r;
+	if (!lr__check_walk_begin(x, p, &w))
 		return;
 	/* A row whose own figures disagree makes its aggregates disagree
 	** too: those are not reported again. */
-	for (size_t oi = 0; oi < p->nrows; oi++) {
-		size_t r = ord[oi];
+	while (lr__check_walk_next(&w, &r)) {
 		lr__fig t = lr__check_cell(p, r, total);
-		if (!t.set || (lr__check_is_aggregate(p, r) &&
-		               lr__check_explained(p, r, flag)))
+		if (!t.set || lr__check_walk_explained(&w, r))
 			continue;
 		int64_t s = 0;
 		int nset = 0;
@@ -99,10 +97,9 @@ static void sum_rule(lr__ctx *x, lr__tab *p, int rule, int total,
 			continue;
 		if (lr__check_compare(x, rule, p, p->rows[r].label,
 		                      &p->cols[total], t.v, s, bound, what))
-			flag[r] = true;
+			w.flag[r] = true;
 	}
-	free(flag);
-	free(ord);
+	lr__check_walk_end(&w);
 }
 
 void lr__check_rule_sha_cha(lr__ctx *x, lr__tab *p)
