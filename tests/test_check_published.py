@@ -559,6 +559,12 @@ def test_unusable(tmp):
     ok(rc == 2 and "colour, weight" in out and "colour = region_id" in out,
        "a table of no known kind: exit 2 naming its columns and the "
        "--columns lines that would read it", out)
+    gap = write(tmp, "gap.csv", "Colour,,Weight,\nred,,1,\n")
+    rc, _, _, out = check(tmp, "gap", gap)
+    ok(rc == 2 and "Colour, (no heading), Weight)" in out and
+       "Weight = total_m2" in out,
+       "an empty heading is named as such, and the example mapping uses "
+       "a heading that exists", out)
     a = write(tmp, "a.csv", "Region,Total area (m²)\nX,5\n")
     b = write(tmp, "b.csv", "Region,Total area (m²)\nX,6\n")
     rc, _, _, out = check(tmp, "undated", a, b)
