@@ -548,7 +548,8 @@ def test_text(tmp):
         f.write(md)
     rc, rows, reads, out = check(tmp, "md", os.path.join(tmp, "t.md"))
     ok(rc == 1 and of(rows, "error") == [("R01-region-sum", "Total")] and
-       reads[0]["date"] == "2014-12",
+       reads[0]["date"] == "2014-12" and
+       reads[0]["note"].startswith("2 title rows;"),
        "Markdown with a byte-order mark and CRLF: the heading and list "
        "line read as its title, the planted total found", out)
 

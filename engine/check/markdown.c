@@ -147,6 +147,7 @@ int lr_check_read_markdown(const char *path, lr_table_set *out, lr_error *err)
 	char heading[256] = "table", *title = NULL, *cur = text, *s;
 	bool ok = true;
 	long line = 0;
+	int ntitle = 0; /* the lines of the title */
 	while (ok && (s = next_line(&cur)) != NULL) {
 		line++;
 		if (*s == '#') {
@@ -155,18 +156,23 @@ int lr_check_read_markdown(const char *path, lr_table_set *out, lr_error *err)
 			free(title);
 			title = NULL;
 			ok = add_title(&title, heading);
+			ntitle = 1;
 		} else if (*s == '|' && is_separator(cur)) {
 			char *h = s;
 			next_line(&cur); /* the separator */
 			ok = add_table(out, path, base, heading, title, h, &cur,
 			               line + 1);
-			if (ok) /* the separator and the rows */
-				line += 1 +
-				        (long)out->tables[out->n - 1].n_rows;
+			if (ok) { /* the separator and the rows */
+				lr_table *t = &out->tables[out->n - 1];
+				line += 1 + (long)t->n_rows;
+				t->title_rows = ntitle;
+			}
 			free(title);
 			title = NULL;
+			ntitle = 0;
 		} else if (!strncmp(s, "- ", 2)) {
 			ok = add_title(&title, s + 2);
+			ntitle++;
 		}
 	}
 	free(title);
