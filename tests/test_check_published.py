@@ -365,6 +365,39 @@ def test_real_more(tmp):
                "its twin (Končulj 1,139,888 -> 1,193,888): exactly R01")
 
 
+def test_real_counts(tmp):
+    """Landmine Monitor's Sudan tables of May 2012 and May 2013: the number
+    of hazardous areas by state, with no area, three kinds in the total."""
+    def pub(name):
+        return os.path.join(PUB, name)
+
+    for name, want in (("lm2012_sudan_by_state_may2012.csv",
+                        (136, 62, 92, 290)),
+                       ("lm2013_sudan_by_state_may2013.csv",
+                        (124, 63, 70, 257))):
+        path = pub(name)
+        body = [r for r in cells(path)[2:] if r and r[0] != "Total"]
+        sums = tuple(sum(int(r[j]) for r in body) for j in (1, 2, 3, 4))
+        rows_add = all(int(r[1]) + int(r[2]) + int(r[3]) == int(r[4])
+                       for r in body)
+        ok(sums == want and rows_add, f"{name}: every state's kinds add "
+           "up to its total and every column to the Total row "
+           "(recomputed)", (sums, want))
+        rc, rows, reads, out = check(tmp, name, path)
+        taken = {(r["column"], r["taken_as"]) for r in reads}
+        ok(rc == 0 and not of(rows) and
+           ("Dangerous areas", "other_count") in taken and
+           ("Total", "total_count") in taken,
+           f"{name}: a table of counts alone, read; 'Dangerous areas' a "
+           "third kind of area in the total; no finding", out + str(taken))
+    sd13 = pub("lm2013_sudan_by_state_may2013.csv")
+    twin_gives(tmp, sd13, "34", "43",
+               [("R01-region-sum", "Total"),
+                ("R02-sha-cha-total", "Kassala")],
+               "its twin (Kassala's dangerous areas 34 -> 43): the two "
+               "identities it breaks, down the column and along the row")
+
+
 # ---- Shapes of publications, planted ---------------------------------------
 
 def test_shapes(tmp):
@@ -671,6 +704,7 @@ def main():
     try:
         test_real(tmp)
         test_real_more(tmp)
+        test_real_counts(tmp)
         test_shapes(tmp)
         test_silent(tmp)
         test_pack(tmp)

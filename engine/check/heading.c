@@ -109,6 +109,9 @@ static const char *concept(const words *ws, bool dated)
 	} map[] = {
 	        {{"suspected", "sha", "shas", NULL}, "sha"},
 	        {{"confirmed", "cha", "chas", NULL}, "cha"},
+	        /* hazardous areas neither suspected nor confirmed that the
+	        ** total counts ("Dangerous areas": Sudan's, from accidents) */
+	        {{"dangerous", NULL}, "other"},
 	        {{"cancelled", "canceled", "cancellation", "cancel", "nts",
 	          "nontechnical", NULL},
 	         "cancelled"},
@@ -314,9 +317,17 @@ void lr__check_read_heading(const char *norm, const char *prev, bool dated,
 	}
 	if (!unit && counts_areas(&ws) &&
 	    (!strcmp(base, "sha") || !strcmp(base, "cha") ||
-	     !strcmp(base, "total") || (!*base && !dated))) {
+	     !strcmp(base, "other") || !strcmp(base, "total") ||
+	     (!*base && !dated))) {
 		snprintf(canon, size, "%s_count", *base ? base : "total");
 		return;
+	}
+	if (!unit && !strcmp(base, "total") && prev && *prev) {
+		/* "Confirmed minefields | SHAs | Total": a total of counts */
+		snprintf(canon, size, "total_count");
+		snprintf(why, wsize,
+		         "a total after counts of areas: their "
+		         "total count");
 	}
 }
 

@@ -104,14 +104,19 @@ static void sum_rule(lr__ctx *x, lr__tab *p, int rule, int total,
 
 void lr__check_rule_sha_cha(lr__ctx *x, lr__tab *p)
 {
-	int a[2] = {lr__check_col_area(p, "sha"), lr__check_col_area(p, "cha")};
-	sum_rule(x, p, R_SHACHA, lr__check_col_area(p, "total"), a, 2,
-	         "the total is not SHA + CHA");
-	int c[2] = {lr__check_col_find(p, "sha_count", COL_COUNT),
-	            lr__check_col_find(p, "cha_count", COL_COUNT)};
+	/* other: hazardous areas of neither type that the total counts */
+	int a[3] = {lr__check_col_area(p, "sha"), lr__check_col_area(p, "cha"),
+	            lr__check_col_area(p, "other")};
+	sum_rule(x, p, R_SHACHA, lr__check_col_area(p, "total"), a, 3,
+	         a[2] < 0 ? "the total is not SHA + CHA"
+	                  : "the total is not SHA + CHA + other areas");
+	int c[3] = {lr__check_col_find(p, "sha_count", COL_COUNT),
+	            lr__check_col_find(p, "cha_count", COL_COUNT),
+	            lr__check_col_find(p, "other_count", COL_COUNT)};
 	sum_rule(x, p, R_SHACHA,
-	         lr__check_col_find(p, "total_count", COL_COUNT), c, 2,
-	         "the total count is not SHA + CHA");
+	         lr__check_col_find(p, "total_count", COL_COUNT), c, 3,
+	         c[2] < 0 ? "the total count is not SHA + CHA"
+	                  : "the total count is not SHA + CHA + other areas");
 }
 
 void lr__check_rule_method(lr__ctx *x, lr__tab *p)
