@@ -321,7 +321,7 @@ static int write_journal(const lr_commit *c, const lr_outdir *o, lr_error *err)
 	unsigned r = 0;
 	(void)getrandom(&r, sizeof r, 0);
 	snprintf(hex, sizeof hex, "%08x", r);
-	int fd = lr_outdir_temp(o, JOURNAL_NAME + 1, NULL, name, sizeof name,
+	int fd = lr_outdir_temp(o, &JOURNAL_NAME[1], NULL, name, sizeof name,
 	                        err);
 	if (fd < 0)
 		return err ? err->code : LR_ERR_IO;

@@ -55,6 +55,11 @@ void lr_csv_field(FILE *f, const char *s)
 
 int lr_csv_record(char **p, char **fields, int max_fields)
 {
+	return lr_csv_record_sep(p, ',', fields, max_fields);
+}
+
+int lr_csv_record_sep(char **p, char sep, char **fields, int max_fields)
+{
 	char *s = *p;
 	if (!*s)
 		return 0;
@@ -77,14 +82,14 @@ int lr_csv_record(char **p, char **fields, int max_fields)
 				}
 			}
 		}
-		while (*s && *s != ',' && *s != '\n' && *s != '\r')
+		while (*s && *s != sep && *s != '\n' && *s != '\r')
 			*w++ = *s++;
 		char end = *s;
 		*w = '\0';
 		if (n < max_fields)
 			fields[n] = start;
 		n++;
-		if (end == ',') {
+		if (end == sep && sep != '\0') {
 			s++;
 			continue;
 		}

@@ -96,6 +96,19 @@ void lr_progress_note(const lr_progress *p, const char *fmt, ...)
 int lr_read_file(const char *path, char **text, size_t *len, lr_error *err);
 
 /*
+** The text of a file as UTF-8, for readers of text tables.  data[0..size)
+** as read from the file label names (for messages): a UTF-8 byte-order
+** mark is dropped; text that is not UTF-8 is decoded from Windows-1252
+** (what spreadsheets on Windows save as "CSV"; Latin-1's printable
+** characters are the same) and *decoded is set to the static
+** "Windows-1252", else NULL.  UTF-16, a NUL byte, or a byte neither
+** encoding defines is refused with LR_ERR_INPUT naming the file and line.
+** On success *out is a new NUL-terminated string the caller frees.
+*/
+int lr_text_utf8(const void *data, size_t size, const char *label, char **out,
+                 const char **decoded, lr_error *err);
+
+/*
 ** Open the regular file at path for reading; NULL with LR_ERR_INPUT set
 ** ("cannot read PATH: reason", or "PATH: is a named pipe (FIFO), not a
 ** file; ...") otherwise.  A FIFO, socket, device or folder is refused at

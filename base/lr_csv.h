@@ -27,4 +27,7 @@ void lr_csv_field(FILE *f, const char *s);
 */
 int lr_csv_record(char **p, char **fields, int max_fields);
 
+/* The same with the fields separated by sep (',', ';' or a tab). */
+int lr_csv_record_sep(char **p, char sep, char **fields, int max_fields);
+
 #endif

@@ -19,17 +19,20 @@
 ** empty).  Every string and array is owned by the table.
 */
 typedef struct lr_table {
-	char *path;    /* the file as named by the caller */
-	char *layer;   /* CSV: the file's base name; workbook: the sheet */
-	char *name;    /* "file.csv" or "book.xlsx:sheet", for messages */
-	char *title;   /* title lines above the header, "" if none */
-	int n_cols;    /* columns of the header */
-	char **header; /* [n_cols] */
+	char *path;     /* the file as named by the caller */
+	char *layer;    /* CSV: the file's base name; workbook: the sheet */
+	char *name;     /* "file.csv" or "book.xlsx:sheet", for messages */
+	char *title;    /* title lines above the header, "" if none */
+	int title_rows; /* how many filled rows the title was read from */
+	int n_cols;     /* columns of the header */
+	char **header;  /* [n_cols] */
 	size_t n_rows;
-	char **cells; /* [n_rows * n_cols], row-major */
-	long *line;   /* [n_rows] 1-based row number, the header row
-	              ** of GDAL being 1 (blank CSV lines are not
-	              ** counted) */
+	char **cells;         /* [n_rows * n_cols], row-major */
+	long *line;           /* [n_rows] 1-based row number: a CSV's line
+	                      ** where the row starts; a sheet's row counted
+	                      ** from its first row read (GDAL's) */
+	const char *encoding; /* static: "Windows-1252" when a CSV was
+	                      ** decoded from it, NULL when UTF-8 */
 } lr_table;
 
 /* All the tables of one file, in the file's order.  tables is owned. */
@@ -39,11 +42,16 @@ typedef struct lr_table_set {
 } lr_table_set;
 
 /*
-** Read every table of the file at path: a CSV (.csv, .tsv) as one table,
-** an XLSX or ODS workbook as one table per non-empty sheet.  All fields are
-** read as strings (CSV driver AUTODETECT_TYPE=NO; XLSX/ODS headers forced
-** and field types STRING), so figures keep the digits they were written
-** with.  On success *out holds the tables (free with lr_table_set_free());
+** Read every table of the file at path: a CSV (.csv, .tsv, .txt) as one
+** table, an XLSX or ODS workbook as one table per non-empty sheet.  All
+** fields are read as strings, so figures keep the digits they were
+** written with.  A CSV is read here, not by GDAL (whose CSV driver takes
+** the number of columns from the first line, a title of one cell): its
+** separator is ',', ';' or a tab (below), its text UTF-8 (a byte-order
+** mark dropped) or Windows-1252 (decoded, and said in encoding); UTF-16
+** or binary text is refused naming the file and line.  Workbooks are read
+** through GDAL/OGR (headers forced, field types STRING).  On success *out holds
+*the tables (free with lr_table_set_free());
 ** a sheet with no header row is skipped.  On failure *out is empty and err
 ** names the file: LR_ERR_INPUT for a missing, unreadable or unknown file.
 */

@@ -5,6 +5,7 @@
 */
 #include "lr_table.h"
 #include "gdal_int.h"
+#include "lr_csv.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -93,6 +94,17 @@ static int row_filled(char **row, int ncols)
 	return n;
 }
 
+/* Is column c filled in row from or any row below it? */
+static int column_filled(const grid *g, size_t from, int c)
+{
+	for (size_t r = from; r < g->n_rows; r++) {
+		const char *s = g->cells[r * (size_t)g->ncols + (size_t)c];
+		if (s != NULL && *s)
+			return 1;
+	}
+	return 0;
+}
+
 /* GDAL names an empty header cell of a workbook "FieldN" (1-based). */
 static int is_generated_name(const char *name, int col)
 {
@@ -169,6 +181,9 @@ static int grid_to_table(grid *g, lr_table *t)
 		return LR_ERR_NOMEM;
 	t->title[0] = '\0';
 	for (size_t r = 0; r < h; r++)
+		t->title_rows += row_filled(g->cells + r * (size_t)g->ncols,
+		                            g->ncols) > 0;
+	for (size_t r = 0; r < h; r++)
 		for (int c = 0; c < g->ncols; c++) {
 			const char *s = g->cells[r * (size_t)g->ncols + c];
 			if (s != NULL && *s) {
@@ -177,10 +192,11 @@ static int grid_to_table(grid *g, lr_table *t)
 				strcat(t->title, s);
 			}
 		}
-	/* Columns: up to the last named header cell. */
+	/* Columns: up to the last one filled in the header or below it (a
+	** group heading's empty cells, a unit row under it). */
 	char **hrow = g->cells + h * (size_t)g->ncols;
 	int ncols = g->ncols;
-	while (ncols > 0 && (hrow[ncols - 1] == NULL || !*hrow[ncols - 1]))
+	while (ncols > 0 && !column_filled(g, h, ncols - 1))
 		ncols--;
 	t->header = lr_xcalloc((size_t)ncols + 1, sizeof *t->header);
 	size_t nr = g->n_rows - h - 1;
@@ -272,130 +288,254 @@ static const char *extension(const char *path)
 	return dot ? dot + 1 : "";
 }
 
-/*
-** Open gdal_path (a file or /vsimem/ name) and append its tables to out.
-** label is the file as the user named it.
-*/
-static int read_impl(const char *gdal_path, const char *label,
-                     lr_table_set *out, lr_error *err)
+static int is_text_table(const char *label)
 {
 	const char *ext = extension(label);
-	int workbook = 0;
-	const char *drivers[2] = {NULL, NULL};
-	if (!strcasecmp(ext, "csv") || !strcasecmp(ext, "tsv") ||
-	    !strcasecmp(ext, "txt")) {
-		drivers[0] = "CSV";
-	} else if (!strcasecmp(ext, "xlsx")) {
-		drivers[0] = "XLSX";
-		workbook = 1;
-	} else if (!strcasecmp(ext, "ods")) {
-		drivers[0] = "ODS";
-		workbook = 1;
-	} else {
+	return !strcasecmp(ext, "csv") || !strcasecmp(ext, "tsv") ||
+	       !strcasecmp(ext, "txt");
+}
+
+/* Names of the table of layer lname (NULL for a CSV) of file label. */
+static int name_table(lr_table *t, const char *label, const char *lname,
+                      lr_error *err)
+{
+	size_t nlen = strlen(label) + (lname ? strlen(lname) : 0) + 2;
+	t->path = lr_strdup(label);
+	t->layer = lr_strdup(lname ? lname : base_name(label));
+	t->name = malloc(nlen);
+	if (t->path == NULL || t->layer == NULL || t->name == NULL)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	if (lname)
+		snprintf(t->name, nlen, "%s:%s", base_name(label), lname);
+	else
+		snprintf(t->name, nlen, "%s", base_name(label));
+	return LR_OK;
+}
+
+/* Turn g into the named table *t and append it to out; a grid with no
+** header row is dropped.  *t is taken over (or freed) in every case. */
+static int append_table(grid *g, lr_table *t, lr_table_set *out, lr_error *err)
+{
+	int r = grid_to_table(g, t), rc = LR_OK, kept = 0;
+	if (r == LR_ERR_NOMEM) {
+		rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	} else if (r == LR_OK) {
+		lr_table *nt = realloc(out->tables, (out->n + 1) * sizeof *nt);
+		if (nt == NULL) {
+			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+		} else {
+			out->tables = nt;
+			out->tables[out->n++] = *t;
+			kept = 1;
+		}
+	}
+	if (!kept)
+		table_free(t);
+	return rc;
+}
+
+/* ---- CSV, read here: GDAL's CSV driver takes the number of columns from
+** the first line, which in a published table is its title of one cell. */
+
+enum { CSV_MAX_COLS = 4096 };
+
+/*
+** The separator of CSV text: a tab in a .tsv; else whichever of ',', ';'
+** and tab stands outside quotes on most of the first 20 lines (a comma
+** when tied): spreadsheets save CSV with ';' where the comma is the
+** decimal mark.
+*/
+static char csv_separator(const char *text, const char *ext)
+{
+	static const char seps[3] = {',', ';', '\t'};
+	if (!strcasecmp(ext, "tsv"))
+		return '\t';
+	int lines[3] = {0, 0, 0}, seen[3] = {0, 0, 0}, quoted = 0, n = 0;
+	for (const char *p = text; *p && n < 20; p++) {
+		quoted ^= *p == '"';
+		for (int k = 0; k < 3; k++)
+			seen[k] |= *p == seps[k] && !quoted;
+		if (*p == '\n' && !quoted) {
+			for (int k = 0; k < 3; k++) {
+				lines[k] += seen[k];
+				seen[k] = 0;
+			}
+			n++;
+		}
+	}
+	int best = 0;
+	for (int k = 1; k < 3; k++)
+		if (lines[k] + seen[k] > lines[best] + seen[best])
+			best = k;
+	return seps[best];
+}
+
+/* Line breaks inside the n fields of a record (quoted cells over lines). */
+static long breaks_in(char **f, int n)
+{
+	long b = 0;
+	for (int c = 0; c < n; c++)
+		for (const char *s = f[c]; *s; s++)
+			b += *s == '\n' || (*s == '\r' && s[1] != '\n');
+	return b;
+}
+
+/* The number of fields of the widest record of text (not modified). */
+static int csv_width(const char *text, char sep, int *width)
+{
+	char *copy = lr_strdup(text), *p = copy;
+	if (copy == NULL)
+		return LR_ERR_NOMEM;
+	int n;
+	*width = 1;
+	while ((n = lr_csv_record_sep(&p, sep, NULL, 0)) > 0)
+		if (n > *width)
+			*width = n;
+	free(copy);
+	return LR_OK;
+}
+
+/* CSV text (UTF-8, split in place) into g: a row a record, each with the
+** line of the file it starts on. */
+static int csv_to_grid(char *text, char sep, grid *g, const char *label,
+                       lr_error *err)
+{
+	if (csv_width(text, sep, &g->ncols) != LR_OK)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	if (g->ncols > CSV_MAX_COLS)
 		return lr_error_set(err, LR_ERR_INPUT,
-		                    "%s: unknown table format '.%s'; give a "
-		                    "CSV (.csv), XLSX (.xlsx) or ODS (.ods) "
-		                    "file",
-		                    label, ext);
-	}
-	/* The CSV driver only reads .csv/.tsv names, so other text files
-	** are opened through its CSV: prefix. */
-	char *open_path = NULL;
-	if (!strcasecmp(ext, "txt")) {
-		size_t n = strlen(gdal_path) + 5;
-		open_path = malloc(n);
-		if (open_path == NULL)
+		                    "%s: a line holds %d cells, more than the "
+		                    "%d columns a table may have",
+		                    label, g->ncols, CSV_MAX_COLS);
+	char **f = malloc((size_t)g->ncols * sizeof *f);
+	if (f == NULL)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	char *p = text;
+	long line = 1;
+	int n;
+	while ((n = lr_csv_record_sep(&p, sep, f, g->ncols)) > 0) {
+		char **row = grid_add_row(g, line);
+		for (int c = 0; row != NULL && c < n; c++)
+			if ((row[c] = trimmed_copy(f[c])) == NULL)
+				row = NULL;
+		if (row == NULL) {
+			free(f);
 			return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-		snprintf(open_path, n, "CSV:%s", gdal_path);
+		}
+		line += breaks_in(f, n) + 1;
 	}
-	const char *csv_opts[] = {"AUTODETECT_TYPE=NO", "HEADERS=YES",
-	                          "EMPTY_STRING_AS_NULL=NO",
-	                          "KEEP_GEOM_COLUMNS=YES", NULL};
+	free(f);
+	return LR_OK;
+}
+
+/* The table of CSV data[0..size) of the file label. */
+static int read_csv(const void *data, size_t size, const char *label,
+                    lr_table_set *out, lr_error *err)
+{
+	char *text;
+	const char *decoded;
+	int rc = lr_text_utf8(data, size, label, &text, &decoded, err);
+	if (rc != LR_OK)
+		return rc;
+	grid g = {0};
+	lr_table t = {0};
+	t.encoding = decoded;
+	rc = csv_to_grid(text, csv_separator(text, extension(label)), &g, label,
+	                 err);
+	if (rc == LR_OK)
+		rc = name_table(&t, label, NULL, err);
+	if (rc == LR_OK)
+		rc = append_table(&g, &t, out, err);
+	else
+		table_free(&t);
+	grid_free(&g);
+	free(text);
+	return rc;
+}
+
+/* ---- Workbooks, through GDAL ------------------------------------------ */
+
+/* Open the workbook at gdal_path (a file or /vsimem/ name), driver XLSX
+** or ODS, and append its sheets to out.  label is the file as named. */
+static int read_workbook(const char *gdal_path, const char *label,
+                         const char *driver, lr_table_set *out, lr_error *err)
+{
+	const char *drivers[2] = {driver, NULL};
 	/* GDAL 3.6 takes the workbook settings as configuration options
 	** only (the HEADERS and FIELD_TYPES open options came later); set
 	** them for this thread alone and restore them after opening. */
 	const char *cfg_keys[2][2] = {
 	        {"OGR_XLSX_HEADERS", "OGR_XLSX_FIELD_TYPES"},
 	        {"OGR_ODS_HEADERS", "OGR_ODS_FIELD_TYPES"}};
-	int k = drivers[0] && !strcmp(drivers[0], "ODS");
+	int k = !strcmp(driver, "ODS");
 	char *saved[2] = {NULL, NULL};
-	if (workbook)
-		for (int i = 0; i < 2; i++) {
-			const char *v = CPLGetThreadLocalConfigOption(
-			        cfg_keys[k][i], NULL);
-			saved[i] = v ? CPLStrdup(v) : NULL;
-			CPLSetThreadLocalConfigOption(
-			        cfg_keys[k][i], i == 0 ? "FORCE" : "STRING");
-		}
+	for (int i = 0; i < 2; i++) {
+		const char *v =
+		        CPLGetThreadLocalConfigOption(cfg_keys[k][i], NULL);
+		saved[i] = v ? CPLStrdup(v) : NULL;
+		CPLSetThreadLocalConfigOption(cfg_keys[k][i],
+		                              i == 0 ? "FORCE" : "STRING");
+	}
 	CPLErrorReset();
-	GDALDatasetH ds = GDALOpenEx(open_path ? open_path : gdal_path,
-	                             GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers,
-	                             workbook ? NULL : csv_opts, NULL);
-	free(open_path);
+	GDALDatasetH ds =
+	        GDALOpenEx(gdal_path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+	                   drivers, NULL, NULL);
 	int rc = LR_OK;
-	if (ds == NULL) {
+	if (ds == NULL)
 		rc = lr_error_set(err, LR_ERR_INPUT,
 		                  "%s: cannot be read as a %s table (%s)",
-		                  label, drivers[0], lr__cpl_msg());
-		goto done;
-	}
-	int nl = GDALDatasetGetLayerCount(ds);
+		                  label, driver, lr__cpl_msg());
+	int nl = ds ? GDALDatasetGetLayerCount(ds) : 0;
 	for (int i = 0; i < nl && rc == LR_OK; i++) {
 		OGRLayerH layer = GDALDatasetGetLayer(ds, i);
 		grid g = {0};
 		lr_table t = {0};
-		const char *lname = OGR_L_GetName(layer);
-		size_t nlen = strlen(label) + strlen(lname) + 2;
-		t.path = lr_strdup(label);
-		t.layer = lr_strdup(workbook ? lname : base_name(label));
-		t.name = malloc(nlen);
-		if (t.path == NULL || t.layer == NULL || t.name == NULL) {
-			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-		} else {
-			if (workbook)
-				snprintf(t.name, nlen, "%s:%s",
-				         base_name(label), lname);
-			else
-				snprintf(t.name, nlen, "%s", base_name(label));
-			rc = layer_to_grid(layer, workbook, &g, t.name, err);
-		}
-		int kept = 0;
-		if (rc == LR_OK) {
-			int r = grid_to_table(&g, &t);
-			if (r == LR_ERR_NOMEM)
-				rc = lr_error_set(err, LR_ERR_NOMEM,
-				                  "out of memory");
-			else if (r == LR_OK) {
-				lr_table *nt = realloc(
-				        out->tables, (out->n + 1) * sizeof *nt);
-				if (nt == NULL) {
-					rc = lr_error_set(err, LR_ERR_NOMEM,
-					                  "out of memory");
-				} else {
-					out->tables = nt;
-					out->tables[out->n++] = t;
-					kept = 1;
-				}
-			}
-		}
-		grid_free(&g);
-		if (!kept)
+		rc = name_table(&t, label, OGR_L_GetName(layer), err);
+		if (rc == LR_OK)
+			rc = layer_to_grid(layer, 1, &g, t.name, err);
+		if (rc == LR_OK)
+			rc = append_table(&g, &t, out, err);
+		else
 			table_free(&t);
+		grid_free(&g);
 	}
-	GDALClose(ds);
-done:
-	if (workbook)
-		for (int i = 0; i < 2; i++) {
-			CPLSetThreadLocalConfigOption(cfg_keys[k][i], saved[i]);
-			CPLFree(saved[i]);
-		}
+	if (ds)
+		GDALClose(ds);
+	for (int i = 0; i < 2; i++) {
+		CPLSetThreadLocalConfigOption(cfg_keys[k][i], saved[i]);
+		CPLFree(saved[i]);
+	}
 	return rc;
 }
 
-int lr_table_read_file(const char *path, lr_table_set *out, lr_error *err)
+/* The workbook driver for the file label, or NULL with err set. */
+static const char *workbook_driver(const char *label, lr_error *err)
 {
-	out->tables = NULL;
-	out->n = 0;
+	const char *ext = extension(label);
+	if (!strcasecmp(ext, "xlsx"))
+		return "XLSX";
+	if (!strcasecmp(ext, "ods"))
+		return "ODS";
+	lr_error_set(err, LR_ERR_INPUT,
+	             "%s: unknown table format '.%s'; give a CSV (.csv), "
+	             "XLSX (.xlsx) or ODS (.ods) file",
+	             label, ext);
+	return NULL;
+}
+
+static int read_workbook_quietly(const char *gdal_path, const char *label,
+                                 const char *driver, lr_table_set *out,
+                                 lr_error *err)
+{
+	lr__gdal_init();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	int rc = read_workbook(gdal_path, label, driver, out, err);
+	CPLPopErrorHandler();
+	return rc;
+}
+
+static int read_file_impl(const char *path, lr_table_set *out, lr_error *err)
+{
 	struct stat st;
 	if (path == NULL || *path == '\0')
 		return lr_error_set(err, LR_ERR_INPUT, "no table file given");
@@ -412,23 +552,36 @@ int lr_table_read_file(const char *path, lr_table_set *out, lr_error *err)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: cannot be read (%s)", path,
 		                    strerror(errno));
-	lr__gdal_init();
-	CPLPushErrorHandler(CPLQuietErrorHandler);
-	int rc = read_impl(path, path, out, err);
-	CPLPopErrorHandler();
+	if (is_text_table(path)) {
+		char *data;
+		size_t size;
+		int rc = lr_read_file(path, &data, &size, err);
+		if (rc == LR_OK)
+			rc = read_csv(data, size, path, out, err);
+		free(data);
+		return rc;
+	}
+	const char *driver = workbook_driver(path, err);
+	if (driver == NULL)
+		return err->code;
+	return read_workbook_quietly(path, path, driver, out, err);
+}
+
+int lr_table_read_file(const char *path, lr_table_set *out, lr_error *err)
+{
+	out->tables = NULL;
+	out->n = 0;
+	int rc = read_file_impl(path, out, err);
 	if (rc != LR_OK)
 		lr_table_set_free(out);
 	return rc;
 }
 
-int lr_table_read_buffer(const void *data, size_t size, const char *name,
-                         lr_table_set *out, lr_error *err)
+/* A workbook in memory, read through a /vsimem/ file of its own. */
+static int read_workbook_buffer(const void *data, size_t size, const char *name,
+                                const char *driver, lr_table_set *out,
+                                lr_error *err)
 {
-	out->tables = NULL;
-	out->n = 0;
-	if (name == NULL || *name == '\0' || strchr(name, '/'))
-		return lr_error_set(err, LR_ERR_USAGE,
-		                    "a table buffer needs a plain file name");
 	lr__gdal_init();
 	/* A name of its own for this call: the address of out and the
 	** thread make it unique among the calls running now. */
@@ -449,10 +602,28 @@ int lr_table_read_buffer(const void *data, size_t size, const char *name,
 		                    "cannot map the table buffer");
 	}
 	VSIFCloseL(f);
-	CPLPushErrorHandler(CPLQuietErrorHandler);
-	int rc = read_impl(vpath, name, out, err);
-	CPLPopErrorHandler();
+	int rc = read_workbook_quietly(vpath, name, driver, out, err);
 	VSIUnlink(vpath);
+	return rc;
+}
+
+int lr_table_read_buffer(const void *data, size_t size, const char *name,
+                         lr_table_set *out, lr_error *err)
+{
+	out->tables = NULL;
+	out->n = 0;
+	if (name == NULL || *name == '\0' || strchr(name, '/'))
+		return lr_error_set(err, LR_ERR_USAGE,
+		                    "a table buffer needs a plain file name");
+	int rc;
+	if (is_text_table(name)) {
+		rc = read_csv(data, size, name, out, err);
+	} else {
+		const char *driver = workbook_driver(name, err);
+		rc = driver ? read_workbook_buffer(data, size, name, driver,
+		                                   out, err)
+		            : (int)err->code;
+	}
 	if (rc != LR_OK)
 		lr_table_set_free(out);
 	return rc;

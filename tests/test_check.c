@@ -28,7 +28,9 @@ static void test_reader(void)
 		lr_test_ok(!strcmp(lr_table_cell(t, 0, 0), "D01") &&
 		                   !strcmp(lr_table_cell(t, 0, 1), "1,234.50"),
 		           "cells trimmed, digits kept as written");
-		lr_test_ok(t->line[1] == 4, "row numbers kept (%ld)",
+		lr_test_ok(t->line[1] == 5,
+		           "row numbers are the file's lines, a blank line "
+		           "counted (%ld)",
 		           t->line[1]);
 		lr_test_ok(lr_table_column(t, "TOTAL_M2") == 1,
 		           "column lookup ignores case");
@@ -43,6 +45,124 @@ static void test_reader(void)
 	lr_table_set_free(&s);
 	rc = lr_table_read_buffer("\x01\x02\xff", 3, "t.xlsx", &s, &err);
 	lr_test_ok(rc != LR_OK && s.n == 0, "garbage workbook refused");
+	lr_table_set_free(&s);
+}
+
+/* Read text as t.csv (or name) into s; the first table, or NULL. */
+static const lr_table *read_one(const char *text, size_t n, const char *name,
+                                lr_table_set *s, lr_error *err)
+{
+	int rc = lr_table_read_buffer(text, n, name, s, err);
+	return rc == LR_OK && s->n == 1 ? &s->tables[0] : NULL;
+}
+
+static bool cells_are(const lr_table *t, size_t r, const char *a, const char *b,
+                      const char *c)
+{
+	return t && t->n_cols == 3 && !strcmp(lr_table_cell(t, r, 0), a) &&
+	       !strcmp(lr_table_cell(t, r, 1), b) &&
+	       !strcmp(lr_table_cell(t, r, 2), c);
+}
+
+/* A title of one cell above the header: GDAL's CSV driver read the
+** file as one column wide. */
+static void test_reader_title(void)
+{
+	static const char text[] =
+	        "Contamination by county as of end 2014 (km\xc2\xb2)\n"
+	        "County,CHA area (km\xc2\xb2),SHA area (km\xc2\xb2)\n"
+	        "Alpha,1.21,0.53\nTotal,1.21,0.53\n";
+	lr_table_set s;
+	lr_error err = {0};
+	const lr_table *t = read_one(text, sizeof text - 1, "t.csv", &s, &err);
+	lr_test_ok(t &&
+	                   !strcmp(t->title,
+	                           "Contamination by county as of end "
+	                           "2014 (km\xc2\xb2)") &&
+	                   cells_are(t, 1, "Total", "1.21", "0.53") &&
+	                   !strcmp(t->header[2], "SHA area (km\xc2\xb2)"),
+	           "a title row of one cell: the title, then three columns "
+	           "read (%s)",
+	           t ? t->title : err.msg);
+	lr_table_set_free(&s);
+	static const char grouped[] = "Province,CHA,,SHA\n"
+	                              ",Number,Area,Number,Area\n"
+	                              "North,1,2,3,4\n";
+	t = read_one(grouped, sizeof grouped - 1, "t.csv", &s, &err);
+	lr_test_ok(t && t->n_cols == 5 && !strcmp(lr_table_cell(t, 1, 4), "4"),
+	           "a group heading's empty cells keep the columns under "
+	           "them (%d columns)",
+	           t ? t->n_cols : -1);
+	lr_table_set_free(&s);
+}
+
+/* Line ends, separators and encodings spreadsheets save. */
+static void test_reader_text(void)
+{
+	lr_table_set s;
+	lr_error err = {0};
+	static const char crlf[] = "\xef\xbb\xbfTitle\r\nA,B,C\r\n"
+	                           "x,\"two\r\nlines\",3\r\ny,1,2\r\n";
+	const lr_table *t = read_one(crlf, sizeof crlf - 1, "t.csv", &s, &err);
+	lr_test_ok(t && !strcmp(t->title, "Title") &&
+	                   !strcmp(t->header[0], "A") &&
+	                   cells_are(t, 0, "x", "two\r\nlines", "3") &&
+	                   cells_are(t, 1, "y", "1", "2") && t->line[1] == 5,
+	           "BOM and CRLF: title, header, a quoted cell over two lines; "
+	           "the next row on line 5 (%ld)",
+	           t ? t->line[1] : -1L);
+	lr_table_set_free(&s);
+	static const char semi[] = "Region;Area (km\xc2\xb2);Count\n"
+	                           "A;12,5;3\nB;\"1;5\";2\n";
+	t = read_one(semi, sizeof semi - 1, "t.csv", &s, &err);
+	lr_test_ok(cells_are(t, 0, "A", "12,5", "3") &&
+	                   cells_are(t, 1, "B", "1;5", "2"),
+	           "';' separated (a decimal comma in the cells)");
+	lr_table_set_free(&s);
+	static const char tsv[] = "Region\tArea, m2\tCount\nA\t1,000\t3\n";
+	t = read_one(tsv, sizeof tsv - 1, "t.tsv", &s, &err);
+	lr_test_ok(cells_are(t, 0, "A", "1,000", "3"),
+	           "a .tsv is tab separated");
+	lr_table_set_free(&s);
+	/* "Kâmpot, área (m²)" as Excel on Windows saves it */
+	static const char cp[] = "R\xe9gion,Area (m\xb2),N\nK\xe2mpot \x96 "
+	                         "east,5,1\n";
+	t = read_one(cp, sizeof cp - 1, "t.csv", &s, &err);
+	lr_test_ok(t && t->encoding && !strcmp(t->encoding, "Windows-1252") &&
+	                   !strcmp(t->header[1], "Area (m\xc2\xb2)") &&
+	                   cells_are(t, 0, "K\xc3\xa2mpot \xe2\x80\x93 east",
+	                             "5", "1"),
+	           "Windows-1252 decoded to UTF-8 (\xc2\xb2, \xc3\xa2, the en "
+	           "dash), and said");
+	lr_table_set_free(&s);
+	t = read_one("A,B\n1,2\n", 8, "t.csv", &s, &err);
+	lr_test_ok(t && t->encoding == NULL, "UTF-8: no decoding said");
+	lr_table_set_free(&s);
+}
+
+/* What is not text is refused naming the file and line. */
+static void test_reader_refused(void)
+{
+	lr_table_set s;
+	lr_error err = {0};
+	static const char u16[] = "\xff\xfeR\0,\0A\0\n\0";
+	int rc = lr_table_read_buffer(u16, sizeof u16 - 1, "u.csv", &s, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "u.csv: is UTF-16"),
+	           "UTF-16 refused: %s", err.msg);
+	static const char nul[] = "A,B\n1,2\n3\0,4\n";
+	rc = lr_table_read_buffer(nul, sizeof nul - 1, "n.csv", &s, &err);
+	lr_test_ok(rc == LR_ERR_INPUT && strstr(err.msg, "n.csv: line 3"),
+	           "a NUL byte refused naming the line: %s", err.msg);
+	static const char undef[] = "A,B\n1,2\n\xe9,\x81\n";
+	rc = lr_table_read_buffer(undef, sizeof undef - 1, "w.csv", &s, &err);
+	lr_test_ok(rc == LR_ERR_INPUT &&
+	                   strstr(err.msg, "w.csv: line 3: byte 0x81"),
+	           "a byte Windows-1252 does not define refused: %s", err.msg);
+	static const char overlong[] = "A,B\n\xc0\xaf,\xed\xa0\x80\n";
+	const lr_table *t =
+	        read_one(overlong, sizeof overlong - 1, "o.csv", &s, &err);
+	lr_test_ok(t && t->encoding != NULL,
+	           "overlong and surrogate sequences are not UTF-8");
 	lr_table_set_free(&s);
 }
 
@@ -178,6 +298,9 @@ static void test_unusable(void)
 int main(void)
 {
 	test_reader();
+	test_reader_title();
+	test_reader_text();
+	test_reader_refused();
 	test_figures();
 	test_rules();
 	test_unusable();

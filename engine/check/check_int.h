@@ -235,15 +235,24 @@ const char *lr__check_col_unread(const lr__col *c);
 
 /* A heading that is a year ("2014", "End 2014", "As of end 2014 (km²)"). */
 bool lr__check_heading_is_year(const char *norm, int *year);
+/* A heading that starts with a year ("End-2014 CHAs"): the year, and the
+** words after it into rest. */
+bool lr__check_heading_year_prefix(const char *norm, int *year, char *rest,
+                                   size_t size);
+/* Does a heading count areas ("CHAs", "No. of SHAs", "Number")? */
+bool lr__check_heading_counts(const char *norm);
 /* The unit of area a heading names ("m2", "km2", "ha"), "" if none. */
 void lr__check_heading_unit(const char *norm, char *unit, size_t size);
 /*
 ** A published heading (normalised) into the name the rules use, in canon;
 ** prev is the figure of the column before when it counts areas ("cha"),
-** dated whether the table has years.  why says how, when not plain.
+** dated whether the table has years, title_unit the unit the table's title
+** states ("km2", "" if none) for an area heading that states none.  why
+** says how, when not plain.
 */
 void lr__check_read_heading(const char *norm, const char *prev, bool dated,
-                            char *canon, size_t size, char *why, size_t wsize);
+                            const char *title_unit, char *canon, size_t size,
+                            char *why, size_t wsize);
 /* The figure a dated heading or title names ("released"), "" if none. */
 void lr__check_heading_figure(const char *norm, char *base, size_t size);
 /* Is canon a count of areas ("cha_count")? Its figure into base. */
@@ -285,16 +294,37 @@ bool lr__check_is_aggregate(const lr__tab *p, size_t r);
 bool lr__check_under(const lr__tab *p, size_t j, size_t i);
 /* Does some row under aggregate i have its flag set? */
 bool lr__check_explained(const lr__tab *p, size_t i, const bool *flag);
-/* Row indices, leaves first, then parents deepest first, TOTAL last: a new
-** array the caller frees, or NULL. */
-size_t *lr__check_row_order(const lr__tab *p);
 /*
-** Start a walk over p's rows: *ord a new lr__check_row_order(), *flag a new
-** flag per row (the rows reported, so that their aggregates are not
-** reported again); the caller frees both.  false, with both NULL and
-** x->oom set, when out of memory.
+** A walk over a table's rows, members before their aggregates (leaves, then
+** parents deepest first, TOTAL last), remembering the rows reported so that
+** an aggregate they explain is not reported again (one cause, one finding):
+**
+**     lr__walk w;
+**     size_t r;
+**     if (!lr__check_walk_begin(x, p, &w))
+**             return;
+**     while (lr__check_walk_next(&w, &r)) {
+**             if (!figure_set || lr__check_walk_explained(&w, r))
+**                     continue;
+**             ... w.flag[r] = true when row r is reported ...
+**     }
+**     lr__check_walk_end(&w);
 */
-bool lr__check_walk(lr__ctx *x, const lr__tab *p, size_t **ord, bool **flag);
+typedef struct lr__walk {
+	const lr__tab *p; /* borrowed */
+	size_t *ord;      /* owned: the rows in walking order */
+	bool *flag;       /* owned: [nrows] the rows reported */
+	size_t i;         /* the next place in ord */
+} lr__walk;
+/* Start a walk over p; false, with x->oom set, when out of memory (w is
+** then empty: lr__check_walk_end() is a no-op on it). */
+bool lr__check_walk_begin(lr__ctx *x, const lr__tab *p, lr__walk *w);
+/* The next row into *r; false when every row was walked. */
+bool lr__check_walk_next(lr__walk *w, size_t *r);
+/* Is row r an aggregate one of whose members was reported? */
+bool lr__check_walk_explained(const lr__walk *w, size_t r);
+/* Free what the walk owns. */
+void lr__check_walk_end(lr__walk *w);
 /* The first row, in table order, of row r's region in its earliest year. */
 int lr__check_first_row(const lr__tab *p, size_t r);
 bool lr__check_has_year(const lr__tab *p, int y);

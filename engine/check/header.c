@@ -241,6 +241,11 @@ static int recognise(const lr__tab *p)
 	    lr__check_col_area(p, "cha") >= 0 ||
 	    lr__check_col_area(p, "remaining") >= 0)
 		return K_REMAINING;
+	/* a table of the number of hazardous areas alone */
+	if (lr__check_col_find(p, "total_count", COL_COUNT) >= 0 &&
+	    (lr__check_col_find(p, "sha_count", COL_COUNT) >= 0 ||
+	     lr__check_col_find(p, "cha_count", COL_COUNT) >= 0))
+		return K_REMAINING;
 	return K_NONE;
 }
 
@@ -303,13 +308,25 @@ static bool in_list(const char *s, const char *const *list)
 /* Area figures some rule reads. */
 static bool area_read(const char *base)
 {
-	static const char *const bases[] = {
-	        "total",     "sha",           "cha",
-	        "remaining", "remaining_end", "remaining_start",
-	        "released",  "cancelled",     "reduced",
-	        "cleared",   "new",           "ap",
-	        "av",        "erw",           "mixed",
-	        "mean_rate", "years_total",   NULL};
+	static const char *const bases[] = {"total",
+	                                    "sha",
+	                                    "cha",
+	                                    "other",
+	                                    "remaining",
+	                                    "remaining_end",
+	                                    "remaining_start",
+	                                    "released",
+	                                    "cancelled",
+	                                    "reduced",
+	                                    "cleared",
+	                                    "new",
+	                                    "ap",
+	                                    "av",
+	                                    "erw",
+	                                    "mixed",
+	                                    "mean_rate",
+	                                    "years_total",
+	                                    NULL};
 	if (lr__check_starts_with(base, "cumulative_"))
 		base += strlen("cumulative_");
 	return in_list(base, bases) ||
@@ -322,8 +339,9 @@ static bool area_read(const char *base)
 const char *lr__check_col_unread(const lr__col *c)
 {
 	static const char *const counts[] = {
-	        "sha_count", "cha_count", "total_count", "ap_mines",
-	        "av_mines",  "erw",       "mixed_items", NULL};
+	        "sha_count",   "cha_count",   "total_count",
+	        "other_count", "ap_mines",    "av_mines",
+	        "erw",         "mixed_items", NULL};
 	static const char *const items[] = {"items", "items_destroyed",
 	                                    "total_items", "items_total", NULL};
 	switch (c->type) {

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The words of a normalised heading ("cha_area_km2" -> cha, area, km2). */
@@ -108,6 +109,9 @@ static const char *concept(const words *ws, bool dated)
 	} map[] = {
 	        {{"suspected", "sha", "shas", NULL}, "sha"},
 	        {{"confirmed", "cha", "chas", NULL}, "cha"},
+	        /* hazardous areas neither suspected nor confirmed that the
+	        ** total counts ("Dangerous areas": Sudan's, from accidents) */
+	        {{"dangerous", NULL}, "other"},
 	        {{"cancelled", "canceled", "cancellation", "cancel", "nts",
 	          "nontechnical", NULL},
 	         "cancelled"},
@@ -156,8 +160,13 @@ bool lr__check_heading_is_year(const char *norm, int *year)
 	words ws;
 	split_words(norm, &ws);
 	static const char *const filler[] = {
-	        "end", "of", "as", "at",  "the", "dec", "december", "year",
-	        "km2", "m2", "ha", "sqm", "in",  "by",  "31",       NULL};
+	        "end",       "of",   "as",      "at",     "the",      "year",
+	        "km2",       "m2",   "ha",      "sqm",    "in",       "by",
+	        "31",        "jan",  "january", "feb",    "february", "mar",
+	        "march",     "apr",  "april",   "may",    "jun",      "june",
+	        "jul",       "july", "aug",     "august", "sep",      "sept",
+	        "september", "oct",  "october", "nov",    "november", "dec",
+	        "december",  NULL};
 	int y = 0;
 	for (int i = 0; i < ws.n; i++) {
 		const char *w = ws.w[i];
@@ -174,6 +183,38 @@ bool lr__check_heading_is_year(const char *norm, int *year)
 		return false;
 	*year = y;
 	return true;
+}
+
+bool lr__check_heading_year_prefix(const char *norm, int *year, char *rest,
+                                   size_t size)
+{
+	static const char *const filler[] = {"end", "of", "as", "at",  "the",
+	                                     "in",  "by", "31", "dec", NULL};
+	words ws;
+	split_words(norm, &ws);
+	int i = 0;
+	while (i < ws.n && is_word(&ws, i, filler))
+		i++;
+	const char *w = i < ws.n ? ws.w[i] : "";
+	if (strlen(w) != 4 || strspn(w, "0123456789") != 4 || i + 1 >= ws.n)
+		return false;
+	int y = atoi(w);
+	if (y < 1990 || y > 2100)
+		return false;
+	size_t n = 0;
+	*rest = '\0';
+	for (int k = i + 1; k < ws.n && n + strlen(ws.w[k]) + 2 < size; k++)
+		n += (size_t)snprintf(rest + n, size - n, "%s%s", n ? "_" : "",
+		                      ws.w[k]);
+	*year = y;
+	return true;
+}
+
+bool lr__check_heading_counts(const char *norm)
+{
+	words ws;
+	split_words(norm, &ws);
+	return counts_areas(&ws);
 }
 
 /* Names of one meaning whatever their unit: items by kind, percentages,
@@ -229,7 +270,8 @@ static const char *date_name(const words *ws)
 }
 
 void lr__check_read_heading(const char *norm, const char *prev, bool dated,
-                            char *canon, size_t size, char *why, size_t wsize)
+                            const char *title_unit, char *canon, size_t size,
+                            char *why, size_t wsize)
 {
 	words ws;
 	split_words(norm, &ws);
@@ -244,6 +286,14 @@ void lr__check_read_heading(const char *norm, const char *prev, bool dated,
 	}
 	const char *base = concept(&ws, dated);
 	snprintf(canon, size, "%s", norm);
+	/* "Suspected mined area" under "Contamination ... by county (km2)" */
+	char tu[16];
+	if (!unit && *title_unit && *base && strcmp(base, "total") &&
+	    !counts_areas(&ws)) {
+		snprintf(tu, sizeof tu, "_%s", title_unit);
+		unit = tu;
+		snprintf(why, wsize, "its unit from the title");
+	}
 	if (unit && !*base && prev && *prev) {
 		/* "CHAs | Area (km²)": an area next to its count. */
 		base = prev;
@@ -267,9 +317,17 @@ void lr__check_read_heading(const char *norm, const char *prev, bool dated,
 	}
 	if (!unit && counts_areas(&ws) &&
 	    (!strcmp(base, "sha") || !strcmp(base, "cha") ||
-	     !strcmp(base, "total") || (!*base && !dated))) {
+	     !strcmp(base, "other") || !strcmp(base, "total") ||
+	     (!*base && !dated))) {
 		snprintf(canon, size, "%s_count", *base ? base : "total");
 		return;
+	}
+	if (!unit && !strcmp(base, "total") && prev && *prev) {
+		/* "Confirmed minefields | SHAs | Total": a total of counts */
+		snprintf(canon, size, "total_count");
+		snprintf(why, wsize,
+		         "a total after counts of areas: their "
+		         "total count");
 	}
 }
 

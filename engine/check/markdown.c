@@ -133,27 +133,21 @@ static bool add_table(lr_table_set *set, const char *path, const char *base,
 int lr_check_read_markdown(const char *path, lr_table_set *out, lr_error *err)
 {
 	memset(out, 0, sizeof *out);
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return lr_error_set(err, LR_ERR_INPUT, "%s: cannot be read",
-		                    path);
-	FILE *m = open_memstream(&text, &size);
-	char buf[8192];
-	size_t n;
-	while (m && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, m);
-	fclose(f);
-	if (!m || fclose(m) != 0) {
-		free(text);
-		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-	}
+	char *bytes, *text;
+	size_t size;
+	const char *decoded;
+	if (lr_read_file(path, &bytes, &size, err) != LR_OK)
+		return err->code;
+	int rc = lr_text_utf8(bytes, size, path, &text, &decoded, err);
+	free(bytes);
+	if (rc != LR_OK)
+		return rc;
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	char heading[256] = "table", *title = NULL, *cur = text, *s;
 	bool ok = true;
 	long line = 0;
+	int ntitle = 0; /* the lines of the title */
 	while (ok && (s = next_line(&cur)) != NULL) {
 		line++;
 		if (*s == '#') {
@@ -162,22 +156,29 @@ int lr_check_read_markdown(const char *path, lr_table_set *out, lr_error *err)
 			free(title);
 			title = NULL;
 			ok = add_title(&title, heading);
+			ntitle = 1;
 		} else if (*s == '|' && is_separator(cur)) {
 			char *h = s;
 			next_line(&cur); /* the separator */
 			ok = add_table(out, path, base, heading, title, h, &cur,
 			               line + 1);
-			if (ok) /* the separator and the rows */
-				line += 1 +
-				        (long)out->tables[out->n - 1].n_rows;
+			if (ok) { /* the separator and the rows */
+				lr_table *t = &out->tables[out->n - 1];
+				line += 1 + (long)t->n_rows;
+				t->title_rows = ntitle;
+			}
 			free(title);
 			title = NULL;
+			ntitle = 0;
 		} else if (!strncmp(s, "- ", 2)) {
 			ok = add_title(&title, s + 2);
+			ntitle++;
 		}
 	}
 	free(title);
 	free(text);
+	for (size_t i = 0; i < out->n; i++)
+		out->tables[i].encoding = decoded;
 	if (!ok) {
 		lr_table_set_free(out);
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");

@@ -322,10 +322,13 @@ static int unknown_table(lr__ctx *x, const lr_check_input *in, size_t n,
 		return LR_OK;
 	}
 	char cols[512] = "";
+	int last = -1; /* the last column with a heading, for the example */
 	for (int c = 0; c < t->n_cols; c++) {
 		size_t l = strlen(cols);
 		snprintf(cols + l, sizeof cols - l, "%s%s", c ? ", " : "",
-		         t->header[c]);
+		         *t->header[c] ? t->header[c] : "(no heading)");
+		if (c > 0 && *t->header[c])
+			last = c;
 	}
 	return lr_error_set(
 	        err, LR_ERR_INPUT,
@@ -337,8 +340,8 @@ static int unknown_table(lr__ctx *x, const lr_check_input *in, size_t n,
 	        "name them in a --columns file, for instance:\n"
 	        "  [%s]\n  %s = region_id\n  %s = total_m2",
 	        t->name, cols[0] ? cols : "none", t->layer,
-	        t->n_cols > 0 ? t->header[0] : "Region",
-	        t->n_cols > 1 ? t->header[t->n_cols - 1] : "Area (m²)");
+	        t->n_cols > 0 && *t->header[0] ? t->header[0] : "Region",
+	        last > 0 ? t->header[last] : "Area (m²)");
 }
 
 /* Do tables a and b state any figure of the same name? */

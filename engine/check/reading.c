@@ -243,7 +243,9 @@ static void date_text(const lr__tab *p, char *buf, size_t size)
 static char *table_note(lr__ctx *x, const lr__tab *p)
 {
 	return lr__check_dupf(
-	        x, "%d title row%s%s%s%s%s; %d subtotal row%s; %zu rows",
+	        x, "%s%d title row%s%s%s%s%s; %d subtotal row%s; %zu rows",
+	        p->t->encoding ? "text decoded from Windows-1252 (not UTF-8); "
+	                       : "",
 	        p->title_rows, p->title_rows == 1 ? "" : "s",
 	        p->note_rows ? "; notes below the table read as title" : "",
 	        p->two_row_header ? "; header over two rows" : "",

@@ -14,7 +14,9 @@ const lr_check_rule lr_check_rules[] = {
                    "TOTAL and subtotal rows (parent_id) equal the sum of "
                    "their regions, column by column"},
         [R_SHACHA] = {"R02-sha-cha-total", "error",
-                      "SHA + CHA = total, for areas and counts"},
+                      "SHA + CHA (+ other hazardous areas a table "
+                      "counts, such as 'dangerous areas') = total, for "
+                      "areas and counts"},
         [R_METHOD] = {"R03-method-sum", "error",
                       "cancelled + reduced + cleared = released (work "
                       "plan: cancel + reduce + clear = release)"},

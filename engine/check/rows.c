@@ -1,4 +1,5 @@
-/* Finding rows of a parsed table and walking them members before totals. */
+/* Finding rows of a parsed table and walking them members before totals
+** (the walk every rule over rows shares). */
 #include "check_int.h"
 
 #include <stdlib.h>
@@ -58,8 +59,9 @@ bool lr__check_explained(const lr__tab *p, size_t i, const bool *flag)
 	return false;
 }
 
-/* Row indices with leaves first, then parents deepest first, TOTAL last. */
-size_t *lr__check_row_order(const lr__tab *p)
+/* Row indices with leaves first, then parents deepest first, TOTAL last: a
+** new array the caller frees, or NULL. */
+static size_t *row_order(const lr__tab *p)
 {
 	size_t *o = lr_xcalloc(p->nrows + 1, sizeof *o);
 	if (o == NULL)
@@ -127,16 +129,38 @@ int lr__check_first_row(const lr__tab *p, size_t r)
 	return first;
 }
 
-bool lr__check_walk(lr__ctx *x, const lr__tab *p, size_t **ord, bool **flag)
+bool lr__check_walk_begin(lr__ctx *x, const lr__tab *p, lr__walk *w)
 {
-	*flag = lr_xcalloc(p->nrows + 1, sizeof **flag);
-	*ord = lr__check_row_order(p);
-	if (*flag && *ord)
+	w->p = p;
+	w->i = 0;
+	w->flag = lr_xcalloc(p->nrows + 1, sizeof *w->flag);
+	w->ord = row_order(p);
+	if (w->flag && w->ord)
 		return true;
 	x->oom = true;
-	free(*flag);
-	free(*ord);
-	*flag = NULL;
-	*ord = NULL;
+	lr__check_walk_end(w);
 	return false;
+}
+
+bool lr__check_walk_next(lr__walk *w, size_t *r)
+{
+	if (w->i >= w->p->nrows)
+		return false;
+	*r = w->ord[w->i++];
+	return true;
+}
+
+bool lr__check_walk_explained(const lr__walk *w, size_t r)
+{
+	return lr__check_is_aggregate(w->p, r) &&
+	       lr__check_explained(w->p, r, w->flag);
+}
+
+void lr__check_walk_end(lr__walk *w)
+{
+	free(w->flag);
+	free(w->ord);
+	w->flag = NULL;
+	w->ord = NULL;
+	w->i = 0;
 }

@@ -203,12 +203,11 @@ void lr__check_rule_stock(lr__ctx *x, lr__tab *p)
 	    nw = lr__check_col_area(p, "new");
 	if (end < 0 || lr__check_col_area(p, "released") >= 0)
 		return;
-	bool *flag;
-	size_t *ord;
-	if (!lr__check_walk(x, p, &ord, &flag))
+	lr__walk w;
+	size_t r;
+	if (!lr__check_walk_begin(x, p, &w))
 		return;
-	for (size_t oi = 0; oi < p->nrows; oi++) {
-		size_t r = ord[oi];
+	while (lr__check_walk_next(&w, &r)) {
 		const lr__row *row = &p->rows[r];
 		int pr = row->year ? lr__check_find_row(p, row->year - 1,
 		                                        row->norm)
@@ -219,18 +218,16 @@ void lr__check_rule_stock(lr__ctx *x, lr__tab *p)
 		double bound = 2 * p->cols[end].half;
 		if (pr < 0 || !e.set || !pe.set || (n.set && n.v > 0) ||
 		    (double)(e.v - pe.v) <= bound + (double)x->tol ||
-		    (lr__check_is_aggregate(p, r) &&
-		     lr__check_explained(p, r, flag)))
+		    lr__check_walk_explained(&w, r))
 			continue;
 		char what[160];
 		snprintf(what, sizeof what,
 		         "remaining land grew in %d with no new contamination "
 		         "declared",
 		         row->year);
-		flag[r] = lr__check_compare(x, R_GROWTH, p, row->label,
-		                            &p->cols[end], e.v, pe.v, bound,
-		                            what) != 0;
+		w.flag[r] = lr__check_compare(x, R_GROWTH, p, row->label,
+		                              &p->cols[end], e.v, pe.v, bound,
+		                              what) != 0;
 	}
-	free(ord);
-	free(flag);
+	lr__check_walk_end(&w);
 }

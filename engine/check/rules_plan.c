@@ -139,22 +139,21 @@ void lr__check_rule_pace(lr__ctx *x, lr__tab *p)
 		return;
 	/* Regions first; the national figure only where no region of that
 	** year was flagged. */
-	bool *yflag = lr_xcalloc(p->nrows + 1, sizeof *yflag);
 	int64_t *vals = lr_xcalloc((size_t)h->nyears + 1, sizeof *vals);
-	size_t *ord = lr__check_row_order(p);
-	if (!yflag || !vals || !ord) {
+	lr__walk w;
+	size_t r;
+	if (!vals) {
 		x->oom = true;
-		free(yflag);
-		free(vals);
-		free(ord);
 		return;
 	}
-	for (size_t oi = 0; oi < p->nrows; oi++) {
-		size_t r = ord[oi];
+	if (!lr__check_walk_begin(x, p, &w)) {
+		free(vals);
+		return;
+	}
+	while (lr__check_walk_next(&w, &r)) {
 		const lr__row *row = &p->rows[r];
 		lr__fig f = lr__check_cell(p, r, pr);
-		if (!f.set || (lr__check_is_aggregate(p, r) &&
-		               lr__check_explained(p, r, yflag)))
+		if (!f.set || lr__check_walk_explained(&w, r))
 			continue;
 		int n = 0;
 		for (int i = 0; i < h->nyears; i++) {
@@ -189,11 +188,10 @@ void lr__check_rule_pace(lr__ctx *x, lr__tab *p)
 		                "achieved in %d-%d (best %s, median %s)",
 		                (double)f.v / (double)best, h->years[0],
 		                lr__check_last_year(h), b, m));
-		yflag[r] = true;
+		w.flag[r] = true;
 	}
-	free(yflag);
 	free(vals);
-	free(ord);
+	lr__check_walk_end(&w);
 }
 
 void lr__check_rule_capacity(lr__ctx *x, lr__tab *p)
@@ -322,17 +320,15 @@ void lr__check_rule_previous(lr__ctx *x, lr__tab *pp)
 	    hr = lr__check_col_area(h, "released");
 	if (pr < 0 || hr < 0)
 		return;
-	bool *flag;
-	size_t *ord;
-	if (!lr__check_walk(x, pp, &ord, &flag))
+	lr__walk w;
+	size_t r;
+	if (!lr__check_walk_begin(x, pp, &w))
 		return;
-	for (size_t oi = 0; oi < pp->nrows; oi++) {
-		size_t r = ord[oi];
+	while (lr__check_walk_next(&w, &r)) {
 		const lr__row *row = &pp->rows[r];
 		lr__fig plan = lr__check_cell(pp, r, pr);
 		if (!plan.set || !lr__check_has_year(h, row->year) ||
-		    (lr__check_is_aggregate(pp, r) &&
-		     lr__check_explained(pp, r, flag)))
+		    lr__check_walk_explained(&w, r))
 			continue;
 		int q = row->total
 		                ? lr__check_find_total(h, row->year)
@@ -359,8 +355,7 @@ void lr__check_rule_previous(lr__ctx *x, lr__tab *pp)
 		                s, row->year, e,
 		                plan.v ? 100.0 * (double)got.v / (double)plan.v
 		                       : 0.0));
-		flag[r] = true;
+		w.flag[r] = true;
 	}
-	free(flag);
-	free(ord);
+	lr__check_walk_end(&w);
 }

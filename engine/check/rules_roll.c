@@ -125,7 +125,7 @@ static int year_start(const lr__tab *p, const roll_cols *c, size_t r,
 /* Not aligned: the previous year is not in the table.  Growth across the
 ** gap with no new land is still a sign (R14, warning). */
 static void growth_across_gap(lr__ctx *x, lr__tab *p, const roll_cols *c,
-                              size_t r, double bound, bool *flag)
+                              size_t r, double bound, lr__walk *w)
 {
 	const lr__row *row = &p->rows[r];
 	lr__fig e = lr__check_cell(p, r, c->end),
@@ -137,13 +137,12 @@ static void growth_across_gap(lr__ctx *x, lr__tab *p, const roll_cols *c,
 	int pr = py ? lr__check_find_row(p, py, row->norm) : -1;
 	lr__fig pe = lr__check_cell(p, (size_t)pr, c->end);
 	if (pr < 0 || !pe.set || !(e.v > pe.v + bound) || c->nw < 0 || !n.set ||
-	    n.v != 0 ||
-	    (lr__check_is_aggregate(p, r) && lr__check_explained(p, r, flag)))
+	    n.v != 0 || lr__check_walk_explained(w, r))
 		return;
 	char a[48], b[48];
 	lr__check_fmt_col(&p->cols[c->end], a, sizeof a, pe.v);
 	lr__check_fmt_col(&p->cols[c->end], b, sizeof b, e.v);
-	flag[r] = true;
+	w->flag[r] = true;
 	lr__check_add_finding(
 	        x, R_GROWTH, LR_SEV_WARNING, p, row->label, &p->cols[c->end], b,
 	        NULL, NULL,
@@ -224,12 +223,11 @@ void lr__check_rule_roll(lr__ctx *x, lr__tab *p)
 	               lr__check_col_area(p, "remaining_start")};
 	if (c.end < 0 || c.rel < 0)
 		return;
-	bool *flag;
-	size_t *ord;
-	if (!lr__check_walk(x, p, &ord, &flag))
+	lr__walk w;
+	size_t r;
+	if (!lr__check_walk_begin(x, p, &w))
 		return;
-	for (size_t oi = 0; oi < p->nrows; oi++) {
-		size_t r = ord[oi];
+	while (lr__check_walk_next(&w, &r)) {
 		const lr__row *row = &p->rows[r];
 		if (!lr__check_cell(p, r, c.end).set ||
 		    !lr__check_cell(p, r, c.rel).set || !row->year ||
@@ -240,14 +238,11 @@ void lr__check_rule_roll(lr__ctx *x, lr__tab *p)
 		int64_t start = 0;
 		int how = year_start(p, &c, r, &start, &bound);
 		if (how == START_GAP)
-			growth_across_gap(x, p, &c, r, bound, flag);
-		else if (how == START_FOUND &&
-		         !(lr__check_is_aggregate(p, r) &&
-		           lr__check_explained(p, r, flag)))
-			roll_row(x, p, &c, r, start, bound, flag);
+			growth_across_gap(x, p, &c, r, bound, &w);
+		else if (how == START_FOUND && !lr__check_walk_explained(&w, r))
+			roll_row(x, p, &c, r, start, bound, w.flag);
 	}
-	free(flag);
-	free(ord);
+	lr__check_walk_end(&w);
 }
 
 void lr__check_rule_cumulative(lr__ctx *x, lr__tab *p)
@@ -264,18 +259,15 @@ void lr__check_rule_cumulative(lr__ctx *x, lr__tab *p)
 		int a = lr__check_col_find(p, base, col->type);
 		if (a < 0)
 			continue;
-		bool *flag;
-		size_t *ord;
-		if (!lr__check_walk(x, p, &ord, &flag))
+		lr__walk w;
+		size_t r;
+		if (!lr__check_walk_begin(x, p, &w))
 			return;
-		for (size_t oi = 0; oi < p->nrows; oi++) {
-			size_t r = ord[oi];
+		while (lr__check_walk_next(&w, &r)) {
 			const lr__row *row = &p->rows[r];
 			lr__fig cf = lr__check_cell(p, r, c);
-			if (!cf.set || !row->year || (p->gone && p->gone[r]))
-				continue;
-			if (lr__check_is_aggregate(p, r) &&
-			    lr__check_explained(p, r, flag))
+			if (!cf.set || !row->year || (p->gone && p->gone[r]) ||
+			    lr__check_walk_explained(&w, r))
 				continue;
 			/* Anchor: the first year of the contiguous run of
 			** years ending here. */
@@ -316,9 +308,8 @@ void lr__check_rule_cumulative(lr__ctx *x, lr__tab *p)
 			         p->cols[a].label);
 			if (lr__check_compare(x, R_CUMUL, p, row->label, col,
 			                      cf.v, expect, bound, what))
-				flag[r] = true;
+				w.flag[r] = true;
 		}
-		free(flag);
-		free(ord);
+		lr__check_walk_end(&w);
 	}
 }

@@ -69,17 +69,15 @@ static void sum_rule(lr__ctx *x, lr__tab *p, int rule, int total,
 		have += parts[k] >= 0;
 	if (have < 2)
 		return;
-	bool *flag;
-	size_t *ord;
-	if (!lr__check_walk(x, p, &ord, &flag))
+	lr__walk w;
+	size_t r;
+	if (!lr__check_walk_begin(x, p, &w))
 		return;
 	/* A row whose own figures disagree makes its aggregates disagree
 	** too: those are not reported again. */
-	for (size_t oi = 0; oi < p->nrows; oi++) {
-		size_t r = ord[oi];
+	while (lr__check_walk_next(&w, &r)) {
 		lr__fig t = lr__check_cell(p, r, total);
-		if (!t.set || (lr__check_is_aggregate(p, r) &&
-		               lr__check_explained(p, r, flag)))
+		if (!t.set || lr__check_walk_explained(&w, r))
 			continue;
 		int64_t s = 0;
 		int nset = 0;
@@ -99,22 +97,26 @@ static void sum_rule(lr__ctx *x, lr__tab *p, int rule, int total,
 			continue;
 		if (lr__check_compare(x, rule, p, p->rows[r].label,
 		                      &p->cols[total], t.v, s, bound, what))
-			flag[r] = true;
+			w.flag[r] = true;
 	}
-	free(flag);
-	free(ord);
+	lr__check_walk_end(&w);
 }
 
 void lr__check_rule_sha_cha(lr__ctx *x, lr__tab *p)
 {
-	int a[2] = {lr__check_col_area(p, "sha"), lr__check_col_area(p, "cha")};
-	sum_rule(x, p, R_SHACHA, lr__check_col_area(p, "total"), a, 2,
-	         "the total is not SHA + CHA");
-	int c[2] = {lr__check_col_find(p, "sha_count", COL_COUNT),
-	            lr__check_col_find(p, "cha_count", COL_COUNT)};
+	/* other: hazardous areas of neither type that the total counts */
+	int a[3] = {lr__check_col_area(p, "sha"), lr__check_col_area(p, "cha"),
+	            lr__check_col_area(p, "other")};
+	sum_rule(x, p, R_SHACHA, lr__check_col_area(p, "total"), a, 3,
+	         a[2] < 0 ? "the total is not SHA + CHA"
+	                  : "the total is not SHA + CHA + other areas");
+	int c[3] = {lr__check_col_find(p, "sha_count", COL_COUNT),
+	            lr__check_col_find(p, "cha_count", COL_COUNT),
+	            lr__check_col_find(p, "other_count", COL_COUNT)};
 	sum_rule(x, p, R_SHACHA,
-	         lr__check_col_find(p, "total_count", COL_COUNT), c, 2,
-	         "the total count is not SHA + CHA");
+	         lr__check_col_find(p, "total_count", COL_COUNT), c, 3,
+	         c[2] < 0 ? "the total count is not SHA + CHA"
+	                  : "the total count is not SHA + CHA + other areas");
 }
 
 void lr__check_rule_method(lr__ctx *x, lr__tab *p)

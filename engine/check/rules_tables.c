@@ -15,13 +15,12 @@ static void compare_tables(lr__ctx *x, int rule, lr__tab *a, int ya, int ca,
                            lr__tab *b, int yb, int cb, const char *what_b,
                            bool missing_in_a_is_gone)
 {
-	bool *flag;
-	size_t *ord;
-	if (!lr__check_walk(x, a, &ord, &flag))
+	lr__walk w;
+	size_t r;
+	if (!lr__check_walk_begin(x, a, &w))
 		return;
 	bool any_region_failed = false;
-	for (size_t oi = 0; oi < a->nrows; oi++) {
-		size_t r = ord[oi];
+	while (lr__check_walk_next(&w, &r)) {
 		const lr__row *row = &a->rows[r];
 		if (row->year != ya)
 			continue;
@@ -30,8 +29,7 @@ static void compare_tables(lr__ctx *x, int rule, lr__tab *a, int ya, int ca,
 			continue;
 		if (row->total && any_region_failed)
 			continue;
-		if (lr__check_is_aggregate(a, r) &&
-		    lr__check_explained(a, r, flag))
+		if (lr__check_walk_explained(&w, r))
 			continue;
 		int q = row->total ? lr__check_find_total(b, yb)
 		                   : lr__check_find_row(b, yb, row->norm);
@@ -49,7 +47,7 @@ static void compare_tables(lr__ctx *x, int rule, lr__tab *a, int ya, int ca,
 			        lr__check_dupf(x,
 			                       "region '%s' (%s) is not in %s",
 			                       row->key, s, what_b));
-			flag[r] = true;
+			w.flag[r] = true;
 			any_region_failed = true;
 			continue;
 		}
@@ -63,7 +61,7 @@ static void compare_tables(lr__ctx *x, int rule, lr__tab *a, int ya, int ca,
 		if (lr__check_compare(
 		            x, rule, a, row->label, &a->cols[ca], fa.v, fb.v,
 		            a->cols[ca].half + b->cols[cb].half, what)) {
-			flag[r] = true;
+			w.flag[r] = true;
 			if (!row->total)
 				any_region_failed = true;
 		}
@@ -86,8 +84,7 @@ static void compare_tables(lr__ctx *x, int rule, lr__tab *a, int ya, int ca,
 		                x, "region '%s' has %s in %s but no row here",
 		                row->key, s, what_b));
 	}
-	free(flag);
-	free(ord);
+	lr__check_walk_end(&w);
 }
 
 void lr__check_rule_rem_rel(lr__ctx *x, lr__tab *unused)

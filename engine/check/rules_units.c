@@ -11,30 +11,19 @@
 
 void lr__check_rule_values(lr__ctx *x, lr__tab *p)
 {
-	/* flag[r * ncol + c]: row r's figure of column c was reported */
-	bool *flag = lr_xcalloc(p->nrows * (size_t)p->ncol + 1, sizeof *flag);
-	bool *rf = lr_xcalloc(p->nrows + 1, sizeof *rf);
-	size_t *ord = lr__check_row_order(p);
-	if (!flag || !rf || !ord) {
-		x->oom = true;
-		free(flag);
-		free(rf);
-		free(ord);
-		return;
-	}
-	for (int c = 0; c < p->ncol; c++)
-		for (size_t oi = 0; oi < p->nrows; oi++) {
-			size_t r = ord[oi];
+	/* a walk per column: a figure reported explains its aggregates in
+	** that column only */
+	for (int c = 0; c < p->ncol; c++) {
+		lr__walk w;
+		size_t r;
+		if (!lr__check_walk_begin(x, p, &w))
+			return;
+		while (lr__check_walk_next(&w, &r)) {
 			const lr__col *col = &p->cols[c];
 			lr__fig f = p->rows[r].f[c];
-			if (!f.set)
+			if (!f.set || lr__check_walk_explained(&w, r))
 				continue;
-			for (size_t j = 0; j < p->nrows; j++)
-				rf[j] = flag[j * (size_t)p->ncol + (size_t)c];
-			if (lr__check_is_aggregate(p, r) &&
-			    lr__check_explained(p, r, rf))
-				continue;
-			bool *mine = &flag[r * (size_t)p->ncol + (size_t)c];
+			bool *mine = &w.flag[r];
 			char s[48];
 			lr__check_fmt_col(col, s, sizeof s, f.v);
 			if ((col->type == COL_COUNT ||
@@ -65,9 +54,8 @@ void lr__check_rule_values(lr__ctx *x, lr__tab *p)
 				*mine = true;
 			}
 		}
-	free(flag);
-	free(rf);
-	free(ord);
+		lr__check_walk_end(&w);
+	}
 }
 
 void lr__check_rule_count_area(lr__ctx *x, lr__tab *p)
@@ -80,12 +68,11 @@ void lr__check_rule_count_area(lr__ctx *x, lr__tab *p)
 		    ca = lr__check_col_area(p, pre[k]);
 		if (cc < 0 || ca < 0)
 			continue;
-		bool *flag;
-		size_t *ord;
-		if (!lr__check_walk(x, p, &ord, &flag))
+		lr__walk w;
+		size_t r;
+		if (!lr__check_walk_begin(x, p, &w))
 			return;
-		for (size_t oi = 0; oi < p->nrows; oi++) {
-			size_t r = ord[oi];
+		while (lr__check_walk_next(&w, &r)) {
 			lr__fig n = lr__check_cell(p, r, cc),
 			        a = lr__check_cell(p, r, ca);
 			if (!n.set || !a.set)
@@ -94,10 +81,9 @@ void lr__check_rule_count_area(lr__ctx *x, lr__tab *p)
 			bool bad =
 			        (n.v == 0 && a.v > p->cols[ca].half) ||
 			        (n.v > 0 && a.v == 0 && p->cols[ca].half <= 50);
-			if (!bad || (lr__check_is_aggregate(p, r) &&
-			             lr__check_explained(p, r, flag)))
+			if (!bad || lr__check_walk_explained(&w, r))
 				continue;
-			flag[r] = true;
+			w.flag[r] = true;
 			char s[48], e[48];
 			lr__check_fmt_col(&p->cols[cc], s, sizeof s, n.v);
 			lr__check_fmt_col(&p->cols[ca], e, sizeof e, a.v);
@@ -113,8 +99,7 @@ void lr__check_rule_count_area(lr__ctx *x, lr__tab *p)
 			                x, "%s areas: count %s with area %s",
 			                pre[k], s, e));
 		}
-		free(flag);
-		free(ord);
+		lr__check_walk_end(&w);
 	}
 }
 
@@ -124,16 +109,14 @@ void lr__check_rule_slip(lr__ctx *x, lr__tab *p)
 {
 	if (p->yearc < 0)
 		return;
-	bool *flag;
-	size_t *ord;
-	if (!lr__check_walk(x, p, &ord, &flag))
+	lr__walk w;
+	size_t r;
+	if (!lr__check_walk_begin(x, p, &w))
 		return;
-	for (size_t oi = 0; oi < p->nrows; oi++) {
-		size_t r = ord[oi];
+	while (lr__check_walk_next(&w, &r)) {
 		const lr__row *row = &p->rows[r];
 		int q = lr__check_find_row(p, row->year - 1, row->norm);
-		if (q < 0 || (lr__check_is_aggregate(p, r) &&
-		              lr__check_explained(p, r, flag)))
+		if (q < 0 || lr__check_walk_explained(&w, r))
 			continue;
 		for (int c = 0; c < p->ncol; c++) {
 			const lr__col *col = &p->cols[c];
@@ -165,12 +148,11 @@ void lr__check_rule_slip(lr__ctx *x, lr__tab *p)
 			                s, k,
 			                llabs(a.v) > llabs(b.v) ? "" : "1/",
 			                row->year - 1, e));
-			flag[r] = true;
+			w.flag[r] = true;
 			break;
 		}
 	}
-	free(flag);
-	free(ord);
+	lr__check_walk_end(&w);
 }
 
 static bool scope_is_ap(const char *s)

@@ -70,14 +70,6 @@ static int filled(const sgrid *g, size_t r)
 	return n;
 }
 
-/* CSV files name an empty header cell "field_N" (GDAL). */
-static bool generated_name(const char *s, int c)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "field_%d", c + 1);
-	return !strcmp(s, buf);
-}
-
 /* The source table as a grid, its header as row 0. */
 static bool load(const lr_table *t, sgrid *g)
 {
@@ -86,8 +78,7 @@ static bool load(const lr_table *t, sgrid *g)
 	if (!row)
 		return false;
 	for (int c = 0; c < t->n_cols; c++)
-		if (!generated_name(t->header[c], c) &&
-		    !(row[c] = lr_strdup(t->header[c])))
+		if (!(row[c] = lr_strdup(t->header[c])))
 			return false;
 	for (size_t r = 0; r < t->n_rows; r++) {
 		if (!(row = sg_add(g, t->line[r])))
@@ -285,13 +276,14 @@ static void strip_footnotes(sgrid *g, lr__tab *p)
 		}
 }
 
-/* The date a title gives a table: its last year, and the month or "end". */
-static void title_date(lr__tab *p)
+/* The date text gives, YYYYMM: its last year, and the month or "end"; 0
+** when it names no year. */
+static int text_date(const char *t)
 {
 	static const char *const months[] = {"jan", "feb", "mar", "apr",
 	                                     "may", "jun", "jul", "aug",
 	                                     "sep", "oct", "nov", "dec"};
-	const char *t = p->title ? p->title : "";
+	int date = 0;
 	for (const char *s = t; *s; s++) {
 		if (!isdigit((unsigned char)s[0]) ||
 		    strspn(s, "0123456789") != 4 ||
@@ -309,19 +301,47 @@ static void title_date(lr__tab *p)
 			if (q && q < s && s - q < 16)
 				m = k + 1;
 		}
-		p->date = y * 100 + m;
+		date = y * 100 + m;
 		s += 3;
 	}
+	return date;
+}
+
+/* The date a title gives a table. */
+static void title_date(lr__tab *p)
+{
+	p->date = text_date(p->title ? p->title : "");
 }
 
 /* ---- Headings ---- */
+
+/* The title normalised as a heading, its footnote marks ("(km²)[2]") out
+** so that its unit and words read as they would in a heading. */
+static void title_norm(const lr__tab *p, char *norm, size_t size)
+{
+	char buf[512];
+	size_t n = 0;
+	for (const char *t = p->title ? p->title : ""; *t && n + 1 < sizeof buf;
+	     t++) {
+		const char *e = *t == '[' ? strchr(t, ']') : NULL;
+		if (e && e - t <= 4) {
+			t = e;
+			continue;
+		}
+		buf[n++] = *t;
+	}
+	buf[n] = '\0';
+	lr__check_norm_header(buf, norm, size);
+}
 
 /* Each heading read into the name the rules use (p->heads[c].canon); a
 ** bare area after a count column is that count's area. */
 static void read_headings(const sgrid *g, lr__tab *p, bool dated,
                           const lr_table *in, const lr_check_columns *cols)
 {
-	char prev[96] = "";
+	char prev[96] = "", tnorm[512], tunit[16];
+	title_norm(p, tnorm, sizeof tnorm);
+	lr__check_heading_unit(tnorm, tunit, sizeof tunit);
 	for (int c = 0; c < g->nc; c++) {
 		lr__head *h = &p->heads[c];
 		char norm[96];
@@ -338,9 +358,9 @@ static void read_headings(const sgrid *g, lr__tab *p, bool dated,
 			snprintf(h->canon, sizeof h->canon, "%s", norm);
 			*prev = '\0';
 		} else {
-			lr__check_read_heading(norm, prev, dated, h->canon,
-			                       sizeof h->canon, h->why,
-			                       sizeof h->why);
+			lr__check_read_heading(norm, prev, dated, tunit,
+			                       h->canon, sizeof h->canon,
+			                       h->why, sizeof h->why);
 		}
 		char base[96];
 		if (lr__check_heading_names_count(h->canon, base, sizeof base))
@@ -384,7 +404,7 @@ static void year_value(const sgrid *g, lr__tab *p, const int *years,
                        lr__head *h)
 {
 	char norm[512], unit[16] = "", base[32];
-	lr__check_norm_header(p->title ? p->title : "", norm, sizeof norm);
+	title_norm(p, norm, sizeof norm);
 	for (int c = 0; c < g->nc && !*unit; c++)
 		if (years[c]) {
 			char hn[96];
@@ -394,13 +414,46 @@ static void year_value(const sgrid *g, lr__tab *p, const int *years,
 	if (!*unit)
 		lr__check_heading_unit(norm, unit, sizeof unit);
 	lr__check_heading_figure(norm, base, sizeof base);
-	if (!*base || !strcmp(base, "total") || !strcmp(base, "remaining"))
+	/* "Remaining confirmed hazardous area (km²)": the land of one type
+	** at the end of each year is the land remaining the table states. */
+	bool typed = !strcmp(base, "sha") || !strcmp(base, "cha");
+	if (!*base || !strcmp(base, "total") || !strcmp(base, "remaining") ||
+	    typed)
 		snprintf(base, sizeof base, "remaining_end");
 	snprintf(h->canon, sizeof h->canon, "%s_%s", base, *unit ? unit : "m2");
 	snprintf(h->why, sizeof h->why,
-	         "years as columns, read as %s at the end of each year%s", base,
+	         "years as columns, read as %s at the end of each year%s%s",
+	         base, typed ? " (the title names SHA or CHA land only)" : "",
 	         *unit ? "" : "; the unit is not stated: read as m²");
 	h->unit_guessed = !*unit;
+}
+
+/* One column headed by a date ("End February 2012") in a table with no
+** year: the land the title names (CHA, SHA, else the total) as of that
+** date, which dates the table when its title does not. */
+static void dated_column(const sgrid *g, lr__tab *p, const int *years)
+{
+	int c = 0;
+	while (!years[c])
+		c++;
+	lr__head *h = &p->heads[c];
+	if (!strncmp(h->why, "line ", 5))
+		return; /* read by --columns */
+	char hn[96], norm[512], unit[16] = "", base[32];
+	lr__check_norm_header(sg_at(g, 0, c), hn, sizeof hn);
+	title_norm(p, norm, sizeof norm);
+	lr__check_heading_unit(hn, unit, sizeof unit);
+	if (!*unit)
+		lr__check_heading_unit(norm, unit, sizeof unit);
+	lr__check_heading_figure(norm, base, sizeof base);
+	if (strcmp(base, "sha") && strcmp(base, "cha"))
+		snprintf(base, sizeof base, "total");
+	snprintf(h->canon, sizeof h->canon, "%s_%s", base, *unit ? unit : "m2");
+	snprintf(h->why, sizeof h->why, "a date as its heading: %s as of it%s",
+	         base, *unit ? "" : "; the unit is not stated: read as m²");
+	h->unit_guessed = !*unit;
+	if (!p->date)
+		p->date = text_date(sg_at(g, 0, c));
 }
 
 /* A column of figures beside years as columns: a total is the sum of the
@@ -486,29 +539,193 @@ fail:
 	free(heads);
 	return false;
 }
+/* ---- Years over groups of columns ---- */
+
+/* Columns in groups under years ("End-2014 | | End-2015 |" over "CHAs |
+** Area | SHAs | Area", joined into "End-2014 CHAs"...): each column's year
+** (0 outside the groups) and place in its group; the size of a group, 0
+** unless there are two or more groups of one size, each of its own year. */
+static int year_groups(const sgrid *g, int *years, int *pos)
+{
+	int ng = 0, seen[64], size[64];
+	for (int c = 0; c < g->nc; c++) {
+		char norm[96], rest[96];
+		int y;
+		lr__check_norm_header(sg_at(g, 0, c), norm, sizeof norm);
+		years[c] = pos[c] = 0;
+		if (lr__check_heading_is_year(norm, &y) ||
+		    !lr__check_heading_year_prefix(norm, &y, rest, sizeof rest))
+			continue; /* "2005 (m²)" is a year, not a group */
+		if (ng == 0 || y != seen[ng - 1]) {
+			for (int i = 0; i < ng; i++)
+				if (seen[i] == y)
+					return 0;
+			if (ng == 64)
+				return 0;
+			seen[ng] = y;
+			size[ng++] = 0;
+		}
+		years[c] = y;
+		pos[c] = size[ng - 1]++;
+	}
+	for (int i = 1; i < ng; i++)
+		if (size[i] != size[0])
+			return 0;
+	return ng >= 2 ? size[0] : 0;
+}
+
+/* The column of year y at place k of its group, -1 if none. */
+static int group_column(const sgrid *g, const int *years, const int *pos, int y,
+                        int k)
+{
+	for (int c = 0; c < g->nc; c++)
+		if (years[c] == y && pos[c] == k)
+			return c;
+	return -1;
+}
+
+/* The heading after its year: "End-2014 CHAs*" -> "CHAs*". */
+static const char *after_year(const char *s)
+{
+	for (const char *q = s; *q; q++)
+		if (strspn(q, "0123456789") == 4 &&
+		    (q == s || !isdigit((unsigned char)q[-1]))) {
+			q += 4;
+			return q + strspn(q, " -_,:");
+		}
+	return s;
+}
+
+/* What the k-th column of every group is: "CHAs" and "SHAs" count the
+** areas at the end of each year, a bare area is the land remaining then;
+** else the heading read as in a dated table. */
+static void group_head(const sgrid *g, lr__tab *p, const int *years,
+                       const int *pos, int k, lr__head *h, char *label,
+                       size_t size)
+{
+	char tnorm[512], unit[16] = "", first[96] = "", norm[96];
+	bool counts = true, same = true;
+	title_norm(p, tnorm, sizeof tnorm);
+	*label = '\0';
+	for (int c = 0; c < g->nc; c++) {
+		if (!years[c] || pos[c] != k)
+			continue;
+		int y;
+		char rest[96];
+		lr__check_norm_header(sg_at(g, 0, c), norm, sizeof norm);
+		lr__check_heading_year_prefix(norm, &y, rest, sizeof rest);
+		counts = counts && lr__check_heading_counts(rest);
+		if (!*unit)
+			lr__check_heading_unit(rest, unit, sizeof unit);
+		same = same && (!*first || !strcmp(first, rest));
+		if (!*first)
+			snprintf(first, sizeof first, "%s", rest);
+		const char *txt = after_year(sg_at(g, 0, c));
+		size_t n = strlen(label);
+		if (!strstr(label, txt))
+			snprintf(label + n, size - n, "%s%s", n ? " / " : "",
+			         txt);
+	}
+	if (!*unit)
+		lr__check_heading_unit(tnorm, unit, sizeof unit);
+	if (counts) {
+		snprintf(h->canon, sizeof h->canon, "total_count");
+		snprintf(h->why, sizeof h->why,
+		         "years over groups of columns: the areas counted at "
+		         "the end of each year%s",
+		         same ? "" : " (the groups name them differently)");
+	} else if (*unit && !strcmp(first, "area")) {
+		snprintf(h->canon, sizeof h->canon, "remaining_end_%s", unit);
+		snprintf(h->why, sizeof h->why,
+		         "years over groups of columns: the land remaining at "
+		         "the end of each year");
+	} else {
+		lr__check_read_heading(first, "", true, unit, h->canon,
+		                       sizeof h->canon, h->why, sizeof h->why);
+	}
+}
+
+/* Years over groups of m columns turned into rows: a row per region and
+** year, with a year column and the m columns of a group. */
+static bool unpivot_groups(sgrid *g, lr__tab *p, const int *years,
+                           const int *pos, int m)
+{
+	int map[512], nk = 0, gy[64], ny = 0;
+	for (int c = 0; c < g->nc; c++) {
+		if (!years[c])
+			map[nk++] = c;
+		else if (pos[c] == 0 && ny < 64)
+			gy[ny++] = years[c];
+	}
+	sgrid n = {.nc = nk + 1 + m};
+	lr__head *heads = lr_xcalloc((size_t)n.nc + 4, sizeof *heads);
+	char **row = heads ? sg_add(&n, 1) : NULL, label[96];
+	bool ok = row && (row[nk] = lr_strdup("Year"));
+	for (int k = 0; ok && k < nk; k++) {
+		heads[k] = p->heads[map[k]];
+		ok = (row[k] = lr_strdup(sg_at(g, 0, map[k]))) != NULL;
+	}
+	snprintf(heads[nk].canon, sizeof heads[nk].canon, "year");
+	snprintf(heads[nk].why, sizeof heads[nk].why,
+	         "the years over the groups of columns");
+	for (int k = 0; ok && k < m; k++) {
+		group_head(g, p, years, pos, k, &heads[nk + 1 + k], label,
+		           sizeof label);
+		ok = (row[nk + 1 + k] = lr_strdup(label)) != NULL;
+	}
+	for (size_t r = 1; ok && r < g->nr; r++)
+		for (int i = 0; ok && i < ny; i++) {
+			ok = (row = sg_add(&n, g->line[r])) != NULL;
+			for (int k = 0; ok && k < nk; k++)
+				ok = (row[k] = lr_strdup(sg_at(g, r, map[k])));
+			ok = ok && asprintf(&row[nk], "%d", gy[i]) > 0;
+			for (int k = 0; ok && k < m; k++)
+				ok = (row[nk + 1 + k] = lr_strdup(
+				              sg_at(g, r,
+				                    group_column(g, years, pos,
+				                                 gy[i], k))));
+		}
+	if (!ok) {
+		sg_free(&n);
+		free(heads);
+		return false;
+	}
+	for (int c = 0; c < g->nc; c++) {
+		lr__head *h = &heads[nk + 1 + pos[c]];
+		if (!years[c])
+			continue;
+		h->marks += p->heads[c].marks;
+		if (!*h->mark_eg)
+			snprintf(h->mark_eg, sizeof h->mark_eg, "%s",
+			         p->heads[c].mark_eg);
+	}
+	sg_free(g);
+	*g = n;
+	free(p->heads);
+	p->heads = heads;
+	p->years_as_columns = true;
+	return true;
+}
+
 /* ---- The region key ---- */
 
-/* Which level of region a heading names: 2 province, 1 district, 0 none. */
+/* Which level of region a heading names: 3 province, 2 district, 1 village,
+** 0 none.  Two columns of different levels are the key over two levels. */
 static int region_level(const char *norm)
 {
-	static const char *const hi[] = {
-	        "province", "region", "state",   "governorate",  "department",
-	        "oblast",   "entity", "canton",  "prefecture",   "zone",
-	        "division", "wilaya", "emirate", "departamento", NULL};
-	static const char *const lo[] = {
-	        "district",    "county",    "municipality",
-	        "commune",     "village",   "locality",
-	        "subdistrict", "community", "settlement",
-	        "municipio",   "city",      "town",
-	        "location",    "site",      NULL};
+	static const char *const levels[3][16] = {
+	        {"commune", "village", "locality", "subdistrict", "community",
+	         "settlement", "city", "town", "location", "site", NULL},
+	        {"district", "county", "municipality", "municipio", NULL},
+	        {"province", "region", "state", "governorate", "department",
+	         "oblast", "entity", "canton", "prefecture", "zone", "division",
+	         "wilaya", "emirate", "departamento", NULL}};
 	char first[32];
 	snprintf(first, sizeof first, "%.*s", (int)strcspn(norm, "_"), norm);
-	for (int k = 0; hi[k]; k++)
-		if (!strcmp(first, hi[k]))
-			return 2;
-	for (int k = 0; lo[k]; k++)
-		if (!strcmp(first, lo[k]))
-			return 1;
+	for (int lv = 0; lv < 3; lv++)
+		for (int k = 0; levels[lv][k]; k++)
+			if (!strcmp(first, levels[lv][k]))
+				return lv + 1;
 	return 0;
 }
 
@@ -720,17 +937,21 @@ static bool find_key(sgrid *g, lr__tab *p)
 		if (!strcmp(cn, "region_id") || !strcmp(cn, "parent_id") ||
 		    !strcmp(cn, "parent"))
 			legacy = c;
-		if (lr__check_heading_is_figure(cn))
+		if (lr__check_heading_is_figure(cn) || !region_level(cn))
 			continue;
-		int lv = region_level(cn);
-		if (lv == 2 && hi < 0)
+		if (hi < 0)
 			hi = c;
-		if (lv == 1 && lo < 0)
+		else if (lo < 0)
 			lo = c;
 	}
 	if (legacy >= 0)
 		return true;
-	if (hi >= 0 && lo >= 0)
+	/* Two columns naming levels: the upper one over the other ("Region |
+	** Province", "Municipality | Village"), the first when alike. */
+	if (lo >= 0 &&
+	    region_level(p->heads[lo].canon) > region_level(p->heads[hi].canon))
+		return two_levels(g, p, lo, hi);
+	if (lo >= 0)
 		return two_levels(g, p, hi, lo);
 	int k = hi >= 0 ? hi : lo >= 0 ? lo : names_column(g, p);
 	if (k >= 0) {
@@ -765,6 +986,9 @@ static bool emit(sgrid *g, lr__tab *p, const lr_table *in)
 	t->layer = lr_strdup(in->layer ? in->layer : "");
 	t->name = lr_strdup(in->name ? in->name : "");
 	t->title = lr_strdup(p->title ? p->title : "");
+	t->encoding = in->encoding;
+	p->title_rows += in->title_rows; /* those the file's reader took */
+	t->title_rows = p->title_rows;
 	t->header = lr_xcalloc((size_t)g->nc + 1, sizeof *t->header);
 	t->cells = lr_xcalloc(nr * (size_t)g->nc + 1, sizeof *t->cells);
 	t->line = lr_xcalloc(nr + 1, sizeof *t->line);
@@ -790,15 +1014,26 @@ static bool emit(sgrid *g, lr__tab *p, const lr_table *in)
 static int shape_rows(sgrid *g, lr__tab *p, const lr_table *in,
                       const lr_check_columns *cols)
 {
-	int years[512];
+	int years[512], pos[512];
 	if (g->nc > 510)
 		return LR_ERR_INPUT;
+	int m = find_heading(g, "year") < 0 ? year_groups(g, years, pos) : 0;
+	if (m > 0) {
+		read_headings(g, p, true, in, cols);
+		if (!unpivot_groups(g, p, years, pos, m))
+			return LR_ERR_NOMEM;
+		if (!find_key(g, p) || !emit(g, p, in))
+			return LR_ERR_NOMEM;
+		return LR_OK;
+	}
 	int ny = year_columns(g, years);
 	bool unpivoted = ny >= 2 && find_heading(g, "year") < 0;
 	read_headings(g, p, find_heading(g, "year") >= 0 || unpivoted, in,
 	              cols);
 	if (unpivoted && !unpivot(g, p, years))
 		return LR_ERR_NOMEM;
+	if (ny == 1 && find_heading(g, "year") < 0)
+		dated_column(g, p, years);
 	if (!find_key(g, p) || !emit(g, p, in))
 		return LR_ERR_NOMEM;
 	return LR_OK;

@@ -11,11 +11,11 @@
 **         them; then tables, each after a line "#NAME" ("#previous:NAME"
 **         or "#ledger:NAME" for the other roles; "book.xlsx:sheet" is a
 **         sheet of a workbook; with no "#" line the whole text is one
-**         table "t.csv").  The lines of a table are CSV rows, split here
-**         into trimmed cells and turned into an lr_table the way
-**         geo/table_read.c does after OGR has read the file (the first row
+**         table "t.csv").  The text of each table is read as a CSV file
+**         by lr_table_read_buffer, as `landrelease check` reads one (its
+**         encodings, separators, quoted cells over lines; the first row
 **         with two filled cells is the header, filled rows above it the
-**         title, empty rows dropped), so no GDAL is involved.  Then
+**         title, empty rows dropped); a refusal must name the file.  Then
 **         lr_check_run: every finding has its rule and message, the counts
 **         add up, and a failure is LR_ERR_INPUT (or LR_ERR_NOMEM) with
 **         no report and a message.
@@ -120,76 +120,7 @@ static void fuzz_figure(const char *s)
 
 /* ---- Tables ------------------------------------------------------------- */
 
-/* A copy of s[0..n) without surrounding white space (ASCII and no-break),
-** as geo/table_read.c trims every cell. */
-static char *trimmed(const char *s, size_t n)
-{
-	while (n > 0 && (isspace((unsigned char)*s) ||
-	                 (n >= 2 && (unsigned char)s[0] == 0xC2 &&
-	                  (unsigned char)s[1] == 0xA0))) {
-		size_t k = (unsigned char)*s == 0xC2 ? 2 : 1;
-		s += k;
-		n -= k;
-	}
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
-	while (n >= 2 && (unsigned char)s[n - 2] == 0xC2 &&
-	       (unsigned char)s[n - 1] == 0xA0)
-		n -= 2;
-	return xstrndup(s, n);
-}
-
-/* Split one CSV line (no newline) into at most MAX_COLS trimmed cells;
-** double quotes around a field, "" inside it for a quote.  Returns the
-** number of fields. */
-static int split_csv(const char *line, char **out)
-{
-	int n = 0;
-	const char *p = line;
-	size_t len = strlen(line);
-	char *buf = xcalloc(len + 1, 1);
-	for (;;) {
-		size_t k = 0;
-		while (*p == ' ')
-			p++;
-		if (*p == '"') {
-			p++;
-			while (*p) {
-				if (*p == '"' && p[1] == '"') {
-					buf[k++] = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					buf[k++] = *p++;
-				}
-			}
-			while (*p && *p != ',')
-				buf[k++] = *p++;
-		} else {
-			while (*p && *p != ',')
-				buf[k++] = *p++;
-		}
-		if (n < MAX_COLS)
-			out[n++] = trimmed(buf, k);
-		if (*p != ',')
-			break;
-		p++;
-	}
-	free(buf);
-	return n;
-}
-
-static int filled(char **row, int n)
-{
-	int k = 0;
-	for (int c = 0; c < n; c++)
-		k += row[c][0] != '\0';
-	return k;
-}
-
-/* Role and names of a table from its "#" line. */
+/* Role and names of a table from its "#" line; t's names are replaced. */
 static void name_table(lr_table *t, lr_check_role *role, const char *spec)
 {
 	*role = LR_CHECK_SUBMITTED;
@@ -202,6 +133,9 @@ static void name_table(lr_table *t, lr_check_role *role, const char *spec)
 	}
 	if (*spec == '\0')
 		spec = "t.csv";
+	free(t->path);
+	free(t->layer);
+	free(t->name);
 	const char *colon = strchr(spec, ':');
 	if (colon) { /* book.xlsx:sheet */
 		t->path = xstrndup(spec, (size_t)(colon - spec));
@@ -216,74 +150,31 @@ static void name_table(lr_table *t, lr_check_role *role, const char *spec)
 }
 
 /*
-** Build table t from the lines [first, last) of lines: a grid as wide as
-** its widest row, then grid_to_table's rules.  Returns false (t left for
-** the caller to free) when no row has two filled cells.  *budget is the
-** number of data rows still allowed.
+** Read text[0..n) as the CSV file t.csv through lr_table_read_buffer, the
+** reader `landrelease check` uses, into *t.  false when it holds no table,
+** more than MAX_COLS columns or more rows than *budget still allows (the
+** reader's refusals must name the file).
 */
-static bool build_table(lr_table *t, char **lines, size_t first, size_t last,
-                        size_t *budget)
+static bool read_table(const char *text, size_t n, lr_table *t, size_t *budget)
 {
-	size_t nl = last - first;
-	char ***grid = xcalloc(nl, sizeof *grid);
-	int *nf = xcalloc(nl, sizeof *nf);
-	int width = 1;
-	for (size_t i = 0; i < nl; i++) {
-		grid[i] = xcalloc(MAX_COLS, sizeof **grid);
-		nf[i] = split_csv(lines[first + i], grid[i]);
-		if (nf[i] > width)
-			width = nf[i];
+	lr_table_set s = {0};
+	lr_error err = {0};
+	int rc = lr_table_read_buffer(text, n, "t.csv", &s, &err);
+	if (rc != LR_OK) {
+		if (rc != LR_ERR_INPUT && rc != LR_ERR_NOMEM)
+			abort();
+		if (!strstr(err.msg, "t.csv"))
+			abort();
+		return false;
 	}
-	for (size_t i = 0; i < nl; i++)
-		for (int c = nf[i]; c < width; c++)
-			grid[i][c] = xstrndup("", 0);
-	size_t h = 0;
-	while (h < nl && filled(grid[h], width) < 2)
-		h++;
-	bool ok = h < nl;
+	bool ok = s.n == 1 && s.tables[0].n_cols <= MAX_COLS &&
+	          s.tables[0].n_rows <= *budget;
 	if (ok) {
-		size_t tlen = 1;
-		for (size_t r = 0; r < h; r++)
-			for (int c = 0; c < width; c++)
-				tlen += strlen(grid[r][c]) + 1;
-		t->title = xcalloc(tlen, 1);
-		for (size_t r = 0; r < h; r++)
-			for (int c = 0; c < width; c++)
-				if (grid[r][c][0]) {
-					if (t->title[0])
-						strcat(t->title, " ");
-					strcat(t->title, grid[r][c]);
-				}
-		int ncols = width;
-		while (ncols > 0 && grid[h][ncols - 1][0] == '\0')
-			ncols--;
-		t->n_cols = ncols;
-		t->header = xcalloc((size_t)ncols, sizeof *t->header);
-		for (int c = 0; c < ncols; c++) {
-			t->header[c] = grid[h][c];
-			grid[h][c] = NULL;
-		}
-		t->cells = xcalloc((nl - h) * (size_t)ncols, sizeof *t->cells);
-		t->line = xcalloc(nl - h, sizeof *t->line);
-		for (size_t r = h + 1; r<nl && * budget> 0; r++) {
-			if (filled(grid[r], width) == 0)
-				continue;
-			char **dst = t->cells + t->n_rows * (size_t)ncols;
-			for (int c = 0; c < ncols; c++) {
-				dst[c] = grid[r][c];
-				grid[r][c] = NULL;
-			}
-			t->line[t->n_rows++] = (long)(r - h + 1);
-			(*budget)--;
-		}
+		*t = s.tables[0];
+		*budget -= t->n_rows;
+		s.n = 0;
 	}
-	for (size_t i = 0; i < nl; i++) {
-		for (int c = 0; c < width; c++)
-			free(grid[i][c]);
-		free(grid[i]);
-	}
-	free(grid);
-	free(nf);
+	lr_table_set_free(&s);
 	return ok;
 }
 
@@ -358,48 +249,27 @@ static void fuzz_request(char *text)
 		parse_options(text + 1, &o);
 		text = rest;
 	}
-	/* Lines, without '\r'. */
-	size_t nlines = 1;
-	for (const char *p = text; *p; p++)
-		nlines += *p == '\n';
-	char **lines = xcalloc(nlines, sizeof *lines);
-	size_t n = 0;
-	for (char *p = text; p; n++) {
-		lines[n] = p;
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		size_t len = strlen(p);
-		if (len && p[len - 1] == '\r')
-			p[len - 1] = '\0';
-		p = nl ? nl + 1 : NULL;
-	}
 	lr_table_set set = {xcalloc(MAX_TABLES, sizeof(lr_table)), 0};
 	lr_check_role roles[MAX_TABLES];
 	size_t budget = MAX_ROWS;
-	size_t i = 0;
-	while (i < n && set.n < MAX_TABLES) {
+	for (char *p = text; *p && set.n < MAX_TABLES;) {
 		const char *spec = "t.csv";
-		if (lines[i][0] == '#')
-			spec = lines[i++] + 1;
-		size_t end = i;
-		while (end < n && lines[end][0] != '#')
+		if (*p == '#') {
+			spec = p + 1;
+			p = fuzz_split(p);
+		}
+		/* the table: up to the next line starting with '#' */
+		char *end = p;
+		while (*end && !(*end == '#' && (end == p || end[-1] == '\n')))
 			end++;
 		lr_table *t = &set.tables[set.n];
 		memset(t, 0, sizeof *t);
-		name_table(t, &roles[set.n], spec);
-		if (build_table(t, lines, i, end, &budget)) {
+		if (read_table(p, (size_t)(end - p), t, &budget)) {
+			name_table(t, &roles[set.n], spec);
 			set.n++;
-		} else {
-			/* no header row: read_impl drops the table */
-			free(t->path);
-			free(t->layer);
-			free(t->name);
-			memset(t, 0, sizeof *t);
 		}
-		i = end;
+		p = end;
 	}
-	free(lines);
 	if (set.n > 0) {
 		lr_check_input in[MAX_TABLES];
 		for (size_t k = 0; k < set.n; k++)
