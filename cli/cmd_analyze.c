@@ -367,9 +367,10 @@ static lr_status check_args(int argc, char **argv, analyze_args *a)
 		return bad_arg("landrelease analyze: unexpected argument "
 		               "'%s'\n",
 		               argv[optind]);
-	if (!a->out)
-		return bad_arg("landrelease analyze: --out DIR is required\n"
-		               "see 'landrelease analyze --help'\n");
+	if (!a->out) {
+		lr_arg_usage("analyze", "--out DIR is required");
+		return LR_ERR_USAGE;
+	}
 	for (int i = 0; i < 3; i++)
 		if (!a->in.dataset && !a->in.source[i])
 			return bad_arg("landrelease analyze: no source for %s: "

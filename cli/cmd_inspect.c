@@ -83,10 +83,8 @@ static int parse_args(int argc, char **argv, inspect_args *a)
 	    (sources &&
 	     !(a->in.source[0] && a->in.source[1] && a->in.source[2])) ||
 	    (!sources && !a->in.dataset)) {
-		fprintf(stderr, "landrelease inspect: give DATASET, or "
-		                "--regions, --hazards and --releases\n"
-		                "see 'landrelease inspect --help'\n");
-		return 2;
+		return lr_arg_usage("inspect", "give DATASET, or --regions, "
+		                               "--hazards and --releases");
 	}
 	return 0;
 }

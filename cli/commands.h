@@ -25,12 +25,18 @@ int lr_cmd_inspect(int argc, char **argv);
 bool lr_arg_long(const char *s, long lo, long hi, long *out);
 
 /*
-** After getopt: exactly one operand (named `what` in messages, e.g. "DIR")
-** must remain.  0 when it does; else a message naming the command, the
-** usage on stderr, and 2 (the exit status).
+** A command line that cannot run: "landrelease CMD: MESSAGE" and "see
+** 'landrelease CMD --help'" on stderr (the whole usage would scroll the
+** message away), and 2, the exit status.
 */
-int lr_arg_operand(const char *cmd, const char *what, int argc,
-                   void (*usage)(FILE *));
+int lr_arg_usage(const char *cmd, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/*
+** After getopt: exactly one operand (named `what` in messages, e.g. "DIR")
+** must remain.  0 when it does; else lr_arg_usage()'s two lines and 2.
+*/
+int lr_arg_operand(const char *cmd, const char *what, int argc);
 
 /*
 ** After getopt_long (run with opterr = 0 and an optstring starting with
