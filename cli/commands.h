@@ -45,6 +45,16 @@ int lr_arg_operand(const char *cmd, const char *what, int argc);
 */
 int lr_arg_bad_option(const char *cmd, int c, char **argv);
 
+/* ---- The last bound on reading inputs (cli/watchdog.c) ---- */
+
+/*
+** From now on, a read of the inputs lasting longer than `sources` times
+** timeout_s (plus a few seconds) ends the process: a line naming cmd on
+** stderr and exit 2.  timeout_s <= 0: no bound.  Disarm once read.
+*/
+void lr_cli_watchdog_arm(const char *cmd, double timeout_s, int sources);
+void lr_cli_watchdog_disarm(void);
+
 /* ---- Exit status and progress (cli/exit.c) ---- */
 
 /*

@@ -4,6 +4,7 @@
 ** MultiPolygon with its geodesic area.
 */
 #include "lr_geo.h"
+#include "bound_int.h"
 #include "gdal_int.h"
 #include "wkb_int.h"
 
@@ -63,6 +64,7 @@ struct lr_source {
 	double *xs, *ys;         /* the same split for OCTTransform */
 	unsigned char *last_wkb; /* wkb handed out by the last call */
 	bool failed;             /* a read error happened: layer unusable */
+	lr__bound bound;         /* time and count bounds of the read */
 };
 
 /* ---- GDAL set-up -------------------------------------------------------- */
@@ -284,8 +286,12 @@ static int open_impl(const char *dataset, const char *layer,
 			        dataset, strerror(errno));
 	}
 	CPLErrorReset();
+	lr__bound_start(&s->bound, opt ? opt->read_timeout_s : 0,
+	                opt ? opt->max_features : 0);
 	s->ds = GDALOpenEx(dataset, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
 	                   NULL, NULL);
+	if (s->ds == NULL && lr__bound_passed(&s->bound))
+		return lr__bound_expired(&s->bound, dataset, err);
 	if (s->ds == NULL && !is_connection_string(dataset) &&
 	    S_ISREG(st.st_mode) && st.st_size == 0)
 		return lr_error_set(err, LR_ERR_USAGE,
@@ -1166,16 +1172,31 @@ int lr_source_next(lr_source *s, lr_feature *f, lr_error *err)
 			OGR_F_Destroy(s->feat);
 			s->feat = NULL;
 		}
-		lr_error_set(err, LR_ERR_INPUT,
-		             "%s: read error (%s); the file may be truncated "
-		             "or damaged",
-		             s->label, lr__cpl_msg());
+		if (lr__bound_passed(&s->bound))
+			lr__bound_expired(&s->bound, s->label, err);
+		else
+			lr_error_set(err, LR_ERR_INPUT,
+			             "%s: read error (%s); the file may be "
+			             "truncated or damaged",
+			             s->label, lr__cpl_msg());
 		CPLPopErrorHandler();
 		return -1;
 	}
 	if (s->feat == NULL) {
 		CPLPopErrorHandler();
+		/* A network read cut by the time bound may look like the end
+		** of the layer: never take a cut layer for a whole one. */
+		if (lr__bound_passed(&s->bound)) {
+			s->failed = true;
+			lr__bound_expired(&s->bound, s->label, err);
+			return -1;
+		}
 		return 0;
+	}
+	if (lr__bound_step(&s->bound, s->label, err) != LR_OK) {
+		s->failed = true;
+		CPLPopErrorHandler();
+		return -1;
 	}
 	f->fid = OGR_F_GetFID(s->feat);
 	f->n_fields = s->n_fields;
