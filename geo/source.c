@@ -545,7 +545,7 @@ static int read_fields(lr_source *s, lr_feature *f)
 		if (!OGR_F_IsFieldSetAndNotNull(s->feat, i))
 			continue;
 		s->offsets[i] = s->text.len;
-		char date[40];
+		char date[64]; /* a date, or a real's text */
 		const char *v = NULL;
 		int y, m, d, hh, mm, tz;
 		float sec;
@@ -563,7 +563,7 @@ static int read_fields(lr_source *s, lr_feature *f)
 				         d, hh, mm, (int)sec);
 			v = date;
 		} else
-			v = OGR_F_GetFieldAsString(s->feat, i);
+			v = lr__field_text(s->feat, i, date);
 		if (text_append(&s->text, v ? v : "", &f->text_repaired) != 0)
 			return -1;
 	}

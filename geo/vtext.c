@@ -124,7 +124,8 @@ static int store_row(OGRFeatureH f, lr_vt_layer *vl, size_t *cap)
 	for (int i = 0; i < vl->n_fields; i++) {
 		if (!OGR_F_IsFieldSetAndNotNull(f, i))
 			continue;
-		row[i] = lr_strdup(OGR_F_GetFieldAsString(f, i));
+		char real[64];
+		row[i] = lr_strdup(lr__field_text(f, i, real));
 		if (!row[i])
 			return LR_ERR_NOMEM;
 	}

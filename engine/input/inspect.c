@@ -312,9 +312,12 @@ static int64_t referenced(const insp *x, int l, int f, int ref, int *from)
 	return top;
 }
 
+/* Text, integers, or reals holding whole numbers only (an id exported to
+** a Shapefile's Real(24,15) reads "12"). */
 static bool id_kind(const lr__field_stats *s)
 {
-	return (s->f->kind == LR_VT_TEXT || s->f->kind == LR_VT_INTEGER) &&
+	return (s->f->kind == LR_VT_TEXT || s->f->kind == LR_VT_INTEGER ||
+	        (s->f->kind == LR_VT_REAL && s->whole)) &&
 	       !s->date_format;
 }
 
