@@ -90,6 +90,10 @@ typedef struct lr_source_options {
 	** else it is refused.  0: the defaults above; negative: no bound. */
 	double read_timeout_s;
 	int64_t max_features;
+	/* The encoding of the source's text when it is not UTF-8 ("CP1252",
+	** from a mapping's `encoding =`): text is recoded to UTF-8.  NULL:
+	** text is taken as UTF-8, and what is not is kept escaped. */
+	const char *encoding; /* borrowed */
 } lr_source_options;
 
 /*

@@ -5,6 +5,7 @@
 */
 #include "lr_geo.h"
 #include "bound_int.h"
+#include "encoding_int.h"
 #include "gdal_int.h"
 #include "wkb_int.h"
 
@@ -65,6 +66,7 @@ struct lr_source {
 	unsigned char *last_wkb; /* wkb handed out by the last call */
 	bool failed;             /* a read error happened: layer unusable */
 	lr__bound bound;         /* time and count bounds of the read */
+	const char *recode;      /* declared encoding GDAL leaves to us */
 };
 
 /* ---- GDAL set-up -------------------------------------------------------- */
@@ -286,10 +288,18 @@ static int open_impl(const char *dataset, const char *layer,
 			        dataset, strerror(errno));
 	}
 	CPLErrorReset();
+	char *enc_option = NULL;
+	bool recode = false;
+	if (opt && lr__encoding_plan(dataset, opt->encoding, &enc_option,
+	                             &recode, err) != LR_OK)
+		return err->code;
+	s->recode = recode ? opt->encoding : NULL;
+	const char *const open_options[] = {enc_option, NULL};
 	lr__bound_start(&s->bound, opt ? opt->read_timeout_s : 0,
 	                opt ? opt->max_features : 0);
 	s->ds = GDALOpenEx(dataset, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
-	                   NULL, NULL);
+	                   open_options, NULL);
+	free(enc_option);
 	if (s->ds == NULL && lr__bound_passed(&s->bound))
 		return lr__bound_expired(&s->bound, dataset, err);
 	if (s->ds == NULL && !is_connection_string(dataset) &&
@@ -564,8 +574,17 @@ static int read_fields(lr_source *s, lr_feature *f)
 			v = date;
 		} else
 			v = lr__field_text(s->feat, i, date);
-		if (text_append(&s->text, v ? v : "", &f->text_repaired) != 0)
+		char *utf8 = s->recode && v ? lr__recode(v, s->recode) : NULL;
+		if ((s->recode && v && !utf8) ||
+		    text_append(&s->text,
+		                utf8 ? utf8
+		                : v  ? v
+		                     : "",
+		                &f->text_repaired) != 0) {
+			free(utf8);
 			return -1;
+		}
+		free(utf8);
 	}
 	for (int i = 0; i < s->n_fields; i++)
 		s->values[i] =
