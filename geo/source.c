@@ -4,6 +4,7 @@
 ** MultiPolygon with its geodesic area.
 */
 #include "lr_geo.h"
+#include "antimeridian_int.h"
 #include "bound_int.h"
 #include "encoding_int.h"
 #include "gdal_int.h"
@@ -640,6 +641,7 @@ typedef struct walk {
 	int n_dropped;    /* polygons dropped: < 3 distinct vertices */
 	int n_holes_dropped;
 	int n_closed; /* rings that had to be closed */
+	bool crossed; /* a ring crosses the antimeridian: split at the end */
 	double minx, miny, maxx, maxy;
 } walk;
 
@@ -830,17 +832,21 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 		m++;
 		w->n_closed++;
 	}
-	/* The ledger works on longitude/latitude: a ring across +-180 (or
-	** around a pole) would become the rest of the globe there. */
+	/* The ledger works on longitude/latitude: a ring across +-180 would
+	** become the rest of the globe there.  It is made continuous here and
+	** the polygon split at 180 once whole; a ring around a pole cannot
+	** be. */
 	long cross = antimeridian_edge(s->xy, m);
-	if (cross >= 0) {
+	if (cross >= 0 && !lr__ring_unwrap(s->xy, m)) {
 		reject(w->f,
-		       "ring %d of polygon %d crosses the antimeridian "
-		       "(180 degrees) between vertices %ld and %ld; split it "
-		       "at 180 degrees into two polygons",
+		       "ring %d of polygon %d goes around a pole (its "
+		       "longitudes run once around the globe, crossing 180 "
+		       "degrees between vertices %ld and %ld); give it as "
+		       "polygons that do not enclose the pole",
 		       ring_no + 1, poly_no + 1, cross + 1, cross + 2);
 		return WALK_REJECT;
 	}
+	w->crossed = w->crossed || cross >= 0;
 	if (s->max_gap_m > 0)
 		for (size_t i = 0; i + 1 < m; i++) {
 			double d = 0;
@@ -1056,6 +1062,43 @@ static int check_with_geos(lr_source *s, lr_feature *f, const walk *w,
 	return LR_OK;
 }
 
+/* The cleaned WKB in s->out, whose rings cross the antimeridian, replaced
+** by its parts split at 180 degrees (a repair recorded in f).  LR_OK;
+** LR_ERR_NOMEM with err set; LR_ERR_GEOM with f rejected. */
+static int split_at_antimeridian(lr_source *s, lr_feature *f, walk *w,
+                                 lr_error *err)
+{
+	lr_wkb split;
+	int parts = 0;
+	lr_error_clear(&s->geos_err);
+	int rc = lr__antimeridian_split_r(s->ctx, s->out.p, s->out.len, &split,
+	                                  &parts, &s->geos_err);
+	if (rc == LR_ERR_NOMEM)
+		return lr_error_set(err, rc, "out of memory");
+	if (rc != LR_OK) {
+		reject(f, "%s (%s)", s->geos_err.msg,
+		       "split it at 180 degrees");
+		return rc;
+	}
+	s->out.len = 0;
+	if (buf_reserve(&s->out, split.size) != 0) {
+		lr_wkb_free(&split);
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	memcpy(s->out.p, split.data, split.size);
+	s->out.len = split.size;
+	w->minx = split.minx;
+	w->miny = split.miny;
+	w->maxx = split.maxx;
+	w->maxy = split.maxy;
+	lr_wkb_free(&split);
+	note_add(f,
+	         "crosses the antimeridian: split at 180 degrees into %d "
+	         "parts",
+	         parts);
+	return LR_OK;
+}
+
 static int read_geometry(lr_source *s, lr_feature *f, lr_error *err)
 {
 	OGRGeometryH g = OGR_F_GetGeometryRef(s->feat); /* borrowed */
@@ -1149,6 +1192,8 @@ static int read_geometry(lr_source *s, lr_feature *f, lr_error *err)
 		         w.n_holes_dropped);
 	if (w.n_closed > 0)
 		note_add(f, "closed %d unclosed ring(s)", w.n_closed);
+	if (w.crossed && (rc = split_at_antimeridian(s, f, &w, err)) != LR_OK)
+		return rc == LR_ERR_NOMEM ? rc : LR_OK;
 	if (f->geom_note[0] != '\0')
 		f->geom_status = LR_GEOM_REPAIRED;
 	rc = check_with_geos(s, f, &w, err);
