@@ -139,6 +139,28 @@ def main():
            f"... and the ids are kept escaped (Cr\\xE8che-01), all distinct",
            rem[:600])
 
+    # inspect sees text that is not UTF-8 and asks for its encoding.
+    draft = os.path.join(tmp, "draft.ini")
+    r = run("inspect", "--regions", paths["latin-1"], "--hazards", data,
+            "--releases", data, "--write-map", draft)
+    text = open(draft, encoding="utf-8").read() if r.returncode == 0 else ""
+    section = text.split("[regions]")[-1].split("[hazards]")[0]
+    ok("\nencoding = ?\n" in section and "is not UTF-8 (e.g. 'Cr\\xE8che-"
+       in section.replace("\n; ", " ") and "encoding (line" in r.stderr,
+       "inspect on the Latin-1 CSV: the draft asks for the encoding of "
+       "[regions], showing a value escaped, and lists the line", text[:1500])
+    r = analyze(paths["latin-1"], data, os.path.join(tmp, "draft-out"), draft)
+    ok(r.returncode == 2 and "`encoding = ?` is still to be filled in"
+       in r.stderr, "... analyze with the draft stops at that line", r.stderr)
+    with open(draft, "w", encoding="utf-8") as f:
+        f.write(text.replace("encoding = ?", "encoding = CP1252"))
+    out = os.path.join(tmp, "draft-out")
+    r = analyze(paths["latin-1"], data, out, draft)
+    ok(r.returncode == 0 and all(
+        filecmp.cmp(os.path.join(out, t), os.path.join(ref, t), shallow=False)
+        for t in TABLES), "... and with CP1252 written there, the tables of "
+       "the UTF-8 source byte for byte", r.stderr)
+
     r = analyze(paths["latin-1"], data, os.path.join(tmp, "bad"),
                 mapping(tmp, "bad.ini", "Klingon-8"))
     ok(r.returncode == 2 and "'Klingon-8'" in r.stderr

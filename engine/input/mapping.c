@@ -384,22 +384,27 @@ char *lr__mapping_expected(const lr_mapping *m, int layer, int field, char *buf,
 	return buf;
 }
 
+/* A layer's own setting, else that of [defaults]. */
+static const char *own_or_default(const char *own, const char *deflt)
+{
+	return own ? own : deflt;
+}
+
 const char *lr__mapping_crs(const lr_mapping *m, int layer)
 {
 	if (!m)
 		return NULL;
-	if (layer >= 0 && layer < 3 && m->layer[layer].crs)
-		return m->layer[layer].crs;
-	return m->crs;
+	bool ok = layer >= 0 && layer < 3;
+	return own_or_default(ok ? m->layer[layer].crs : NULL, m->crs);
 }
 
 const char *lr__mapping_encoding(const lr_mapping *m, int layer)
 {
 	if (!m)
 		return NULL;
-	if (layer >= 0 && layer < 3 && m->layer[layer].encoding)
-		return m->layer[layer].encoding;
-	return m->encoding;
+	bool ok = layer >= 0 && layer < 3;
+	return own_or_default(ok ? m->layer[layer].encoding : NULL,
+	                      m->encoding);
 }
 
 /* ---- Building and freeing --------------------------------------------- */
