@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,17 @@ bool lr_arg_long(const char *s, long lo, long hi, long *out)
 	if (end == s || *end || errno || v < lo || v > hi)
 		return false;
 	*out = v;
+	return true;
+}
+
+bool lr_arg_bound(const char *s, bool whole, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v >= 0 && v <= 1e15) ||
+	    (whole && v != (double)(int64_t)v))
+		return false;
+	*out = v == 0 ? -1 : v;
 	return true;
 }
 

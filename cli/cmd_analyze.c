@@ -299,25 +299,21 @@ static lr_status parse_gap(const char *arg, lr_source_options *so)
 	return LR_OK;
 }
 
-/* --read-timeout S and --max-features N: the bounds on reading each source,
-** 0 lifting them (negative to the reader). */
+/* --read-timeout S and --max-features N: the bounds on reading each source. */
 static lr_status parse_bound(int c, const char *arg, lr_source_options *so)
 {
-	char *end;
-	double v = strtod(arg, &end);
-	if (end == arg || *end || !(v >= 0 && v <= 1e15) ||
-	    (c == O_MAX_FEATURES && v != (double)(int64_t)v))
+	double v;
+	bool timeout = c == O_READ_TIMEOUT;
+	if (!lr_arg_bound(arg, !timeout, &v))
 		return bad_arg("landrelease analyze: --%s '%s' must be %s, "
 		               "0 for no bound\n",
-		               c == O_READ_TIMEOUT ? "read-timeout"
-		                                   : "max-features",
-		               arg,
-		               c == O_READ_TIMEOUT ? "a number of seconds"
-		                                   : "a whole number");
-	if (c == O_READ_TIMEOUT)
-		so->read_timeout_s = v == 0 ? -1 : v;
+		               timeout ? "read-timeout" : "max-features", arg,
+		               timeout ? "a number of seconds"
+		                       : "a whole number");
+	if (timeout)
+		so->read_timeout_s = v;
 	else
-		so->max_features = v == 0 ? -1 : (int64_t)v;
+		so->max_features = (int64_t)v;
 	return LR_OK;
 }
 

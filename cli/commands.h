@@ -21,6 +21,13 @@ int lr_cmd_inspect(int argc, char **argv);
 
 /* ---- Shared argument checks (cli/args.c) ---- */
 
+/*
+** A bound on reading sources (--read-timeout S, --max-features N): a
+** number >= 0, whole when `whole`, into *out, 0 (no bound) as -1 for the
+** reader.  false if s is not one.
+*/
+bool lr_arg_bound(const char *s, bool whole, double *out);
+
 /* Parse s as a whole number in [lo, hi] into *out; false if it is not one. */
 bool lr_arg_long(const char *s, long lo, long hi, long *out);
 

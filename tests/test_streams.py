@@ -84,6 +84,16 @@ def main():
     ok(2 <= took < 12, f"... and it ends within a few bounds ({took:.1f} s "
        "for --read-timeout 2)")
     ok(not os.path.exists(out), "... and no output folder is made")
+    draft = os.path.join(tmp, "draft.ini")
+    t0 = time.monotonic()
+    r = subprocess.run([LR, "inspect", "--regions", data, "--hazards", url,
+                        "--releases", data, "--read-timeout", "2", "-m",
+                        draft], capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - t0
+    ok(r.returncode == 2 and f"{url}: still reading after" in r.stderr
+       and 2 <= took < 12 and not os.path.exists(draft),
+       f"inspect of the same: exit 2 naming it after {took:.1f} s, no draft",
+       r.stderr)
     server.shutdown()
 
     # A pipe whose writer never closes it: GDAL's read blocks where no

@@ -243,8 +243,9 @@ static int read_sources(insp *x, const lr_inspect_sources *in, lr_error *err)
 		for (int r = 0; r < 3; r++) {
 			int rc = in->source[r]
 			                 ? lr_vt_read(in->source[r],
-			                              in->layer[r], &x->ds[r],
-			                              err)
+			                              in->layer[r],
+			                              in->read_timeout_s,
+			                              &x->ds[r], err)
 			                 : lr_error_set(err, LR_ERR_USAGE,
 			                                "no source for "
 			                                "%s: give DATASET "
@@ -258,7 +259,8 @@ static int read_sources(insp *x, const lr_inspect_sources *in, lr_error *err)
 		}
 		return LR_OK;
 	}
-	int rc = lr_vt_read(in->dataset, NULL, &x->ds[0], err);
+	int rc = lr_vt_read(in->dataset, NULL, in->read_timeout_s, &x->ds[0],
+	                    err);
 	if (rc != LR_OK)
 		return rc;
 	lay *all;
