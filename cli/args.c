@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +20,35 @@ bool lr_arg_long(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
-int lr_arg_operand(const char *cmd, const char *what, int argc,
-                   void (*usage)(FILE *))
+bool lr_arg_bound(const char *s, bool whole, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v >= 0 && v <= 1e15) ||
+	    (whole && v != (double)(int64_t)v))
+		return false;
+	*out = v == 0 ? -1 : v;
+	return true;
+}
+
+int lr_arg_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "landrelease %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nsee 'landrelease %s --help'\n", cmd);
+	return 2;
+}
+
+int lr_arg_operand(const char *cmd, const char *what, int argc)
 {
 	if (optind == argc - 1)
 		return 0;
 	if (optind >= argc)
-		fprintf(stderr, "landrelease %s: %s is missing\n", cmd, what);
-	else
-		fprintf(stderr, "landrelease %s: only one %s is allowed\n", cmd,
-		        what);
-	usage(stderr);
-	return 2;
+		return lr_arg_usage(cmd, "%s is missing", what);
+	return lr_arg_usage(cmd, "only one %s is allowed", what);
 }
 
 int lr_arg_bad_option(const char *cmd, int c, char **argv)
@@ -43,11 +62,6 @@ int lr_arg_bad_option(const char *cmd, int c, char **argv)
 	else
 		snprintf(shown, sizeof shown, "-%c", optopt ? optopt : '?');
 	if (c == ':')
-		fprintf(stderr, "landrelease %s: option '%s' needs a value\n",
-		        cmd, shown);
-	else
-		fprintf(stderr, "landrelease %s: unknown option '%s'\n", cmd,
-		        shown);
-	fprintf(stderr, "see 'landrelease %s --help'\n", cmd);
-	return 2;
+		return lr_arg_usage(cmd, "option '%s' needs a value", shown);
+	return lr_arg_usage(cmd, "unknown option '%s'", shown);
 }

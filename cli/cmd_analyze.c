@@ -42,6 +42,13 @@ static void usage(FILE *f)
 	      "vertices farther\n"
 	      "                        apart than M metres (default 5000; "
 	      "0 disables)\n"
+	      "  --read-timeout S      refuse a source still being read "
+	      "after S seconds\n"
+	      "                        (default 3600; 0: no bound); also "
+	      "GDAL_HTTP_TIMEOUT\n"
+	      "  --max-features N      refuse a source giving more than N "
+	      "features\n"
+	      "                        (default 20000000; 0: no bound)\n"
 	      "  -j, --threads N       worker threads (default: all cores)\n"
 	      "  --strict              fail (exit 2) if any feature is "
 	      "rejected\n"
@@ -203,6 +210,8 @@ enum {
 	O_SCOPE,
 	O_ASSUME_CRS,
 	O_GAP,
+	O_READ_TIMEOUT,
+	O_MAX_FEATURES,
 	O_THREADS,
 	O_STRICT,
 	O_NO_FACES,
@@ -227,6 +236,8 @@ static const struct option options[] = {
         {"scope", required_argument, 0, O_SCOPE},
         {"assume-crs", required_argument, 0, O_ASSUME_CRS},
         {"max-vertex-gap", required_argument, 0, O_GAP},
+        {"read-timeout", required_argument, 0, O_READ_TIMEOUT},
+        {"max-features", required_argument, 0, O_MAX_FEATURES},
         {"threads", required_argument, 0, O_THREADS},
         {"strict", no_argument, 0, O_STRICT},
         {"no-faces", no_argument, 0, O_NO_FACES},
@@ -288,6 +299,24 @@ static lr_status parse_gap(const char *arg, lr_source_options *so)
 	return LR_OK;
 }
 
+/* --read-timeout S and --max-features N: the bounds on reading each source. */
+static lr_status parse_bound(int c, const char *arg, lr_source_options *so)
+{
+	double v;
+	bool timeout = c == O_READ_TIMEOUT;
+	if (!lr_arg_bound(arg, !timeout, &v))
+		return bad_arg("landrelease analyze: --%s '%s' must be %s, "
+		               "0 for no bound\n",
+		               timeout ? "read-timeout" : "max-features", arg,
+		               timeout ? "a number of seconds"
+		                       : "a whole number");
+	if (timeout)
+		so->read_timeout_s = v;
+	else
+		so->max_features = (int64_t)v;
+	return LR_OK;
+}
+
 /* One option c (a getopt_long result) with its argument into a. */
 static lr_status parse_option(int c, const char *arg, analyze_args *a)
 {
@@ -321,6 +350,9 @@ static lr_status parse_option(int c, const char *arg, analyze_args *a)
 		return LR_OK;
 	case O_GAP:
 		return parse_gap(arg, &a->in.source_options);
+	case O_READ_TIMEOUT:
+	case O_MAX_FEATURES:
+		return parse_bound(c, arg, &a->in.source_options);
 	case 'j':
 	case O_THREADS:
 		a->opt.threads = atoi(arg);
@@ -367,9 +399,10 @@ static lr_status check_args(int argc, char **argv, analyze_args *a)
 		return bad_arg("landrelease analyze: unexpected argument "
 		               "'%s'\n",
 		               argv[optind]);
-	if (!a->out)
-		return bad_arg("landrelease analyze: --out DIR is required\n"
-		               "see 'landrelease analyze --help'\n");
+	if (!a->out) {
+		lr_arg_usage("analyze", "--out DIR is required");
+		return LR_ERR_USAGE;
+	}
 	for (int i = 0; i < 3; i++)
 		if (!a->in.dataset && !a->in.source[i])
 			return bad_arg("landrelease analyze: no source for %s: "
@@ -454,7 +487,11 @@ static int read_inputs(analyze_args *a, analysis *an, lr_error *err)
 	if (rc != LR_OK)
 		return rc;
 	a->in.mapping = an->map;
+	double bound = a->in.source_options.read_timeout_s;
+	lr_cli_watchdog_arm("analyze",
+	                    bound == 0 ? LR_READ_TIMEOUT_DEFAULT : bound, 3);
 	rc = lr_ingest(&a->in, &an->d, err);
+	lr_cli_watchdog_disarm();
 	if (rc != LR_OK)
 		return rc;
 	an->t_read = lr_now_seconds();

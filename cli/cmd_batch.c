@@ -127,14 +127,11 @@ static int parse_args(int argc, char **argv, batch_args *a)
 		}
 	}
 	o->jobs = (int)jobs;
-	if (lr_arg_operand("batch", "MANIFEST", argc, usage))
+	if (lr_arg_operand("batch", "MANIFEST", argc))
 		return 2;
 	a->manifest = argv[optind];
-	if (!o->out) {
-		fprintf(stderr, "landrelease batch: --out DIR is required\n");
-		usage(stderr);
-		return 2;
-	}
+	if (!o->out)
+		return lr_arg_usage("batch", "--out DIR is required");
 	if (o->summary_only && o->shard_n) {
 		fprintf(stderr, "landrelease batch: --summary-only gathers "
 		                "every run; drop --shard\n");

@@ -175,7 +175,7 @@ static int parse_option(int c, check_args *a, lr_error *err)
 /*
 ** The command line into a.  true to go on; false when the command ends
 ** here with *status: 0 after --rules or --help, else the status of a bad
-** argument, its message and the usage printed.
+** argument with its message printed.
 */
 static bool parse_args(int argc, char **argv, check_args *a, int *status)
 {
@@ -224,9 +224,7 @@ static bool parse_args(int argc, char **argv, check_args *a, int *status)
 	a->files = argv + optind;
 	a->nfiles = argc - optind;
 	if (a->nfiles < 1) {
-		lr_error_set(&err, LR_ERR_USAGE, "no table file given");
-		*status = lr_cli_fail("check", &err);
-		usage(stderr);
+		*status = lr_arg_usage("check", "no table file given");
 		return false;
 	}
 	return true;

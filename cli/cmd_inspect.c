@@ -31,6 +31,9 @@ static void usage(FILE *f)
 	      "  --releases SRC        ... for releases\n"
 	      "  -q, --quiet           no description; only what is "
 	      "missing\n"
+	      "  --read-timeout S      refuse a source still being read "
+	      "after S seconds\n"
+	      "                        (default 3600; 0: no bound)\n"
 	      "\n"
 	      "Then: landrelease analyze ... --map FILE --out DIR.\n"
 	      "The lines still to fill in are listed on stderr.\n"
@@ -39,7 +42,7 @@ static void usage(FILE *f)
 	      f);
 }
 
-enum { O_REGIONS = 256, O_HAZARDS, O_RELEASES };
+enum { O_REGIONS = 256, O_HAZARDS, O_RELEASES, O_READ_TIMEOUT };
 
 static const struct option options[] = {
         {"regions", required_argument, 0, O_REGIONS},
@@ -47,6 +50,7 @@ static const struct option options[] = {
         {"releases", required_argument, 0, O_RELEASES},
         {"write-map", required_argument, 0, 'm'},
         {"quiet", no_argument, 0, 'q'},
+        {"read-timeout", required_argument, 0, O_READ_TIMEOUT},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
 
@@ -69,6 +73,14 @@ static int parse_args(int argc, char **argv, inspect_args *a)
 			a->map_out = optarg;
 		else if (c == 'q')
 			a->quiet = true;
+		else if (c == O_READ_TIMEOUT &&
+		         !lr_arg_bound(optarg, false, &a->in.read_timeout_s))
+			return lr_arg_usage("inspect",
+			                    "--read-timeout '%s' must be a "
+			                    "number of seconds, 0 for no bound",
+			                    optarg);
+		else if (c == O_READ_TIMEOUT)
+			continue;
 		else if (c == 'h') {
 			usage(stdout);
 			a->help = true;
@@ -83,10 +95,8 @@ static int parse_args(int argc, char **argv, inspect_args *a)
 	    (sources &&
 	     !(a->in.source[0] && a->in.source[1] && a->in.source[2])) ||
 	    (!sources && !a->in.dataset)) {
-		fprintf(stderr, "landrelease inspect: give DATASET, or "
-		                "--regions, --hazards and --releases\n"
-		                "see 'landrelease inspect --help'\n");
-		return 2;
+		return lr_arg_usage("inspect", "give DATASET, or --regions, "
+		                               "--hazards and --releases");
 	}
 	return 0;
 }
@@ -116,7 +126,11 @@ int lr_cmd_inspect(int argc, char **argv)
 		return status;
 	lr_inspection x;
 	lr_error err = {0};
+	double bound = a.in.read_timeout_s;
+	lr_cli_watchdog_arm("inspect",
+	                    bound == 0 ? LR_READ_TIMEOUT_DEFAULT : bound, 3);
 	int rc = lr_inspect(&a.in, &x, &err);
+	lr_cli_watchdog_disarm();
 	if (rc == LR_OK && !a.quiet)
 		fputs(x.description, stdout);
 	if (rc == LR_OK && a.map_out)

@@ -85,7 +85,8 @@ static int parse_args(int argc, char **argv, plan_args *a)
 	lr_error_clear(&err);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_TARGET:
 			a->target = lr_date_parse_iso(optarg);
@@ -122,19 +123,15 @@ static int parse_args(int argc, char **argv, plan_args *a)
 		case 'h':
 			usage(stdout);
 			return 0;
-		default: /* getopt has said what is wrong */
-			usage(stderr);
-			return lr_cli_exit(LR_ERR_USAGE);
+		default:
+			return lr_arg_bad_option("plan", c, argv);
 		}
 	}
-	int status = lr_arg_operand("plan", "DIR", argc, usage);
+	int status = lr_arg_operand("plan", "DIR", argc);
 	if (status)
 		return status;
-	if (a->target == LR_DATE_NONE) {
-		lr_error_set(&err, LR_ERR_USAGE,
-		             "--target YYYY-MM-DD is required");
-		return lr_cli_fail("plan", &err);
-	}
+	if (a->target == LR_DATE_NONE)
+		return lr_arg_usage("plan", "--target YYYY-MM-DD is required");
 	a->dir = argv[optind];
 	return -1;
 }

@@ -48,7 +48,7 @@ static void usage(FILE *f)
 	      "                         one pool spent where land remains; "
 	      "regional: each\n"
 	      "                         region at its own drawn pace\n"
-	      "  --threads N            worker threads (default: all "
+	      "  -j, --threads N        worker threads (default: all "
 	      "cores);\n"
 	      "                         the result does not depend on it\n"
 	      "\n"
@@ -187,26 +187,25 @@ static int parse_args(int argc, char **argv, project_args *a)
 	lr_error_clear(&err);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hj:", opts, NULL)) != -1) {
 		if (c == O_HELP || c == 'h') {
 			usage(stdout);
 			return 0;
 		}
-		if (c < O_DEADLINE) { /* getopt has said what is wrong */
-			usage(stderr);
-			return lr_cli_exit(LR_ERR_USAGE);
-		}
+		if (c == 'j')
+			c = O_THREADS;
+		if (c < O_DEADLINE)
+			return lr_arg_bad_option("project", c, argv);
 		if (set_option(a, c, optarg, &err) != LR_OK)
 			return lr_cli_fail("project", &err);
 	}
-	int status = lr_arg_operand("project", "DIR", argc, usage);
+	int status = lr_arg_operand("project", "DIR", argc);
 	if (status)
 		return status;
-	if (a->o.deadline == LR_DATE_NONE) {
-		lr_error_set(&err, LR_ERR_USAGE,
-		             "--deadline YYYY-MM-DD is required");
-		return lr_cli_fail("project", &err);
-	}
+	if (a->o.deadline == LR_DATE_NONE)
+		return lr_arg_usage("project",
+		                    "--deadline YYYY-MM-DD is required");
 	a->dir = argv[optind];
 	return -1;
 }

@@ -124,7 +124,7 @@ static int parse_args(int argc, char **argv, args *a)
 			return lr_arg_bad_option("report", c, argv);
 		}
 	}
-	if (lr_arg_operand("report", "DIR", argc, usage))
+	if (lr_arg_operand("report", "DIR", argc))
 		return lr_cli_exit(LR_ERR_USAGE);
 	a->dir = argv[optind];
 	a->o.maps = a->want[F_HTML] || a->want[F_PDF] || a->png;

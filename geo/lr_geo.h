@@ -10,6 +10,7 @@
 
 #include <geos_c.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #define LR_EPSG_WGS84 4326
 
@@ -65,6 +66,11 @@ double lr_geodesic_area_wkb(const lr_wkb *w);
 
 typedef struct lr_source lr_source; /* an open OGR layer, opaque */
 
+/* The bounds on reading one source that lr_source_options' zeros stand
+** for: an hour, and twenty times the largest national dataset expected. */
+#define LR_READ_TIMEOUT_DEFAULT 3600.0
+#define LR_MAX_FEATURES_DEFAULT INT64_C(20000000)
+
 typedef struct lr_source_options {
 	/* CRS to assume when the source declares none ("EPSG:32634"); NULL:
 	** lon/lat is assumed only if every coordinate is within lon/lat range,
@@ -82,6 +88,16 @@ typedef struct lr_source_options {
 	** caller (lr_feature_check, on any thread): lr_source_next hands
 	** out the cleaned geometry with f->unchecked set. */
 	bool defer_check;
+	/* A source may stream without end (PG:, /vsicurl/, /vsistdin/):
+	** reading it from open to the last feature may take at most
+	** read_timeout_s seconds and give at most max_features features,
+	** else it is refused.  0: the defaults above; negative: no bound. */
+	double read_timeout_s;
+	int64_t max_features;
+	/* The encoding of the source's text when it is not UTF-8 ("CP1252",
+	** from a mapping's `encoding =`): text is recoded to UTF-8.  NULL:
+	** text is taken as UTF-8, and what is not is kept escaped. */
+	const char *encoding; /* borrowed */
 } lr_source_options;
 
 /*

@@ -52,10 +52,12 @@ typedef struct lr_vt_dataset {
 ** Read every layer (or the one named `layer`, when not NULL) of the GDAL
 ** vector dataset `name` into *out (zeroed by the call).  LR_OK; else
 ** LR_ERR_INPUT naming the dataset (or LR_ERR_NOMEM), and *out holds
-** nothing.  Free with lr_vt_dataset_free() in every case.
+** nothing.  Free with lr_vt_dataset_free() in every case.  The read is
+** bounded as a source's (lr_geo.h): timeout_s seconds (0: the default,
+** negative: none) and LR_MAX_FEATURES_DEFAULT features.
 */
-int lr_vt_read(const char *name, const char *layer, lr_vt_dataset *out,
-               lr_error *err);
+int lr_vt_read(const char *name, const char *layer, double timeout_s,
+               lr_vt_dataset *out, lr_error *err);
 void lr_vt_dataset_free(lr_vt_dataset *d);
 
 #endif

@@ -4,6 +4,9 @@
 ** MultiPolygon with its geodesic area.
 */
 #include "lr_geo.h"
+#include "antimeridian_int.h"
+#include "bound_int.h"
+#include "encoding_int.h"
 #include "gdal_int.h"
 #include "wkb_int.h"
 
@@ -63,6 +66,8 @@ struct lr_source {
 	double *xs, *ys;         /* the same split for OCTTransform */
 	unsigned char *last_wkb; /* wkb handed out by the last call */
 	bool failed;             /* a read error happened: layer unusable */
+	lr__bound bound;         /* time and count bounds of the read */
+	const char *recode;      /* declared encoding GDAL leaves to us */
 };
 
 /* ---- GDAL set-up -------------------------------------------------------- */
@@ -284,8 +289,20 @@ static int open_impl(const char *dataset, const char *layer,
 			        dataset, strerror(errno));
 	}
 	CPLErrorReset();
+	char *enc_option = NULL;
+	bool recode = false;
+	if (opt && lr__encoding_plan(dataset, opt->encoding, &enc_option,
+	                             &recode, err) != LR_OK)
+		return err->code;
+	s->recode = recode ? opt->encoding : NULL;
+	const char *const open_options[] = {enc_option, NULL};
+	lr__bound_start(&s->bound, opt ? opt->read_timeout_s : 0,
+	                opt ? opt->max_features : 0);
 	s->ds = GDALOpenEx(dataset, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
-	                   NULL, NULL);
+	                   open_options, NULL);
+	free(enc_option);
+	if (s->ds == NULL && lr__bound_passed(&s->bound))
+		return lr__bound_expired(&s->bound, dataset, err);
 	if (s->ds == NULL && !is_connection_string(dataset) &&
 	    S_ISREG(st.st_mode) && st.st_size == 0)
 		return lr_error_set(err, LR_ERR_USAGE,
@@ -540,7 +557,7 @@ static int read_fields(lr_source *s, lr_feature *f)
 		if (!OGR_F_IsFieldSetAndNotNull(s->feat, i))
 			continue;
 		s->offsets[i] = s->text.len;
-		char date[40];
+		char date[64]; /* a date, or a real's text */
 		const char *v = NULL;
 		int y, m, d, hh, mm, tz;
 		float sec;
@@ -558,9 +575,18 @@ static int read_fields(lr_source *s, lr_feature *f)
 				         d, hh, mm, (int)sec);
 			v = date;
 		} else
-			v = OGR_F_GetFieldAsString(s->feat, i);
-		if (text_append(&s->text, v ? v : "", &f->text_repaired) != 0)
+			v = lr__field_text(s->feat, i, date);
+		char *utf8 = s->recode && v ? lr__recode(v, s->recode) : NULL;
+		if ((s->recode && v && !utf8) ||
+		    text_append(&s->text,
+		                utf8 ? utf8
+		                : v  ? v
+		                     : "",
+		                &f->text_repaired) != 0) {
+			free(utf8);
 			return -1;
+		}
+		free(utf8);
 	}
 	for (int i = 0; i < s->n_fields; i++)
 		s->values[i] =
@@ -616,6 +642,7 @@ typedef struct walk {
 	int n_dropped;    /* polygons dropped: < 3 distinct vertices */
 	int n_holes_dropped;
 	int n_closed; /* rings that had to be closed */
+	bool crossed; /* a ring crosses the antimeridian: split at the end */
 	double minx, miny, maxx, maxy;
 } walk;
 
@@ -806,17 +833,21 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 		m++;
 		w->n_closed++;
 	}
-	/* The ledger works on longitude/latitude: a ring across +-180 (or
-	** around a pole) would become the rest of the globe there. */
+	/* The ledger works on longitude/latitude: a ring across +-180 would
+	** become the rest of the globe there.  It is made continuous here and
+	** the polygon split at 180 once whole; a ring around a pole cannot
+	** be. */
 	long cross = antimeridian_edge(s->xy, m);
-	if (cross >= 0) {
+	if (cross >= 0 && !lr__ring_unwrap(s->xy, m)) {
 		reject(w->f,
-		       "ring %d of polygon %d crosses the antimeridian "
-		       "(180 degrees) between vertices %ld and %ld; split it "
-		       "at 180 degrees into two polygons",
+		       "ring %d of polygon %d goes around a pole (its "
+		       "longitudes run once around the globe, crossing 180 "
+		       "degrees between vertices %ld and %ld); give it as "
+		       "polygons that do not enclose the pole",
 		       ring_no + 1, poly_no + 1, cross + 1, cross + 2);
 		return WALK_REJECT;
 	}
+	w->crossed = w->crossed || cross >= 0;
 	if (s->max_gap_m > 0)
 		for (size_t i = 0; i + 1 < m; i++) {
 			double d = 0;
@@ -1099,6 +1130,43 @@ static int take_cleaned(lr_source *s, lr_feature *f, const walk *w,
 	return check_geometry(s->ctx, &s->geos_err, f, s->defer_area, err);
 }
 
+/* The cleaned WKB in s->out, whose rings cross the antimeridian, replaced
+** by its parts split at 180 degrees (a repair recorded in f).  LR_OK;
+** LR_ERR_NOMEM with err set; LR_ERR_GEOM with f rejected. */
+static int split_at_antimeridian(lr_source *s, lr_feature *f, walk *w,
+                                 lr_error *err)
+{
+	lr_wkb split;
+	int parts = 0;
+	lr_error_clear(&s->geos_err);
+	int rc = lr__antimeridian_split_r(s->ctx, s->out.p, s->out.len, &split,
+	                                  &parts, &s->geos_err);
+	if (rc == LR_ERR_NOMEM)
+		return lr_error_set(err, rc, "out of memory");
+	if (rc != LR_OK) {
+		reject(f, "%s (%s)", s->geos_err.msg,
+		       "split it at 180 degrees");
+		return rc;
+	}
+	s->out.len = 0;
+	if (buf_reserve(&s->out, split.size) != 0) {
+		lr_wkb_free(&split);
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	}
+	memcpy(s->out.p, split.data, split.size);
+	s->out.len = split.size;
+	w->minx = split.minx;
+	w->miny = split.miny;
+	w->maxx = split.maxx;
+	w->maxy = split.maxy;
+	lr_wkb_free(&split);
+	note_add(f,
+	         "crosses the antimeridian: split at 180 degrees into %d "
+	         "parts",
+	         parts);
+	return LR_OK;
+}
+
 static int read_geometry(lr_source *s, lr_feature *f, lr_error *err)
 {
 	OGRGeometryH g = OGR_F_GetGeometryRef(s->feat); /* borrowed */
@@ -1192,6 +1260,8 @@ static int read_geometry(lr_source *s, lr_feature *f, lr_error *err)
 		         w.n_holes_dropped);
 	if (w.n_closed > 0)
 		note_add(f, "closed %d unclosed ring(s)", w.n_closed);
+	if (w.crossed && (rc = split_at_antimeridian(s, f, &w, err)) != LR_OK)
+		return rc == LR_ERR_NOMEM ? rc : LR_OK;
 	if (f->geom_note[0] != '\0')
 		f->geom_status = LR_GEOM_REPAIRED;
 	return take_cleaned(s, f, &w, err);
@@ -1233,16 +1303,31 @@ int lr_source_next(lr_source *s, lr_feature *f, lr_error *err)
 			OGR_F_Destroy(s->feat);
 			s->feat = NULL;
 		}
-		lr_error_set(err, LR_ERR_INPUT,
-		             "%s: read error (%s); the file may be truncated "
-		             "or damaged",
-		             s->label, lr__cpl_msg());
+		if (lr__bound_passed(&s->bound))
+			lr__bound_expired(&s->bound, s->label, err);
+		else
+			lr_error_set(err, LR_ERR_INPUT,
+			             "%s: read error (%s); the file may be "
+			             "truncated or damaged",
+			             s->label, lr__cpl_msg());
 		CPLPopErrorHandler();
 		return -1;
 	}
 	if (s->feat == NULL) {
 		CPLPopErrorHandler();
+		/* A network read cut by the time bound may look like the end
+		** of the layer: never take a cut layer for a whole one. */
+		if (lr__bound_passed(&s->bound)) {
+			s->failed = true;
+			lr__bound_expired(&s->bound, s->label, err);
+			return -1;
+		}
 		return 0;
+	}
+	if (lr__bound_step(&s->bound, s->label, err) != LR_OK) {
+		s->failed = true;
+		CPLPopErrorHandler();
+		return -1;
 	}
 	f->fid = OGR_F_GetFID(s->feat);
 	f->n_fields = s->n_fields;

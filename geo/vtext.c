@@ -4,6 +4,7 @@
 ** geometry types.
 */
 #include "lr_vtext.h"
+#include "bound_int.h"
 #include "gdal_int.h"
 
 #include <cpl_error.h>
@@ -124,7 +125,8 @@ static int store_row(OGRFeatureH f, lr_vt_layer *vl, size_t *cap)
 	for (int i = 0; i < vl->n_fields; i++) {
 		if (!OGR_F_IsFieldSetAndNotNull(f, i))
 			continue;
-		row[i] = lr_strdup(OGR_F_GetFieldAsString(f, i));
+		char real[64];
+		row[i] = lr_strdup(lr__field_text(f, i, real));
 		if (!row[i])
 			return LR_ERR_NOMEM;
 	}
@@ -148,7 +150,10 @@ static int geom_summary(lr_vt_layer *vl, const geom_count *c, int n_c)
 	return vl->geom_types ? LR_OK : LR_ERR_NOMEM;
 }
 
-static int read_layer(OGRLayerH l, lr_vt_layer *vl)
+/* Every feature of l into vl, within the bounds b of the whole read.
+** LR_OK; LR_ERR_NOMEM; LR_ERR_INPUT with err naming name past a bound. */
+static int read_layer(OGRLayerH l, lr_vt_layer *vl, lr__bound *b,
+                      const char *name, lr_error *err)
 {
 	geom_count counts[16];
 	int n_counts = 0;
@@ -166,14 +171,19 @@ static int read_layer(OGRLayerH l, lr_vt_layer *vl)
 	int rc = LR_OK;
 	while (rc == LR_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
 		count_geometry(f, counts, &n_counts, 16);
-		rc = store_row(f, vl, &cap);
+		rc = lr__bound_step(b, name, err);
+		if (rc == LR_OK)
+			rc = store_row(f, vl, &cap);
 		OGR_F_Destroy(f);
 	}
+	/* A network read cut by the time bound may look like the end. */
+	if (rc == LR_OK && lr__bound_passed(b))
+		return lr__bound_expired(b, name, err);
 	return rc == LR_OK ? geom_summary(vl, counts, n_counts) : rc;
 }
 
 static int read_layers(GDALDatasetH ds, const char *name, const char *layer,
-                       lr_vt_dataset *out, lr_error *err)
+                       lr__bound *b, lr_vt_dataset *out, lr_error *err)
 {
 	int n = GDALDatasetGetLayerCount(ds);
 	out->layers = lr_xcalloc((size_t)n + 1, sizeof *out->layers);
@@ -183,9 +193,13 @@ static int read_layers(GDALDatasetH ds, const char *name, const char *layer,
 		OGRLayerH l = GDALDatasetGetLayer(ds, i);
 		if (layer && strcmp(OGR_L_GetName(l), layer))
 			continue;
-		if (read_layer(l, &out->layers[out->n_layers++]) != LR_OK)
-			return lr_error_set(err, LR_ERR_NOMEM,
-			                    "out of memory reading %s", name);
+		int rc = read_layer(l, &out->layers[out->n_layers++], b, name,
+		                    err);
+		if (rc == LR_ERR_NOMEM)
+			return lr_error_set(err, rc, "out of memory reading %s",
+			                    name);
+		if (rc != LR_OK)
+			return rc;
 	}
 	if (out->n_layers == 0)
 		return lr_error_set(err, LR_ERR_INPUT,
@@ -195,14 +209,18 @@ static int read_layers(GDALDatasetH ds, const char *name, const char *layer,
 	return LR_OK;
 }
 
-int lr_vt_read(const char *name, const char *layer, lr_vt_dataset *out,
-               lr_error *err)
+int lr_vt_read(const char *name, const char *layer, double timeout_s,
+               lr_vt_dataset *out, lr_error *err)
 {
 	memset(out, 0, sizeof *out);
 	lr__gdal_init();
 	CPLErrorReset();
+	lr__bound b;
+	lr__bound_start(&b, timeout_s, 0);
 	GDALDatasetH ds = GDALOpenEx(name, GDAL_OF_VECTOR | GDAL_OF_READONLY,
 	                             NULL, NULL, NULL);
+	if (!ds && lr__bound_passed(&b))
+		return lr__bound_expired(&b, name, err);
 	if (!ds) {
 		const char *m = CPLGetLastErrorMsg();
 		return lr_error_set(
@@ -214,7 +232,7 @@ int lr_vt_read(const char *name, const char *layer, lr_vt_dataset *out,
 	GDALDriverH drv = GDALGetDatasetDriver(ds);
 	out->driver = lr_strdup(drv ? GDALGetDriverShortName(drv) : "?");
 	int rc = out->name && out->driver
-	                 ? read_layers(ds, name, layer, out, err)
+	                 ? read_layers(ds, name, layer, &b, out, err)
 	                 : lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	GDALClose(ds);
 	return rc;

@@ -52,29 +52,49 @@ def main():
        and lines.get("GEOS", "")[:1].isdigit() and lines.get("PROJ", "")[:1].isdigit(),
        "--version names the SQLite and GDAL it runs with (as the system reports "
        "them) and the GEOS and PROJ versions", r.stdout)
-    # A wrong option: one line naming it and where the help is, exit 2
-    # (the whole usage would scroll the error away).
-    for bad, named in ((["--frobnicate"], "unknown option '--frobnicate'"),
-                       (["-x"], "unknown option '-x'"),
-                       (["--out"], "option '--out' needs a value"),
-                       ([data], "--out DIR is required")):
-        r = run("analyze", *bad)
-        ok(r.returncode == 2 and named in r.stderr
-           and "see 'landrelease analyze --help'" in r.stderr
-           and len(r.stderr.splitlines()) == 2 and r.stdout == "",
-           f"analyze {' '.join(bad)}: exit 2, one line naming it and "
-           "the help", r.stderr)
-    for cmd in ("inspect", "batch", "check", "report"):
-        r = run(cmd, "--frobnicate")
-        ok(r.returncode == 2 and r.stderr ==
-           f"landrelease {cmd}: unknown option '--frobnicate'\n"
-           f"see 'landrelease {cmd} --help'\n",
-           f"{cmd} with a wrong option: exit 2, the same two lines",
-           r.stderr)
+    # A command line that cannot run, for every command: exactly two lines
+    # on stderr (what is wrong, where the help is), nothing on stdout,
+    # exit 2 -- the whole usage would scroll the error away.
+    wrong = {
+        "analyze": [["-x"], ["--out"], [data]],
+        "inspect": [["-x"], ["-m"], []],
+        "project": [["-x"], ["--window"], ["d"], []],
+        "plan": [["-x"], ["--capacity"], ["d"], []],
+        "report": [["-x"], ["--format"], []],
+        "check": [["-x"], ["--against"], []],
+        "batch": [["-x"], ["-j"], ["m.ini"], []],
+    }
+    said = {("-x",): "unknown option '-x'", ("--out",): "option '--out' needs a value",
+            ("-m",): "option '-m' needs a value", ("-j",): "option '-j' needs a value",
+            ("--window",): "option '--window' needs a value",
+            ("--capacity",): "option '--capacity' needs a value",
+            ("--format",): "option '--format' needs a value",
+            ("--against",): "option '--against' needs a value",
+            ("analyze", data): "--out DIR is required",
+            ("project", "d"): "--deadline YYYY-MM-DD is required",
+            ("plan", "d"): "--target YYYY-MM-DD is required",
+            ("batch", "m.ini"): "--out DIR is required",
+            ("inspect",): "give DATASET, or --regions, --hazards and --releases",
+            ("project",): "DIR is missing", ("plan",): "DIR is missing",
+            ("report",): "DIR is missing", ("check",): "no table file given",
+            ("batch",): "MANIFEST is missing"}
+    for cmd, cases in wrong.items():
+        for bad in [["--frobnicate"], *cases]:
+            message = ("unknown option '--frobnicate'" if bad == ["--frobnicate"]
+                       else said.get(tuple(bad)) or said[(cmd, *bad)])
+            r = run(cmd, *bad)
+            ok(r.returncode == 2 and r.stdout == "" and r.stderr ==
+               f"landrelease {cmd}: {message}\nsee 'landrelease {cmd} --help'\n",
+               f"{cmd} {' '.join(bad) or '(nothing)'}: exit 2, '{message}' "
+               "and where the help is, two lines", r.stderr)
+    r = run("frobnicate")
+    ok(r.returncode == 2 and r.stderr == "landrelease: unknown command "
+       "'frobnicate'\nsee 'landrelease --help'\n", "an unknown command: exit 2, "
+       "two lines", r.stderr)
     # The man page and the completion come from the --help texts.
     man_path = os.path.join(BUILD, "cli", "landrelease.1")
     man = open(man_path).read() if os.path.exists(man_path) else ""
-    for cmd in ("inspect", "analyze", "batch", "check"):
+    for cmd in ("inspect", "analyze", "project", "plan", "report", "batch", "check"):
         longs = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", run(cmd, "--help").stdout))
         missing = [o for o in sorted(longs) if o.replace("-", "\\-") not in man]
         ok(f".SH {cmd.upper()}" in man and longs and not missing,
@@ -92,8 +112,6 @@ def main():
        ["--write-map"] and "--threads" in complete("analyze", "--th"),
        "bash completion: commands and each command's options from its "
        "--help", (complete("ins"), complete("inspect", "--wr")))
-    r = run("frobnicate")
-    ok(r.returncode == 2 and "unknown command" in r.stderr, "unknown command: exit 2")
     r = run("analyze", data)
     ok(r.returncode == 2 and "--out" in r.stderr, "analyze without --out: exit 2 naming --out")
     missing = os.path.join(tmp, "nope.gpkg")
@@ -250,9 +268,9 @@ def main():
     r = run("analyze", data, "--out", out5, "--quiet", "--deadline", "2028-12-31",
             "--target", "2035-12-31")
     ok(r.returncode == 0, "analyze --deadline --target: exit 0", r.stderr)
-    r6 = run("project", out1, "--deadline", "2028-12-31")
+    r6 = run("project", out1, "--deadline", "2028-12-31", "-j", "1")
     r7 = run("plan", out1, "--target", "2035-12-31")
-    ok(r6.returncode == 0 and r7.returncode == 0, "project and plan alone: exit 0",
+    ok(r6.returncode == 0 and r7.returncode == 0, "project (-j 1) and plan alone: exit 0",
        r6.stderr + r7.stderr)
     for f in ("completion.csv", "workplan.csv"):
         a, b = os.path.join(out5, f), os.path.join(out1, f)

@@ -158,6 +158,24 @@ def ambiguous_export(canon, tmp):
     return dst
 
 
+def real_ids_export(canon, tmp):
+    """A folder of Shapefiles whose hazard and release ids are Real(24,15)
+    fields (GDAL reads 30 as "30.000000000000000") while the releases'
+    link to their hazard is an Integer field: the same number must name the
+    same record."""
+    dst = os.path.join(tmp, "reals")
+    shp = "ESRI Shapefile"
+    ogr(dst, canon, "SELECT region_id, name, geom FROM regions", "regions",
+        shp)
+    ogr(dst, canon, "SELECT CAST(fid * 10 AS REAL) AS hazard_id, type, "
+        "contamination, recorded_date, geom FROM hazards", "hazards", shp)
+    ogr(dst, canon, "SELECT CAST(r.fid AS REAL) AS release_id, CAST(("
+        "SELECT h.fid * 10 FROM hazards h WHERE h.hazard_id = r.hazard_id) "
+        "AS INTEGER) AS hazard_id, method, release_date, ap_mines, av_mines, "
+        "erw, r.geom FROM releases r", "releases", shp)
+    return dst
+
+
 def read_csv(path):
     with open(path, newline="") as f:
         return list(csv.reader(f))
@@ -268,6 +286,38 @@ def test_ambiguous(canon, canon_out, tmp):
        "ambiguous: of two id fields the one the releases name is the "
        "hazard id, the other listed", draft)
     analyze_equals_canonical("ambiguous", path, dst, canon_out, tmp)
+
+
+def test_real_ids(canon, canon_out, tmp):
+    dst = real_ids_export(canon, tmp)
+    with open(os.path.join(dst, "hazards.dbf"), "rb") as f:
+        dbf = f.read(32 + 32 * 4)
+    ok(b"hazard_id" in dbf and dbf[32 + 11:32 + 12] == b"N"
+       and dbf[32 + 17] == 15, "reals: the hazards' hazard_id is a numeric "
+       "field with 15 decimals, as GDAL writes a Real", dbf[32:64])
+    r = run("inspect", dst)
+    ok(r.returncode == 0 and re.search(r"hazard_id +Real\S* .*'\d+0'", r.stdout)
+       and ".000000" not in r.stdout,
+       "reals: inspect shows the real ids as whole numbers", r.stdout)
+    path, draft = draft_of(tmp, "reals", dst)
+    flat = unwrapped(draft)
+    ok(re.search(r"^hazard_id = hazard_id$", draft, re.M)
+       and re.search(r"[1-9]\d* values of releases\.hazard_id name one of "
+                     "them", flat),
+       "reals: the real hazard_id is the id the integer links name",
+       draft)
+    out = os.path.join(tmp, "out-reals")
+    r = run("analyze", "-q", "-m", path, dst, "-o", out)
+    if not ok(r.returncode == 0, "reals: analyze with the draft", r.stderr):
+        return
+    check_figures(out, canon_out, "reals")
+    quality = open(os.path.join(out, "data_quality.csv")).read()
+    ids = [row[0] for row in read_csv(os.path.join(out, "form_c.csv"))[1:]]
+    ok("names no hazard" not in quality and ids
+       and all(re.fullmatch(r"[1-9]\d*0", i) for i in ids),
+       f"reals: every release's integer link finds its real-id hazard, and "
+       f"Form C lists the {len(ids)} ids as whole numbers",
+       [i for i in ids if not re.fullmatch(r"\d+", i)][:5] or quality[:2000])
 
 
 def test_bih(tmp):
@@ -399,6 +449,7 @@ def main():
         test_language(lang, spec, canon, canon_out, tmp)
     test_imsma(canon, canon_out, tmp)
     test_ambiguous(canon, canon_out, tmp)
+    test_real_ids(canon, canon_out, tmp)
     test_anonymous_layers(canon_out, tmp)
     test_no_crs(canon, canon_out, tmp)
     test_bih(tmp)

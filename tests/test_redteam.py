@@ -375,35 +375,75 @@ def permission_cases():
     os.chmod(killed, 0o755)
 
 
+def ellipsoid_cell(lon_span, lat1, lat2):
+    """Independent figure: the area of the cell between two parallels and
+    lon_span degrees of longitude on the WGS84 ellipsoid (the authalic
+    latitude's closed form; Snyder, Map Projections, eq. 3-12)."""
+    import math
+    a, f = 6378137.0, 1 / 298.257223563
+    e2 = f * (2 - f)
+    e = math.sqrt(e2)
+
+    def q(lat):
+        s = math.sin(math.radians(lat))
+        return s / (1 - e2 * s * s) + math.log((1 + e * s) / (1 - e * s)) / (2 * e)
+    return math.radians(lon_span) * a * a * (1 - e2) / 2 * abs(q(lat2) - q(lat1))
+
+
 def sphere_cases():
-    """Polygons across the antimeridian or around a pole: rejected by name;
-    one beside it keeps its true area."""
+    """Polygons across the antimeridian: split at 180 degrees, with their
+    true area; around a pole: rejected by name."""
     out = os.path.join(TMP, "antimeridian")
     r = run(["analyze", "--regions", os.path.join(CORPUS, "regions.geojson"),
              "--hazards", os.path.join(REDTEAM, "antimeridian_hazards.geojson"),
              "--releases", os.path.join(CORPUS, "releases.geojson"), "--out", out,
              "--quiet", "--max-vertex-gap", "0"])
     rows = {x["record_id"]: x for x in csv.DictReader(
-        open(os.path.join(out, "data_quality.csv"), newline="")) if x["layer"] == "hazards"}
-    for hid, what in (("ANTI", "a rectangle across 180 degrees"),
-                      ("POLE", "a ring around the north pole")):
-        x = rows.get(hid, {})
-        ok(r.returncode == 0 and x.get("code") == "rejected_geometry" and
-           "crosses the antimeridian" in x.get("message", ""),
-           f"{what} ({hid}): rejected, naming the feature and the edge", x)
-    # Independent figure: a 0.002 x 0.002 degree cell at 16.001 S on the
-    # WGS84 ellipsoid, meridian radius times prime-vertical radius.
-    import math
-    a, f = 6378137.0, 1 / 298.257223563
-    e2 = f * (2 - f)
-    phi = math.radians(-16.001)
-    s2 = math.sin(phi) ** 2
-    m_r, n_r = a * (1 - e2) / (1 - e2 * s2) ** 1.5, a / (1 - e2 * s2) ** 0.5
-    want = m_r * math.radians(0.002) * n_r * math.cos(phi) * math.radians(0.002)
-    got = float(rows.get("EAST", {}).get("area_m2") or "nan")
-    ok(abs(got - want) < 0.001 * want,
-       f"a hazard touching 180 degrees from the east keeps its area ({got} m2, expected {want:.2f})",
-       rows.get("EAST"))
+        open(os.path.join(out, "data_quality.csv"), newline="")) if x["layer"] == "hazards"
+        and x["code"] in ("rejected_geometry", "repaired_geometry")}
+    cell = ellipsoid_cell(0.002, -16.0, -16.002)
+    x = rows.get("ANTI", {})
+    ok(r.returncode == 0 and x.get("code") == "repaired_geometry" and
+       "split at 180 degrees into 2 parts" in x.get("message", "") and
+       abs(float(x.get("area_m2") or "nan") - cell) < 0.01,
+       f"a rectangle across 180 degrees (ANTI): split in two, recorded, its "
+       f"area that of the ellipsoid's cell ({cell:.3f} m2)", x)
+    x = rows.get("POLE", {})
+    ok(x.get("code") == "rejected_geometry" and
+       "goes around a pole" in x.get("message", ""),
+       "a ring around the north pole (POLE): rejected, naming the feature "
+       "and the edge", x)
+    east = {x["record_id"]: x for x in csv.DictReader(
+        open(os.path.join(out, "data_quality.csv"), newline=""))}.get("EAST", {})
+    ok(abs(float(east.get("area_m2") or "nan") - cell) < 0.01,
+       f"a hazard touching 180 degrees from the east keeps its area "
+       f"({east.get('area_m2')} m2, the cell's {cell:.3f})", east)
+    # A whole run east and west of 180: a region, the two hazards and a
+    # release of half of ANTI, all across it.
+    out = os.path.join(TMP, "antimeridian-run")
+    r = run(["analyze", "--regions", os.path.join(REDTEAM, "antimeridian_regions.geojson"),
+             "--hazards", os.path.join(REDTEAM, "antimeridian_hazards.geojson"),
+             "--releases", os.path.join(REDTEAM, "antimeridian_releases.geojson"),
+             "--out", out, "--quiet", "--max-vertex-gap", "0"])
+    rem = {x["region_id"]: x for x in csv.DictReader(
+        open(os.path.join(out, "remaining_by_region.csv"), newline=""))} \
+        if r.returncode == 0 else {}
+    half = ellipsoid_cell(0.001, -16.0, -16.002)
+    want = 2 * cell - half
+    tav = rem.get("TAV", {})
+    ok(tav and "OUTSIDE" not in rem and tav.get("total_count") == "2" and
+       abs(float(tav["total_m2"]) - want) < 0.02 and
+       rem["TOTAL"]["total_m2"] == tav["total_m2"],
+       f"across 180 degrees, region, hazards and release: the region holds "
+       f"both hazards and {want:.2f} m2 (two cells less half of one), "
+       "nothing outside", (r.stderr, rem))
+    years = [x for x in csv.DictReader(open(os.path.join(out, "release_by_year.csv"),
+                                            newline="")) if x["region_id"] == "TAV"] \
+        if r.returncode == 0 else []
+    ok([(x["year"], x["cleared_m2"]) for x in years][-1:] and
+       abs(float(years[-1]["cleared_m2"]) - half) < 0.02,
+       f"... and the release across 180 degrees clears half a cell "
+       f"({half:.2f} m2)", years)
 
 
 def batch_cases():

@@ -609,9 +609,12 @@ static int take_feature(layer_ctx *c, lr_feature *fp, lr_error *err)
 	    lr_quality_add(&c->d->quality, LR_SEV_WARNING, "repaired_text",
 	                   lr_layer_names[c->layer], f.fid, id ? id : "", -1,
 	                   "%s feature %" PRId64
-	                   ": text that was not UTF-8 is kept escaped "
-	                   "(\\xHH for each byte that is not)",
-	                   c->label, f.fid) != LR_OK)
+	                   ": text that is not UTF-8 is kept escaped "
+	                   "(\\xHH for each byte that is not); if the "
+	                   "source is in another encoding, declare it in "
+	                   "the mapping under [%s]: `encoding = CP1252` "
+	                   "(or the one it is in)",
+	                   c->label, f.fid, lr_layer_names[c->layer]) != LR_OK)
 		oom = true;
 	rec.own_id = id && !p.code ? strdup(id) : NULL;
 	if (id && !p.code && !rec.own_id)
@@ -774,6 +777,7 @@ static int open_layer(layer_ctx *c, lr_error *err)
 	opt.defer_check = true; /* features side by side */
 	if (!opt.assume_crs)
 		opt.assume_crs = lr__mapping_crs(c->m, i);
+	opt.encoding = lr__mapping_encoding(c->m, i);
 	/* Administrative boundaries run straight for many kilometres (and
 	** simplified ones more so): the long-edge check meant for survey
 	** polygons applies to them only when asked for explicitly. */

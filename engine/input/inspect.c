@@ -53,8 +53,27 @@ static const char *layer_label[3] = {"regions", "hazards", "releases"};
 
 /* ---- Text from the inputs, made safe for one line of a comment -------- */
 
+/* The first 40 bytes of s, every byte past ASCII written \xHH, for a
+** comment that shows text that is not UTF-8. */
+static const char *escaped(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+	for (int i = 0; s[i] && i < 40 && k + 5 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80)
+			k += (size_t)snprintf(buf + k, n - k, "\\x%02X", c);
+		else
+			buf[k++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/* Text that is not UTF-8 is shown escaped, as analyze keeps it. */
 static const char *clean(const char *s, char *buf, size_t n)
 {
+	if (!lr__is_utf8(s))
+		return escaped(s, buf, n);
 	size_t k = 0;
 	for (; *s && k + 4 < n; s++)
 		buf[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
@@ -225,8 +244,9 @@ static int read_sources(insp *x, const lr_inspect_sources *in, lr_error *err)
 		for (int r = 0; r < 3; r++) {
 			int rc = in->source[r]
 			                 ? lr_vt_read(in->source[r],
-			                              in->layer[r], &x->ds[r],
-			                              err)
+			                              in->layer[r],
+			                              in->read_timeout_s,
+			                              &x->ds[r], err)
 			                 : lr_error_set(err, LR_ERR_USAGE,
 			                                "no source for "
 			                                "%s: give DATASET "
@@ -240,7 +260,8 @@ static int read_sources(insp *x, const lr_inspect_sources *in, lr_error *err)
 		}
 		return LR_OK;
 	}
-	int rc = lr_vt_read(in->dataset, NULL, &x->ds[0], err);
+	int rc = lr_vt_read(in->dataset, NULL, in->read_timeout_s, &x->ds[0],
+	                    err);
 	if (rc != LR_OK)
 		return rc;
 	lay *all;
@@ -313,9 +334,12 @@ static int64_t referenced(const insp *x, int l, int f, int ref, int *from)
 	return top;
 }
 
+/* Text, integers, or reals holding whole numbers only (an id exported to
+** a Shapefile's Real(24,15) reads "12"). */
 static bool id_kind(const lr__field_stats *s)
 {
-	return (s->f->kind == LR_VT_TEXT || s->f->kind == LR_VT_INTEGER) &&
+	return (s->f->kind == LR_VT_TEXT || s->f->kind == LR_VT_INTEGER ||
+	        (s->f->kind == LR_VT_REAL && s->whole)) &&
 	       !s->date_format;
 }
 
@@ -727,6 +751,26 @@ static void draft_crs(insp *x, int l)
 	             "lon/lat; write its CRS (e.g. EPSG:32648)");
 }
 
+/* A layer whose text is not UTF-8 was saved in some one-byte encoding that
+** only the user knows: the draft asks for it. */
+static void draft_encoding(insp *x, int l)
+{
+	const lay *L = &x->L[l];
+	for (int f = 0; f < L->vl->n_fields; f++) {
+		if (!L->st[f].not_utf8)
+			continue;
+		char sample[200], what[400];
+		snprintf(what, sizeof what,
+		         "the text of field %s is not UTF-8 (e.g. '%s'); write "
+		         "the encoding the export was saved in, e.g. CP1252 "
+		         "(Windows, Western Europe), ISO-8859-1 or CP850",
+		         fname(x, l, f),
+		         escaped(L->st[f].not_utf8, sample, sizeof sample));
+		missing_line(x, l, "encoding", what);
+		return;
+	}
+}
+
 /* Why this layer of a dataset of several plays this part. */
 static void draft_layer_reason(insp *x, int l)
 {
@@ -764,6 +808,7 @@ static void draft_section(insp *x, int l)
 		lr__text_add(&x->draft, "layer = %s\n", L->vl->name);
 	}
 	draft_crs(x, l);
+	draft_encoding(x, l);
 	for (int fi = 0; fi < lr__field_count(l); fi++) {
 		draft_field(x, l, fi);
 		if (lr__field_kind(l, fi) == LR__KIND_DATE)

@@ -69,10 +69,11 @@ typedef struct lr__field_stats {
 	const lr_vt_field *f; /* borrowed */
 	int64_t n_set;        /* non-null values */
 	int64_t n_distinct;
-	lr__value *values; /* owned; distinct, most frequent first */
-	lr__value *sorted; /* owned; distinct, by strcmp, for lookups */
-	bool unique;       /* every feature has its own value */
-	bool whole;        /* every value is a whole number >= 0 */
+	lr__value *values;    /* owned; distinct, most frequent first */
+	lr__value *sorted;    /* owned; distinct, by strcmp, for lookups */
+	bool unique;          /* every feature has its own value */
+	bool whole;           /* every value is a whole number >= 0 */
+	const char *not_utf8; /* a value that is not UTF-8, or NULL */
 	/* Dates: the format that reads every value (NULL: not dates; "" for
 	** the formats always accepted), whether day and month could be
 	** swapped, and the mean date read (days since 1970). */
@@ -80,6 +81,10 @@ typedef struct lr__field_stats {
 	bool date_ambiguous;
 	int32_t date_mean;
 } lr__field_stats;
+
+/* Whether text is well-formed UTF-8 (lead and continuation bytes; a text
+** in a one-byte encoding such as Latin-1 almost never is). */
+bool lr__is_utf8(const char *text);
 
 /* Statistics of field i of l into *s.  LR_OK or LR_ERR_NOMEM. */
 int lr__field_stats_make(const lr_vt_layer *l, int i, lr__field_stats *s);

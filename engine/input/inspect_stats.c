@@ -32,6 +32,24 @@ static int cmp_str(const void *a, const void *b)
 
 /* Distinct values of field i with their counts, into s->sorted (by text)
 ** and s->values (most frequent first). */
+bool lr__is_utf8(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	while (*s) {
+		int more = *s < 0x80             ? 0
+		           : (*s & 0xe0) == 0xc0 ? 1
+		           : (*s & 0xf0) == 0xe0 ? 2
+		           : (*s & 0xf8) == 0xf0 ? 3
+		                                 : -1;
+		if (more < 0 || (more == 1 && *s < 0xc2))
+			return false;
+		for (s++; more > 0; more--, s++)
+			if ((*s & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
 static int count_values(const lr_vt_layer *l, int i, lr__field_stats *s)
 {
 	const char **v = lr_xcalloc((size_t)l->n_rows + 1, sizeof *v);
@@ -135,6 +153,9 @@ int lr__field_stats_make(const lr_vt_layer *l, int i, lr__field_stats *s)
 	s->whole = s->n_set > 0;
 	for (int64_t k = 0; s->whole && k < s->n_distinct; k++)
 		s->whole = is_whole(s->sorted[k].text);
+	for (int64_t k = 0; !s->not_utf8 && k < s->n_distinct; k++)
+		if (!lr__is_utf8(s->sorted[k].text))
+			s->not_utf8 = s->sorted[k].text;
 	detect_dates(s);
 	return LR_OK;
 }

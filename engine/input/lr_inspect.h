@@ -14,6 +14,9 @@ typedef struct lr_inspect_sources {
 	const char *dataset;   /* borrowed */
 	const char *source[3]; /* borrowed; regions, hazards, releases */
 	const char *layer[3];  /* borrowed; NULL: chosen as above */
+	/* Seconds a source may take to read (lr_geo.h's bound): 0 the
+	** default, negative none. */
+	double read_timeout_s;
 } lr_inspect_sources;
 
 typedef struct lr_inspection {

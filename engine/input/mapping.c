@@ -15,6 +15,7 @@
 **   constant.contamination = AP    ; the same value for every feature
 **   id_from_fid = yes              ; the feature id is the hazard_id
 **   crs = EPSG:32648               ; CRS to assume if the source has none
+**   encoding = CP1252              ; the source's text is not UTF-8
 **   [releases]
 **   method.cleared = Clearance, CLR
 **   implies_hazard = SHA           ; each release also stands for a
@@ -384,13 +385,27 @@ char *lr__mapping_expected(const lr_mapping *m, int layer, int field, char *buf,
 	return buf;
 }
 
+/* A layer's own setting, else that of [defaults]. */
+static const char *own_or_default(const char *own, const char *deflt)
+{
+	return own ? own : deflt;
+}
+
 const char *lr__mapping_crs(const lr_mapping *m, int layer)
 {
 	if (!m)
 		return NULL;
-	if (layer >= 0 && layer < 3 && m->layer[layer].crs)
-		return m->layer[layer].crs;
-	return m->crs;
+	bool ok = layer >= 0 && layer < 3;
+	return own_or_default(ok ? m->layer[layer].crs : NULL, m->crs);
+}
+
+const char *lr__mapping_encoding(const lr_mapping *m, int layer)
+{
+	if (!m)
+		return NULL;
+	bool ok = layer >= 0 && layer < 3;
+	return own_or_default(ok ? m->layer[layer].encoding : NULL,
+	                      m->encoding);
 }
 
 /* ---- Building and freeing --------------------------------------------- */
@@ -418,6 +433,7 @@ void lr_mapping_free(lr_mapping *m)
 		lr__map_layer *ml = &m->layer[l];
 		free(ml->layer);
 		free(ml->crs);
+		free(ml->encoding);
 		for (int i = 0; i < LR__MAX_FIELDS; i++) {
 			free(ml->f[i].source);
 			free(ml->f[i].constant);
@@ -433,6 +449,7 @@ void lr_mapping_free(lr_mapping *m)
 	for (int i = 0; i < m->n_formats; i++)
 		free(m->formats[i]);
 	free(m->crs);
+	free(m->encoding);
 	free(m->name);
 	free(m);
 }
@@ -459,7 +476,7 @@ typedef struct parser {
 	lr_status err_code;
 	char err[900];
 	/* First line of scalar keys, to refuse a key given twice. */
-	int layer_line[4], crs_line[4], fid_line[4], fmt_line[4];
+	int layer_line[4], crs_line[4], fid_line[4], fmt_line[4], enc_line[4];
 	int implies_line, implies_cont_line, list_line;
 } parser;
 
@@ -847,7 +864,8 @@ static int unknown_layer_key(parser *p, int sec, const char *name)
 {
 	char keys[400];
 	size_t k = (size_t)snprintf(keys, sizeof keys,
-	                            "layer, crs, date_format, id_from_fid");
+	                            "layer, crs, encoding, date_format, "
+	                            "id_from_fid");
 	for (int i = 0; i < lr__field_count(sec); i++)
 		k += (size_t)snprintf(keys + k,
 		                      k < sizeof keys ? sizeof keys - k : 0,
@@ -874,6 +892,10 @@ static int handle_layer_key(parser *p, int sec, const char *name, const char *v)
 	if (!strcasecmp(name, "crs"))
 		return once(p, &p->crs_line[sec], name)
 		               ? set_string(p, &ml->crs, v)
+		               : 1;
+	if (!strcasecmp(name, "encoding"))
+		return once(p, &p->enc_line[sec], name)
+		               ? set_string(p, &ml->encoding, v)
 		               : 1;
 	if (!strcasecmp(name, "date_format"))
 		return add_formats(p, sec, v);
@@ -923,9 +945,13 @@ static int handler(void *user, const char *section, const char *name,
 			return once(p, &p->crs_line[sec], name)
 			               ? set_string(p, &p->m->crs, value)
 			               : 1;
+		if (!strcasecmp(name, "encoding"))
+			return once(p, &p->enc_line[sec], name)
+			               ? set_string(p, &p->m->encoding, value)
+			               : 1;
 		return fail(p,
 		            "unknown key `%s` under [defaults]; keys are "
-		            "date_format and crs",
+		            "date_format, crs and encoding",
 		            name);
 	}
 	return handle_layer_key(p, sec, name, value);

@@ -59,8 +59,9 @@ typedef struct lr__map_field {
 } lr__map_field;
 
 typedef struct lr__map_layer {
-	char *layer; /* owned; layer name in the source, or NULL */
-	char *crs;   /* owned; CRS to assume when the source has none */
+	char *layer;    /* owned; layer name in the source, or NULL */
+	char *crs;      /* owned; CRS to assume when the source has none */
+	char *encoding; /* owned; encoding of the source's text, or NULL */
 	lr__map_field f[LR__MAX_FIELDS];
 	lr_vec spellings;               /* lr__spelling, strings owned */
 	char *formats[LR__MAX_FORMATS]; /* owned; date formats, in order */
@@ -81,7 +82,8 @@ struct lr_mapping {
 	lr__map_layer layer[3];
 	char *formats[LR__MAX_FORMATS]; /* [defaults] date formats */
 	int n_formats;
-	char *crs; /* [defaults] crs, owned, or NULL */
+	char *crs;      /* [defaults] crs, owned, or NULL */
+	char *encoding; /* [defaults] encoding, owned, or NULL */
 };
 
 /* Number of canonical fields of a layer, their names and kinds. */
@@ -134,5 +136,8 @@ char *lr__id_list_normalize(const char *text, bool *oom);
 
 /* The CRS a layer's mapping says to assume, or NULL.  Borrowed. */
 const char *lr__mapping_crs(const lr_mapping *m, int layer);
+/* The encoding declared for a layer's text (its own, else [defaults]'),
+** or NULL: UTF-8. */
+const char *lr__mapping_encoding(const lr_mapping *m, int layer);
 
 #endif
