@@ -6,7 +6,8 @@
 ** here, not the overlay's noding); the remaining land at an as-of date,
 ** recomputed from the events of each face in the store, equals the TOTAL
 ** row of remaining_by_region; and one and two threads build the same
-** ledger.
+** ledger.  The last seed uses the benchmarks' dense profile, whose shape
+** (vertices a hazard and a release, releases a hazard) is checked too.
 */
 #include "lr_engine.h"
 #include "lr_test.h"
@@ -17,15 +18,47 @@
 #include <string.h>
 #include <unistd.h>
 
-static int generate(const char *path, int seed, int hazards)
+static int generate(const char *path, int seed, int hazards,
+                    const char *profile)
 {
 	const char *build = getenv("LR_BUILD_DIR");
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd,
 	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards %d "
-	         "--regions 16 2>/dev/null",
-	         build ? build : "build", path, seed, hazards);
+	         "--regions 16 --profile %s 2>/dev/null",
+	         build ? build : "build", path, seed, hazards, profile);
 	return system(cmd);
+}
+
+/* Vertices of the records of v (each with its lr_wkb at offset off),
+** closing points included, as GEOS counts them. */
+static double vertices_of(GEOSContextHandle_t ctx, const lr_vec *v, size_t off)
+{
+	double n = 0;
+	for (size_t i = 0; i < v->len; i++) {
+		const char *rec = (const char *)v->data + i * v->elem;
+		GEOSGeometry *g =
+		        lr_wkb_to_geos_r(ctx, (const lr_wkb *)(rec + off));
+		n += g ? GEOSGetNumCoordinates_r(ctx, g) : 0;
+		GEOSGeom_destroy_r(ctx, g);
+	}
+	return n;
+}
+
+/* The dense profile: about 40 vertices a hazard, 16 a release and 1.9
+** releases a hazard (the benchmarks' survey polygons). */
+static void check_dense_shape(const lr_dataset *d, int seed)
+{
+	GEOSContextHandle_t ctx = GEOS_init_r();
+	double nh = (double)d->hazards.len, nr = (double)d->releases.len;
+	double vh = vertices_of(ctx, &d->hazards, offsetof(lr_hazard, geom));
+	double vr = vertices_of(ctx, &d->releases, offsetof(lr_release, geom));
+	GEOS_finish_r(ctx);
+	lr_test_ok(nh > 0 && vh / nh > 36 && vh / nh < 44 && vr / nr > 14 &&
+	                   vr / nr < 18 && nr / nh > 1.7 && nr / nh < 2.1,
+	           "seed %d, dense profile: %.1f vertices a hazard (36-44), "
+	           "%.1f a release (14-18), %.2f releases a hazard (1.7-2.1)",
+	           seed, vh / nh, vr / nr, nr / nh);
 }
 
 /* ---- Faces against the union of the inputs, region by region ---------- */
@@ -391,12 +424,13 @@ static int same_ledger(const lr_dataset *d1, const lr_result *r1,
 	return same && d1->quality.items.len == d2->quality.items.len;
 }
 
-static void check_seed(const char *dir, int seed)
+static void check_seed(const char *dir, int seed, const char *profile)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/gen%d.gpkg", dir, seed);
-	if (!lr_test_ok(generate(path, seed, 400) == 0,
-	                "seed %d: generator makes a dataset", seed))
+	if (!lr_test_ok(generate(path, seed, 400, profile) == 0,
+	                "seed %d: generator makes a dataset (profile %s)", seed,
+	                profile))
 		return;
 	lr_inputs in = {.dataset = path};
 	in.today = lr_date_from_ymd(2100, 1, 1);
@@ -415,6 +449,8 @@ static void check_seed(const char *dir, int seed)
 		    d.counts[i].accepted + d.counts[i].rejected)
 			reconcile = 0;
 	lr_test_ok(reconcile, "seed %d: read = accepted + rejected", seed);
+	if (!strcmp(profile, "dense"))
+		check_dense_shape(&d, seed);
 
 	lr_options opt = {.as_of = LR_DATE_NONE,
 	                  .baseline = LR_DATE_NONE,
@@ -456,7 +492,8 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	for (int seed = 1; seed <= 3; seed++)
-		check_seed(dir, seed);
+		check_seed(dir, seed, "never");
+	check_seed(dir, 4, "dense");
 	rmdir(dir);
 	return lr_test_done();
 }
