@@ -301,6 +301,121 @@ done:
 
 /* Analyse d as of the middle of its years, write the store, and recompute
 ** the remaining land from its faces. */
+/* ---- The store's geometries and spatial indexes, as SpatiaLite's own ---- */
+
+/* The one integer sql gives on db, or -1. */
+static long long q_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else
+		printf("# %s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Rows of table a not in table b, plus rows of b not in a. */
+static long long rows_apart(sqlite3 *db, const char *a, const char *b)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "SELECT (SELECT count(*) FROM (SELECT * FROM %s EXCEPT "
+	         "SELECT * FROM %s)) + (SELECT count(*) FROM (SELECT * FROM %s "
+	         "EXCEPT SELECT * FROM %s))",
+	         a, b, b, a);
+	return q_int(db, sql);
+}
+
+/*
+** Every geometry of the store is the blob SpatiaLite's GeomFromWKB makes
+** of it, and every spatial index holds what SpatiaLite's own build
+** (CreateSpatialIndex's statement, into an R*Tree made here) holds, node
+** for node; the R*Trees pass SQLite's rtreecheck.
+*/
+static void check_store_spatial(const char *dir, int seed)
+{
+	static const char *const tables[] = {"regions", "hazards", "releases",
+	                                     "faces"};
+	char path[1200], sql[1024];
+	snprintf(path, sizeof path, "%s/landrelease.sqlite", dir);
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+	int ok = sqlite3_open(path, &db) == SQLITE_OK &&
+	         sqlite3_enable_load_extension(db, 1) == SQLITE_OK &&
+	         sqlite3_load_extension(db, "mod_spatialite", NULL, &msg) ==
+	                 SQLITE_OK;
+	sqlite3_free(msg);
+	long long blobs = 0, apart = 0, checked = 0, rows = 0;
+	for (int k = 0; ok && k < 4; k++) {
+		const char *t = tables[k];
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM %s WHERE geometry IS NOT NULL "
+		         "AND geometry IS NOT "
+		         "GeomFromWKB(ST_AsBinary(geometry), "
+		         "4326)",
+		         t);
+		blobs += q_int(db, sql);
+		snprintf(sql, sizeof sql,
+		         "DROP TABLE IF EXISTS chk; CREATE VIRTUAL TABLE chk "
+		         "USING rtree(pkid, xmin, xmax, ymin, ymax); INSERT "
+		         "INTO "
+		         "chk (pkid, xmin, xmax, ymin, ymax) SELECT ROWID, "
+		         "MbrMinX(geometry), MbrMaxX(geometry), "
+		         "MbrMinY(geometry), "
+		         "MbrMaxY(geometry) FROM %s WHERE MbrMinX(geometry) IS "
+		         "NOT "
+		         "NULL",
+		         t);
+		ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+		static const char *const shadow[] = {"node", "rowid", "parent"};
+		for (int j = 0; ok && j < 3; j++) {
+			char a[64], b[64];
+			snprintf(a, sizeof a, "idx_%s_geometry_%s", t,
+			         shadow[j]);
+			snprintf(b, sizeof b, "chk_%s", shadow[j]);
+			apart += rows_apart(db, a, b);
+		}
+		snprintf(sql, sizeof sql,
+		         "SELECT rtreecheck('idx_%s_geometry') = 'ok'", t);
+		checked += q_int(db, sql) == 1;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM chk_rowid");
+		rows += q_int(db, sql);
+	}
+	lr_test_ok(
+	        ok && blobs == 0 && apart == 0 && checked == 4 && rows > 0,
+	        "seed %d: the store's geometries are SpatiaLite's blobs (%lld "
+	        "differ) and its 4 spatial indexes SpatiaLite's own, node "
+	        "for node (%lld rows apart, %lld indexed, %lld of 4 pass "
+	        "rtreecheck)",
+	        seed, blobs, apart, rows, checked);
+	sqlite3_close(db);
+}
+
+/* The same file whether the store uses one thread or two. */
+static void check_store_threads(const lr_dataset *d, const lr_result *r,
+                                const char *dir, int seed)
+{
+	char a[1100], b[1100], cmd[2400];
+	snprintf(a, sizeof a, "%s/t1-%d", dir, seed);
+	snprintf(b, sizeof b, "%s/t2-%d", dir, seed);
+	lr_error err = {0};
+	int ok = lr_outputs_write(d, r, a, NULL, 1, &err) == LR_OK &&
+	         lr_outputs_write(d, r, b, NULL, 2, &err) == LR_OK;
+	snprintf(cmd, sizeof cmd,
+	         "cmp -s '%s/landrelease.sqlite' '%s/landrelease.sqlite'", a,
+	         b);
+	lr_test_ok(ok && system(cmd) == 0,
+	           "seed %d: the store written on 1 and on 2 threads is the "
+	           "same file, byte for byte (%s)",
+	           seed, err.msg);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", a, b);
+	if (system(cmd) != 0)
+		printf("# could not remove %s, %s\n", a, b);
+}
+
 static void check_remaining(lr_dataset *d, const lr_result *full,
                             const char *dir, int seed)
 {
@@ -331,6 +446,8 @@ static void check_remaining(lr_dataset *d, const lr_result *full,
 		       "CHA %lld (cents)\n",
 		       read, (long long)faces[LR_SHA], (long long)faces[LR_CHA],
 		       (long long)total[LR_SHA], (long long)total[LR_CHA]);
+	check_store_spatial(out, seed);
+	check_store_threads(d, r, dir, seed);
 done:
 	lr_result_free(r);
 	char cmd[1200];
