@@ -188,9 +188,7 @@ static int bind_geometry(store *s, sqlite3_stmt *st, int i, const lr_wkb *w,
 		                  SQLITE_STATIC);
 	else if (rc == -2)
 		return lr_error_set(s->err, LR_ERR_NOMEM,
-		                    "store %s: out of "
-		                    "memory",
-		                    s->path);
+		                    "store %s: out of memory", s->path);
 	else
 		return lr_error_set(
 		        s->err, LR_ERR_STORE,
@@ -670,10 +668,19 @@ static int write_rows_and_indexes(store *s, const lr_dataset *d,
 	return rc;
 }
 
+/* CPU seconds of the whole process so far (every thread). */
+static double process_cpu_seconds(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int write_all(store *s, const lr_dataset *d, const lr_result *r,
                      const lr_progress *timings, int threads)
 {
-	double t0 = lr_now_seconds(), t_schema;
+	double t0 = lr_now_seconds(), cpu0 = process_cpu_seconds(), t_schema;
 	part_times t;
 	int rc;
 	if ((rc = open_spatial(s)) != LR_OK ||
@@ -688,12 +695,12 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r,
 	                 "rows and spatial indexes %.3f s (%d threads): "
 	                 "inputs' rows %.3f s, faces' rows %.3f s, indexes "
 	                 "%.3f s (regions %.3f, hazards %.3f, releases %.3f, "
-	                 "faces %.3f); indexes copied in %.3f s",
+	                 "faces %.3f); indexes copied in %.3f s; CPU %.3f s",
 	                 t_schema - t0, rows_end - t_schema,
 	                 threads > 1 ? 2 : 1, t.inputs, t.faces,
 	                 t.index[0] + t.index[1] + t.index[2] + t.index[3],
-	                 t.index[0], t.index[1], t.index[2], t.index[3],
-	                 t.copy);
+	                 t.index[0], t.index[1], t.index[2], t.index[3], t.copy,
+	                 process_cpu_seconds() - cpu0);
 	/* SpatiaLite stamps its bookkeeping with the clock; a fixed stamp
 	** keeps the store byte-identical for identical inputs. */
 	if ((rc = exec(s, "UPDATE spatialite_history SET timestamp = "
