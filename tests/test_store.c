@@ -964,6 +964,31 @@ int main(void)
 	lr_test_ok(count_tmp(dir) == 0 && stat(path, &after) == 0 &&
 	                   after.st_ino == before.st_ino,
 	           "... leaving no temporary file and the previous store");
+
+	/* An empty MultiPolygon is stored as no geometry, as SpatiaLite's
+	** GeomFromWKB makes it. */
+	static const unsigned char empty[] = {1, 6, 0, 0, 0, 0, 0, 0, 0};
+	lr_wkb kept = h1->geom;
+	h1->geom.data = (unsigned char *)empty;
+	h1->geom.size = sizeof empty;
+	lr_error_clear(&err);
+	rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	h1->geom = kept;
+	sqlite3 *edb = NULL;
+	int null_geom =
+	        rc == LR_OK &&
+	        sqlite3_open_v2(path, &edb, SQLITE_OPEN_READONLY, NULL) ==
+	                SQLITE_OK &&
+	        q_num(edb, "SELECT count(*) FROM hazards WHERE rowid = 2 "
+	                   "AND geometry IS NULL") == 1 &&
+	        q_num(edb,
+	              "SELECT count(*) FROM hazards WHERE "
+	              "geometry IS NOT NULL") == (double)fx.d.hazards.len - 1;
+	sqlite3_close(edb);
+	lr_test_ok(null_geom,
+	           "an empty MultiPolygon is stored as a NULL geometry, the "
+	           "other rows as they are (%s)",
+	           err.msg);
 	fixture_free(&fx);
 
 	const char *nb = getenv("LR_STORE_BENCH");
