@@ -40,7 +40,10 @@ def area(g):
 
 
 def valid(gs):
-    return gs.apply(lambda g: g if g.is_valid else make_valid(g))
+    """make_valid where invalid, keeping the polygonal parts (a collection
+    of polygons and lines, as real data gives, would stop gpd.overlay)."""
+    return gs.apply(lambda g: g if g.is_valid
+                    else MultiPolygon(polygons(make_valid(g))))
 
 
 def main():
@@ -55,6 +58,8 @@ def main():
     releases = releases[releases.release_date <= as_of]
     hazards = hazards.set_geometry(valid(hazards.geometry))
     releases = releases.set_geometry(valid(releases.geometry))
+    hazards = hazards[~hazards.geometry.is_empty]
+    releases = releases[~releases.geometry.is_empty]
     regions = regions[["region_id", "geometry"]]
     country = regions.unary_union
 

@@ -509,7 +509,8 @@ static int write_outputs(const analyze_args *a, analysis *an, lr_error *err)
 		fprintf(stderr, "writing the store and the tables into %s/\n",
 		        a->out);
 	int rc = lr_outputs_write(&an->d, an->r, a->out,
-	                          a->timings ? a->opt.progress : NULL, err);
+	                          a->timings ? a->opt.progress : NULL,
+	                          a->opt.threads, err);
 	if (rc == LR_OK)
 		fputs(replaced, stderr);
 	return rc;

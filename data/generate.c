@@ -205,6 +205,10 @@ typedef struct options {
 	** outpace new finds.  0: the default, which finds more than it
 	** releases in its last years and never finishes. */
 	int finishing;
+	/* 1: denser survey polygons (--profile dense, for benchmarks): more
+	** vertices a hazard and its land released in more, smaller pieces.
+	** The timeline is unchanged; 0 keeps the default shapes and draws. */
+	int dense;
 } options;
 
 static void usage(FILE *f)
@@ -215,7 +219,8 @@ static void usage(FILE *f)
 	        "                   [--format GPKG|\"ESRI Shapefile\"|GeoJSON] "
 	        "[--start-year Y]\n"
 	        "                   [--end-year Y] [--center LON,LAT]\n"
-	        "                   [--profile never|finishing]\n"
+	        "                   [--profile never|finishing|dense"
+	        "[,...]]\n"
 	        "Writes layers regions, hazards and releases (EPSG:4326).\n"
 	        "GPKG writes one file; the other formats write a directory "
 	        "FILE holding\none file per layer.\n");
@@ -230,6 +235,24 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* --profile: a comma-separated list of never, finishing and dense. */
+static int parse_profile(const char *val, options *o)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, "%s", val);
+	o->finishing = o->dense = 0;
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "finishing"))
+			o->finishing = 1;
+		else if (!strcmp(t, "dense"))
+			o->dense = 1;
+		else if (strcmp(t, "never"))
+			return -1;
+	}
+	return strlen(val) < sizeof buf ? 0 : -1;
 }
 
 static int parse_options(int argc, char **argv, options *o)
@@ -291,9 +314,8 @@ static int parse_options(int argc, char **argv, options *o)
 				goto bad;
 			o->end_year = (int)v;
 		} else if (!strcmp(name, "--profile")) {
-			if (strcmp(val, "never") && strcmp(val, "finishing"))
+			if (parse_profile(val, o))
 				goto bad;
-			o->finishing = !strcmp(val, "finishing");
 		} else if (!strcmp(name, "--center")) {
 			if (sscanf(val, "%lf,%lf", &o->lon0, &o->lat0) != 2 ||
 			    fabs(o->lon0) > 180 || fabs(o->lat0) > 60)
@@ -1171,8 +1193,9 @@ static void cluster_open(const world *w, cluster *c, long index)
 		c->base_day = w->day_end;
 }
 
-/* The star-shaped blob of hazard h, in its local frame (u along the line). */
-static void hazard_shape(hazard *h)
+/* The star-shaped blob of hazard h, in its local frame (u along the line);
+** dense: a third more vertices (about 40 on average). */
+static void hazard_shape(hazard *h, int dense)
 {
 	rng *r = &h->r;
 	double area = exp(log(2e4) + 1.5 * rng_normal(r));
@@ -1180,7 +1203,8 @@ static void hazard_shape(hazard *h)
 		area = 100 * (1 + rng_unif(r));
 	if (area > 5e6)
 		area = 5e6 * (1 - 0.3 * rng_unif(r));
-	double nv = 8 * pow(area / 100, 0.22) * exp(0.3 * rng_normal(r));
+	double nv = (dense ? 10.5 : 8) * pow(area / 100, 0.22) *
+	            exp(0.3 * rng_normal(r));
 	if (rng_chance(r, 0.03))
 		nv *= 3; /* digitised from a dense GPS track */
 	int n = (int)floor(nv + 0.5);
@@ -1364,6 +1388,33 @@ static void orphan_piece(const world *w, const cluster *c, rng *r, piece *p)
 	p->area = area;
 }
 
+/* How a hazard is cut into releases and how often work stops. */
+typedef struct cut_model {
+	double whole;       /* chance of one piece, the whole hazard */
+	double core;        /* from this draw on: a core and its fringe */
+	int sectors_min;    /* angular sectors: min .. min + span - 1 */
+	int core_min, span; /* fringe sectors around a core: likewise */
+	double never;       /* chance the hazard is never worked on */
+	double stopped;     /* chance work stops before each next piece */
+} cut_model;
+
+/* The default model, and the dense one: smaller pieces (about 1.9
+** releases a hazard, 16 vertices a release) and fewer hazards left. */
+static cut_model cut_model_of(const options *o)
+{
+	int fin = o->finishing;
+	if (o->dense)
+		return (cut_model){0.08,
+		                   0.92,
+		                   3,
+		                   1,
+		                   3,
+		                   fin ? 0.06 : 0.25,
+		                   fin ? 0.08 : 0.22};
+	return (cut_model){
+	        0.33, 0.72, 2, 1, 3, fin ? 0.06 : 0.25, fin ? 0.05 : 0.15};
+}
+
 /*
 ** Release the land of hazard h in pieces cut from its (valid) ring: the
 ** whole blob, angular sectors from the centre, or a core and a fringe.
@@ -1381,13 +1432,15 @@ static int hazard_releases(release_ctx *rc, const cluster *c, hazard *h,
 	/* pieces: kind 0 whole, 1 sector (a..b), 2 fringe sector, 3 fringe
 	** ring, 4 core */
 	int kind[8], ia[8], ib[8], npieces = 0;
+	cut_model cm = cut_model_of(w->opt);
 	double mode = rng_unif(&r);
 	int m = 1;
-	if (mode < 0.33) {
+	if (mode < cm.whole) {
 		kind[npieces++] = 0;
 	} else {
-		int core = mode >= 0.72;
-		m = core ? 1 + (int)rng_int(&r, 3) : 2 + (int)rng_int(&r, 3);
+		int core = mode >= cm.core;
+		m = (core ? cm.core_min : cm.sectors_min) +
+		    (int)rng_int(&r, cm.span);
 		if (n < 4 * m)
 			m = n / 4 < 1 ? 1 : n / 4;
 		if (!core && m < 2)
@@ -1421,13 +1474,13 @@ static int hazard_releases(release_ctx *rc, const cluster *c, hazard *h,
 	long day =
 	        h->day + (long)rng_exp(&r, (h->type == CHA ? 2.0 : 3.0) *
 	                                           (fin ? 1.5 : 1.0) * 365.25);
-	if (rng_chance(&r, fin ? 0.06 : 0.25))
+	if (rng_chance(&r, cm.never))
 		day = w->day_end + 1; /* never worked on */
 	double mult = rng_chance(&r, 0.3) ? 0 : exp(1.0 * rng_normal(&r) - 0.5);
 	int released = 0;
 	for (int q = 0; q < npieces; q++) {
 		if (q > 0) {
-			if (rng_chance(&r, fin ? 0.05 : 0.15))
+			if (rng_chance(&r, cm.stopped))
 				day = w->day_end + 1; /* work stopped */
 			else if (!rng_chance(&r, 0.1))
 				day += 1 + (long)rng_exp(&r, 0.6 * 365.25);
@@ -1539,7 +1592,7 @@ static int hazard_emit(const world *w, sink *s, release_ctx *rc, cluster *c,
 {
 	rng *r = &h->r;
 	rng_seed(r, w->opt->seed, STREAM_HAZARD, (uint64_t)h->idx);
-	hazard_shape(h);
+	hazard_shape(h, w->opt->dense);
 	double u, v;
 	int resurvey = hazard_place(w, c, h, &u, &v);
 	int n = h->n;

@@ -6,7 +6,8 @@
 ** here, not the overlay's noding); the remaining land at an as-of date,
 ** recomputed from the events of each face in the store, equals the TOTAL
 ** row of remaining_by_region; and one and two threads build the same
-** ledger.
+** ledger.  The last seed uses the benchmarks' dense profile, whose shape
+** (vertices a hazard and a release, releases a hazard) is checked too.
 */
 #include "lr_engine.h"
 #include "lr_test.h"
@@ -17,15 +18,47 @@
 #include <string.h>
 #include <unistd.h>
 
-static int generate(const char *path, int seed, int hazards)
+static int generate(const char *path, int seed, int hazards,
+                    const char *profile)
 {
 	const char *build = getenv("LR_BUILD_DIR");
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd,
 	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards %d "
-	         "--regions 16 2>/dev/null",
-	         build ? build : "build", path, seed, hazards);
+	         "--regions 16 --profile %s 2>/dev/null",
+	         build ? build : "build", path, seed, hazards, profile);
 	return system(cmd);
+}
+
+/* Vertices of the records of v (each with its lr_wkb at offset off),
+** closing points included, as GEOS counts them. */
+static double vertices_of(GEOSContextHandle_t ctx, const lr_vec *v, size_t off)
+{
+	double n = 0;
+	for (size_t i = 0; i < v->len; i++) {
+		const char *rec = (const char *)v->data + i * v->elem;
+		GEOSGeometry *g =
+		        lr_wkb_to_geos_r(ctx, (const lr_wkb *)(rec + off));
+		n += g ? GEOSGetNumCoordinates_r(ctx, g) : 0;
+		GEOSGeom_destroy_r(ctx, g);
+	}
+	return n;
+}
+
+/* The dense profile: about 40 vertices a hazard, 16 a release and 1.9
+** releases a hazard (the benchmarks' survey polygons). */
+static void check_dense_shape(const lr_dataset *d, int seed)
+{
+	GEOSContextHandle_t ctx = GEOS_init_r();
+	double nh = (double)d->hazards.len, nr = (double)d->releases.len;
+	double vh = vertices_of(ctx, &d->hazards, offsetof(lr_hazard, geom));
+	double vr = vertices_of(ctx, &d->releases, offsetof(lr_release, geom));
+	GEOS_finish_r(ctx);
+	lr_test_ok(nh > 0 && vh / nh > 36 && vh / nh < 44 && vr / nr > 14 &&
+	                   vr / nr < 18 && nr / nh > 1.7 && nr / nh < 2.1,
+	           "seed %d, dense profile: %.1f vertices a hazard (36-44), "
+	           "%.1f a release (14-18), %.2f releases a hazard (1.7-2.1)",
+	           seed, vh / nh, vr / nr, nr / nh);
 }
 
 /* ---- Faces against the union of the inputs, region by region ---------- */
@@ -268,6 +301,121 @@ done:
 
 /* Analyse d as of the middle of its years, write the store, and recompute
 ** the remaining land from its faces. */
+/* ---- The store's geometries and spatial indexes, as SpatiaLite's own ---- */
+
+/* The one integer sql gives on db, or -1. */
+static long long q_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else
+		printf("# %s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Rows of table a not in table b, plus rows of b not in a. */
+static long long rows_apart(sqlite3 *db, const char *a, const char *b)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "SELECT (SELECT count(*) FROM (SELECT * FROM %s EXCEPT "
+	         "SELECT * FROM %s)) + (SELECT count(*) FROM (SELECT * FROM %s "
+	         "EXCEPT SELECT * FROM %s))",
+	         a, b, b, a);
+	return q_int(db, sql);
+}
+
+/*
+** Every geometry of the store is the blob SpatiaLite's GeomFromWKB makes
+** of it, and every spatial index holds what SpatiaLite's own build
+** (CreateSpatialIndex's statement, into an R*Tree made here) holds, node
+** for node; the R*Trees pass SQLite's rtreecheck.
+*/
+static void check_store_spatial(const char *dir, int seed)
+{
+	static const char *const tables[] = {"regions", "hazards", "releases",
+	                                     "faces"};
+	char path[1200], sql[1024];
+	snprintf(path, sizeof path, "%s/landrelease.sqlite", dir);
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+	int ok = sqlite3_open(path, &db) == SQLITE_OK &&
+	         sqlite3_enable_load_extension(db, 1) == SQLITE_OK &&
+	         sqlite3_load_extension(db, "mod_spatialite", NULL, &msg) ==
+	                 SQLITE_OK;
+	sqlite3_free(msg);
+	long long blobs = 0, apart = 0, checked = 0, rows = 0;
+	for (int k = 0; ok && k < 4; k++) {
+		const char *t = tables[k];
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM %s WHERE geometry IS NOT NULL "
+		         "AND geometry IS NOT "
+		         "GeomFromWKB(ST_AsBinary(geometry), "
+		         "4326)",
+		         t);
+		blobs += q_int(db, sql);
+		snprintf(sql, sizeof sql,
+		         "DROP TABLE IF EXISTS chk; CREATE VIRTUAL TABLE chk "
+		         "USING rtree(pkid, xmin, xmax, ymin, ymax); INSERT "
+		         "INTO "
+		         "chk (pkid, xmin, xmax, ymin, ymax) SELECT ROWID, "
+		         "MbrMinX(geometry), MbrMaxX(geometry), "
+		         "MbrMinY(geometry), "
+		         "MbrMaxY(geometry) FROM %s WHERE MbrMinX(geometry) IS "
+		         "NOT "
+		         "NULL",
+		         t);
+		ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+		static const char *const shadow[] = {"node", "rowid", "parent"};
+		for (int j = 0; ok && j < 3; j++) {
+			char a[64], b[64];
+			snprintf(a, sizeof a, "idx_%s_geometry_%s", t,
+			         shadow[j]);
+			snprintf(b, sizeof b, "chk_%s", shadow[j]);
+			apart += rows_apart(db, a, b);
+		}
+		snprintf(sql, sizeof sql,
+		         "SELECT rtreecheck('idx_%s_geometry') = 'ok'", t);
+		checked += q_int(db, sql) == 1;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM chk_rowid");
+		rows += q_int(db, sql);
+	}
+	lr_test_ok(
+	        ok && blobs == 0 && apart == 0 && checked == 4 && rows > 0,
+	        "seed %d: the store's geometries are SpatiaLite's blobs (%lld "
+	        "differ) and its 4 spatial indexes SpatiaLite's own, node "
+	        "for node (%lld rows apart, %lld indexed, %lld of 4 pass "
+	        "rtreecheck)",
+	        seed, blobs, apart, rows, checked);
+	sqlite3_close(db);
+}
+
+/* The same file whether the store uses one thread or two. */
+static void check_store_threads(const lr_dataset *d, const lr_result *r,
+                                const char *dir, int seed)
+{
+	char a[1100], b[1100], cmd[2400];
+	snprintf(a, sizeof a, "%s/t1-%d", dir, seed);
+	snprintf(b, sizeof b, "%s/t2-%d", dir, seed);
+	lr_error err = {0};
+	int ok = lr_outputs_write(d, r, a, NULL, 1, &err) == LR_OK &&
+	         lr_outputs_write(d, r, b, NULL, 2, &err) == LR_OK;
+	snprintf(cmd, sizeof cmd,
+	         "cmp -s '%s/landrelease.sqlite' '%s/landrelease.sqlite'", a,
+	         b);
+	lr_test_ok(ok && system(cmd) == 0,
+	           "seed %d: the store written on 1 and on 2 threads is the "
+	           "same file, byte for byte (%s)",
+	           seed, err.msg);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", a, b);
+	if (system(cmd) != 0)
+		printf("# could not remove %s, %s\n", a, b);
+}
+
 static void check_remaining(lr_dataset *d, const lr_result *full,
                             const char *dir, int seed)
 {
@@ -298,6 +446,8 @@ static void check_remaining(lr_dataset *d, const lr_result *full,
 		       "CHA %lld (cents)\n",
 		       read, (long long)faces[LR_SHA], (long long)faces[LR_CHA],
 		       (long long)total[LR_SHA], (long long)total[LR_CHA]);
+	check_store_spatial(out, seed);
+	check_store_threads(d, r, dir, seed);
 done:
 	lr_result_free(r);
 	char cmd[1200];
@@ -472,12 +622,13 @@ static int same_ledger(const lr_dataset *d1, const lr_result *r1,
 	return same && d1->quality.items.len == d2->quality.items.len;
 }
 
-static void check_seed(const char *dir, int seed)
+static void check_seed(const char *dir, int seed, const char *profile)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/gen%d.gpkg", dir, seed);
-	if (!lr_test_ok(generate(path, seed, 400) == 0,
-	                "seed %d: generator makes a dataset", seed))
+	if (!lr_test_ok(generate(path, seed, 400, profile) == 0,
+	                "seed %d: generator makes a dataset (profile %s)", seed,
+	                profile))
 		return;
 	lr_inputs in = {.dataset = path};
 	in.today = lr_date_from_ymd(2100, 1, 1);
@@ -496,6 +647,8 @@ static void check_seed(const char *dir, int seed)
 		    d.counts[i].accepted + d.counts[i].rejected)
 			reconcile = 0;
 	lr_test_ok(reconcile, "seed %d: read = accepted + rejected", seed);
+	if (!strcmp(profile, "dense"))
+		check_dense_shape(&d, seed);
 
 	lr_options opt = {.as_of = LR_DATE_NONE,
 	                  .baseline = LR_DATE_NONE,
@@ -538,7 +691,8 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	for (int seed = 1; seed <= 3; seed++)
-		check_seed(dir, seed);
+		check_seed(dir, seed, "never");
+	check_seed(dir, 4, "dense");
 	rmdir(dir);
 	return lr_test_done();
 }

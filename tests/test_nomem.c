@@ -143,7 +143,7 @@ static int analyze(const char *out, lr_error *err)
 	                  .keep_faces = true};
 	rc = lr_analyze(&d, &opt, &r, err);
 	if (rc == LR_OK)
-		rc = lr_outputs_write(&d, r, out, NULL, err);
+		rc = lr_outputs_write(&d, r, out, NULL, 0, err);
 done:
 	lr_result_free(r);
 	lr_dataset_free(&d);

@@ -1029,6 +1029,47 @@ int main(void)
 	           "dir below a regular file: LR_ERR_IO naming it (%s)",
 	           err.msg);
 	lr_test_ok(count_tmp(root) == 0, "no temporary file in the parent");
+
+	/* A hazard whose WKB says Polygon, not MultiPolygon: the store says
+	** which row, rather than storing what the column does not allow. */
+	lr_hazard *h1 = &LR_VEC_AT(&fx.d.hazards, lr_hazard, 1);
+	h1->geom.data[1] = 3;
+	lr_error_clear(&err);
+	rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	h1->geom.data[1] = 6;
+	lr_test_ok(rc == LR_ERR_STORE && strstr(err.msg, "hazards row 2") &&
+	                   strstr(err.msg, "not a 2D MultiPolygon"),
+	           "a geometry that is not a MultiPolygon: LR_ERR_STORE naming "
+	           "the table and the row (%s)",
+	           err.msg);
+	lr_test_ok(count_tmp(dir) == 0 && stat(path, &after) == 0 &&
+	                   after.st_ino == before.st_ino,
+	           "... leaving no temporary file and the previous store");
+
+	/* An empty MultiPolygon is stored as no geometry, as SpatiaLite's
+	** GeomFromWKB makes it. */
+	static const unsigned char empty[] = {1, 6, 0, 0, 0, 0, 0, 0, 0};
+	lr_wkb kept = h1->geom;
+	h1->geom.data = (unsigned char *)empty;
+	h1->geom.size = sizeof empty;
+	lr_error_clear(&err);
+	rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	h1->geom = kept;
+	sqlite3 *edb = NULL;
+	int null_geom =
+	        rc == LR_OK &&
+	        sqlite3_open_v2(path, &edb, SQLITE_OPEN_READONLY, NULL) ==
+	                SQLITE_OK &&
+	        q_num(edb, "SELECT count(*) FROM hazards WHERE rowid = 2 "
+	                   "AND geometry IS NULL") == 1 &&
+	        q_num(edb,
+	              "SELECT count(*) FROM hazards WHERE "
+	              "geometry IS NOT NULL") == (double)fx.d.hazards.len - 1;
+	sqlite3_close(edb);
+	lr_test_ok(null_geom,
+	           "an empty MultiPolygon is stored as a NULL geometry, the "
+	           "other rows as they are (%s)",
+	           err.msg);
 	fixture_free(&fx);
 
 	const char *nb = getenv("LR_STORE_BENCH");

@@ -12,9 +12,11 @@
 #include <stddef.h>
 
 /* Write the store / the CSV tables of dir under temporary names and add
-** them to c (engine/store.c, engine/tables.c). */
+** them to c (engine/store.c, engine/tables.c).  threads: how many the
+** store may use (0: all cores). */
 int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
-                    const lr_progress *timings, lr_commit *c, lr_error *err);
+                    const lr_progress *timings, int threads, lr_commit *c,
+                    lr_error *err);
 int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
                      lr_commit *c, lr_error *err);
 

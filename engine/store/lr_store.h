@@ -34,10 +34,12 @@ int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
 ** under temporary names, then replaced together through a journal, so a
 ** killed run leaves every output of the previous run or every output of
 ** this one, never a mixture.  timings (NULL: none): the time of
-** the store's parts, as progress notes.
+** the store's parts, as progress notes.  threads: how many the store may
+** use (0: all cores; it uses two at most: one builds the spatial indexes
+** while the other writes the rows); the file is the same with any number.
 */
 int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
-                     const lr_progress *timings, lr_error *err);
+                     const lr_progress *timings, int threads, lr_error *err);
 
 /*
 ** Finish replacing the outputs in dir if a run was killed while doing it.

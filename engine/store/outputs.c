@@ -11,7 +11,8 @@ enum { PART_STORE = 1, PART_TABLES = 2 };
 
 /* Write the parts asked for into dir as one set. */
 static int write_set(const lr_dataset *d, const lr_result *r, const char *dir,
-                     int parts, const lr_progress *timings, lr_error *err)
+                     int parts, const lr_progress *timings, int threads,
+                     lr_error *err)
 {
 	lr_commit c;
 	lr_commit_init(&c, dir);
@@ -23,7 +24,8 @@ static int write_set(const lr_dataset *d, const lr_result *r, const char *dir,
 	if (rc == LR_OK) {
 		lr_remove_stale_temps(dir, JOURNAL_TMP_PREFIX);
 		if (parts & PART_STORE)
-			rc = lr__store_stage(d, r, dir, timings, &c, err);
+			rc = lr__store_stage(d, r, dir, timings, threads, &c,
+			                     err);
 	}
 	if (rc == LR_OK && (parts & PART_TABLES))
 		rc = lr__tables_stage(d, r, dir, &c, err);
@@ -34,21 +36,22 @@ static int write_set(const lr_dataset *d, const lr_result *r, const char *dir,
 }
 
 int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
-                     const lr_progress *timings, lr_error *err)
+                     const lr_progress *timings, int threads, lr_error *err)
 {
-	return write_set(d, r, dir, PART_STORE | PART_TABLES, timings, err);
+	return write_set(d, r, dir, PART_STORE | PART_TABLES, timings, threads,
+	                 err);
 }
 
 int lr_store_write(const lr_dataset *d, const lr_result *r, const char *dir,
                    lr_error *err)
 {
-	return write_set(d, r, dir, PART_STORE, false, err);
+	return write_set(d, r, dir, PART_STORE, NULL, 0, err);
 }
 
 int lr_tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
                     lr_error *err)
 {
-	return write_set(d, r, dir, PART_TABLES, false, err);
+	return write_set(d, r, dir, PART_TABLES, NULL, 0, err);
 }
 
 int lr_outputs_recover(const char *dir, lr_error *err)

@@ -1,0 +1,83 @@
+/*
+** Private to engine/store/: the store's geometries as SpatiaLite blobs and
+** its spatial indexes built on a connection of their own (spatial.c), so
+** that store.c writes rows while the indexes are built alongside.
+*/
+#ifndef LR_SPATIAL_INT_H
+#define LR_SPATIAL_INT_H
+
+#include "lr_store.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* A growing byte buffer, reused from row to row. */
+typedef struct lr__blob {
+	unsigned char *data; /* owned */
+	size_t size, cap;
+} lr__blob;
+
+void lr__blob_free(lr__blob *b);
+
+/*
+** Encode w (little-endian ISO WKB, a 2D MultiPolygon: lr_geo.h) as the
+** SpatiaLite geometry blob GeomFromWKB(w, srid) makes, byte for byte, into
+** out.  Returns 0; 1 when w is empty (GeomFromWKB gives NULL: out is
+** empty); -1 when w is not such a MultiPolygon; -2 when out of memory.
+*/
+int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out);
+
+/* The geometry tables of the store, in the order their indexes are made. */
+enum {
+	LR__GEO_REGIONS,
+	LR__GEO_HAZARDS,
+	LR__GEO_RELEASES,
+	LR__GEO_FACES,
+	LR__N_GEO
+};
+
+/*
+** The rows of SpatiaLite's R*Tree shadow tables (idx_T_geometry_node,
+** _rowid, _parent) of one geometry table, as SQLite's R*Tree module builds
+** them from the boxes of the rows inserted one by one in rowid order:
+** exactly what CreateSpatialIndex() leaves.
+*/
+typedef struct lr__rtree_rows {
+	size_t n_nodes, node_size;
+	sqlite3_int64 *node_no; /* [n_nodes][2]: node, unused */
+	unsigned char *node;    /* [n_nodes * node_size] */
+	size_t n_rowids;        /* one per indexed row */
+	sqlite3_int64 *rowid;   /* [n_rowids][2]: rowid, node */
+	size_t n_parents;       /* one per node but the root */
+	sqlite3_int64 *parent;  /* [n_parents][2]: node, parent */
+	double seconds;         /* the time its build took */
+} lr__rtree_rows;
+
+/*
+** Build the R*Tree of geometry table k (LR__GEO_*) of d and r on an
+** in-memory database of its own with pages of page_size bytes (the
+** store's: the R*Tree's node size follows it).  Runs on any thread: it
+** reads d and r only.  LR_OK, or an error code with err set.
+*/
+int lr__rtree_build(const lr_dataset *d, const lr_result *r, int k,
+                    int page_size, lr__rtree_rows *out, lr_error *err);
+
+void lr__rtree_rows_free(lr__rtree_rows *t);
+
+/*
+** Write t's rows into the shadow tables of the index of geometry table
+** `table` ("faces") in db, which CreateSpatialIndex() made on the empty
+** table.  SQLITE_OK or the SQLite error code.
+*/
+int lr__rtree_rows_store(sqlite3 *db, const char *table,
+                         const lr__rtree_rows *t);
+
+/* The geometry of row i of geometry table k (LR__GEO_*); NULL or empty
+** for a row without one. */
+const lr_wkb *lr__geo_row(const lr_dataset *d, const lr_result *r, int k,
+                          size_t i);
+
+/* The number of rows of geometry table k. */
+size_t lr__geo_rows(const lr_dataset *d, const lr_result *r, int k);
+
+#endif
