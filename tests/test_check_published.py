@@ -472,6 +472,33 @@ def test_shapes(tmp):
     ok(rc == 0 and not of(rows, "error") and reads[0]["date"] == "2014-12",
        "the title row that was refused ('field_2, field_3'): read", out)
 
+    # A flow table of a snapshot: one year column beside its total.  Read
+    # as a date it became a second table of remaining land and the pack
+    # of a one-year country failed its own check.
+    new = write(tmp, "new_one_year.csv",
+                "Table 3. New contamination found per year by region,,,\n"
+                "Region,Name,2023 (m²),Total (m²)\n"
+                "R1,Alpha,1500.25,1500.25\nR2,Beta,250.75,250.75\n"
+                "TOTAL,,1751.00,1751.00\n")
+    rem = write(tmp, "rem_one_year.csv",
+                "Table 1. Remaining land by region,,\n"
+                "Region,Name,Total (m²)\n"
+                "R1,Alpha,9000.00\nR2,Beta,1000.00\nTOTAL,,10000.00\n")
+    rc, rows, reads, out = check(tmp, "new1", rem, new)
+    ok(rc == 0 and not of(rows, "error") and
+       any(r["taken_as"] == "new" for r in reads),
+       "one year column under a title naming new contamination: read as "
+       "that year's new land beside a table of remaining land", out +
+       str(reads))
+    bad = write(tmp, "new_one_year_twin.csv",
+                open(new).read().replace("R2,Beta,250.75,250.75",
+                                         "R2,Beta,250.75,260.75"))
+    rc, rows, reads, out = check(tmp, "new1twin", rem, bad)
+    ok(rc == 1 and sorted(of(rows, "error")) ==
+       [("R01-region-sum", "2023 TOTAL"), ("R01-region-sum", "R2")],
+       "its twin (Beta's total 10 m² over its one year): the two sums it "
+       "breaks, along Beta's row and down the total column", out)
+
 
 def test_silent(tmp):
     body = ("2019,North,0.11,0.52,4.03\n2020,North,0.21,0.63,3.71\n"

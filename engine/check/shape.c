@@ -1010,6 +1010,18 @@ static bool emit(sgrid *g, lr__tab *p, const lr_table *in)
 	return true;
 }
 
+/* Whether the title names land that moved in a year (new, released,
+** cleared...) rather than land held at a date: a single year heading is
+** then one year of that flow, not a date the table is as of. */
+static bool title_names_flow(const lr__tab *p)
+{
+	char norm[512], base[32];
+	title_norm(p, norm, sizeof norm);
+	lr__check_heading_figure(norm, base, sizeof base);
+	return *base && strcmp(base, "total") && strcmp(base, "remaining") &&
+	       strcmp(base, "sha") && strcmp(base, "cha");
+}
+
 /* Headings read, years as columns turned, the key found; p's table. */
 static int shape_rows(sgrid *g, lr__tab *p, const lr_table *in,
                       const lr_check_columns *cols)
@@ -1027,7 +1039,8 @@ static int shape_rows(sgrid *g, lr__tab *p, const lr_table *in,
 		return LR_OK;
 	}
 	int ny = year_columns(g, years);
-	bool unpivoted = ny >= 2 && find_heading(g, "year") < 0;
+	bool unpivoted = (ny >= 2 || (ny == 1 && title_names_flow(p))) &&
+	                 find_heading(g, "year") < 0;
 	read_headings(g, p, find_heading(g, "year") >= 0 || unpivoted, in,
 	              cols);
 	if (unpivoted && !unpivot(g, p, years))
