@@ -488,6 +488,22 @@ def bom_cases():
     ok(got[0][0] == 0 and got[0] == got[1],
        "a capacity file with a byte-order mark and CRLF gives the same work plan",
        got[1][1])
+    hist = open(os.path.join(HERE, "fixtures", "history",
+                             "bih_landmine_monitor.csv"), "rb").read()
+    hist_bom = os.path.join(TMP, "history-bom.csv")
+    open(hist_bom, "wb").write(b"\xef\xbb\xbf" + hist.replace(b"\n", b"\r\n"))
+    got = []
+    for name, path in (("plain", os.path.join(HERE, "fixtures", "history",
+                                              "bih_landmine_monitor.csv")),
+                       ("bom", hist_bom)):
+        out = fresh(f"bom-history-{name}")
+        r = run(["project", out, "--deadline", "2027-03-01", "--history", path])
+        got.append((r.returncode,
+                    open(os.path.join(out, "completion.csv"), "rb").read()
+                    if r.returncode == 0 else r.stderr))
+    ok(got[0][0] == 0 and got[0] == got[1],
+       "a history file with a byte-order mark and CRLF gives the same projection",
+       str(got[1])[:300])
     man = os.path.join(TMP, "manifest-bom.ini")
     open(man, "wb").write(b"\xef\xbb\xbf[run a]\r\ndataset = missing.gpkg\r\n")
     r = run(["batch", man, "--out", os.path.join(TMP, "bom-batch")])
