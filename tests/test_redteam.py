@@ -488,6 +488,15 @@ def bom_cases():
     ok(got[0][0] == 0 and got[0] == got[1],
        "a capacity file with a byte-order mark and CRLF gives the same work plan",
        got[1][1])
+    man = os.path.join(TMP, "manifest-bom.ini")
+    open(man, "wb").write(b"\xef\xbb\xbf[run a]\r\ndataset = missing.gpkg\r\n")
+    r = run(["batch", man, "--out", os.path.join(TMP, "bom-batch")])
+    ok(r.returncode == 1 and "missing.gpkg" in r.stderr and "outside any section" not in r.stderr,
+       "a manifest beginning with a byte-order mark: its first [run] is read", r.stderr)
+
+
+def history_bom_case():
+    """A history file saved by a Windows spreadsheet."""
     hist = open(os.path.join(HERE, "fixtures", "history",
                              "bih_landmine_monitor.csv"), "rb").read()
     hist_bom = os.path.join(TMP, "history-bom.csv")
@@ -504,11 +513,6 @@ def bom_cases():
     ok(got[0][0] == 0 and got[0] == got[1],
        "a history file with a byte-order mark and CRLF gives the same projection",
        str(got[1])[:300])
-    man = os.path.join(TMP, "manifest-bom.ini")
-    open(man, "wb").write(b"\xef\xbb\xbf[run a]\r\ndataset = missing.gpkg\r\n")
-    r = run(["batch", man, "--out", os.path.join(TMP, "bom-batch")])
-    ok(r.returncode == 1 and "missing.gpkg" in r.stderr and "outside any section" not in r.stderr,
-       "a manifest beginning with a byte-order mark: its first [run] is read", r.stderr)
 
 
 def main():
@@ -526,6 +530,7 @@ def main():
         permission_cases()
         sphere_cases()
         batch_cases()
+        history_bom_case()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     return tap.done()
