@@ -40,6 +40,10 @@ static void usage(FILE *f)
 	      "  --title TEXT          title of the report\n"
 	      "  --chart-png PREFIX    also write the charts as "
 	      "PREFIX-{remaining,released,map}.png\n"
+	      "  --lang en|fr|es       language of every output (default: "
+	      "en); French and\n"
+	      "                        Spanish use the Convention's terms "
+	      "and decimal commas\n"
 	      "\n"
 	      "What each table and chart holds: docs/report.md.  Exit "
 	      "status: 0 success;\n1 failure writing outputs; 2 bad "
@@ -87,12 +91,13 @@ typedef struct args {
 ** printed, or a usage error). */
 static int parse_args(int argc, char **argv, args *a)
 {
-	enum { O_FORMAT = 256, O_PREVIOUS, O_TITLE, O_PNG, O_HELP };
+	enum { O_FORMAT = 256, O_PREVIOUS, O_TITLE, O_PNG, O_LANG, O_HELP };
 	static const struct option opts[] = {
 	        {"format", required_argument, 0, O_FORMAT},
 	        {"previous-plan", required_argument, 0, O_PREVIOUS},
 	        {"title", required_argument, 0, O_TITLE},
 	        {"chart-png", required_argument, 0, O_PNG},
+	        {"lang", required_argument, 0, O_LANG},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
 	*a = (args){.want = {true, true, true, true, true, true}};
@@ -115,6 +120,9 @@ static int parse_args(int argc, char **argv, args *a)
 			break;
 		case O_PNG:
 			a->png = optarg;
+			break;
+		case O_LANG:
+			a->o.lang = optarg; /* lr_report_load() checks it */
 			break;
 		case O_HELP:
 		case 'h':

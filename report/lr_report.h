@@ -20,6 +20,7 @@ typedef struct lr_report_options {
 	const char *title;         /* borrowed; NULL: a default title */
 	const char *previous_plan; /* borrowed; workplan.csv-like, or NULL */
 	bool maps;                 /* load geometries (HTML/PDF map, gpkg) */
+	const char *lang;          /* borrowed; "en" (NULL), "fr" or "es" */
 } lr_report_options;
 
 /*
@@ -28,8 +29,9 @@ typedef struct lr_report_options {
 ** tables.  On success *out is a new report the caller frees with
 ** lr_report_free(); on failure *out is NULL and err is set.  dir and o are
 ** borrowed for the call.  Errors name the file: LR_ERR_INPUT for a missing
-** or unreadable store or previous plan, LR_ERR_USAGE for a previous plan
-** without the columns.
+** or unreadable store or previous plan or a language's missing
+** translations, LR_ERR_USAGE for a previous plan without the columns or an
+** unknown language.
 */
 int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
                    lr_error *err);

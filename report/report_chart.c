@@ -13,9 +13,9 @@
 #include <string.h>
 
 const char *const lr__chart_titles[3] = {
-        "Remaining hazardous land over time and its projection",
-        "Land released per year, by method",
-        "Remaining hazardous land by region"};
+        N_("Remaining hazardous land over time and its projection"),
+        N_("Land released per year, by method"),
+        N_("Remaining hazardous land by region")};
 
 #define FONT "DejaVu Sans"
 
@@ -125,8 +125,9 @@ static double py(const plot *p, double v)
 }
 
 /* Title, frame, y grid and labels; x axis labelled by years. */
-static void axes(cairo_t *cr, const plot *p, const char *title,
-                 const char *ylabel, double yscale, int year_step)
+static void axes(const lr_report *r, cairo_t *cr, const plot *p,
+                 const char *title, const char *ylabel, double yscale,
+                 int year_step)
 {
 	color(cr, 0x222222);
 	font(cr, 15, true);
@@ -144,7 +145,7 @@ static void axes(cairo_t *cr, const plot *p, const char *title,
 		cairo_stroke(cr);
 		char buf[64];
 		color(cr, 0x333333);
-		text(cr, p->x0 - 6, y, lr__fmt_num(v, dec, true, buf), 1, 1);
+		text(cr, p->x0 - 6, y, lr__fmt_num(r, v, dec, true, buf), 1, 1);
 	}
 	for (int yr = (int)ceil(p->vx0); yr <= (int)floor(p->vx1); yr++) {
 		if (yr % year_step)
@@ -249,8 +250,8 @@ static void remaining_frame(const lr_report *r, double w, double h,
 	              xmax,
 	              0,
 	              ymax > 0 ? ymax * 1.1 : 1};
-	snprintf(m->ylabel, sizeof m->ylabel, "Remaining hazardous land (%s)",
-	         unit);
+	snprintf(m->ylabel, sizeof m->ylabel,
+	         _("Remaining hazardous land (%s)"), unit);
 }
 
 /* The fan: from the as-of remaining to zero at P10 and P90, the P50 line
@@ -315,7 +316,7 @@ static void remaining_deadline(const lr_report *r, cairo_t *cr,
 	cairo_stroke(cr);
 	cairo_set_dash(cr, NULL, 0, 0);
 	char buf[64];
-	snprintf(buf, sizeof buf, "deadline %s", r->deadline);
+	snprintf(buf, sizeof buf, _("deadline %s"), lr__date(r, r->deadline).s);
 	font(cr, 11, true);
 	text(cr, px(p, m->dl) - 4, p->y0 + 4, buf, 1, 1);
 }
@@ -327,24 +328,26 @@ static void remaining_legend(const lr_report *r, cairo_t *cr,
 	const plot *p = &m->p;
 	double lx = p->x0 + 8, ly = 44;
 	lx = legend_item(cr, lx, ly, 1, 0x1f1f1f, 1,
-	                 "remaining at the end of each year");
+	                 _("remaining at the end of each year"));
 	if (r->has_completion) {
-		lx = legend_item(cr, lx, ly, 2, 0x2b5c8a, 1, "P50 projection");
+		lx = legend_item(cr, lx, ly, 2, 0x2b5c8a, 1,
+		                 _("P50 projection"));
 		lx = legend_item(cr, lx, ly, 0, 0x4682b4, 0.35,
-		                 "P10-P90 range");
+		                 _("P10-P90 range"));
 		lx = legend_item(cr, lx, ly, 2, 0xc0392b, 1,
-		                 "Article 5 deadline");
-		char buf[160];
+		                 _("Article 5 deadline"));
+		char buf[256];
 		snprintf(buf, sizeof buf,
-		         "national completion: P10 %s, P50 %s, P90 %s", r->p[0],
-		         r->p[1], r->p[2]);
+		         _("national completion: P10 %s, P50 %s, P90 %s"),
+		         lr__date(r, r->p[0]).s, lr__date(r, r->p[1]).s,
+		         lr__date(r, r->p[2]).s);
 		color(cr, 0x333333);
 		font(cr, 11, false);
 		text(cr, p->x1, h - 14, buf, 1, 0);
 	}
 	color(cr, 0x333333);
 	font(cr, 11, false);
-	text(cr, p->x0, h - 14, "year", 0, 0);
+	text(cr, p->x0, h - 14, _("year"), 0, 0);
 }
 
 static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
@@ -353,7 +356,7 @@ static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
 	remaining_frame(r, w, h, &m);
 	const plot *p = &m.p;
 	double span = p->vx1 - r->first_year;
-	axes(cr, p, lr__chart_titles[0], m.ylabel, m.ys,
+	axes(r, cr, p, _(lr__chart_titles[0]), m.ylabel, m.ys,
 	     span > 40   ? 10
 	     : span > 20 ? 5
 	     : span > 10 ? 2
@@ -375,8 +378,8 @@ static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
 
 static const unsigned method_colors[3] = {0x1b7837, 0x7fbf7b, 0xc2e6b9};
 static const char *const method_labels[3] = {
-        "cleared", "reduced (technical survey)",
-        "cancelled (non-technical survey)"};
+        N_("cleared"), N_("reduced (technical survey)"),
+        N_("cancelled (non-technical survey)")};
 
 static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
 {
@@ -396,8 +399,8 @@ static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
 	          0,
 	          ymax > 0 ? ymax * 1.1 : 1};
 	char ylabel[64];
-	snprintf(ylabel, sizeof ylabel, "Land released (%s)", unit);
-	axes(cr, &p, lr__chart_titles[1], ylabel, ys,
+	snprintf(ylabel, sizeof ylabel, _("Land released (%s)"), unit);
+	axes(r, cr, &p, _(lr__chart_titles[1]), ylabel, ys,
 	     ny > 40   ? 10
 	     : ny > 20 ? 5
 	     : ny > 10 ? 2
@@ -422,18 +425,18 @@ static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
 	double lx = p.x0 + 8, ly = 44;
 	for (int m = 0; m < 3; m++)
 		lx = legend_item(cr, lx, ly, 0, method_colors[m], 1,
-		                 method_labels[m]);
+		                 _(method_labels[m]));
 	if (strcmp(r->as_of + 4, "-12-31")) {
 		char buf[96];
-		snprintf(buf, sizeof buf, "%d: up to the as-of date %s",
-		         r->last_year, r->as_of);
+		snprintf(buf, sizeof buf, _("%d: up to the as-of date %s"),
+		         r->last_year, lr__date(r, r->as_of).s);
 		color(cr, 0x333333);
 		font(cr, 11, false);
 		text(cr, p.x1, h - 14, buf, 1, 0);
 	}
 	color(cr, 0x333333);
 	font(cr, 11, false);
-	text(cr, p.x0, h - 14, "year", 0, 0);
+	text(cr, p.x0, h - 14, _("year"), 0, 0);
 }
 
 /* ---- 3. the map ---------------------------------------------------------- */
@@ -569,27 +572,28 @@ static void map_labels(const lr_report *r, cairo_t *cr, const proj *q)
 }
 
 /* The legend of the region classes from (lx, ly); returns the next ly. */
-static double legend_classes(cairo_t *cr, double lx, double ly,
-                             const map_classes *mc)
+static double legend_classes(const lr_report *r, cairo_t *cr, double lx,
+                             double ly, const map_classes *mc)
 {
 	color(cr, 0x222222);
 	font(cr, 12, true);
-	text(cr, lx, ly, "Remaining land in the region", 0, 0);
+	text(cr, lx, ly, _("Remaining land in the region"), 0, 0);
 	ly += 20;
 	double step = mc->step, us = mc->us;
 	for (int c = 0; c < 5; c++) {
 		char a[64], b[64], buf[160];
 		int dec = step_decimals(step * us);
 		if (c == 0)
-			snprintf(buf, sizeof buf, "none");
+			snprintf(buf, sizeof buf, "%s", _("none"));
 		else if (c < 4)
 			snprintf(buf, sizeof buf, "%s - %s %s",
-			         lr__fmt_num((c - 1) * step * us, dec, true, a),
-			         lr__fmt_num(c * step * us, dec, true, b),
+			         lr__fmt_num(r, (c - 1) * step * us, dec, true,
+			                     a),
+			         lr__fmt_num(r, c * step * us, dec, true, b),
 			         mc->unit);
 		else
-			snprintf(buf, sizeof buf, "%s %s or more",
-			         lr__fmt_num(3 * step * us, dec, true, a),
+			snprintf(buf, sizeof buf, _("%s %s or more"),
+			         lr__fmt_num(r, 3 * step * us, dec, true, a),
 			         mc->unit);
 		color(cr, class_colors[c]);
 		cairo_rectangle(cr, lx, ly - 7, 18, 14);
@@ -610,28 +614,29 @@ static void legend_hazards(const lr_report *r, cairo_t *cr, double lx,
                            double ly)
 {
 	font(cr, 12, true);
-	text(cr, lx, ly, "Hazardous land (as of)", 0, 0);
+	text(cr, lx, ly, _("Hazardous land (as of)"), 0, 0);
 	ly += 20;
 	static const unsigned hc[2] = {0xf28e2b, 0xd62728};
-	static const char *const hl[2] = {"SHA: suspected", "CHA: confirmed"};
+	static const char *const hl[2] = {N_("SHA: suspected"),
+	                                  N_("CHA: confirmed")};
 	for (int k = 0; k < 2; k++) {
 		color(cr, hc[k]);
 		cairo_rectangle(cr, lx, ly - 7, 18, 14);
 		cairo_fill(cr);
 		color(cr, 0x222222);
 		font(cr, 11, false);
-		text(cr, lx + 26, ly, hl[k], 0, 1);
+		text(cr, lx + 26, ly, _(hl[k]), 0, 1);
 		ly += 20;
 	}
 	font(cr, 10, false);
 	color(cr, 0x555555);
 	ly += 10;
-	text(cr, lx, ly, "Areas too small to see are dots.", 0, 0);
+	text(cr, lx, ly, _("Areas too small to see are dots."), 0, 0);
 	ly += 15;
-	text(cr, lx, ly, "Lon/lat scaled by cos(mid-latitude).", 0, 0);
+	text(cr, lx, ly, _("Lon/lat scaled by cos(mid-latitude)."), 0, 0);
 	ly += 15;
-	char buf[64];
-	snprintf(buf, sizeof buf, "As of %s.", r->as_of);
+	char buf[128];
+	snprintf(buf, sizeof buf, _("As of %s."), lr__date(r, r->as_of).s);
 	text(cr, lx, ly, buf, 0, 0);
 }
 
@@ -639,10 +644,11 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 {
 	color(cr, 0x222222);
 	font(cr, 15, true);
-	text(cr, 20, 24, lr__chart_titles[2], 0, 0);
+	text(cr, 20, 24, _(lr__chart_titles[2]), 0, 0);
 	if (!r->has_geometry) {
 		font(cr, 12, false);
-		text(cr, 20, 60, "No geometries in the store: no map.", 0, 0);
+		text(cr, 20, 60, _("No geometries in the store: no map."), 0,
+		     0);
 		return;
 	}
 	proj q = map_projection(r, w, h);
@@ -651,7 +657,7 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 	map_regions(r, cr, &q, &mc);
 	map_faces(r, cr, &q);
 	map_labels(r, cr, &q);
-	double ly = legend_classes(cr, w - MAP_LEGEND_W, 64, &mc);
+	double ly = legend_classes(r, cr, w - MAP_LEGEND_W, 64, &mc);
 	legend_hazards(r, cr, w - MAP_LEGEND_W, ly + 12);
 }
 
@@ -761,12 +767,12 @@ int lr_report_chart_png(const lr_report *r, int chart, int width, int height,
 
 /* ---- sentences ---------------------------------------------------------- */
 
-static void year_of(const char *date, char *buf)
+static void year_of(const lr_report *r, const char *date, char *buf)
 {
 	if (!date[0])
-		snprintf(buf, 32, "unknown");
+		snprintf(buf, 32, "%s", _("unknown"));
 	else if (!strcmp(date, "never"))
-		snprintf(buf, 32, "not within 50 years");
+		snprintf(buf, 32, "%s", _("not within 50 years"));
 	else
 		snprintf(buf, 32, "%.4s", date);
 }
@@ -774,27 +780,32 @@ static void year_of(const char *date, char *buf)
 void lr__region_sentence(const lr_report *r, const rregion *g, rbuf *b)
 {
 	char m2[64], p50[32], p90[32], dl[32];
-	(void)r;
 	const char *name = g->name[0] ? g->name : "";
-	lr__buf_printf(b, "%s%s%s: ", g->id, name[0] ? " " : "", name);
+	lr__buf_printf(b, "%s%s%s", g->id, name[0] ? " " : "", name);
+	/* TRANSLATORS: between a region's name and what remains in it. */
+	lr__buf_puts(b, _(": "));
 	if (g->remaining <= 0 && g->count == 0) {
-		lr__buf_puts(b, "no hazardous land remaining");
+		lr__buf_puts(b, _("no hazardous land remaining"));
+	} else if (g->count == 1) {
+		lr__buf_printf(b, _("%s m² remaining in 1 area"),
+		               lr__fmt_num(r, g->remaining, 0, true, m2));
 	} else {
-		lr__buf_printf(b, "%s m² remaining in %lld area%s",
-		               lr__fmt_num(g->remaining, 0, true, m2),
-		               (long long)g->count, g->count == 1 ? "" : "s");
+		lr__buf_printf(b, _("%s m² remaining in %lld areas"),
+		               lr__fmt_num(r, g->remaining, 0, true, m2),
+		               (long long)g->count);
 	}
 	if (g->p[1][0] && g->remaining > 0) {
-		year_of(g->p[1], p50);
-		year_of(g->p[2], p90);
-		lr__buf_printf(b,
-		               "; at the pace of recent years, P50 completion "
-		               "%s, P90 %s",
-		               p50, p90);
+		year_of(r, g->p[1], p50);
+		year_of(r, g->p[2], p90);
+		lr__buf_printf(
+		        b,
+		        _("; at the pace of recent years, P50 completion "
+		          "%s, P90 %s"),
+		        p50, p90);
 	}
 	if (g->deadline[0]) {
-		year_of(g->deadline, dl);
-		lr__buf_printf(b, "; deadline %s", dl);
+		year_of(r, g->deadline, dl);
+		lr__buf_printf(b, _("; deadline %s"), dl);
 	}
 	lr__buf_puts(b, ".");
 }

@@ -61,13 +61,14 @@ static void html_table(const lr_report *r, const rtable *t, rbuf *b)
 	char scope[512];
 	lr__buf_printf(b, "<h2 id=\"%s\">", t->id);
 	esc(b, t->title);
-	lr__buf_puts(b, "</h2>\n<dl class=\"tm\"><dt>As of</dt><dd>");
-	esc(b, r->as_of);
-	lr__buf_puts(b, "</dd><dt>Scope</dt><dd>");
+	lr__buf_printf(b, "</h2>\n<dl class=\"tm\"><dt>%s</dt><dd>",
+	               _("As of"));
+	esc(b, lr__date(r, r->as_of).s);
+	lr__buf_printf(b, "</dd><dt>%s</dt><dd>", _("Scope"));
 	esc(b, lr__scope_text(r, scope, sizeof scope));
-	lr__buf_puts(b, "</dd><dt>Units</dt><dd>");
+	lr__buf_printf(b, "</dd><dt>%s</dt><dd>", _("Units"));
 	esc(b, t->units);
-	lr__buf_puts(b, "</dd><dt>Source</dt><dd>");
+	lr__buf_printf(b, "</dd><dt>%s</dt><dd>", _("Source"));
 	esc(b, t->source);
 	lr__buf_puts(b, "</dd></dl>\n<div class=\"tw\"><table>\n<thead><tr>");
 	for (int c = 0; c < t->n_cols; c++) {
@@ -88,7 +89,7 @@ static void html_table(const lr_report *r, const rtable *t, rbuf *b)
 			rc_type ty = t->cols[c].type;
 			bool num = ty != RC_TEXT && ty != RC_DATE;
 			lr__buf_puts(b, num ? "<td class=\"n\">" : "<td>");
-			esc(b, lr__cell_format(t, i, c, true, buf));
+			esc(b, lr__cell_format(r, t, i, c, true, buf));
 			lr__buf_puts(b, "</td>");
 		}
 		lr__buf_puts(b, "</tr>\n");
@@ -101,86 +102,116 @@ static void html_table(const lr_report *r, const rtable *t, rbuf *b)
 	}
 }
 
-int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
+/* The page's head, title and the paragraph of date, scope and sources. */
+static void html_head(const lr_report *r, rbuf *b)
 {
-	rbuf b = {0};
-	char scope[512], m2[64];
-	lr__buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	                 "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	                 "content=\"width=device-width, initial-scale=1\">\n"
-	                 "<title>");
-	esc(&b, r->title);
-	lr__buf_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>",
+	char scope[512];
+	lr__buf_printf(b,
+	               "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	               "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	               "content=\"width=device-width, initial-scale=1\">\n"
+	               "<title>",
+	               r->lang.code);
+	esc(b, r->title);
+	lr__buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>",
 	               css);
-	esc(&b, r->title);
-	lr__buf_puts(&b, "</h1>\n<p class=\"meta\">Figures as of <b>");
-	esc(&b, r->as_of);
-	lr__buf_puts(&b, "</b>. Scope: ");
-	esc(&b, lr__scope_text(r, scope, sizeof scope));
-	lr__buf_puts(&b, ".<br>Data sources: regions ");
-	esc(&b, r->source[0]);
-	lr__buf_puts(&b, "; hazards ");
-	esc(&b, r->source[1]);
-	lr__buf_puts(&b, "; releases ");
-	esc(&b, r->source[2]);
-	lr__buf_printf(&b, ".<br>Written by landrelease %s.</p>\n", r->version);
+	esc(b, r->title);
+	lr__buf_printf(b, "</h1>\n<p class=\"meta\">%s <b>",
+	               _("Figures as of"));
+	esc(b, lr__date(r, r->as_of).s);
+	lr__buf_printf(b, "</b>. %s ", _("Scope:"));
+	esc(b, lr__scope_text(r, scope, sizeof scope));
+	lr__buf_printf(b, ".<br>%s ", _("Data sources: regions"));
+	esc(b, r->source[0]);
+	lr__buf_printf(b, "; %s ", _("hazards"));
+	esc(b, r->source[1]);
+	lr__buf_printf(b, "; %s ", _("releases"));
+	esc(b, r->source[2]);
+	lr__buf_puts(b, ".<br>");
+	lr__buf_printf(b, _("Written by landrelease %s."), r->version);
+	lr__buf_puts(b, "</p>\n");
 	for (size_t i = 0; i < r->notes.len; i++) {
-		lr__buf_puts(&b, "<p class=\"note\">");
-		esc(&b, LR_VEC_AT(&r->notes, char *, i));
-		lr__buf_puts(&b, "</p>\n");
+		lr__buf_puts(b, "<p class=\"note\">");
+		esc(b, LR_VEC_AT(&r->notes, char *, i));
+		lr__buf_puts(b, "</p>\n");
 	}
+}
 
-	lr__buf_puts(&b, "<h2>Summary</h2>\n<p><b>National:</b> ");
-	lr__buf_printf(&b,
-	               "%s m² (%s km²) of hazardous land remaining in "
-	               "%lld areas",
-	               lr__fmt_num(r->remaining, 0, true, m2),
-	               lr__fmt_num(r->remaining / 1e6, 2, true, scope),
+/* The national sentence and one per region. */
+static void html_summary(const lr_report *r, rbuf *b)
+{
+	char m2[64], km2[64];
+	lr__buf_printf(b, "<h2>%s</h2>\n<p><b>%s</b> ", _("Summary"),
+	               _("National:"));
+	lr__buf_printf(b,
+	               _("%s m² (%s km²) of hazardous land remaining in "
+	                 "%lld areas"),
+	               lr__fmt_num(r, r->remaining, 0, true, m2),
+	               lr__fmt_num(r, r->remaining / 1e6, 2, true, km2),
 	               (long long)r->remaining_count);
 	if (r->has_completion)
-		lr__buf_printf(&b,
-		               "; at the pace of recent years, completion P10 "
-		               "%s, P50 %s, P90 %s ('never': not within 50 "
-		               "years); Article 5 deadline %s",
-		               r->p[0], r->p[1], r->p[2], r->deadline);
-	lr__buf_puts(&b, ".</p>\n<ul class=\"regions\">\n");
+		lr__buf_printf(
+		        b,
+		        _("; at the pace of recent years, completion P10 "
+		          "%s, P50 %s, P90 %s ('never': not within 50 "
+		          "years); Article 5 deadline %s"),
+		        lr__date(r, r->p[0]).s, lr__date(r, r->p[1]).s,
+		        lr__date(r, r->p[2]).s, lr__date(r, r->deadline).s);
+	lr__buf_puts(b, ".</p>\n<ul class=\"regions\">\n");
 	for (size_t i = 0; i < r->regions.len; i++) {
 		rbuf s = {0};
 		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
-		lr__buf_puts(&b, "<li>");
-		esc(&b, s.data ? s.data : "");
-		lr__buf_puts(&b, "</li>\n");
+		lr__buf_puts(b, "<li>");
+		esc(b, s.data ? s.data : "");
+		lr__buf_puts(b, "</li>\n");
 		if (s.failed)
-			b.failed = true;
+			b->failed = true;
 		lr__buf_free(&s);
 	}
-	lr__buf_puts(&b, "</ul>\n<h2>Charts</h2>\n");
+	lr__buf_puts(b, "</ul>\n");
+}
+
+/* The three charts as inline SVG with their captions. */
+static int html_charts(const lr_report *r, rbuf *b, lr_error *err)
+{
 	static const double size[3][2] = {
 	        {1100, 560}, {1100, 520}, {1100, 820}};
 	static const char *const captions[3] = {
-	        "Remaining land at the end of each year (national TOTAL of "
-	        "release_by_year; the last point is the as-of date). The "
-	        "band runs from the remaining land at the as-of date to zero "
-	        "at the P10 and P90 completion dates of completion.csv; the "
-	        "dashed line reaches zero at P50.",
-	        "Land cancelled, reduced and cleared per year (national TOTAL "
-	        "of release_by_year).",
-	        "Leaf regions shaded by their remaining land "
-	        "(remaining_by_region); on top, the ledger faces still "
-	        "hazardous at the as-of date, SHA orange and CHA red."};
+	        N_("Remaining land at the end of each year (national TOTAL of "
+	           "release_by_year; the last point is the as-of date). The "
+	           "band runs from the remaining land at the as-of date to "
+	           "zero at the P10 and P90 completion dates of "
+	           "completion.csv; the dashed line reaches zero at P50."),
+	        N_("Land cancelled, reduced and cleared per year (national "
+	           "TOTAL of release_by_year)."),
+	        N_("Leaf regions shaded by their remaining land "
+	           "(remaining_by_region); on top, the ledger faces still "
+	           "hazardous at the as-of date, SHA orange and CHA red.")};
+	lr__buf_printf(b, "<h2>%s</h2>\n", _("Charts"));
 	for (int k = 0; k < 3; k++) {
 		char prefix[16];
 		snprintf(prefix, sizeof prefix, "c%d-", k);
-		lr__buf_puts(&b, "<figure>\n");
-		int rc = lr__chart_svg(r, k, size[k][0], size[k][1], prefix, &b,
+		lr__buf_puts(b, "<figure>\n");
+		int rc = lr__chart_svg(r, k, size[k][0], size[k][1], prefix, b,
 		                       err);
-		if (rc != LR_OK) {
-			lr__buf_free(&b);
+		if (rc != LR_OK)
 			return rc;
-		}
-		lr__buf_puts(&b, "<figcaption>");
-		esc(&b, captions[k]);
-		lr__buf_puts(&b, "</figcaption>\n</figure>\n");
+		lr__buf_puts(b, "<figcaption>");
+		esc(b, _(captions[k]));
+		lr__buf_puts(b, "</figcaption>\n</figure>\n");
+	}
+	return LR_OK;
+}
+
+int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
+{
+	rbuf b = {0};
+	html_head(r, &b);
+	html_summary(r, &b);
+	int rc = html_charts(r, &b, err);
+	if (rc != LR_OK) {
+		lr__buf_free(&b);
+		return rc;
 	}
 	for (int k = 0; k < T_N; k++)
 		if (r->present[k])
@@ -190,7 +221,7 @@ int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 		lr__buf_free(&b);
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	}
-	int rc = lr__write_file(path, b.data, b.len, err);
+	rc = lr__write_file(path, b.data, b.len, err);
 	lr__buf_free(&b);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #define LR_REPORT_INT_H
 
 #include "lr_report.h"
+#include "report_i18n.h"
 
 #include <cairo.h>
 #include <stddef.h>
@@ -88,6 +89,7 @@ enum {
 };
 
 struct lr_report {
+	lr__lang lang;             /* what every text is written in */
 	char *dir, *store, *title; /* owned */
 	char as_of[16], baseline[16], scope[64], version[32];
 	char *source[3]; /* regions, hazards, releases source labels; owned */
@@ -119,13 +121,15 @@ int lr__rtable_init(rtable *t, const char *id, const char *title, int n_cols,
                     lr_error *err);
 int lr__rtable_col(rtable *t, int c, const char *key, const char *label,
                    const char *unit, rc_type type, lr_error *err);
-/* A column as data, for tables whose columns are fixed. */
+/* A column as data, for tables whose columns are fixed: label and unit
+** marked N_("...") and translated by lr__rtable_cols(). */
 typedef struct rcol_def {
 	const char *key, *label, *unit;
 	rc_type type;
 } rcol_def;
-/* Columns 0..n-1 of t from defs[n]. */
-int lr__rtable_cols(rtable *t, const rcol_def *defs, int n, lr_error *err);
+/* Columns 0..n-1 of t from defs[n], labels and units in r's language. */
+int lr__rtable_cols(const lr_report *r, rtable *t, const rcol_def *defs, int n,
+                    lr_error *err);
 /* Append an empty row; its index in *row. */
 int lr__rtable_add_row(rtable *t, size_t *row, lr_error *err);
 void lr__rtable_num(rtable *t, size_t r, int c, double v);
@@ -135,14 +139,29 @@ void lr__rtable_free(rtable *t);
 int lr__rtable_meta(rtable *t, const char *units, const char *source,
                     const char *note, lr_error *err);
 
-/* Format a cell for people: "1,234,567.89", "15.94", "2031-05-04", "".
-** buf holds at least 64 bytes; thousands: group digits with commas. */
-const char *lr__cell_format(const rtable *t, size_t r, int c, bool thousands,
-                            char *buf);
+/* Format a cell for people in the report's language: "1,234,567.89"
+** ("1 234 567,89" in French, "1.234.567,89" in Spanish), "15.94",
+** "2031-05-04", "never" translated, "".  buf holds at least 64 bytes;
+** thousands: group the digits.  The one place numbers are written for
+** people (the XLSX keeps numbers as numbers). */
+const char *lr__cell_format(const lr_report *r, const rtable *t, size_t row,
+                            int c, bool thousands, char *buf);
 /* Decimals shown for a column type. */
 int lr__type_decimals(rc_type type);
-/* "1,234,567.89" with the given decimals. */
-char *lr__fmt_num(double v, int decimals, bool thousands, char *buf);
+/* "1,234,567.89" with the given decimals, in the report's language. */
+char *lr__fmt_num(const lr_report *r, double v, int decimals, bool thousands,
+                  char *buf);
+/* A date for prose: ISO in English (as always), "31 décembre 2023",
+** "31 de diciembre de 2023"; "never" and "unknown" translated; any other
+** text unchanged.  Use as lr__date(r, iso).s (the struct lives until the
+** end of the full expression).  Table cells keep ISO dates. */
+typedef struct rdate {
+	char s[64];
+} rdate;
+rdate lr__date(const lr_report *r, const char *iso);
+/* The words completion.csv writes in a date's place ("never", "unknown")
+** translated; s itself otherwise. */
+const char *lr__date_word(const lr_report *r, const char *s);
 /* The scope as prose: "all contamination (AP, AV, ERW, mixed)". */
 const char *lr__scope_text(const lr_report *r, char *buf, size_t n);
 

@@ -45,19 +45,23 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	lr_vec_init(&r->notes, sizeof(char *));
 	lr_vec_init(&r->regions, sizeof(rregion));
 	lr_vec_init(&r->faces, sizeof(rface));
+	int rc = lr__lang_open(&r->lang, o->lang, err);
+	if (rc != LR_OK) {
+		lr_report_free(r);
+		return rc;
+	}
 	char store[4096];
 	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, dir);
 	r->dir = lr_strdup(dir);
 	r->store = lr_strdup(store);
 	r->title = lr_strdup(o->title ? o->title
-	                              : "Land release: Article 5 figures");
+	                              : _("Land release: Article 5 figures"));
 	if (!r->dir || !r->store || !r->title) {
 		lr_report_free(r);
 		return lr__nomem(err);
 	}
 	/* A missing store is named with the folder analyze must write. */
 	lr_store_reader *rd = NULL;
-	int rc = LR_OK;
 	if (!lr__file_exists(store)) {
 		rc = lr_error_set(err, LR_ERR_INPUT,
 		                  "cannot read %s: %s (run `landrelease "
@@ -117,6 +121,7 @@ void lr_report_free(lr_report *r)
 	free(r->dir);
 	free(r->store);
 	free(r->title);
+	lr__lang_close(&r->lang);
 	free(r);
 }
 

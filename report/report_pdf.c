@@ -40,11 +40,11 @@ static double width_of(cairo_t *cr, const char *s)
 
 static void footer(pdf *p, const lr_report *r)
 {
-	char buf[256];
+	char buf[512];
 	font(p->cr, 7, false);
 	cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
-	snprintf(buf, sizeof buf, "%s - as of %s - page %d", r->title, r->as_of,
-	         p->page);
+	snprintf(buf, sizeof buf, _("%s - as of %s - page %d"), r->title,
+	         lr__date(r, r->as_of).s, p->page);
 	cairo_move_to(p->cr, MARGIN, PAGE_H - 16);
 	cairo_show_text(p->cr, buf);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
@@ -106,12 +106,13 @@ static void summary_pages(pdf *p, const lr_report *r)
 	cairo_show_text(cr, r->title);
 	p->y += 34;
 	font(cr, 9.5, false);
-	snprintf(buf, sizeof buf, "Figures as of %s. Scope: %s.", r->as_of,
+	snprintf(buf, sizeof buf, _("Figures as of %s. Scope: %s."),
+	         lr__date(r, r->as_of).s,
 	         lr__scope_text(r, scope, sizeof scope));
 	wrap(p, r, buf, MARGIN, w, 13);
 	snprintf(buf, sizeof buf,
-	         "Data sources: regions %s; hazards %s; releases %s. Written "
-	         "by landrelease %s.",
+	         _("Data sources: regions %s; hazards %s; releases %s. Written "
+	           "by landrelease %s."),
 	         r->source[0], r->source[1], r->source[2], r->version);
 	wrap(p, r, buf, MARGIN, w, 13);
 	for (size_t i = 0; i < r->notes.len; i++)
@@ -119,20 +120,21 @@ static void summary_pages(pdf *p, const lr_report *r)
 	p->y += 10;
 	font(cr, 13, true);
 	cairo_move_to(cr, MARGIN, p->y);
-	cairo_show_text(cr, "Summary");
+	cairo_show_text(cr, _("Summary"));
 	p->y += 18;
 	font(cr, 9.5, false);
 	int k = snprintf(buf, sizeof buf,
-	                 "National: %s m² (%s km²) of hazardous land "
-	                 "remaining in %lld areas",
-	                 lr__fmt_num(r->remaining, 0, true, a),
-	                 lr__fmt_num(r->remaining / 1e6, 2, true, b),
+	                 _("National: %s m² (%s km²) of hazardous land "
+	                   "remaining in %lld areas"),
+	                 lr__fmt_num(r, r->remaining, 0, true, a),
+	                 lr__fmt_num(r, r->remaining / 1e6, 2, true, b),
 	                 (long long)r->remaining_count);
 	if (r->has_completion)
 		snprintf(buf + k, sizeof buf - (size_t)k,
-		         "; at the pace of recent years, completion P10 %s, "
-		         "P50 %s, P90 %s; Article 5 deadline %s.",
-		         r->p[0], r->p[1], r->p[2], r->deadline);
+		         _("; at the pace of recent years, completion P10 %s, "
+		           "P50 %s, P90 %s; Article 5 deadline %s."),
+		         lr__date(r, r->p[0]).s, lr__date(r, r->p[1]).s,
+		         lr__date(r, r->p[2]).s, lr__date(r, r->deadline).s);
 	else
 		snprintf(buf + k, sizeof buf - (size_t)k, ".");
 	wrap(p, r, buf, MARGIN, w, 13);
@@ -165,7 +167,8 @@ static void chart_pages(pdf *p, const lr_report *r)
 }
 
 /* Column widths at the table font; header = label over "(unit)". */
-static void measure(cairo_t *cr, const rtable *t, double *cw)
+static void measure(const lr_report *r, cairo_t *cr, const rtable *t,
+                    double *cw)
 {
 	for (int c = 0; c < t->n_cols; c++) {
 		font(cr, 7, true);
@@ -177,7 +180,7 @@ static void measure(cairo_t *cr, const rtable *t, double *cw)
 		font(cr, 7, false);
 		for (size_t i = 0; i < t->n_rows; i++) {
 			char buf[64];
-			const char *s = lr__cell_format(t, i, c, true, buf);
+			const char *s = lr__cell_format(r, t, i, c, true, buf);
 			cw[c] = fmax(cw[c], width_of(cr, s) * 1.06);
 		}
 		cw[c] = fmin(cw[c], 200) + 8;
@@ -222,7 +225,7 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 		free(cols);
 		return;
 	}
-	measure(cr, t, cw);
+	measure(r, cr, t, cw);
 	/* Row labels: the leading text and year columns, repeated in every
 	** column block. */
 	int lead = 0;
@@ -241,12 +244,13 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 	p->y += 20;
 	font(cr, 7.5, false);
 	char buf[2048], scope[512];
-	snprintf(buf, sizeof buf, "As of %s. Scope: %s.", r->as_of,
+	snprintf(buf, sizeof buf, _("As of %s. Scope: %s."),
+	         lr__date(r, r->as_of).s,
 	         lr__scope_text(r, scope, sizeof scope));
 	wrap(p, r, buf, MARGIN, avail, 10);
-	snprintf(buf, sizeof buf, "Units: %s", t->units);
+	snprintf(buf, sizeof buf, _("Units: %s"), t->units);
 	wrap(p, r, buf, MARGIN, avail, 10);
-	snprintf(buf, sizeof buf, "Source: %s", t->source);
+	snprintf(buf, sizeof buf, _("Source: %s"), t->source);
 	wrap(p, r, buf, MARGIN, avail, 10);
 	p->y += 8;
 	int next = lead;
@@ -280,7 +284,7 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 				int c = cols[k];
 				char cell[64];
 				const char *s =
-				        lr__cell_format(t, i, c, true, cell);
+				        lr__cell_format(r, t, i, c, true, cell);
 				rc_type ty = t->cols[c].type;
 				bool right = ty != RC_TEXT && ty != RC_DATE &&
 				             ty != RC_YEAR;

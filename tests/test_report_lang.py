@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""landrelease report --lang fr|es end to end (TAP output).
+
+One analysis, reported in English, French and Spanish.  Every label a reader
+sees must be translated: the visible text of the translated HTML may hold no
+word of the English HTML other than names from the data, numbers and the few
+words the languages share.  Numbers are written for the language (decimal
+comma; narrow no-break space or point between thousands), checked against
+the CSV figures formatted here.  The XLSX and JSON keep the same numbers as
+numbers; English outputs do not change with --lang en.  Every message the
+sources mark for translation is translated in po/fr.po and po/es.po.
+"""
+import csv
+import html as htmllib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from decimal import Decimal
+
+import tap
+from tap import ok, skip
+
+BUILD = os.environ.get("LR_BUILD_DIR", "build")
+SOURCE = os.environ.get("LR_SOURCE_DIR",
+                        os.path.join(os.path.dirname(__file__), ".."))
+LR = os.path.join(BUILD, "cli", "landrelease")
+GEN = os.path.join(BUILD, "data", "lr-generate")
+NNBSP = "\u202f"
+
+# Words the three languages write alike, or names of files, tables and
+# commands the text quotes: never a label left in English.
+SHARED = {
+    "P10", "P50", "P90", "TOTAL", "Total", "km", "m", "WGS84", "AP", "AV",
+    "landrelease", "sqlite", "csv", "release_by_year", "remaining_by_region",
+    "completion", "workplan", "new_m2", "released_m2", "release_m2",
+    "analyze", "project", "plan", "previous", "Monte", "Carlo", "Source",
+    "date", "National", "Article", "page", "REG",
+}
+# Words of French and Spanish spelled as an English word is.
+SAME_SPELLING = {
+    "fr": {"a", "contamination", "dates", "faces", "mines", "national",
+           "non", "orange", "percentiles", "point", "table", "Portée"},
+    "es": {"a", "no", "percentiles"},
+}
+
+
+def run(*args, env=None):
+    return subprocess.run([LR, *args], capture_output=True, text=True,
+                          env=env)
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def visible_text(page):
+    """The text a reader sees in report.html: no style, no SVG (charts are
+    glyph outlines), tags removed, entities decoded."""
+    page = re.sub(r"<style>.*?</style>|<svg.*?</svg>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return htmllib.unescape(page)
+
+
+def words(text):
+    return set(re.findall(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9_']*", text))
+
+
+def formatted(d, lang):
+    """Decimal d with two decimals as the report writes it in lang."""
+    s = f"{d:,.2f}"
+    if lang == "fr":
+        return s.replace(",", NNBSP).replace(".", ",")
+    if lang == "es":
+        return s.replace(",", "#").replace(".", ",").replace("#", ".")
+    return s
+
+
+def xlsx_numbers(path, sheet):
+    book = zipfile.ZipFile(path)
+    xml = book.read(f"xl/worksheets/sheet{sheet}.xml").decode()
+    return [Decimal(v) for v in
+            re.findall(r'<c r="[A-Z]+\d+"(?: s="\d+")?><v>([^<]+)</v>', xml)]
+
+
+def sheet_names(path):
+    wb = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    return [htmllib.unescape(s) for s in re.findall(r'<sheet name="([^"]+)"',
+                                                    wb)]
+
+
+def data_words(out):
+    """Words that come from the data: region ids and names, the source
+    labels of the layers."""
+    w = set()
+    for row in read_csv(os.path.join(out, "remaining_by_region.csv")):
+        w |= words(row["region_id"] + " " + row.get("name", ""))
+    j = json.load(open(os.path.join(out, "en", "request_tables.json")))
+    for s in j["sources"].values():
+        w |= words(s)
+    for t in j["tables"]:
+        for row in t["rows"] + t["totals"]:
+            w |= words(" ".join(str(v) for v in row.values()
+                                if isinstance(v, str)))
+    return w
+
+
+def check_labels(out, lang, data):
+    en = visible_text(open(os.path.join(out, "en", "report.html")).read())
+    tr = visible_text(open(os.path.join(out, lang, "report.html")).read())
+    left = sorted((words(tr) & words(en)) - data - SHARED -
+                  SAME_SPELLING[lang])
+    ok(not left, f"{lang}: no English label left in the HTML", left)
+    for needle in ("Summary", "Remaining", "As of", "Scope", "Units",
+                   "Table 1.", "National total"):
+        if needle in tr:
+            ok(False, f"{lang}: '{needle}' is not in the HTML")
+            break
+    else:
+        ok(True, f"{lang}: headings and column labels are not English")
+    return tr
+
+
+def check_numbers(out, lang, text):
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    total = Decimal(next(x for x in rem if x["region_id"] == "TOTAL")
+                    ["total_m2"])
+    want = formatted(total, lang)
+    ok(want in text, f"{lang}: the national total is written {want!r}",
+       text[:400])
+    english = re.findall(r"\b\d{1,3}(?:,\d{3})+\.\d\d\b", text)
+    ok(not english, f"{lang}: no number written the English way", english[:5])
+    km2 = formatted(total / Decimal(10**6), lang)
+    ok(f"({km2} km²)" in text, f"{lang}: km² with a decimal comma ({km2})")
+
+
+def check_machine_outputs(out, lang):
+    en_x = os.path.join(out, "en", "request_tables.xlsx")
+    tr_x = os.path.join(out, lang, "request_tables.xlsx")
+    same = all(xlsx_numbers(en_x, k) == xlsx_numbers(tr_x, k)
+               for k in range(1, 6))
+    ok(same and xlsx_numbers(tr_x, 1),
+       f"{lang}: the XLSX cells are the same numbers as in English")
+    names = sheet_names(tr_x)
+    ok(names != sheet_names(en_x) and
+       all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n)
+           for n in names),
+       f"{lang}: sheet names translated, within Excel's rules", names)
+    je = json.load(open(os.path.join(out, "en", "request_tables.json")))
+    jt = json.load(open(os.path.join(out, lang, "request_tables.json")))
+    keys = [[c["key"] for c in t["columns"]] for t in je["tables"]]
+    def numbers(j):
+        return [{k: v for k, v in t["total"].items()
+                 if isinstance(v, (int, float))} for t in j["tables"]]
+    ok(keys == [[c["key"] for c in t["columns"]] for t in jt["tables"]] and
+       numbers(je) == numbers(jt) and numbers(je)[0],
+       f"{lang}: the JSON keeps its keys and the same TOTAL figures")
+    ok(all(a["title"] != b["title"]
+           for a, b in zip(je["tables"], jt["tables"])),
+       f"{lang}: the JSON titles are translated")
+    md = open(os.path.join(out, lang, "request_tables.md")).read()
+    ok(not re.search(r"## Table \d", md) and "As of:" not in md,
+       f"{lang}: the Markdown headings are translated")
+
+
+def check_catalogues():
+    """Every string the sources mark is translated in fr.po and es.po."""
+    if not shutil.which("xgettext") or not shutil.which("msgfmt"):
+        skip("every marked string translated", "gettext tools absent")
+        return
+    po = os.path.join(SOURCE, "po")
+    marked = [f for f in os.listdir(os.path.join(SOURCE, "report"))
+              if f.endswith(".c") and
+              re.search(r'\b_\(|N_\(',
+                        open(os.path.join(SOURCE, "report", f)).read())]
+    listed = open(os.path.join(po, "POTFILES")).read().split()
+    ok(sorted("report/" + f for f in marked) == sorted(listed),
+       "po/POTFILES lists every report file with marked strings",
+       (sorted(marked), listed))
+    tmp = tempfile.mkdtemp(prefix="lr-pot-")
+    pot = os.path.join(tmp, "now.pot")
+    subprocess.run(["xgettext", "--keyword=_", "--keyword=N_",
+                    "--from-code=UTF-8", "-o", pot, "-D", SOURCE,
+                    *listed], check=True, capture_output=True)
+    for lang in ("fr", "es"):
+        merged = os.path.join(tmp, lang + ".po")
+        subprocess.run(["msgmerge", "--no-fuzzy-matching", "-q", "-o",
+                        merged, os.path.join(po, lang + ".po"), pot],
+                       check=True, capture_output=True)
+        r = subprocess.run(["msgfmt", "-c", "--statistics", "-o",
+                            os.devnull, merged],
+                           capture_output=True, text=True)
+        ok(r.returncode == 0 and "untranslated" not in r.stderr and
+           "fuzzy" not in r.stderr,
+           f"po/{lang}.po translates every marked string", r.stderr)
+    shutil.rmtree(tmp)
+
+
+def check_errors(out):
+    r = run("report", os.path.join(out, "en"), "--lang", "de",
+            "--format", "md")
+    ok(r.returncode == 2 and "'de'" in r.stderr,
+       "an unknown language: exit 2 naming it", r.stderr)
+    env = dict(os.environ, LR_LOCALEDIR=os.path.join(out, "no-such-dir"))
+    r = run("report", os.path.join(out, "fr"), "--lang", "fr",
+            "--format", "md", env=env)
+    ok(r.returncode == 2 and "fr/LC_MESSAGES/landrelease.mo" in r.stderr
+       and "LR_LOCALEDIR" in r.stderr,
+       "missing translations: exit 2 naming the file, never English",
+       r.stderr)
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="lr-lang-")
+    data = os.path.join(tmp, "sample.gpkg")
+    subprocess.run([GEN, "--out", data, "--seed", "1", "--hazards", "300",
+                    "--regions", "25"], check=True, capture_output=True)
+    out = os.path.join(tmp, "out")
+    ok(run("analyze", data, "--out", out, "--quiet").returncode == 0,
+       "analyze: exit 0")
+    run("project", out, "--deadline", "2028-12-31", "--runs", "500")
+    run("plan", out, "--target", "2033-12-31")
+    for lang in ("en", "fr", "es", "default"):
+        d = os.path.join(out, lang)
+        shutil.copytree(out, d, ignore=shutil.ignore_patterns(
+            "en", "fr", "es", "default"))
+        args = [] if lang == "default" else ["--lang", lang]
+        r = run("report", d, "--format", "xlsx,html,md,json", *args)
+        ok(r.returncode == 0, f"report --lang {lang}: exit 0", r.stderr)
+    def text(lang, f):
+        # The Markdown names the store by its path.
+        return open(os.path.join(out, lang, f)).read().replace(
+            os.path.join(out, lang), "DIR")
+    ok(all(text("en", f) == text("default", f)
+           for f in ("report.html", "request_tables.md",
+                     "request_tables.json")),
+       "--lang en writes what no --lang writes")
+    data_w = data_words(out)
+    for lang in ("fr", "es"):
+        text = check_labels(out, lang, data_w)
+        check_numbers(out, lang, text)
+        check_machine_outputs(out, lang)
+    check_catalogues()
+    check_errors(out)
+    shutil.rmtree(tmp)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
