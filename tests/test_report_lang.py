@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -163,6 +164,20 @@ def check_machine_outputs(out, lang):
     ok(all(a["title"] != b["title"]
            for a, b in zip(je["tables"], jt["tables"])),
        f"{lang}: the JSON titles are translated")
+    styles = {}
+    for which in ("en", lang):
+        db = sqlite3.connect(os.path.join(out, which, "remaining.gpkg"))
+        styles[which] = db.execute(
+            "SELECT f_table_name, styleQML, description FROM layer_styles "
+            "ORDER BY f_table_name").fetchall()
+        db.close()
+    legend = {"fr": "zone soupçonnée dangereuse",
+              "es": "zona sospechosa de peligro"}[lang]
+    ok([s[0] for s in styles["en"]] == [s[0] for s in styles[lang]] and
+       any(legend in s[1] for s in styles[lang]) and
+       all(a[2] != b[2] for a, b in zip(styles["en"], styles[lang])),
+       f"{lang}: the GeoPackage's QGIS legend and style notes translated",
+       styles[lang])
     md = open(os.path.join(out, lang, "request_tables.md")).read()
     ok(not re.search(r"## Table \d", md) and "As of:" not in md,
        f"{lang}: the Markdown headings are translated")
@@ -230,7 +245,7 @@ def main():
         shutil.copytree(out, d, ignore=shutil.ignore_patterns(
             "en", "fr", "es", "default"))
         args = [] if lang == "default" else ["--lang", lang]
-        r = run("report", d, "--format", "xlsx,html,md,json", *args)
+        r = run("report", d, "--format", "xlsx,html,md,json,gpkg", *args)
         ok(r.returncode == 0, f"report --lang {lang}: exit 0", r.stderr)
     def text(lang, f):
         # The Markdown names the store by its path.
