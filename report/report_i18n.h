@@ -48,6 +48,12 @@ typedef struct lr__lang {
 int lr__lang_open(lr__lang *l, const char *code, lr_error *err);
 void lr__lang_close(lr__lang *l);
 
+/* Take data[size] (malloc'd; owned by c from now on, freed on failure)
+** as a .mo catalogue after checking it whole.  LR_OK; LR_ERR_INPUT "name:
+** why" when it is not a well-formed UTF-8 catalogue (report_catalog.c). */
+int lr__catalog_parse(lr__catalog *c, char *data, size_t size, const char *name,
+                      lr_error *err);
+void lr__catalog_free(lr__catalog *c);
 /* The translation of msgid in catalogue c, or msgid itself when c holds
 ** none (English, or a string not yet translated). */
 const char *lr__catalog_get(const lr__catalog *c, const char *msgid);

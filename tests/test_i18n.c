@@ -151,6 +151,34 @@ static void check_broken(const char *localedir)
 	free(mo);
 }
 
+/* A catalogue msgfmt wrote (little-endian) and the same bytes swapped to
+** big-endian: both read alike. */
+static void check_byte_order(void)
+{
+	const char *src = getenv("LR_SOURCE_DIR");
+	const char *names[2] = {"tiny.mo", "tiny-be.mo"};
+	for (int k = 0; src && k < 2; k++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/tests/fuzz/corpus/mo/%s", src,
+		         names[k]);
+		char *data;
+		size_t n;
+		lr__catalog c;
+		lr_error err;
+		lr_error_clear(&err);
+		int rc = lr_read_file(path, &data, &n, &err);
+		if (rc == LR_OK)
+			rc = lr__catalog_parse(&c, data, n, path, &err);
+		lr_test_ok(rc == LR_OK && c.swap == k &&
+		                   !strcmp(lr__catalog_get(&c, "Summary"),
+		                           "R\xc3\xa9sum\xc3\xa9"),
+		           "%s: 'Summary' reads 'R\xc3\xa9sum\xc3\xa9' %s",
+		           names[k], err.msg);
+		if (rc == LR_OK)
+			lr__catalog_free(&c);
+	}
+}
+
 int main(void)
 {
 	const char *localedir = getenv("LR_LOCALEDIR");
@@ -182,6 +210,7 @@ int main(void)
 	           "a missing catalogue names its file and the variable: %s",
 	           err.msg);
 	check_broken(dir);
+	check_byte_order();
 	free(dir);
 	return lr_test_done();
 }
