@@ -123,9 +123,9 @@ static void html_head(const lr_report *r, rbuf *b)
 	esc(b, lr__scope_text(r, scope, sizeof scope));
 	lr__buf_printf(b, ".<br>%s ", _("Data sources: regions"));
 	esc(b, r->source[0]);
-	lr__buf_printf(b, "; %s ", _("hazards"));
+	lr__buf_puts(b, _("; hazards "));
 	esc(b, r->source[1]);
-	lr__buf_printf(b, "; %s ", _("releases"));
+	lr__buf_puts(b, _("; releases "));
 	esc(b, r->source[2]);
 	lr__buf_puts(b, ".<br>");
 	lr__buf_printf(b, _("Written by landrelease %s."), r->version);

@@ -87,9 +87,9 @@ int lr_report_write_md(const lr_report *r, const char *path, lr_error *err)
 	md_text(&b, r->store);
 	lr__buf_printf(&b, ".\n\n%s ", _("Data sources: regions"));
 	md_text(&b, r->source[0]);
-	lr__buf_printf(&b, "; %s ", _("hazards"));
+	lr__buf_puts(&b, _("; hazards "));
 	md_text(&b, r->source[1]);
-	lr__buf_printf(&b, "; %s ", _("releases"));
+	lr__buf_puts(&b, _("; releases "));
 	md_text(&b, r->source[2]);
 	lr__buf_puts(&b, ".\n\n");
 	for (size_t i = 0; i < r->notes.len; i++) {

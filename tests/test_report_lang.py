@@ -6,9 +6,10 @@ sees must be translated: the visible text of the translated HTML may hold no
 word of the English HTML other than names from the data, numbers and the few
 words the languages share.  Numbers are written for the language (decimal
 comma; narrow no-break space or point between thousands), checked against
-the CSV figures formatted here.  The XLSX and JSON keep the same numbers as
-numbers; English outputs do not change with --lang en.  Every message the
-sources mark for translation is translated in po/fr.po and po/es.po.
+the CSV figures formatted here, on a generated country and on the real BiH
+data when it is here.  The XLSX and JSON keep the same numbers as numbers;
+English outputs do not change with --lang en.  Every message the sources
+mark for translation is translated in po/fr.po and po/es.po.
 """
 import csv
 import html as htmllib
@@ -45,7 +46,8 @@ SHARED = {
 # Words of French and Spanish spelled as an English word is.
 SAME_SPELLING = {
     "fr": {"a", "contamination", "dates", "faces", "mines", "national",
-           "non", "orange", "percentiles", "point", "table", "Portée"},
+           "non", "orange", "percentiles", "point", "table",
+           "projection", "absent"},
     "es": {"a", "no", "percentiles"},
 }
 
@@ -97,8 +99,8 @@ def sheet_names(path):
 
 def data_words(out):
     """Words that come from the data: region ids and names, the source
-    labels of the layers."""
-    w = set()
+    labels of the layers, the folder the notes name."""
+    w = words(out) | {"en", "fr", "es"}
     for row in read_csv(os.path.join(out, "remaining_by_region.csv")):
         w |= words(row["region_id"] + " " + row.get("name", ""))
     j = json.load(open(os.path.join(out, "en", "request_tables.json")))
@@ -230,6 +232,37 @@ def check_errors(out):
        r.stderr)
 
 
+def check_bih(tmp):
+    """The real Bosnia and Herzegovina snapshot in French: names with
+    diacritics stay as they are, the land outside every municipality gets
+    its French name, no English label is left, the total is written the
+    French way."""
+    real = os.environ.get("LR_SHARED_DATA", "")
+    bih = os.path.join(real, "bih")
+    if not os.path.exists(os.path.join(bih,
+                                       "suspect_areas_simplyfied.geojson")):
+        skip("BiH in French", "the real BiH data is not here")
+        return
+    out = os.path.join(tmp, "bih")
+    r = run("analyze", "--map", os.path.join(SOURCE, "maps",
+                                             "bih-snapshot.ini"),
+            "--regions", os.path.join(bih, "geoBoundaries-BIH-ADM3.geojson"),
+            "--hazards", os.path.join(bih, "suspect_areas_simplyfied.geojson"),
+            "--releases", os.path.join(bih, "cleared_areas_simplyfied.geojson"),
+            "--out", out, "--quiet")
+    if not ok(r.returncode == 0, "BiH: analyze exit 0", r.stderr):
+        return
+    for lang in ("en", "fr"):
+        d = os.path.join(out, lang)
+        shutil.copytree(out, d, ignore=shutil.ignore_patterns("en", "fr"))
+        r = run("report", d, "--format", "html,json", "--lang", lang)
+        ok(r.returncode == 0, f"BiH: report --lang {lang}: exit 0", r.stderr)
+    text = check_labels(out, "fr", data_words(out))
+    check_numbers(out, "fr", text)
+    ok("Kotor Varoš" in text and "(terres hors de toute région)" in text,
+       "BiH: region names kept, the land outside them named in French")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-lang-")
     data = os.path.join(tmp, "sample.gpkg")
@@ -262,6 +295,7 @@ def main():
         check_machine_outputs(out, lang)
     check_catalogues()
     check_errors(out)
+    check_bih(tmp)
     shutil.rmtree(tmp)
     return tap.done()
 
