@@ -43,7 +43,10 @@ static void usage(FILE *f)
 	      "  --lang en|fr|es       language of every output (default: "
 	      "en); French and\n"
 	      "                        Spanish use the Convention's terms "
-	      "and decimal commas\n"
+	      "and decimal commas;\n"
+	      "                        translations from $LR_LOCALEDIR if "
+	      "set, else the\n"
+	      "                        installed ones\n"
 	      "\n"
 	      "What each table and chart holds: docs/report.md.  Exit "
 	      "status: 0 success;\n1 failure writing outputs; 2 bad "
@@ -122,7 +125,9 @@ static int parse_args(int argc, char **argv, args *a)
 			a->png = optarg;
 			break;
 		case O_LANG:
-			a->o.lang = optarg; /* lr_report_load() checks it */
+			if (lr_report_lang_check(optarg, &err) != LR_OK)
+				return lr_cli_fail("report", &err);
+			a->o.lang = optarg;
 			break;
 		case O_HELP:
 		case 'h':

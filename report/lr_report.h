@@ -35,6 +35,10 @@ typedef struct lr_report_options {
 */
 int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
                    lr_error *err);
+/* LR_OK when code is a language reports are written in ("en", "fr", "es";
+** NULL is English), else LR_ERR_USAGE naming it. */
+int lr_report_lang_check(const char *code, lr_error *err);
+
 /* Free r and everything it owns; NULL is a harmless no-op. */
 void lr_report_free(lr_report *r);
 

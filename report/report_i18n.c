@@ -28,26 +28,42 @@ const char *lr__tr(const struct lr_report *r, const char *msgid)
 	return msgid[0] ? lr__catalog_get(&r->lang.cat, msgid) : msgid;
 }
 
+/* The languages a report is written in; English first (no catalogue). */
+static const struct {
+	const char *code, *decimal, *group;
+} langs[] = {
+        {"en", ".", ","},
+        /* French groups thousands with a narrow no-break space (the espace
+        ** fine insécable of French typography). */
+        {"fr", ",", "\u202f"},
+        {"es", ",", "."},
+};
+enum { N_LANGS = sizeof langs / sizeof *langs };
+
+/* The index of code in langs[], or N_LANGS. */
+static size_t lang_index(const char *code)
+{
+	size_t k = 0;
+	while (k < N_LANGS &&
+	       strcmp(code ? code : LR_LANG_DEFAULT, langs[k].code))
+		k++;
+	return k;
+}
+
+int lr_report_lang_check(const char *code, lr_error *err)
+{
+	if (lang_index(code) < N_LANGS)
+		return LR_OK;
+	return lr_error_set(err, LR_ERR_USAGE,
+	                    "unknown language '%s' (en, fr, es)", code);
+}
+
 int lr__lang_open(lr__lang *l, const char *code, lr_error *err)
 {
-	static const struct {
-		const char *code, *decimal, *group;
-	} langs[] = {
-	        {"en", ".", ","},
-	        /* French groups thousands with a narrow no-break space (the
-	        ** espace fine insécable of French typography). */
-	        {"fr", ",", "\u202f"},
-	        {"es", ",", "."},
-	};
 	memset(l, 0, sizeof *l);
-	if (!code)
-		code = LR_LANG_DEFAULT;
-	size_t k = 0;
-	while (k < sizeof langs / sizeof *langs && strcmp(code, langs[k].code))
-		k++;
-	if (k == sizeof langs / sizeof *langs)
-		return lr_error_set(err, LR_ERR_USAGE,
-		                    "unknown language '%s' (en, fr, es)", code);
+	size_t k = lang_index(code);
+	if (k == N_LANGS)
+		return lr_report_lang_check(code, err);
 	snprintf(l->code, sizeof l->code, "%s", langs[k].code);
 	l->decimal = langs[k].decimal;
 	l->group = langs[k].group;

@@ -219,10 +219,12 @@ def check_catalogues():
 
 
 def check_errors(out):
-    r = run("report", os.path.join(out, "en"), "--lang", "de",
+    r = run("report", os.path.join(out, "nowhere"), "--lang", "de",
             "--format", "md")
-    ok(r.returncode == 2 and "'de'" in r.stderr,
-       "an unknown language: exit 2 naming it", r.stderr)
+    ok(r.returncode == 2 and "'de'" in r.stderr and
+       "landrelease.sqlite" not in r.stderr,
+       "an unknown language: exit 2 naming it, before the folder is read",
+       r.stderr)
     env = dict(os.environ, LR_LOCALEDIR=os.path.join(out, "no-such-dir"))
     r = run("report", os.path.join(out, "fr"), "--lang", "fr",
             "--format", "md", env=env)
