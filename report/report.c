@@ -156,33 +156,36 @@ int lr__type_decimals(rc_type type)
 }
 
 /* The digits of raw ("-1234567.89") with the language's group and decimal
-** separators into buf (64 bytes); raw unchanged when they would not fit. */
+** separators into buf (64 bytes); raw as it is when they would not fit
+** (areas beyond 10^40 m², which no country has). */
 static char *group_digits(const lr__lang *l, const char *raw, bool thousands,
                           char *buf)
 {
-	const char *p = raw;
-	char *o = buf, *end = buf + 63;
-	if (*p == '-')
-		*o++ = *p++;
+	const char *p = raw + (raw[0] == '-');
 	size_t int_len = strcspn(p, "."), gl = strlen(l->group);
-	for (size_t i = 0; i < int_len && o + gl < end; i++) {
-		if (thousands && i && (int_len - i) % 3 == 0) {
+	size_t groups = thousands && int_len ? (int_len - 1) / 3 : 0;
+	const char *frac = p[int_len] == '.' ? p + int_len + 1 : NULL;
+	size_t need = (size_t)(p - raw) + int_len + groups * gl +
+	              (frac ? strlen(l->decimal) + strlen(frac) : 0);
+	if (need >= 64) {
+		snprintf(buf, 64, "%s", raw);
+		return buf;
+	}
+	char *o = buf;
+	if (p != raw)
+		*o++ = '-';
+	for (size_t i = 0; i < int_len; i++) {
+		if (groups && i && (int_len - i) % 3 == 0) {
 			memcpy(o, l->group, gl);
 			o += gl;
 		}
 		*o++ = p[i];
 	}
-	size_t dl = strlen(l->decimal), frac = strlen(p + int_len);
-	if (o + dl + frac >= end) {
-		snprintf(buf, 64, "%s", raw);
-		return buf;
+	*o = '\0';
+	if (frac) {
+		strcat(o, l->decimal);
+		strcat(o, frac);
 	}
-	if (p[int_len] == '.') {
-		memcpy(o, l->decimal, dl);
-		o += dl;
-		frac--;
-	}
-	memcpy(o, p + int_len + (p[int_len] == '.'), frac + 1);
 	return buf;
 }
 

@@ -3,10 +3,12 @@
 ** gettext: every message of the compiled fr and es catalogues must come out
 ** as dgettext() gives it, strings the catalogue lacks come back unchanged,
 ** and broken .mo files are refused with the file named, never read out of
-** bounds.  glibc is the oracle only here: the report never calls it.
+** bounds.  glibc is the oracle only here: the report never calls it.  And
+** lr__fmt_num writes numbers for each language as written out here.
 */
 #include "lr_test.h"
 #include "report_i18n.h"
+#include "report_int.h"
 
 #include <libintl.h>
 #include <locale.h>
@@ -179,6 +181,57 @@ static void check_byte_order(void)
 	}
 }
 
+/* lr__fmt_num against strings written out by hand, per language. */
+static void check_numbers(void)
+{
+	static const struct {
+		const char *lang;
+		double v;
+		int dec;
+		bool thousands;
+		const char *want;
+	} cases[] = {
+	        {"en", 1234567.891, 2, true, "1,234,567.89"},
+	        {"en", -1234.5, 2, true, "-1,234.50"},
+	        {"en", 999, 2, true, "999.00"},
+	        {"en", -0.001, 2, true, "0.00"},
+	        {"en", 1234.5, 2, false, "1234.50"},
+	        {"fr", 1234567.891, 2, true, "1\u202f234\u202f567,89"},
+	        {"fr", 2813778.69, 0, true, "2\u202f813\u202f779"},
+	        {"fr", 0.5, 4, true, "0,5000"},
+	        {"fr", 1234.5, 2, false, "1234,50"},
+	        {"es", 1234567.891, 2, true, "1.234.567,89"},
+	        {"es", -806942783.63, 2, true, "-806.942.783,63"},
+	        {"es", 100, 0, true, "100"},
+	};
+	lr_report *r = lr_xcalloc(1, sizeof *r);
+	for (size_t k = 0; r && k < sizeof cases / sizeof *cases; k++) {
+		lr_error err;
+		lr_error_clear(&err);
+		if (lr__lang_open(&r->lang, cases[k].lang, &err) != LR_OK) {
+			lr_test_ok(0, "%s: %s", cases[k].lang, err.msg);
+			continue;
+		}
+		char buf[64];
+		lr__fmt_num(r, cases[k].v, cases[k].dec, cases[k].thousands,
+		            buf);
+		lr_test_ok(!strcmp(buf, cases[k].want),
+		           "%s: %.4f is '%s' ('%s')", cases[k].lang, cases[k].v,
+		           cases[k].want, buf);
+		lr__lang_close(&r->lang);
+	}
+	/* Too many digits to group in 64 bytes: printed plain, never cut. */
+	lr_error err;
+	lr__lang_open(&r->lang, "fr", &err);
+	char buf[64];
+	lr__fmt_num(r, 1e55, 2, true, buf);
+	lr_test_ok(strlen(buf) == 59 && !strncmp(buf, "1000", 4),
+	           "a number too long to group is printed whole (%zu chars)",
+	           strlen(buf));
+	lr__lang_close(&r->lang);
+	free(r);
+}
+
 int main(void)
 {
 	const char *localedir = getenv("LR_LOCALEDIR");
@@ -211,6 +264,8 @@ int main(void)
 	           err.msg);
 	check_broken(dir);
 	check_byte_order();
+	setenv("LR_LOCALEDIR", dir, 1);
+	check_numbers();
 	free(dir);
 	return lr_test_done();
 }
