@@ -56,20 +56,28 @@ static const char *const css =
         "dl.tm dt{font-weight:bold}dl.tm dd{margin:0}"
         "@media print{figure,table{break-inside:avoid}}";
 
+/* Markup open, the label escaped, markup mid, the text escaped: labels
+** come from the catalogue, texts from the data, and neither is markup. */
+static void labelled(rbuf *b, const char *open, const char *label,
+                     const char *mid, const char *text)
+{
+	lr__buf_puts(b, open);
+	esc(b, label);
+	lr__buf_puts(b, mid);
+	esc(b, text);
+}
+
 static void html_table(const lr_report *r, const rtable *t, rbuf *b)
 {
 	char scope[512];
 	lr__buf_printf(b, "<h2 id=\"%s\">", t->id);
 	esc(b, t->title);
-	lr__buf_printf(b, "</h2>\n<dl class=\"tm\"><dt>%s</dt><dd>",
-	               _("As of"));
-	esc(b, lr__date(r, r->as_of).s);
-	lr__buf_printf(b, "</dd><dt>%s</dt><dd>", _("Scope"));
-	esc(b, lr__scope_text(r, scope, sizeof scope));
-	lr__buf_printf(b, "</dd><dt>%s</dt><dd>", _("Units"));
-	esc(b, t->units);
-	lr__buf_printf(b, "</dd><dt>%s</dt><dd>", _("Source"));
-	esc(b, t->source);
+	labelled(b, "</h2>\n<dl class=\"tm\"><dt>", _("As of"), "</dt><dd>",
+	         lr__date(r, r->as_of).s);
+	labelled(b, "</dd><dt>", _("Scope"), "</dt><dd>",
+	         lr__scope_text(r, scope, sizeof scope));
+	labelled(b, "</dd><dt>", _("Units"), "</dt><dd>", t->units);
+	labelled(b, "</dd><dt>", _("Source"), "</dt><dd>", t->source);
 	lr__buf_puts(b, "</dd></dl>\n<div class=\"tw\"><table>\n<thead><tr>");
 	for (int c = 0; c < t->n_cols; c++) {
 		lr__buf_puts(b, "<th>");
@@ -116,20 +124,17 @@ static void html_head(const lr_report *r, rbuf *b)
 	lr__buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>",
 	               css);
 	esc(b, r->title);
-	lr__buf_printf(b, "</h1>\n<p class=\"meta\">%s <b>",
-	               _("Figures as of"));
-	esc(b, lr__date(r, r->as_of).s);
-	lr__buf_printf(b, "</b>. %s ", _("Scope:"));
-	esc(b, lr__scope_text(r, scope, sizeof scope));
-	lr__buf_printf(b, ".<br>%s ", _("Data sources: regions"));
-	esc(b, r->source[0]);
-	lr__buf_puts(b, _("; hazards "));
-	esc(b, r->source[1]);
-	lr__buf_puts(b, _("; releases "));
-	esc(b, r->source[2]);
-	lr__buf_puts(b, ".<br>");
-	lr__buf_printf(b, _("Written by landrelease %s."), r->version);
-	lr__buf_puts(b, "</p>\n");
+	labelled(b, "</h1>\n<p class=\"meta\">", _("Figures as of"), " <b>",
+	         lr__date(r, r->as_of).s);
+	labelled(b, "</b>. ", _("Scope:"), " ",
+	         lr__scope_text(r, scope, sizeof scope));
+	labelled(b, ".<br>", _("Data sources: regions"), " ", r->source[0]);
+	labelled(b, "", _("; hazards "), "", r->source[1]);
+	labelled(b, "", _("; releases "), "", r->source[2]);
+	char written[256];
+	snprintf(written, sizeof written, _("Written by landrelease %s."),
+	         r->version);
+	labelled(b, ".<br>", written, "</p>\n", "");
 	for (size_t i = 0; i < r->notes.len; i++) {
 		lr__buf_puts(b, "<p class=\"note\">");
 		esc(b, LR_VEC_AT(&r->notes, char *, i));
@@ -141,9 +146,8 @@ static void html_head(const lr_report *r, rbuf *b)
 static void html_summary(const lr_report *r, rbuf *b)
 {
 	char m2[64], km2[64];
-	lr__buf_printf(b, "<h2>%s</h2>\n<p><b>%s</b> ", _("Summary"),
-	               _("National:"));
-	lr__buf_printf(b,
+	rbuf s = {0}; /* the national sentence: its dates come from a CSV */
+	lr__buf_printf(&s,
 	               _("%s m² (%s km²) of hazardous land remaining in "
 	                 "%lld areas"),
 	               lr__fmt_num(r, r->remaining, 0, true, m2),
@@ -151,15 +155,19 @@ static void html_summary(const lr_report *r, rbuf *b)
 	               (long long)r->remaining_count);
 	if (r->has_completion)
 		lr__buf_printf(
-		        b,
+		        &s,
 		        _("; at the pace of recent years, completion P10 "
 		          "%s, P50 %s, P90 %s ('never': not within 50 "
 		          "years); Article 5 deadline %s"),
 		        lr__date(r, r->p[0]).s, lr__date(r, r->p[1]).s,
 		        lr__date(r, r->p[2]).s, lr__date(r, r->deadline).s);
+	labelled(b, "<h2>", _("Summary"), "</h2>\n<p><b>", _("National:"));
+	labelled(b, "</b> ", s.data ? s.data : "", "", "");
+	b->failed |= s.failed;
+	lr__buf_free(&s);
 	lr__buf_puts(b, ".</p>\n<ul class=\"regions\">\n");
 	for (size_t i = 0; i < r->regions.len; i++) {
-		rbuf s = {0};
+		s = (rbuf){0};
 		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
 		lr__buf_puts(b, "<li>");
 		esc(b, s.data ? s.data : "");
@@ -187,7 +195,7 @@ static int html_charts(const lr_report *r, rbuf *b, lr_error *err)
 	        N_("Leaf regions shaded by their remaining land "
 	           "(remaining_by_region); on top, the ledger faces still "
 	           "hazardous at the as-of date, SHA orange and CHA red.")};
-	lr__buf_printf(b, "<h2>%s</h2>\n", _("Charts"));
+	labelled(b, "<h2>", _("Charts"), "</h2>\n", "");
 	for (int k = 0; k < 3; k++) {
 		char prefix[16];
 		snprintf(prefix, sizeof prefix, "c%d-", k);

@@ -234,6 +234,27 @@ def check_errors(out):
        r.stderr)
 
 
+def check_markup(out):
+    """A date of completion.csv that is markup stays text in the HTML
+    summary (the national sentence is built from it)."""
+    d = os.path.join(out, "markup")
+    shutil.copytree(os.path.join(out, "en"), d)
+    path = os.path.join(d, "completion.csv")
+    rows = read_csv(path)
+    for row in rows:
+        if row["region_id"] == "TOTAL":
+            row["p10_date"] = "<i>x</i>"
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    r = run("report", d, "--format", "html", "--lang", "fr")
+    page = open(os.path.join(d, "report.html")).read()
+    ok(r.returncode == 0 and "<i>x</i>" not in page and
+       "&lt;i&gt;x&lt;/i&gt;" in page,
+       "a completion date that is markup is shown as text", r.stderr)
+
+
 def check_bih(tmp):
     """The real Bosnia and Herzegovina snapshot in French: names with
     diacritics stay as they are, the land outside every municipality gets
@@ -297,6 +318,7 @@ def main():
         check_machine_outputs(out, lang)
     check_catalogues()
     check_errors(out)
+    check_markup(out)
     check_bih(tmp)
     shutil.rmtree(tmp)
     return tap.done()
