@@ -4,6 +4,7 @@
 ** the map of remaining hazardous land; as inline SVG, PNG or PDF pages.
 */
 #include "lr_file.h"
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <cairo-svg.h>
@@ -85,9 +86,13 @@ static int step_decimals(double step)
 	return d;
 }
 
-/* Areas on an axis: km² from 1 km² up, else m². */
-static double area_scale(double max, const char **unit)
+/* Areas on an axis: the report's unit; in m² reports, km² from 1 km² up. */
+static double area_scale(const lr_report *r, double max, const char **unit)
 {
+	if (r->unit != LR_UNIT_M2) {
+		*unit = lr__unit_symbol(r->unit);
+		return 1 / lr__unit_m2(r->unit);
+	}
 	if (max >= 1e6) {
 		*unit = "km²";
 		return 1e-6;
@@ -240,7 +245,7 @@ static void remaining_frame(const lr_report *r, double w, double h,
 	}
 	xmax = fmin(xmax, floor(m->asof) + 41);
 	const char *unit;
-	m->ys = area_scale(ymax, &unit);
+	m->ys = area_scale(r, ymax, &unit);
 	m->p = (plot){80,
 	              58,
 	              w - 24,
@@ -386,7 +391,7 @@ static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
 		ymax = fmax(ymax, r->released[0][y] + r->released[1][y] +
 		                          r->released[2][y]);
 	const char *unit;
-	double ys = area_scale(ymax, &unit);
+	double ys = area_scale(r, ymax, &unit);
 	plot p = {80,
 	          58,
 	          w - 24,
@@ -493,7 +498,7 @@ static map_classes map_classes_of(const lr_report *r)
 	for (size_t i = 0; i < r->regions.len; i++)
 		vmax = fmax(vmax, LR_VEC_AT(&r->regions, rregion, i).remaining);
 	map_classes mc;
-	mc.us = area_scale(vmax, &mc.unit);
+	mc.us = area_scale(r, vmax, &mc.unit);
 	mc.step = nice_step(vmax * mc.us, 4) / mc.us;
 	return mc;
 }
@@ -773,16 +778,17 @@ static void year_of(const char *date, char *buf)
 
 void lr__region_sentence(const lr_report *r, const rregion *g, rbuf *b)
 {
-	char m2[64], p50[32], p90[32], dl[32];
-	(void)r;
-	const char *name = g->name[0] ? g->name : "";
-	lr__buf_printf(b, "%s%s%s: ", g->id, name[0] ? " " : "", name);
+	char area[64], p50[32], p90[32], dl[32];
+	/* Prose names a region; its id only when it has no name. */
+	lr__buf_printf(b, "%s: ", g->name[0] ? g->name : g->id);
 	if (g->remaining <= 0 && g->count == 0) {
-		lr__buf_puts(b, "no hazardous land remaining");
+		lr__buf_puts(b, _("no hazardous land remaining"));
 	} else {
-		lr__buf_printf(b, "%s m² remaining in %lld area%s",
-		               lr__fmt_num(g->remaining, 0, true, m2),
-		               (long long)g->count, g->count == 1 ? "" : "s");
+		lr__buf_printf(b,
+		               g->count == 1 ? _("%s remaining in %lld area")
+		                             : _("%s remaining in %lld areas"),
+		               lr__fmt_area(r, g->remaining, area),
+		               (long long)g->count);
 	}
 	if (g->p[1][0] && g->remaining > 0) {
 		year_of(g->p[1], p50);

@@ -2,6 +2,7 @@
 ** report.html: one self-contained page (inline CSS and SVG, nothing fetched
 ** at view time) with a sentence per region, the charts and the tables.
 */
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <string.h>
@@ -131,11 +132,8 @@ int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 	}
 
 	lr__buf_puts(&b, "<h2>Summary</h2>\n<p><b>National:</b> ");
-	lr__buf_printf(&b,
-	               "%s m² (%s km²) of hazardous land remaining in "
-	               "%lld areas",
-	               lr__fmt_num(r->remaining, 0, true, m2),
-	               lr__fmt_num(r->remaining / 1e6, 2, true, scope),
+	lr__buf_printf(&b, _("%s of hazardous land remaining in %lld areas"),
+	               lr__fmt_area(r, r->remaining, m2),
 	               (long long)r->remaining_count);
 	if (r->has_completion)
 		lr__buf_printf(&b,

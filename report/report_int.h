@@ -89,6 +89,7 @@ enum {
 
 struct lr_report {
 	char *dir, *store, *title; /* owned */
+	lr_area_unit unit;         /* what the area columns are shown in */
 	char as_of[16], baseline[16], scope[64], version[32];
 	char *source[3]; /* regions, hazards, releases source labels; owned */
 	int first_year, last_year;
@@ -145,6 +146,24 @@ int lr__type_decimals(rc_type type);
 char *lr__fmt_num(double v, int decimals, bool thousands, char *buf);
 /* The scope as prose: "all contamination (AP, AV, ERW, mixed)". */
 const char *lr__scope_text(const lr_report *r, char *buf, size_t n);
+
+/* ---- area units (report/report_unit.c) ---------------------------------- */
+
+/* m² in one unit: 1e6, 1e4 or 1. */
+double lr__unit_m2(lr_area_unit u);
+/* "km²", "ha", "m²". */
+const char *lr__unit_symbol(lr_area_unit u);
+/* An area given in m² as people read it in the report's unit:
+** "806.94 km²" (two decimals, thousands grouped).  buf holds 64 bytes. */
+const char *lr__fmt_area(const lr_report *r, double m2, char *buf);
+/* How the tables give areas, for their units sentence: "in square
+** kilometres (km², two decimals)". */
+const char *lr__areas_in(const lr_report *r);
+/* Every area column of every table (RC_M2: loaded in m²) into the report's
+** unit: values divided, "_m2" in keys and "m²" in units renamed; with km²
+** or ha the km²-alongside columns (RC_KM2) are dropped, since the area
+** columns now say it.  LR_OK or LR_ERR_NOMEM. */
+int lr__tables_to_unit(lr_report *r, lr_error *err);
 
 /* A growable byte buffer. */
 typedef struct rbuf {

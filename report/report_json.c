@@ -38,13 +38,20 @@ static json_t *table_json(const lr_report *r, const rtable *t)
 {
 	json_t *cols = json_array(), *rows = json_array(),
 	       *totals = json_array();
-	for (int c = 0; c < t->n_cols; c++)
-		json_array_append_new(cols,
-		                      json_pack("{s:s, s:s, s:s, s:s}", "key",
-		                                t->cols[c].key, "label",
-		                                t->cols[c].label, "unit",
-		                                t->cols[c].unit, "type",
-		                                type_names[t->cols[c].type]));
+	/* An area column says the unit its numbers are in. */
+	static const char *const area_types[] = {[LR_UNIT_KM2] = "km2",
+	                                         [LR_UNIT_HA] = "ha",
+	                                         [LR_UNIT_M2] = "m2"};
+	for (int c = 0; c < t->n_cols; c++) {
+		rc_type ty = t->cols[c].type;
+		json_array_append_new(
+		        cols,
+		        json_pack("{s:s, s:s, s:s, s:s}", "key", t->cols[c].key,
+		                  "label", t->cols[c].label, "unit",
+		                  t->cols[c].unit, "type",
+		                  ty == RC_M2 ? area_types[r->unit]
+		                              : type_names[ty]));
+	}
 	json_t *total = NULL;
 	for (size_t i = 0; i < t->n_rows; i++) {
 		if (t->total[i]) {
@@ -77,14 +84,15 @@ int lr_report_write_json(const lr_report *r, const char *path, lr_error *err)
 		json_array_append_new(
 		        notes, json_string(LR_VEC_AT(&r->notes, char *, i)));
 	json_t *root = json_pack(
-	        "{s:s, s:s, s:s?, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, "
-	        "s:o}",
+	        "{s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, "
+	        "s:o, s:o}",
 	        "title", r->title, "as_of", r->as_of, "baseline",
-	        r->baseline[0] ? r->baseline : NULL, "scope", r->scope,
-	        "scope_text", lr__scope_text(r, scope, sizeof scope),
-	        "program_version", r->version, "sources", "regions",
-	        r->source[0], "hazards", r->source[1], "releases", r->source[2],
-	        "notes", notes, "tables", tables);
+	        r->baseline[0] ? r->baseline : NULL, "area_unit",
+	        lr__unit_symbol(r->unit), "scope", r->scope, "scope_text",
+	        lr__scope_text(r, scope, sizeof scope), "program_version",
+	        r->version, "sources", "regions", r->source[0], "hazards",
+	        r->source[1], "releases", r->source[2], "notes", notes,
+	        "tables", tables);
 	if (!root)
 		return lr_error_set(err, LR_ERR_NOMEM,
 		                    "cannot build the JSON of %s", path);

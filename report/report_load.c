@@ -47,6 +47,7 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	lr_vec_init(&r->faces, sizeof(rface));
 	char store[4096];
 	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, dir);
+	r->unit = o->unit;
 	r->dir = lr_strdup(dir);
 	r->store = lr_strdup(store);
 	r->title = lr_strdup(o->title ? o->title
@@ -77,6 +78,8 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 		goto done;
 	r->present[T_REMAINING] = r->present[T_RELEASED] = r->present[T_NEW] =
 	        true;
+	if ((rc = lr__tables_to_unit(r, err)) != LR_OK)
+		goto done;
 	if (o->maps)
 		rc = lr__load_shapes(r, rd, err);
 done:

@@ -4,6 +4,7 @@
 ** into column blocks that repeat the row labels.
 */
 #include "lr_file.h"
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <cairo-pdf.h>
@@ -100,7 +101,7 @@ static void summary_pages(pdf *p, const lr_report *r)
 {
 	cairo_t *cr = p->cr;
 	double w = PAGE_W - 2 * MARGIN;
-	char buf[2048], scope[512], a[64], b[64];
+	char buf[2048], scope[512], a[64];
 	font(cr, 20, true);
 	cairo_move_to(cr, MARGIN, p->y + 8);
 	cairo_show_text(cr, r->title);
@@ -123,10 +124,9 @@ static void summary_pages(pdf *p, const lr_report *r)
 	p->y += 18;
 	font(cr, 9.5, false);
 	int k = snprintf(buf, sizeof buf,
-	                 "National: %s m² (%s km²) of hazardous land "
-	                 "remaining in %lld areas",
-	                 lr__fmt_num(r->remaining, 0, true, a),
-	                 lr__fmt_num(r->remaining / 1e6, 2, true, b),
+	                 _("National: %s of hazardous land remaining in %lld "
+	                   "areas"),
+	                 lr__fmt_area(r, r->remaining, a),
 	                 (long long)r->remaining_count);
 	if (r->has_completion)
 		snprintf(buf + k, sizeof buf - (size_t)k,

@@ -174,13 +174,12 @@ int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: remaining_by_region has no TOTAL row",
 		                    r->store);
-	char src[2048], units[256];
+	char src[2048], units[1024];
 	store_source(r, LR_STORE_REMAINING, src, sizeof src);
 	snprintf(units, sizeof units,
-	         "Areas in square metres (m²), geodesic on WGS84; total also "
-	         "in km². Counts are hazardous areas with at least 1 m² "
-	         "remaining. As of %s.",
-	         r->as_of);
+	         "Areas %s, geodesic on WGS84. Counts are hazardous areas "
+	         "with at least 1 m² remaining. As of %s.",
+	         lr__areas_in(r), r->as_of);
 	return lr__rtable_meta(t, units, src, "", err);
 }
 
@@ -407,7 +406,7 @@ static int new_rows(const lr_report *r, rtable *t3, const new_land *nl,
 ** year is cut at the as-of date. */
 static int years_meta(lr_report *r, lr_error *err)
 {
-	char src[2048], units[512], note[256] = "";
+	char src[2048], units[1024], note[256] = "";
 	store_source(r, "release_by_year", src, sizeof src);
 	int ay = atoi(r->as_of);
 	if (ay == r->last_year && strcmp(r->as_of + 4, "-12-31"))
@@ -415,19 +414,19 @@ static int years_meta(lr_report *r, lr_error *err)
 		         "%d covers 1 January to the as-of date %s only.", ay,
 		         r->as_of);
 	snprintf(units, sizeof units,
-	         "Areas in m² (released also in km²); items destroyed are "
+	         "Areas %s; items destroyed are "
 	         "counts, in the year of their release. Years %d-%d, as of "
 	         "%s. Cancelled: non-technical survey; reduced: technical "
 	         "survey.",
-	         r->first_year, r->last_year, r->as_of);
+	         lr__areas_in(r), r->first_year, r->last_year, r->as_of);
 	int rc = lr__rtable_meta(&r->tables[T_RELEASED], units, src, note, err);
 	if (rc != LR_OK)
 		return rc;
 	snprintf(units, sizeof units,
 	         "Land recorded as hazardous that was not hazardous "
 	         "before (a second survey of hazardous land adds "
-	         "nothing), in m², by year of the record; as of %s.%s",
-	         r->as_of,
+	         "nothing), %s, by year of the record; as of %s.%s",
+	         lr__areas_in(r), r->as_of,
 	         r->baseline[0] ? " Land recorded on or before the "
 	                          "baseline date counts as baseline, "
 	                          "not new."

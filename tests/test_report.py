@@ -73,14 +73,80 @@ def png_size_ok(path):
         f"{len(data)} bytes, {distinct} distinct byte values"
 
 
+def area_cells(j, unit):
+    """{(table, row index, column key without its unit): value} of the
+    area columns of a request_tables.json whose type is unit (m2, km2 or
+    ha)."""
+    got = {}
+    for t in j["tables"]:
+        keys = [(c["key"], c["type"]) for c in t["columns"]]
+        for i, row in enumerate(t["rows"] + t["totals"]):
+            for k, ty in keys:
+                if ty == unit and row[k] is not None:
+                    base = re.sub(r"_(m2|km2|ha)", "", k, count=1)
+                    got[(t["id"], i, base)] = Decimal(str(row[k]))
+    return got
+
+
+def check_km2(out, tmp):
+    """Default unit km²: every area of every table is the m² figure over
+    10^6 to two decimals; hectares over 10^4; the CSVs stay in m²."""
+    run("report", out, "--format", "json", "--unit", "m2")
+    m2 = area_cells(json.load(open(os.path.join(out, "request_tables.json"))),
+                    "m2")
+    r = run("report", out, "--format", "json,md,html")
+    ok(r.returncode == 0, "report in km² (the default): exit 0", r.stderr)
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    km2 = area_cells(j, "km2")
+    bad = [(k, v, km2.get(k)) for k, v in m2.items()
+           if km2.get(k) is None or
+           abs(km2[k] - v / Decimal(10**6)) > Decimal("0.005")]
+    ok(j["area_unit"] == "km²" and len(km2) == len(m2) > 50 and not bad,
+       f"json: all {len(m2)} area cells in km² = m² / 10^6 to 0.005",
+       bad[:5])
+    cols = [(t["id"], c["key"], c["unit"]) for t in j["tables"]
+            for c in t["columns"]]
+    ok(not [c for c in cols if re.search(r"_m2(_|$)", c[1]) or
+            re.search(r"(?<!k)m²", c[2])],
+       "json: no column left in m² (keys and units)", cols)
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    total = Decimal(next(x for x in rem if x["region_id"] == "TOTAL")
+                    ["total_m2"])
+    km = (total / Decimal(10**6)).quantize(Decimal("0.01"))
+    md = open(os.path.join(out, "request_tables.md")).read()
+    html = open(os.path.join(out, "report.html")).read()
+    ok(f"**{km:,}**" in md and "Total area (km²)" in md,
+       f"md: the national remaining as {km:,} km²")
+    ok(f"{km:,} km² of hazardous land remaining" in html,
+       "html: the summary gives the national remaining in km²", km)
+    left = re.findall(r".{30}(?<!k)m².{10}", md.replace("at least 1 m²", ""))
+    ok(not left, "md: no m² figure left", left[:3])
+    run("report", out, "--format", "json", "--unit", "ha")
+    ha = area_cells(json.load(open(os.path.join(out,
+                                                "request_tables.json"))),
+                    "ha")
+    bad = [k for k, v in m2.items()
+           if abs(ha[k] - v / Decimal(10**4)) > Decimal("0.005")]
+    ok(not bad, "--unit ha: every area cell is m² / 10^4", bad[:5])
+    r = run("report", out, "--unit", "acres")
+    ok(r.returncode == 2 and "acres" in r.stderr,
+       "--unit acres: exit 2 naming it", r.stderr)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
     subprocess.run([GEN, "--out", data, "--seed", "11", "--hazards", "400",
                     "--regions", "12"], check=True, capture_output=True)
     out = os.path.join(tmp, "out")
-    r = run("analyze", data, "--out", out, "--quiet")
+    r = run("analyze", data, "--out", out)
     ok(r.returncode == 0, "analyze: exit 0", r.stderr)
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    cents = int(Decimal(next(x for x in rem if x["region_id"] == "TOTAL")
+                        ["total_m2"]) * 100)
+    km = f"{(cents + 500000) // 1000000 / Decimal(100):.2f}"
+    ok(f"remaining: {km} km2 (" in r.stdout,
+       f"analyze prints the national remaining in km² ({km})", r.stdout)
 
     # Only the analysis: tables 5 and 6 are left out, with a note.
     r = run("report", out, "--format", "json,md")
@@ -110,7 +176,11 @@ def main():
     ok(r.returncode == 2 and "nope.csv" in r.stderr,
        "missing previous plan: exit 2 naming it", r.stderr)
 
-    r = run("report", out, "--title", "Republic of Example: Article 5")
+    check_km2(out, tmp)
+
+    # The figures to the cent: the tables in m² as the CSVs.
+    r = run("report", out, "--title", "Republic of Example: Article 5",
+            "--unit", "m2")
     ok(r.returncode == 0, "report, all formats: exit 0", r.stderr)
     files = ["request_tables.xlsx", "request_tables.md", "request_tables.json",
              "report.html", "report.pdf", "remaining.gpkg"]
@@ -262,7 +332,8 @@ def main():
         f.write(f"{y},{region},0,0,1000.00,1000.00\n")
         f.write(f"{y},TOTAL,0,0,5000.00,5000.00\n")
         f.write(f"{ay + 2},{region},0,0,10,10\n")
-    r = run("report", out, "--format", "json,md", "--previous-plan", plan)
+    r = run("report", out, "--format", "json,md", "--previous-plan", plan,
+            "--unit", "m2")
     ok(r.returncode == 0, "report --previous-plan: exit 0", r.stderr)
     j = json.load(open(os.path.join(out, "request_tables.json")))
     t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"), None)
@@ -300,7 +371,8 @@ def main():
         f.write(f' {y} ,"{region}","1,000.00","a ""first"", pass"\r\n')
         f.write("\r\n")
         f.write(f"{y},TOTAL,5000.00,\r\n")
-    r = run("report", out, "--format", "json", "--previous-plan", messy)
+    r = run("report", out, "--format", "json", "--previous-plan", messy,
+            "--unit", "m2")
     j = json.load(open(os.path.join(out, "request_tables.json")))
     t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"),
               {"rows": [], "totals": []})
@@ -369,7 +441,8 @@ def main():
                         "--outdir", conv, plan], capture_output=True,
                        env=env, timeout=180)
         xplan = os.path.join(conv, "previous_plan.xlsx")
-        r = run("report", out, "--format", "json", "--previous-plan", xplan)
+        r = run("report", out, "--format", "json", "--previous-plan", xplan,
+                "--unit", "m2")
         j = json.load(open(os.path.join(out, "request_tables.json")))
         t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"),
                   {"rows": []})
