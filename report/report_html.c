@@ -40,6 +40,8 @@ static const char *const css =
         ".note{background:#fff8e1;border-left:4px solid #f0b429;"
         "padding:.4em .8em;margin:.4em 0;font-size:.92em}"
         "ul.regions{columns:2;column-gap:2em;font-size:.92em}"
+        "ul.dq{background:#f4f6f8;border-left:4px solid #7a8a99;"
+        "padding:.5em .8em .5em 2em;font-size:.92em}"
         "ul.regions li{break-inside:avoid;margin-bottom:.3em}"
         "figure{margin:1.2em 0}"
         "figure svg{max-width:100%;height:auto;border:1px solid #e3e3e3}"
@@ -131,7 +133,15 @@ int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 		lr__buf_puts(&b, "</p>\n");
 	}
 
-	lr__buf_puts(&b, "<h2>Summary</h2>\n<p><b>National:</b> ");
+	lr__buf_printf(&b,
+	               "<h2 id=\"data_quality\">%s</h2>\n<ul class=\"dq\">\n",
+	               _("Data quality"));
+	for (size_t i = 0; i < r->quality.statement.len; i++) {
+		lr__buf_puts(&b, "<li>");
+		esc(&b, LR_VEC_AT(&r->quality.statement, char *, i));
+		lr__buf_puts(&b, "</li>\n");
+	}
+	lr__buf_puts(&b, "</ul>\n<h2>Summary</h2>\n<p><b>National:</b> ");
 	lr__buf_printf(&b, _("%s of hazardous land remaining in %lld areas"),
 	               lr__fmt_area(r, r->remaining, m2),
 	               (long long)r->remaining_count);

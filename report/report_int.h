@@ -84,8 +84,41 @@ enum {
 	T_PLAN_VS_ACHIEVED,
 	T_COMPLETION,
 	T_WORKPLAN,
+	T_QUALITY_LAYERS,   /* annex: features read, accepted, rejected */
+	T_QUALITY_FINDINGS, /* annex: findings by layer, code and reason */
 	T_N
 };
+
+/* Findings of one layer and code with one reason (feature ids and figures
+** taken out of the message), summed. */
+typedef struct rqgroup {
+	char layer[16], severity[16], code[40];
+	char *reason; /* owned; "" for codes shown without reasons */
+	int rank;     /* of the layer in ingest order; run-wide findings last */
+	int64_t n;
+	int64_t area; /* cents of m² */
+} rqgroup;
+
+/* A field with one value on every record of its layer. */
+typedef struct runiform {
+	char layer[16], field[24], value[64];
+	int64_t n;
+} runiform;
+
+/* What ingest did with one input layer. */
+typedef struct rlayer_count {
+	char name[16];
+	int64_t read, accepted, repaired, rejected;
+} rlayer_count;
+
+/* What ingest read, accepted and found: the data-quality statement. */
+typedef struct rquality {
+	int n_layers;
+	rlayer_count layers[4];
+	lr_vec groups;    /* rqgroup, owned */
+	lr_vec uniform;   /* runiform */
+	lr_vec statement; /* char *, owned: its sentences, in order */
+} rquality;
 
 struct lr_report {
 	char *dir, *store, *title; /* owned */
@@ -108,6 +141,7 @@ struct lr_report {
 	char p[3][16];     /* national P10, P50, P90 */
 	char deadline[16]; /* "" without completion.csv */
 
+	rquality quality;
 	lr_vec regions; /* rregion, owned, in remaining_by_region order */
 	lr_vec faces;   /* rface, owned: remaining hazardous land */
 	bool has_geometry;
@@ -196,6 +230,11 @@ cairo_status_t lr__cairo_write(void *closure, const unsigned char *data,
 ** 0 on success, -1 when malformed or out of memory. */
 int lr__wkb_to_shape(const unsigned char *wkb, size_t size, rshape *s);
 void lr__shape_free(rshape *s);
+
+/* ---- data quality (report/report_quality.c) ------------------------------ */
+
+/* Free what q owns (its statement is plain text the writers escape). */
+void lr__quality_free(rquality *q);
 
 /* ---- charts (report/report_chart.c) ------------------------------------- */
 

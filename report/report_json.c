@@ -75,7 +75,12 @@ static json_t *table_json(const lr_report *r, const rtable *t)
 int lr_report_write_json(const lr_report *r, const char *path, lr_error *err)
 {
 	char scope[512];
-	json_t *tables = json_array(), *notes = json_array();
+	json_t *tables = json_array(), *notes = json_array(),
+	       *quality = json_array();
+	for (size_t i = 0; i < r->quality.statement.len; i++)
+		json_array_append_new(
+		        quality, json_string(LR_VEC_AT(&r->quality.statement,
+		                                       char *, i)));
 	for (int k = 0; k < T_N; k++)
 		if (r->present[k])
 			json_array_append_new(tables,
@@ -85,14 +90,14 @@ int lr_report_write_json(const lr_report *r, const char *path, lr_error *err)
 		        notes, json_string(LR_VEC_AT(&r->notes, char *, i)));
 	json_t *root = json_pack(
 	        "{s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, "
-	        "s:o, s:o}",
+	        "s:o, s:o, s:o}",
 	        "title", r->title, "as_of", r->as_of, "baseline",
 	        r->baseline[0] ? r->baseline : NULL, "area_unit",
 	        lr__unit_symbol(r->unit), "scope", r->scope, "scope_text",
 	        lr__scope_text(r, scope, sizeof scope), "program_version",
 	        r->version, "sources", "regions", r->source[0], "hazards",
 	        r->source[1], "releases", r->source[2], "notes", notes,
-	        "tables", tables);
+	        "data_quality", quality, "tables", tables);
 	if (!root)
 		return lr_error_set(err, LR_ERR_NOMEM,
 		                    "cannot build the JSON of %s", path);

@@ -45,6 +45,9 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	lr_vec_init(&r->notes, sizeof(char *));
 	lr_vec_init(&r->regions, sizeof(rregion));
 	lr_vec_init(&r->faces, sizeof(rface));
+	lr_vec_init(&r->quality.groups, sizeof(rqgroup));
+	lr_vec_init(&r->quality.uniform, sizeof(runiform));
+	lr_vec_init(&r->quality.statement, sizeof(char *));
 	char store[4096];
 	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, dir);
 	r->unit = o->unit;
@@ -74,7 +77,8 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	    (rc = lr__load_plan_vs_achieved(r, rd, o->previous_plan, err)) !=
 	            LR_OK ||
 	    (rc = lr__load_completion(r, err)) != LR_OK ||
-	    (rc = lr__load_workplan(r, err)) != LR_OK)
+	    (rc = lr__load_workplan(r, err)) != LR_OK ||
+	    (rc = lr__load_quality(r, rd, err)) != LR_OK)
 		goto done;
 	r->present[T_REMAINING] = r->present[T_RELEASED] = r->present[T_NEW] =
 	        true;
@@ -111,6 +115,7 @@ void lr_report_free(lr_report *r)
 	for (size_t i = 0; i < r->faces.len; i++)
 		lr__shape_free(&LR_VEC_AT(&r->faces, rface, i).shape);
 	lr_vec_free(&r->faces);
+	lr__quality_free(&r->quality);
 	for (int i = 0; i < 3; i++) {
 		free(r->source[i]);
 		free(r->released[i]);

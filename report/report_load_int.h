@@ -78,6 +78,12 @@ int lr__load_years(lr_report *r, lr_store_reader *rd, lr_error *err);
 ** SpatiaLite is missing). */
 int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err);
 
+/* ---- data quality (report_quality.c) ------------------------------------ */
+
+/* The ingest counts, findings and uniform fields of the store into
+** r->quality, its statement and the two annex tables. */
+int lr__load_quality(lr_report *r, lr_store_reader *rd, lr_error *err);
+
 /* ---- the CSVs of project and plan (report_results.c) -------------------- */
 
 /* Table 5 from DIR/completion.csv, or a note when it is absent. */

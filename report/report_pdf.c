@@ -120,7 +120,16 @@ static void summary_pages(pdf *p, const lr_report *r)
 	p->y += 10;
 	font(cr, 13, true);
 	cairo_move_to(cr, MARGIN, p->y);
-	cairo_show_text(cr, "Summary");
+	cairo_show_text(cr, _("Data quality"));
+	p->y += 18;
+	font(cr, 9, false);
+	for (size_t i = 0; i < r->quality.statement.len; i++)
+		wrap(p, r, LR_VEC_AT(&r->quality.statement, char *, i),
+		     MARGIN + 8, w - 8, 12);
+	p->y += 10;
+	font(cr, 13, true);
+	cairo_move_to(cr, MARGIN, p->y);
+	cairo_show_text(cr, _("Summary"));
 	p->y += 18;
 	font(cr, 9.5, false);
 	int k = snprintf(buf, sizeof buf,

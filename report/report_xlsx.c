@@ -12,7 +12,8 @@
 /* Sheet names: at most 31 characters, no []:*?/\ (Excel's rules). */
 static const char *const sheet_names[T_N] = {
         "1 Remaining",           "2 Released by year", "3 New contamination",
-        "4 Planned vs achieved", "5 Completion",       "6 Work plan"};
+        "4 Planned vs achieved", "5 Completion",       "6 Work plan",
+        "A1 Data quality",       "A2 Findings"};
 
 typedef struct formats {
 	lxw_format *title, *header, *text, *text_bold;

@@ -133,6 +133,71 @@ def check_km2(out, tmp):
        "--unit acres: exit 2 naming it", r.stderr)
 
 
+def printed_counts(stdout):
+    """{layer: (read, accepted, repaired, rejected)} from analyze's table."""
+    return {m[0]: tuple(int(x) for x in m[1:]) for m in
+            re.findall(r"^  (regions|hazards|releases) +(\d+) +(\d+) +(\d+) "
+                       r"+(\d+)$", stdout, re.M)}
+
+
+def check_quality(out, analyze_stdout, tmp):
+    """The data-quality statement and annex against what analyze printed
+    and data_quality.csv, counted here; a constant recorded date is named
+    and qualifies table 3."""
+    r = run("report", out, "--format", "json,md,html")
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    t = {x["id"]: x for x in j["tables"]}
+    printed = printed_counts(analyze_stdout)
+    rows = {x["layer"]: (x["read"], x["accepted"], x["repaired"],
+                         x["rejected"])
+            for x in t["data_quality_layers"]["rows"]}
+    ok(len(printed) == 3 and rows == printed,
+       "annex A1: read, accepted, repaired, rejected as analyze printed",
+       (rows, printed))
+    dq = read_csv(os.path.join(out, "data_quality.csv"))
+    want = {}
+    for x in dq:
+        want[x["code"]] = want.get(x["code"], 0) + 1
+    got = {}
+    for x in t["data_quality_findings"]["rows"]:
+        got[x["code"]] = got.get(x["code"], 0) + x["findings"]
+    ok(got == want and len(want) >= 3,
+       "annex A2: findings per code sum to data_quality.csv's rows",
+       (got, want))
+    hz = printed.get("hazards", (0, 0, 0, 0))
+    rejected = [s for s in j["data_quality"] if s.startswith("Layer hazards")]
+    ok(rejected and f"{hz[0]:,} features read" in rejected[0] and
+       (f"{hz[3]:,} rejected" in rejected[0] if hz[3] else
+        "none rejected" in rejected[0]),
+       "statement: hazards read and rejected as analyze printed", rejected)
+    twice = sum(1 for x in dq if x["code"] == "release_repeats_release")
+    html = open(os.path.join(out, "report.html")).read()
+    ok(f"land released twice: {twice:,} finding" in html and twice > 0 and
+       html.index("Data quality") < html.index("<h2>Summary"),
+       f"html: the statement before the summary, {twice} released twice")
+    md = open(os.path.join(out, "request_tables.md")).read()
+    ok(md.count("\n## Annex A") == 2, "md: two data-quality annexes")
+    ok(not [x for x in j["data_quality"] if "One value on every" in x],
+       "generated data: no field named as constant")
+
+    # The same data with every hazard recorded on one date by the mapping.
+    mapping = os.path.join(tmp, "constant_date.ini")
+    with open(mapping, "w") as f:
+        f.write("[hazards]\nconstant.recorded_date = 2004-06-30\n")
+    cout = os.path.join(tmp, "constant")
+    r = run("analyze", os.path.join(tmp, "national.gpkg"), "--map", mapping,
+            "--out", cout, "--quiet")
+    r = run("report", cout, "--format", "json")
+    j = json.load(open(os.path.join(cout, "request_tables.json")))
+    const = [x for x in j["data_quality"] if "One value on every" in x]
+    t3 = next(x for x in j["tables"] if x["id"] == "new_contamination")
+    ok(r.returncode == 0 and const and
+       "hazards recorded_date = 2004-06-30" in const[0],
+       "a constant recorded date is named in the statement", const)
+    ok("stock of the snapshot, not contamination found that year" in
+       t3["note"], "and qualifies table 3 under it", t3["note"])
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
@@ -141,6 +206,7 @@ def main():
     out = os.path.join(tmp, "out")
     r = run("analyze", data, "--out", out)
     ok(r.returncode == 0, "analyze: exit 0", r.stderr)
+    analyze_out = r.stdout
     rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
     cents = int(Decimal(next(x for x in rem if x["region_id"] == "TOTAL")
                         ["total_m2"]) * 100)
@@ -153,8 +219,9 @@ def main():
     ok(r.returncode == 0, "report without project/plan: exit 0", r.stderr)
     j = json.load(open(os.path.join(out, "request_tables.json")))
     ids = [t["id"] for t in j["tables"]]
-    ok(ids == ["remaining_by_region", "release_by_year", "new_contamination"],
-       "without project/plan: tables 1-3 only", ids)
+    ok(ids == ["remaining_by_region", "release_by_year", "new_contamination",
+               "data_quality_layers", "data_quality_findings"],
+       "without project/plan: tables 1-3 and the data-quality annex", ids)
     ok(any("completion" in s for s in j["notes"]) and
        any("work plan" in s for s in j["notes"]),
        "the omitted tables are named in the notes", j["notes"])
@@ -177,6 +244,7 @@ def main():
        "missing previous plan: exit 2 naming it", r.stderr)
 
     check_km2(out, tmp)
+    check_quality(out, analyze_out, tmp)
 
     # The figures to the cent: the tables in m² as the CSVs.
     r = run("report", out, "--title", "Republic of Example: Article 5",
@@ -199,7 +267,8 @@ def main():
     wb = book.read("xl/workbook.xml").decode()
     sheets = re.findall(r'<sheet name="([^"]+)"', wb)
     ok(sheets == ["1 Remaining", "2 Released by year", "3 New contamination",
-                  "5 Completion", "6 Work plan"],
+                  "5 Completion", "6 Work plan", "A1 Data quality",
+                  "A2 Findings"],
        "xlsx: the workbook lists one sheet per table", sheets)
     nums = xlsx_numbers(book, "xl/worksheets/sheet1.xml")
     want = [Decimal(total[k]) for k in

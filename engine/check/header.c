@@ -203,10 +203,14 @@ bool lr__check_has_token(const char *hay, const char *tok)
 	return false;
 }
 
-/* Recognise a table by its columns. */
+/* Recognise a table by its columns.  A data-quality table (its title says
+** so) counts features and findings, not land of any kind the rules know,
+** though it may give areas by layer. */
 static int recognise(const lr__tab *p)
 {
 	bool year = p->yearc >= 0;
+	if (lr__check_has_word(p->t->title, "data quality"))
+		return K_NONE;
 	if (lr__check_col_find(p, "p50_date", COL_TEXT) >= 0 ||
 	    lr__check_col_find(p, "extension_years", COL_YEARS) >= 0 ||
 	    lr__check_col_area(p, "mean_rate") >= 0)
