@@ -258,50 +258,103 @@ static void remaining_frame(const lr_report *r, double w, double h,
 	         unit);
 }
 
-/* The fan: from the as-of remaining to zero at P10 and P90, the P50 line
-** dashed; a percentile never reached in 50 years ends 50 years on. */
+/* Whether the projection band (P10 and P90 both reached) is drawn. */
+static bool band_drawn(const lr_report *r, const remaining_chart *m)
+{
+	return r->has_completion && r->remaining > 0 && isfinite(m->pf[0]) &&
+	       isfinite(m->pf[2]);
+}
+
+/* Whether the P50 line is drawn. */
+static bool p50_drawn(const lr_report *r, const remaining_chart *m)
+{
+	return r->has_completion && r->remaining > 0 && isfinite(m->pf[1]);
+}
+
+/* The projection, only where it is finite: the band from the as-of
+** remaining to zero at P10 and P90, the P50 line dashed.  A percentile
+** never reached is not drawn (a line to an invented date would be read as
+** a date). */
 static void remaining_fan(const lr_report *r, cairo_t *cr,
                           const remaining_chart *m)
 {
 	const plot *p = &m->p;
-	double end[3];
-	for (int k = 0; k < 3; k++)
-		end[k] = isfinite(m->pf[k]) ? fmax(m->pf[k], m->asof)
-		                            : m->asof + 50;
-	cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
-	cairo_line_to(cr, px(p, end[0]), py(p, 0));
-	cairo_line_to(cr, px(p, end[2]), py(p, 0));
-	cairo_close_path(cr);
-	cairo_set_source_rgba(cr, 0.27, 0.51, 0.71, 0.25);
-	cairo_fill(cr);
-	color(cr, 0x2b5c8a);
-	cairo_set_line_width(cr, 2.2);
-	double d[] = {7, 4};
-	cairo_set_dash(cr, d, 2, 0);
-	cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
-	cairo_line_to(cr, px(p, end[1]), py(p, 0));
-	cairo_stroke(cr);
-	cairo_set_dash(cr, NULL, 0, 0);
+	if (band_drawn(r, m)) {
+		cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
+		cairo_line_to(cr, px(p, fmax(m->pf[0], m->asof)), py(p, 0));
+		cairo_line_to(cr, px(p, fmax(m->pf[2], m->asof)), py(p, 0));
+		cairo_close_path(cr);
+		cairo_set_source_rgba(cr, 0.27, 0.51, 0.71, 0.25);
+		cairo_fill(cr);
+	}
+	if (p50_drawn(r, m)) {
+		color(cr, 0x2b5c8a);
+		cairo_set_line_width(cr, 2.2);
+		double d[] = {7, 4};
+		cairo_set_dash(cr, d, 2, 0);
+		cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
+		cairo_line_to(cr, px(p, fmax(m->pf[1], m->asof)), py(p, 0));
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
 }
 
-/* History: the start of the first year, then each year's end (the as-of
-** date for a year not yet complete), as a line with dots. */
+/* The x of year index y's end: the as-of date for a year not complete. */
+static double year_end_x(const lr_report *r, const remaining_chart *m, int y)
+{
+	return fmin(r->first_year + y + 1, m->asof);
+}
+
+/* The stocks by type at each year's end as stacked bars, SHA under CHA. */
+static void remaining_stocks(const lr_report *r, cairo_t *cr,
+                             const remaining_chart *m)
+{
+	const plot *p = &m->p;
+	double bw = fmin(22, (p->x1 - p->x0) / (p->vx1 - p->vx0) * 0.5);
+	for (int y = 0; y < r->n_years; y++) {
+		double x = px(p, year_end_x(r, m, y));
+		double sha = r->sha_end[y], cha = r->cha_end[y];
+		cairo_set_source_rgba(cr, 0.95, 0.56, 0.17, 0.55);
+		cairo_rectangle(cr, x - bw / 2, py(p, sha), bw,
+		                py(p, 0) - py(p, sha));
+		cairo_fill(cr);
+		cairo_set_source_rgba(cr, 0.84, 0.15, 0.16, 0.55);
+		cairo_rectangle(cr, x - bw / 2, py(p, sha + cha), bw,
+		                py(p, sha) - py(p, sha + cha));
+		cairo_fill(cr);
+	}
+}
+
+/* Whether land was hazardous at the start of the first year (more than a
+** cent: the start is a difference of sums of m²). */
+static bool has_start(const remaining_chart *m)
+{
+	return m->start >= 0.005;
+}
+
+/* History: each year's end as a line with dots, from the land hazardous at
+** the start of the first year when there was some.  A first year that
+** starts from nothing is a baseline: its stock is a point, not a rise from
+** zero. */
 static void remaining_history(const lr_report *r, cairo_t *cr,
                               const remaining_chart *m)
 {
 	const plot *p = &m->p;
 	color(cr, 0x1f1f1f);
 	cairo_set_line_width(cr, 2.4);
-	cairo_move_to(cr, px(p, r->first_year), py(p, m->start));
+	if (has_start(m))
+		cairo_move_to(cr, px(p, r->first_year), py(p, m->start));
 	for (int y = 0; y < r->n_years; y++) {
-		double x = fmin(r->first_year + y + 1, m->asof);
-		cairo_line_to(cr, px(p, x), py(p, r->remaining_end[y]));
+		double x = px(p, year_end_x(r, m, y));
+		if (y == 0 && !has_start(m))
+			cairo_move_to(cr, x, py(p, r->remaining_end[y]));
+		else
+			cairo_line_to(cr, x, py(p, r->remaining_end[y]));
 	}
 	cairo_stroke(cr);
 	for (int y = 0; y < r->n_years; y++) {
-		double x = fmin(r->first_year + y + 1, m->asof);
-		cairo_arc(cr, px(p, x), py(p, r->remaining_end[y]), 2.6, 0,
-		          2 * M_PI);
+		cairo_arc(cr, px(p, year_end_x(r, m, y)),
+		          py(p, r->remaining_end[y]), 3, 0, 2 * M_PI);
 		cairo_fill(cr);
 	}
 }
@@ -332,17 +385,23 @@ static void remaining_legend(const lr_report *r, cairo_t *cr,
 	const plot *p = &m->p;
 	double lx = p->x0 + 8, ly = 44;
 	lx = legend_item(cr, lx, ly, 1, 0x1f1f1f, 1,
-	                 "remaining at the end of each year");
-	if (r->has_completion) {
-		lx = legend_item(cr, lx, ly, 2, 0x2b5c8a, 1, "P50 projection");
+	                 _("remaining at year end"));
+	lx = legend_item(cr, lx, ly, 0, 0xf28f2b, 0.7, _("of which SHA"));
+	lx = legend_item(cr, lx, ly, 0, 0xd62728, 0.7, _("CHA"));
+	if (p50_drawn(r, m))
+		lx = legend_item(cr, lx, ly, 2, 0x2b5c8a, 1,
+		                 _("P50 projection"));
+	if (band_drawn(r, m))
 		lx = legend_item(cr, lx, ly, 0, 0x4682b4, 0.35,
-		                 "P10-P90 range");
+		                 _("P10-P90 range"));
+	if (isfinite(m->dl))
 		lx = legend_item(cr, lx, ly, 2, 0xc0392b, 1,
-		                 "Article 5 deadline");
+		                 _("Article 5 deadline"));
+	if (r->has_completion) {
 		char buf[160];
 		snprintf(buf, sizeof buf,
-		         "national completion: P10 %s, P50 %s, P90 %s", r->p[0],
-		         r->p[1], r->p[2]);
+		         _("national completion: P10 %s, P50 %s, P90 %s"),
+		         r->p[0], r->p[1], r->p[2]);
 		color(cr, 0x333333);
 		font(cr, 11, false);
 		text(cr, p->x1, h - 14, buf, 1, 0);
@@ -367,8 +426,8 @@ static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
 	cairo_rectangle(cr, p->x0, p->y0 - 10, p->x1 - p->x0,
 	                p->y1 - p->y0 + 10);
 	cairo_clip(cr);
-	if (r->has_completion && r->remaining > 0)
-		remaining_fan(r, cr, &m);
+	remaining_stocks(r, cr, &m);
+	remaining_fan(r, cr, &m);
 	remaining_history(r, cr, &m);
 	if (isfinite(m.dl))
 		remaining_deadline(r, cr, &m);
@@ -658,6 +717,81 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 	map_labels(r, cr, &q);
 	double ly = legend_classes(cr, w - MAP_LEGEND_W, 64, &mc);
 	legend_hazards(r, cr, w - MAP_LEGEND_W, ly + 12);
+}
+
+/* ---- captions ------------------------------------------------------------ */
+
+/* What the projection of chart 1 shows, in words. */
+static void projection_caption(const lr_report *r, const remaining_chart *m,
+                               rbuf *b)
+{
+	if (!r->has_completion) {
+		lr__buf_puts(b, _(" No projection: completion.csv is absent."));
+		return;
+	}
+	if (band_drawn(r, m))
+		lr__buf_printf(
+		        b,
+		        _(" The band runs from the remaining land at the "
+		          "as-of date to zero at the P10 (%s) and P90 "
+		          "(%s) completion dates of completion.csv."),
+		        r->p[0], r->p[2]);
+	if (p50_drawn(r, m))
+		lr__buf_printf(b,
+		               _(" The dashed line reaches zero at P50 (%s)."),
+		               r->p[1]);
+	if (!band_drawn(r, m) || !p50_drawn(r, m))
+		lr__buf_printf(b,
+		               _(" Not drawn: the percentiles that are never "
+		                 "reached within 50 years (P10 %s, P50 %s, P90 "
+		                 "%s)."),
+		               r->p[0], r->p[1], r->p[2]);
+	if (isfinite(m->dl))
+		lr__buf_printf(b,
+		               _(" The red dashed line is the Article 5 "
+		                 "deadline (%s)."),
+		               r->deadline);
+}
+
+void lr__chart_caption(const lr_report *r, int k, rbuf *b)
+{
+	const char *unit = lr__unit_symbol(r->unit);
+	if (k == LR_CHART_REMAINING) {
+		remaining_chart m;
+		remaining_frame(r, 1100, 560, &m);
+		lr__buf_printf(
+		        b,
+		        _("Hazardous land remaining at the end of each "
+		          "year, national (release_by_year; the last "
+		          "point is the as-of date %s), with the SHA and "
+		          "CHA land at each year's end as stacked bars."),
+		        r->as_of);
+		if (has_start(&m))
+			lr__buf_printf(b,
+			               _(" The line starts from the land "
+			                 "hazardous at the start of %d."),
+			               r->first_year);
+		else
+			lr__buf_printf(
+			        b,
+			        _(" %d is the first year of the records: "
+			          "its land is a stock (the baseline), not "
+			          "growth from zero."),
+			        r->first_year);
+		projection_caption(r, &m, b);
+	} else if (k == LR_CHART_RELEASED) {
+		lr__buf_printf(
+		        b,
+		        _("Land cancelled, reduced and cleared per year, "
+		          "national (release_by_year), in %s."),
+		        unit);
+	} else {
+		lr__buf_puts(b,
+		             _("Leaf regions shaded by their remaining land "
+		               "(remaining_by_region); on top, the ledger "
+		               "faces still hazardous at the as-of date, SHA "
+		               "orange and CHA red."));
+	}
 }
 
 void lr__chart_draw(const lr_report *r, int k, cairo_t *cr, double w, double h)

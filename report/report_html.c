@@ -165,17 +165,6 @@ int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 	lr__buf_puts(&b, "</ul>\n<h2>Charts</h2>\n");
 	static const double size[3][2] = {
 	        {1100, 560}, {1100, 520}, {1100, 820}};
-	static const char *const captions[3] = {
-	        "Remaining land at the end of each year (national TOTAL of "
-	        "release_by_year; the last point is the as-of date). The "
-	        "band runs from the remaining land at the as-of date to zero "
-	        "at the P10 and P90 completion dates of completion.csv; the "
-	        "dashed line reaches zero at P50.",
-	        "Land cancelled, reduced and cleared per year (national TOTAL "
-	        "of release_by_year).",
-	        "Leaf regions shaded by their remaining land "
-	        "(remaining_by_region); on top, the ledger faces still "
-	        "hazardous at the as-of date, SHA orange and CHA red."};
 	for (int k = 0; k < 3; k++) {
 		char prefix[16];
 		snprintf(prefix, sizeof prefix, "c%d-", k);
@@ -186,9 +175,14 @@ int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 			lr__buf_free(&b);
 			return rc;
 		}
+		rbuf cap = {0};
+		lr__chart_caption(r, k, &cap);
 		lr__buf_puts(&b, "<figcaption>");
-		esc(&b, captions[k]);
+		esc(&b, cap.data ? cap.data : "");
 		lr__buf_puts(&b, "</figcaption>\n</figure>\n");
+		if (cap.failed)
+			b.failed = true;
+		lr__buf_free(&cap);
 	}
 	for (int k = 0; k < T_N; k++)
 		if (r->present[k])

@@ -133,6 +133,7 @@ struct lr_report {
 	/* National figures per year first_year..last_year (TOTAL rows). */
 	int n_years;
 	double *remaining_end, *new_land; /* [n_years] m², owned */
+	double *sha_end, *cha_end; /* [n_years] m² by type at the year's end */
 	/* Cleared, reduced, cancelled: [n_years] m², owned. */
 	double *released[3];
 	double remaining; /* national remaining at as-of (m²) */
@@ -246,6 +247,9 @@ int lr__chart_svg(const lr_report *r, int k, double w, double h,
                   const char *prefix, rbuf *b, lr_error *err);
 /* Chart titles, for captions. */
 extern const char *const lr__chart_titles[3];
+/* What chart k draws for r, in words (the projection percentiles drawn or
+** not, the unit), into b. */
+void lr__chart_caption(const lr_report *r, int k, rbuf *b);
 
 /* A sentence per region: "P01-D01 Veng Thom: 160,993.00 m² remaining in 7
 ** areas; ..." into b. */

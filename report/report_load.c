@@ -121,6 +121,8 @@ void lr_report_free(lr_report *r)
 		free(r->released[i]);
 	}
 	free(r->remaining_end);
+	free(r->sha_end);
+	free(r->cha_end);
 	free(r->new_land);
 	free(r->dir);
 	free(r->store);

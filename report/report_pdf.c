@@ -160,7 +160,8 @@ static void summary_pages(pdf *p, const lr_report *r)
 static void chart_pages(pdf *p, const lr_report *r)
 {
 	for (int k = 0; k < 3; k++) {
-		double w = PAGE_W - 2 * MARGIN, h = PAGE_H - 2 * MARGIN;
+		/* The caption under the chart says what is drawn. */
+		double w = PAGE_W - 2 * MARGIN, h = PAGE_H - 2 * MARGIN - 44;
 		/* Draw at a screen-like size and scale to the page, so the
 		** fonts keep their proportions. */
 		double dw = 1100, dh = dw * h / w;
@@ -169,6 +170,15 @@ static void chart_pages(pdf *p, const lr_report *r)
 		cairo_scale(p->cr, w / dw, h / dh);
 		lr__chart_draw(r, k, p->cr, dw, dh);
 		cairo_restore(p->cr);
+		rbuf cap = {0};
+		lr__chart_caption(r, k, &cap);
+		p->y = MARGIN + h + 14;
+		font(p->cr, 8.5, false);
+		cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+		if (cap.data)
+			wrap(p, r, cap.data, MARGIN, w, 11);
+		cairo_set_source_rgb(p->cr, 0, 0, 0);
+		lr__buf_free(&cap);
 		new_page(p, r);
 	}
 }

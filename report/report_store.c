@@ -241,10 +241,12 @@ static int year_arrays(lr_report *r, lr_error *err)
 	r->n_years = ny;
 	r->remaining_end = lr_xcalloc((size_t)ny, sizeof(double));
 	r->new_land = lr_xcalloc((size_t)ny, sizeof(double));
+	r->sha_end = lr_xcalloc((size_t)ny, sizeof(double));
+	r->cha_end = lr_xcalloc((size_t)ny, sizeof(double));
 	for (int m = 0; m < 3; m++)
 		r->released[m] = lr_xcalloc((size_t)ny, sizeof(double));
-	if (!r->remaining_end || !r->new_land || !r->released[0] ||
-	    !r->released[1] || !r->released[2])
+	if (!r->remaining_end || !r->new_land || !r->sha_end || !r->cha_end ||
+	    !r->released[0] || !r->released[1] || !r->released[2])
 		return lr__nomem(err);
 	return LR_OK;
 }
@@ -291,6 +293,8 @@ static int national_year(years_fill *fill, const lr_store_year *x, int y,
 	for (int m = 0; m < LR_N_METHODS; m++)
 		r->released[m][y] = lr__m2(x->by_method[m]);
 	r->remaining_end[y] = lr__m2(x->remaining_end);
+	r->sha_end[y] = lr__m2(x->sha_end);
+	r->cha_end[y] = lr__m2(x->cha_end);
 	if (y < MAX_YEARS)
 		fill->nl.total[y] = x->new_land;
 	size_t row;

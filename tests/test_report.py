@@ -20,6 +20,7 @@ import tempfile
 import zipfile
 import zlib
 
+import pngread
 import tap
 from tap import ok, skip
 from decimal import Decimal
@@ -198,6 +199,58 @@ def check_quality(out, analyze_stdout, tmp):
        t3["note"], "and qualifies table 3 under it", t3["note"])
 
 
+# Colours of chart 1 on white: the P50 line, the P10-P90 band (alpha 0.25)
+# and the SHA and CHA stock bars (alpha 0.55), as cairo blends them.
+P50_RGB, BAND_RGB = (0x2b, 0x5c, 0x8a), (208, 224, 237)
+SHA_RGB, CHA_RGB = (248, 193, 139), (233, 136, 137)
+
+
+def chart_colours(out, tmp, name):
+    """Pixels of the four colours in the plot of chart 1 (below its
+    legend), drawn as a PNG of 1200 x 600."""
+    run("report", out, "--format", "html", "--chart-png",
+        os.path.join(tmp, name))
+    img = pngread.read(os.path.join(tmp, name + "-remaining.png"))
+    box = (60, 70, img[0], img[1] - 40)
+    return [pngread.count_near(img, c, 8, box)
+            for c in (P50_RGB, BAND_RGB, SHA_RGB, CHA_RGB)]
+
+
+def check_chart_truth(out, tmp):
+    """The projection is drawn only where it is finite, and the caption
+    says what is drawn; the stocks by type are drawn."""
+    comp = read_csv(os.path.join(out, "completion.csv"))
+    nat = next(x for x in comp if x["region_id"] == "TOTAL")
+    finite = all(nat[k] != "never" for k in ("p10_date", "p50_date",
+                                              "p90_date"))
+    p50, band, sha, cha = chart_colours(out, tmp, "finite")
+    ok(finite and p50 > 50 and band > 1000 and sha > 1000 and cha > 1000,
+       "chart 1: P50 line, P10-P90 band, SHA and CHA stocks drawn",
+       (nat, p50, band, sha, cha))
+    # The same folder with the national P50 and P90 never reached.
+    never = os.path.join(tmp, "never")
+    shutil.copytree(out, never)
+    with open(os.path.join(never, "completion.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(comp[0].keys()))
+        w.writeheader()
+        for x in comp:
+            if x["region_id"] == "TOTAL":
+                x = dict(x, p50_date="never", p90_date="never")
+            w.writerow(x)
+    p50, band, sha, cha = chart_colours(never, tmp, "never")
+    ok(p50 == 0 and band == 0 and sha > 1000,
+       "chart 1 with P50 and P90 never: no P50 line, no band",
+       (p50, band, sha))
+    html = open(os.path.join(never, "report.html")).read()
+    cap = re.search(r"<figcaption>([^<]*)", html).group(1)
+    ok("Not drawn" in cap and "P50 never" in cap and
+       "dashed line reaches zero" not in cap and "band runs" not in cap,
+       "its caption says the percentiles never reached are not drawn", cap)
+    first = int(read_csv(os.path.join(out, "release_by_year.csv"))[0]["year"])
+    ok(f"{first} is the first year of the records" in cap,
+       "the first year is described as a stock, not growth", cap)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
@@ -247,6 +300,8 @@ def main():
     check_quality(out, analyze_out, tmp)
 
     # The figures to the cent: the tables in m² as the CSVs.
+    check_chart_truth(out, tmp)
+
     r = run("report", out, "--title", "Republic of Example: Article 5",
             "--unit", "m2")
     ok(r.returncode == 0, "report, all formats: exit 0", r.stderr)
