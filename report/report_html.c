@@ -85,6 +85,8 @@ static void html_table(const lr_report *r, const rtable *t, rbuf *b)
 	}
 	lr__buf_puts(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < t->n_rows; i++) {
+		if (!lr__row_printed(t, i))
+			continue;
 		lr__buf_puts(b, t->total[i] ? "<tr class=\"total\">" : "<tr>");
 		for (int c = 0; c < t->n_cols; c++) {
 			char buf[64];

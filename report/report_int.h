@@ -21,7 +21,9 @@ typedef enum {
 	RC_KM2,   /* square kilometres, four decimals */
 	RC_PCT,   /* a percentage (15.94 means 15.94 %), two decimals */
 	RC_DATE,  /* YYYY-MM-DD, or a word such as "never" */
-	RC_MONEY  /* an amount, two decimals */
+	RC_MONEY, /* an amount, two decimals */
+	RC_COORD, /* a longitude or latitude in degrees, six decimals */
+	RC_N
 } rc_type;
 
 typedef struct rcol {
@@ -50,6 +52,9 @@ typedef struct rtable {
 	size_t n_rows, cap;
 	rcell *cells;         /* [n_rows * n_cols], row-major, owned */
 	unsigned char *total; /* [n_rows], owned: 1 for a total row */
+	/* Rows HTML and PDF show (0: all); the workbook, Markdown and JSON
+	** show every row, and the table's note says so. */
+	size_t printed;
 } rtable;
 
 #define RT_CELL(t, r, c) (&(t)->cells[(size_t)(r) * (size_t)(t)->n_cols + (c)])
@@ -86,6 +91,7 @@ enum {
 	T_WORKPLAN,
 	T_QUALITY_LAYERS,   /* annex: features read, accepted, rejected */
 	T_QUALITY_FINDINGS, /* annex: findings by layer, code and reason */
+	T_FORM_C,           /* annex: Article 7 Form C, one row per area */
 	T_N
 };
 
@@ -175,6 +181,9 @@ int lr__rtable_meta(rtable *t, const char *units, const char *source,
 ** buf holds at least 64 bytes; thousands: group digits with commas. */
 const char *lr__cell_format(const rtable *t, size_t r, int c, bool thousands,
                             char *buf);
+/* Whether HTML and PDF print row i of t (t->printed cuts long lists;
+** total rows are always printed). */
+bool lr__row_printed(const rtable *t, size_t i);
 /* Decimals shown for a column type. */
 int lr__type_decimals(rc_type type);
 /* "1,234,567.89" with the given decimals. */

@@ -6,9 +6,9 @@
 #include <string.h>
 
 static const char *const type_names[] = {
-        [RC_TEXT] = "text", [RC_YEAR] = "year",   [RC_COUNT] = "count",
-        [RC_M2] = "m2",     [RC_KM2] = "km2",     [RC_PCT] = "percent",
-        [RC_DATE] = "date", [RC_MONEY] = "amount"};
+        [RC_TEXT] = "text", [RC_YEAR] = "year",    [RC_COUNT] = "count",
+        [RC_M2] = "m2",     [RC_KM2] = "km2",      [RC_PCT] = "percent",
+        [RC_DATE] = "date", [RC_MONEY] = "amount", [RC_COORD] = "degrees"};
 
 /* A cell as JSON: numbers rounded to the decimals the tables show, so the
 ** JSON says what the CSV says; text as strings; empty as null. */

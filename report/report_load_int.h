@@ -84,6 +84,11 @@ int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err);
 ** r->quality, its statement and the two annex tables. */
 int lr__load_quality(lr_report *r, lr_store_reader *rd, lr_error *err);
 
+/* ---- Article 7 Form C (report_formc.c) ---------------------------------- */
+
+/* Annex B from the store's form_c, with a TOTAL row. */
+int lr__load_form_c(lr_report *r, lr_store_reader *rd, lr_error *err);
+
 /* ---- the CSVs of project and plan (report_results.c) -------------------- */
 
 /* Table 5 from DIR/completion.csv, or a note when it is absent. */

@@ -195,6 +195,8 @@ static void measure(cairo_t *cr, const rtable *t, double *cw)
 			cw[c] = fmax(cw[c], width_of(cr, u));
 		font(cr, 7, false);
 		for (size_t i = 0; i < t->n_rows; i++) {
+			if (!lr__row_printed(t, i))
+				continue;
 			char buf[64];
 			const char *s = lr__cell_format(t, i, c, true, buf);
 			cw[c] = fmax(cw[c], width_of(cr, s) * 1.06);
@@ -283,6 +285,8 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 			new_page(p, r);
 		table_header(p, t, cols, n, cw);
 		for (size_t i = 0; i < t->n_rows; i++) {
+			if (!lr__row_printed(t, i))
+				continue;
 			if (p->y > PAGE_H - MARGIN - 6) {
 				new_page(p, r);
 				table_header(p, t, cols, n, cw);

@@ -13,11 +13,11 @@
 static const char *const sheet_names[T_N] = {
         "1 Remaining",           "2 Released by year", "3 New contamination",
         "4 Planned vs achieved", "5 Completion",       "6 Work plan",
-        "A1 Data quality",       "A2 Findings"};
+        "A1 Data quality",       "A2 Findings",        "B Form C"};
 
 typedef struct formats {
 	lxw_format *title, *header, *text, *text_bold;
-	lxw_format *num[RC_MONEY + 1], *num_bold[RC_MONEY + 1];
+	lxw_format *num[RC_N], *num_bold[RC_N];
 } formats;
 
 static const char *num_format(rc_type t)
@@ -33,6 +33,8 @@ static const char *num_format(rc_type t)
 		return "0.00";
 	case RC_DATE:
 		return "yyyy-mm-dd";
+	case RC_COORD:
+		return "0.000000";
 	default:
 		return "#,##0.00";
 	}
@@ -53,7 +55,7 @@ static void make_formats(lxw_workbook *wb, formats *f)
 	f->text_bold = workbook_add_format(wb);
 	format_set_bold(f->text_bold);
 	format_set_top(f->text_bold, LXW_BORDER_THIN);
-	for (int t = 0; t <= RC_MONEY; t++) {
+	for (int t = 0; t < RC_N; t++) {
 		f->num[t] = workbook_add_format(wb);
 		format_set_num_format(f->num[t], num_format((rc_type)t));
 		f->num_bold[t] = workbook_add_format(wb);

@@ -273,7 +273,7 @@ def main():
     j = json.load(open(os.path.join(out, "request_tables.json")))
     ids = [t["id"] for t in j["tables"]]
     ok(ids == ["remaining_by_region", "release_by_year", "new_contamination",
-               "data_quality_layers", "data_quality_findings"],
+               "data_quality_layers", "data_quality_findings", "form_c"],
        "without project/plan: tables 1-3 and the data-quality annex", ids)
     ok(any("completion" in s for s in j["notes"]) and
        any("work plan" in s for s in j["notes"]),
@@ -323,7 +323,7 @@ def main():
     sheets = re.findall(r'<sheet name="([^"]+)"', wb)
     ok(sheets == ["1 Remaining", "2 Released by year", "3 New contamination",
                   "5 Completion", "6 Work plan", "A1 Data quality",
-                  "A2 Findings"],
+                  "A2 Findings", "B Form C"],
        "xlsx: the workbook lists one sheet per table", sheets)
     nums = xlsx_numbers(book, "xl/worksheets/sheet1.xml")
     want = [Decimal(total[k]) for k in
@@ -372,12 +372,29 @@ def main():
     ok(len(t["workplan"]["rows"]) + len(t["workplan"]["totals"]) == len(wp),
        "json: every work plan row", len(wp))
 
+    # Form C: every area of form_c.csv, to the cent, adding up to the
+    # national remaining.
+    fc = read_csv(os.path.join(out, "form_c.csv"))
+    jf = t["form_c"]
+    same = [(a["hazard_id"], Decimal(a["remaining_m2"]),
+             Decimal(b["remaining_m2"])) for a, b in zip(fc, jf["rows"])
+            if a["hazard_id"] != b["hazard_id"] or
+            Decimal(a["remaining_m2"]) != Decimal(str(b["remaining_m2"])) or
+            a["type"] != b["type"]]
+    ok(len(jf["rows"]) == len(fc) > 50 and not same,
+       f"json: annex B lists the {len(fc)} areas of form_c.csv", same[:3])
+    ok(Decimal(str(jf["total"]["remaining_m2"])) == Decimal(total["total_m2"])
+       == sum(Decimal(x["remaining_m2"]) for x in fc),
+       "json: annex B adds up to the national remaining, to the cent",
+       (jf["total"], total["total_m2"]))
+
     # Markdown.
     md = open(os.path.join(out, "request_tables.md")).read()
     ok(f"| **TOTAL** | **National total** |" in md and
        f"**{thousands(Decimal(total['total_m2']))}**" in md,
        "md: table 1 has the TOTAL row with the national remaining")
-    ok(md.count("**TOTAL**") >= 4 and md.count("\n## Table") == 5,
+    ok(md.count("**TOTAL**") >= 4 and md.count("\n## Table") == 5 and
+       "\n## Annex B. Article 7 Form C" in md,
        "md: TOTAL rows in every table, one section per table")
 
     # HTML.

@@ -95,6 +95,12 @@ def main():
     ok("stock of the snapshot" in t3,
        "html: table 3's new land in 2023 is qualified as the snapshot's "
        "stock")
+    fc = read_csv(os.path.join(out, "form_c.csv"))
+    b = section(html, 'id="form_c"')
+    ok(len(fc) > 1000 and b.count("<tr>") == 201 and
+       f"the first 200 of the {len(fc)} areas" in b,
+       f"html: annex B prints 200 of the {len(fc)} Form C areas and says "
+       "where the rest are", b.count("<tr>"))
     shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()
 
