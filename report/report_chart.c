@@ -544,21 +544,60 @@ static proj map_projection(const lr_report *r, double w, double h)
 	return q;
 }
 
-/* The classes of remaining land that colour the regions. */
+/* The classes of remaining land that colour the regions: none, then the
+** quartiles of the regions holding land (nearest rank), so that each
+** class holds about a quarter of them whatever the skew. */
 typedef struct map_classes {
-	double step;      /* class width, m² */
+	double brk[4];    /* upper bounds of classes 1..4, m² (brk[3]: max) */
+	int count[5];     /* regions in each class */
 	double us;        /* m² to the legend's unit */
 	const char *unit; /* static */
 } map_classes;
 
+/* The OUTSIDE row: land in no region, which the map has no shape for. */
+static bool is_outside(const rregion *g)
+{
+	return !strcmp(g->id, "OUTSIDE");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The class of a region's remaining land. */
+static int class_of(const map_classes *mc, double v)
+{
+	if (v <= 0)
+		return 0;
+	int c = 1;
+	while (c < 4 && v > mc->brk[c - 1])
+		c++;
+	return c;
+}
+
 static map_classes map_classes_of(const lr_report *r)
 {
-	double vmax = 0;
-	for (size_t i = 0; i < r->regions.len; i++)
-		vmax = fmax(vmax, LR_VEC_AT(&r->regions, rregion, i).remaining);
-	map_classes mc;
-	mc.us = area_scale(r, vmax, &mc.unit);
-	mc.step = nice_step(vmax * mc.us, 4) / mc.us;
+	map_classes mc = {0};
+	size_t n = 0;
+	double *v = malloc((r->regions.len + 1) * sizeof *v);
+	for (size_t i = 0; v && i < r->regions.len; i++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
+		if (g->remaining > 0 && !is_outside(g))
+			v[n++] = g->remaining;
+	}
+	if (v && n)
+		qsort(v, n, sizeof *v, cmp_double);
+	for (size_t k = 1; v && n && k <= 4; k++)
+		mc.brk[k - 1] = v[(k * n + 3) / 4 - 1];
+	free(v);
+	mc.us = area_scale(r, mc.brk[3], &mc.unit);
+	for (size_t i = 0; i < r->regions.len; i++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
+		if (!is_outside(g))
+			mc.count[class_of(&mc, g->remaining)]++;
+	}
 	return mc;
 }
 
@@ -570,12 +609,8 @@ static void map_regions(const lr_report *r, cairo_t *cr, const proj *q,
 		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
 		if (!g->shape.n_pts)
 			continue;
-		int cls = g->remaining <= 0
-		                  ? 0
-		                  : 1 + (int)fmin(3, floor(g->remaining /
-		                                           mc->step));
 		shape_path(cr, q, &g->shape);
-		color(cr, class_colors[cls]);
+		color(cr, class_colors[class_of(mc, g->remaining)]);
 		cairo_fill_preserve(cr);
 		color(cr, 0x8a8a8a);
 		cairo_set_line_width(cr, 0.8);
@@ -601,35 +636,133 @@ static void map_faces(const lr_report *r, cairo_t *cr, const proj *q)
 				       cy = (b[1] + b[3]) / 2;
 				cairo_arc(cr,
 				          q->ox + (cx - q->lon0) * q->k * q->s,
-				          q->oy + (q->lat1 - cy) * q->s, 1.6, 0,
+				          q->oy + (q->lat1 - cy) * q->s, 2.2, 0,
 				          2 * M_PI);
 				cairo_fill(cr);
 				continue;
 			}
+			/* Outlined at a weight that keeps slivers visible. */
 			shape_path(cr, q, &f->shape);
 			cairo_fill_preserve(cr);
-			cairo_set_line_width(cr, 0.6);
+			cairo_set_line_width(cr, 1.2);
 			cairo_stroke(cr);
 		}
 }
 
-/* Region labels where there is room. */
-static void map_labels(const lr_report *r, cairo_t *cr, const proj *q)
+/* Regions named on the map: those holding most land. */
+enum { MAP_NAMED = 8 };
+
+/* The indexes of the (at most) MAP_NAMED regions with a shape holding
+** most land, most first, into top[]; returns how many. */
+static int top_regions(const lr_report *r, size_t top[MAP_NAMED])
 {
-	font(cr, 9, false);
+	int n = 0;
 	for (size_t i = 0; i < r->regions.len; i++) {
 		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
-		if (!g->shape.n_pts)
+		if (!(g->remaining > 0) || !g->shape.n_pts)
 			continue;
+		int k = n < MAP_NAMED ? n++ : MAP_NAMED;
+		while (k > 0 &&
+		       LR_VEC_AT(&r->regions, rregion, top[k - 1]).remaining <
+		               g->remaining) {
+			if (k < MAP_NAMED)
+				top[k] = top[k - 1];
+			k--;
+		}
+		if (k < MAP_NAMED)
+			top[k] = i;
+	}
+	return n;
+}
+
+/* The names of the regions holding most land, haloed so they read on any
+** fill, at the middle of each region's box. */
+static void map_labels(const lr_report *r, cairo_t *cr, const proj *q)
+{
+	size_t top[MAP_NAMED];
+	int n = top_regions(r, top);
+	font(cr, 11, true);
+	for (int k = 0; k < n; k++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, top[k]);
+		const char *name = g->name[0] ? g->name : g->id;
 		const double *b = g->shape.box;
-		double bw = (b[2] - b[0]) * q->k * q->s;
-		if (bw < text_width(cr, g->id) + 6)
-			continue;
 		double cx = q->ox + ((b[0] + b[2]) / 2 - q->lon0) * q->k * q->s,
 		       cy = q->oy + (q->lat1 - (b[1] + b[3]) / 2) * q->s;
-		color(cr, 0x3c3c3c);
-		text(cr, cx, cy, g->id, 0.5, 1);
+		cairo_font_extents_t fe;
+		cairo_font_extents(cr, &fe);
+		cairo_move_to(cr, cx - text_width(cr, name) / 2,
+		              cy + (fe.ascent - fe.descent) / 2);
+		cairo_text_path(cr, name);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_set_line_width(cr, 3);
+		cairo_stroke(cr);
+		color(cr, 0x1a1a1a);
+		text(cr, cx, cy, name, 0.5, 1);
 	}
+}
+
+/* A scale bar of a round length near a fifth of the map's width, from the
+** kilometres a pixel spans along the meridian (true in this projection). */
+static void map_scale_bar(cairo_t *cr, const proj *q, double x, double y,
+                          double width)
+{
+	double km_per_px = 111.195 / q->s; /* mean km per degree of latitude */
+	double want = width / 5 * km_per_px, km = nice_step(want, 1);
+	if (km > want * 1.5)
+		km /= 2;
+	double len = km / km_per_px;
+	for (int k = 0; k < 4; k++) {
+		cairo_rectangle(cr, x + k * len / 4, y, len / 4, 6);
+		if (k % 2)
+			cairo_set_source_rgb(cr, 1, 1, 1);
+		else
+			color(cr, 0x222222);
+		cairo_fill_preserve(cr);
+		color(cr, 0x222222);
+		cairo_set_line_width(cr, 0.8);
+		cairo_stroke(cr);
+	}
+	char buf[80], num[64];
+	font(cr, 11, false);
+	color(cr, 0x222222);
+	text(cr, x, y + 20, "0", 0.5, 0);
+	snprintf(buf, sizeof buf, "%s km",
+	         lr__fmt_num(km, km < 1 ? 1 : 0, true, num));
+	text(cr, x + len, y + 20, buf, 0.5, 0);
+}
+
+/* A north arrow: north is up in this projection. */
+static void map_north_arrow(cairo_t *cr, double x, double y)
+{
+	color(cr, 0x222222);
+	cairo_move_to(cr, x, y);
+	cairo_line_to(cr, x + 9, y + 30);
+	cairo_line_to(cr, x, y + 23);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+	cairo_move_to(cr, x, y);
+	cairo_line_to(cr, x - 9, y + 30);
+	cairo_line_to(cr, x, y + 23);
+	cairo_close_path(cr);
+	cairo_set_line_width(cr, 1);
+	cairo_stroke(cr);
+	font(cr, 13, true);
+	text(cr, x, y + 46, "N", 0.5, 0);
+}
+
+/* The label of class c: "0.29 - 1.12 km² (36)". */
+static void class_label(const map_classes *mc, int c, char *buf, size_t n)
+{
+	char a[64], b[64];
+	if (c == 0) {
+		snprintf(buf, n, _("none (%d)"), mc->count[0]);
+		return;
+	}
+	double lo = c == 1 ? 0 : mc->brk[c - 2];
+	snprintf(buf, n, "%s - %s %s (%d)",
+	         lr__fmt_num(lo * mc->us, 2, true, a),
+	         lr__fmt_num(mc->brk[c - 1] * mc->us, 2, true, b), mc->unit,
+	         mc->count[c]);
 }
 
 /* The legend of the region classes from (lx, ly); returns the next ly. */
@@ -638,23 +771,14 @@ static double legend_classes(cairo_t *cr, double lx, double ly,
 {
 	color(cr, 0x222222);
 	font(cr, 12, true);
-	text(cr, lx, ly, "Remaining land in the region", 0, 0);
+	text(cr, lx, ly, _("Remaining land in the region"), 0, 0);
+	ly += 16;
+	font(cr, 10, false);
+	text(cr, lx, ly, _("quartiles of the regions with land"), 0, 0);
 	ly += 20;
-	double step = mc->step, us = mc->us;
 	for (int c = 0; c < 5; c++) {
-		char a[64], b[64], buf[160];
-		int dec = step_decimals(step * us);
-		if (c == 0)
-			snprintf(buf, sizeof buf, "none");
-		else if (c < 4)
-			snprintf(buf, sizeof buf, "%s - %s %s",
-			         lr__fmt_num((c - 1) * step * us, dec, true, a),
-			         lr__fmt_num(c * step * us, dec, true, b),
-			         mc->unit);
-		else
-			snprintf(buf, sizeof buf, "%s %s or more",
-			         lr__fmt_num(3 * step * us, dec, true, a),
-			         mc->unit);
+		char buf[200];
+		class_label(mc, c, buf, sizeof buf);
 		color(cr, class_colors[c]);
 		cairo_rectangle(cr, lx, ly - 7, 18, 14);
 		cairo_fill_preserve(cr);
@@ -715,11 +839,39 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 	map_regions(r, cr, &q, &mc);
 	map_faces(r, cr, &q);
 	map_labels(r, cr, &q);
+	map_north_arrow(cr, 40, 52);
+	map_scale_bar(cr, &q, 30, h - 48, w - MAP_LEGEND_W - 40);
 	double ly = legend_classes(cr, w - MAP_LEGEND_W, 64, &mc);
 	legend_hazards(r, cr, w - MAP_LEGEND_W, ly + 12);
 }
 
 /* ---- captions ------------------------------------------------------------ */
+
+/* The map's classes and named regions, in words. */
+static void map_caption(const lr_report *r, rbuf *b)
+{
+	lr__buf_puts(b, _("Leaf regions shaded by their remaining land "
+	                  "(remaining_by_region) in classes by quartiles of "
+	                  "the regions holding land (regions in brackets): "));
+	map_classes mc = map_classes_of(r);
+	for (int c = 1; c <= 4; c++) {
+		char buf[200];
+		class_label(&mc, c, buf, sizeof buf);
+		lr__buf_printf(b, "%s%s", c > 1 ? "; " : "", buf);
+	}
+	lr__buf_puts(b, _(". On top, the ledger faces still hazardous at the "
+	                  "as-of date, SHA orange and CHA red. Named: the "
+	                  "regions holding most land ("));
+	size_t top[MAP_NAMED];
+	int n = top_regions(r, top);
+	for (int k = 0; k < n; k++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, top[k]);
+		lr__buf_printf(b, "%s%s", k ? ", " : "",
+		               g->name[0] ? g->name : g->id);
+	}
+	lr__buf_puts(b, _("). North is up; the scale bar measures along the "
+	                  "meridian."));
+}
 
 /* What the projection of chart 1 shows, in words. */
 static void projection_caption(const lr_report *r, const remaining_chart *m,
@@ -786,11 +938,7 @@ void lr__chart_caption(const lr_report *r, int k, rbuf *b)
 		          "national (release_by_year), in %s."),
 		        unit);
 	} else {
-		lr__buf_puts(b,
-		             _("Leaf regions shaded by their remaining land "
-		               "(remaining_by_region); on top, the ledger "
-		               "faces still hazardous at the as-of date, SHA "
-		               "orange and CHA red."));
+		map_caption(r, b);
 	}
 }
 

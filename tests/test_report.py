@@ -251,6 +251,56 @@ def check_chart_truth(out, tmp):
        "the first year is described as a stock, not growth", cap)
 
 
+CLASS_RGB = [(0xf4, 0xf4, 0xf4), (0xda, 0xda, 0xeb), (0xbc, 0xbd, 0xdc),
+             (0x9e, 0x9a, 0xc8), (0x75, 0x6b, 0xb1)]
+
+
+def quartile_classes(rem):
+    """The map's classes computed here: nearest-rank quartiles of the
+    regions holding land, as "lo - hi km² (n)"."""
+    vals = sorted(Decimal(x["total_m2"]) for x in rem
+                  if x["region_id"] not in ("TOTAL", "OUTSIDE") and
+                  Decimal(x["total_m2"]) > 0)
+    n = len(vals)
+    brk = [vals[-(-k * n // 4) - 1] for k in (1, 2, 3, 4)]
+    count = [0] * 4
+    for v in vals:
+        count[next(k for k in range(4) if v <= brk[k])] += 1
+    lo = [Decimal(0)] + brk[:3]
+    return [f"{lo[k] / 10**6:,.2f} - {brk[k] / 10**6:,.2f} km² ({count[k]})"
+            for k in range(4)]
+
+
+def check_map(out, tmp):
+    """The map's classes are the quartiles of the regions' land, its named
+    regions those holding most land; legend and scale bar are drawn."""
+    r = run("report", out, "--format", "html", "--chart-png",
+            os.path.join(tmp, "map"))
+    html = open(os.path.join(out, "report.html")).read()
+    cap = re.findall(r"<figcaption>([^<]*)", html)[2]
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    want = quartile_classes(rem)
+    ok("; ".join(want) in cap, "map: classes are the quartiles of the "
+       "regions holding land", (want, cap))
+    top = sorted((x for x in rem if x["region_id"] not in ("TOTAL", "OUTSIDE")
+                  and Decimal(x["total_m2"]) > 0),
+                 key=lambda x: -Decimal(x["total_m2"]))[:8]
+    names = ", ".join(x["region_name"] for x in top)
+    ok(f"regions holding most land ({names})" in cap,
+       "map: the eight regions holding most land are named", (names, cap))
+    img = pngread.read(os.path.join(tmp, "map-map.png"))
+    w, h = img[0], img[1]
+    legend = [pngread.count_near(img, c, 2, (w - 250, 60, w, 200))
+              for c in CLASS_RGB]
+    ok(min(legend) >= 150, "map PNG: the five class swatches of the legend",
+       legend)
+    bar = (20, h - 50, w - 250, h - 40)
+    dark = pngread.count_near(img, (0x22, 0x22, 0x22), 30, bar)
+    white = pngread.count_near(img, (255, 255, 255), 2, bar)
+    ok(dark >= 150 and white >= 150,
+       "map PNG: a scale bar of dark and white segments", (dark, white))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
@@ -301,6 +351,7 @@ def main():
 
     # The figures to the cent: the tables in m² as the CSVs.
     check_chart_truth(out, tmp)
+    check_map(out, tmp)
 
     r = run("report", out, "--title", "Republic of Example: Article 5",
             "--unit", "m2")
