@@ -5,6 +5,7 @@
 #include "report_i18n.h"
 #include "report_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void esc(rbuf *b, const char *s)
@@ -154,9 +155,12 @@ int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 		               "years); Article 5 deadline %s",
 		               r->p[0], r->p[1], r->p[2], r->deadline);
 	lr__buf_puts(&b, ".</p>\n<ul class=\"regions\">\n");
-	for (size_t i = 0; i < r->regions.len; i++) {
+	size_t *idx = calloc(r->regions.len + 1, sizeof *idx);
+	size_t n_said = idx ? lr__summary_regions(r, idx) : 0;
+	for (size_t i = 0; i < n_said; i++) {
 		rbuf s = {0};
-		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
+		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, idx[i]),
+		                    &s);
 		lr__buf_puts(&b, "<li>");
 		esc(&b, s.data ? s.data : "");
 		lr__buf_puts(&b, "</li>\n");
@@ -164,7 +168,19 @@ int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 			b.failed = true;
 		lr__buf_free(&s);
 	}
-	lr__buf_puts(&b, "</ul>\n<h2>Charts</h2>\n");
+	free(idx);
+	lr__buf_puts(&b, "</ul>\n");
+	rbuf others = {0};
+	lr__summary_others(r, &others);
+	if (others.len) {
+		lr__buf_puts(&b, "<p>");
+		esc(&b, others.data);
+		lr__buf_puts(&b, "</p>\n");
+	}
+	if (others.failed)
+		b.failed = true;
+	lr__buf_free(&others);
+	lr__buf_puts(&b, "<h2>Charts</h2>\n");
 	static const double size[3][2] = {
 	        {1100, 560}, {1100, 520}, {1100, 820}};
 	for (int k = 0; k < 3; k++) {
@@ -186,9 +202,13 @@ int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 			b.failed = true;
 		lr__buf_free(&cap);
 	}
-	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
-			html_table(r, &r->tables[k], &b);
+	int order[T_N], n = lr__report_order(r, order);
+	for (int i = 0; i < n; i++) {
+		if (order[i] == T_REMAINING && lr__many_regions(r))
+			lr__buf_printf(&b, "<h2 id=\"annex_c\">%s</h2>\n",
+			               _("Annex C. Every region"));
+		html_table(r, &r->tables[order[i]], &b);
+	}
 	lr__buf_puts(&b, "</body>\n</html>\n");
 	if (b.failed) {
 		lr__buf_free(&b);

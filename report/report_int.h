@@ -55,6 +55,8 @@ typedef struct rtable {
 	/* Rows HTML and PDF show (0: all); the workbook, Markdown and JSON
 	** show every row, and the table's note says so. */
 	size_t printed;
+	bool report_only; /* HTML and PDF only (a condensed copy) */
+	bool pack_only;   /* workbook, Markdown and JSON only */
 } rtable;
 
 #define RT_CELL(t, r, c) (&(t)->cells[(size_t)(r) * (size_t)(t)->n_cols + (c)])
@@ -92,6 +94,11 @@ enum {
 	T_QUALITY_LAYERS,   /* annex: features read, accepted, rejected */
 	T_QUALITY_FINDINGS, /* annex: findings by layer, code and reason */
 	T_FORM_C,           /* annex: Article 7 Form C, one row per area */
+	/* HTML and PDF only, for many regions (report_scale.c): */
+	T_REMAINING_TOP,  /* table 1: the regions holding most land */
+	T_NEW_TOP,        /* table 3: the regions with most new land */
+	T_COMPLETION_TOP, /* table 5: the regions holding most land */
+	T_WORKPLAN_TOTAL, /* table 6: the national rows */
 	T_N
 };
 
@@ -245,6 +252,20 @@ void lr__shape_free(rshape *s);
 
 /* Free what q owns (its statement is plain text the writers escape). */
 void lr__quality_free(rquality *q);
+
+/* ---- many regions (report/report_scale.c) ------------------------------- */
+
+/* Whether r has so many regions that the report condenses its tables. */
+bool lr__many_regions(const lr_report *r);
+/* The tables of HTML and PDF in their order into order[]; how many.  With
+** many regions, table 1 in full comes last, as annex C. */
+int lr__report_order(const lr_report *r, int order[T_N]);
+/* The regions the summary describes one by one (all, or with many regions
+** those holding most land) as indexes of r->regions into idx (room for
+** r->regions.len); how many. */
+size_t lr__summary_regions(const lr_report *r, size_t *idx);
+/* With many regions, the sentence on all the others into b. */
+void lr__summary_others(const lr_report *r, rbuf *b);
 
 /* ---- charts (report/report_chart.c) ------------------------------------- */
 

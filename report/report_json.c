@@ -82,7 +82,7 @@ int lr_report_write_json(const lr_report *r, const char *path, lr_error *err)
 		        quality, json_string(LR_VEC_AT(&r->quality.statement,
 		                                       char *, i)));
 	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
+		if (r->present[k] && !r->tables[k].report_only)
 			json_array_append_new(tables,
 			                      table_json(r, &r->tables[k]));
 	for (size_t i = 0; i < r->notes.len; i++)

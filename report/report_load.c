@@ -83,7 +83,8 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 		goto done;
 	r->present[T_REMAINING] = r->present[T_RELEASED] = r->present[T_NEW] =
 	        true;
-	if ((rc = lr__tables_to_unit(r, err)) != LR_OK)
+	if ((rc = lr__tables_to_unit(r, err)) != LR_OK ||
+	    (rc = lr__condense_tables(r, err)) != LR_OK)
 		goto done;
 	if (o->maps)
 		rc = lr__load_shapes(r, rd, err);

@@ -84,6 +84,12 @@ int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err);
 ** r->quality, its statement and the two annex tables. */
 int lr__load_quality(lr_report *r, lr_store_reader *rd, lr_error *err);
 
+/* ---- many regions (report_scale.c) -------------------------------------- */
+
+/* With many regions, the condensed copies of tables 1, 3, 5 and 6 the HTML
+** and PDF show (after the unit is applied: they copy the cells). */
+int lr__condense_tables(lr_report *r, lr_error *err);
+
 /* ---- Article 7 Form C (report_formc.c) ---------------------------------- */
 
 /* Annex B from the store's form_c, with a TOTAL row. */

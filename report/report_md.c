@@ -107,7 +107,7 @@ int lr_report_write_md(const lr_report *r, const char *path, lr_error *err)
 	}
 	lr__buf_puts(&b, "\n");
 	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
+		if (r->present[k] && !r->tables[k].report_only)
 			md_table(r, &r->tables[k], &b);
 	if (b.failed) {
 		lr__buf_free(&b);

@@ -147,13 +147,22 @@ static void summary_pages(pdf *p, const lr_report *r)
 	wrap(p, r, buf, MARGIN, w, 13);
 	p->y += 4;
 	font(cr, 8.5, false);
-	for (size_t i = 0; i < r->regions.len; i++) {
+	size_t *idx = calloc(r->regions.len + 1, sizeof *idx);
+	size_t n_said = idx ? lr__summary_regions(r, idx) : 0;
+	for (size_t i = 0; i < n_said; i++) {
 		rbuf s = {0};
-		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
+		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, idx[i]),
+		                    &s);
 		if (s.data)
 			wrap(p, r, s.data, MARGIN + 8, w - 8, 11.5);
 		lr__buf_free(&s);
 	}
+	free(idx);
+	rbuf others = {0};
+	lr__summary_others(r, &others);
+	if (others.data)
+		wrap(p, r, others.data, MARGIN, w, 13);
+	lr__buf_free(&others);
 	new_page(p, r);
 }
 
@@ -352,9 +361,9 @@ int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err)
 	pdf p = {cr, MARGIN + 10, 1};
 	summary_pages(&p, r);
 	chart_pages(&p, r);
-	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
-			table_pages(&p, r, &r->tables[k]);
+	int order[T_N], n = lr__report_order(r, order);
+	for (int i = 0; i < n; i++)
+		table_pages(&p, r, &r->tables[order[i]]);
 	footer(&p, r);
 	cairo_show_page(cr);
 	cairo_status_t st = cairo_status(cr);

@@ -11,9 +11,19 @@
 
 /* Sheet names: at most 31 characters, no []:*?/\ (Excel's rules). */
 static const char *const sheet_names[T_N] = {
-        "1 Remaining",           "2 Released by year", "3 New contamination",
-        "4 Planned vs achieved", "5 Completion",       "6 Work plan",
-        "A1 Data quality",       "A2 Findings",        "B Form C"};
+        "1 Remaining",
+        "2 Released by year",
+        "3 New contamination",
+        "4 Planned vs achieved",
+        "5 Completion",
+        "6 Work plan",
+        "A1 Data quality",
+        "A2 Findings",
+        "B Form C",
+        "",
+        "",
+        "",
+        ""}; /* the report's condensed tables: no sheet */
 
 typedef struct formats {
 	lxw_format *title, *header, *text, *text_bold;
@@ -183,7 +193,7 @@ int lr_report_write_xlsx(const lr_report *r, const char *path, lr_error *err)
 	make_formats(wb, &f);
 	lxw_error e = LXW_NO_ERROR;
 	for (int k = 0; k < T_N && e == LXW_NO_ERROR; k++)
-		if (r->present[k])
+		if (r->present[k] && !r->tables[k].report_only)
 			e = write_sheet(wb, &f, r, k);
 	lxw_error ec = workbook_close(wb);
 	if (e == LXW_NO_ERROR)

@@ -91,7 +91,7 @@ def main():
     names = [x["region_name"] for x in rem if x["region_name"]]
     ok(sum(1 for n in names if n in summary) >= 5,
        "html: the summary names regions by name")
-    t3 = section(html, 'id="new_contamination"')
+    t3 = section(html, 'id="new_contamination_main"')
     ok("stock of the snapshot" in t3,
        "html: table 3's new land in 2023 is qualified as the snapshot's "
        "stock")
@@ -101,6 +101,29 @@ def main():
        f"the first 200 of the {len(fc)} areas" in b,
        f"html: annex B prints 200 of the {len(fc)} Form C areas and says "
        "where the rest are", b.count("<tr>"))
+    pdf = open(os.path.join(out, "report.pdf"), "rb").read()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    ok(8 <= pages <= 20, f"pdf: {pages} pages for {len(ids)} regions "
+       "(at most 20 with the annexes)", pages)
+    cells = re.findall(r"<tr[^>]*>(.*?)</tr>",
+                       section(html, 'id="remaining_by_region_main"'))
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", c) for c in cells]
+    rows = [x for x in rows if x]
+    top = sorted((x for x in rem if x["region_id"] not in ("TOTAL", "OUTSIDE")),
+                 key=lambda x: -Decimal(x["total_m2"]))[:15]
+    ok([x[1] for x in rows[:15]] == [x["region_name"] for x in top],
+       "html: table 1 shows the 15 regions holding most land, most first",
+       [x[1] for x in rows[:15]])
+    parts = sum(Decimal(x[-1].replace(",", "")) for x in rows[:-1])
+    nat = Decimal(rows[-1][-1].replace(",", ""))
+    ok(rows[15][1].startswith("Other regions (") and
+       abs(parts - nat) <= Decimal("0.01") * len(rows) and
+       nat == (total / Decimal(10**6)).quantize(Decimal("0.01")),
+       "html: its rows (top 15, other regions, outside) add up to the "
+       "national total", (parts, nat))
+    ok('id="annex_c"' in html and
+       section(html, 'id="remaining_by_region"').count("<tr>") >= len(ids),
+       "html: annex C lists every region")
     shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()
 
