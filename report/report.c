@@ -139,6 +139,11 @@ void lr__rtable_free(rtable *t)
 	memset(t, 0, sizeof *t);
 }
 
+bool lr__row_printed(const rtable *t, size_t i)
+{
+	return !t->printed || i < t->printed || t->total[i];
+}
+
 /* ---- formatting --------------------------------------------------------- */
 
 int lr__type_decimals(rc_type type)
@@ -150,6 +155,8 @@ int lr__type_decimals(rc_type type)
 		return 2;
 	case RC_KM2:
 		return 4;
+	case RC_COORD:
+		return 6;
 	default:
 		return 0;
 	}

@@ -2,8 +2,10 @@
 ** report.html: one self-contained page (inline CSS and SVG, nothing fetched
 ** at view time) with a sentence per region, the charts and the tables.
 */
+#include "report_i18n.h"
 #include "report_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void esc(rbuf *b, const char *s)
@@ -39,6 +41,8 @@ static const char *const css =
         ".note{background:#fff8e1;border-left:4px solid #f0b429;"
         "padding:.4em .8em;margin:.4em 0;font-size:.92em}"
         "ul.regions{columns:2;column-gap:2em;font-size:.92em}"
+        "ul.dq{background:#f4f6f8;border-left:4px solid #7a8a99;"
+        "padding:.5em .8em .5em 2em;font-size:.92em}"
         "ul.regions li{break-inside:avoid;margin-bottom:.3em}"
         "figure{margin:1.2em 0}"
         "figure svg{max-width:100%;height:auto;border:1px solid #e3e3e3}"
@@ -91,6 +95,8 @@ static void html_table(const lr_report *r, const rtable *t, rbuf *b)
 	}
 	lr__buf_puts(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < t->n_rows; i++) {
+		if (!lr__row_printed(t, i))
+			continue;
 		lr__buf_puts(b, t->total[i] ? "<tr class=\"total\">" : "<tr>");
 		for (int c = 0; c < t->n_cols; c++) {
 			char buf[64];
@@ -142,16 +148,57 @@ static void html_head(const lr_report *r, rbuf *b)
 	}
 }
 
-/* The national sentence and one per region. */
+/* The data-quality statement, which qualifies every figure after it. */
+static void html_quality(const lr_report *r, rbuf *b)
+{
+	labelled(b, "<h2 id=\"data_quality\">", _("Data quality"),
+	         "</h2>\n<ul class=\"dq\">\n", "");
+	for (size_t i = 0; i < r->quality.statement.len; i++) {
+		lr__buf_puts(b, "<li>");
+		esc(b, LR_VEC_AT(&r->quality.statement, char *, i));
+		lr__buf_puts(b, "</li>\n");
+	}
+	lr__buf_puts(b, "</ul>\n");
+}
+
+/* One sentence per region the summary names, then one for the others. */
+static void html_regions(const lr_report *r, rbuf *b)
+{
+	lr__buf_puts(b, "<ul class=\"regions\">\n");
+	size_t *idx = calloc(r->regions.len + 1, sizeof *idx);
+	size_t n_said = idx ? lr__summary_regions(r, idx) : 0;
+	if (!idx)
+		b->failed = true;
+	for (size_t i = 0; i < n_said; i++) {
+		rbuf s = {0};
+		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, idx[i]),
+		                    &s);
+		lr__buf_puts(b, "<li>");
+		esc(b, s.data ? s.data : "");
+		lr__buf_puts(b, "</li>\n");
+		b->failed |= s.failed;
+		lr__buf_free(&s);
+	}
+	free(idx);
+	lr__buf_puts(b, "</ul>\n");
+	rbuf others = {0};
+	lr__summary_others(r, &others);
+	if (others.len) {
+		lr__buf_puts(b, "<p>");
+		esc(b, others.data);
+		lr__buf_puts(b, "</p>\n");
+	}
+	b->failed |= others.failed;
+	lr__buf_free(&others);
+}
+
+/* The national sentence and the regions' sentences. */
 static void html_summary(const lr_report *r, rbuf *b)
 {
-	char m2[64], km2[64];
+	char m2[64];
 	rbuf s = {0}; /* the national sentence: its dates come from a CSV */
-	lr__buf_printf(&s,
-	               _("%s m² (%s km²) of hazardous land remaining in "
-	                 "%lld areas"),
-	               lr__fmt_num(r, r->remaining, 0, true, m2),
-	               lr__fmt_num(r, r->remaining / 1e6, 2, true, km2),
+	lr__buf_printf(&s, _("%s of hazardous land remaining in %lld areas"),
+	               lr__fmt_area(r, r->remaining, m2),
 	               (long long)r->remaining_count);
 	if (r->has_completion)
 		lr__buf_printf(
@@ -165,18 +212,8 @@ static void html_summary(const lr_report *r, rbuf *b)
 	labelled(b, "</b> ", s.data ? s.data : "", "", "");
 	b->failed |= s.failed;
 	lr__buf_free(&s);
-	lr__buf_puts(b, ".</p>\n<ul class=\"regions\">\n");
-	for (size_t i = 0; i < r->regions.len; i++) {
-		s = (rbuf){0};
-		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
-		lr__buf_puts(b, "<li>");
-		esc(b, s.data ? s.data : "");
-		lr__buf_puts(b, "</li>\n");
-		if (s.failed)
-			b->failed = true;
-		lr__buf_free(&s);
-	}
-	lr__buf_puts(b, "</ul>\n");
+	lr__buf_puts(b, ".</p>\n");
+	html_regions(r, b);
 }
 
 /* The three charts as inline SVG with their captions. */
@@ -184,17 +221,6 @@ static int html_charts(const lr_report *r, rbuf *b, lr_error *err)
 {
 	static const double size[3][2] = {
 	        {1100, 560}, {1100, 520}, {1100, 820}};
-	static const char *const captions[3] = {
-	        N_("Remaining land at the end of each year (national TOTAL of "
-	           "release_by_year; the last point is the as-of date). The "
-	           "band runs from the remaining land at the as-of date to "
-	           "zero at the P10 and P90 completion dates of "
-	           "completion.csv; the dashed line reaches zero at P50."),
-	        N_("Land cancelled, reduced and cleared per year (national "
-	           "TOTAL of release_by_year)."),
-	        N_("Leaf regions shaded by their remaining land "
-	           "(remaining_by_region); on top, the ledger faces still "
-	           "hazardous at the as-of date, SHA orange and CHA red.")};
 	labelled(b, "<h2>", _("Charts"), "</h2>\n", "");
 	for (int k = 0; k < 3; k++) {
 		char prefix[16];
@@ -204,26 +230,41 @@ static int html_charts(const lr_report *r, rbuf *b, lr_error *err)
 		                       err);
 		if (rc != LR_OK)
 			return rc;
+		rbuf cap = {0};
+		lr__chart_caption(r, k, &cap);
 		lr__buf_puts(b, "<figcaption>");
-		esc(b, _(captions[k]));
+		esc(b, cap.data ? cap.data : "");
 		lr__buf_puts(b, "</figcaption>\n</figure>\n");
+		b->failed |= cap.failed;
+		lr__buf_free(&cap);
 	}
 	return LR_OK;
+}
+
+/* The tables in the report's order, the district tables as annex C. */
+static void html_tables(const lr_report *r, rbuf *b)
+{
+	int order[T_N], n = lr__report_order(r, order);
+	for (int i = 0; i < n; i++) {
+		if (order[i] == T_REMAINING && lr__many_regions(r))
+			labelled(b, "<h2 id=\"annex_c\">",
+			         _("Annex C. Every region"), "</h2>\n", "");
+		html_table(r, &r->tables[order[i]], b);
+	}
 }
 
 int lr_report_write_html(const lr_report *r, const char *path, lr_error *err)
 {
 	rbuf b = {0};
 	html_head(r, &b);
+	html_quality(r, &b);
 	html_summary(r, &b);
 	int rc = html_charts(r, &b, err);
 	if (rc != LR_OK) {
 		lr__buf_free(&b);
 		return rc;
 	}
-	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
-			html_table(r, &r->tables[k], &b);
+	html_tables(r, &b);
 	lr__buf_puts(&b, "</body>\n</html>\n");
 	if (b.failed) {
 		lr__buf_free(&b);

@@ -1,4 +1,5 @@
 /* request_tables.md: the request tables as Markdown, one section each. */
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <string.h>
@@ -99,8 +100,15 @@ int lr_report_write_md(const lr_report *r, const char *path, lr_error *err)
 	}
 	if (r->notes.len)
 		lr__buf_puts(&b, "\n");
+	lr__buf_printf(&b, "## %s\n\n", _("Data quality"));
+	for (size_t i = 0; i < r->quality.statement.len; i++) {
+		lr__buf_puts(&b, "- ");
+		md_text(&b, LR_VEC_AT(&r->quality.statement, char *, i));
+		lr__buf_puts(&b, "\n");
+	}
+	lr__buf_puts(&b, "\n");
 	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
+		if (r->present[k] && !r->tables[k].report_only)
 			md_table(r, &r->tables[k], &b);
 	if (b.failed) {
 		lr__buf_free(&b);

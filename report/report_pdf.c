@@ -4,6 +4,7 @@
 ** into column blocks that repeat the row labels.
 */
 #include "lr_file.h"
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <cairo-pdf.h>
@@ -100,7 +101,7 @@ static void summary_pages(pdf *p, const lr_report *r)
 {
 	cairo_t *cr = p->cr;
 	double w = PAGE_W - 2 * MARGIN;
-	char buf[2048], scope[512], a[64], b[64];
+	char buf[2048], scope[512], a[64];
 	font(cr, 20, true);
 	cairo_move_to(cr, MARGIN, p->y + 8);
 	cairo_show_text(cr, r->title);
@@ -120,14 +121,22 @@ static void summary_pages(pdf *p, const lr_report *r)
 	p->y += 10;
 	font(cr, 13, true);
 	cairo_move_to(cr, MARGIN, p->y);
+	cairo_show_text(cr, _("Data quality"));
+	p->y += 18;
+	font(cr, 9, false);
+	for (size_t i = 0; i < r->quality.statement.len; i++)
+		wrap(p, r, LR_VEC_AT(&r->quality.statement, char *, i),
+		     MARGIN + 8, w - 8, 12);
+	p->y += 10;
+	font(cr, 13, true);
+	cairo_move_to(cr, MARGIN, p->y);
 	cairo_show_text(cr, _("Summary"));
 	p->y += 18;
 	font(cr, 9.5, false);
 	int k = snprintf(buf, sizeof buf,
-	                 _("National: %s m² (%s km²) of hazardous land "
-	                   "remaining in %lld areas"),
-	                 lr__fmt_num(r, r->remaining, 0, true, a),
-	                 lr__fmt_num(r, r->remaining / 1e6, 2, true, b),
+	                 _("National: %s of hazardous land remaining in %lld "
+	                   "areas"),
+	                 lr__fmt_area(r, r->remaining, a),
 	                 (long long)r->remaining_count);
 	if (r->has_completion)
 		snprintf(buf + k, sizeof buf - (size_t)k,
@@ -140,20 +149,30 @@ static void summary_pages(pdf *p, const lr_report *r)
 	wrap(p, r, buf, MARGIN, w, 13);
 	p->y += 4;
 	font(cr, 8.5, false);
-	for (size_t i = 0; i < r->regions.len; i++) {
+	size_t *idx = calloc(r->regions.len + 1, sizeof *idx);
+	size_t n_said = idx ? lr__summary_regions(r, idx) : 0;
+	for (size_t i = 0; i < n_said; i++) {
 		rbuf s = {0};
-		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
+		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, idx[i]),
+		                    &s);
 		if (s.data)
 			wrap(p, r, s.data, MARGIN + 8, w - 8, 11.5);
 		lr__buf_free(&s);
 	}
+	free(idx);
+	rbuf others = {0};
+	lr__summary_others(r, &others);
+	if (others.data)
+		wrap(p, r, others.data, MARGIN, w, 13);
+	lr__buf_free(&others);
 	new_page(p, r);
 }
 
 static void chart_pages(pdf *p, const lr_report *r)
 {
 	for (int k = 0; k < 3; k++) {
-		double w = PAGE_W - 2 * MARGIN, h = PAGE_H - 2 * MARGIN;
+		/* The caption under the chart says what is drawn. */
+		double w = PAGE_W - 2 * MARGIN, h = PAGE_H - 2 * MARGIN - 44;
 		/* Draw at a screen-like size and scale to the page, so the
 		** fonts keep their proportions. */
 		double dw = 1100, dh = dw * h / w;
@@ -162,6 +181,15 @@ static void chart_pages(pdf *p, const lr_report *r)
 		cairo_scale(p->cr, w / dw, h / dh);
 		lr__chart_draw(r, k, p->cr, dw, dh);
 		cairo_restore(p->cr);
+		rbuf cap = {0};
+		lr__chart_caption(r, k, &cap);
+		p->y = MARGIN + h + 14;
+		font(p->cr, 8.5, false);
+		cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+		if (cap.data)
+			wrap(p, r, cap.data, MARGIN, w, 11);
+		cairo_set_source_rgb(p->cr, 0, 0, 0);
+		lr__buf_free(&cap);
 		new_page(p, r);
 	}
 }
@@ -179,6 +207,8 @@ static void measure(const lr_report *r, cairo_t *cr, const rtable *t,
 			cw[c] = fmax(cw[c], width_of(cr, u));
 		font(cr, 7, false);
 		for (size_t i = 0; i < t->n_rows; i++) {
+			if (!lr__row_printed(t, i))
+				continue;
 			char buf[64];
 			const char *s = lr__cell_format(r, t, i, c, true, buf);
 			cw[c] = fmax(cw[c], width_of(cr, s) * 1.06);
@@ -268,6 +298,8 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 			new_page(p, r);
 		table_header(p, t, cols, n, cw);
 		for (size_t i = 0; i < t->n_rows; i++) {
+			if (!lr__row_printed(t, i))
+				continue;
 			if (p->y > PAGE_H - MARGIN - 6) {
 				new_page(p, r);
 				table_header(p, t, cols, n, cw);
@@ -333,9 +365,9 @@ int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err)
 	pdf p = {cr, MARGIN + 10, 1};
 	summary_pages(&p, r);
 	chart_pages(&p, r);
-	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
-			table_pages(&p, r, &r->tables[k]);
+	int order[T_N], n = lr__report_order(r, order);
+	for (int i = 0; i < n; i++)
+		table_pages(&p, r, &r->tables[order[i]]);
 	footer(&p, r);
 	cairo_show_page(cr);
 	cairo_status_t st = cairo_status(cr);

@@ -224,7 +224,7 @@ static int pv_rows(const lr_report *r, lr_store_reader *rd, rtable *t,
 static int pv_meta(lr_report *r, rtable *t, const char *path,
                    const pv_counts *n, lr_error *err)
 {
-	char note[1024] = "", units[512], src[2048];
+	char note[1024] = "", units[1024], src[2048];
 	int k = 0;
 	if (n->later)
 		k += snprintf(note + k, sizeof note - (size_t)k,
@@ -241,10 +241,10 @@ static int pv_meta(lr_report *r, rtable *t, const char *path,
 		         _("%d is achieved up to the as-of date %s only."),
 		         atoi(r->as_of), lr__date(r, r->as_of).s);
 	snprintf(units, sizeof units,
-	         _("Areas in m²; difference = achieved - planned (negative: "
+	         _("Areas %s; difference = achieved - planned (negative: "
 	           "behind plan); achieved as %% of planned (blank when "
 	           "nothing was planned). As of %s."),
-	         lr__date(r, r->as_of).s);
+	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	snprintf(src, sizeof src,
 	         _("planned: release_m2 of %s; achieved: released_m2 of "
 	           "landrelease.sqlite table release_by_year"),

@@ -148,14 +148,14 @@ int lr__load_completion(lr_report *r, lr_error *err)
 	lr__ptable_free(&p);
 	if (rc != LR_OK)
 		return rc;
-	char units[512];
+	char units[1024];
 	snprintf(units, sizeof units,
-	         _("Remaining in m² and km² as of %s; mean release in m² per "
-	           "year over the history window; dates are Monte Carlo "
+	         _("Remaining land and mean release per year over the history "
+	           "window %s, as of %s; dates are Monte Carlo "
 	           "percentiles of the completion date (P50: half of the runs "
 	           "finish by then); extension in whole years after the "
 	           "deadline."),
-	         lr__date(r, r->as_of).s);
+	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	r->present[T_COMPLETION] = true;
 	return lr__rtable_meta(t, units,
 	                       _("completion.csv (landrelease project), "
@@ -250,12 +250,12 @@ int lr__load_workplan(lr_report *r, lr_error *err)
 	if (rc != LR_OK)
 		return rc;
 	r->present[T_WORKPLAN] = true;
-	char units[512];
+	char units[1024];
 	snprintf(units, sizeof units,
-	         _("Areas to release in m², per year from the as-of date %s "
+	         _("Areas to release %s, per year from the as-of date %s "
 	           "to the target date; cumulative %% of the remaining land "
 	           "released by the end of the year; a TOTAL row per year."),
-	         lr__date(r, r->as_of).s);
+	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	return lr__rtable_meta(t, units,
 	                       _("workplan.csv (landrelease plan), from the "
 	                         "remaining land of remaining_by_region and "

@@ -190,13 +190,12 @@ int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: remaining_by_region has no TOTAL row",
 		                    r->store);
-	char src[2048], units[256];
+	char src[2048], units[1024];
 	store_source(r, LR_STORE_REMAINING, src, sizeof src);
 	snprintf(units, sizeof units,
-	         _("Areas in square metres (m²), geodesic on WGS84; total also "
-	           "in km². Counts are hazardous areas with at least 1 m² "
-	           "remaining. As of %s."),
-	         lr__date(r, r->as_of).s);
+	         _("Areas %s, geodesic on WGS84. Counts are hazardous areas "
+	           "with at least 1 m² remaining. As of %s."),
+	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	return lr__rtable_meta(t, units, src, "", err);
 }
 
@@ -258,10 +257,12 @@ static int year_arrays(lr_report *r, lr_error *err)
 	r->n_years = ny;
 	r->remaining_end = lr_xcalloc((size_t)ny, sizeof(double));
 	r->new_land = lr_xcalloc((size_t)ny, sizeof(double));
+	r->sha_end = lr_xcalloc((size_t)ny, sizeof(double));
+	r->cha_end = lr_xcalloc((size_t)ny, sizeof(double));
 	for (int m = 0; m < 3; m++)
 		r->released[m] = lr_xcalloc((size_t)ny, sizeof(double));
-	if (!r->remaining_end || !r->new_land || !r->released[0] ||
-	    !r->released[1] || !r->released[2])
+	if (!r->remaining_end || !r->new_land || !r->sha_end || !r->cha_end ||
+	    !r->released[0] || !r->released[1] || !r->released[2])
 		return lr__nomem(err);
 	return LR_OK;
 }
@@ -308,6 +309,8 @@ static int national_year(years_fill *fill, const lr_store_year *x, int y,
 	for (int m = 0; m < LR_N_METHODS; m++)
 		r->released[m][y] = lr__m2(x->by_method[m]);
 	r->remaining_end[y] = lr__m2(x->remaining_end);
+	r->sha_end[y] = lr__m2(x->sha_end);
+	r->cha_end[y] = lr__m2(x->cha_end);
 	if (y < MAX_YEARS)
 		fill->nl.total[y] = x->new_land;
 	size_t row;
@@ -423,7 +426,7 @@ static int new_rows(const lr_report *r, rtable *t3, const new_land *nl,
 ** year is cut at the as-of date. */
 static int years_meta(lr_report *r, lr_error *err)
 {
-	char src[2048], units[512], note[256] = "";
+	char src[2048], units[1024], note[256] = "";
 	store_source(r, "release_by_year", src, sizeof src);
 	int ay = atoi(r->as_of);
 	if (ay == r->last_year && strcmp(r->as_of + 4, "-12-31"))
@@ -431,19 +434,20 @@ static int years_meta(lr_report *r, lr_error *err)
 		         _("%d covers 1 January to the as-of date %s only."),
 		         ay, lr__date(r, r->as_of).s);
 	snprintf(units, sizeof units,
-	         _("Areas in m² (released also in km²); items destroyed are "
+	         _("Areas %s; items destroyed are "
 	           "counts, in the year of their release. Years %d-%d, as of "
 	           "%s. Cancelled: non-technical survey; reduced: technical "
 	           "survey."),
-	         r->first_year, r->last_year, lr__date(r, r->as_of).s);
+	         lr__areas_in(r), r->first_year, r->last_year,
+	         lr__date(r, r->as_of).s);
 	int rc = lr__rtable_meta(&r->tables[T_RELEASED], units, src, note, err);
 	if (rc != LR_OK)
 		return rc;
 	snprintf(units, sizeof units,
 	         _("Land recorded as hazardous that was not hazardous "
 	           "before (a second survey of hazardous land adds "
-	           "nothing), in m², by year of the record; as of %s.%s"),
-	         lr__date(r, r->as_of).s,
+	           "nothing), %s, by year of the record; as of %s.%s"),
+	         lr__areas_in(r), lr__date(r, r->as_of).s,
 	         r->baseline[0] ? _(" Land recorded on or before the "
 	                            "baseline date counts as baseline, "
 	                            "not new.")

@@ -14,13 +14,23 @@
 static const char *const sheet_names[T_N] = {
         /* TRANSLATORS: an XLSX sheet name: at most 31 characters, no
         ** brackets, colon, asterisk, question mark or slashes. */
-        N_("1 Remaining"),         N_("2 Released by year"),
-        N_("3 New contamination"), N_("4 Planned vs achieved"),
-        N_("5 Completion"),        N_("6 Work plan")};
+        N_("1 Remaining"),
+        N_("2 Released by year"),
+        N_("3 New contamination"),
+        N_("4 Planned vs achieved"),
+        N_("5 Completion"),
+        N_("6 Work plan"),
+        N_("A1 Data quality"),
+        N_("A2 Findings"),
+        N_("B Form C"),
+        "",
+        "",
+        "",
+        ""}; /* the report's condensed tables: no sheet */
 
 typedef struct formats {
 	lxw_format *title, *header, *text, *text_bold;
-	lxw_format *num[RC_MONEY + 1], *num_bold[RC_MONEY + 1];
+	lxw_format *num[RC_N], *num_bold[RC_N];
 } formats;
 
 static const char *num_format(rc_type t)
@@ -36,6 +46,8 @@ static const char *num_format(rc_type t)
 		return "0.00";
 	case RC_DATE:
 		return "yyyy-mm-dd";
+	case RC_COORD:
+		return "0.000000";
 	default:
 		return "#,##0.00";
 	}
@@ -56,7 +68,7 @@ static void make_formats(lxw_workbook *wb, formats *f)
 	f->text_bold = workbook_add_format(wb);
 	format_set_bold(f->text_bold);
 	format_set_top(f->text_bold, LXW_BORDER_THIN);
-	for (int t = 0; t <= RC_MONEY; t++) {
+	for (int t = 0; t < RC_N; t++) {
 		f->num[t] = workbook_add_format(wb);
 		format_set_num_format(f->num[t], num_format((rc_type)t));
 		f->num_bold[t] = workbook_add_format(wb);
@@ -185,7 +197,7 @@ int lr_report_write_xlsx(const lr_report *r, const char *path, lr_error *err)
 	make_formats(wb, &f);
 	lxw_error e = LXW_NO_ERROR;
 	for (int k = 0; k < T_N && e == LXW_NO_ERROR; k++)
-		if (r->present[k])
+		if (r->present[k] && !r->tables[k].report_only)
 			e = write_sheet(wb, &f, r, k);
 	lxw_error ec = workbook_close(wb);
 	if (e == LXW_NO_ERROR)

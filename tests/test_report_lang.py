@@ -42,12 +42,17 @@ SHARED = {
     "completion", "workplan", "new_m2", "released_m2", "release_m2",
     "analyze", "project", "plan", "previous", "Monte", "Carlo", "Source",
     "date", "National", "Article", "page", "REG",
+    # annex letters, and the tables and files the data-quality annex names
+    "A1", "A2", "B", "C", "data_quality", "form_c", "ingest_counts", "docs",
+    "errors", "md", "info", "request_tables", "xlsx", "json",
 }
 # Words of French and Spanish spelled as an English word is.
 SAME_SPELLING = {
     "fr": {"a", "contamination", "dates", "faces", "mines", "national",
            "non", "orange", "percentiles", "point", "table",
-           "projection", "absent"},
+           "projection", "absent", "Contamination", "Latitude",
+           "Longitude", "latitude", "information", "Type", "classes", "quartiles",
+           "stock"},
     "es": {"a", "no", "percentiles"},
 }
 
@@ -106,6 +111,16 @@ def data_words(out):
     j = json.load(open(os.path.join(out, "en", "request_tables.json")))
     for s in j["sources"].values():
         w |= words(s)
+    # The data-quality statement quotes fields that hold one value on every
+    # record, with that value: names and values of the store's layers.
+    db = sqlite3.connect(os.path.join(out, "landrelease.sqlite"))
+    for table, fields in (("hazards", ("type", "contamination")),
+                          ("releases", ("method",))):
+        w |= {c[1] for c in db.execute(f"PRAGMA table_info({table})")}
+        for f in fields:
+            w |= {str(v[0]) for v in
+                  db.execute(f"SELECT DISTINCT {f} FROM {table}")}
+    db.close()
     for t in j["tables"]:
         for row in t["rows"] + t["totals"]:
             w |= words(" ".join(str(v) for v in row.values()
@@ -129,17 +144,22 @@ def check_labels(out, lang, data):
     return tr
 
 
-def check_numbers(out, lang, text):
+def check_numbers(out, lang, text, m2_text=None):
+    """The national total in km² (the default unit) and, from a report
+    written with --unit m2, in m² with its thousands grouped."""
     rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
     total = Decimal(next(x for x in rem if x["region_id"] == "TOTAL")
                     ["total_m2"])
-    want = formatted(total, lang)
-    ok(want in text, f"{lang}: the national total is written {want!r}",
-       text[:400])
     english = re.findall(r"\b\d{1,3}(?:,\d{3})+\.\d\d\b", text)
     ok(not english, f"{lang}: no number written the English way", english[:5])
     km2 = formatted(total / Decimal(10**6), lang)
-    ok(f"({km2} km²)" in text, f"{lang}: km² with a decimal comma ({km2})")
+    ok(f"{km2} km²" in text, f"{lang}: km² with a decimal comma ({km2})",
+       text[:400])
+    if m2_text is not None:
+        want = formatted(total, lang)
+        ok(f"{want} m²" in m2_text,
+           f"{lang}: --unit m2 writes the national total {want!r}",
+           m2_text[:400])
 
 
 def check_machine_outputs(out, lang):
@@ -158,7 +178,7 @@ def check_machine_outputs(out, lang):
     jt = json.load(open(os.path.join(out, lang, "request_tables.json")))
     keys = [[c["key"] for c in t["columns"]] for t in je["tables"]]
     def numbers(j):
-        return [{k: v for k, v in t["total"].items()
+        return [{k: v for k, v in (t["total"] or {}).items()
                  if isinstance(v, (int, float))} for t in j["tables"]]
     ok(keys == [[c["key"] for c in t["columns"]] for t in jt["tables"]] and
        numbers(je) == numbers(jt) and numbers(je)[0],
@@ -314,7 +334,14 @@ def main():
     data_w = data_words(out)
     for lang in ("fr", "es"):
         text = check_labels(out, lang, data_w)
-        check_numbers(out, lang, text)
+        d = os.path.join(out, lang + "-m2")
+        shutil.copytree(os.path.join(out, lang), d)
+        r = run("report", d, "--format", "html", "--lang", lang,
+                "--unit", "m2")
+        ok(r.returncode == 0, f"report --lang {lang} --unit m2: exit 0",
+           r.stderr)
+        m2_text = visible_text(open(os.path.join(d, "report.html")).read())
+        check_numbers(out, lang, text, m2_text)
         check_machine_outputs(out, lang)
     check_catalogues()
     check_errors(out)
