@@ -184,6 +184,9 @@ void lr__rtable_free(rtable *t);
 int lr__rtable_meta(rtable *t, const char *units, const char *source,
                     const char *note, lr_error *err);
 
+/* Append sentence to t->note, after a space.  LR_OK or LR_ERR_NOMEM. */
+int lr__rtable_add_note(rtable *t, const char *sentence, lr_error *err);
+
 /* Format a cell for people: "1,234,567.89", "15.94", "2031-05-04", "".
 ** buf holds at least 64 bytes; thousands: group digits with commas. */
 const char *lr__cell_format(const rtable *t, size_t r, int c, bool thousands,
