@@ -117,6 +117,18 @@ int lr__rtable_meta(rtable *t, const char *units, const char *source,
 	return LR_OK;
 }
 
+int lr__rtable_add_note(rtable *t, const char *sentence, lr_error *err)
+{
+	size_t n = strlen(t->note) + strlen(sentence) + 2;
+	char *s = malloc(n);
+	if (!s)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	snprintf(s, n, "%s%s%s", t->note, t->note[0] ? " " : "", sentence);
+	free(t->note);
+	t->note = s;
+	return LR_OK;
+}
+
 void lr__rtable_free(rtable *t)
 {
 	if (!t)

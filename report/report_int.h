@@ -188,6 +188,9 @@ void lr__rtable_free(rtable *t);
 int lr__rtable_meta(rtable *t, const char *units, const char *source,
                     const char *note, lr_error *err);
 
+/* Append sentence to t->note, after a space.  LR_OK or LR_ERR_NOMEM. */
+int lr__rtable_add_note(rtable *t, const char *sentence, lr_error *err);
+
 /* Format a cell for people in the report's language: "1,234,567.89"
 ** ("1 234 567,89" in French, "1.234.567,89" in Spanish), "15.94",
 ** "2031-05-04", "never" translated, "".  buf holds at least 64 bytes;

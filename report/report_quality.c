@@ -478,17 +478,6 @@ static int findings_table(const lr_report *r, rtable *t, lr_error *err)
 	        "", err);
 }
 
-/* Append sentence to the note of table t. */
-static int add_note(rtable *t, const char *sentence, lr_error *err)
-{
-	rbuf b = {0};
-	lr__buf_printf(&b, "%s%s%s", t->note, t->note[0] ? " " : "", sentence);
-	int rc = b.failed ? lr__nomem(err)
-	                  : lr__rtable_meta(t, NULL, NULL, b.data, err);
-	lr__buf_free(&b);
-	return rc;
-}
-
 /* The tables whose years rest on a date that is the same on every record
 ** say so under them: a reader must not take a snapshot for a year's work. */
 static int qualify_tables(lr_report *r, lr_error *err)
@@ -508,7 +497,7 @@ static int qualify_tables(lr_report *r, lr_error *err)
 			          "stock of the snapshot, not contamination "
 			          "found that year."),
 			        u->value, u->value);
-			rc = add_note(&r->tables[T_NEW], s, err);
+			rc = lr__rtable_add_note(&r->tables[T_NEW], s, err);
 		} else if (!strcmp(u->field, "release_date")) {
 			snprintf(s, sizeof s,
 			         _("Every release read is dated %s (one value "
@@ -517,7 +506,8 @@ static int qualify_tables(lr_report *r, lr_error *err)
 			           "the land released before the snapshot, not "
 			           "that year's work."),
 			         u->value, u->value);
-			rc = add_note(&r->tables[T_RELEASED], s, err);
+			rc = lr__rtable_add_note(&r->tables[T_RELEASED], s,
+			                         err);
 		}
 	}
 	return rc;

@@ -138,17 +138,6 @@ static int totals_only(const rtable *src, rtable *dst, const char *title,
 	return rc;
 }
 
-/* The note a condensed table carries: where its other rows are. */
-static int condensed_note(rtable *t, const char *where, lr_error *err)
-{
-	rbuf b = {0};
-	lr__buf_printf(&b, "%s%s%s", t->note, t->note[0] ? " " : "", where);
-	int rc = b.failed ? lr__nomem(err)
-	                  : lr__rtable_meta(t, NULL, NULL, b.data, err);
-	lr__buf_free(&b);
-	return rc;
-}
-
 int lr__condense_tables(lr_report *r, lr_error *err)
 {
 	if (!lr__many_regions(r))
@@ -163,8 +152,8 @@ int lr__condense_tables(lr_report *r, lr_error *err)
 	                    "holding most land"),
 	                  err);
 	if (rc == LR_OK)
-		rc = condensed_note(&t[T_REMAINING_TOP],
-		                    _("Annex C lists every region."), err);
+		rc = lr__rtable_add_note(&t[T_REMAINING_TOP],
+		                         _("Annex C lists every region."), err);
 	if (rc == LR_OK)
 		rc = condense(r, &t[T_NEW], t[T_NEW].n_cols - 1, true,
 		              &t[T_NEW_TOP],
@@ -172,7 +161,7 @@ int lr__condense_tables(lr_report *r, lr_error *err)
 		                "most"),
 		              err);
 	if (rc == LR_OK)
-		rc = condensed_note(&t[T_NEW_TOP], _(in_pack), err);
+		rc = lr__rtable_add_note(&t[T_NEW_TOP], _(in_pack), err);
 	r->present[T_REMAINING_TOP] = r->present[T_NEW_TOP] = rc == LR_OK;
 	t[T_NEW].pack_only = true;
 	if (rc == LR_OK && r->present[T_COMPLETION]) {
@@ -182,8 +171,8 @@ int lr__condense_tables(lr_report *r, lr_error *err)
 		                "holding most land"),
 		              err);
 		if (rc == LR_OK)
-			rc = condensed_note(&t[T_COMPLETION_TOP], _(in_pack),
-			                    err);
+			rc = lr__rtable_add_note(&t[T_COMPLETION_TOP],
+			                         _(in_pack), err);
 		r->present[T_COMPLETION_TOP] = rc == LR_OK;
 		t[T_COMPLETION].pack_only = true;
 	}
@@ -191,8 +180,8 @@ int lr__condense_tables(lr_report *r, lr_error *err)
 		rc = totals_only(&t[T_WORKPLAN], &t[T_WORKPLAN_TOTAL],
 		                 _("Table 6. Annual work plan, national"), err);
 		if (rc == LR_OK)
-			rc = condensed_note(&t[T_WORKPLAN_TOTAL], _(in_pack),
-			                    err);
+			rc = lr__rtable_add_note(&t[T_WORKPLAN_TOTAL],
+			                         _(in_pack), err);
 		r->present[T_WORKPLAN_TOTAL] = rc == LR_OK;
 		t[T_WORKPLAN].pack_only = true;
 	}
