@@ -862,7 +862,7 @@ static void map_caption(const lr_report *r, rbuf *b)
 	for (int c = 1; c <= 4; c++) {
 		char buf[200];
 		class_label(r, &mc, c, buf, sizeof buf);
-		lr__buf_printf(b, "%s%s", c > 1 ? "; " : "", buf);
+		lr__buf_printf(b, "%s%s", c > 1 ? _("; ") : "", buf);
 	}
 	lr__buf_puts(b, _(". On top, the ledger faces still hazardous at the "
 	                  "as-of date, SHA orange and CHA red. Named: the "
@@ -892,22 +892,23 @@ static void projection_caption(const lr_report *r, const remaining_chart *m,
 		        _(" The band runs from the remaining land at the "
 		          "as-of date to zero at the P10 (%s) and P90 "
 		          "(%s) completion dates of completion.csv."),
-		        r->p[0], r->p[2]);
+		        lr__date(r, r->p[0]).s, lr__date(r, r->p[2]).s);
 	if (p50_drawn(r, m))
 		lr__buf_printf(b,
 		               _(" The dashed line reaches zero at P50 (%s)."),
-		               r->p[1]);
+		               lr__date(r, r->p[1]).s);
 	if (!band_drawn(r, m) || !p50_drawn(r, m))
 		lr__buf_printf(b,
 		               _(" Not drawn: the percentiles that are never "
 		                 "reached within 50 years (P10 %s, P50 %s, P90 "
 		                 "%s)."),
-		               r->p[0], r->p[1], r->p[2]);
+		               lr__date(r, r->p[0]).s, lr__date(r, r->p[1]).s,
+		               lr__date(r, r->p[2]).s);
 	if (isfinite(m->dl))
 		lr__buf_printf(b,
 		               _(" The red dashed line is the Article 5 "
 		                 "deadline (%s)."),
-		               r->deadline);
+		               lr__date(r, r->deadline).s);
 }
 
 void lr__chart_caption(const lr_report *r, int k, rbuf *b)
@@ -922,7 +923,7 @@ void lr__chart_caption(const lr_report *r, int k, rbuf *b)
 		          "year, national (release_by_year; the last "
 		          "point is the as-of date %s), with the SHA and "
 		          "CHA land at each year's end as stacked bars."),
-		        r->as_of);
+		        lr__date(r, r->as_of).s);
 		if (has_start(&m))
 			lr__buf_printf(b,
 			               _(" The line starts from the land "

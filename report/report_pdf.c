@@ -59,12 +59,28 @@ static void new_page(pdf *p, const lr_report *r)
 	p->y = MARGIN + 10;
 }
 
-/* Words of s wrapped to width w, each line drawn at x; the font is set. */
-static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
-                 double lead)
+/* One line of wrapped text at (x, p->y), on a new page when this one is
+** full; with draw false only the line's lead is counted. */
+static void wrap_line(pdf *p, const lr_report *r, const char *line, double x,
+                      double lead, bool draw)
+{
+	if (draw) {
+		if (p->y > PAGE_H - MARGIN - 10)
+			new_page(p, r);
+		cairo_move_to(p->cr, x, p->y);
+		cairo_show_text(p->cr, line);
+	}
+	p->y += lead;
+}
+
+/* Words of s wrapped to width w, each line drawn at x (or, when !draw,
+** only counted); the font is set.  The number of lines. */
+static int wrap_text(pdf *p, const lr_report *r, const char *s, double x,
+                     double w, double lead, bool draw)
 {
 	char line[2048] = "";
 	const char *q = s;
+	int lines = 0;
 	while (*q) {
 		while (*q == ' ')
 			q++;
@@ -77,11 +93,8 @@ static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
 		/* A line too long for the buffer is wrapped like a wide one. */
 		bool full = len < 0 || (size_t)len >= sizeof cand;
 		if (line[0] && (full || width_of(p->cr, cand) > w)) {
-			if (p->y > PAGE_H - MARGIN - 10)
-				new_page(p, r);
-			cairo_move_to(p->cr, x, p->y);
-			cairo_show_text(p->cr, line);
-			p->y += lead;
+			wrap_line(p, r, line, x, lead, draw);
+			lines++;
 			snprintf(line, sizeof line, "%.*s", (int)n, q);
 		} else {
 			memcpy(line, cand, strlen(cand) + 1);
@@ -89,12 +102,16 @@ static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
 		q += n;
 	}
 	if (line[0]) {
-		if (p->y > PAGE_H - MARGIN - 10)
-			new_page(p, r);
-		cairo_move_to(p->cr, x, p->y);
-		cairo_show_text(p->cr, line);
-		p->y += lead;
+		wrap_line(p, r, line, x, lead, draw);
+		lines++;
 	}
+	return lines;
+}
+
+static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
+                 double lead)
+{
+	wrap_text(p, r, s, x, w, lead, true);
 }
 
 static void summary_pages(pdf *p, const lr_report *r)
@@ -171,8 +188,18 @@ static void summary_pages(pdf *p, const lr_report *r)
 static void chart_pages(pdf *p, const lr_report *r)
 {
 	for (int k = 0; k < 3; k++) {
-		/* The caption under the chart says what is drawn. */
-		double w = PAGE_W - 2 * MARGIN, h = PAGE_H - 2 * MARGIN - 44;
+		rbuf cap = {0};
+		lr__chart_caption(r, k, &cap);
+		/* The caption under the chart says what is drawn; the chart
+		** leaves room for two lines of it and shrinks for more, so a
+		** longer caption (a translation) stays on the chart's page. */
+		double w = PAGE_W - 2 * MARGIN;
+		font(p->cr, 8.5, false);
+		pdf probe = *p;
+		int lines = cap.data ? wrap_text(&probe, r, cap.data, MARGIN, w,
+		                                 11, false)
+		                     : 0;
+		double h = PAGE_H - 2 * MARGIN - 44 - 11 * fmax(lines - 2, 0);
 		/* Draw at a screen-like size and scale to the page, so the
 		** fonts keep their proportions. */
 		double dw = 1100, dh = dw * h / w;
@@ -181,8 +208,6 @@ static void chart_pages(pdf *p, const lr_report *r)
 		cairo_scale(p->cr, w / dw, h / dh);
 		lr__chart_draw(r, k, p->cr, dw, dh);
 		cairo_restore(p->cr);
-		rbuf cap = {0};
-		lr__chart_caption(r, k, &cap);
 		p->y = MARGIN + h + 14;
 		font(p->cr, 8.5, false);
 		cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);

@@ -253,7 +253,8 @@ static void main_reasons(const lr_report *r, const rquality *q,
 		const rqgroup *g = &LR_VEC_AT(&q->groups, rqgroup, i);
 		if (strcmp(g->layer, layer) || strcmp(g->severity, "error"))
 			continue;
-		lr__buf_printf(b, "%s%s (%s)", shown ? "; " : "",
+		/* TRANSLATORS: between the items of a list in a sentence. */
+		lr__buf_printf(b, "%s%s (%s)", shown ? _("; ") : "",
 		               reason_text(r, g),
 		               lr__fmt_num(r, (double)g->n, 0, true, num));
 		shown++;
@@ -303,7 +304,7 @@ static int uniform_sentence(const lr_report *r, rquality *q, lr_error *err)
 	lr__buf_puts(&s, _("One value on every record, so no information: "));
 	for (size_t i = 0; i < q->uniform.len; i++) {
 		const runiform *u = &LR_VEC_AT(&q->uniform, runiform, i);
-		lr__buf_printf(&s, "%s%s %s = %s", i ? "; " : "", u->layer,
+		lr__buf_printf(&s, "%s%s %s = %s", i ? _("; ") : "", u->layer,
 		               u->field, u->value);
 		if (!date && strstr(u->field, "date"))
 			date = u->value;
@@ -342,9 +343,9 @@ static int ledger_sentence(const lr_report *r, rquality *q, lr_error *err)
 	for (size_t k = 0; k < sizeof items / sizeof *items; k++) {
 		int64_t area, n = code_total(q, items[k].code, &area);
 		char num[64], a[64];
-		lr__buf_printf(&s, "%s%s%s: ", k ? "; " : "",
+		lr__buf_printf(&s, "%s%s%s%s", k ? _("; ") : "",
 		               k ? "" : _("Findings of the ledger: "),
-		               _(items[k].what));
+		               _(items[k].what), _(": "));
 		if (!n)
 			lr__buf_puts(&s, _("none"));
 		else

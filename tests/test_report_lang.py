@@ -238,6 +238,40 @@ def check_catalogues():
     shutil.rmtree(tmp)
 
 
+def check_pdf_captions(out, lang):
+    """A translated caption is longer than the English one; each chart's
+    caption still ends on the chart's own page of the PDF."""
+    if not shutil.which("pdftotext"):
+        skip(f"{lang}: captions on their charts' pages",
+             "pdftotext (poppler-utils) not installed")
+        return
+    d = os.path.join(out, lang + "-pdf")
+    shutil.copytree(os.path.join(out, lang), d)
+    r = run("report", d, "--format", "pdf", "--lang", lang)
+    if not ok(r.returncode == 0, f"{lang}: report --format pdf: exit 0",
+              r.stderr):
+        return
+    text = subprocess.run(["pdftotext", os.path.join(d, "report.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    pages = [" ".join(p.split()) for p in text.split("\f")]
+    # The last words of each caption, as the HTML figure captions give them.
+    page = open(os.path.join(d, "..", lang, "report.html")).read()
+    ends = [" ".join(htmllib.unescape(c).split())[-30:] for c in
+            re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S)]
+    titles = {"fr": ("Superficie dangereuse restante dans le temps",
+                     "Terres remises à disposition par an",
+                     "Superficie dangereuse restante par région"),
+              "es": ("Superficie peligrosa restante a lo largo",
+                     "Tierras liberadas por año",
+                     "Superficie peligrosa restante por región")}[lang]
+    where = []
+    for title, end in zip(titles, ends):
+        at = [p for p in pages if p.startswith(title)]
+        where.append(bool(at) and end in at[0])
+    ok(len(ends) == 3 and all(where),
+       f"{lang}: each chart's caption ends on the chart's page", where)
+
+
 def check_errors(out):
     r = run("report", os.path.join(out, "nowhere"), "--lang", "de",
             "--format", "md")
@@ -343,6 +377,7 @@ def main():
         m2_text = visible_text(open(os.path.join(d, "report.html")).read())
         check_numbers(out, lang, text, m2_text)
         check_machine_outputs(out, lang)
+        check_pdf_captions(out, lang)
     check_catalogues()
     check_errors(out)
     check_markup(out)
