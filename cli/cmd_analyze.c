@@ -113,7 +113,7 @@ static lr_date today(void)
 static void print_summary(const lr_dataset *d, const lr_result *r,
                           const char *out, double seconds)
 {
-	char a[32], b[32], c[32], date[16];
+	char a[32], b[32], c[32], m2[32], date[16];
 	printf("landrelease analyze: ledger as of %s\n",
 	       lr_date_format(r->as_of, date));
 	printf("  %-9s %9s %9s %9s %9s\n", "layer", "read", "accepted",
@@ -134,12 +134,14 @@ static void print_summary(const lr_dataset *d, const lr_result *r,
 	printf("  faces %lld in %lld clusters; %zu data-quality findings\n",
 	       (long long)r->n_faces, (long long)r->n_clusters,
 	       d->quality.items.len);
-	printf("  remaining: %s m2 in %lld areas (SHA %s m2 in %lld, CHA %s "
-	       "m2 in %lld)\n",
-	       lr_cents_format(t.sha + t.cha, a),
+	/* km² as requests publish them; the exact m² of the CSVs beside. */
+	printf("  remaining: %s km2 (%s m2) in %lld areas (SHA %s km2 in "
+	       "%lld, CHA %s km2 in %lld)\n",
+	       lr_cents_format_km2(t.sha + t.cha, a),
+	       lr_cents_format(t.sha + t.cha, m2),
 	       (long long)(t.sha_count + t.cha_count),
-	       lr_cents_format(t.sha, b), (long long)t.sha_count,
-	       lr_cents_format(t.cha, c), (long long)t.cha_count);
+	       lr_cents_format_km2(t.sha, b), (long long)t.sha_count,
+	       lr_cents_format_km2(t.cha, c), (long long)t.cha_count);
 	printf("  tables in %s/ (%.2f s)\n", out, seconds);
 }
 

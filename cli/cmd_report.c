@@ -38,8 +38,19 @@ static void usage(FILE *f)
 	      "                        adds planned versus achieved (table "
 	      "4)\n"
 	      "  --title TEXT          title of the report\n"
+	      "  --unit km2|ha|m2      unit of the areas in the tables and "
+	      "the report\n"
+	      "                        (default km2, two decimals; the CSVs "
+	      "stay in m2)\n"
 	      "  --chart-png PREFIX    also write the charts as "
 	      "PREFIX-{remaining,released,map}.png\n"
+	      "  --lang en|fr|es       language of every output (default: "
+	      "en); French and\n"
+	      "                        Spanish use the Convention's terms "
+	      "and decimal commas;\n"
+	      "                        translations from $LR_LOCALEDIR if "
+	      "set, else the\n"
+	      "                        installed ones\n"
 	      "\n"
 	      "What each table and chart holds: docs/report.md.  Exit "
 	      "status: 0 success;\n1 failure writing outputs; 2 bad "
@@ -87,12 +98,22 @@ typedef struct args {
 ** printed, or a usage error). */
 static int parse_args(int argc, char **argv, args *a)
 {
-	enum { O_FORMAT = 256, O_PREVIOUS, O_TITLE, O_PNG, O_HELP };
+	enum {
+		O_FORMAT = 256,
+		O_PREVIOUS,
+		O_TITLE,
+		O_PNG,
+		O_UNIT,
+		O_LANG,
+		O_HELP
+	};
 	static const struct option opts[] = {
 	        {"format", required_argument, 0, O_FORMAT},
 	        {"previous-plan", required_argument, 0, O_PREVIOUS},
 	        {"title", required_argument, 0, O_TITLE},
 	        {"chart-png", required_argument, 0, O_PNG},
+	        {"unit", required_argument, 0, O_UNIT},
+	        {"lang", required_argument, 0, O_LANG},
 	        {"help", no_argument, 0, O_HELP},
 	        {0, 0, 0, 0}};
 	*a = (args){.want = {true, true, true, true, true, true}};
@@ -115,6 +136,16 @@ static int parse_args(int argc, char **argv, args *a)
 			break;
 		case O_PNG:
 			a->png = optarg;
+			break;
+		case O_UNIT:
+			if (lr_report_unit_parse(optarg, &a->o.unit, &err) !=
+			    LR_OK)
+				return lr_cli_fail("report", &err);
+			break;
+		case O_LANG:
+			if (lr_report_lang_check(optarg, &err) != LR_OK)
+				return lr_cli_fail("report", &err);
+			a->o.lang = optarg;
 			break;
 		case O_HELP:
 		case 'h':

@@ -19,6 +19,19 @@ char *lr_cents_format(lr_cents c, char *buf)
 	return buf;
 }
 
+char *lr_cents_format_km2(lr_cents c, char *buf)
+{
+	const char *sign = c < 0 ? "-" : "";
+	uint64_t a = c < 0 ? (uint64_t)(-(c + 1)) + 1 : (uint64_t)c;
+	/* 1 km² is 10^8 cents: hundredths of a km² are 10^6 cents. */
+	uint64_t h = (a + 500000) / 1000000;
+	if (h == 0)
+		sign = "";
+	snprintf(buf, 32, "%s%llu.%02llu", sign, (unsigned long long)(h / 100),
+	         (unsigned long long)(h % 100));
+	return buf;
+}
+
 const char *lr_method_name(lr_method m)
 {
 	switch (m) {

@@ -16,6 +16,9 @@ typedef int64_t lr_cents;
 lr_cents lr_cents_from_m2(double m2);
 /* "1234.56" into buf (the caller's, at least 32 bytes); returns buf. */
 char *lr_cents_format(lr_cents c, char *buf);
+/* The same area in km² to two decimals, half away from zero, in whole
+** numbers so no rounding of a double moves it: "806.94".  buf: 32 bytes. */
+char *lr_cents_format_km2(lr_cents c, char *buf);
 
 typedef enum { LR_SHA = 1, LR_CHA = 2 } lr_hazard_type;
 

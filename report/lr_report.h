@@ -14,12 +14,22 @@
 ** keeps no pointer into the caller's memory. */
 typedef struct lr_report lr_report;
 
+/* The unit every request table and the report show areas in (the CSVs of
+** analyze stay in m²).  Zero is km², as requests and Article 7 reports
+** publish them. */
+typedef enum { LR_UNIT_KM2 = 0, LR_UNIT_HA, LR_UNIT_M2 } lr_area_unit;
+
+/* "km2", "ha" or "m2" into *u: LR_OK, else LR_ERR_USAGE naming the word. */
+int lr_report_unit_parse(const char *s, lr_area_unit *u, lr_error *err);
+
 /* Borrowed for the call of lr_report_load() only: the report copies what
 ** it keeps. */
 typedef struct lr_report_options {
 	const char *title;         /* borrowed; NULL: a default title */
 	const char *previous_plan; /* borrowed; workplan.csv-like, or NULL */
 	bool maps;                 /* load geometries (HTML/PDF map, gpkg) */
+	lr_area_unit unit;         /* areas of the tables and the report */
+	const char *lang;          /* borrowed; "en" (NULL), "fr" or "es" */
 } lr_report_options;
 
 /*
@@ -28,11 +38,16 @@ typedef struct lr_report_options {
 ** tables.  On success *out is a new report the caller frees with
 ** lr_report_free(); on failure *out is NULL and err is set.  dir and o are
 ** borrowed for the call.  Errors name the file: LR_ERR_INPUT for a missing
-** or unreadable store or previous plan, LR_ERR_USAGE for a previous plan
-** without the columns.
+** or unreadable store or previous plan or a language's missing
+** translations, LR_ERR_USAGE for a previous plan without the columns or an
+** unknown language.
 */
 int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
                    lr_error *err);
+/* LR_OK when code is a language reports are written in ("en", "fr", "es";
+** NULL is English), else LR_ERR_USAGE naming it. */
+int lr_report_lang_check(const char *code, lr_error *err);
+
 /* Free r and everything it owns; NULL is a harmless no-op. */
 void lr_report_free(lr_report *r);
 

@@ -3,11 +3,13 @@
 ** byte buffer, atomic file writes and a WKB reader for drawing.
 */
 #include "lr_file.h"
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,12 +49,13 @@ int lr__rtable_col(rtable *t, int c, const char *key, const char *label,
 	return LR_OK;
 }
 
-int lr__rtable_cols(rtable *t, const rcol_def *defs, int n, lr_error *err)
+int lr__rtable_cols(const lr_report *r, rtable *t, const rcol_def *defs, int n,
+                    lr_error *err)
 {
 	int rc = LR_OK;
 	for (int c = 0; rc == LR_OK && c < n; c++)
-		rc = lr__rtable_col(t, c, defs[c].key, defs[c].label,
-		                    defs[c].unit, defs[c].type, err);
+		rc = lr__rtable_col(t, c, defs[c].key, _(defs[c].label),
+		                    _(defs[c].unit), defs[c].type, err);
 	return rc;
 }
 
@@ -114,6 +117,18 @@ int lr__rtable_meta(rtable *t, const char *units, const char *source,
 	return LR_OK;
 }
 
+int lr__rtable_add_note(rtable *t, const char *sentence, lr_error *err)
+{
+	size_t n = strlen(t->note) + strlen(sentence) + 2;
+	char *s = malloc(n);
+	if (!s)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	snprintf(s, n, "%s%s%s", t->note, t->note[0] ? " " : "", sentence);
+	free(t->note);
+	t->note = s;
+	return LR_OK;
+}
+
 void lr__rtable_free(rtable *t)
 {
 	if (!t)
@@ -136,6 +151,11 @@ void lr__rtable_free(rtable *t)
 	memset(t, 0, sizeof *t);
 }
 
+bool lr__row_printed(const rtable *t, size_t i)
+{
+	return !t->printed || i < t->printed || t->total[i];
+}
+
 /* ---- formatting --------------------------------------------------------- */
 
 int lr__type_decimals(rc_type type)
@@ -147,12 +167,49 @@ int lr__type_decimals(rc_type type)
 		return 2;
 	case RC_KM2:
 		return 4;
+	case RC_COORD:
+		return 6;
 	default:
 		return 0;
 	}
 }
 
-char *lr__fmt_num(double v, int decimals, bool thousands, char *buf)
+/* The digits of raw ("-1234567.89") with the language's group and decimal
+** separators into buf (64 bytes); raw as it is when they would not fit
+** (areas beyond 10^40 m², which no country has). */
+static char *group_digits(const lr__lang *l, const char *raw, bool thousands,
+                          char *buf)
+{
+	const char *p = raw + (raw[0] == '-');
+	size_t int_len = strcspn(p, "."), gl = strlen(l->group);
+	size_t groups = thousands && int_len ? (int_len - 1) / 3 : 0;
+	const char *frac = p[int_len] == '.' ? p + int_len + 1 : NULL;
+	size_t need = (size_t)(p - raw) + int_len + groups * gl +
+	              (frac ? strlen(l->decimal) + strlen(frac) : 0);
+	if (need >= 64) {
+		snprintf(buf, 64, "%s", raw);
+		return buf;
+	}
+	char *o = buf;
+	if (p != raw)
+		*o++ = '-';
+	for (size_t i = 0; i < int_len; i++) {
+		if (groups && i && (int_len - i) % 3 == 0) {
+			memcpy(o, l->group, gl);
+			o += gl;
+		}
+		*o++ = p[i];
+	}
+	*o = '\0';
+	if (frac) {
+		strcat(o, l->decimal);
+		strcat(o, frac);
+	}
+	return buf;
+}
+
+char *lr__fmt_num(const lr_report *r, double v, int decimals, bool thousands,
+                  char *buf)
 {
 	char raw[64];
 	if (!isfinite(v)) {
@@ -169,56 +226,74 @@ char *lr__fmt_num(double v, int decimals, bool thousands, char *buf)
 		if (zero)
 			memmove(raw, raw + 1, strlen(raw));
 	}
-	if (!thousands) {
-		strcpy(buf, raw);
-		return buf;
-	}
-	const char *p = raw;
-	char *o = buf;
-	if (*p == '-')
-		*o++ = *p++;
-	size_t int_len = strcspn(p, ".");
-	for (size_t i = 0; i < int_len; i++) {
-		if (i && (int_len - i) % 3 == 0)
-			*o++ = ',';
-		*o++ = p[i];
-	}
-	strcpy(o, p + int_len);
-	return buf;
+	return group_digits(&r->lang, raw, thousands, buf);
 }
 
-const char *lr__cell_format(const rtable *t, size_t r, int c, bool thousands,
-                            char *buf)
+const char *lr__cell_format(const lr_report *r, const rtable *t, size_t row,
+                            int c, bool thousands, char *buf)
 {
-	const rcell *x = RT_CELL(t, r, c);
+	const rcell *x = RT_CELL(t, row, c);
+	rc_type ty = t->cols[c].type;
 	if (x->kind == CELL_TEXT)
-		return x->s;
+		return ty == RC_DATE || ty == RC_COUNT ? lr__date_word(r, x->s)
+		                                       : x->s;
 	if (x->kind == CELL_EMPTY)
 		return "";
-	rc_type ty = t->cols[c].type;
 	if (ty == RC_YEAR) {
 		snprintf(buf, 64, "%.0f", x->v);
 		return buf;
 	}
-	return lr__fmt_num(x->v, lr__type_decimals(ty),
-	                   thousands && ty != RC_YEAR, buf);
+	return lr__fmt_num(r, x->v, lr__type_decimals(ty), thousands, buf);
+}
+
+const char *lr__date_word(const lr_report *r, const char *s)
+{
+	/* The words completion.csv writes where a date or a count would be. */
+	if (!strcmp(s, "never"))
+		return _("never");
+	if (!strcmp(s, "unknown"))
+		return _("unknown");
+	return s;
+}
+
+rdate lr__date(const lr_report *r, const char *iso)
+{
+	static const char *const months[12] = {
+	        N_("January"), N_("February"), N_("March"),
+	        N_("April"),   N_("May"),      N_("June"),
+	        N_("July"),    N_("August"),   N_("September"),
+	        N_("October"), N_("November"), N_("December")};
+	rdate out;
+	int y, m, d;
+	char tail;
+	/* English keeps the ISO date its outputs have always had. */
+	if (!strcmp(r->lang.code, "en") ||
+	    sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 ||
+	    m > 12)
+		snprintf(out.s, sizeof out.s, "%s", lr__date_word(r, iso));
+	else
+		/* TRANSLATORS: a date: day, month name, year. */
+		snprintf(out.s, sizeof out.s, _("%2$d %1$s %3$d"),
+		         _(months[m - 1]), d, y);
+	return out;
 }
 
 const char *lr__scope_text(const lr_report *r, char *buf, size_t n)
 {
 	if (!r->scope[0])
-		snprintf(buf, n, "not recorded in the store");
+		snprintf(buf, n, "%s", _("not recorded in the store"));
 	else if (!strcmp(r->scope, "AP"))
-		snprintf(buf, n, "anti-personnel mines only (AP)");
+		snprintf(buf, n, "%s", _("anti-personnel mines only (AP)"));
 	else if (!strcmp(r->scope, "AP,AV,ERW,mixed"))
-		snprintf(buf, n,
-		         "all contamination (AP, AV, ERW, mixed): the figures "
-		         "include areas holding only anti-vehicle mines or "
-		         "other ERW, which Article 5 does not cover");
+		snprintf(
+		        buf, n, "%s",
+		        _("all contamination (AP, AV, ERW, mixed): the figures "
+		          "include areas holding only anti-vehicle mines or "
+		          "other ERW, which Article 5 does not cover"));
 	else
 		snprintf(buf, n,
-		         "%s (only hazards of these contamination "
-		         "kinds are counted)",
+		         _("%s (only hazards of these contamination "
+		           "kinds are counted)"),
 		         r->scope);
 	return buf;
 }

@@ -4,6 +4,7 @@
 ** the map of remaining hazardous land; as inline SVG, PNG or PDF pages.
 */
 #include "lr_file.h"
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <cairo-svg.h>
@@ -13,9 +14,9 @@
 #include <string.h>
 
 const char *const lr__chart_titles[3] = {
-        "Remaining hazardous land over time and its projection",
-        "Land released per year, by method",
-        "Remaining hazardous land by region"};
+        N_("Remaining hazardous land over time and its projection"),
+        N_("Land released per year, by method"),
+        N_("Remaining hazardous land by region")};
 
 #define FONT "DejaVu Sans"
 
@@ -85,9 +86,13 @@ static int step_decimals(double step)
 	return d;
 }
 
-/* Areas on an axis: km² from 1 km² up, else m². */
-static double area_scale(double max, const char **unit)
+/* Areas on an axis: the report's unit; in m² reports, km² from 1 km² up. */
+static double area_scale(const lr_report *r, double max, const char **unit)
 {
+	if (r->unit != LR_UNIT_M2) {
+		*unit = lr__unit_symbol(r->unit);
+		return 1 / lr__unit_m2(r->unit);
+	}
 	if (max >= 1e6) {
 		*unit = "km²";
 		return 1e-6;
@@ -125,8 +130,9 @@ static double py(const plot *p, double v)
 }
 
 /* Title, frame, y grid and labels; x axis labelled by years. */
-static void axes(cairo_t *cr, const plot *p, const char *title,
-                 const char *ylabel, double yscale, int year_step)
+static void axes(const lr_report *r, cairo_t *cr, const plot *p,
+                 const char *title, const char *ylabel, double yscale,
+                 int year_step)
 {
 	color(cr, 0x222222);
 	font(cr, 15, true);
@@ -144,7 +150,7 @@ static void axes(cairo_t *cr, const plot *p, const char *title,
 		cairo_stroke(cr);
 		char buf[64];
 		color(cr, 0x333333);
-		text(cr, p->x0 - 6, y, lr__fmt_num(v, dec, true, buf), 1, 1);
+		text(cr, p->x0 - 6, y, lr__fmt_num(r, v, dec, true, buf), 1, 1);
 	}
 	for (int yr = (int)ceil(p->vx0); yr <= (int)floor(p->vx1); yr++) {
 		if (yr % year_step)
@@ -240,7 +246,7 @@ static void remaining_frame(const lr_report *r, double w, double h,
 	}
 	xmax = fmin(xmax, floor(m->asof) + 41);
 	const char *unit;
-	m->ys = area_scale(ymax, &unit);
+	m->ys = area_scale(r, ymax, &unit);
 	m->p = (plot){80,
 	              58,
 	              w - 24,
@@ -249,54 +255,107 @@ static void remaining_frame(const lr_report *r, double w, double h,
 	              xmax,
 	              0,
 	              ymax > 0 ? ymax * 1.1 : 1};
-	snprintf(m->ylabel, sizeof m->ylabel, "Remaining hazardous land (%s)",
-	         unit);
+	snprintf(m->ylabel, sizeof m->ylabel,
+	         _("Remaining hazardous land (%s)"), unit);
 }
 
-/* The fan: from the as-of remaining to zero at P10 and P90, the P50 line
-** dashed; a percentile never reached in 50 years ends 50 years on. */
+/* Whether the projection band (P10 and P90 both reached) is drawn. */
+static bool band_drawn(const lr_report *r, const remaining_chart *m)
+{
+	return r->has_completion && r->remaining > 0 && isfinite(m->pf[0]) &&
+	       isfinite(m->pf[2]);
+}
+
+/* Whether the P50 line is drawn. */
+static bool p50_drawn(const lr_report *r, const remaining_chart *m)
+{
+	return r->has_completion && r->remaining > 0 && isfinite(m->pf[1]);
+}
+
+/* The projection, only where it is finite: the band from the as-of
+** remaining to zero at P10 and P90, the P50 line dashed.  A percentile
+** never reached is not drawn (a line to an invented date would be read as
+** a date). */
 static void remaining_fan(const lr_report *r, cairo_t *cr,
                           const remaining_chart *m)
 {
 	const plot *p = &m->p;
-	double end[3];
-	for (int k = 0; k < 3; k++)
-		end[k] = isfinite(m->pf[k]) ? fmax(m->pf[k], m->asof)
-		                            : m->asof + 50;
-	cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
-	cairo_line_to(cr, px(p, end[0]), py(p, 0));
-	cairo_line_to(cr, px(p, end[2]), py(p, 0));
-	cairo_close_path(cr);
-	cairo_set_source_rgba(cr, 0.27, 0.51, 0.71, 0.25);
-	cairo_fill(cr);
-	color(cr, 0x2b5c8a);
-	cairo_set_line_width(cr, 2.2);
-	double d[] = {7, 4};
-	cairo_set_dash(cr, d, 2, 0);
-	cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
-	cairo_line_to(cr, px(p, end[1]), py(p, 0));
-	cairo_stroke(cr);
-	cairo_set_dash(cr, NULL, 0, 0);
+	if (band_drawn(r, m)) {
+		cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
+		cairo_line_to(cr, px(p, fmax(m->pf[0], m->asof)), py(p, 0));
+		cairo_line_to(cr, px(p, fmax(m->pf[2], m->asof)), py(p, 0));
+		cairo_close_path(cr);
+		cairo_set_source_rgba(cr, 0.27, 0.51, 0.71, 0.25);
+		cairo_fill(cr);
+	}
+	if (p50_drawn(r, m)) {
+		color(cr, 0x2b5c8a);
+		cairo_set_line_width(cr, 2.2);
+		double d[] = {7, 4};
+		cairo_set_dash(cr, d, 2, 0);
+		cairo_move_to(cr, px(p, m->asof), py(p, r->remaining));
+		cairo_line_to(cr, px(p, fmax(m->pf[1], m->asof)), py(p, 0));
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
 }
 
-/* History: the start of the first year, then each year's end (the as-of
-** date for a year not yet complete), as a line with dots. */
+/* The x of year index y's end: the as-of date for a year not complete. */
+static double year_end_x(const lr_report *r, const remaining_chart *m, int y)
+{
+	return fmin(r->first_year + y + 1, m->asof);
+}
+
+/* The stocks by type at each year's end as stacked bars, SHA under CHA. */
+static void remaining_stocks(const lr_report *r, cairo_t *cr,
+                             const remaining_chart *m)
+{
+	const plot *p = &m->p;
+	double bw = fmin(22, (p->x1 - p->x0) / (p->vx1 - p->vx0) * 0.5);
+	for (int y = 0; y < r->n_years; y++) {
+		double x = px(p, year_end_x(r, m, y));
+		double sha = r->sha_end[y], cha = r->cha_end[y];
+		cairo_set_source_rgba(cr, 0.95, 0.56, 0.17, 0.55);
+		cairo_rectangle(cr, x - bw / 2, py(p, sha), bw,
+		                py(p, 0) - py(p, sha));
+		cairo_fill(cr);
+		cairo_set_source_rgba(cr, 0.84, 0.15, 0.16, 0.55);
+		cairo_rectangle(cr, x - bw / 2, py(p, sha + cha), bw,
+		                py(p, sha) - py(p, sha + cha));
+		cairo_fill(cr);
+	}
+}
+
+/* Whether land was hazardous at the start of the first year (more than a
+** cent: the start is a difference of sums of m²). */
+static bool has_start(const remaining_chart *m)
+{
+	return m->start >= 0.005;
+}
+
+/* History: each year's end as a line with dots, from the land hazardous at
+** the start of the first year when there was some.  A first year that
+** starts from nothing is a baseline: its stock is a point, not a rise from
+** zero. */
 static void remaining_history(const lr_report *r, cairo_t *cr,
                               const remaining_chart *m)
 {
 	const plot *p = &m->p;
 	color(cr, 0x1f1f1f);
 	cairo_set_line_width(cr, 2.4);
-	cairo_move_to(cr, px(p, r->first_year), py(p, m->start));
+	if (has_start(m))
+		cairo_move_to(cr, px(p, r->first_year), py(p, m->start));
 	for (int y = 0; y < r->n_years; y++) {
-		double x = fmin(r->first_year + y + 1, m->asof);
-		cairo_line_to(cr, px(p, x), py(p, r->remaining_end[y]));
+		double x = px(p, year_end_x(r, m, y));
+		if (y == 0 && !has_start(m))
+			cairo_move_to(cr, x, py(p, r->remaining_end[y]));
+		else
+			cairo_line_to(cr, x, py(p, r->remaining_end[y]));
 	}
 	cairo_stroke(cr);
 	for (int y = 0; y < r->n_years; y++) {
-		double x = fmin(r->first_year + y + 1, m->asof);
-		cairo_arc(cr, px(p, x), py(p, r->remaining_end[y]), 2.6, 0,
-		          2 * M_PI);
+		cairo_arc(cr, px(p, year_end_x(r, m, y)),
+		          py(p, r->remaining_end[y]), 3, 0, 2 * M_PI);
 		cairo_fill(cr);
 	}
 }
@@ -315,7 +374,7 @@ static void remaining_deadline(const lr_report *r, cairo_t *cr,
 	cairo_stroke(cr);
 	cairo_set_dash(cr, NULL, 0, 0);
 	char buf[64];
-	snprintf(buf, sizeof buf, "deadline %s", r->deadline);
+	snprintf(buf, sizeof buf, _("deadline %s"), lr__date(r, r->deadline).s);
 	font(cr, 11, true);
 	text(cr, px(p, m->dl) - 4, p->y0 + 4, buf, 1, 1);
 }
@@ -327,24 +386,31 @@ static void remaining_legend(const lr_report *r, cairo_t *cr,
 	const plot *p = &m->p;
 	double lx = p->x0 + 8, ly = 44;
 	lx = legend_item(cr, lx, ly, 1, 0x1f1f1f, 1,
-	                 "remaining at the end of each year");
-	if (r->has_completion) {
-		lx = legend_item(cr, lx, ly, 2, 0x2b5c8a, 1, "P50 projection");
+	                 _("remaining at year end"));
+	lx = legend_item(cr, lx, ly, 0, 0xf28f2b, 0.7, _("of which SHA"));
+	lx = legend_item(cr, lx, ly, 0, 0xd62728, 0.7, _("CHA"));
+	if (p50_drawn(r, m))
+		lx = legend_item(cr, lx, ly, 2, 0x2b5c8a, 1,
+		                 _("P50 projection"));
+	if (band_drawn(r, m))
 		lx = legend_item(cr, lx, ly, 0, 0x4682b4, 0.35,
-		                 "P10-P90 range");
+		                 _("P10-P90 range"));
+	if (isfinite(m->dl))
 		lx = legend_item(cr, lx, ly, 2, 0xc0392b, 1,
-		                 "Article 5 deadline");
-		char buf[160];
+		                 _("Article 5 deadline"));
+	if (r->has_completion) {
+		char buf[256];
 		snprintf(buf, sizeof buf,
-		         "national completion: P10 %s, P50 %s, P90 %s", r->p[0],
-		         r->p[1], r->p[2]);
+		         _("national completion: P10 %s, P50 %s, P90 %s"),
+		         lr__date(r, r->p[0]).s, lr__date(r, r->p[1]).s,
+		         lr__date(r, r->p[2]).s);
 		color(cr, 0x333333);
 		font(cr, 11, false);
 		text(cr, p->x1, h - 14, buf, 1, 0);
 	}
 	color(cr, 0x333333);
 	font(cr, 11, false);
-	text(cr, p->x0, h - 14, "year", 0, 0);
+	text(cr, p->x0, h - 14, _("year"), 0, 0);
 }
 
 static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
@@ -353,7 +419,7 @@ static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
 	remaining_frame(r, w, h, &m);
 	const plot *p = &m.p;
 	double span = p->vx1 - r->first_year;
-	axes(cr, p, lr__chart_titles[0], m.ylabel, m.ys,
+	axes(r, cr, p, _(lr__chart_titles[0]), m.ylabel, m.ys,
 	     span > 40   ? 10
 	     : span > 20 ? 5
 	     : span > 10 ? 2
@@ -362,8 +428,8 @@ static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
 	cairo_rectangle(cr, p->x0, p->y0 - 10, p->x1 - p->x0,
 	                p->y1 - p->y0 + 10);
 	cairo_clip(cr);
-	if (r->has_completion && r->remaining > 0)
-		remaining_fan(r, cr, &m);
+	remaining_stocks(r, cr, &m);
+	remaining_fan(r, cr, &m);
 	remaining_history(r, cr, &m);
 	if (isfinite(m.dl))
 		remaining_deadline(r, cr, &m);
@@ -375,8 +441,8 @@ static void chart_remaining(const lr_report *r, cairo_t *cr, double w, double h)
 
 static const unsigned method_colors[3] = {0x1b7837, 0x7fbf7b, 0xc2e6b9};
 static const char *const method_labels[3] = {
-        "cleared", "reduced (technical survey)",
-        "cancelled (non-technical survey)"};
+        N_("cleared"), N_("reduced (technical survey)"),
+        N_("cancelled (non-technical survey)")};
 
 static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
 {
@@ -386,7 +452,7 @@ static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
 		ymax = fmax(ymax, r->released[0][y] + r->released[1][y] +
 		                          r->released[2][y]);
 	const char *unit;
-	double ys = area_scale(ymax, &unit);
+	double ys = area_scale(r, ymax, &unit);
 	plot p = {80,
 	          58,
 	          w - 24,
@@ -396,8 +462,8 @@ static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
 	          0,
 	          ymax > 0 ? ymax * 1.1 : 1};
 	char ylabel[64];
-	snprintf(ylabel, sizeof ylabel, "Land released (%s)", unit);
-	axes(cr, &p, lr__chart_titles[1], ylabel, ys,
+	snprintf(ylabel, sizeof ylabel, _("Land released (%s)"), unit);
+	axes(r, cr, &p, _(lr__chart_titles[1]), ylabel, ys,
 	     ny > 40   ? 10
 	     : ny > 20 ? 5
 	     : ny > 10 ? 2
@@ -422,18 +488,18 @@ static void chart_released(const lr_report *r, cairo_t *cr, double w, double h)
 	double lx = p.x0 + 8, ly = 44;
 	for (int m = 0; m < 3; m++)
 		lx = legend_item(cr, lx, ly, 0, method_colors[m], 1,
-		                 method_labels[m]);
+		                 _(method_labels[m]));
 	if (strcmp(r->as_of + 4, "-12-31")) {
 		char buf[96];
-		snprintf(buf, sizeof buf, "%d: up to the as-of date %s",
-		         r->last_year, r->as_of);
+		snprintf(buf, sizeof buf, _("%d: up to the as-of date %s"),
+		         r->last_year, lr__date(r, r->as_of).s);
 		color(cr, 0x333333);
 		font(cr, 11, false);
 		text(cr, p.x1, h - 14, buf, 1, 0);
 	}
 	color(cr, 0x333333);
 	font(cr, 11, false);
-	text(cr, p.x0, h - 14, "year", 0, 0);
+	text(cr, p.x0, h - 14, _("year"), 0, 0);
 }
 
 /* ---- 3. the map ---------------------------------------------------------- */
@@ -480,21 +546,60 @@ static proj map_projection(const lr_report *r, double w, double h)
 	return q;
 }
 
-/* The classes of remaining land that colour the regions. */
+/* The classes of remaining land that colour the regions: none, then the
+** quartiles of the regions holding land (nearest rank), so that each
+** class holds about a quarter of them whatever the skew. */
 typedef struct map_classes {
-	double step;      /* class width, m² */
+	double brk[4];    /* upper bounds of classes 1..4, m² (brk[3]: max) */
+	int count[5];     /* regions in each class */
 	double us;        /* m² to the legend's unit */
 	const char *unit; /* static */
 } map_classes;
 
+/* The OUTSIDE row: land in no region, which the map has no shape for. */
+static bool is_outside(const rregion *g)
+{
+	return !strcmp(g->id, "OUTSIDE");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The class of a region's remaining land. */
+static int class_of(const map_classes *mc, double v)
+{
+	if (v <= 0)
+		return 0;
+	int c = 1;
+	while (c < 4 && v > mc->brk[c - 1])
+		c++;
+	return c;
+}
+
 static map_classes map_classes_of(const lr_report *r)
 {
-	double vmax = 0;
-	for (size_t i = 0; i < r->regions.len; i++)
-		vmax = fmax(vmax, LR_VEC_AT(&r->regions, rregion, i).remaining);
-	map_classes mc;
-	mc.us = area_scale(vmax, &mc.unit);
-	mc.step = nice_step(vmax * mc.us, 4) / mc.us;
+	map_classes mc = {0};
+	size_t n = 0;
+	double *v = malloc((r->regions.len + 1) * sizeof *v);
+	for (size_t i = 0; v && i < r->regions.len; i++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
+		if (g->remaining > 0 && !is_outside(g))
+			v[n++] = g->remaining;
+	}
+	if (v && n)
+		qsort(v, n, sizeof *v, cmp_double);
+	for (size_t k = 1; v && n && k <= 4; k++)
+		mc.brk[k - 1] = v[(k * n + 3) / 4 - 1];
+	free(v);
+	mc.us = area_scale(r, mc.brk[3], &mc.unit);
+	for (size_t i = 0; i < r->regions.len; i++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
+		if (!is_outside(g))
+			mc.count[class_of(&mc, g->remaining)]++;
+	}
 	return mc;
 }
 
@@ -506,12 +611,8 @@ static void map_regions(const lr_report *r, cairo_t *cr, const proj *q,
 		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
 		if (!g->shape.n_pts)
 			continue;
-		int cls = g->remaining <= 0
-		                  ? 0
-		                  : 1 + (int)fmin(3, floor(g->remaining /
-		                                           mc->step));
 		shape_path(cr, q, &g->shape);
-		color(cr, class_colors[cls]);
+		color(cr, class_colors[class_of(mc, g->remaining)]);
 		cairo_fill_preserve(cr);
 		color(cr, 0x8a8a8a);
 		cairo_set_line_width(cr, 0.8);
@@ -537,60 +638,150 @@ static void map_faces(const lr_report *r, cairo_t *cr, const proj *q)
 				       cy = (b[1] + b[3]) / 2;
 				cairo_arc(cr,
 				          q->ox + (cx - q->lon0) * q->k * q->s,
-				          q->oy + (q->lat1 - cy) * q->s, 1.6, 0,
+				          q->oy + (q->lat1 - cy) * q->s, 2.2, 0,
 				          2 * M_PI);
 				cairo_fill(cr);
 				continue;
 			}
+			/* Outlined at a weight that keeps slivers visible. */
 			shape_path(cr, q, &f->shape);
 			cairo_fill_preserve(cr);
-			cairo_set_line_width(cr, 0.6);
+			cairo_set_line_width(cr, 1.2);
 			cairo_stroke(cr);
 		}
 }
 
-/* Region labels where there is room. */
-static void map_labels(const lr_report *r, cairo_t *cr, const proj *q)
+/* Regions named on the map: those holding most land. */
+enum { MAP_NAMED = 8 };
+
+/* The indexes of the (at most) MAP_NAMED regions with a shape holding
+** most land, most first, into top[]; returns how many. */
+static int top_regions(const lr_report *r, size_t top[MAP_NAMED])
 {
-	font(cr, 9, false);
+	int n = 0;
 	for (size_t i = 0; i < r->regions.len; i++) {
 		const rregion *g = &LR_VEC_AT(&r->regions, rregion, i);
-		if (!g->shape.n_pts)
+		if (!(g->remaining > 0) || !g->shape.n_pts)
 			continue;
+		int k = n < MAP_NAMED ? n++ : MAP_NAMED;
+		while (k > 0 &&
+		       LR_VEC_AT(&r->regions, rregion, top[k - 1]).remaining <
+		               g->remaining) {
+			if (k < MAP_NAMED)
+				top[k] = top[k - 1];
+			k--;
+		}
+		if (k < MAP_NAMED)
+			top[k] = i;
+	}
+	return n;
+}
+
+/* The names of the regions holding most land, haloed so they read on any
+** fill, at the middle of each region's box. */
+static void map_labels(const lr_report *r, cairo_t *cr, const proj *q)
+{
+	size_t top[MAP_NAMED];
+	int n = top_regions(r, top);
+	font(cr, 11, true);
+	for (int k = 0; k < n; k++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, top[k]);
+		const char *name = g->name[0] ? g->name : g->id;
 		const double *b = g->shape.box;
-		double bw = (b[2] - b[0]) * q->k * q->s;
-		if (bw < text_width(cr, g->id) + 6)
-			continue;
 		double cx = q->ox + ((b[0] + b[2]) / 2 - q->lon0) * q->k * q->s,
 		       cy = q->oy + (q->lat1 - (b[1] + b[3]) / 2) * q->s;
-		color(cr, 0x3c3c3c);
-		text(cr, cx, cy, g->id, 0.5, 1);
+		cairo_font_extents_t fe;
+		cairo_font_extents(cr, &fe);
+		cairo_move_to(cr, cx - text_width(cr, name) / 2,
+		              cy + (fe.ascent - fe.descent) / 2);
+		cairo_text_path(cr, name);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_set_line_width(cr, 3);
+		cairo_stroke(cr);
+		color(cr, 0x1a1a1a);
+		text(cr, cx, cy, name, 0.5, 1);
 	}
 }
 
+/* A scale bar of a round length near a fifth of the map's width, from the
+** kilometres a pixel spans along the meridian (true in this projection). */
+static void map_scale_bar(const lr_report *r, cairo_t *cr, const proj *q,
+                          double x, double y, double width)
+{
+	double km_per_px = 111.195 / q->s; /* mean km per degree of latitude */
+	double want = width / 5 * km_per_px, km = nice_step(want, 1);
+	if (km > want * 1.5)
+		km /= 2;
+	double len = km / km_per_px;
+	for (int k = 0; k < 4; k++) {
+		cairo_rectangle(cr, x + k * len / 4, y, len / 4, 6);
+		if (k % 2)
+			cairo_set_source_rgb(cr, 1, 1, 1);
+		else
+			color(cr, 0x222222);
+		cairo_fill_preserve(cr);
+		color(cr, 0x222222);
+		cairo_set_line_width(cr, 0.8);
+		cairo_stroke(cr);
+	}
+	char buf[80], num[64];
+	font(cr, 11, false);
+	color(cr, 0x222222);
+	text(cr, x, y + 20, "0", 0.5, 0);
+	snprintf(buf, sizeof buf, "%s km",
+	         lr__fmt_num(r, km, km < 1 ? 1 : 0, true, num));
+	text(cr, x + len, y + 20, buf, 0.5, 0);
+}
+
+/* A north arrow: north is up in this projection. */
+static void map_north_arrow(cairo_t *cr, double x, double y)
+{
+	color(cr, 0x222222);
+	cairo_move_to(cr, x, y);
+	cairo_line_to(cr, x + 9, y + 30);
+	cairo_line_to(cr, x, y + 23);
+	cairo_close_path(cr);
+	cairo_fill(cr);
+	cairo_move_to(cr, x, y);
+	cairo_line_to(cr, x - 9, y + 30);
+	cairo_line_to(cr, x, y + 23);
+	cairo_close_path(cr);
+	cairo_set_line_width(cr, 1);
+	cairo_stroke(cr);
+	font(cr, 13, true);
+	text(cr, x, y + 46, "N", 0.5, 0);
+}
+
+/* The label of class c: "0.29 - 1.12 km² (36)". */
+static void class_label(const lr_report *r, const map_classes *mc, int c,
+                        char *buf, size_t n)
+{
+	char a[64], b[64];
+	if (c == 0) {
+		snprintf(buf, n, _("none (%d)"), mc->count[0]);
+		return;
+	}
+	double lo = c == 1 ? 0 : mc->brk[c - 2];
+	snprintf(buf, n, "%s - %s %s (%d)",
+	         lr__fmt_num(r, lo * mc->us, 2, true, a),
+	         lr__fmt_num(r, mc->brk[c - 1] * mc->us, 2, true, b), mc->unit,
+	         mc->count[c]);
+}
+
 /* The legend of the region classes from (lx, ly); returns the next ly. */
-static double legend_classes(cairo_t *cr, double lx, double ly,
-                             const map_classes *mc)
+static double legend_classes(const lr_report *r, cairo_t *cr, double lx,
+                             double ly, const map_classes *mc)
 {
 	color(cr, 0x222222);
 	font(cr, 12, true);
-	text(cr, lx, ly, "Remaining land in the region", 0, 0);
+	text(cr, lx, ly, _("Remaining land in the region"), 0, 0);
+	ly += 16;
+	font(cr, 10, false);
+	text(cr, lx, ly, _("quartiles of the regions with land"), 0, 0);
 	ly += 20;
-	double step = mc->step, us = mc->us;
 	for (int c = 0; c < 5; c++) {
-		char a[64], b[64], buf[160];
-		int dec = step_decimals(step * us);
-		if (c == 0)
-			snprintf(buf, sizeof buf, "none");
-		else if (c < 4)
-			snprintf(buf, sizeof buf, "%s - %s %s",
-			         lr__fmt_num((c - 1) * step * us, dec, true, a),
-			         lr__fmt_num(c * step * us, dec, true, b),
-			         mc->unit);
-		else
-			snprintf(buf, sizeof buf, "%s %s or more",
-			         lr__fmt_num(3 * step * us, dec, true, a),
-			         mc->unit);
+		char buf[200];
+		class_label(r, mc, c, buf, sizeof buf);
 		color(cr, class_colors[c]);
 		cairo_rectangle(cr, lx, ly - 7, 18, 14);
 		cairo_fill_preserve(cr);
@@ -610,28 +801,29 @@ static void legend_hazards(const lr_report *r, cairo_t *cr, double lx,
                            double ly)
 {
 	font(cr, 12, true);
-	text(cr, lx, ly, "Hazardous land (as of)", 0, 0);
+	text(cr, lx, ly, _("Hazardous land (as of)"), 0, 0);
 	ly += 20;
 	static const unsigned hc[2] = {0xf28e2b, 0xd62728};
-	static const char *const hl[2] = {"SHA: suspected", "CHA: confirmed"};
+	static const char *const hl[2] = {N_("SHA: suspected"),
+	                                  N_("CHA: confirmed")};
 	for (int k = 0; k < 2; k++) {
 		color(cr, hc[k]);
 		cairo_rectangle(cr, lx, ly - 7, 18, 14);
 		cairo_fill(cr);
 		color(cr, 0x222222);
 		font(cr, 11, false);
-		text(cr, lx + 26, ly, hl[k], 0, 1);
+		text(cr, lx + 26, ly, _(hl[k]), 0, 1);
 		ly += 20;
 	}
 	font(cr, 10, false);
 	color(cr, 0x555555);
 	ly += 10;
-	text(cr, lx, ly, "Areas too small to see are dots.", 0, 0);
+	text(cr, lx, ly, _("Areas too small to see are dots."), 0, 0);
 	ly += 15;
-	text(cr, lx, ly, "Lon/lat scaled by cos(mid-latitude).", 0, 0);
+	text(cr, lx, ly, _("Lon/lat scaled by cos(mid-latitude)."), 0, 0);
 	ly += 15;
-	char buf[64];
-	snprintf(buf, sizeof buf, "As of %s.", r->as_of);
+	char buf[128];
+	snprintf(buf, sizeof buf, _("As of %s."), lr__date(r, r->as_of).s);
 	text(cr, lx, ly, buf, 0, 0);
 }
 
@@ -639,10 +831,11 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 {
 	color(cr, 0x222222);
 	font(cr, 15, true);
-	text(cr, 20, 24, lr__chart_titles[2], 0, 0);
+	text(cr, 20, 24, _(lr__chart_titles[2]), 0, 0);
 	if (!r->has_geometry) {
 		font(cr, 12, false);
-		text(cr, 20, 60, "No geometries in the store: no map.", 0, 0);
+		text(cr, 20, 60, _("No geometries in the store: no map."), 0,
+		     0);
 		return;
 	}
 	proj q = map_projection(r, w, h);
@@ -651,8 +844,108 @@ static void chart_map(const lr_report *r, cairo_t *cr, double w, double h)
 	map_regions(r, cr, &q, &mc);
 	map_faces(r, cr, &q);
 	map_labels(r, cr, &q);
-	double ly = legend_classes(cr, w - MAP_LEGEND_W, 64, &mc);
+	map_north_arrow(cr, 40, 52);
+	map_scale_bar(r, cr, &q, 30, h - 48, w - MAP_LEGEND_W - 40);
+	double ly = legend_classes(r, cr, w - MAP_LEGEND_W, 64, &mc);
 	legend_hazards(r, cr, w - MAP_LEGEND_W, ly + 12);
+}
+
+/* ---- captions ------------------------------------------------------------ */
+
+/* The map's classes and named regions, in words. */
+static void map_caption(const lr_report *r, rbuf *b)
+{
+	lr__buf_puts(b, _("Leaf regions shaded by their remaining land "
+	                  "(remaining_by_region) in classes by quartiles of "
+	                  "the regions holding land (regions in brackets): "));
+	map_classes mc = map_classes_of(r);
+	for (int c = 1; c <= 4; c++) {
+		char buf[200];
+		class_label(r, &mc, c, buf, sizeof buf);
+		lr__buf_printf(b, "%s%s", c > 1 ? _("; ") : "", buf);
+	}
+	lr__buf_puts(b, _(". On top, the ledger faces still hazardous at the "
+	                  "as-of date, SHA orange and CHA red. Named: the "
+	                  "regions holding most land ("));
+	size_t top[MAP_NAMED];
+	int n = top_regions(r, top);
+	for (int k = 0; k < n; k++) {
+		const rregion *g = &LR_VEC_AT(&r->regions, rregion, top[k]);
+		lr__buf_printf(b, "%s%s", k ? ", " : "",
+		               g->name[0] ? g->name : g->id);
+	}
+	lr__buf_puts(b, _("). North is up; the scale bar measures along the "
+	                  "meridian."));
+}
+
+/* What the projection of chart 1 shows, in words. */
+static void projection_caption(const lr_report *r, const remaining_chart *m,
+                               rbuf *b)
+{
+	if (!r->has_completion) {
+		lr__buf_puts(b, _(" No projection: completion.csv is absent."));
+		return;
+	}
+	if (band_drawn(r, m))
+		lr__buf_printf(
+		        b,
+		        _(" The band runs from the remaining land at the "
+		          "as-of date to zero at the P10 (%s) and P90 "
+		          "(%s) completion dates of completion.csv."),
+		        lr__date(r, r->p[0]).s, lr__date(r, r->p[2]).s);
+	if (p50_drawn(r, m))
+		lr__buf_printf(b,
+		               _(" The dashed line reaches zero at P50 (%s)."),
+		               lr__date(r, r->p[1]).s);
+	if (!band_drawn(r, m) || !p50_drawn(r, m))
+		lr__buf_printf(b,
+		               _(" Not drawn: the percentiles that are never "
+		                 "reached within 50 years (P10 %s, P50 %s, P90 "
+		                 "%s)."),
+		               lr__date(r, r->p[0]).s, lr__date(r, r->p[1]).s,
+		               lr__date(r, r->p[2]).s);
+	if (isfinite(m->dl))
+		lr__buf_printf(b,
+		               _(" The red dashed line is the Article 5 "
+		                 "deadline (%s)."),
+		               lr__date(r, r->deadline).s);
+}
+
+void lr__chart_caption(const lr_report *r, int k, rbuf *b)
+{
+	const char *unit = lr__unit_symbol(r->unit);
+	if (k == LR_CHART_REMAINING) {
+		remaining_chart m;
+		remaining_frame(r, 1100, 560, &m);
+		lr__buf_printf(
+		        b,
+		        _("Hazardous land remaining at the end of each "
+		          "year, national (release_by_year; the last "
+		          "point is the as-of date %s), with the SHA and "
+		          "CHA land at each year's end as stacked bars."),
+		        lr__date(r, r->as_of).s);
+		if (has_start(&m))
+			lr__buf_printf(b,
+			               _(" The line starts from the land "
+			                 "hazardous at the start of %d."),
+			               r->first_year);
+		else
+			lr__buf_printf(
+			        b,
+			        _(" %d is the first year of the records: "
+			          "its land is a stock (the baseline), not "
+			          "growth from zero."),
+			        r->first_year);
+		projection_caption(r, &m, b);
+	} else if (k == LR_CHART_RELEASED) {
+		lr__buf_printf(
+		        b,
+		        _("Land cancelled, reduced and cleared per year, "
+		          "national (release_by_year), in %s."),
+		        unit);
+	} else {
+		map_caption(r, b);
+	}
 }
 
 void lr__chart_draw(const lr_report *r, int k, cairo_t *cr, double w, double h)
@@ -761,40 +1054,44 @@ int lr_report_chart_png(const lr_report *r, int chart, int width, int height,
 
 /* ---- sentences ---------------------------------------------------------- */
 
-static void year_of(const char *date, char *buf)
+static void year_of(const lr_report *r, const char *date, char *buf)
 {
 	if (!date[0])
-		snprintf(buf, 32, "unknown");
+		snprintf(buf, 32, "%s", _("unknown"));
 	else if (!strcmp(date, "never"))
-		snprintf(buf, 32, "not within 50 years");
+		snprintf(buf, 32, "%s", _("not within 50 years"));
 	else
 		snprintf(buf, 32, "%.4s", date);
 }
 
 void lr__region_sentence(const lr_report *r, const rregion *g, rbuf *b)
 {
-	char m2[64], p50[32], p90[32], dl[32];
-	(void)r;
-	const char *name = g->name[0] ? g->name : "";
-	lr__buf_printf(b, "%s%s%s: ", g->id, name[0] ? " " : "", name);
+	char area[64], p50[32], p90[32], dl[32];
+	/* Prose names a region; its id only when it has no name. */
+	lr__buf_puts(b, g->name[0] ? g->name : g->id);
+	/* TRANSLATORS: between a region's name and what remains in it. */
+	lr__buf_puts(b, _(": "));
 	if (g->remaining <= 0 && g->count == 0) {
-		lr__buf_puts(b, "no hazardous land remaining");
+		lr__buf_puts(b, _("no hazardous land remaining"));
 	} else {
-		lr__buf_printf(b, "%s m² remaining in %lld area%s",
-		               lr__fmt_num(g->remaining, 0, true, m2),
-		               (long long)g->count, g->count == 1 ? "" : "s");
+		lr__buf_printf(b,
+		               g->count == 1 ? _("%s remaining in %lld area")
+		                             : _("%s remaining in %lld areas"),
+		               lr__fmt_area(r, g->remaining, area),
+		               (long long)g->count);
 	}
 	if (g->p[1][0] && g->remaining > 0) {
-		year_of(g->p[1], p50);
-		year_of(g->p[2], p90);
-		lr__buf_printf(b,
-		               "; at the pace of recent years, P50 completion "
-		               "%s, P90 %s",
-		               p50, p90);
+		year_of(r, g->p[1], p50);
+		year_of(r, g->p[2], p90);
+		lr__buf_printf(
+		        b,
+		        _("; at the pace of recent years, P50 completion "
+		          "%s, P90 %s"),
+		        p50, p90);
 	}
 	if (g->deadline[0]) {
-		year_of(g->deadline, dl);
-		lr__buf_printf(b, "; deadline %s", dl);
+		year_of(r, g->deadline, dl);
+		lr__buf_printf(b, _("; deadline %s"), dl);
 	}
 	lr__buf_puts(b, ".");
 }

@@ -274,7 +274,34 @@ static void fill_symbol(rbuf *b, int name, const char *fill,
 	               name, alpha, fill, outline, fill, outline);
 }
 
-static char *style_remaining(void)
+/* s as the text of an XML attribute. */
+static void xml_attr(rbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		const char *e = *s == '&'   ? "&amp;"
+		                : *s == '<' ? "&lt;"
+		                : *s == '>' ? "&gt;"
+		                : *s == '"' ? "&quot;"
+		                            : NULL;
+		if (e)
+			lr__buf_puts(b, e);
+		else
+			lr__buf_add(b, s, 1);
+	}
+}
+
+/* The legend entry of one value of the categorised renderer. */
+static void category(rbuf *b, int symbol, const char *value, const char *label)
+{
+	lr__buf_printf(b,
+	               "<category render=\"true\" symbol=\"%d\" "
+	               "value=\"%s\" label=\"",
+	               symbol, value);
+	xml_attr(b, label);
+	lr__buf_puts(b, "\"/>");
+}
+
+static char *style_remaining(const lr_report *r)
 {
 	rbuf b = {0};
 	lr__buf_puts(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
@@ -283,14 +310,10 @@ static char *style_remaining(void)
 	                 "<renderer-v2 type=\"categorizedSymbol\" "
 	                 "attr=\"type\" symbollevels=\"0\" "
 	                 "enableorderby=\"0\" forceraster=\"0\">"
-	                 "<categories>"
-	                 "<category render=\"true\" symbol=\"0\" "
-	                 "value=\"SHA\" label=\"SHA: suspected hazardous "
-	                 "area\"/>"
-	                 "<category render=\"true\" symbol=\"1\" "
-	                 "value=\"CHA\" label=\"CHA: confirmed hazardous "
-	                 "area\"/>"
-	                 "</categories><symbols>");
+	                 "<categories>");
+	category(&b, 0, "SHA", _("SHA: suspected hazardous area"));
+	category(&b, 1, "CHA", _("CHA: confirmed hazardous area"));
+	lr__buf_puts(&b, "</categories><symbols>");
 	fill_symbol(&b, 0, "242,142,43,255", "168,84,0,255", 0.85);
 	fill_symbol(&b, 1, "214,39,40,255", "130,0,0,255", 0.85);
 	lr__buf_puts(&b, "</symbols></renderer-v2></qgis>\n");
@@ -435,7 +458,7 @@ static int released_feature(void *user, const lr_store_released_land *x,
 	return add_feature(lf->o, lf->l, f, x->wkb, x->size);
 }
 
-static int write_styles(out *o)
+static int write_styles(out *o, const lr_report *r)
 {
 	static const char *const fields[] = {"f_table_catalog",
 	                                     "f_table_schema",
@@ -466,12 +489,12 @@ static int write_styles(out *o)
 	}
 	if (!l)
 		return ogr_fail(o, "layer layer_styles");
-	char *qml[2] = {style_remaining(), style_released()};
+	char *qml[2] = {style_remaining(r), style_released()};
 	static const char *const layers[2] = {"remaining_hazards",
 	                                      "released_land"};
 	static const char *const desc[2] = {
-	        "SHA orange, CHA red (landrelease report)",
-	        "released land in green (landrelease report)"};
+	        N_("SHA orange, CHA red (landrelease report)"),
+	        N_("released land in green (landrelease report)")};
 	int rc = LR_OK;
 	for (int k = 0; k < 2 && rc == LR_OK; k++) {
 		if (!qml[k]) {
@@ -488,7 +511,7 @@ static int write_styles(out *o)
 		OGR_F_SetFieldString(f, 5, qml[k]);
 		OGR_F_SetFieldString(f, 6, "");
 		OGR_F_SetFieldInteger(f, 7, 1);
-		OGR_F_SetFieldString(f, 8, desc[k]);
+		OGR_F_SetFieldString(f, 8, _(desc[k]));
 		OGR_F_SetFieldString(f, 9, "");
 		OGR_F_SetFieldString(f, 10, "");
 		OGR_F_SetFieldDateTime(f, 11, 2000, 1, 1, 0, 0, 0, 100);
@@ -539,23 +562,23 @@ static int write_layers(out *o, const lr_report *r, lr_store_reader *rd,
 	                                     OFTReal};
 	char desc[512];
 	snprintf(desc, sizeof desc,
-	         "Remaining hazardous land as of %s, dissolved by hazard "
-	         "and type (scope %s)",
-	         r->as_of, r->scope);
+	         _("Remaining hazardous land as of %s, dissolved by hazard "
+	           "and type (scope %s)"),
+	         lr__date(r, r->as_of).s, r->scope);
 	layer_fill rem = {o,
 	                  new_layer(o, "remaining_hazards", desc,
 	                            wkbMultiPolygon, rem_f, rem_t, 6),
 	                  0};
 	snprintf(desc, sizeof desc,
-	         "Article 7 Form C as of %s: one point per hazard on the "
-	         "remaining land listed under it (scope %s)",
-	         r->as_of, r->scope);
+	         _("Article 7 Form C as of %s: one point per hazard on the "
+	           "remaining land listed under it (scope %s)"),
+	         lr__date(r, r->as_of).s, r->scope);
 	layer_fill form_c = {
 	        o, new_layer(o, "form_c", desc, wkbPoint, rem_f, rem_t, 6), 0};
 	snprintf(desc, sizeof desc,
-	         "Land released up to %s, dissolved by region, year and "
-	         "method",
-	         r->as_of);
+	         _("Land released up to %s, dissolved by region, year and "
+	           "method"),
+	         lr__date(r, r->as_of).s);
 	layer_fill rel = {o,
 	                  new_layer(o, "released_land", desc, wkbMultiPolygon,
 	                            rel_f, rel_t, 4),
@@ -575,7 +598,7 @@ static int write_layers(out *o, const lr_report *r, lr_store_reader *rd,
 	             whole, released_feature, &rel, o->err)) != LR_OK ||
 	    (rc = lr_store_read_form_c(rd, form_c_feature, &form_c, o->err)) !=
 	            LR_OK ||
-	    (rc = write_styles(o)) != LR_OK)
+	    (rc = write_styles(o, r)) != LR_OK)
 		return rc;
 	sums[0] = rem.sum;
 	sums[1] = rel.sum;

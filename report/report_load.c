@@ -45,19 +45,27 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	lr_vec_init(&r->notes, sizeof(char *));
 	lr_vec_init(&r->regions, sizeof(rregion));
 	lr_vec_init(&r->faces, sizeof(rface));
+	lr_vec_init(&r->quality.groups, sizeof(rqgroup));
+	lr_vec_init(&r->quality.uniform, sizeof(runiform));
+	lr_vec_init(&r->quality.statement, sizeof(char *));
+	int rc = lr__lang_open(&r->lang, o->lang, err);
+	if (rc != LR_OK) {
+		lr_report_free(r);
+		return rc;
+	}
 	char store[4096];
 	snprintf(store, sizeof store, "%s/" LR_STORE_FILE, dir);
+	r->unit = o->unit;
 	r->dir = lr_strdup(dir);
 	r->store = lr_strdup(store);
 	r->title = lr_strdup(o->title ? o->title
-	                              : "Land release: Article 5 figures");
+	                              : _("Land release: Article 5 figures"));
 	if (!r->dir || !r->store || !r->title) {
 		lr_report_free(r);
 		return lr__nomem(err);
 	}
 	/* A missing store is named with the folder analyze must write. */
 	lr_store_reader *rd = NULL;
-	int rc = LR_OK;
 	if (!lr__file_exists(store)) {
 		rc = lr_error_set(err, LR_ERR_INPUT,
 		                  "cannot read %s: %s (run `landrelease "
@@ -73,10 +81,15 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	    (rc = lr__load_plan_vs_achieved(r, rd, o->previous_plan, err)) !=
 	            LR_OK ||
 	    (rc = lr__load_completion(r, err)) != LR_OK ||
-	    (rc = lr__load_workplan(r, err)) != LR_OK)
+	    (rc = lr__load_workplan(r, err)) != LR_OK ||
+	    (rc = lr__load_quality(r, rd, err)) != LR_OK ||
+	    (rc = lr__load_form_c(r, rd, err)) != LR_OK)
 		goto done;
 	r->present[T_REMAINING] = r->present[T_RELEASED] = r->present[T_NEW] =
 	        true;
+	if ((rc = lr__tables_to_unit(r, err)) != LR_OK ||
+	    (rc = lr__condense_tables(r, err)) != LR_OK)
+		goto done;
 	if (o->maps)
 		rc = lr__load_shapes(r, rd, err);
 done:
@@ -108,15 +121,19 @@ void lr_report_free(lr_report *r)
 	for (size_t i = 0; i < r->faces.len; i++)
 		lr__shape_free(&LR_VEC_AT(&r->faces, rface, i).shape);
 	lr_vec_free(&r->faces);
+	lr__quality_free(&r->quality);
 	for (int i = 0; i < 3; i++) {
 		free(r->source[i]);
 		free(r->released[i]);
 	}
 	free(r->remaining_end);
+	free(r->sha_end);
+	free(r->cha_end);
 	free(r->new_land);
 	free(r->dir);
 	free(r->store);
 	free(r->title);
+	lr__lang_close(&r->lang);
 	free(r);
 }
 

@@ -78,6 +78,23 @@ int lr__load_years(lr_report *r, lr_store_reader *rd, lr_error *err);
 ** SpatiaLite is missing). */
 int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err);
 
+/* ---- data quality (report_quality.c) ------------------------------------ */
+
+/* The ingest counts, findings and uniform fields of the store into
+** r->quality, its statement and the two annex tables. */
+int lr__load_quality(lr_report *r, lr_store_reader *rd, lr_error *err);
+
+/* ---- many regions (report_scale.c) -------------------------------------- */
+
+/* With many regions, the condensed copies of tables 1, 3, 5 and 6 the HTML
+** and PDF show (after the unit is applied: they copy the cells). */
+int lr__condense_tables(lr_report *r, lr_error *err);
+
+/* ---- Article 7 Form C (report_formc.c) ---------------------------------- */
+
+/* Annex B from the store's form_c, with a TOTAL row. */
+int lr__load_form_c(lr_report *r, lr_store_reader *rd, lr_error *err);
+
 /* ---- the CSVs of project and plan (report_results.c) -------------------- */
 
 /* Table 5 from DIR/completion.csv, or a note when it is absent. */

@@ -1,4 +1,5 @@
 /* request_tables.md: the request tables as Markdown, one section each. */
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <string.h>
@@ -22,12 +23,12 @@ static void md_table(const lr_report *r, const rtable *t, rbuf *b)
 {
 	char scope[512];
 	lr__buf_printf(b, "## %s\n\n", t->title);
-	lr__buf_printf(b, "- As of: %s\n", r->as_of);
-	lr__buf_printf(b, "- Scope: %s\n",
+	lr__buf_printf(b, "- %s %s\n", _("As of:"), lr__date(r, r->as_of).s);
+	lr__buf_printf(b, "- %s %s\n", _("Scope:"),
 	               lr__scope_text(r, scope, sizeof scope));
-	lr__buf_puts(b, "- Units: ");
+	lr__buf_printf(b, "- %s ", _("Units:"));
 	md_text(b, t->units);
-	lr__buf_puts(b, "\n- Source: ");
+	lr__buf_printf(b, "\n- %s ", _("Source:"));
 	md_text(b, t->source);
 	lr__buf_puts(b, "\n\n|");
 	for (int c = 0; c < t->n_cols; c++) {
@@ -52,7 +53,7 @@ static void md_table(const lr_report *r, const rtable *t, rbuf *b)
 		lr__buf_puts(b, "|");
 		for (int c = 0; c < t->n_cols; c++) {
 			char buf[64];
-			const char *s = lr__cell_format(t, i, c, true, buf);
+			const char *s = lr__cell_format(r, t, i, c, true, buf);
 			lr__buf_puts(b, " ");
 			bool bold = t->total[i] && s[0];
 			if (bold)
@@ -78,17 +79,18 @@ int lr_report_write_md(const lr_report *r, const char *path, lr_error *err)
 	char scope[512];
 	lr__buf_puts(&b, "# ");
 	md_text(&b, r->title);
-	lr__buf_printf(
-	        &b,
-	        "\n\nFigures as of %s, scope: %s. Written by landrelease "
-	        "%s from the store ",
-	        r->as_of, lr__scope_text(r, scope, sizeof scope), r->version);
+	lr__buf_puts(&b, "\n\n");
+	lr__buf_printf(&b,
+	               _("Figures as of %s, scope: %s. Written by landrelease "
+	                 "%s from the store "),
+	               lr__date(r, r->as_of).s,
+	               lr__scope_text(r, scope, sizeof scope), r->version);
 	md_text(&b, r->store);
-	lr__buf_puts(&b, ".\n\nData sources: regions ");
+	lr__buf_printf(&b, ".\n\n%s ", _("Data sources: regions"));
 	md_text(&b, r->source[0]);
-	lr__buf_puts(&b, "; hazards ");
+	lr__buf_puts(&b, _("; hazards "));
 	md_text(&b, r->source[1]);
-	lr__buf_puts(&b, "; releases ");
+	lr__buf_puts(&b, _("; releases "));
 	md_text(&b, r->source[2]);
 	lr__buf_puts(&b, ".\n\n");
 	for (size_t i = 0; i < r->notes.len; i++) {
@@ -98,8 +100,15 @@ int lr_report_write_md(const lr_report *r, const char *path, lr_error *err)
 	}
 	if (r->notes.len)
 		lr__buf_puts(&b, "\n");
+	lr__buf_printf(&b, "## %s\n\n", _("Data quality"));
+	for (size_t i = 0; i < r->quality.statement.len; i++) {
+		lr__buf_puts(&b, "- ");
+		md_text(&b, LR_VEC_AT(&r->quality.statement, char *, i));
+		lr__buf_puts(&b, "\n");
+	}
+	lr__buf_puts(&b, "\n");
 	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
+		if (r->present[k] && !r->tables[k].report_only)
 			md_table(r, &r->tables[k], &b);
 	if (b.failed) {
 		lr__buf_free(&b);

@@ -4,6 +4,7 @@
 ** into column blocks that repeat the row labels.
 */
 #include "lr_file.h"
+#include "report_i18n.h"
 #include "report_int.h"
 
 #include <cairo-pdf.h>
@@ -40,11 +41,11 @@ static double width_of(cairo_t *cr, const char *s)
 
 static void footer(pdf *p, const lr_report *r)
 {
-	char buf[256];
+	char buf[512];
 	font(p->cr, 7, false);
 	cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
-	snprintf(buf, sizeof buf, "%s - as of %s - page %d", r->title, r->as_of,
-	         p->page);
+	snprintf(buf, sizeof buf, _("%s - as of %s - page %d"), r->title,
+	         lr__date(r, r->as_of).s, p->page);
 	cairo_move_to(p->cr, MARGIN, PAGE_H - 16);
 	cairo_show_text(p->cr, buf);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
@@ -58,12 +59,28 @@ static void new_page(pdf *p, const lr_report *r)
 	p->y = MARGIN + 10;
 }
 
-/* Words of s wrapped to width w, each line drawn at x; the font is set. */
-static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
-                 double lead)
+/* One line of wrapped text at (x, p->y), on a new page when this one is
+** full; with draw false only the line's lead is counted. */
+static void wrap_line(pdf *p, const lr_report *r, const char *line, double x,
+                      double lead, bool draw)
+{
+	if (draw) {
+		if (p->y > PAGE_H - MARGIN - 10)
+			new_page(p, r);
+		cairo_move_to(p->cr, x, p->y);
+		cairo_show_text(p->cr, line);
+	}
+	p->y += lead;
+}
+
+/* Words of s wrapped to width w, each line drawn at x (or, when !draw,
+** only counted); the font is set.  The number of lines. */
+static int wrap_text(pdf *p, const lr_report *r, const char *s, double x,
+                     double w, double lead, bool draw)
 {
 	char line[2048] = "";
 	const char *q = s;
+	int lines = 0;
 	while (*q) {
 		while (*q == ' ')
 			q++;
@@ -76,11 +93,8 @@ static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
 		/* A line too long for the buffer is wrapped like a wide one. */
 		bool full = len < 0 || (size_t)len >= sizeof cand;
 		if (line[0] && (full || width_of(p->cr, cand) > w)) {
-			if (p->y > PAGE_H - MARGIN - 10)
-				new_page(p, r);
-			cairo_move_to(p->cr, x, p->y);
-			cairo_show_text(p->cr, line);
-			p->y += lead;
+			wrap_line(p, r, line, x, lead, draw);
+			lines++;
 			snprintf(line, sizeof line, "%.*s", (int)n, q);
 		} else {
 			memcpy(line, cand, strlen(cand) + 1);
@@ -88,30 +102,35 @@ static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
 		q += n;
 	}
 	if (line[0]) {
-		if (p->y > PAGE_H - MARGIN - 10)
-			new_page(p, r);
-		cairo_move_to(p->cr, x, p->y);
-		cairo_show_text(p->cr, line);
-		p->y += lead;
+		wrap_line(p, r, line, x, lead, draw);
+		lines++;
 	}
+	return lines;
+}
+
+static void wrap(pdf *p, const lr_report *r, const char *s, double x, double w,
+                 double lead)
+{
+	wrap_text(p, r, s, x, w, lead, true);
 }
 
 static void summary_pages(pdf *p, const lr_report *r)
 {
 	cairo_t *cr = p->cr;
 	double w = PAGE_W - 2 * MARGIN;
-	char buf[2048], scope[512], a[64], b[64];
+	char buf[2048], scope[512], a[64];
 	font(cr, 20, true);
 	cairo_move_to(cr, MARGIN, p->y + 8);
 	cairo_show_text(cr, r->title);
 	p->y += 34;
 	font(cr, 9.5, false);
-	snprintf(buf, sizeof buf, "Figures as of %s. Scope: %s.", r->as_of,
+	snprintf(buf, sizeof buf, _("Figures as of %s. Scope: %s."),
+	         lr__date(r, r->as_of).s,
 	         lr__scope_text(r, scope, sizeof scope));
 	wrap(p, r, buf, MARGIN, w, 13);
 	snprintf(buf, sizeof buf,
-	         "Data sources: regions %s; hazards %s; releases %s. Written "
-	         "by landrelease %s.",
+	         _("Data sources: regions %s; hazards %s; releases %s. Written "
+	           "by landrelease %s."),
 	         r->source[0], r->source[1], r->source[2], r->version);
 	wrap(p, r, buf, MARGIN, w, 13);
 	for (size_t i = 0; i < r->notes.len; i++)
@@ -119,39 +138,68 @@ static void summary_pages(pdf *p, const lr_report *r)
 	p->y += 10;
 	font(cr, 13, true);
 	cairo_move_to(cr, MARGIN, p->y);
-	cairo_show_text(cr, "Summary");
+	cairo_show_text(cr, _("Data quality"));
+	p->y += 18;
+	font(cr, 9, false);
+	for (size_t i = 0; i < r->quality.statement.len; i++)
+		wrap(p, r, LR_VEC_AT(&r->quality.statement, char *, i),
+		     MARGIN + 8, w - 8, 12);
+	p->y += 10;
+	font(cr, 13, true);
+	cairo_move_to(cr, MARGIN, p->y);
+	cairo_show_text(cr, _("Summary"));
 	p->y += 18;
 	font(cr, 9.5, false);
 	int k = snprintf(buf, sizeof buf,
-	                 "National: %s m² (%s km²) of hazardous land "
-	                 "remaining in %lld areas",
-	                 lr__fmt_num(r->remaining, 0, true, a),
-	                 lr__fmt_num(r->remaining / 1e6, 2, true, b),
+	                 _("National: %s of hazardous land remaining in %lld "
+	                   "areas"),
+	                 lr__fmt_area(r, r->remaining, a),
 	                 (long long)r->remaining_count);
 	if (r->has_completion)
 		snprintf(buf + k, sizeof buf - (size_t)k,
-		         "; at the pace of recent years, completion P10 %s, "
-		         "P50 %s, P90 %s; Article 5 deadline %s.",
-		         r->p[0], r->p[1], r->p[2], r->deadline);
+		         _("; at the pace of recent years, completion P10 %s, "
+		           "P50 %s, P90 %s; Article 5 deadline %s."),
+		         lr__date(r, r->p[0]).s, lr__date(r, r->p[1]).s,
+		         lr__date(r, r->p[2]).s, lr__date(r, r->deadline).s);
 	else
 		snprintf(buf + k, sizeof buf - (size_t)k, ".");
 	wrap(p, r, buf, MARGIN, w, 13);
 	p->y += 4;
 	font(cr, 8.5, false);
-	for (size_t i = 0; i < r->regions.len; i++) {
+	size_t *idx = calloc(r->regions.len + 1, sizeof *idx);
+	size_t n_said = idx ? lr__summary_regions(r, idx) : 0;
+	for (size_t i = 0; i < n_said; i++) {
 		rbuf s = {0};
-		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, i), &s);
+		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, idx[i]),
+		                    &s);
 		if (s.data)
 			wrap(p, r, s.data, MARGIN + 8, w - 8, 11.5);
 		lr__buf_free(&s);
 	}
+	free(idx);
+	rbuf others = {0};
+	lr__summary_others(r, &others);
+	if (others.data)
+		wrap(p, r, others.data, MARGIN, w, 13);
+	lr__buf_free(&others);
 	new_page(p, r);
 }
 
 static void chart_pages(pdf *p, const lr_report *r)
 {
 	for (int k = 0; k < 3; k++) {
-		double w = PAGE_W - 2 * MARGIN, h = PAGE_H - 2 * MARGIN;
+		rbuf cap = {0};
+		lr__chart_caption(r, k, &cap);
+		/* The caption under the chart says what is drawn; the chart
+		** leaves room for two lines of it and shrinks for more, so a
+		** longer caption (a translation) stays on the chart's page. */
+		double w = PAGE_W - 2 * MARGIN;
+		font(p->cr, 8.5, false);
+		pdf probe = *p;
+		int lines = cap.data ? wrap_text(&probe, r, cap.data, MARGIN, w,
+		                                 11, false)
+		                     : 0;
+		double h = PAGE_H - 2 * MARGIN - 44 - 11 * fmax(lines - 2, 0);
 		/* Draw at a screen-like size and scale to the page, so the
 		** fonts keep their proportions. */
 		double dw = 1100, dh = dw * h / w;
@@ -160,12 +208,20 @@ static void chart_pages(pdf *p, const lr_report *r)
 		cairo_scale(p->cr, w / dw, h / dh);
 		lr__chart_draw(r, k, p->cr, dw, dh);
 		cairo_restore(p->cr);
+		p->y = MARGIN + h + 14;
+		font(p->cr, 8.5, false);
+		cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+		if (cap.data)
+			wrap(p, r, cap.data, MARGIN, w, 11);
+		cairo_set_source_rgb(p->cr, 0, 0, 0);
+		lr__buf_free(&cap);
 		new_page(p, r);
 	}
 }
 
 /* Column widths at the table font; header = label over "(unit)". */
-static void measure(cairo_t *cr, const rtable *t, double *cw)
+static void measure(const lr_report *r, cairo_t *cr, const rtable *t,
+                    double *cw)
 {
 	for (int c = 0; c < t->n_cols; c++) {
 		font(cr, 7, true);
@@ -176,8 +232,10 @@ static void measure(cairo_t *cr, const rtable *t, double *cw)
 			cw[c] = fmax(cw[c], width_of(cr, u));
 		font(cr, 7, false);
 		for (size_t i = 0; i < t->n_rows; i++) {
+			if (!lr__row_printed(t, i))
+				continue;
 			char buf[64];
-			const char *s = lr__cell_format(t, i, c, true, buf);
+			const char *s = lr__cell_format(r, t, i, c, true, buf);
 			cw[c] = fmax(cw[c], width_of(cr, s) * 1.06);
 		}
 		cw[c] = fmin(cw[c], 200) + 8;
@@ -222,7 +280,7 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 		free(cols);
 		return;
 	}
-	measure(cr, t, cw);
+	measure(r, cr, t, cw);
 	/* Row labels: the leading text and year columns, repeated in every
 	** column block. */
 	int lead = 0;
@@ -241,12 +299,13 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 	p->y += 20;
 	font(cr, 7.5, false);
 	char buf[2048], scope[512];
-	snprintf(buf, sizeof buf, "As of %s. Scope: %s.", r->as_of,
+	snprintf(buf, sizeof buf, _("As of %s. Scope: %s."),
+	         lr__date(r, r->as_of).s,
 	         lr__scope_text(r, scope, sizeof scope));
 	wrap(p, r, buf, MARGIN, avail, 10);
-	snprintf(buf, sizeof buf, "Units: %s", t->units);
+	snprintf(buf, sizeof buf, _("Units: %s"), t->units);
 	wrap(p, r, buf, MARGIN, avail, 10);
-	snprintf(buf, sizeof buf, "Source: %s", t->source);
+	snprintf(buf, sizeof buf, _("Source: %s"), t->source);
 	wrap(p, r, buf, MARGIN, avail, 10);
 	p->y += 8;
 	int next = lead;
@@ -264,6 +323,8 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 			new_page(p, r);
 		table_header(p, t, cols, n, cw);
 		for (size_t i = 0; i < t->n_rows; i++) {
+			if (!lr__row_printed(t, i))
+				continue;
 			if (p->y > PAGE_H - MARGIN - 6) {
 				new_page(p, r);
 				table_header(p, t, cols, n, cw);
@@ -280,7 +341,7 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 				int c = cols[k];
 				char cell[64];
 				const char *s =
-				        lr__cell_format(t, i, c, true, cell);
+				        lr__cell_format(r, t, i, c, true, cell);
 				rc_type ty = t->cols[c].type;
 				bool right = ty != RC_TEXT && ty != RC_DATE &&
 				             ty != RC_YEAR;
@@ -329,9 +390,9 @@ int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err)
 	pdf p = {cr, MARGIN + 10, 1};
 	summary_pages(&p, r);
 	chart_pages(&p, r);
-	for (int k = 0; k < T_N; k++)
-		if (r->present[k])
-			table_pages(&p, r, &r->tables[k]);
+	int order[T_N], n = lr__report_order(r, order);
+	for (int i = 0; i < n; i++)
+		table_pages(&p, r, &r->tables[order[i]]);
 	footer(&p, r);
 	cairo_show_page(cr);
 	cairo_status_t st = cairo_status(cr);

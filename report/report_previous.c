@@ -136,23 +136,25 @@ static int plan_rows(const lr_report *r, const ptable *p, const plan_cols *pc,
 	return rc;
 }
 
-static int pv_init(rtable *t, lr_error *err)
+static int pv_init(const lr_report *r, rtable *t, lr_error *err)
 {
 	static const rcol_def cols[] = {
-	        {"year", "Year", "", RC_YEAR},
-	        {"region_id", "Region", "", RC_TEXT},
-	        {"region_name", "Name", "", RC_TEXT},
-	        {"planned_m2", "Planned", "m²", RC_M2},
-	        {"achieved_m2", "Achieved", "m²", RC_M2},
-	        {"difference_m2", "Difference (achieved - planned)", "m²",
+	        {"year", N_("Year"), "", RC_YEAR},
+	        {"region_id", N_("Region"), "", RC_TEXT},
+	        {"region_name", N_("Name"), "", RC_TEXT},
+	        {"planned_m2", N_("Planned"), "m²", RC_M2},
+	        {"achieved_m2", N_("Achieved"), "m²", RC_M2},
+	        {"difference_m2", N_("Difference (achieved - planned)"), "m²",
 	         RC_M2},
-	        {"achieved_pct", "Achieved", "% of plan", RC_PCT},
+	        {"achieved_pct", N_("Achieved"),
+	         /* xgettext:no-c-format */
+	         N_("% of plan"), RC_PCT},
 	};
 	int rc = lr__rtable_init(t, "planned_vs_achieved",
-	                         "Table 4. Planned versus achieved release "
-	                         "by year and region",
+	                         _("Table 4. Planned versus achieved release "
+	                           "by year and region"),
 	                         7, err);
-	return rc == LR_OK ? lr__rtable_cols(t, cols, 7, err) : rc;
+	return rc == LR_OK ? lr__rtable_cols(r, t, cols, 7, err) : rc;
 }
 
 /* Achieved a (cents), the difference and the percentage of planned into
@@ -207,9 +209,10 @@ static int pv_rows(const lr_report *r, lr_store_reader *rd, rtable *t,
 	if (rc != LR_OK || !any_total)
 		return rc;
 	if ((rc = lr__rtable_add_row(t, &row, err)) == LR_OK &&
-	    (rc = lr__rtable_text(t, row, 0, "ALL YEARS", err)) == LR_OK &&
+	    (rc = lr__rtable_text(t, row, 0, _("ALL YEARS"), err)) == LR_OK &&
 	    (rc = lr__rtable_text(t, row, 1, "TOTAL", err)) == LR_OK &&
-	    (rc = lr__rtable_text(t, row, 2, "National total", err)) == LR_OK) {
+	    (rc = lr__rtable_text(t, row, 2, lr__region_name(r, "TOTAL"),
+	                          err)) == LR_OK) {
 		t->total[row] = 1;
 		lr__rtable_num(t, row, 3, lr__m2(tot_plan));
 		pv_figures(t, row, tot_plan, tot_ach);
@@ -221,30 +224,30 @@ static int pv_rows(const lr_report *r, lr_store_reader *rd, rtable *t,
 static int pv_meta(lr_report *r, rtable *t, const char *path,
                    const pv_counts *n, lr_error *err)
 {
-	char note[1024] = "", units[512], src[2048];
+	char note[1024] = "", units[1024], src[2048];
 	int k = 0;
 	if (n->later)
 		k += snprintf(note + k, sizeof note - (size_t)k,
-		              "%d plan rows of %d and later are not yet due "
-		              "and are left out. ",
+		              _("%d plan rows of %d and later are not yet due "
+		                "and are left out. "),
 		              n->later, n->min_later);
 	if (n->unknown)
 		k += snprintf(note + k, sizeof note - (size_t)k,
-		              "%d rows name a year or region the store has no "
-		              "figures for: achieved is blank. ",
+		              _("%d rows name a year or region the store has "
+		                "no figures for: achieved is blank. "),
 		              n->unknown);
 	if (strcmp(r->as_of + 4, "-12-31"))
 		snprintf(note + k, sizeof note - (size_t)k,
-		         "%d is achieved up to the as-of date %s only.",
-		         atoi(r->as_of), r->as_of);
+		         _("%d is achieved up to the as-of date %s only."),
+		         atoi(r->as_of), lr__date(r, r->as_of).s);
 	snprintf(units, sizeof units,
-	         "Areas in m²; difference = achieved - planned (negative: "
-	         "behind plan); achieved as %% of planned (blank when "
-	         "nothing was planned). As of %s.",
-	         r->as_of);
+	         _("Areas %s; difference = achieved - planned (negative: "
+	           "behind plan); achieved as %% of planned (blank when "
+	           "nothing was planned). As of %s."),
+	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	snprintf(src, sizeof src,
-	         "planned: release_m2 of %s; achieved: released_m2 of "
-	         "landrelease.sqlite table release_by_year",
+	         _("planned: release_m2 of %s; achieved: released_m2 of "
+	           "landrelease.sqlite table release_by_year"),
 	         path);
 	return lr__rtable_meta(t, units, src, note, err);
 }
@@ -254,9 +257,9 @@ int lr__load_plan_vs_achieved(lr_report *r, lr_store_reader *rd,
 {
 	if (!path)
 		return lr__report_note(
-		        r, err,
-		        "Table 4 (planned versus achieved) is omitted: "
-		        "no --previous-plan was given.");
+		        r, err, "%s",
+		        _("Table 4 (planned versus achieved) is omitted: "
+		          "no --previous-plan was given."));
 	ptable p;
 	int rc = read_plan(path, &p, err);
 	if (rc != LR_OK)
@@ -268,7 +271,7 @@ int lr__load_plan_vs_achieved(lr_report *r, lr_store_reader *rd,
 	rtable *t = &r->tables[T_PLAN_VS_ACHIEVED];
 	if ((rc = plan_columns(&p, &pc, err)) == LR_OK &&
 	    (rc = plan_rows(r, &p, &pc, &rows, &n, err)) == LR_OK &&
-	    (rc = pv_init(t, err)) == LR_OK &&
+	    (rc = pv_init(r, t, err)) == LR_OK &&
 	    (rc = pv_rows(r, rd, t, &rows, &n, err)) == LR_OK &&
 	    (rc = pv_meta(r, t, path, &n, err)) == LR_OK)
 		r->present[T_PLAN_VS_ACHIEVED] = true;

@@ -42,25 +42,29 @@ static int read_completion(const char *path, ptable *p, int ci[C_N],
 	return LR_OK;
 }
 
-static int completion_init(rtable *t, lr_error *err)
+static int completion_init(const lr_report *r, rtable *t, lr_error *err)
 {
 	static const rcol_def cols[] = {
-	        {"region_id", "Region", "", RC_TEXT},
-	        {"region_name", "Name", "", RC_TEXT},
-	        {"remaining_m2", "Remaining", "m²", RC_M2},
-	        {"remaining_km2", "Remaining", "km²", RC_KM2},
-	        {"mean_rate_m2_per_year", "Mean release", "m²/year", RC_M2},
-	        {"p10_date", "P10 completion", "date", RC_DATE},
-	        {"p50_date", "P50 completion", "date", RC_DATE},
-	        {"p90_date", "P90 completion", "date", RC_DATE},
-	        {"deadline", "Article 5 deadline", "date", RC_DATE},
-	        {"p_on_time_pct", "Finished by deadline", "% of runs", RC_PCT},
-	        {"extension_years", "Extension needed", "years", RC_COUNT},
+	        {"region_id", N_("Region"), "", RC_TEXT},
+	        {"region_name", N_("Name"), "", RC_TEXT},
+	        {"remaining_m2", N_("Remaining"), "m²", RC_M2},
+	        {"remaining_km2", N_("Remaining"), "km²", RC_KM2},
+	        {"mean_rate_m2_per_year", N_("Mean release"), N_("m²/year"),
+	         RC_M2},
+	        {"p10_date", N_("P10 completion"), N_("date"), RC_DATE},
+	        {"p50_date", N_("P50 completion"), N_("date"), RC_DATE},
+	        {"p90_date", N_("P90 completion"), N_("date"), RC_DATE},
+	        {"deadline", N_("Article 5 deadline"), N_("date"), RC_DATE},
+	        {"p_on_time_pct", N_("Finished by deadline"),
+	         /* xgettext:no-c-format */
+	         N_("% of runs"), RC_PCT},
+	        {"extension_years", N_("Extension needed"), N_("years"),
+	         RC_COUNT},
 	};
 	int rc = lr__rtable_init(t, "completion",
-	                         "Table 5. Completion projection by region", 11,
-	                         err);
-	return rc == LR_OK ? lr__rtable_cols(t, cols, 11, err) : rc;
+	                         _("Table 5. Completion projection by region"),
+	                         11, err);
+	return rc == LR_OK ? lr__rtable_cols(r, t, cols, 11, err) : rc;
 }
 
 /* The dates of row i for the charts and sentences: the region's P10, P50,
@@ -129,8 +133,8 @@ int lr__load_completion(lr_report *r, lr_error *err)
 	if (!lr__file_exists(path))
 		return lr__report_note(
 		        r, err,
-		        "Table 5 (completion projection) is omitted: "
-		        "%s is absent (run `landrelease project`).",
+		        _("Table 5 (completion projection) is omitted: "
+		          "%s is absent (run `landrelease project`)."),
 		        path);
 	ptable p;
 	int ci[C_N];
@@ -138,27 +142,27 @@ int lr__load_completion(lr_report *r, lr_error *err)
 	if (rc != LR_OK)
 		return rc;
 	rtable *t = &r->tables[T_COMPLETION];
-	rc = completion_init(t, err);
+	rc = completion_init(r, t, err);
 	for (size_t i = 0; rc == LR_OK && i < p.n_rows; i++)
 		rc = completion_row(r, t, &p, i, ci, err);
 	lr__ptable_free(&p);
 	if (rc != LR_OK)
 		return rc;
-	char units[512];
+	char units[1024];
 	snprintf(units, sizeof units,
-	         "Remaining in m² and km² as of %s; mean release in m² per "
-	         "year over the history window; dates are Monte Carlo "
-	         "percentiles of the completion date (P50: half of the runs "
-	         "finish by then); extension in whole years after the "
-	         "deadline.",
-	         r->as_of);
+	         _("Remaining land and mean release per year over the history "
+	           "window %s, as of %s; dates are Monte Carlo "
+	           "percentiles of the completion date (P50: half of the runs "
+	           "finish by then); extension in whole years after the "
+	           "deadline."),
+	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	r->present[T_COMPLETION] = true;
 	return lr__rtable_meta(t, units,
-	                       "completion.csv (landrelease project), "
-	                       "drawing whole historical years of "
-	                       "release_by_year",
-	                       "'never': not finished within 50 years in "
-	                       "too many runs.",
+	                       _("completion.csv (landrelease project), "
+	                         "drawing whole historical years of "
+	                         "release_by_year"),
+	                       _("'never': not finished within 50 years in "
+	                         "too many runs."),
 	                       err);
 }
 
@@ -169,8 +173,8 @@ int lr__load_workplan(lr_report *r, lr_error *err)
 	if (!lr__file_exists(path))
 		return lr__report_note(
 		        r, err,
-		        "Table 6 (work plan) is omitted: %s is absent "
-		        "(run `landrelease plan`).",
+		        _("Table 6 (work plan) is omitted: %s is absent "
+		          "(run `landrelease plan`)."),
 		        path);
 	ptable p;
 	int rc = lr__read_csv(path, &p, err);
@@ -180,18 +184,19 @@ int lr__load_workplan(lr_report *r, lr_error *err)
 		const char *csv, *key, *label, *unit;
 		rc_type type;
 	} cols[] = {
-	        {"year", "year", "Year", "", RC_YEAR},
-	        {"region_id", "region_id", "Region", "", RC_TEXT},
-	        {"cancel_m2", "cancel_m2", "To cancel (NTS)", "m²", RC_M2},
-	        {"reduce_m2", "reduce_m2", "To reduce (TS)", "m²", RC_M2},
-	        {"clear_m2", "clear_m2", "To clear", "m²", RC_M2},
-	        {"release_m2", "release_m2", "To release", "m²", RC_M2},
-	        {"remaining_end_m2", "remaining_end_m2", "Remaining at end",
+	        {"year", "year", N_("Year"), "", RC_YEAR},
+	        {"region_id", "region_id", N_("Region"), "", RC_TEXT},
+	        {"cancel_m2", "cancel_m2", N_("To cancel (NTS)"), "m²", RC_M2},
+	        {"reduce_m2", "reduce_m2", N_("To reduce (TS)"), "m²", RC_M2},
+	        {"clear_m2", "clear_m2", N_("To clear"), "m²", RC_M2},
+	        {"release_m2", "release_m2", N_("To release"), "m²", RC_M2},
+	        {"remaining_end_m2", "remaining_end_m2", N_("Remaining at end"),
 	         "m²", RC_M2},
-	        {"cumulative_pct", "cumulative_pct", "Cumulative", "%", RC_PCT},
-	        {"teams_needed", "teams_needed", "Teams needed", "teams",
-	         RC_COUNT},
-	        {"cost", "cost", "Cost", "currency", RC_MONEY},
+	        {"cumulative_pct", "cumulative_pct", N_("Cumulative"), "%",
+	         RC_PCT},
+	        {"teams_needed", "teams_needed", N_("Teams needed"),
+	         N_("teams"), RC_COUNT},
+	        {"cost", "cost", N_("Cost"), N_("currency"), RC_MONEY},
 	};
 	int ci[10], n = 0, src_col[10];
 	for (int k = 0; k < 10; k++) {
@@ -212,13 +217,14 @@ int lr__load_workplan(lr_report *r, lr_error *err)
 			src_col[n++] = k;
 	}
 	rtable *t = &r->tables[T_WORKPLAN];
-	rc = lr__rtable_init(t, "workplan",
-	                     "Table 6. Annual work plan by region and method",
-	                     n, err);
+	rc = lr__rtable_init(
+	        t, "workplan",
+	        _("Table 6. Annual work plan by region and method"), n, err);
 	for (int c = 0; rc == LR_OK && c < n; c++)
-		rc = lr__rtable_col(
-		        t, c, cols[src_col[c]].key, cols[src_col[c]].label,
-		        cols[src_col[c]].unit, cols[src_col[c]].type, err);
+		rc = lr__rtable_col(t, c, cols[src_col[c]].key,
+		                    _(cols[src_col[c]].label),
+		                    lr__tr(r, cols[src_col[c]].unit),
+		                    cols[src_col[c]].type, err);
 	for (size_t i = 0; rc == LR_OK && i < p.n_rows; i++) {
 		size_t row;
 		if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK)
@@ -244,15 +250,15 @@ int lr__load_workplan(lr_report *r, lr_error *err)
 	if (rc != LR_OK)
 		return rc;
 	r->present[T_WORKPLAN] = true;
-	char units[512];
+	char units[1024];
 	snprintf(units, sizeof units,
-	         "Areas to release in m², per year from the as-of date %s "
-	         "to the target date; cumulative %% of the remaining land "
-	         "released by the end of the year; a TOTAL row per year.",
-	         r->as_of);
+	         _("Areas to release %s, per year from the as-of date %s "
+	           "to the target date; cumulative %% of the remaining land "
+	           "released by the end of the year; a TOTAL row per year."),
+	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	return lr__rtable_meta(t, units,
-	                       "workplan.csv (landrelease plan), from the "
-	                       "remaining land of remaining_by_region and "
-	                       "the method split of release_by_year",
+	                       _("workplan.csv (landrelease plan), from the "
+	                         "remaining land of remaining_by_region and "
+	                         "the method split of release_by_year"),
 	                       "", err);
 }

@@ -82,9 +82,9 @@ rregion *lr__find_region(const lr_report *r, const char *id)
 const char *lr__region_name(const lr_report *r, const char *id)
 {
 	if (!strcmp(id, "TOTAL"))
-		return "National total";
+		return _("National total");
 	if (!strcmp(id, "OUTSIDE"))
-		return "Outside every region";
+		return _("Outside every region");
 	const rregion *g = lr__find_region(r, id);
 	return g ? g->name : "";
 }
@@ -94,8 +94,8 @@ static void store_source(const lr_report *r, const char *table, char *buf,
                          size_t n)
 {
 	snprintf(buf, n,
-	         "landrelease.sqlite, table %s (landrelease analyze %s), "
-	         "from: regions %s; hazards %s; releases %s",
+	         _("landrelease.sqlite, table %s (landrelease analyze %s), "
+	           "from: regions %s; hazards %s; releases %s"),
 	         table, r->version[0] ? r->version : "", r->source[0],
 	         r->source[1], r->source[2]);
 }
@@ -105,6 +105,21 @@ typedef struct remaining_fill {
 	lr_report *r;
 	bool total;
 } remaining_fill;
+
+/* The name of a row of remaining_by_region for people: the store writes
+** its TOTAL and OUTSIDE rows' names in English (engine/store/tables.c). */
+static const char *remaining_name(const lr_report *r,
+                                  const lr_store_remaining *x)
+{
+	static const char *const own[][2] = {
+	        {"TOTAL", N_("National total")},
+	        {"OUTSIDE", N_("(land in no region)")}};
+	for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+		if (!strcmp(x->region_id, own[k][0]) &&
+		    !strcmp(x->region_name, own[k][1]))
+			return _(own[k][1]);
+	return x->region_name;
+}
 
 /* A row of remaining_by_region into table 1; a region's into r->regions,
 ** TOTAL's into the national figures. */
@@ -117,7 +132,8 @@ static int remaining_row(void *user, const lr_store_remaining *x, lr_error *err)
 	int rc;
 	if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK ||
 	    (rc = lr__rtable_text(t, row, 0, x->region_id, err)) != LR_OK ||
-	    (rc = lr__rtable_text(t, row, 1, x->region_name, err)) != LR_OK)
+	    (rc = lr__rtable_text(t, row, 1, remaining_name(r, x), err)) !=
+	            LR_OK)
 		return rc;
 	const double cells[6] = {(double)x->sha_count,   lr__m2(x->sha),
 	                         (double)x->cha_count,   lr__m2(x->cha),
@@ -148,22 +164,22 @@ static int remaining_row(void *user, const lr_store_remaining *x, lr_error *err)
 int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err)
 {
 	rtable *t = &r->tables[T_REMAINING];
-	int rc = lr__rtable_init(t, LR_STORE_REMAINING,
-	                         "Table 1. Remaining contamination by region",
-	                         9, err);
+	int rc = lr__rtable_init(
+	        t, LR_STORE_REMAINING,
+	        _("Table 1. Remaining contamination by region"), 9, err);
 	static const rcol_def cols[] = {
-	        {"region_id", "Region", "", RC_TEXT},
-	        {"region_name", "Name", "", RC_TEXT},
-	        {"sha_count", "SHA areas", "", RC_COUNT},
-	        {"sha_m2", "SHA area", "m²", RC_M2},
-	        {"cha_count", "CHA areas", "", RC_COUNT},
-	        {"cha_m2", "CHA area", "m²", RC_M2},
-	        {"total_count", "Total areas", "", RC_COUNT},
-	        {"total_m2", "Total area", "m²", RC_M2},
-	        {"total_km2", "Total area", "km²", RC_KM2},
+	        {"region_id", N_("Region"), "", RC_TEXT},
+	        {"region_name", N_("Name"), "", RC_TEXT},
+	        {"sha_count", N_("SHA areas"), "", RC_COUNT},
+	        {"sha_m2", N_("SHA area"), "m²", RC_M2},
+	        {"cha_count", N_("CHA areas"), "", RC_COUNT},
+	        {"cha_m2", N_("CHA area"), "m²", RC_M2},
+	        {"total_count", N_("Total areas"), "", RC_COUNT},
+	        {"total_m2", N_("Total area"), "m²", RC_M2},
+	        {"total_km2", N_("Total area"), "km²", RC_KM2},
 	};
 	if (rc == LR_OK)
-		rc = lr__rtable_cols(t, cols, 9, err);
+		rc = lr__rtable_cols(r, t, cols, 9, err);
 	remaining_fill fill = {r, false};
 	if (rc == LR_OK)
 		rc = lr_store_read_remaining_table(rd, remaining_row, &fill,
@@ -174,13 +190,12 @@ int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: remaining_by_region has no TOTAL row",
 		                    r->store);
-	char src[2048], units[256];
+	char src[2048], units[1024];
 	store_source(r, LR_STORE_REMAINING, src, sizeof src);
 	snprintf(units, sizeof units,
-	         "Areas in square metres (m²), geodesic on WGS84; total also "
-	         "in km². Counts are hazardous areas with at least 1 m² "
-	         "remaining. As of %s.",
-	         r->as_of);
+	         _("Areas %s, geodesic on WGS84. Counts are hazardous areas "
+	           "with at least 1 m² remaining. As of %s."),
+	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	return lr__rtable_meta(t, units, src, "", err);
 }
 
@@ -242,32 +257,34 @@ static int year_arrays(lr_report *r, lr_error *err)
 	r->n_years = ny;
 	r->remaining_end = lr_xcalloc((size_t)ny, sizeof(double));
 	r->new_land = lr_xcalloc((size_t)ny, sizeof(double));
+	r->sha_end = lr_xcalloc((size_t)ny, sizeof(double));
+	r->cha_end = lr_xcalloc((size_t)ny, sizeof(double));
 	for (int m = 0; m < 3; m++)
 		r->released[m] = lr_xcalloc((size_t)ny, sizeof(double));
-	if (!r->remaining_end || !r->new_land || !r->released[0] ||
-	    !r->released[1] || !r->released[2])
+	if (!r->remaining_end || !r->new_land || !r->sha_end || !r->cha_end ||
+	    !r->released[0] || !r->released[1] || !r->released[2])
 		return lr__nomem(err);
 	return LR_OK;
 }
 
-static int released_init(rtable *t2, lr_error *err)
+static int released_init(const lr_report *r, rtable *t2, lr_error *err)
 {
 	static const rcol_def cols[] = {
-	        {"year", "Year", "", RC_YEAR},
-	        {"cancelled_m2", "Cancelled (NTS)", "m²", RC_M2},
-	        {"reduced_m2", "Reduced (TS)", "m²", RC_M2},
-	        {"cleared_m2", "Cleared", "m²", RC_M2},
-	        {"released_m2", "Released", "m²", RC_M2},
-	        {"released_km2", "Released", "km²", RC_KM2},
-	        {"ap_mines", "AP mines destroyed", "items", RC_COUNT},
-	        {"av_mines", "AV mines destroyed", "items", RC_COUNT},
-	        {"erw", "ERW destroyed", "items", RC_COUNT},
+	        {"year", N_("Year"), "", RC_YEAR},
+	        {"cancelled_m2", N_("Cancelled (NTS)"), "m²", RC_M2},
+	        {"reduced_m2", N_("Reduced (TS)"), "m²", RC_M2},
+	        {"cleared_m2", N_("Cleared"), "m²", RC_M2},
+	        {"released_m2", N_("Released"), "m²", RC_M2},
+	        {"released_km2", N_("Released"), "km²", RC_KM2},
+	        {"ap_mines", N_("AP mines destroyed"), N_("items"), RC_COUNT},
+	        {"av_mines", N_("AV mines destroyed"), N_("items"), RC_COUNT},
+	        {"erw", N_("ERW destroyed"), N_("items"), RC_COUNT},
 	};
 	int rc = lr__rtable_init(
 	        t2, "release_by_year",
-	        "Table 2. Land released by year and method, items destroyed", 9,
-	        err);
-	return rc == LR_OK ? lr__rtable_cols(t2, cols, 9, err) : rc;
+	        _("Table 2. Land released by year and method, items destroyed"),
+	        9, err);
+	return rc == LR_OK ? lr__rtable_cols(r, t2, cols, 9, err) : rc;
 }
 
 /* What reading release_by_year fills besides the report: the sums of
@@ -292,6 +309,8 @@ static int national_year(years_fill *fill, const lr_store_year *x, int y,
 	for (int m = 0; m < LR_N_METHODS; m++)
 		r->released[m][y] = lr__m2(x->by_method[m]);
 	r->remaining_end[y] = lr__m2(x->remaining_end);
+	r->sha_end[y] = lr__m2(x->sha_end);
+	r->cha_end[y] = lr__m2(x->cha_end);
 	if (y < MAX_YEARS)
 		fill->nl.total[y] = x->new_land;
 	size_t row;
@@ -351,25 +370,25 @@ static int new_init(const lr_report *r, rtable *t3, lr_error *err)
 {
 	int ny = r->n_years;
 	int rc = lr__rtable_init(t3, "new_contamination",
-	                         "Table 3. New contamination found per "
-	                         "year by region",
+	                         _("Table 3. New contamination found per "
+	                           "year by region"),
 	                         ny + 4, err);
 	if (rc == LR_OK)
-		rc = lr__rtable_col(t3, 0, "region_id", "Region", "", RC_TEXT,
-		                    err);
+		rc = lr__rtable_col(t3, 0, "region_id", _("Region"), "",
+		                    RC_TEXT, err);
 	if (rc == LR_OK)
-		rc = lr__rtable_col(t3, 1, "region_name", "Name", "", RC_TEXT,
-		                    err);
+		rc = lr__rtable_col(t3, 1, "region_name", _("Name"), "",
+		                    RC_TEXT, err);
 	for (int y = 0; rc == LR_OK && y < ny; y++) {
 		char key[16];
 		snprintf(key, sizeof key, "%d", r->first_year + y);
 		rc = lr__rtable_col(t3, 2 + y, key, key, "m²", RC_M2, err);
 	}
 	if (rc == LR_OK)
-		rc = lr__rtable_col(t3, ny + 2, "total_m2", "Total", "m²",
+		rc = lr__rtable_col(t3, ny + 2, "total_m2", _("Total"), "m²",
 		                    RC_M2, err);
 	if (rc == LR_OK)
-		rc = lr__rtable_col(t3, ny + 3, "total_km2", "Total", "km²",
+		rc = lr__rtable_col(t3, ny + 3, "total_km2", _("Total"), "km²",
 		                    RC_KM2, err);
 	return rc;
 }
@@ -407,32 +426,33 @@ static int new_rows(const lr_report *r, rtable *t3, const new_land *nl,
 ** year is cut at the as-of date. */
 static int years_meta(lr_report *r, lr_error *err)
 {
-	char src[2048], units[512], note[256] = "";
+	char src[2048], units[1024], note[256] = "";
 	store_source(r, "release_by_year", src, sizeof src);
 	int ay = atoi(r->as_of);
 	if (ay == r->last_year && strcmp(r->as_of + 4, "-12-31"))
 		snprintf(note, sizeof note,
-		         "%d covers 1 January to the as-of date %s only.", ay,
-		         r->as_of);
+		         _("%d covers 1 January to the as-of date %s only."),
+		         ay, lr__date(r, r->as_of).s);
 	snprintf(units, sizeof units,
-	         "Areas in m² (released also in km²); items destroyed are "
-	         "counts, in the year of their release. Years %d-%d, as of "
-	         "%s. Cancelled: non-technical survey; reduced: technical "
-	         "survey.",
-	         r->first_year, r->last_year, r->as_of);
+	         _("Areas %s; items destroyed are "
+	           "counts, in the year of their release. Years %d-%d, as of "
+	           "%s. Cancelled: non-technical survey; reduced: technical "
+	           "survey."),
+	         lr__areas_in(r), r->first_year, r->last_year,
+	         lr__date(r, r->as_of).s);
 	int rc = lr__rtable_meta(&r->tables[T_RELEASED], units, src, note, err);
 	if (rc != LR_OK)
 		return rc;
 	snprintf(units, sizeof units,
-	         "Land recorded as hazardous that was not hazardous "
-	         "before (a second survey of hazardous land adds "
-	         "nothing), in m², by year of the record; as of %s.%s",
-	         r->as_of,
-	         r->baseline[0] ? " Land recorded on or before the "
-	                          "baseline date counts as baseline, "
-	                          "not new."
+	         _("Land recorded as hazardous that was not hazardous "
+	           "before (a second survey of hazardous land adds "
+	           "nothing), %s, by year of the record; as of %s.%s"),
+	         lr__areas_in(r), lr__date(r, r->as_of).s,
+	         r->baseline[0] ? _(" Land recorded on or before the "
+	                            "baseline date counts as baseline, "
+	                            "not new.")
 	                        : "");
-	store_source(r, "release_by_year (column new_m2)", src, sizeof src);
+	store_source(r, _("release_by_year (column new_m2)"), src, sizeof src);
 	return lr__rtable_meta(&r->tables[T_NEW], units, src, note, err);
 }
 
@@ -441,7 +461,7 @@ int lr__load_years(lr_report *r, lr_store_reader *rd, lr_error *err)
 {
 	int rc = year_arrays(r, err);
 	if (rc == LR_OK)
-		rc = released_init(&r->tables[T_RELEASED], err);
+		rc = released_init(r, &r->tables[T_RELEASED], err);
 	if (rc != LR_OK)
 		return rc;
 	years_fill fill = {.r = r, .nl = {.ny = r->n_years}};
@@ -518,7 +538,7 @@ int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err)
 		size_t k = strlen(r->store);
 		if (!strncmp(m, r->store, k) && !strncmp(m + k, ": ", 2))
 			m += k + 2;
-		return lr__report_note(r, err, "The map is omitted: %s", m);
+		return lr__report_note(r, err, _("The map is omitted: %s"), m);
 	}
 	shapes_fill fill = {r, true};
 	int rc = lr_store_read_region_shapes(rd, region_shape, &fill, err);
@@ -532,10 +552,10 @@ int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err)
 		                               err);
 		if (rc == LR_OK && r->faces.len)
 			rc = lr__report_note(
-			        r, err,
-			        "The store holds no face geometries: "
-			        "the map draws whole hazards with "
-			        "land remaining.");
+			        r, err, "%s",
+			        _("The store holds no face geometries: "
+			          "the map draws whole hazards with "
+			          "land remaining."));
 	}
 	r->has_geometry = !fill.first;
 	return rc;

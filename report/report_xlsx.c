@@ -9,14 +9,28 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-/* Sheet names: at most 31 characters, no []:*?/\ (Excel's rules). */
+/* Sheet names: at most 31 characters, no []:*?/\ (Excel's rules; the
+** translations keep them too). */
 static const char *const sheet_names[T_N] = {
-        "1 Remaining",           "2 Released by year", "3 New contamination",
-        "4 Planned vs achieved", "5 Completion",       "6 Work plan"};
+        /* TRANSLATORS: an XLSX sheet name: at most 31 characters, no
+        ** brackets, colon, asterisk, question mark or slashes. */
+        N_("1 Remaining"),
+        N_("2 Released by year"),
+        N_("3 New contamination"),
+        N_("4 Planned vs achieved"),
+        N_("5 Completion"),
+        N_("6 Work plan"),
+        N_("A1 Data quality"),
+        N_("A2 Findings"),
+        N_("B Form C"),
+        "",
+        "",
+        "",
+        ""}; /* the report's condensed tables: no sheet */
 
 typedef struct formats {
 	lxw_format *title, *header, *text, *text_bold;
-	lxw_format *num[RC_MONEY + 1], *num_bold[RC_MONEY + 1];
+	lxw_format *num[RC_N], *num_bold[RC_N];
 } formats;
 
 static const char *num_format(rc_type t)
@@ -32,6 +46,8 @@ static const char *num_format(rc_type t)
 		return "0.00";
 	case RC_DATE:
 		return "yyyy-mm-dd";
+	case RC_COORD:
+		return "0.000000";
 	default:
 		return "#,##0.00";
 	}
@@ -52,7 +68,7 @@ static void make_formats(lxw_workbook *wb, formats *f)
 	f->text_bold = workbook_add_format(wb);
 	format_set_bold(f->text_bold);
 	format_set_top(f->text_bold, LXW_BORDER_THIN);
-	for (int t = 0; t <= RC_MONEY; t++) {
+	for (int t = 0; t < RC_N; t++) {
 		f->num[t] = workbook_add_format(wb);
 		format_set_num_format(f->num[t], num_format((rc_type)t));
 		f->num_bold[t] = workbook_add_format(wb);
@@ -79,22 +95,22 @@ static lxw_error write_sheet(lxw_workbook *wb, const formats *f,
                              const lr_report *r, int k)
 {
 	const rtable *t = &r->tables[k];
-	lxw_worksheet *ws = workbook_add_worksheet(wb, sheet_names[k]);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, _(sheet_names[k]));
 	if (!ws)
 		return LXW_ERROR_MEMORY_MALLOC_FAILED;
 	char line[2048], scope[512];
 	worksheet_write_string(ws, 0, 0, t->title, f->title);
-	snprintf(line, sizeof line, "As of: %s", r->as_of);
+	snprintf(line, sizeof line, _("As of: %s"), lr__date(r, r->as_of).s);
 	worksheet_write_string(ws, 1, 0, line, NULL);
-	snprintf(line, sizeof line, "Scope: %s",
+	snprintf(line, sizeof line, _("Scope: %s"),
 	         lr__scope_text(r, scope, sizeof scope));
 	worksheet_write_string(ws, 2, 0, line, NULL);
-	snprintf(line, sizeof line, "Units: %s", t->units);
+	snprintf(line, sizeof line, _("Units: %s"), t->units);
 	worksheet_write_string(ws, 3, 0, line, NULL);
-	snprintf(line, sizeof line, "Source: %s", t->source);
+	snprintf(line, sizeof line, _("Source: %s"), t->source);
 	worksheet_write_string(ws, 4, 0, line, NULL);
 	if (t->note[0]) {
-		snprintf(line, sizeof line, "Note: %s", t->note);
+		snprintf(line, sizeof line, _("Note: %s"), t->note);
 		worksheet_write_string(ws, 5, 0, line, NULL);
 	}
 	const lxw_row_t head = 7;
@@ -119,7 +135,8 @@ static lxw_error write_sheet(lxw_workbook *wb, const formats *f,
 			const rcell *x = RT_CELL(t, i, c);
 			rc_type ty = t->cols[c].type;
 			char buf[64];
-			const char *shown = lr__cell_format(t, i, c, true, buf);
+			const char *shown =
+			        lr__cell_format(r, t, i, c, true, buf);
 			width[c] = fmax(width[c], (double)strlen(shown) + 2);
 			lxw_datetime dt;
 			if (x->kind == CELL_NUM)
@@ -133,7 +150,7 @@ static lxw_error write_sheet(lxw_workbook *wb, const formats *f,
 				        bold ? f->num_bold[ty] : f->num[ty]);
 			else if (x->kind == CELL_TEXT)
 				worksheet_write_string(
-				        ws, row, (lxw_col_t)c, x->s,
+				        ws, row, (lxw_col_t)c, shown,
 				        bold ? f->text_bold : f->text);
 			else if (bold)
 				worksheet_write_blank(ws, row, (lxw_col_t)c,
@@ -172,15 +189,15 @@ int lr_report_write_xlsx(const lr_report *r, const char *path, lr_error *err)
 	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
 	lxw_doc_properties props = {
 	        .title = r->title,
-	        .subject = (char *)"Article 5 request tables",
-	        .comments = (char *)"written by landrelease report",
+	        .subject = (char *)_("Article 5 request tables"),
+	        .comments = (char *)_("written by landrelease report"),
 	        .created = timegm(&tm)};
 	workbook_set_properties(wb, &props);
 	formats f;
 	make_formats(wb, &f);
 	lxw_error e = LXW_NO_ERROR;
 	for (int k = 0; k < T_N && e == LXW_NO_ERROR; k++)
-		if (r->present[k])
+		if (r->present[k] && !r->tables[k].report_only)
 			e = write_sheet(wb, &f, r, k);
 	lxw_error ec = workbook_close(wb);
 	if (e == LXW_NO_ERROR)

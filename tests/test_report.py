@@ -20,6 +20,7 @@ import tempfile
 import zipfile
 import zlib
 
+import pngread
 import tap
 from tap import ok, skip
 from decimal import Decimal
@@ -73,22 +74,257 @@ def png_size_ok(path):
         f"{len(data)} bytes, {distinct} distinct byte values"
 
 
+def area_cells(j, unit):
+    """{(table, row index, column key without its unit): value} of the
+    area columns of a request_tables.json whose type is unit (m2, km2 or
+    ha)."""
+    got = {}
+    for t in j["tables"]:
+        keys = [(c["key"], c["type"]) for c in t["columns"]]
+        for i, row in enumerate(t["rows"] + t["totals"]):
+            for k, ty in keys:
+                if ty == unit and row[k] is not None:
+                    base = re.sub(r"_(m2|km2|ha)", "", k, count=1)
+                    got[(t["id"], i, base)] = Decimal(str(row[k]))
+    return got
+
+
+def check_km2(out, tmp):
+    """Default unit km²: every area of every table is the m² figure over
+    10^6 to two decimals; hectares over 10^4; the CSVs stay in m²."""
+    run("report", out, "--format", "json", "--unit", "m2")
+    m2 = area_cells(json.load(open(os.path.join(out, "request_tables.json"))),
+                    "m2")
+    r = run("report", out, "--format", "json,md,html")
+    ok(r.returncode == 0, "report in km² (the default): exit 0", r.stderr)
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    km2 = area_cells(j, "km2")
+    bad = [(k, v, km2.get(k)) for k, v in m2.items()
+           if km2.get(k) is None or
+           abs(km2[k] - v / Decimal(10**6)) > Decimal("0.005")]
+    ok(j["area_unit"] == "km²" and len(km2) == len(m2) > 50 and not bad,
+       f"json: all {len(m2)} area cells in km² = m² / 10^6 to 0.005",
+       bad[:5])
+    cols = [(t["id"], c["key"], c["unit"]) for t in j["tables"]
+            for c in t["columns"]]
+    ok(not [c for c in cols if re.search(r"_m2(_|$)", c[1]) or
+            re.search(r"(?<!k)m²", c[2])],
+       "json: no column left in m² (keys and units)", cols)
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    total = Decimal(next(x for x in rem if x["region_id"] == "TOTAL")
+                    ["total_m2"])
+    km = (total / Decimal(10**6)).quantize(Decimal("0.01"))
+    md = open(os.path.join(out, "request_tables.md")).read()
+    html = open(os.path.join(out, "report.html")).read()
+    ok(f"**{km:,}**" in md and "Total area (km²)" in md,
+       f"md: the national remaining as {km:,} km²")
+    ok(f"{km:,} km² of hazardous land remaining" in html,
+       "html: the summary gives the national remaining in km²", km)
+    left = re.findall(r".{30}(?<!k)m².{10}", md.replace("at least 1 m²", ""))
+    ok(not left, "md: no m² figure left", left[:3])
+    run("report", out, "--format", "json", "--unit", "ha")
+    ha = area_cells(json.load(open(os.path.join(out,
+                                                "request_tables.json"))),
+                    "ha")
+    bad = [k for k, v in m2.items()
+           if abs(ha[k] - v / Decimal(10**4)) > Decimal("0.005")]
+    ok(not bad, "--unit ha: every area cell is m² / 10^4", bad[:5])
+    r = run("report", out, "--unit", "acres")
+    ok(r.returncode == 2 and "acres" in r.stderr,
+       "--unit acres: exit 2 naming it", r.stderr)
+
+
+def printed_counts(stdout):
+    """{layer: (read, accepted, repaired, rejected)} from analyze's table."""
+    return {m[0]: tuple(int(x) for x in m[1:]) for m in
+            re.findall(r"^  (regions|hazards|releases) +(\d+) +(\d+) +(\d+) "
+                       r"+(\d+)$", stdout, re.M)}
+
+
+def check_quality(out, analyze_stdout, tmp):
+    """The data-quality statement and annex against what analyze printed
+    and data_quality.csv, counted here; a constant recorded date is named
+    and qualifies table 3."""
+    r = run("report", out, "--format", "json,md,html")
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    t = {x["id"]: x for x in j["tables"]}
+    printed = printed_counts(analyze_stdout)
+    rows = {x["layer"]: (x["read"], x["accepted"], x["repaired"],
+                         x["rejected"])
+            for x in t["data_quality_layers"]["rows"]}
+    ok(len(printed) == 3 and rows == printed,
+       "annex A1: read, accepted, repaired, rejected as analyze printed",
+       (rows, printed))
+    dq = read_csv(os.path.join(out, "data_quality.csv"))
+    want = {}
+    for x in dq:
+        want[x["code"]] = want.get(x["code"], 0) + 1
+    got = {}
+    for x in t["data_quality_findings"]["rows"]:
+        got[x["code"]] = got.get(x["code"], 0) + x["findings"]
+    ok(got == want and len(want) >= 3,
+       "annex A2: findings per code sum to data_quality.csv's rows",
+       (got, want))
+    hz = printed.get("hazards", (0, 0, 0, 0))
+    rejected = [s for s in j["data_quality"] if s.startswith("Layer hazards")]
+    ok(rejected and f"{hz[0]:,} features read" in rejected[0] and
+       (f"{hz[3]:,} rejected" in rejected[0] if hz[3] else
+        "none rejected" in rejected[0]),
+       "statement: hazards read and rejected as analyze printed", rejected)
+    twice = sum(1 for x in dq if x["code"] == "release_repeats_release")
+    html = open(os.path.join(out, "report.html")).read()
+    ok(f"land released twice: {twice:,} finding" in html and twice > 0 and
+       html.index("Data quality") < html.index("<h2>Summary"),
+       f"html: the statement before the summary, {twice} released twice")
+    md = open(os.path.join(out, "request_tables.md")).read()
+    ok(md.count("\n## Annex A") == 2, "md: two data-quality annexes")
+    ok(not [x for x in j["data_quality"] if "One value on every" in x],
+       "generated data: no field named as constant")
+
+    # The same data with every hazard recorded on one date by the mapping.
+    mapping = os.path.join(tmp, "constant_date.ini")
+    with open(mapping, "w") as f:
+        f.write("[hazards]\nconstant.recorded_date = 2004-06-30\n")
+    cout = os.path.join(tmp, "constant")
+    r = run("analyze", os.path.join(tmp, "national.gpkg"), "--map", mapping,
+            "--out", cout, "--quiet")
+    r = run("report", cout, "--format", "json")
+    j = json.load(open(os.path.join(cout, "request_tables.json")))
+    const = [x for x in j["data_quality"] if "One value on every" in x]
+    t3 = next(x for x in j["tables"] if x["id"] == "new_contamination")
+    ok(r.returncode == 0 and const and
+       "hazards recorded_date = 2004-06-30" in const[0],
+       "a constant recorded date is named in the statement", const)
+    ok("stock of the snapshot, not contamination found that year" in
+       t3["note"], "and qualifies table 3 under it", t3["note"])
+
+
+# Colours of chart 1 on white: the P50 line, the P10-P90 band (alpha 0.25)
+# and the SHA and CHA stock bars (alpha 0.55), as cairo blends them.
+P50_RGB, BAND_RGB = (0x2b, 0x5c, 0x8a), (208, 224, 237)
+SHA_RGB, CHA_RGB = (248, 193, 139), (233, 136, 137)
+
+
+def chart_colours(out, tmp, name):
+    """Pixels of the four colours in the plot of chart 1 (below its
+    legend), drawn as a PNG of 1200 x 600."""
+    run("report", out, "--format", "html", "--chart-png",
+        os.path.join(tmp, name))
+    img = pngread.read(os.path.join(tmp, name + "-remaining.png"))
+    box = (60, 70, img[0], img[1] - 40)
+    return [pngread.count_near(img, c, 8, box)
+            for c in (P50_RGB, BAND_RGB, SHA_RGB, CHA_RGB)]
+
+
+def check_chart_truth(out, tmp):
+    """The projection is drawn only where it is finite, and the caption
+    says what is drawn; the stocks by type are drawn."""
+    comp = read_csv(os.path.join(out, "completion.csv"))
+    nat = next(x for x in comp if x["region_id"] == "TOTAL")
+    finite = all(nat[k] != "never" for k in ("p10_date", "p50_date",
+                                              "p90_date"))
+    p50, band, sha, cha = chart_colours(out, tmp, "finite")
+    ok(finite and p50 > 50 and band > 1000 and sha > 1000 and cha > 1000,
+       "chart 1: P50 line, P10-P90 band, SHA and CHA stocks drawn",
+       (nat, p50, band, sha, cha))
+    # The same folder with the national P50 and P90 never reached.
+    never = os.path.join(tmp, "never")
+    shutil.copytree(out, never)
+    with open(os.path.join(never, "completion.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(comp[0].keys()))
+        w.writeheader()
+        for x in comp:
+            if x["region_id"] == "TOTAL":
+                x = dict(x, p50_date="never", p90_date="never")
+            w.writerow(x)
+    p50, band, sha, cha = chart_colours(never, tmp, "never")
+    ok(p50 == 0 and band == 0 and sha > 1000,
+       "chart 1 with P50 and P90 never: no P50 line, no band",
+       (p50, band, sha))
+    html = open(os.path.join(never, "report.html")).read()
+    cap = re.search(r"<figcaption>([^<]*)", html).group(1)
+    ok("Not drawn" in cap and "P50 never" in cap and
+       "dashed line reaches zero" not in cap and "band runs" not in cap,
+       "its caption says the percentiles never reached are not drawn", cap)
+    first = int(read_csv(os.path.join(out, "release_by_year.csv"))[0]["year"])
+    ok(f"{first} is the first year of the records" in cap,
+       "the first year is described as a stock, not growth", cap)
+
+
+CLASS_RGB = [(0xf4, 0xf4, 0xf4), (0xda, 0xda, 0xeb), (0xbc, 0xbd, 0xdc),
+             (0x9e, 0x9a, 0xc8), (0x75, 0x6b, 0xb1)]
+
+
+def quartile_classes(rem):
+    """The map's classes computed here: nearest-rank quartiles of the
+    regions holding land, as "lo - hi km² (n)"."""
+    vals = sorted(Decimal(x["total_m2"]) for x in rem
+                  if x["region_id"] not in ("TOTAL", "OUTSIDE") and
+                  Decimal(x["total_m2"]) > 0)
+    n = len(vals)
+    brk = [vals[-(-k * n // 4) - 1] for k in (1, 2, 3, 4)]
+    count = [0] * 4
+    for v in vals:
+        count[next(k for k in range(4) if v <= brk[k])] += 1
+    lo = [Decimal(0)] + brk[:3]
+    return [f"{lo[k] / 10**6:,.2f} - {brk[k] / 10**6:,.2f} km² ({count[k]})"
+            for k in range(4)]
+
+
+def check_map(out, tmp):
+    """The map's classes are the quartiles of the regions' land, its named
+    regions those holding most land; legend and scale bar are drawn."""
+    r = run("report", out, "--format", "html", "--chart-png",
+            os.path.join(tmp, "map"))
+    html = open(os.path.join(out, "report.html")).read()
+    cap = re.findall(r"<figcaption>([^<]*)", html)[2]
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    want = quartile_classes(rem)
+    ok("; ".join(want) in cap, "map: classes are the quartiles of the "
+       "regions holding land", (want, cap))
+    top = sorted((x for x in rem if x["region_id"] not in ("TOTAL", "OUTSIDE")
+                  and Decimal(x["total_m2"]) > 0),
+                 key=lambda x: -Decimal(x["total_m2"]))[:8]
+    names = ", ".join(x["region_name"] for x in top)
+    ok(f"regions holding most land ({names})" in cap,
+       "map: the eight regions holding most land are named", (names, cap))
+    img = pngread.read(os.path.join(tmp, "map-map.png"))
+    w, h = img[0], img[1]
+    legend = [pngread.count_near(img, c, 2, (w - 250, 60, w, 200))
+              for c in CLASS_RGB]
+    ok(min(legend) >= 150, "map PNG: the five class swatches of the legend",
+       legend)
+    bar = (20, h - 50, w - 250, h - 40)
+    dark = pngread.count_near(img, (0x22, 0x22, 0x22), 30, bar)
+    white = pngread.count_near(img, (255, 255, 255), 2, bar)
+    ok(dark >= 150 and white >= 150,
+       "map PNG: a scale bar of dark and white segments", (dark, white))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
     subprocess.run([GEN, "--out", data, "--seed", "11", "--hazards", "400",
                     "--regions", "12"], check=True, capture_output=True)
     out = os.path.join(tmp, "out")
-    r = run("analyze", data, "--out", out, "--quiet")
+    r = run("analyze", data, "--out", out)
     ok(r.returncode == 0, "analyze: exit 0", r.stderr)
+    analyze_out = r.stdout
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    cents = int(Decimal(next(x for x in rem if x["region_id"] == "TOTAL")
+                        ["total_m2"]) * 100)
+    km = f"{(cents + 500000) // 1000000 / Decimal(100):.2f}"
+    ok(f"remaining: {km} km2 (" in r.stdout,
+       f"analyze prints the national remaining in km² ({km})", r.stdout)
 
     # Only the analysis: tables 5 and 6 are left out, with a note.
     r = run("report", out, "--format", "json,md")
     ok(r.returncode == 0, "report without project/plan: exit 0", r.stderr)
     j = json.load(open(os.path.join(out, "request_tables.json")))
     ids = [t["id"] for t in j["tables"]]
-    ok(ids == ["remaining_by_region", "release_by_year", "new_contamination"],
-       "without project/plan: tables 1-3 only", ids)
+    ok(ids == ["remaining_by_region", "release_by_year", "new_contamination",
+               "data_quality_layers", "data_quality_findings", "form_c"],
+       "without project/plan: tables 1-3 and the data-quality annex", ids)
     ok(any("completion" in s for s in j["notes"]) and
        any("work plan" in s for s in j["notes"]),
        "the omitted tables are named in the notes", j["notes"])
@@ -110,7 +346,15 @@ def main():
     ok(r.returncode == 2 and "nope.csv" in r.stderr,
        "missing previous plan: exit 2 naming it", r.stderr)
 
-    r = run("report", out, "--title", "Republic of Example: Article 5")
+    check_km2(out, tmp)
+    check_quality(out, analyze_out, tmp)
+
+    # The figures to the cent: the tables in m² as the CSVs.
+    check_chart_truth(out, tmp)
+    check_map(out, tmp)
+
+    r = run("report", out, "--title", "Republic of Example: Article 5",
+            "--unit", "m2")
     ok(r.returncode == 0, "report, all formats: exit 0", r.stderr)
     files = ["request_tables.xlsx", "request_tables.md", "request_tables.json",
              "report.html", "report.pdf", "remaining.gpkg"]
@@ -129,7 +373,8 @@ def main():
     wb = book.read("xl/workbook.xml").decode()
     sheets = re.findall(r'<sheet name="([^"]+)"', wb)
     ok(sheets == ["1 Remaining", "2 Released by year", "3 New contamination",
-                  "5 Completion", "6 Work plan"],
+                  "5 Completion", "6 Work plan", "A1 Data quality",
+                  "A2 Findings", "B Form C"],
        "xlsx: the workbook lists one sheet per table", sheets)
     nums = xlsx_numbers(book, "xl/worksheets/sheet1.xml")
     want = [Decimal(total[k]) for k in
@@ -178,12 +423,29 @@ def main():
     ok(len(t["workplan"]["rows"]) + len(t["workplan"]["totals"]) == len(wp),
        "json: every work plan row", len(wp))
 
+    # Form C: every area of form_c.csv, to the cent, adding up to the
+    # national remaining.
+    fc = read_csv(os.path.join(out, "form_c.csv"))
+    jf = t["form_c"]
+    same = [(a["hazard_id"], Decimal(a["remaining_m2"]),
+             Decimal(b["remaining_m2"])) for a, b in zip(fc, jf["rows"])
+            if a["hazard_id"] != b["hazard_id"] or
+            Decimal(a["remaining_m2"]) != Decimal(str(b["remaining_m2"])) or
+            a["type"] != b["type"]]
+    ok(len(jf["rows"]) == len(fc) > 50 and not same,
+       f"json: annex B lists the {len(fc)} areas of form_c.csv", same[:3])
+    ok(Decimal(str(jf["total"]["remaining_m2"])) == Decimal(total["total_m2"])
+       == sum(Decimal(x["remaining_m2"]) for x in fc),
+       "json: annex B adds up to the national remaining, to the cent",
+       (jf["total"], total["total_m2"]))
+
     # Markdown.
     md = open(os.path.join(out, "request_tables.md")).read()
     ok(f"| **TOTAL** | **National total** |" in md and
        f"**{thousands(Decimal(total['total_m2']))}**" in md,
        "md: table 1 has the TOTAL row with the national remaining")
-    ok(md.count("**TOTAL**") >= 4 and md.count("\n## Table") == 5,
+    ok(md.count("**TOTAL**") >= 4 and md.count("\n## Table") == 5 and
+       "\n## Annex B. Article 7 Form C" in md,
        "md: TOTAL rows in every table, one section per table")
 
     # HTML.
@@ -288,7 +550,8 @@ def main():
         f.write(f"{y},{region},0,0,1000.00,1000.00\n")
         f.write(f"{y},TOTAL,0,0,5000.00,5000.00\n")
         f.write(f"{ay + 2},{region},0,0,10,10\n")
-    r = run("report", out, "--format", "json,md", "--previous-plan", plan)
+    r = run("report", out, "--format", "json,md", "--previous-plan", plan,
+            "--unit", "m2")
     ok(r.returncode == 0, "report --previous-plan: exit 0", r.stderr)
     j = json.load(open(os.path.join(out, "request_tables.json")))
     t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"), None)
@@ -326,7 +589,8 @@ def main():
         f.write(f' {y} ,"{region}","1,000.00","a ""first"", pass"\r\n')
         f.write("\r\n")
         f.write(f"{y},TOTAL,5000.00,\r\n")
-    r = run("report", out, "--format", "json", "--previous-plan", messy)
+    r = run("report", out, "--format", "json", "--previous-plan", messy,
+            "--unit", "m2")
     j = json.load(open(os.path.join(out, "request_tables.json")))
     t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"),
               {"rows": [], "totals": []})
@@ -395,7 +659,8 @@ def main():
                         "--outdir", conv, plan], capture_output=True,
                        env=env, timeout=180)
         xplan = os.path.join(conv, "previous_plan.xlsx")
-        r = run("report", out, "--format", "json", "--previous-plan", xplan)
+        r = run("report", out, "--format", "json", "--previous-plan", xplan,
+                "--unit", "m2")
         j = json.load(open(os.path.join(out, "request_tables.json")))
         t4 = next((x for x in j["tables"] if x["id"] == "planned_vs_achieved"),
                   {"rows": []})

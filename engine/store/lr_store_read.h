@@ -71,6 +71,63 @@ int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
 */
 int lr_store_read_rejected(lr_store_reader *rd, int64_t *n, lr_error *err);
 
+/* ---- what ingest accepted and found, for the data-quality statement ----- */
+
+/* A row of ingest_counts; layer is valid during the call only. */
+typedef struct lr_store_ingest {
+	const char *layer;
+	int64_t read, accepted, repaired, rejected;
+} lr_store_ingest;
+typedef int (*lr_store_ingest_fn)(void *user, const lr_store_ingest *row,
+                                  lr_error *err);
+/* Call each() for every row of ingest_counts, in table order.  LR_OK,
+** each()'s code, or LR_ERR_INPUT naming the store and ingest_counts. */
+int lr_store_read_ingest(lr_store_reader *rd, lr_store_ingest_fn each,
+                         void *user, lr_error *err);
+
+/* A finding of data_quality; the strings ("" for none) are valid during the
+** call only. */
+typedef struct lr_store_finding {
+	const char *severity, *code, *layer, *message;
+	lr_cents area; /* 0 when the finding has no area */
+} lr_store_finding;
+typedef int (*lr_store_finding_fn)(void *user, const lr_store_finding *f,
+                                   lr_error *err);
+/* Call each() for every row of data_quality, in table order.  Codes as
+** above, naming data_quality. */
+int lr_store_read_findings(lr_store_reader *rd, lr_store_finding_fn each,
+                           void *user, lr_error *err);
+
+/* A field of the input records holding one value on all of its layer's
+** n records (n > 1): type, contamination and recorded_date of the hazards
+** read from the source (not those a release implies), method and
+** release_date of the releases.  Strings valid during the call only. */
+typedef struct lr_store_uniform {
+	const char *layer, *field, *value;
+	int64_t n;
+} lr_store_uniform;
+typedef int (*lr_store_uniform_fn)(void *user, const lr_store_uniform *u,
+                                   lr_error *err);
+/* Call each() for every such field, hazards first.  Codes as above, naming
+** hazards and releases. */
+int lr_store_read_uniform_fields(lr_store_reader *rd, lr_store_uniform_fn each,
+                                 void *user, lr_error *err);
+
+/* A row of form_c (Article 7 Form C): a hazard still holding land.  The
+** strings ("" for none) are valid during the call only. */
+typedef struct lr_store_form_c {
+	const char *hazard_id, *region_id, *type, *contamination,
+	        *recorded_date;
+	lr_cents remaining;
+	double lon, lat; /* a point inside the area's land, WGS84 degrees */
+} lr_store_form_c;
+typedef int (*lr_store_form_c_fn)(void *user, const lr_store_form_c *row,
+                                  lr_error *err);
+/* Call each() for every row of form_c, in table order.  LR_OK, each()'s
+** code, or LR_ERR_INPUT naming the store and form_c. */
+int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
+                         void *user, lr_error *err);
+
 /* One meta fact; both strings are valid during the call only. */
 typedef int (*lr_store_meta_fn)(void *user, const char *key, const char *value,
                                 lr_error *err);

@@ -463,6 +463,130 @@ int lr_store_read_meta_each(lr_store_reader *rd, lr_store_meta_fn each,
 	                &v, err);
 }
 
+/* ---- ingest counts and findings ------------------------------------------ */
+
+/* The caller's visitor of the data-quality and Form C readers (one of
+** them). */
+typedef struct quality_visit {
+	lr_store_ingest_fn ingest;
+	lr_store_finding_fn finding;
+	lr_store_uniform_fn uniform;
+	lr_store_form_c_fn form_c;
+	void *user; /* borrowed: the caller's */
+} quality_visit;
+
+static int ingest_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                      lr_error *err)
+{
+	const quality_visit *v = ctx;
+	(void)rd;
+	lr_store_ingest x = {column_text(st, 0), sqlite3_column_int64(st, 1),
+	                     sqlite3_column_int64(st, 2),
+	                     sqlite3_column_int64(st, 3),
+	                     sqlite3_column_int64(st, 4)};
+	return v->ingest(v->user, &x, err);
+}
+
+int lr_store_read_ingest(lr_store_reader *rd, lr_store_ingest_fn each,
+                         void *user, lr_error *err)
+{
+	static const char sql[] =
+	        "SELECT layer, read, accepted, repaired, " LR_STORE_COL_REJECTED
+	        " FROM " LR_STORE_INGEST " ORDER BY rowid";
+	quality_visit v = {.ingest = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_INGEST, LR_STORE_INGEST,
+	                ingest_row, &v, err);
+}
+
+static int finding_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                       lr_error *err)
+{
+	const quality_visit *v = ctx;
+	(void)rd;
+	lr_store_finding x = {column_text(st, 0), column_text(st, 1),
+	                      column_text(st, 2), column_text(st, 3),
+	                      column_cents(st, 4)};
+	return v->finding(v->user, &x, err);
+}
+
+int lr_store_read_findings(lr_store_reader *rd, lr_store_finding_fn each,
+                           void *user, lr_error *err)
+{
+	static const char sql[] =
+	        "SELECT " LR_STORE_COL_SEVERITY ", " LR_STORE_COL_CODE
+	        ", " LR_STORE_COL_LAYER ", " LR_STORE_COL_MESSAGE
+	        ", COALESCE(" LR_STORE_COL_AREA ", 0) FROM " LR_STORE_QUALITY
+	        " ORDER BY rowid";
+	quality_visit v = {.finding = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_QUALITY, LR_STORE_QUALITY,
+	                finding_row, &v, err);
+}
+
+static int uniform_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                       lr_error *err)
+{
+	const quality_visit *v = ctx;
+	(void)rd;
+	lr_store_uniform x = {column_text(st, 0), column_text(st, 1),
+	                      column_text(st, 2), sqlite3_column_int64(st, 3)};
+	return v->uniform(v->user, &x, err);
+}
+
+/* One field of one table as a row of the uniform-fields query. */
+#define UNIFORM_SQL(layer, field, where)                                       \
+	"SELECT '" layer "', '" field "', MIN(" field                          \
+	"), COUNT(*) FROM " layer " " where                                    \
+	" HAVING COUNT(*) > 1 AND COUNT(DISTINCT " field ") = 1 "              \
+	"AND COUNT(" field ") = COUNT(*)"
+#define SOURCE_HAZARDS "WHERE COALESCE(implied_by_release, '') = ''"
+
+int lr_store_read_uniform_fields(lr_store_reader *rd, lr_store_uniform_fn each,
+                                 void *user, lr_error *err)
+{
+	static const char *const sql[] = {
+	        UNIFORM_SQL("hazards", "type", SOURCE_HAZARDS),
+	        UNIFORM_SQL("hazards", "contamination", SOURCE_HAZARDS),
+	        UNIFORM_SQL("hazards", "recorded_date", SOURCE_HAZARDS),
+	        UNIFORM_SQL("releases", "method", ""),
+	        UNIFORM_SQL("releases", "release_date", "")};
+	quality_visit v = {.uniform = each, .user = user};
+	int rc = LR_OK;
+	for (int k = 0; rc == LR_OK && k < 5; k++)
+		rc = each_row(rd, sql[k], 0, 0, k < 3 ? "hazards" : "releases",
+		              k < 3 ? "hazards" : "releases", uniform_row, &v,
+		              err);
+	return rc;
+}
+
+/* ---- Article 7 Form C ---------------------------------------------------- */
+
+static int form_c_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                      lr_error *err)
+{
+	const quality_visit *v = ctx;
+	(void)rd;
+	lr_store_form_c x = {
+	        column_text(st, 0),           column_text(st, 1),
+	        column_text(st, 2),           column_text(st, 3),
+	        column_text(st, 4),           column_cents(st, 5),
+	        sqlite3_column_double(st, 6), sqlite3_column_double(st, 7)};
+	return v->form_c(v->user, &x, err);
+}
+
+int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
+                         void *user, lr_error *err)
+{
+	static const char sql[] =
+	        "SELECT " LR_STORE_COL_HAZARD ", " LR_STORE_COL_REGION
+	        ", " LR_STORE_COL_TYPE ", " LR_STORE_COL_CONTAMINATION
+	        ", " LR_STORE_COL_RECORDED ", " LR_STORE_COL_REMAINING
+	        ", " LR_STORE_COL_LON ", " LR_STORE_COL_LAT
+	        " FROM " LR_STORE_FORM_C " ORDER BY rowid";
+	quality_visit v = {.form_c = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_FORM_C, LR_STORE_FORM_C,
+	                form_c_row, &v, err);
+}
+
 /* ---- geometries, with SpatiaLite ---------------------------------------- */
 
 int lr_store_reader_spatial(lr_store_reader *rd, lr_error *err)
