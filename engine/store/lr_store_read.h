@@ -113,21 +113,6 @@ typedef int (*lr_store_uniform_fn)(void *user, const lr_store_uniform *u,
 int lr_store_read_uniform_fields(lr_store_reader *rd, lr_store_uniform_fn each,
                                  void *user, lr_error *err);
 
-/* A row of form_c (Article 7 Form C): a hazard still holding land.  The
-** strings ("" for none) are valid during the call only. */
-typedef struct lr_store_form_c {
-	const char *hazard_id, *region_id, *type, *contamination,
-	        *recorded_date;
-	lr_cents remaining;
-	double lon, lat; /* a point inside the area's land, WGS84 degrees */
-} lr_store_form_c;
-typedef int (*lr_store_form_c_fn)(void *user, const lr_store_form_c *row,
-                                  lr_error *err);
-/* Call each() for every row of form_c, in table order.  LR_OK, each()'s
-** code, or LR_ERR_INPUT naming the store and form_c. */
-int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
-                         void *user, lr_error *err);
-
 /* One meta fact; both strings are valid during the call only. */
 typedef int (*lr_store_meta_fn)(void *user, const char *key, const char *value,
                                 lr_error *err);

@@ -465,13 +465,12 @@ int lr_store_read_meta_each(lr_store_reader *rd, lr_store_meta_fn each,
 
 /* ---- ingest counts and findings ------------------------------------------ */
 
-/* The caller's visitor of the data-quality and Form C readers (one of
+/* The caller's visitor of the data-quality readers (one of
 ** them). */
 typedef struct quality_visit {
 	lr_store_ingest_fn ingest;
 	lr_store_finding_fn finding;
 	lr_store_uniform_fn uniform;
-	lr_store_form_c_fn form_c;
 	void *user; /* borrowed: the caller's */
 } quality_visit;
 
@@ -556,35 +555,6 @@ int lr_store_read_uniform_fields(lr_store_reader *rd, lr_store_uniform_fn each,
 		              k < 3 ? "hazards" : "releases", uniform_row, &v,
 		              err);
 	return rc;
-}
-
-/* ---- Article 7 Form C ---------------------------------------------------- */
-
-static int form_c_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
-                      lr_error *err)
-{
-	const quality_visit *v = ctx;
-	(void)rd;
-	lr_store_form_c x = {
-	        column_text(st, 0),           column_text(st, 1),
-	        column_text(st, 2),           column_text(st, 3),
-	        column_text(st, 4),           column_cents(st, 5),
-	        sqlite3_column_double(st, 6), sqlite3_column_double(st, 7)};
-	return v->form_c(v->user, &x, err);
-}
-
-int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
-                         void *user, lr_error *err)
-{
-	static const char sql[] =
-	        "SELECT " LR_STORE_COL_HAZARD ", " LR_STORE_COL_REGION
-	        ", " LR_STORE_COL_TYPE ", " LR_STORE_COL_CONTAMINATION
-	        ", " LR_STORE_COL_RECORDED ", " LR_STORE_COL_REMAINING
-	        ", " LR_STORE_COL_LON ", " LR_STORE_COL_LAT
-	        " FROM " LR_STORE_FORM_C " ORDER BY rowid";
-	quality_visit v = {.form_c = each, .user = user};
-	return each_row(rd, sql, 0, 0, LR_STORE_FORM_C, LR_STORE_FORM_C,
-	                form_c_row, &v, err);
 }
 
 /* ---- geometries, with SpatiaLite ---------------------------------------- */
