@@ -523,7 +523,9 @@ int lr__load_quality(lr_report *r, lr_store_reader *rd, lr_error *err)
 	    (rc = lr_store_read_uniform_fields(rd, uniform_field, q, err)) !=
 	            LR_OK)
 		return rc;
-	qsort(q->groups.data, q->groups.len, sizeof(rqgroup), group_cmp);
+	if (q->groups.len > 1) /* data is NULL when there is no finding */
+		qsort(q->groups.data, q->groups.len, sizeof(rqgroup),
+		      group_cmp);
 	for (int k = 0; rc == LR_OK && k < q->n_layers; k++)
 		rc = layer_sentence(r, q, k, err);
 	if (rc == LR_OK)
