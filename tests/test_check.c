@@ -186,6 +186,19 @@ static void test_figures(void)
 	                           1 &&
 	                   v == 123456,
 	           "binary floating point noise read back");
+	lr_test_ok(
+	        lr_check_parse_figure("6.804000000000001E-05", 6, &v, &d) ==
+	                        1 &&
+	                v == 6804 && d == 8,
+	        "scientific notation of a workbook: 6.804E-05 km2 = 68.04 m2 "
+	        "(got %lld, %d decimals)",
+	        (long long)v, d);
+	lr_test_ok(lr_check_parse_figure("1.5e3", 0, &v, &d) == 1 &&
+	                   v == 150000 && d == 0,
+	           "1.5e3 = 1500.00");
+	lr_test_ok(lr_check_parse_figure("1,500e3", 0, &v, &d) == -1 &&
+	                   lr_check_parse_figure("1.5e", 0, &v, &d) == -1,
+	           "an exponent beside thousands, or without digits, refused");
 	lr_test_ok(lr_check_parse_figure("-", 0, &v, &d) == 0,
 	           "a dash is blank");
 	lr_test_ok(lr_check_parse_figure("12a", 0, &v, &d) == -1,

@@ -93,6 +93,25 @@ def check_screen(out, tmp):
        sha)
 
 
+def check_own_pack(out, tmp):
+    """The pack of a one-year snapshot with a work plan checks clean: its
+    one-year table of new land is a flow, and a workbook's tiny km² cells
+    in scientific notation are numbers."""
+    hist = os.path.join(SRC, "tests", "fixtures", "history",
+                        "bih_landmine_monitor.csv")
+    r1 = run("project", out, "--deadline", "2027-03-01", "--history", hist)
+    r2 = run("plan", out, "--target", "2027-03-01", "--history", hist)
+    r3 = run("report", out)
+    r = run("check", os.path.join(out, "request_tables.xlsx"), "--out",
+            os.path.join(tmp, "check"))
+    ok(r1.returncode == r2.returncode == r3.returncode == 0 and
+       r.returncode == 0 and
+       re.search(r"^0 errors,", r.stdout + r.stderr, re.M),
+       "check of the BiH pack with its work plan: exit 0, no error",
+       (r1.stderr + r2.stderr + r3.stderr)[-500:] + r.stdout[-1500:] +
+       r.stderr[-500:])
+
+
 def main():
     if not os.path.exists(os.path.join(BIH, "suspect_areas_simplyfied.geojson")):
         skip("report on the real BiH data",
@@ -174,6 +193,7 @@ def main():
     ok('id="annex_c"' in html and
        section(html, 'id="remaining_by_region"').count("<tr>") >= len(ids),
        "html: annex C lists every region")
+    check_own_pack(out, tmp)
     check_pages(out, tmp)
     check_screen(out, tmp)
     shutil.rmtree(tmp, ignore_errors=True)

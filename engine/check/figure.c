@@ -85,6 +85,38 @@ static int parse_decimal(const char *s, int64_t *mant, int *dec, bool *neg)
 	return 1;
 }
 
+/* A workbook writes small or large figures in scientific notation
+** ("6.804000000000001E-05"): the mantissa as written, its decimals moved
+** by the exponent.  Anything without an exponent is parse_decimal's. */
+static int parse_number(const char *s, int64_t *mant, int *dec, bool *neg)
+{
+	const char *e = strpbrk(s, "eE");
+	if (e == NULL)
+		return parse_decimal(s, mant, dec, neg);
+	char head[64];
+	size_t n = (size_t)(e - s);
+	if (n == 0 || n >= sizeof head)
+		return -1;
+	memcpy(head, s, n);
+	head[n] = '\0';
+	if (strpbrk(head, ", '") != NULL) /* no thousands beside an exponent */
+		return -1;
+	char *end;
+	errno = 0;
+	long k = strtol(e + 1, &end, 10);
+	if (end == e + 1 || *end != '\0' || errno || k < -30 || k > 30 ||
+	    parse_decimal(head, mant, dec, neg) < 0)
+		return -1;
+	int d = *dec - (int)k;
+	for (; d < 0; d++) {
+		if (*mant > INT64_MAX / 10)
+			return -1;
+		*mant *= 10;
+	}
+	*dec = d;
+	return 1;
+}
+
 static const int64_t pow10_tab[19] = {1,
                                       10,
                                       100,
@@ -113,16 +145,21 @@ int lr_check_parse_figure(const char *s, int scale_exp, int64_t *hundredths,
 	int64_t m;
 	int dec;
 	bool neg;
-	if (parse_decimal(s, &m, &dec, &neg) < 0)
+	if (parse_number(s, &m, &dec, &neg) < 0)
 		return -1;
 	/* Binary floating point noise from a workbook ("1234.5599999999999"):
-	** read it back through the shortest faithful decimal form. */
+	** read it back rounded to twelve significant digits. */
 	if (dec > 9) {
 		bool was_neg = neg;
 		double x = (double)m / pow(10.0, dec);
+		int prec = 11 - (x > 0 ? (int)floor(log10(x)) : 0);
 		char buf[64];
-		snprintf(buf, sizeof buf, "%.12g", x);
-		if (strchr(buf, 'e') || parse_decimal(buf, &m, &dec, &neg) < 0)
+		snprintf(buf, sizeof buf, "%.*f",
+		         prec < 0    ? 0
+		         : prec > 17 ? 17
+		                     : prec,
+		         x);
+		if (parse_decimal(buf, &m, &dec, &neg) < 0)
 			return -1;
 		neg = was_neg;
 	}
