@@ -178,7 +178,7 @@ int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
 	                "region ids", id_row, ids, err);
 }
 
-/* The caller's visitor of a table's rows (one of the two) and its
+/* The caller's visitor of a table's rows (one of them) and its
 ** argument. */
 typedef struct visit {
 	lr_store_remaining_fn remaining;
@@ -190,6 +190,9 @@ typedef struct visit {
 	lr_store_land_fn land;
 	lr_store_face_fn face;
 	lr_store_released_fn released;
+	lr_store_ingest_fn ingest;
+	lr_store_finding_fn finding;
+	lr_store_uniform_fn uniform;
 	void *user;   /* borrowed: the caller's */
 	bool checked; /* remaining: refuse negative land */
 } visit;
@@ -465,19 +468,10 @@ int lr_store_read_meta_each(lr_store_reader *rd, lr_store_meta_fn each,
 
 /* ---- ingest counts and findings ------------------------------------------ */
 
-/* The caller's visitor of the data-quality readers (one of
-** them). */
-typedef struct quality_visit {
-	lr_store_ingest_fn ingest;
-	lr_store_finding_fn finding;
-	lr_store_uniform_fn uniform;
-	void *user; /* borrowed: the caller's */
-} quality_visit;
-
 static int ingest_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
                       lr_error *err)
 {
-	const quality_visit *v = ctx;
+	const visit *v = ctx;
 	(void)rd;
 	lr_store_ingest x = {column_text(st, 0), sqlite3_column_int64(st, 1),
 	                     sqlite3_column_int64(st, 2),
@@ -492,7 +486,7 @@ int lr_store_read_ingest(lr_store_reader *rd, lr_store_ingest_fn each,
 	static const char sql[] =
 	        "SELECT layer, read, accepted, repaired, " LR_STORE_COL_REJECTED
 	        " FROM " LR_STORE_INGEST " ORDER BY rowid";
-	quality_visit v = {.ingest = each, .user = user};
+	visit v = {.ingest = each, .user = user};
 	return each_row(rd, sql, 0, 0, LR_STORE_INGEST, LR_STORE_INGEST,
 	                ingest_row, &v, err);
 }
@@ -500,7 +494,7 @@ int lr_store_read_ingest(lr_store_reader *rd, lr_store_ingest_fn each,
 static int finding_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
                        lr_error *err)
 {
-	const quality_visit *v = ctx;
+	const visit *v = ctx;
 	(void)rd;
 	lr_store_finding x = {column_text(st, 0), column_text(st, 1),
 	                      column_text(st, 2), column_text(st, 3),
@@ -516,7 +510,7 @@ int lr_store_read_findings(lr_store_reader *rd, lr_store_finding_fn each,
 	        ", " LR_STORE_COL_LAYER ", " LR_STORE_COL_MESSAGE
 	        ", COALESCE(" LR_STORE_COL_AREA ", 0) FROM " LR_STORE_QUALITY
 	        " ORDER BY rowid";
-	quality_visit v = {.finding = each, .user = user};
+	visit v = {.finding = each, .user = user};
 	return each_row(rd, sql, 0, 0, LR_STORE_QUALITY, LR_STORE_QUALITY,
 	                finding_row, &v, err);
 }
@@ -524,7 +518,7 @@ int lr_store_read_findings(lr_store_reader *rd, lr_store_finding_fn each,
 static int uniform_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
                        lr_error *err)
 {
-	const quality_visit *v = ctx;
+	const visit *v = ctx;
 	(void)rd;
 	lr_store_uniform x = {column_text(st, 0), column_text(st, 1),
 	                      column_text(st, 2), sqlite3_column_int64(st, 3)};
@@ -548,7 +542,7 @@ int lr_store_read_uniform_fields(lr_store_reader *rd, lr_store_uniform_fn each,
 	        UNIFORM_SQL("hazards", "recorded_date", SOURCE_HAZARDS),
 	        UNIFORM_SQL("releases", "method", ""),
 	        UNIFORM_SQL("releases", "release_date", "")};
-	quality_visit v = {.uniform = each, .user = user};
+	visit v = {.uniform = each, .user = user};
 	int rc = LR_OK;
 	for (int k = 0; rc == LR_OK && k < 5; k++)
 		rc = each_row(rd, sql[k], 0, 0, k < 3 ? "hazards" : "releases",
