@@ -397,6 +397,15 @@ static int year_columns(const sgrid *g, int *years)
 	return n;
 }
 
+/* Whether a title's figure (lr__check_heading_figure) is land held at a
+** date (none named, the total, remaining, SHA or CHA land) rather than
+** land that moved in a year (new, released, cleared...). */
+static bool held_at_a_date(const char *base)
+{
+	return !*base || !strcmp(base, "total") || !strcmp(base, "remaining") ||
+	       !strcmp(base, "sha") || !strcmp(base, "cha");
+}
+
 /* What the figures under the years are: the title's words say (released,
 ** cleared, new...), else land remaining at the end of each year; their
 ** unit from the year headings or the title. */
@@ -417,8 +426,7 @@ static void year_value(const sgrid *g, lr__tab *p, const int *years,
 	/* "Remaining confirmed hazardous area (km²)": the land of one type
 	** at the end of each year is the land remaining the table states. */
 	bool typed = !strcmp(base, "sha") || !strcmp(base, "cha");
-	if (!*base || !strcmp(base, "total") || !strcmp(base, "remaining") ||
-	    typed)
+	if (held_at_a_date(base))
 		snprintf(base, sizeof base, "remaining_end");
 	snprintf(h->canon, sizeof h->canon, "%s_%s", base, *unit ? unit : "m2");
 	snprintf(h->why, sizeof h->why,
@@ -1018,8 +1026,7 @@ static bool title_names_flow(const lr__tab *p)
 	char norm[512], base[32];
 	title_norm(p, norm, sizeof norm);
 	lr__check_heading_figure(norm, base, sizeof base);
-	return *base && strcmp(base, "total") && strcmp(base, "remaining") &&
-	       strcmp(base, "sha") && strcmp(base, "cha");
+	return !held_at_a_date(base);
 }
 
 /* Headings read, years as columns turned, the key found; p's table. */
