@@ -1,6 +1,7 @@
 /*
 ** The GIS layer: read any OGR vector source, check and repair polygons with
-** GEOS, reproject to lon/lat WGS84 with PROJ, and measure geodesic areas.
+** GEOS, reproject to lon/lat WGS84 with PROJ, and measure areas on the
+*ellipsoid.
 ** Knows nothing of mine action: a feature is a geometry plus named strings.
 */
 #ifndef LR_GEO_H
@@ -47,20 +48,26 @@ GEOSGeometry *lr_wkb_to_geos_r(GEOSContextHandle_t ctx, const lr_wkb *w);
 int lr_geos_to_wkb_r(GEOSContextHandle_t ctx, const GEOSGeometry *g,
                      lr_wkb *out, lr_error *err);
 
-/* ---- Geodesic areas (WGS84 ellipsoid, Karney, PROJ geod_polygonarea) ---- */
+/* ---- Areas (WGS84 ellipsoid, edges straight in lon/lat) ---------------- */
+/*
+** The land a lon/lat polygon encloses in the data model of EPSG:4326 (each
+** edge the straight line between its vertices in longitude/latitude, as
+** GEOS cuts and every GIS draws), integrated exactly on the ellipsoid.
+** Additive: cutting a polygon into faces along any lines keeps its area.
+*/
 
-/* Absolute geodesic area in m2 of one ring given as lon/lat pairs. */
-double lr_geodesic_ring_area(const double *lonlat, size_t n_points);
+/* Absolute area in m2 of one ring given as lon/lat pairs. */
+double lr_ellipsoid_ring_area(const double *lonlat, size_t n_points);
 
 /*
-** Geodesic area in m2 of a polygonal GEOS geometry in lon/lat: for each
-** polygon |exterior| - sum |holes| (whatever the orientation), summed over
-** the polygons of a multi or collection.  Returns -1 on error.
+** Area in m2 of a polygonal GEOS geometry in lon/lat: for each polygon
+** |exterior| - sum |holes| (whatever the orientation), summed over the
+** polygons of a multi or collection.  Returns -1 on error.
 */
-double lr_geodesic_area_r(GEOSContextHandle_t ctx, const GEOSGeometry *g);
+double lr_ellipsoid_area_r(GEOSContextHandle_t ctx, const GEOSGeometry *g);
 
-/* Geodesic area of a WKB MultiPolygon (parses the WKB directly). */
-double lr_geodesic_area_wkb(const lr_wkb *w);
+/* Area of a WKB MultiPolygon (parses the WKB directly), -1 if malformed. */
+double lr_ellipsoid_area_wkb(const lr_wkb *w);
 
 /* ---- Reading sources ---------------------------------------------------- */
 
@@ -81,7 +88,7 @@ typedef struct lr_source_options {
 	** negative: no check. */
 	double max_vertex_gap_m;
 	/* Leave area_m2 NAN for geometries accepted without repair, for the
-	** caller to compute (lr_geodesic_area_wkb) where it likes, e.g. on
+	** caller to compute (lr_ellipsoid_area_wkb) where it likes, e.g. on
 	** several threads. */
 	bool defer_area;
 	/* Leave the validity check and repair of each geometry to the
@@ -146,7 +153,7 @@ typedef struct lr_feature {
 	lr_geom_status geom_status;
 	char geom_note[512]; /* repair done or reason for rejection */
 	lr_wkb wkb;          /* lon/lat MultiPolygon; empty if rejected */
-	double area_m2;      /* geodesic area of wkb */
+	double area_m2;      /* area of wkb on the ellipsoid */
 	bool unchecked;      /* wkb awaits lr_feature_check (defer_check) */
 } lr_feature;
 

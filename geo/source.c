@@ -1,7 +1,7 @@
 /*
 ** Reading vector sources with GDAL/OGR: open a layer, settle its CRS, and
 ** turn each feature into UTF-8 field text plus a checked, repaired lon/lat
-** MultiPolygon with its geodesic area.
+** MultiPolygon with its area on the ellipsoid.
 */
 #include "lr_geo.h"
 #include "antimeridian_int.h"
@@ -1009,7 +1009,7 @@ static int repair(GEOSContextHandle_t ctx, lr_error *geos_err, lr_feature *f,
 		       why, geos_err->msg);
 		return LR_OK;
 	}
-	f->area_m2 = lr_geodesic_area_wkb(&f->wkb);
+	f->area_m2 = lr_ellipsoid_area_wkb(&f->wkb);
 	if (!(f->area_m2 > 0)) {
 		lr_wkb_free(&f->wkb);
 		f->area_m2 = 0;
@@ -1069,7 +1069,7 @@ static int check_geometry(GEOSContextHandle_t ctx, lr_error *geos_err,
 	GEOSGeom_destroy_r(ctx, loc);
 	return repair(ctx, geos_err, f, g, why, err);
 accepted:
-	f->area_m2 = defer_area ? NAN : lr_geodesic_area_wkb(&f->wkb);
+	f->area_m2 = defer_area ? NAN : lr_ellipsoid_area_wkb(&f->wkb);
 	return LR_OK;
 }
 

@@ -193,7 +193,8 @@ int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err)
 	char src[2048], units[1024];
 	store_source(r, LR_STORE_REMAINING, src, sizeof src);
 	snprintf(units, sizeof units,
-	         _("Areas %s, geodesic on WGS84. Counts are hazardous areas "
+	         _("Areas %s, on the WGS84 ellipsoid. Counts are hazardous "
+	           "areas "
 	           "with at least 1 m² remaining. As of %s."),
 	         lr__areas_in(r), lr__date(r, r->as_of).s);
 	return lr__rtable_meta(t, units, src, "", err);

@@ -1,7 +1,7 @@
 /*
 ** The ledger on generated national data, several seeds, checked against
 ** figures computed here another way: the face areas add up to the
-** geodesic area of the union of all inputs, and the faces of each region
+** area of the union of all inputs, and the faces of each region
 ** to the union inside that region's polygon (GEOS union and intersection
 ** here, not the overlay's noding); the remaining land at an as-of date,
 ** recomputed from the events of each face in the store, equals the TOTAL
@@ -88,13 +88,13 @@ static GEOSGeometry *union_of(GEOSContextHandle_t ctx, const lr_vec *v,
 
 /* What the test computes on its own from the input polygons. */
 typedef struct union_land {
-	double geodesic_m2; /* geodesic area of the union of every input */
-	double *planar;     /* [n_regions + 1]: planar area (degrees^2) of
-	                    ** the union inside each region polygon, then
-	                    ** outside all of them; owned */
+	double area_m2; /* area of the union of every input */
+	double *planar; /* [n_regions + 1]: planar area (degrees^2) of
+	                ** the union inside each region polygon, then
+	                ** outside all of them; owned */
 } union_land;
 
-/* The union of all hazards and releases, its geodesic area, and its planar
+/* The union of all hazards and releases, its area, and its planar
 ** area in each region polygon and outside every region.  0 on success. */
 static int union_by_region(const lr_dataset *d, union_land *ul)
 {
@@ -114,8 +114,8 @@ static int union_by_region(const lr_dataset *d, union_land *ul)
 	ul->planar = calloc(nr + 1, sizeof *ul->planar);
 	if (!out || !ul->planar || !GEOSArea_r(ctx, out, &ul->planar[nr]))
 		goto done;
-	ul->geodesic_m2 = lr_geodesic_area_r(ctx, u);
-	rc = ul->geodesic_m2 < 0 ? -1 : 0;
+	ul->area_m2 = lr_ellipsoid_area_r(ctx, u);
+	rc = ul->area_m2 < 0 ? -1 : 0;
 	for (size_t i = 0; rc == 0 && i < nr; i++) {
 		const lr_region *r = &LR_VEC_AT(&d->regions, lr_region, i);
 		GEOSGeometry *rg = lr_wkb_to_geos_r(ctx, &r->geom);
@@ -156,12 +156,12 @@ static int faces_planar(const lr_result *r, double *planar)
 /*
 ** The faces tile the union of the inputs, each in its region.
 **
-** Geodesic, in total: each face's area is rounded to the cent, at most
-** 0.005 m2 off.  Noding also puts vertices where region borders cross the
-** outer edges of the union, on straight lon/lat edges where the geodesic
-** between the old ends bends; that moves the total by far less than 1e-7
-** of it on these data (4e-9 measured).  Vertices inside the union move
-** land between neighbouring faces, which the total does not see.
+** On the ellipsoid, in total: each face's area is rounded to the cent, at
+** most 0.005 m2 off.  Noding also puts vertices where region borders cross
+** the outer edges of the union; on straight lon/lat edges they cut an edge
+** into pieces of the same land, up to the rounding of the nodes.  Vertices
+** inside the union move land between neighbouring faces, which the total
+** does not see.
 **
 ** Planar, region by region: both sides are the same point set cut by two
 ** noders in double precision, so they agree to rounding (3e-11 measured,
@@ -181,9 +181,9 @@ static void check_faces_tile(const lr_dataset *d, const lr_result *r, int seed)
 	lr_cents sum = 0;
 	for (size_t i = 0; i < r->faces.len; i++)
 		sum += LR_VEC_AT(&r->faces, lr_face, i).area;
-	lr_test_near((double)sum / 100.0, ul.geodesic_m2,
-	             0.005 * (double)r->faces.len + 1e-7 * ul.geodesic_m2,
-	             "seed %d: sum of the face areas = geodesic area of the "
+	lr_test_near((double)sum / 100.0, ul.area_m2,
+	             0.005 * (double)r->faces.len + 1e-7 * ul.area_m2,
+	             "seed %d: sum of the face areas = area of the "
 	             "union of all hazards and releases",
 	             seed);
 	int ok = 1;

@@ -3,7 +3,7 @@
 ** test time from the GeoJSON fixtures in tests/fixtures/ingest/) is read
 ** with its spellings and day-first dates; each bad feature is rejected with
 ** a finding naming its field; counts reconcile; the same land has the same
-** geodesic area from UTM as from lon/lat.  With LR_SHARED_DATA, the real
+** area from UTM as from lon/lat.  With LR_SHARED_DATA, the real
 ** Bosnia and Herzegovina snapshot is read with maps/bih-snapshot.ini.
 */
 #include "lr_engine.h"
@@ -310,7 +310,7 @@ static void test_national(const char *dir, const lr_mapping *m)
 				worst = rel;
 		}
 		if (!lr_test_ok(same && worst <= 1e-6,
-		                "same geodesic areas from UTM and lon/lat "
+		                "same areas from UTM and lon/lat "
 		                "(1e-6 relative)"))
 			printf("#   worst relative difference %g\n", worst);
 		lr_test_near(LR_VEC_AT(&d2.hazards, lr_hazard, 0).area_m2,

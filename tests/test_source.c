@@ -110,13 +110,13 @@ static void check_cases(void)
 	double sq[] = {18.01, 44, 18.011, 44, 18.011, 44.001, 18.01, 44.001};
 	lr_test_ok(ok->st == LR_GEOM_OK && ok->note[0] == '\0',
 	           "plain square is OK without note");
-	lr_test_near(ok->area, lr_geodesic_ring_area(sq, 4), 1e-6,
+	lr_test_near(ok->area, lr_ellipsoid_ring_area(sq, 4), 1e-6,
 	             "square area (%.1f m2)", ok->area);
 	lr_test_ok(ok->wkb.data && ok->wkb.minx == 18.01 &&
 	                   ok->wkb.maxx == 18.011 && ok->wkb.miny == 44 &&
 	                   ok->wkb.maxy == 44.001,
 	           "square envelope");
-	lr_test_near(lr_geodesic_area_wkb(&ok->wkb), ok->area, 1e-9,
+	lr_test_near(lr_ellipsoid_area_wkb(&ok->wkb), ok->area, 1e-9,
 	             "area_m2 is the area of the wkb handed out");
 
 	/* Bowtie: MakeValid keeps both triangles, crossing at the middle. */
@@ -124,7 +124,7 @@ static void check_cases(void)
 	double t1[] = {18, 44, 18.0005, 44.0005, 18, 44.001};
 	double t2[] = {18.001, 44, 18.001, 44.001, 18.0005, 44.0005};
 	double tri =
-	        lr_geodesic_ring_area(t1, 3) + lr_geodesic_ring_area(t2, 3);
+	        lr_ellipsoid_ring_area(t1, 3) + lr_ellipsoid_ring_area(t2, 3);
 	lr_test_ok(bt->st == LR_GEOM_REPAIRED && note_has(bt, "self-inters"),
 	           "bowtie repaired, note gives the reason: %s", bt->note);
 	lr_test_near(bt->area / tri, 1, 1e-6,
@@ -190,11 +190,11 @@ static void check_projection(void)
 	lr_test_ok(st == LR_GEOM_OK, "UTM 34N polygon accepted");
 	double ll = first_area(fixture("utm34_lonlat.geojson"), NULL, NULL);
 	/* Plane area 3,080,000 m2 scaled by UTM's 0.9996 on the central
-	** meridian: the geodesic area within 1e-5. */
+	** meridian: the area on the ellipsoid within 1e-5. */
 	lr_test_near(utm / (3080000 / (0.9996 * 0.9996)), 1, 1e-5,
 	             "UTM polygon area %.2f m2 matches its plane area", utm);
 	lr_test_near(utm / ll, 1, 1e-6,
-	             "UTM 34N and its lon/lat copy: same geodesic area "
+	             "UTM 34N and its lon/lat copy: same area "
 	             "(%.3f vs %.3f)",
 	             utm, ll);
 

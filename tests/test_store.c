@@ -59,7 +59,7 @@ static lr_wkb square(double x0, double y0, double x1, double y1)
 static double square_area(double x0, double y0, double x1, double y1)
 {
 	const double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
-	return lr_geodesic_ring_area(xy, 5);
+	return lr_ellipsoid_ring_area(xy, 5);
 }
 
 static int count_tmp(const char *dir)
@@ -396,7 +396,7 @@ static void check_store(const char *store_path, int n_faces, int has_baseline)
 	                     "LIMIT 1") == 1,
 	           "year and counts INTEGER, areas REAL");
 
-	/* Geometry round trip: geodesic area of the stored region. */
+	/* Geometry round trip: area of the stored region. */
 	double a = q_num(db, "SELECT ST_Area(geometry, 1) FROM regions WHERE "
 	                     "region_id = 'D1'");
 	double want = q_num(db, "SELECT area_m2 FROM regions WHERE region_id "

@@ -246,7 +246,7 @@ static void tally_layer(GEOSContextHandle_t ctx, lr_checker *ck,
 		if (!isnan(b.area_m2) || !b.wkb.data)
 			t->differ += !same_feature(&a, &b);
 		else if (b.wkb.data) {
-			b.area_m2 = lr_geodesic_area_wkb(&b.wkb);
+			b.area_m2 = lr_ellipsoid_area_wkb(&b.wkb);
 			t->differ += !same_feature(&a, &b);
 		}
 		lr_wkb_free(&b.wkb); /* taken: replaced by the check maybe */

@@ -573,7 +573,7 @@ static int accept_feature(layer_ctx *c, const lr_feature *f, bool first,
 	                   f->fid, own_id, lr_cents_from_m2(f->area_m2),
 	                   "%s feature %" PRId64
 	                   ": reported_area_m2 %.2f differs from the "
-	                   "computed geodesic area %.2f m2 by more than "
+	                   "computed area %.2f m2 by more than "
 	                   "%.0f%%; the computed area is used",
 	                   c->label, f->fid, reported, f->area_m2,
 	                   AREA_MISMATCH * 100) != LR_OK)
@@ -699,7 +699,7 @@ static int check_batch(checkers *k, lr_feature *batch, int n, lr_error *err)
 			continue;
 		}
 		if (batch[i].wkb.data && isnan(batch[i].area_m2))
-			batch[i].area_m2 = lr_geodesic_area_wkb(&batch[i].wkb);
+			batch[i].area_m2 = lr_ellipsoid_area_wkb(&batch[i].wkb);
 	}
 	if (failed_at == n)
 		return LR_OK;

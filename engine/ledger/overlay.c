@@ -392,7 +392,7 @@ static int point_region(lr__worker *w, const component *c,
 }
 
 /* Keep face (borrowed from the arrangement) if an input covers it: its
-** covers and region from one interior point, its geodesic area. */
+** covers and region from one interior point, its area. */
 static int add_face(lr__worker *w, component *c, const GEOSGeometry *face,
                     int32_t *covers, lr__cluster_faces *out)
 {
@@ -409,7 +409,7 @@ static int add_face(lr__worker *w, component *c, const GEOSGeometry *face,
 	if (rc != LR_OK || nc == 0)
 		return rc; /* nc 0: a hole in every input, or region-only land
 		            */
-	double a = lr_geodesic_area_r(ctx, face);
+	double a = lr_ellipsoid_area_r(ctx, face);
 	if (a < 0)
 		return LR_ERR_GEOM;
 	GEOSGeometry *copy = GEOSGeom_clone_r(ctx, face);
@@ -435,7 +435,7 @@ static int component_faces(lr__worker *w, const int32_t *items,
 		goto done;
 	if (n == 1 && c.fixed_region >= 0) {
 		/* A lone input in one region is its own face. */
-		double a = lr_geodesic_area_r(ctx, g[0]);
+		double a = lr_ellipsoid_area_r(ctx, g[0]);
 		GEOSGeometry *face = a < 0 ? NULL : GEOSGeom_clone_r(ctx, g[0]);
 		rc = face ? push_face(ctx, out, face, c.fixed_region, a, items,
 		                      1)

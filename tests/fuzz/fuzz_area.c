@@ -1,5 +1,5 @@
 /*
-** lr_geodesic_area_wkb on arbitrary bytes: it parses the WKB itself, so
+** lr_ellipsoid_area_wkb on arbitrary bytes: it parses the WKB itself, so
 ** every length and count must be checked against the buffer.
 */
 #include "fuzz_common.h"
@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(w.data, data, size);
 	w.size = size;
-	(void)lr_geodesic_area_wkb(&w);
+	(void)lr_ellipsoid_area_wkb(&w);
 	lr_wkb_free(&w);
 	return 0;
 }
