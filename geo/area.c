@@ -30,7 +30,7 @@
 
 /* Edges whose latitudes differ by more than this (radians, ~2.9 degrees)
 ** are integrated in panels of at most this span: four Gauss-Legendre
-** nodes are then exact to ~1e-7 m2 per radian of longitude. */
+** nodes are then exact to ~1e-6 m2 per radian of longitude. */
 #define PANEL_RAD 0.05
 /* Below this latitude span (radians, ~640 m) two nodes are as exact. */
 #define SHORT_RAD 1e-4
