@@ -58,23 +58,38 @@ static double rect_area(double x0, double y0, double x1, double y1)
 	return lr_ellipsoid_ring_area(ring, 4);
 }
 
+/* The worst of n trials of a case, each the ratio of its error to its
+** tolerance (or its relative error), on the reproducible stream seed. */
+typedef double trial(unsigned *st, int i);
+
+static double worst_of(trial *t, unsigned seed, int n)
+{
+	double worst = 0;
+	for (int i = 0; i < n; i++) {
+		double x = t(&seed, i);
+		worst = x > worst ? x : worst;
+	}
+	return worst;
+}
+
+static double rectangle_vs_closed_form(unsigned *st, int i)
+{
+	(void)i;
+	double size = pow(10, uniform(st, -8, 0.7)); /* 1 mm - 5 deg */
+	double x0 = uniform(st, -179, 170), y0 = uniform(st, -85, 80);
+	double w = size * uniform(st, 0.2, 1), h = size;
+	double got = rect_area(x0, y0, x0 + w, y0 + h);
+	double want = closed_form_cell(w, y0, y0 + h);
+	/* the closed form's own rounding: q(phi2) - q(phi1) loses digits to
+	** cancellation, ~4 ulp of q (~1) times a^2 dlambda */
+	double tol = 1e-12 * want +
+	             8 * DBL_EPSILON * A_WGS84 * A_WGS84 * w * M_PI / 180;
+	return fabs(got - want) / tol;
+}
+
 static void rectangles_against_closed_form(void)
 {
-	unsigned st = 1;
-	double worst = 0;
-	for (int i = 0; i < 400; i++) {
-		double size = pow(10, uniform(&st, -8, 0.7)); /* 1 mm-5 deg */
-		double x0 = uniform(&st, -179, 170), y0 = uniform(&st, -85, 80);
-		double w = size * uniform(&st, 0.2, 1), h = size;
-		double got = rect_area(x0, y0, x0 + w, y0 + h);
-		double want = closed_form_cell(w, y0, y0 + h);
-		/* the closed form's own rounding: q(phi2) - q(phi1) loses
-		** digits to cancellation, ~4 ulp of q (~1) times a^2 dlambda */
-		double tol = 1e-12 * want + 8 * DBL_EPSILON * A_WGS84 *
-		                                    A_WGS84 * w * M_PI / 180;
-		if (fabs(got - want) / tol > worst)
-			worst = fabs(got - want) / tol;
-	}
+	double worst = worst_of(rectangle_vs_closed_form, 1, 400);
 	lr_test_ok(worst <= 1,
 	           "400 rectangles from 1 mm to 5 degrees at "
 	           "-85..85: the closed form of the cell between "
@@ -117,22 +132,23 @@ static void star(unsigned *st, double r, int n, double *xy)
 	}
 }
 
+static double polygon_vs_densified_geodesic(unsigned *st, int i)
+{
+	double xy[16];
+	double r = pow(10, uniform(st, -3, 0.7)); /* 100 m - 5 deg */
+	int n = 3 + i % 6;
+	star(st, r, n, xy);
+	double got = lr_ellipsoid_ring_area(xy, (size_t)n);
+	/* enough pieces for the lenses to vanish, few enough for Karney's
+	** sums to stay exact */
+	double want = densified_geodesic(xy, n, r < 0.05 ? 100 : 4000);
+	/* 1e-3 m2: Karney's own rounding over some hundred edges */
+	return fabs(got - want) / (1e-8 * want + 1e-3);
+}
+
 static void polygons_against_densified_geodesics(void)
 {
-	unsigned st = 7;
-	double worst = 0, xy[16];
-	for (int i = 0; i < 40; i++) {
-		double r = pow(10, uniform(&st, -3, 0.7)); /* 100 m - 5 deg */
-		int n = 3 + i % 6;
-		star(&st, r, n, xy);
-		double got = lr_ellipsoid_ring_area(xy, (size_t)n);
-		/* enough pieces for the lenses to vanish, few enough for
-		** Karney's sums to stay exact */
-		double want = densified_geodesic(xy, n, r < 0.05 ? 100 : 4000);
-		/* 1e-3 m2: Karney's own rounding over some hundred edges */
-		double rel = fabs(got - want) / (1e-8 * want + 1e-3);
-		worst = rel > worst ? rel : worst;
-	}
+	double worst = worst_of(polygon_vs_densified_geodesic, 7, 40);
 	lr_test_ok(worst < 1,
 	           "40 polygons of 3 to 8 vertices, 100 m to 5 degrees: "
 	           "Karney's area with every edge cut in 100 "
@@ -141,28 +157,28 @@ static void polygons_against_densified_geodesics(void)
 	           worst);
 }
 
+static double square_vs_geodesic_edges(unsigned *st, int i)
+{
+	(void)i;
+	double size = pow(10, uniform(st, -4, 0)); /* 10 m - 1 deg */
+	double x0 = uniform(st, -170, 170), y0 = uniform(st, -75, 75);
+	double lat[] = {y0, y0, y0 + size, y0 + size};
+	double lon[] = {x0, x0 + size, x0 + size, x0};
+	double g = 0, p = 0;
+	geod_polygonarea(&geod, lat, lon, 4, &g, &p);
+	double got = rect_area(x0, y0, x0 + size, y0 + size);
+	double phi = (y0 + size / 2) * M_PI / 180;
+	double dl = size * M_PI / 180, c2 = cos(phi) * cos(phi);
+	/* + 0.02: the ellipsoid's share, where the sphere's vanishes; 1e-6
+	** m2: Karney's own rounding on small squares */
+	double bound =
+	        dl * dl * (fabs(3 * c2 - 2) + 0.02) / 12 * fabs(g) + 1e-6;
+	return fabs(got - fabs(g)) / bound;
+}
+
 static void rectangles_against_geodesic_edges(void)
 {
-	unsigned st = 3;
-	double worst = 0;
-	for (int i = 0; i < 200; i++) {
-		double size = pow(10, uniform(&st, -4, 0)); /* 10 m - 1 deg */
-		double x0 = uniform(&st, -170, 170), y0 = uniform(&st, -75, 75);
-		double lat[] = {y0, y0, y0 + size, y0 + size};
-		double lon[] = {x0, x0 + size, x0 + size, x0};
-		double g = 0, p = 0;
-		geod_polygonarea(&geod, lat, lon, 4, &g, &p);
-		double got = rect_area(x0, y0, x0 + size, y0 + size);
-		double phi = (y0 + size / 2) * M_PI / 180;
-		double dl = size * M_PI / 180, c2 = cos(phi) * cos(phi);
-		/* + 0.02: the ellipsoid's share, where the sphere's vanishes;
-		** 1e-6 m2: Karney's own rounding on small squares */
-		double bound =
-		        dl * dl * (fabs(3 * c2 - 2) + 0.02) / 12 * fabs(g) +
-		        1e-6;
-		double ratio = fabs(got - fabs(g)) / bound;
-		worst = ratio > worst ? ratio : worst;
-	}
+	double worst = worst_of(square_vs_geodesic_edges, 3, 200);
 	lr_test_ok(worst < 1.1,
 	           "200 squares of 10 m to 1 degree: geodesic edges differ "
 	           "from ours by dlambda^2 |3 cos^2(lat) - 2| / 12 relative "
@@ -172,33 +188,29 @@ static void rectangles_against_geodesic_edges(void)
 
 /* The ring a, a + t (b - a) for the cut points t, b, c (a triangle with
 ** its edge ab cut), against the triangle abc; c is never on the line ab. */
+static double triangle_with_cut_edge(unsigned *st, int i)
+{
+	(void)i;
+	double span = ldexp(1, -(int)uniform(st, 0, 30));
+	double ax = floor(uniform(st, -170, 170));
+	double ay = floor(uniform(st, -70, 70));
+	double bx = ax + span * floor(uniform(st, 1, 9));
+	double by = ay + span * floor(uniform(st, -8, 9));
+	double cx = ax - span * 3, cy = ay + span * 11;
+	double xy[2 * 10] = {ax, ay};
+	for (int j = 1; j < 8; j++) { /* exact: dyadic steps */
+		xy[2 * j] = ax + (bx - ax) * j / 8;
+		xy[2 * j + 1] = ay + (by - ay) * j / 8;
+	}
+	xy[16] = bx, xy[17] = by, xy[18] = cx, xy[19] = cy;
+	double tri[] = {ax, ay, bx, by, cx, cy};
+	double whole = lr_ellipsoid_ring_area(tri, 3);
+	return fabs(lr_ellipsoid_ring_area(xy, 10) - whole) / whole;
+}
+
 static void edge_cut_exactly(void)
 {
-	unsigned st = 11;
-	double worst = 0;
-	for (int i = 0; i < 300; i++) {
-		double span = ldexp(1, -(int)uniform(&st, 0, 30));
-		double ax = floor(uniform(&st, -170, 170));
-		double ay = floor(uniform(&st, -70, 70));
-		double bx = ax + span * floor(uniform(&st, 1, 9));
-		double by = ay + span * floor(uniform(&st, -8, 9));
-		double xy[2 * 12] = {ax, ay};
-		int n = 1;
-		for (int j = 1; j < 8; j++, n++) { /* exact: dyadic steps */
-			xy[2 * n] = ax + (bx - ax) * j / 8;
-			xy[2 * n + 1] = ay + (by - ay) * j / 8;
-		}
-		xy[2 * n] = bx;
-		xy[2 * n + 1] = by;
-		xy[2 * ++n] = ax - span * 3;
-		xy[2 * n + 1] = ay + span * 11;
-		n++;
-		double tri[] = {ax, ay, bx, by, ax - span * 3, ay + span * 11};
-		double whole = lr_ellipsoid_ring_area(tri, 3);
-		double cut = lr_ellipsoid_ring_area(xy, (size_t)n);
-		double rel = fabs(cut - whole) / whole;
-		worst = rel > worst ? rel : worst;
-	}
+	double worst = worst_of(triangle_with_cut_edge, 11, 300);
 	lr_test_ok(worst < 1e-12,
 	           "300 triangles, one edge (0.2 mm to 11 degrees long) cut "
 	           "at seven points exactly on it: same area (worst "
