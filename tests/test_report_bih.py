@@ -167,7 +167,7 @@ def main():
     fc = read_csv(os.path.join(out, "form_c.csv"))
     b = section(html, 'id="form_c"')
     ok(len(fc) > 1000 and b.count("<tr>") == 201 and
-       f"the first 200 of the {len(fc)} areas" in b,
+       f"the first 200 of the {len(fc):,} areas" in b,
        f"html: annex B prints 200 of the {len(fc)} Form C areas and says "
        "where the rest are", b.count("<tr>"))
     pdf = open(os.path.join(out, "report.pdf"), "rb").read()
