@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 import render
+import sample
 import tap
 from tap import ok
 
@@ -29,10 +30,7 @@ def run(*args):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-rendered-")
-    data = os.path.join(tmp, "sample.gpkg")
-    subprocess.run([GEN, "--out", data, "--seed", "1", "--hazards", "300",
-                    "--regions", "25", "--profile", "finishing"], check=True,
-                   capture_output=True)
+    data = sample.make(GEN, os.path.join(tmp, "sample.gpkg"))
     out = os.path.join(tmp, "out")
     steps = [run("analyze", data, "--out", out),
              run("project", out, "--deadline", "2028-12-31"),

@@ -25,6 +25,7 @@ from collections import defaultdict
 from decimal import Decimal
 from xml.sax.saxutils import unescape
 
+import sample
 import tap
 from tap import ok, skip
 
@@ -376,10 +377,7 @@ def previous_plan(out, tmp):
 
 
 def check_sample(tmp):
-    data = os.path.join(tmp, "sample.gpkg")
-    subprocess.run([GEN, "--out", data, "--seed", "1", "--hazards", "300",
-                    "--regions", "25", "--profile", "finishing"], check=True,
-                   capture_output=True)
+    data = sample.make(GEN, os.path.join(tmp, "sample.gpkg"))
     out = os.path.join(tmp, "sample")
     a = run("analyze", data, "--out", out)
     p1 = run("project", out, "--deadline", "2028-12-31")
