@@ -229,6 +229,15 @@ char *lr__fmt_num(const lr_report *r, double v, int decimals, bool thousands,
 	return group_digits(&r->lang, raw, thousands, buf);
 }
 
+rcount lr__count(const lr_report *r, long long n)
+{
+	char raw[32];
+	rcount out;
+	snprintf(raw, sizeof raw, "%lld", n);
+	group_digits(&r->lang, raw, true, out.s);
+	return out;
+}
+
 const char *lr__cell_format(const lr_report *r, const rtable *t, size_t row,
                             int c, bool thousands, char *buf)
 {

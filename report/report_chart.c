@@ -758,14 +758,14 @@ static void class_label(const lr_report *r, const map_classes *mc, int c,
 {
 	char a[64], b[64];
 	if (c == 0) {
-		snprintf(buf, n, _("none (%d)"), mc->count[0]);
+		snprintf(buf, n, _("none (%s)"), lr__count(r, mc->count[0]).s);
 		return;
 	}
 	double lo = c == 1 ? 0 : mc->brk[c - 2];
-	snprintf(buf, n, "%s - %s %s (%d)",
+	snprintf(buf, n, "%s - %s %s (%s)",
 	         lr__fmt_num(r, lo * mc->us, 2, true, a),
 	         lr__fmt_num(r, mc->brk[c - 1] * mc->us, 2, true, b), mc->unit,
-	         mc->count[c]);
+	         lr__count(r, mc->count[c]).s);
 }
 
 /* The legend of the region classes from (lx, ly); returns the next ly. */
@@ -1075,10 +1075,10 @@ void lr__region_sentence(const lr_report *r, const rregion *g, rbuf *b)
 		lr__buf_puts(b, _("no hazardous land remaining"));
 	} else {
 		lr__buf_printf(b,
-		               g->count == 1 ? _("%s remaining in %lld area")
-		                             : _("%s remaining in %lld areas"),
+		               g->count == 1 ? _("%s remaining in %s area")
+		                             : _("%s remaining in %s areas"),
 		               lr__fmt_area(r, g->remaining, area),
-		               (long long)g->count);
+		               lr__count(r, g->count).s);
 	}
 	if (g->p[1][0] && g->remaining > 0) {
 		year_of(r, g->p[1], p50);

@@ -81,11 +81,12 @@ static int form_c_meta(lr_report *r, rtable *t, lr_error *err)
 	if (n > FORM_C_PRINTED) {
 		t->printed = FORM_C_PRINTED;
 		snprintf(note, sizeof note,
-		         _("The report prints the first %d of the %zu areas; "
+		         _("The report prints the first %s of the %s areas; "
 		           "request_tables.xlsx (sheet B Form C), "
 		           "request_tables.md, request_tables.json and "
 		           "form_c.csv list them all."),
-		         FORM_C_PRINTED, n);
+		         lr__count(r, FORM_C_PRINTED).s,
+		         lr__count(r, (long long)n).s);
 	}
 	return lr__rtable_meta(
 	        t, units,

@@ -197,9 +197,9 @@ static void html_summary(const lr_report *r, rbuf *b)
 {
 	char m2[64];
 	rbuf s = {0}; /* the national sentence: its dates come from a CSV */
-	lr__buf_printf(&s, _("%s of hazardous land remaining in %lld areas"),
+	lr__buf_printf(&s, _("%s of hazardous land remaining in %s areas"),
 	               lr__fmt_area(r, r->remaining, m2),
-	               (long long)r->remaining_count);
+	               lr__count(r, r->remaining_count).s);
 	if (r->has_completion)
 		lr__buf_printf(
 		        &s,

@@ -3,7 +3,8 @@
 ** reader sees is written _("English text") and looked up in the report's
 ** gettext catalogue (po/LANG.po compiled to LANG/LC_MESSAGES/landrelease.mo);
 ** numbers and dates are written for the language by lr__fmt_num(),
-** lr__cell_format() and lr__fmt_date() (report.c).
+** lr__count() (counts in sentences), lr__cell_format() and lr__fmt_date()
+** (report.c).
 **
 ** _() needs the report `r` in scope, as every function of report/ that
 ** writes text has it: the language belongs to the report, not the process,

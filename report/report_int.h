@@ -206,6 +206,14 @@ int lr__type_decimals(rc_type type);
 /* "1,234,567.89" with the given decimals, in the report's language. */
 char *lr__fmt_num(const lr_report *r, double v, int decimals, bool thousands,
                   char *buf);
+/* A count for prose, its thousands grouped as the language groups them
+** ("3,097", "3 097" with a narrow no-break space, "3.097").  Use as
+** lr__count(r, n).s (the struct lives until the end of the full
+** expression). */
+typedef struct rcount {
+	char s[64];
+} rcount;
+rcount lr__count(const lr_report *r, long long n);
 /* A date for prose: ISO in English (as always), "31 décembre 2023",
 ** "31 de diciembre de 2023"; "never" and "unknown" translated; any other
 ** text unchanged.  Use as lr__date(r, iso).s (the struct lives until the

@@ -151,10 +151,10 @@ static void summary_pages(pdf *p, const lr_report *r)
 	p->y += 18;
 	font(cr, 9.5, false);
 	int k = snprintf(buf, sizeof buf,
-	                 _("National: %s of hazardous land remaining in %lld "
+	                 _("National: %s of hazardous land remaining in %s "
 	                   "areas"),
 	                 lr__fmt_area(r, r->remaining, a),
-	                 (long long)r->remaining_count);
+	                 lr__count(r, r->remaining_count).s);
 	if (r->has_completion)
 		snprintf(buf + k, sizeof buf - (size_t)k,
 		         _("; at the pace of recent years, completion P10 %s, "

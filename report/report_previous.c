@@ -228,14 +228,14 @@ static int pv_meta(lr_report *r, rtable *t, const char *path,
 	int k = 0;
 	if (n->later)
 		k += snprintf(note + k, sizeof note - (size_t)k,
-		              _("%d plan rows of %d and later are not yet due "
+		              _("%s plan rows of %d and later are not yet due "
 		                "and are left out. "),
-		              n->later, n->min_later);
+		              lr__count(r, n->later).s, n->min_later);
 	if (n->unknown)
 		k += snprintf(note + k, sizeof note - (size_t)k,
-		              _("%d rows name a year or region the store has "
+		              _("%s rows name a year or region the store has "
 		                "no figures for: achieved is blank. "),
-		              n->unknown);
+		              lr__count(r, n->unknown).s);
 	if (strcmp(r->as_of + 4, "-12-31"))
 		snprintf(note + k, sizeof note - (size_t)k,
 		         _("%d is achieved up to the as-of date %s only."),

@@ -85,7 +85,8 @@ static int others_row(const lr_report *r, const rtable *src, const ranked *rk,
 	size_t row;
 	char label[64];
 	int rc = lr__rtable_add_row(dst, &row, err);
-	snprintf(label, sizeof label, _("Other regions (%zu)"), n - TOP_ROWS);
+	snprintf(label, sizeof label, _("Other regions (%s)"),
+	         lr__count(r, (long long)(n - TOP_ROWS)).s);
 	if (rc == LR_OK)
 		rc = lr__rtable_text(dst, row, 1, label, err);
 	for (int c = 2; rc == LR_OK && c < src->n_cols; c++) {
@@ -261,12 +262,14 @@ void lr__summary_others(const lr_report *r, rbuf *b)
 	char a[64], pct[64];
 	lr__buf_printf(
 	        b,
-	        _("The other %zu regions hold %s (%s %% of the "
-	          "national remaining) in %lld areas; %zu regions have "
-	          "none. Table 1 gives the %d regions holding most land "
+	        _("The other %s regions hold %s (%s %% of the "
+	          "national remaining) in %s areas; %s regions have "
+	          "none. Table 1 gives the %s regions holding most land "
 	          "and annex C every region."),
-	        r->regions.len - n, lr__fmt_area(r, fmax(land, 0), a),
+	        lr__count(r, (long long)(r->regions.len - n)).s,
+	        lr__fmt_area(r, fmax(land, 0), a),
 	        lr__fmt_num(r, r->remaining > 0 ? 100 * land / r->remaining : 0,
 	                    1, true, pct),
-	        (long long)areas, none, TOP_ROWS);
+	        lr__count(r, areas).s, lr__count(r, (long long)none).s,
+	        lr__count(r, TOP_ROWS).s);
 }

@@ -10,6 +10,7 @@ import csv
 import filecmp
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -283,6 +284,7 @@ def main():
 
     projection_checks(tmp)
     bih_published_history(tmp)
+    shutil.rmtree(tmp, ignore_errors=True)  # about 100 MB: leave nothing
     return tap.done()
 
 

@@ -133,9 +133,9 @@ def row_matches(row, want):
     return True
 
 
-def check_case(case, results):
+def check_case(case, results, top):
     name = case["name"]
-    tmp = tempfile.mkdtemp(prefix=f"lr-corpus-{name}-")
+    tmp = tempfile.mkdtemp(prefix=f"{name}-", dir=top)
     out = expand(case.get("out", "$T/out"), tmp)
     for op in case.get("prepare", []):
         prepare(op, tmp)
@@ -213,11 +213,14 @@ def main():
     # Reference cases first: later cases compare their areas with them.
     refs = {v for c in cases for v in c.get("area", {}).values()}
     refs |= {c["remaining_total_as"] for c in cases if "remaining_total_as" in c}
+    # One folder for every case, removed at the end: a run leaves nothing.
+    top = tempfile.mkdtemp(prefix="lr-corpus-")
     for case in sorted(cases, key=lambda c: c["name"] not in refs):
         try:
-            check_case(case, results)
+            check_case(case, results, top)
         except Exception as e:  # a broken case fails, the rest still run
             ok(False, f"{case['name']}: ran", repr(e))
+    shutil.rmtree(top, ignore_errors=True)
     return tap.done()
 
 

@@ -162,6 +162,58 @@ def check_numbers(out, lang, text, m2_text=None):
            m2_text[:400])
 
 
+def grouped(n, lang):
+    """A count as the report writes it in prose in lang: 3,097, 3 097
+    (narrow no-break space), 3.097."""
+    return f"{n:,}".replace(",", {"en": ",", "fr": NNBSP, "es": "."}[lang])
+
+
+def prose(out, lang):
+    """{output: its prose}: the HTML's visible text and the Markdown
+    without their tables, the PDF's text (pdftotext) when it is here."""
+    page = open(os.path.join(out, "report.html")).read()
+    got = {"html": visible_text(re.sub(r"<table.*?</table>", " ", page,
+                                       flags=re.S)),
+           "md": "\n".join(x for x in open(os.path.join(
+               out, "request_tables.md")).read().splitlines()
+               if not x.startswith("|"))}
+    if shutil.which("pdftotext"):
+        got["pdf"] = subprocess.run(
+            ["pdftotext", os.path.join(out, "report.pdf"), "-"],
+            capture_output=True, text=True).stdout
+    return got
+
+
+def check_counts(out, lang):
+    """Counts in sentences have their thousands grouped for the language:
+    the areas remaining the national sentence names (HTML, PDF), the Form
+    C areas the annex's note names (all three); no count of four digits or
+    more left ungrouped in the HTML's and Markdown's prose (years aside)."""
+    rem = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    areas = int(next(x for x in rem if x["region_id"] == "TOTAL")
+                ["total_count"])
+    form_c = len(read_csv(os.path.join(out, "form_c.csv")))
+    for kind, text in prose(out, lang).items():
+        # One space between words; \s would take the narrow no-break
+        # space that groups French thousands too.
+        text = re.sub(r"[ \t\n\f]+", " ", text)
+        if kind == "pdf":  # pdftotext reads the narrow space as a space
+            text = text.replace(" ", NNBSP)
+        counts = (form_c,) if kind == "md" else (areas, form_c)
+        want = [grouped(n, lang) for n in counts]
+        bare = [str(n) for n in counts
+                if re.search(rf"(?<![\d.,]){n}[ {NNBSP}][^\d\s]", text)]
+        loose = [m.group() for m in re.finditer(
+            r"(?<![\d.,:/\w-])\d{4,}(?![\d/\w-])", text)
+            if not re.fullmatch(r"(19|20)\d\d", m.group())]
+        if kind == "pdf":
+            loose = []  # its tables are in the text: the two counts only
+        ok(areas >= 1000 and all(w in text for w in want) and not bare and
+           not loose,
+           f"{lang} {kind}: counts in prose grouped ({', '.join(want)})",
+           (want, bare, loose[:5]))
+
+
 def check_machine_outputs(out, lang):
     en_x = os.path.join(out, "en", "request_tables.xlsx")
     tr_x = os.path.join(out, lang, "request_tables.xlsx")
@@ -338,6 +390,14 @@ def check_bih(tmp):
     check_numbers(out, "fr", text)
     ok("Kotor Varoš" in text and "(terres hors de toute région)" in text,
        "BiH: region names kept, the land outside them named in French")
+    for lang in ("en", "fr", "es"):
+        d = os.path.join(out, "counts-" + lang)
+        shutil.copytree(out, d, ignore=shutil.ignore_patterns("en", "fr",
+                                                              "counts-*"))
+        r = run("report", d, "--format", "html,md,pdf", "--lang", lang)
+        ok(r.returncode == 0, f"BiH: html, md, pdf --lang {lang}: exit 0",
+           r.stderr)
+        check_counts(d, lang)
 
 
 def main():
