@@ -170,8 +170,7 @@ static void summary_pages(pdf *p, const lr_report *r)
 	size_t n_said = idx ? lr__summary_regions(r, idx) : 0;
 	for (size_t i = 0; i < n_said; i++) {
 		rbuf s = {0};
-		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, idx[i]),
-		                    &s);
+		lr__region_sentence(r, lr__summary_region(r, idx[i]), &s);
 		if (s.data)
 			wrap(p, r, s.data, MARGIN + 8, w - 8, 11.5);
 		lr__buf_free(&s);

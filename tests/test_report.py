@@ -301,6 +301,74 @@ def check_map(out, tmp):
        "map PNG: a scale bar of dark and white segments", (dark, white))
 
 
+def html_section(html, anchor):
+    """The HTML from the element holding anchor to the next h2."""
+    start = html.find(anchor)
+    end = html.find("<h2", start + 1)
+    return html[start:end if end >= 0 else len(html)] if start >= 0 else ""
+
+
+def html_rows(section):
+    """The cells of each body row of the table in section, as text."""
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def check_levels(out):
+    """Regions with parents: table 1 of the report's main body is by
+    province, each province's row the sum of its districts as
+    remaining_by_level.csv and release_by_year.csv give them; the summary
+    speaks of provinces by name; annex C lists every district."""
+    r = run("report", out, "--format", "html", "--unit", "m2")
+    html = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+    levels = read_csv(os.path.join(out, "remaining_by_level.csv"))
+    leaf = max(int(x["level"]) for x in levels if x["level"])
+    parent = {x["region_id"]: x["parent_id"] for x in levels
+              if x["level"] == str(leaf)}
+    provinces = sorted({p for p in parent.values()})
+    want = {p: sum(Decimal(x["total_m2"]) for x in levels
+                   if x["level"] == str(leaf) and x["parent_id"] == p)
+            for p in provinces}
+    new, released = {p: Decimal(0) for p in provinces}, \
+        {p: Decimal(0) for p in provinces}
+    for x in read_csv(os.path.join(out, "release_by_year.csv")):
+        p = parent.get(x["region_id"])
+        if p:
+            new[p] += Decimal(x["new_m2"])
+            released[p] += Decimal(x["released_m2"])
+    rows = html_rows(html_section(html, 'id="remaining_by_level_top"'))
+    # at the start, new, released, SHA, CHA, areas, remaining (m²), km²
+    got = {x[0]: [Decimal(c.replace(",", "")) for c in x[2:]][:7]
+           for x in rows}
+    ok(r.returncode == 0 and sorted(k for k in got if k != "TOTAL") ==
+       provinces and all(got[p][-1] == want[p] for p in provinces),
+       f"table 1 by province: each of the {len(provinces)} provinces' "
+       "remaining is the sum of its districts", (provinces, got, want))
+    ok(all(got[p][1] == new[p] and got[p][2] == released[p] and
+           got[p][0] + new[p] - released[p] == got[p][-1]
+           for p in provinces),
+       "table 1 by province: new and released are its districts' sums "
+       "of release_by_year.csv; at the start + new - released = "
+       "remaining to the cent")
+    tot = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    nat = next(Decimal(x["total_m2"]) for x in tot if x["region_id"] ==
+               "TOTAL")
+    ok(got.get("TOTAL", [0])[-1] == nat == sum(want.values()),
+       "table 1 by province: its TOTAL is the national remaining", nat)
+    summary = html_section(html, "<h2>Summary")
+    ok(all(p in summary for p in provinces) and
+       not any(d in summary for d in parent),
+       "the summary speaks of the provinces, not of district ids")
+    annex = html_section(html, 'id="remaining_by_region"')
+    ok('id="annex_c"' in html and all(d in annex for d in parent) and
+       html.find('id="annex_c"') > html.find('id="release_by_year"'),
+       "annex C, after the main body, lists every district")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
@@ -323,8 +391,10 @@ def main():
     j = json.load(open(os.path.join(out, "request_tables.json")))
     ids = [t["id"] for t in j["tables"]]
     ok(ids == ["remaining_by_region", "release_by_year", "new_contamination",
-               "data_quality_layers", "data_quality_findings", "form_c"],
-       "without project/plan: tables 1-3 and the data-quality annex", ids)
+               "data_quality_layers", "data_quality_findings", "form_c",
+               "remaining_by_level"],
+       "without project/plan: tables 1-3, the data-quality annex and "
+       "every region level (the generated regions have parents)", ids)
     ok(any("completion" in s for s in j["notes"]) and
        any("work plan" in s for s in j["notes"]),
        "the omitted tables are named in the notes", j["notes"])
@@ -348,6 +418,7 @@ def main():
 
     check_km2(out, tmp)
     check_quality(out, analyze_out, tmp)
+    check_levels(out)
 
     # The figures to the cent: the tables in m² as the CSVs.
     check_chart_truth(out, tmp)
@@ -374,7 +445,7 @@ def main():
     sheets = re.findall(r'<sheet name="([^"]+)"', wb)
     ok(sheets == ["1 Remaining", "2 Released by year", "3 New contamination",
                   "5 Completion", "6 Work plan", "A1 Data quality",
-                  "A2 Findings", "B Form C"],
+                  "A2 Findings", "B Form C", "D Levels"],
        "xlsx: the workbook lists one sheet per table", sheets)
     nums = xlsx_numbers(book, "xl/worksheets/sheet1.xml")
     want = [Decimal(total[k]) for k in
@@ -645,6 +716,9 @@ def main():
     if soffice:
         conv = os.path.join(tmp, "conv")
         env = dict(os.environ, HOME=tmp)
+        # The workbook again: the check of outputs that cannot be replaced
+        # above took its place.
+        run("report", out, "--format", "xlsx", "--unit", "m2")
         subprocess.run([soffice, "--headless", "--convert-to", "csv",
                         "--outdir", conv,
                         os.path.join(out, "request_tables.xlsx")],
