@@ -282,11 +282,15 @@ size_t lr__summary_regions(const lr_report *r, size_t *idx)
 /* With levels, where the reader finds each level. */
 static void levels_sentence(const lr_report *r, rbuf *b)
 {
+	size_t leaves = 0;
+	for (size_t i = 0; i < r->regions.len; i++)
+		leaves += !!strcmp(LR_VEC_AT(&r->regions, rregion, i).id,
+		                   "OUTSIDE");
 	lr__buf_printf(b,
 	               _("Table 1 gives these figures for the %zu regions of "
 	                 "the top level and annex C for each of the %zu "
 	                 "regions of the lowest level."),
-	               r->top.len, r->regions.len);
+	               r->top.len, leaves);
 	if (r->n_levels > 2)
 		lr__buf_printf(b, " %s",
 		               _("Annex D gives the levels between."));
