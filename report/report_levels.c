@@ -189,6 +189,10 @@ static int level_table(lr_report *r, int k, const char *id, const char *title,
 	if (rc == LR_OK)
 		rc = lr__rtable_cols(r, t, level_cols + first, LV_N - first,
 		                     err);
+	/* With a baseline the land at the start is the baseline's. */
+	if (rc == LR_OK && r->baseline[0])
+		rc = lr__rtable_col(t, LV_START - first, "baseline_m2",
+		                    _("Baseline"), "m²", RC_M2, err);
 	for (size_t i = 0; rc == LR_OK && i < r->levels.len; i++) {
 		const rlevel *x = &LR_VEC_AT(&r->levels, rlevel, i);
 		if (!top_only || x->level <= 1)
@@ -198,18 +202,28 @@ static int level_table(lr_report *r, int k, const char *id, const char *title,
 	return rc;
 }
 
-/* Units and source of the level tables. */
+/* Units and source of the level tables: what "at the start" is. */
 static int level_meta(lr_report *r, rtable *t, const char *note, lr_error *err)
 {
-	char units[1024];
+	char units[1024], start[512];
+	if (r->baseline[0])
+		snprintf(start, sizeof start,
+		         _("Baseline: hazardous land at the baseline date %s; "
+		           "new and released land after it"),
+		         lr__date(r, r->baseline).s);
+	else
+		snprintf(start, sizeof start,
+		         _("At the start: hazardous land before %d, the year "
+		           "of the first record (none: all land recorded since "
+		           "is new); new and released land from then"),
+		         r->first_year);
 	snprintf(units, sizeof units,
-	         _("Areas %s, geodesic on WGS84. At the start: hazardous land "
-	           "on 1 January %d; new and released land from then to the "
-	           "as-of date %s; remaining land, by type, and the hazardous "
-	           "areas holding it, at the as-of date (at the start + new - "
-	           "released = remaining). A hazardous area across two "
-	           "regions of one parent counts once in the parent."),
-	         lr__areas_in(r), r->first_year, lr__date(r, r->as_of).s);
+	         _("Areas %s, geodesic on WGS84. %s, to the as-of date %s; "
+	           "remaining land, by type, and the hazardous areas holding "
+	           "it, at the as-of date (start + new - released = "
+	           "remaining). A hazardous area across two regions of one "
+	           "parent counts once in the parent."),
+	         lr__areas_in(r), start, lr__date(r, r->as_of).s);
 	return lr__rtable_meta(
 	        t, units,
 	        _("landrelease.sqlite, tables remaining_by_level and "

@@ -323,9 +323,21 @@ def check_levels(out):
     province, each province's row the sum of its districts as
     remaining_by_level.csv and release_by_year.csv give them; the summary
     speaks of provinces by name; annex C lists every district."""
-    r = run("report", out, "--format", "html", "--unit", "m2")
+    r = run("report", out, "--format", "html,json", "--unit", "m2")
     html = open(os.path.join(out, "report.html"), encoding="utf-8").read()
     levels = read_csv(os.path.join(out, "remaining_by_level.csv"))
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    annex = next((t for t in j["tables"] if t["id"] == "remaining_by_level"),
+                 {"rows": [], "total": {}})
+    sums = {}
+    for row in annex["rows"]:
+        sums[row["level"]] = sums.get(row["level"], Decimal(0)) + \
+            Decimal(str(row["total_m2"]))
+    ok(len(annex["rows"]) == len(levels) - 1 and len(sums) >= 2 and
+       all(v == Decimal(str(annex["total"]["total_m2"]))
+           for v in sums.values()),
+       "json: every level of the levels table adds up to its TOTAL",
+       (sums, annex["total"]))
     leaf = max(int(x["level"]) for x in levels if x["level"])
     parent = {x["region_id"]: x["parent_id"] for x in levels
               if x["level"] == str(leaf)}
@@ -367,6 +379,38 @@ def check_levels(out):
     ok('id="annex_c"' in html and all(d in annex for d in parent) and
        html.find('id="annex_c"') > html.find('id="release_by_year"'),
        "annex C, after the main body, lists every district")
+
+
+def check_levels_baseline(tmp):
+    """With a baseline, table 1's first column is each province's land at
+    the baseline date: the sum of its districts in baseline_by_region.csv,
+    and baseline + new - released = remaining to the cent."""
+    data = os.path.join(tmp, "base.gpkg")
+    out = os.path.join(tmp, "base")
+    subprocess.run([GEN, "--out", data, "--seed", "4", "--hazards", "200",
+                    "--regions", "12"], check=True, capture_output=True)
+    r1 = run("analyze", data, "--out", out, "--baseline", "2012-06-30")
+    r2 = run("report", out, "--format", "html", "--unit", "m2")
+    html = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+    levels = read_csv(os.path.join(out, "remaining_by_level.csv"))
+    parent = {x["region_id"]: x["parent_id"] for x in levels
+              if x["level"] == "2"}
+    base = {}
+    for x in read_csv(os.path.join(out, "baseline_by_region.csv")):
+        p = parent.get(x["region_id"])
+        if p:
+            base[p] = base.get(p, Decimal(0)) + Decimal(x["total_m2"])
+    section = html_section(html, 'id="remaining_by_level_top"')
+    rows = html_rows(section)
+    got = {x[0]: [Decimal(c.replace(",", "")) for c in x[2:]][:7]
+           for x in rows}
+    ok(r1.returncode == r2.returncode == 0 and "Baseline (m²)" in section
+       and base and any(v > 0 for v in base.values()) and
+       all(got.get(p, [None])[0] == v for p, v in base.items()) and
+       all(v[0] + v[1] - v[2] == v[6] for v in got.values()),
+       "with a baseline: table 1's baseline by province is the sum of its "
+       "districts' baseline_by_region.csv; baseline + new - released = "
+       "remaining", (base, got))
 
 
 def main():
@@ -419,6 +463,7 @@ def main():
     check_km2(out, tmp)
     check_quality(out, analyze_out, tmp)
     check_levels(out)
+    check_levels_baseline(tmp)
 
     # The figures to the cent: the tables in m² as the CSVs.
     check_chart_truth(out, tmp)
