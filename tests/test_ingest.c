@@ -582,7 +582,8 @@ static int write_rects(const char *dir, const char *name, int n,
 static int write_parent_fixture(const char *dir)
 {
 	static const char *const dp[] = {
-	        "\"region_id\":\"D1\",\"name\":\"One\"",
+	        /* a parent_id field of our own name: the layers win */
+	        "\"region_id\":\"D1\",\"name\":\"One\",\"parent_id\":\"ZZ\"",
 	        "\"region_id\":\"D2\",\"name\":\"Two\"",
 	        "\"region_id\":\"D3\",\"name\":\"Three\""};
 	static const double db[][4] = {
@@ -691,6 +692,12 @@ static void test_parent_layers(void)
 	                   says(err.msg, "region id D1"),
 	           "a parent layer reusing a region's id: an error naming "
 	           "both");
+	lr_dataset_free(&d);
+	rc = ingest_with(dir, "[regions]\nparent_layers = nope.geojson\n", &d,
+	                 &err);
+	lr_test_ok(rc != LR_OK && says(err.msg, "parent_layers") &&
+	                   says(err.msg, "nope.geojson"),
+	           "a parent layer that is not there: an error naming it");
 	lr_dataset_free(&d);
 	rc = ingest_with(dir,
 	                 "[regions]\nparent_id = up\nparent_layers = "

@@ -114,8 +114,13 @@ static int place(lr_dataset *d, lr_vec *kids, const lr_dataset *lv,
 		const lr_region *p =
 		        best >= 0 ? &LR_VEC_AT(&lv->regions, lr_region, best)
 		                  : NULL;
-		if (rc == LR_OK && p && !(kid->parent_id = strdup(p->id)))
-			rc = LR_ERR_NOMEM;
+		if (rc == LR_OK && p) {
+			/* The mapping chose the layers over a parent_id
+			** field of our own name. */
+			free(kid->parent_id);
+			if (!(kid->parent_id = strdup(p->id)))
+				rc = LR_ERR_NOMEM;
+		}
 		if (rc == LR_OK && record(d, kid, p, share, path) != LR_OK)
 			rc = LR_ERR_NOMEM;
 		if (rc == LR_ERR_NOMEM) {
@@ -157,6 +162,14 @@ int lr__parents_from_layers(const lr_inputs *in, const lr_mapping *m,
 		parent_path(in, ml->parents[n], path, sizeof path);
 		lr_dataset_init(&lv[n]);
 		rc = lr__read_regions(in, m, path, &lv[n], err);
+		if (rc != LR_OK && rc != LR_ERR_NOMEM) {
+			char why[sizeof err->msg];
+			snprintf(why, sizeof why, "%s", err->msg);
+			lr_error_set(err, rc,
+			             "parent layer %d of the mapping's "
+			             "parent_layers: %s",
+			             n + 1, why);
+		}
 		if (rc == LR_OK && keep_findings(d, &lv[n], path) != LR_OK)
 			rc = lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 		if (rc == LR_OK)
