@@ -69,6 +69,16 @@ double lr_ellipsoid_area_r(GEOSContextHandle_t ctx, const GEOSGeometry *g);
 /* Area of a WKB MultiPolygon (parses the WKB directly), -1 if malformed. */
 double lr_ellipsoid_area_wkb(const lr_wkb *w);
 
+/*
+** The polygon of set[0..n) holding the largest part of child's land: its
+** index into *best (-1 when none meets it) and that part's share of
+** child's geodesic area into *share (0..1).  All borrowed.  LR_OK, or
+** LR_ERR_GEOM (err names GEOS's reason) when a polygon cannot be
+** overlaid even made valid.
+*/
+int lr_largest_overlap(const lr_wkb *child, const lr_wkb *set, size_t n,
+                       int *best, double *share, lr_error *err);
+
 /* ---- Reading sources ---------------------------------------------------- */
 
 typedef struct lr_source lr_source; /* an open OGR layer, opaque */

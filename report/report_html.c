@@ -171,8 +171,7 @@ static void html_regions(const lr_report *r, rbuf *b)
 		b->failed = true;
 	for (size_t i = 0; i < n_said; i++) {
 		rbuf s = {0};
-		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, idx[i]),
-		                    &s);
+		lr__region_sentence(r, lr__summary_region(r, idx[i]), &s);
 		lr__buf_puts(b, "<li>");
 		esc(b, s.data ? s.data : "");
 		lr__buf_puts(b, "</li>\n");
@@ -246,7 +245,7 @@ static void html_tables(const lr_report *r, rbuf *b)
 {
 	int order[T_N], n = lr__report_order(r, order);
 	for (int i = 0; i < n; i++) {
-		if (order[i] == T_REMAINING && lr__many_regions(r))
+		if (order[i] == T_REMAINING && lr__leaf_annex(r))
 			labelled(b, "<h2 id=\"annex_c\">",
 			         _("Annex C. Every region"), "</h2>\n", "");
 		html_table(r, &r->tables[order[i]], b);

@@ -80,6 +80,17 @@ typedef struct rregion {
 	rshape shape;
 } rregion;
 
+/* A region of one level (remaining_by_level, release_by_year_by_level). */
+typedef struct rlevel {
+	int level;                   /* 1 at the top; 0 for TOTAL */
+	char *id, *name, *parent_id; /* owned; parent "" at the top */
+	int64_t count;               /* hazardous areas at the as-of date */
+	double sha, cha, total;      /* m² at the as-of date */
+	/* m²: land at the start of the first year, new and released since */
+	double start, new_land, released;
+	double *new_by_year; /* [n_years] m², owned */
+} rlevel;
+
 typedef struct rface {
 	int cha; /* 0 SHA, 1 CHA */
 	rshape shape;
@@ -95,11 +106,15 @@ enum {
 	T_QUALITY_LAYERS,   /* annex: features read, accepted, rejected */
 	T_QUALITY_FINDINGS, /* annex: findings by layer, code and reason */
 	T_FORM_C,           /* annex: Article 7 Form C, one row per area */
+	T_LEVELS,           /* annex D: every region level (report_levels.c) */
 	/* HTML and PDF only, for many regions (report_scale.c): */
 	T_REMAINING_TOP,  /* table 1: the regions holding most land */
 	T_NEW_TOP,        /* table 3: the regions with most new land */
 	T_COMPLETION_TOP, /* table 5: the regions holding most land */
 	T_WORKPLAN_TOTAL, /* table 6: the national rows */
+	/* HTML and PDF only, when regions have parents (report_levels.c): */
+	T_LEVEL_TOP, /* table 1 by region of the top level */
+	T_NEW_LEVEL, /* table 3 by region of the top level */
 	T_N
 };
 
@@ -159,7 +174,12 @@ struct lr_report {
 
 	rquality quality;
 	lr_vec regions; /* rregion, owned, in remaining_by_region order */
-	lr_vec faces;   /* rface, owned: remaining hazardous land */
+	/* Region levels (0 without parents); their rows, level 1 first, and
+	** the regions of level 1 for the summary. */
+	int n_levels;
+	lr_vec levels; /* rlevel, owned */
+	lr_vec top;    /* rregion, owned: no shapes */
+	lr_vec faces;  /* rface, owned: remaining hazardous land */
 	bool has_geometry;
 	double box[4];
 };
@@ -287,6 +307,11 @@ void lr__quality_free(rquality *q);
 
 /* Whether r has so many regions that the report condenses its tables. */
 bool lr__many_regions(const lr_report *r);
+/* Whether table 1 of every region is an annex (annex C): with many regions
+** or with region levels, whose top level the main body shows. */
+bool lr__leaf_annex(const lr_report *r);
+/* Region i of those lr__summary_regions() gives indexes of. */
+const rregion *lr__summary_region(const lr_report *r, size_t i);
 /* The tables of HTML and PDF in their order into order[]; how many.  With
 ** many regions, table 1 in full comes last, as annex C. */
 int lr__report_order(const lr_report *r, int order[T_N]);

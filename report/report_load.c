@@ -45,6 +45,8 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	lr_vec_init(&r->notes, sizeof(char *));
 	lr_vec_init(&r->regions, sizeof(rregion));
 	lr_vec_init(&r->faces, sizeof(rface));
+	lr_vec_init(&r->levels, sizeof(rlevel));
+	lr_vec_init(&r->top, sizeof(rregion));
 	lr_vec_init(&r->quality.groups, sizeof(rqgroup));
 	lr_vec_init(&r->quality.uniform, sizeof(runiform));
 	lr_vec_init(&r->quality.statement, sizeof(char *));
@@ -83,7 +85,8 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	    (rc = lr__load_completion(r, err)) != LR_OK ||
 	    (rc = lr__load_workplan(r, err)) != LR_OK ||
 	    (rc = lr__load_quality(r, rd, err)) != LR_OK ||
-	    (rc = lr__load_form_c(r, rd, err)) != LR_OK)
+	    (rc = lr__load_form_c(r, rd, err)) != LR_OK ||
+	    (rc = lr__load_levels(r, rd, err)) != LR_OK)
 		goto done;
 	r->present[T_REMAINING] = r->present[T_RELEASED] = r->present[T_NEW] =
 	        true;
@@ -118,6 +121,7 @@ void lr_report_free(lr_report *r)
 		lr__shape_free(&g->shape);
 	}
 	lr_vec_free(&r->regions);
+	lr__report_levels_free(r);
 	for (size_t i = 0; i < r->faces.len; i++)
 		lr__shape_free(&LR_VEC_AT(&r->faces, rface, i).shape);
 	lr_vec_free(&r->faces);

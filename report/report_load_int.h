@@ -90,6 +90,15 @@ int lr__load_quality(lr_report *r, lr_store_reader *rd, lr_error *err);
 ** and PDF show (after the unit is applied: they copy the cells). */
 int lr__condense_tables(lr_report *r, lr_error *err);
 
+/* ---- region levels (report_levels.c) ------------------------------------ */
+
+/* remaining_by_level and release_by_year_by_level into r->levels, tables 1
+** and 3 at the top level and annex D; nothing when the store has no
+** levels.  After the other tables (table 3's notes are copied). */
+int lr__load_levels(lr_report *r, lr_store_reader *rd, lr_error *err);
+/* Free r->levels and r->top. */
+void lr__report_levels_free(lr_report *r);
+
 /* ---- Article 7 Form C (report_formc.c) ---------------------------------- */
 
 /* Annex B from the store's form_c, with a TOTAL row. */

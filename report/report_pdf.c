@@ -170,8 +170,7 @@ static void summary_pages(pdf *p, const lr_report *r)
 	size_t n_said = idx ? lr__summary_regions(r, idx) : 0;
 	for (size_t i = 0; i < n_said; i++) {
 		rbuf s = {0};
-		lr__region_sentence(r, &LR_VEC_AT(&r->regions, rregion, idx[i]),
-		                    &s);
+		lr__region_sentence(r, lr__summary_region(r, idx[i]), &s);
 		if (s.data)
 			wrap(p, r, s.data, MARGIN + 8, w - 8, 11.5);
 		lr__buf_free(&s);
@@ -371,6 +370,19 @@ static void table_pages(pdf *p, const lr_report *r, const rtable *t)
 	free(cols);
 }
 
+/* "Annex C. Every region" over table 1 in full, when it is an annex. */
+static void annex_heading(pdf *p, const lr_report *r, int k)
+{
+	if (k != T_REMAINING || !lr__leaf_annex(r))
+		return;
+	if (p->y > PAGE_H - MARGIN - 140)
+		new_page(p, r);
+	font(p->cr, 13, true);
+	cairo_move_to(p->cr, MARGIN, p->y + 4);
+	cairo_show_text(p->cr, _("Annex C. Every region"));
+	p->y += 24;
+}
+
 int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err)
 {
 	char tmp[4096];
@@ -391,8 +403,10 @@ int lr_report_write_pdf(const lr_report *r, const char *path, lr_error *err)
 	summary_pages(&p, r);
 	chart_pages(&p, r);
 	int order[T_N], n = lr__report_order(r, order);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		annex_heading(&p, r, order[i]);
 		table_pages(&p, r, &r->tables[order[i]]);
+	}
 	footer(&p, r);
 	cairo_show_page(cr);
 	cairo_status_t st = cairo_status(cr);

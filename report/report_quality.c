@@ -68,15 +68,14 @@ static const struct {
         {"default_contamination",
          N_("no contamination given: counted as mixed")},
         {"duplicate_id", N_("the id of an earlier feature: rejected")},
+        {"region_parent",
+         N_("a region placed in the region of the level above holding "
+            "most of its land (parent_layers; data_quality.csv gives "
+            "each with its share)")},
+        {"region_parent_none",
+         N_("a region no polygon of the level above meets: it has no "
+            "parent")},
 };
-
-/* Whether the annex lists a code's findings by reason (rejections,
-** repairs and statements, whose messages say more than the code). */
-static bool has_reasons(const char *code, const char *severity)
-{
-	return !strncmp(code, "rejected_", 9) ||
-	       !strncmp(code, "repaired_", 9) || !strcmp(severity, "info");
-}
 
 /* The meaning of code in English (the msgid), or "". */
 static const char *meaning_of(const char *code)
@@ -85,6 +84,16 @@ static const char *meaning_of(const char *code)
 		if (!strcmp(meanings[k].code, code))
 			return meanings[k].meaning;
 	return "";
+}
+
+/* Whether the annex lists a code's findings by reason (rejections,
+** repairs and statements, whose messages say more than the code; not
+** statements one per region, whose code has a meaning). */
+static bool has_reasons(const char *code, const char *severity)
+{
+	return !strncmp(code, "rejected_", 9) ||
+	       !strncmp(code, "repaired_", 9) ||
+	       (!strcmp(severity, "info") && !meaning_of(code)[0]);
 }
 
 /* The reason of a message without what names one feature: the text after

@@ -191,12 +191,30 @@ int lr__condense_tables(lr_report *r, lr_error *err)
 	return rc;
 }
 
+bool lr__leaf_annex(const lr_report *r)
+{
+	return r->present[T_REMAINING_TOP] || r->present[T_LEVEL_TOP];
+}
+
+/* Whether table k stands in the main body of HTML and PDF. */
+static bool in_main_body(const lr_report *r, int k)
+{
+	bool levels = r->present[T_LEVEL_TOP];
+	if (!r->present[k] || r->tables[k].pack_only)
+		return false;
+	if (k == T_REMAINING)
+		return !lr__leaf_annex(r); /* annex C */
+	/* By region of the top level rather than the largest regions. */
+	return !levels || (k != T_REMAINING_TOP && k != T_NEW_TOP);
+}
+
 int lr__report_order(const lr_report *r, int order[T_N])
 {
-	bool many = r->present[T_REMAINING_TOP];
-	static const int main_body[] = {T_REMAINING_TOP,
+	static const int main_body[] = {T_LEVEL_TOP,
+	                                T_REMAINING_TOP,
 	                                T_REMAINING,
 	                                T_RELEASED,
+	                                T_NEW_LEVEL,
 	                                T_NEW_TOP,
 	                                T_NEW,
 	                                T_PLAN_VS_ACHIEVED,
@@ -208,15 +226,14 @@ int lr__report_order(const lr_report *r, int order[T_N])
 	                                T_QUALITY_FINDINGS,
 	                                T_FORM_C};
 	int n = 0;
-	for (size_t i = 0; i < sizeof main_body / sizeof *main_body; i++) {
-		int k = main_body[i];
-		if (!r->present[k] || r->tables[k].pack_only ||
-		    (many && k == T_REMAINING))
-			continue;
-		order[n++] = k;
-	}
-	if (many)
+	for (size_t i = 0; i < sizeof main_body / sizeof *main_body; i++)
+		if (in_main_body(r, main_body[i]))
+			order[n++] = main_body[i];
+	if (lr__leaf_annex(r))
 		order[n++] = T_REMAINING; /* annex C */
+	/* Annex D: the levels between the top and the regions. */
+	if (r->present[T_LEVELS] && r->n_levels > 2)
+		order[n++] = T_LEVELS;
 	return n;
 }
 
@@ -225,51 +242,99 @@ int lr__report_order(const lr_report *r, int order[T_N])
 /* Regions the summary describes one by one when there are many. */
 enum { SUMMARY_REGIONS = 10 };
 
+/* The regions the summary speaks of: those of the top level when the
+** regions have parents, else every region. */
+static const lr_vec *summary_set(const lr_report *r)
+{
+	return r->present[T_LEVEL_TOP] ? &r->top : &r->regions;
+}
+
+/* Whether the summary describes only the regions holding most land. */
+static bool summary_cut(const lr_report *r)
+{
+	return summary_set(r)->len > MANY_REGIONS;
+}
+
+const rregion *lr__summary_region(const lr_report *r, size_t i)
+{
+	return &LR_VEC_AT(summary_set(r), rregion, i);
+}
+
 size_t lr__summary_regions(const lr_report *r, size_t *idx)
 {
-	size_t n = r->regions.len;
+	const lr_vec *set = summary_set(r);
+	size_t n = set->len;
 	ranked *rk = calloc(n + 1, sizeof *rk);
 	if (!rk)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		rk[i] = (ranked){i,
-		                 LR_VEC_AT(&r->regions, rregion, i).remaining};
-	if (lr__many_regions(r)) {
+		rk[i] = (ranked){i, LR_VEC_AT(set, rregion, i).remaining};
+	/* With levels, the top level's regions by land, most first. */
+	if (summary_cut(r) || set == &r->top)
 		qsort(rk, n, sizeof *rk, ranked_cmp);
+	if (summary_cut(r))
 		n = SUMMARY_REGIONS;
-	}
 	for (size_t i = 0; i < n; i++)
 		idx[i] = rk[i].row;
 	free(rk);
 	return n;
 }
 
+/* With levels, where the reader finds each level. */
+static void levels_sentence(const lr_report *r, rbuf *b)
+{
+	size_t leaves = 0;
+	for (size_t i = 0; i < r->regions.len; i++)
+		leaves += !!strcmp(LR_VEC_AT(&r->regions, rregion, i).id,
+		                   "OUTSIDE");
+	lr__buf_printf(b,
+	               _("Table 1 gives these figures for the %s regions of "
+	                 "the top level and annex C for each of the %s "
+	                 "regions of the lowest level."),
+	               lr__count(r, (long long)r->top.len).s,
+	               lr__count(r, (long long)leaves).s);
+	if (r->n_levels > 2)
+		lr__buf_printf(b, " %s",
+		               _("Annex D gives the levels between."));
+}
+
 void lr__summary_others(const lr_report *r, rbuf *b)
 {
-	if (!lr__many_regions(r))
+	bool levels = r->present[T_LEVEL_TOP];
+	if (!summary_cut(r)) {
+		if (levels)
+			levels_sentence(r, b);
 		return;
+	}
+	const lr_vec *set = summary_set(r);
 	size_t idx[SUMMARY_REGIONS], n = lr__summary_regions(r, idx);
 	double land = r->remaining;
 	int64_t areas = r->remaining_count;
 	size_t none = 0;
 	for (size_t i = 0; i < n; i++) {
-		const rregion *g = &LR_VEC_AT(&r->regions, rregion, idx[i]);
+		const rregion *g = lr__summary_region(r, idx[i]);
 		land -= g->remaining;
 		areas -= g->count;
 	}
-	for (size_t i = 0; i < r->regions.len; i++)
-		none += !(LR_VEC_AT(&r->regions, rregion, i).remaining > 0);
+	for (size_t i = 0; i < set->len; i++)
+		none += !(LR_VEC_AT(set, rregion, i).remaining > 0);
 	char a[64], pct[64];
 	lr__buf_printf(
 	        b,
 	        _("The other %s regions hold %s (%s %% of the "
 	          "national remaining) in %s areas; %s regions have "
-	          "none. Table 1 gives the %s regions holding most land "
-	          "and annex C every region."),
-	        lr__count(r, (long long)(r->regions.len - n)).s,
+	          "none."),
+	        lr__count(r, (long long)(set->len - n)).s,
 	        lr__fmt_area(r, fmax(land, 0), a),
 	        lr__fmt_num(r, r->remaining > 0 ? 100 * land / r->remaining : 0,
 	                    1, true, pct),
-	        lr__count(r, areas).s, lr__count(r, (long long)none).s,
-	        lr__count(r, TOP_ROWS).s);
+	        lr__count(r, areas).s, lr__count(r, (long long)none).s);
+	lr__buf_puts(b, " ");
+	if (levels)
+		levels_sentence(r, b);
+	else
+		lr__buf_printf(b,
+		               _("Table 1 gives the %s regions holding most "
+		                 "land and annex C every region."),
+		               lr__count(r, TOP_ROWS).s);
 }

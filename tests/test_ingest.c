@@ -549,6 +549,170 @@ done:
 	lr_mapping_free(m);
 }
 
+/* ---- parent_layers: each region in the polygon holding most of it ------ */
+
+/* A GeoJSON FeatureCollection of n lon/lat rectangles box[i] = {x0, y0, x1,
+** y1}, each with the properties props[i] (JSON members), at dir/name. */
+static int write_rects(const char *dir, const char *name, int n,
+                       const char *const *props, const double (*box)[4])
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "{\"type\":\"FeatureCollection\",\"features\":[");
+	for (int i = 0; i < n; i++) {
+		const double *b = box[i];
+		fprintf(f,
+		        "%s{\"type\":\"Feature\",\"properties\":{%s},"
+		        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+		        "[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}}",
+		        i ? "," : "", props[i], b[0], b[1], b[2], b[1], b[2],
+		        b[3], b[0], b[3], b[0], b[1]);
+	}
+	fprintf(f, "]}\n");
+	return fclose(f);
+}
+
+/* Districts D1 (lon 0-1), D2 (1-2) and D3 (10-11, under no province);
+** provinces P1 (lon 0-1.3) and P2 (1.3-3): D2 has 70 % of its land in P2;
+** entities E1 (lon -1 to 1) and E2 (1-4): P1 has 1/1.3 of its land in E1.
+** Rectangles of one latitude band: geodesic shares are those of widths. */
+static int write_parent_fixture(const char *dir)
+{
+	static const char *const dp[] = {
+	        /* a parent_id field of our own name: the layers win */
+	        "\"region_id\":\"D1\",\"name\":\"One\",\"parent_id\":\"ZZ\"",
+	        "\"region_id\":\"D2\",\"name\":\"Two\"",
+	        "\"region_id\":\"D3\",\"name\":\"Three\""};
+	static const double db[][4] = {
+	        {0, 0, 1, 1}, {1, 0, 2, 1}, {10, 0, 11, 1}};
+	static const char *const pp[] = {
+	        "\"region_id\":\"P1\",\"name\":\"North\"",
+	        "\"region_id\":\"P2\",\"name\":\"South\""};
+	static const double pb[][4] = {{0, -1, 1.3, 2}, {1.3, -1, 3, 2}};
+	static const char *const ep[] = {
+	        "\"region_id\":\"E1\",\"name\":\"East entity\"",
+	        "\"region_id\":\"E2\",\"name\":\"West entity\""};
+	static const double eb[][4] = {{-1, -2, 1, 3}, {1, -2, 4, 3}};
+	static const char *const bad[] = {
+	        "\"region_id\":\"D1\",\"name\":\"X\""};
+	static const char *const hp[] = {
+	        "\"hazard_id\":\"H1\",\"type\":\"SHA\","
+	        "\"recorded_date\":\"2020-01-01\""};
+	static const double hb[][4] = {{0.2, 0.2, 1.8, 0.4}};
+	static const char *const rp[] = {
+	        "\"release_id\":\"R1\",\"method\":\"cleared\","
+	        "\"release_date\":\"2021-01-01\""};
+	static const double rb[][4] = {{0.2, 0.2, 0.3, 0.3}};
+	return write_rects(dir, "regions.geojson", 3, dp, db) |
+	       write_rects(dir, "adm2.geojson", 2, pp, pb) |
+	       write_rects(dir, "adm1.geojson", 2, ep, eb) |
+	       write_rects(dir, "bad.geojson", 1, bad, db) |
+	       write_rects(dir, "hazards.geojson", 1, hp, hb) |
+	       write_rects(dir, "releases.geojson", 1, rp, rb);
+}
+
+/* The region id of d's regions or parents, or NULL. */
+static const lr_region *region_of(const lr_vec *v, const char *id)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (!strcmp(LR_VEC_AT(v, lr_region, i).id, id))
+			return &LR_VEC_AT(v, lr_region, i);
+	return NULL;
+}
+
+static bool parent_is(const lr_vec *v, const char *id, const char *parent)
+{
+	const lr_region *g = region_of(v, id);
+	return g && (parent ? g->parent_id && !strcmp(g->parent_id, parent)
+	                    : !g->parent_id);
+}
+
+/* Ingest dir's layers with the mapping text; LR_OK or the error. */
+static int ingest_with(const char *dir, const char *text, lr_dataset *d,
+                       lr_error *err)
+{
+	lr_mapping *m = NULL;
+	int rc = lr_mapping_parse(text, strlen(text), "parents.ini", &m, err);
+	char p[3][1024];
+	static const char *const names[3] = {"regions", "hazards", "releases"};
+	lr_inputs in = {.mapping = m, .today = lr_date_from_ymd(2030, 1, 1)};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p[i], sizeof p[i], "%s/%s.geojson", dir, names[i]);
+		in.source[i] = p[i];
+	}
+	lr_dataset_init(d);
+	if (rc == LR_OK)
+		rc = lr_ingest(&in, d, err);
+	lr_mapping_free(m);
+	return rc;
+}
+
+static void test_parent_layers(void)
+{
+	char dir[] = "/tmp/lr_parents_XXXXXX";
+	lr_error err = {0};
+	lr_dataset d;
+	if (!lr_test_ok(mkdtemp(dir) && write_parent_fixture(dir) == 0,
+	                "parent layers: fixture written in %s", dir))
+		return;
+	int rc = ingest_with(dir,
+	                     "[regions]\nparent_layers = adm2.geojson, "
+	                     "adm1.geojson\n",
+	                     &d, &err);
+	lr_test_ok(rc == LR_OK, "parent layers: ingest (%s)", err.msg);
+	lr_test_ok(parent_is(&d.regions, "D1", "P1") &&
+	                   parent_is(&d.regions, "D2", "P2") &&
+	                   parent_is(&d.regions, "D3", NULL),
+	           "each district in the province holding most of it (D2: "
+	           "70 %% in P2), D3 in none");
+	lr_test_ok(d.parents.len == 4 && parent_is(&d.parents, "P1", "E1") &&
+	                   parent_is(&d.parents, "P2", "E2") &&
+	                   parent_is(&d.parents, "E1", NULL) &&
+	                   !strcmp(region_of(&d.parents, "E1")->name,
+	                           "East entity"),
+	           "each province in its entity, the entities at the top, "
+	           "named");
+	const lr_finding *f2 = find(&d, "region_parent", "regions", "D2");
+	const lr_finding *f1 = find(&d, "region_parent", "regions", "P1");
+	const lr_finding *f3 = find(&d, "region_parent_none", "regions", "D3");
+	lr_test_ok(f2 && f2->severity == LR_SEV_INFO &&
+	                   says(f2->message, "70.0 % of its land") &&
+	                   says(f2->message, "adm2.geojson") && f1 &&
+	                   says(f1->message, "76.9 % of its land") && f3 &&
+	                   f3->severity == LR_SEV_WARNING,
+	           "every placement a finding with its share; none a "
+	           "warning");
+	lr_dataset_free(&d);
+	rc = ingest_with(dir, "[regions]\nparent_layers = bad.geojson\n", &d,
+	                 &err);
+	lr_test_ok(rc == LR_ERR_INPUT && says(err.msg, "bad.geojson") &&
+	                   says(err.msg, "region id D1"),
+	           "a parent layer reusing a region's id: an error naming "
+	           "both");
+	lr_dataset_free(&d);
+	rc = ingest_with(dir, "[regions]\nparent_layers = nope.geojson\n", &d,
+	                 &err);
+	lr_test_ok(rc != LR_OK && says(err.msg, "parent_layers") &&
+	                   says(err.msg, "nope.geojson"),
+	           "a parent layer that is not there: an error naming it");
+	lr_dataset_free(&d);
+	rc = ingest_with(dir,
+	                 "[regions]\nparent_id = up\nparent_layers = "
+	                 "adm2.geojson\n",
+	                 &d, &err);
+	lr_test_ok(rc != LR_OK && says(err.msg, "parents.ini") &&
+	                   says(err.msg, "keep one"),
+	           "parent_id and parent_layers together: a mapping error");
+	lr_dataset_free(&d);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr_ingest_XXXXXX";
@@ -561,6 +725,7 @@ int main(void)
 	}
 	test_bih();
 	test_imsma_links();
+	test_parent_layers();
 	lr_mapping_free(m);
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -282,6 +282,118 @@ def check_map(out, tmp):
        "map PNG: a scale bar of dark and white segments", (dark, white))
 
 
+def html_section(html, anchor):
+    """The HTML from the element holding anchor to the next h2."""
+    start = html.find(anchor)
+    end = html.find("<h2", start + 1)
+    return html[start:end if end >= 0 else len(html)] if start >= 0 else ""
+
+
+def html_rows(section):
+    """The cells of each body row of the table in section, as text."""
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def check_levels(out):
+    """Regions with parents: table 1 of the report's main body is by
+    province, each province's row the sum of its districts as
+    remaining_by_level.csv and release_by_year.csv give them; the summary
+    speaks of provinces by name; annex C lists every district."""
+    r = run("report", out, "--format", "html,json", "--unit", "m2")
+    html = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+    levels = read_csv(os.path.join(out, "remaining_by_level.csv"))
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    annex = next((t for t in j["tables"] if t["id"] == "remaining_by_level"),
+                 {"rows": [], "total": {}})
+    sums = {}
+    for row in annex["rows"]:
+        sums[row["level"]] = sums.get(row["level"], Decimal(0)) + \
+            Decimal(str(row["total_m2"]))
+    ok(len(annex["rows"]) == len(levels) - 1 and len(sums) >= 2 and
+       all(v == Decimal(str(annex["total"]["total_m2"]))
+           for v in sums.values()),
+       "json: every level of the levels table adds up to its TOTAL",
+       (sums, annex["total"]))
+    leaf = max(int(x["level"]) for x in levels if x["level"])
+    parent = {x["region_id"]: x["parent_id"] for x in levels
+              if x["level"] == str(leaf)}
+    provinces = sorted({p for p in parent.values()})
+    want = {p: sum(Decimal(x["total_m2"]) for x in levels
+                   if x["level"] == str(leaf) and x["parent_id"] == p)
+            for p in provinces}
+    new, released = {p: Decimal(0) for p in provinces}, \
+        {p: Decimal(0) for p in provinces}
+    for x in read_csv(os.path.join(out, "release_by_year.csv")):
+        p = parent.get(x["region_id"])
+        if p:
+            new[p] += Decimal(x["new_m2"])
+            released[p] += Decimal(x["released_m2"])
+    rows = html_rows(html_section(html, 'id="remaining_by_level_top"'))
+    # at the start, new, released, SHA, CHA, areas, remaining (m²), km²
+    got = {x[0]: [Decimal(c.replace(",", "")) for c in x[2:]][:7]
+           for x in rows}
+    ok(r.returncode == 0 and sorted(k for k in got if k != "TOTAL") ==
+       provinces and all(got[p][-1] == want[p] for p in provinces),
+       f"table 1 by province: each of the {len(provinces)} provinces' "
+       "remaining is the sum of its districts", (provinces, got, want))
+    ok(all(got[p][1] == new[p] and got[p][2] == released[p] and
+           got[p][0] + new[p] - released[p] == got[p][-1]
+           for p in provinces),
+       "table 1 by province: new and released are its districts' sums "
+       "of release_by_year.csv; at the start + new - released = "
+       "remaining to the cent")
+    tot = read_csv(os.path.join(out, "remaining_by_region.csv"))
+    nat = next(Decimal(x["total_m2"]) for x in tot if x["region_id"] ==
+               "TOTAL")
+    ok(got.get("TOTAL", [0])[-1] == nat == sum(want.values()),
+       "table 1 by province: its TOTAL is the national remaining", nat)
+    summary = html_section(html, "<h2>Summary")
+    ok(all(p in summary for p in provinces) and
+       not any(d in summary for d in parent),
+       "the summary speaks of the provinces, not of district ids")
+    annex = html_section(html, 'id="remaining_by_region"')
+    ok('id="annex_c"' in html and all(d in annex for d in parent) and
+       html.find('id="annex_c"') > html.find('id="release_by_year"'),
+       "annex C, after the main body, lists every district")
+
+
+def check_levels_baseline(tmp):
+    """With a baseline, table 1's first column is each province's land at
+    the baseline date: the sum of its districts in baseline_by_region.csv,
+    and baseline + new - released = remaining to the cent."""
+    data = os.path.join(tmp, "base.gpkg")
+    out = os.path.join(tmp, "base")
+    subprocess.run([GEN, "--out", data, "--seed", "4", "--hazards", "200",
+                    "--regions", "12"], check=True, capture_output=True)
+    r1 = run("analyze", data, "--out", out, "--baseline", "2012-06-30")
+    r2 = run("report", out, "--format", "html", "--unit", "m2")
+    html = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+    levels = read_csv(os.path.join(out, "remaining_by_level.csv"))
+    parent = {x["region_id"]: x["parent_id"] for x in levels
+              if x["level"] == "2"}
+    base = {}
+    for x in read_csv(os.path.join(out, "baseline_by_region.csv")):
+        p = parent.get(x["region_id"])
+        if p:
+            base[p] = base.get(p, Decimal(0)) + Decimal(x["total_m2"])
+    section = html_section(html, 'id="remaining_by_level_top"')
+    rows = html_rows(section)
+    got = {x[0]: [Decimal(c.replace(",", "")) for c in x[2:]][:7]
+           for x in rows}
+    ok(r1.returncode == r2.returncode == 0 and "Baseline (m²)" in section
+       and base and any(v > 0 for v in base.values()) and
+       all(got.get(p, [None])[0] == v for p, v in base.items()) and
+       all(v[0] + v[1] - v[2] == v[6] for v in got.values()),
+       "with a baseline: table 1's baseline by province is the sum of its "
+       "districts' baseline_by_region.csv; baseline + new - released = "
+       "remaining", (base, got))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
@@ -304,8 +416,10 @@ def main():
     j = json.load(open(os.path.join(out, "request_tables.json")))
     ids = [t["id"] for t in j["tables"]]
     ok(ids == ["remaining_by_region", "release_by_year", "new_contamination",
-               "data_quality_layers", "data_quality_findings", "form_c"],
-       "without project/plan: tables 1-3 and the data-quality annex", ids)
+               "data_quality_layers", "data_quality_findings", "form_c",
+               "remaining_by_level"],
+       "without project/plan: tables 1-3, the data-quality annex and "
+       "every region level (the generated regions have parents)", ids)
     ok(any("completion" in s for s in j["notes"]) and
        any("work plan" in s for s in j["notes"]),
        "the omitted tables are named in the notes", j["notes"])
@@ -329,6 +443,8 @@ def main():
 
     check_km2(out, tmp)
     check_quality(out, analyze_out, tmp)
+    check_levels(out)
+    check_levels_baseline(tmp)
 
     # The figures to the cent: the tables in m² as the CSVs.
     check_chart_truth(out, tmp)
@@ -355,7 +471,7 @@ def main():
     sheets = re.findall(r'<sheet name="([^"]+)"', wb)
     ok(sheets == ["1 Remaining", "2 Released by year", "3 New contamination",
                   "5 Completion", "6 Work plan", "A1 Data quality",
-                  "A2 Findings", "B Form C"],
+                  "A2 Findings", "B Form C", "D Levels"],
        "xlsx: the workbook lists one sheet per table", sheets)
     nums = xlsx_numbers(book, "xl/worksheets/sheet1.xml")
     want = [Decimal(total[k]) for k in

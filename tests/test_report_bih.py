@@ -58,6 +58,39 @@ def check_screen(out, tmp):
        "pixels", sha)
 
 
+def table_rows(html):
+    """The body rows of the first table in html, as lists of cell texts."""
+    cells = re.findall(r"<tr[^>]*>(.*?)</tr>", html)
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", c) for c in cells]
+    return [x for x in rows if x]
+
+
+def km2_of(cell):
+    return Decimal(cell.replace(",", ""))
+
+
+def check_pdf_pages(out):
+    """The PDF as pdftotext reads it: the main body (up to annex A1, where
+    the annexes start) within about 10 pages, the whole within 20."""
+    if not shutil.which("pdftotext"):
+        skip("pdf pages counted", "pdftotext (poppler-utils) not installed")
+        return
+    text = subprocess.run(["pdftotext", "-layout",
+                           os.path.join(out, "report.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    pages = pages[:-1] if pages and not pages[-1].strip() else pages
+    annex = next((i + 1 for i, p in enumerate(pages)
+                  if re.search(r"^Annex A1\.", p, re.M)), None)
+    ok(annex is not None and annex - 1 <= 10 and len(pages) <= 20,
+       f"pdf: the main body on {annex and annex - 1} pages (annex A1 on "
+       f"page {annex}), {len(pages)} pages in all", (annex, len(pages)))
+    ok(re.search(r"^Annex C\. Every region$", text, re.M) and
+       re.search(r"^Annex D\. Land at every region level$", text, re.M),
+       "pdf: annex C (every municipality) and annex D (the cantons) "
+       "are headed as annexes")
+
+
 def check_own_pack(out, tmp):
     """The pack of a one-year snapshot with a work plan checks clean: its
     one-year table of new land is a flow, and a workbook's tiny km² cells
@@ -122,10 +155,23 @@ def main():
     ok(len(ids) > 100 and not named,
        f"html: no region id among {len(ids)} in the summary's prose",
        named[:5])
-    names = [x["region_name"] for x in rem if x["region_name"]]
-    ok(sum(1 for n in names if n in summary) >= 5,
-       "html: the summary names regions by name")
-    t3 = section(html, 'id="new_contamination_main"')
+    levels = read_csv(os.path.join(out, "remaining_by_level.csv"))
+    entities = [x for x in levels if x["level"] == "1" and
+                x["region_id"] != "OUTSIDE"]
+    ok(sorted(x["region_name"] for x in entities) ==
+       ["Brčko District", "Federation of Bosnia and Herzegovina",
+        "Republika Srpska"] and all(x["region_name"] in summary
+                                    for x in entities) and
+       not any(x["region_id"] in summary for x in levels),
+       "html: the summary speaks of the three entities by name, of no "
+       "level's id", [x["region_name"] for x in entities])
+    quality = read_csv(os.path.join(out, "data_quality.csv"))
+    placed = [x for x in quality if x["code"] == "region_parent"]
+    ok(len(placed) == len(ids) + 12 and
+       sum(1 for x in levels if x["level"] == "2") == 13,
+       "analyze: each municipality placed in its ADM2 unit and each of "
+       "the 12 in its entity, every placement a finding", len(placed))
+    t3 = section(html, 'id="new_contamination_top"')
     ok("stock of the snapshot" in t3,
        "html: table 3's new land in 2023 is qualified as the snapshot's "
        "stock")
@@ -135,26 +181,20 @@ def main():
        f"the first 200 of the {len(fc):,} areas" in b,
        f"html: annex B prints 200 of the {len(fc)} Form C areas and says "
        "where the rest are", b.count("<tr>"))
-    pdf = open(os.path.join(out, "report.pdf"), "rb").read()
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    ok(8 <= pages <= 20, f"pdf: {pages} pages for {len(ids)} regions "
-       "(at most 20 with the annexes)", pages)
-    cells = re.findall(r"<tr[^>]*>(.*?)</tr>",
-                       section(html, 'id="remaining_by_region_main"'))
-    rows = [re.findall(r"<td[^>]*>(.*?)</td>", c) for c in cells]
-    rows = [x for x in rows if x]
-    top = sorted((x for x in rem if x["region_id"] not in ("TOTAL", "OUTSIDE")),
-                 key=lambda x: -Decimal(x["total_m2"]))[:15]
-    ok([x[1] for x in rows[:15]] == [x["region_name"] for x in top],
-       "html: table 1 shows the 15 regions holding most land, most first",
-       [x[1] for x in rows[:15]])
-    parts = sum(Decimal(x[-1].replace(",", "")) for x in rows[:-1])
-    nat = Decimal(rows[-1][-1].replace(",", ""))
-    ok(rows[15][1].startswith("Other regions (") and
+    check_pdf_pages(out)
+    rows = table_rows(section(html, 'id="remaining_by_level_top"'))
+    want = {x["region_name"]: Decimal(x["total_m2"]) for x in levels
+            if x["level"] == "1"}
+    got = {x[1]: km2_of(x[-1]) for x in rows}
+    parts = sum(v for k, v in got.items() if k != "National total")
+    nat = (total / Decimal(10**6)).quantize(Decimal("0.01"))
+    ok(len(rows) == 5 and got.get("National total") == nat and
        abs(parts - nat) <= Decimal("0.01") * len(rows) and
-       nat == (total / Decimal(10**6)).quantize(Decimal("0.01")),
-       "html: its rows (top 15, other regions, outside) add up to the "
-       "national total", (parts, nat))
+       all(got.get(k) == (v / Decimal(10**6)).quantize(Decimal("0.01"))
+           for k, v in want.items() if k != "(land in no region)"),
+       "html: table 1 by entity (three, outside, total): each row its "
+       "entity's remaining, the rows adding up to the national total",
+       (got, nat))
     ok('id="annex_c"' in html and
        section(html, 'id="remaining_by_region"').count("<tr>") >= len(ids),
        "html: annex C lists every region")

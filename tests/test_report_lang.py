@@ -45,6 +45,8 @@ SHARED = {
     # annex letters, and the tables and files the data-quality annex names
     "A1", "A2", "B", "C", "data_quality", "form_c", "ingest_counts", "docs",
     "errors", "md", "info", "request_tables", "xlsx", "json",
+    # the level tables annex D names, and its letter
+    "D", "remaining_by_level", "release_by_year_by_level",
 }
 # Words of French and Spanish spelled as an English word is.
 SAME_SPELLING = {
@@ -52,8 +54,8 @@ SAME_SPELLING = {
            "non", "orange", "percentiles", "point", "table",
            "projection", "absent", "Contamination", "Latitude",
            "Longitude", "latitude", "information", "Type", "classes", "quartiles",
-           "stock"},
-    "es": {"a", "no", "percentiles"},
+           "stock", "tables"},
+    "es": {"a", "A", "no", "percentiles"},
 }
 
 

@@ -251,9 +251,21 @@ static void link_parents(lr__tab *p)
 	}
 }
 
+/* Whether t is a table of every region level (a "level" column, as annex
+** D of a report's pack): its rows repeat the land of the regions at each
+** level, so it is no second table of its kind. */
+static bool by_level(const lr_table *t)
+{
+	for (int c = 0; c < t->n_cols; c++)
+		if (!strcasecmp(t->header[c], "level"))
+			return true;
+	return false;
+}
+
 /*
 ** Start parsing in into p (zeroed here): its arrays, its columns and its
-** kind.  LR_OK with p->kind K_NONE for a table of no known kind (the
+** kind (none for a table of every region level).  LR_OK with p->kind K_NONE for
+*a table of no known kind (the
 ** caller decides what that means); LR_ERR_INPUT for a known kind without
 ** its key column; LR_ERR_NOMEM.  p is freed by lr__check_tab_free() either way.
 */
@@ -275,6 +287,8 @@ static int open_table(const lr_check_input *in, const lr_check_columns *cols,
 		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
 	lr__check_read_header(p);
 	lr__check_columns_read(p);
+	if (by_level(t))
+		p->kind = K_NONE;
 	if (p->kind != K_NONE && p->key < 0)
 		return lr_error_set(err, LR_ERR_INPUT,
 		                    "%s: looks like a %s table but has no "

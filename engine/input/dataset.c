@@ -63,6 +63,7 @@ void lr_dataset_init(lr_dataset *d)
 	lr_vec_init(&d->regions, sizeof(lr_region));
 	lr_vec_init(&d->hazards, sizeof(lr_hazard));
 	lr_vec_init(&d->releases, sizeof(lr_release));
+	lr_vec_init(&d->parents, sizeof(lr_region));
 	lr_quality_init(&d->quality);
 }
 
@@ -89,6 +90,14 @@ void lr_dataset_free(lr_dataset *d)
 		free(r->hazard_id);
 		lr_wkb_free(&r->geom);
 	}
+	for (size_t i = 0; i < d->parents.len; i++) {
+		lr_region *r = &LR_VEC_AT(&d->parents, lr_region, i);
+		free(r->id);
+		free(r->name);
+		free(r->parent_id);
+		lr_wkb_free(&r->geom);
+	}
+	lr_vec_free(&d->parents);
 	lr_vec_free(&d->regions);
 	lr_vec_free(&d->hazards);
 	lr_vec_free(&d->releases);

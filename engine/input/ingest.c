@@ -4,6 +4,7 @@
 ** record (possibly repaired) or as a rejected one with its reason, so that
 ** read = accepted + rejected on every layer (DESIGN.md section 3).
 */
+#include "ingest_int.h"
 #include "lr_rtree.h"
 #include "mapping_int.h"
 
@@ -1107,6 +1108,22 @@ static int flag_far(const lr_dataset *d, lr_quality *q, lr_error *err)
 	return LR_OK;
 }
 
+int lr__read_regions(const lr_inputs *in, const lr_mapping *m, const char *path,
+                     lr_dataset *d, lr_error *err)
+{
+	lr_inputs one = *in;
+	one.dataset = NULL;
+	one.source[LR_LAYER_REGIONS] = path;
+	one.layer[LR_LAYER_REGIONS] = NULL;
+	layer_ctx c = {.in = &one, .m = m, .d = d, .layer = LR_LAYER_REGIONS};
+	int rc = open_layer(&c, err);
+	if (rc == LR_OK)
+		rc = read_layer(&c, err);
+	lr_source_close(c.src);
+	id_free(&c.ids);
+	return rc;
+}
+
 int lr_ingest(const lr_inputs *in, lr_dataset *d, lr_error *err)
 {
 	lr_mapping *own = NULL;
@@ -1140,6 +1157,8 @@ int lr_ingest(const lr_inputs *in, lr_dataset *d, lr_error *err)
 	if (rc == LR_OK && d->regions.len)
 		qsort(d->regions.data, d->regions.len, sizeof(lr_region),
 		      cmp_region);
+	if (rc == LR_OK)
+		rc = lr__parents_from_layers(in, m, d, err);
 	if (rc == LR_OK)
 		rc = fill_contamination(&ctx[LR_LAYER_HAZARDS], err);
 	if (rc == LR_OK)

@@ -90,6 +90,11 @@ typedef struct lr_dataset {
 	lr_vec regions;  /* lr_region, owned, sorted by id */
 	lr_vec hazards;  /* lr_hazard, owned, in source order then implied */
 	lr_vec releases; /* lr_release, owned, in source order */
+	/* The regions of the levels above the layer's, read from the
+	** mapping's parent_layers: lr_region with no geometry, owned, each
+	** parent_id the region of the next level holding most of its land
+	** (NULL at the top). */
+	lr_vec parents;
 	lr_layer_counts counts[3]; /* regions, hazards, releases */
 	char *source_label[3];     /* owned; where each layer came from */
 	lr_quality quality;

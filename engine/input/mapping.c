@@ -22,6 +22,11 @@
 **                                  ; hazard record of its land
 **   implies_contamination = AP     ; ... of this contamination
 **   hazard_id_list = yes           ; hazard_id lists ids: "H-1, H-2"
+**   [regions]
+**   parent_layers = adm2.geojson, adm1.geojson  ; the levels above the
+**                                  ; regions, lowest first: each region's
+**                                  ; parent is the polygon holding most of
+**                                  ; its land (files beside the regions')
 **   [defaults]
 **   date_format = %d.%m.%Y         ; for layers that give none
 **   crs = EPSG:32648
@@ -445,6 +450,8 @@ void lr_mapping_free(lr_mapping *m)
 		lr_vec_free(&ml->spellings);
 		for (int i = 0; i < ml->n_formats; i++)
 			free(ml->formats[i]);
+		for (int i = 0; i < ml->n_parents; i++)
+			free(ml->parents[i]);
 	}
 	for (int i = 0; i < m->n_formats; i++)
 		free(m->formats[i]);
@@ -477,7 +484,7 @@ typedef struct parser {
 	char err[900];
 	/* First line of scalar keys, to refuse a key given twice. */
 	int layer_line[4], crs_line[4], fid_line[4], fmt_line[4], enc_line[4];
-	int implies_line, implies_cont_line, list_line;
+	int implies_line, implies_cont_line, list_line, parents_line;
 } parser;
 
 static int fail(parser *p, const char *fmt, ...)
@@ -776,6 +783,37 @@ static int set_hazard_id_list(parser *p, const char *name, const char *v)
 	return 1;
 }
 
+/* [regions] parent_layers: the files of the levels above the regions,
+** lowest first, separated by commas. */
+static int set_parent_layers(parser *p, const char *name, const char *v)
+{
+	lr__map_layer *ml = &p->m->layer[LR_LAYER_REGIONS];
+	if (!once(p, &p->parents_line, name))
+		return 1;
+	if (ml->f[LR__F_PARENT_ID].source || ml->f[LR__F_PARENT_ID].constant)
+		return fail(p,
+		            "`%s` and parent_id (line %d) both give the "
+		            "parents; keep one",
+		            name, ml->f[LR__F_PARENT_ID].line);
+	for (const char *s = v;; s++) {
+		const char *e = strchr(s, ',');
+		char *f = trimmed_copy(s, e ? (size_t)(e - s) : strlen(s));
+		if (!f)
+			return nomem(p);
+		if (!f[0] || ml->n_parents >= LR__MAX_PARENTS) {
+			free(f);
+			return fail(p,
+			            "`%s`: give 1 to %d file names separated "
+			            "by commas",
+			            name, LR__MAX_PARENTS);
+		}
+		ml->parents[ml->n_parents++] = f;
+		if (!(s = e))
+			break;
+	}
+	return 1;
+}
+
 /* constant.<field> = value: the same value for every feature. */
 static int set_constant(parser *p, int sec, const char *name, const char *v)
 {
@@ -855,6 +893,12 @@ static int set_source(parser *p, int sec, int fi, const char *name,
 		            "`%s` and id_from_fid = yes both give the %s; keep "
 		            "one",
 		            name, name);
+	if (sec == LR_LAYER_REGIONS && fi == LR__F_PARENT_ID &&
+	    p->m->layer[sec].n_parents)
+		return fail(p,
+		            "`%s` and parent_layers (line %d) both give the "
+		            "parents; keep one",
+		            name, p->parents_line);
 	f->line = p->line;
 	return set_string(p, &f->source, v);
 }
@@ -874,6 +918,9 @@ static int unknown_layer_key(parser *p, int sec, const char *name)
 		snprintf(keys + k, k < sizeof keys ? sizeof keys - k : 0,
 		         ", implies_hazard, implies_contamination, "
 		         "hazard_id_list");
+	if (sec == LR_LAYER_REGIONS)
+		snprintf(keys + k, k < sizeof keys ? sizeof keys - k : 0,
+		         ", parent_layers");
 	return fail(p,
 	            "unknown key `%s` under [%s]; keys are %s, "
 	            "constant.<field> and <field>.<value> spellings",
@@ -908,6 +955,8 @@ static int handle_layer_key(parser *p, int sec, const char *name, const char *v)
 		return set_implies_contamination(p, name, v);
 	if (sec == LR_LAYER_RELEASES && !strcasecmp(name, "hazard_id_list"))
 		return set_hazard_id_list(p, name, v);
+	if (sec == LR_LAYER_REGIONS && !strcasecmp(name, "parent_layers"))
+		return set_parent_layers(p, name, v);
 	if (dot && !strncasecmp(name, "constant.", 9))
 		return set_constant(p, sec, name, v);
 	if (dot)

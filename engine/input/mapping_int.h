@@ -32,6 +32,7 @@ enum {
 };
 #define LR__MAX_FIELDS 8
 #define LR__MAX_FORMATS 8
+#define LR__MAX_PARENTS 8
 
 /* What kind of value a canonical field holds. */
 typedef enum {
@@ -75,6 +76,11 @@ typedef struct lr__map_layer {
 	/* releases only: hazard_id holds a list of hazard ids separated by
 	** commas or semicolons (IMSMA's imsma_links), not one id. */
 	bool hazard_id_list;
+	/* regions only: the files of the levels above the regions, lowest
+	** first (parent_layers); each region's parent is the polygon of the
+	** first holding most of its land, and so on up.  Owned. */
+	char *parents[LR__MAX_PARENTS];
+	int n_parents;
 } lr__map_layer;
 
 struct lr_mapping {

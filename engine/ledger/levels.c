@@ -80,17 +80,23 @@ static const char *parent_of(const lr_region *g)
 	return g->parent_id && g->parent_id[0] ? g->parent_id : NULL;
 }
 
-/* The parents the layer does not hold, sorted and each once, into *out
+/* The parents the layer does not hold (those its regions name, and those
+** the regions of the levels above name), sorted and each once, into *out
 ** (borrowed strings); their number into *n. */
 static int missing_parents(const lr_dataset *d, const char ***out, size_t *n)
 {
 	size_t k = 0;
-	const char **ids = malloc((d->regions.len + 1) * sizeof *ids);
+	const char **ids =
+	        malloc((d->regions.len + d->parents.len + 1) * sizeof *ids);
 	if (!ids)
 		return LR_ERR_NOMEM;
-	for (size_t i = 0; i < d->regions.len; i++) {
-		const char *p =
-		        parent_of(&LR_VEC_AT(&d->regions, lr_region, i));
+	for (size_t i = 0; i < d->regions.len + d->parents.len; i++) {
+		const lr_region *g =
+		        i < d->regions.len
+		                ? &LR_VEC_AT(&d->regions, lr_region, i)
+		                : &LR_VEC_AT(&d->parents, lr_region,
+		                             i - d->regions.len);
+		const char *p = parent_of(g);
 		if (p && lr__region_index(d, p) < 0)
 			ids[k++] = p;
 	}
@@ -114,8 +120,44 @@ static int set_node(lr_level_node *nd, const char *id, const char *name,
 	return nd->id && nd->name ? LR_OK : LR_ERR_NOMEM;
 }
 
+/* The region of the levels above the layer's (d->parents) of id, or
+** NULL. */
+static const lr_region *upper_region(const lr_dataset *d, const char *id)
+{
+	for (size_t i = 0; i < d->parents.len; i++)
+		if (!strcmp(LR_VEC_AT(&d->parents, lr_region, i).id, id))
+			return &LR_VEC_AT(&d->parents, lr_region, i);
+	return NULL;
+}
+
+/* The node of parent id p of a region or upper region: a region of the
+** layer, else one of the extra nodes after them. */
+static int parent_node(const tree *t, const char *p, const char **extra,
+                       size_t n_extra)
+{
+	int k = lr__region_index(t->d, p);
+	if (k >= 0)
+		return k;
+	const char **hit = bsearch(&p, extra, n_extra, sizeof *extra, cmp_str);
+	return (int)(t->n_regs + (size_t)(hit - extra));
+}
+
+/* A parent the layer does not hold: named, and linked to its own parent,
+** when a parent layer holds it; else named by its id, at the top. */
+static int set_extra(tree *t, size_t j, const char **extra, size_t n_extra)
+{
+	lr_level_node *nd = &t->lv->nodes[t->n_regs + j];
+	const lr_region *u = upper_region(t->d, extra[j]);
+	int rc = set_node(nd, extra[j],
+	                  u && u->name && u->name[0] ? u->name : extra[j], -1);
+	const char *p = u ? parent_of(u) : NULL;
+	if (rc == LR_OK && p)
+		nd->parent = parent_node(t, p, extra, n_extra);
+	return rc;
+}
+
 /* Nodes: every region, then every parent the layer does not hold; each
-** region linked to its parent. */
+** linked to its parent. */
 static int make_nodes(tree *t)
 {
 	const lr_dataset *d = t->d;
@@ -131,19 +173,11 @@ static int make_nodes(tree *t)
 		const lr_region *g = &LR_VEC_AT(&d->regions, lr_region, i);
 		rc = set_node(&lv->nodes[i], g->id, g->name, (int)i);
 		const char *p = parent_of(g);
-		if (rc != LR_OK || !p)
-			continue;
-		int k = lr__region_index(d, p);
-		if (k < 0) {
-			const char **hit = bsearch(&p, extra, n_extra,
-			                           sizeof *extra, cmp_str);
-			k = (int)(t->n_regs + (size_t)(hit - extra));
-		}
-		lv->nodes[i].parent = k;
+		if (rc == LR_OK && p)
+			lv->nodes[i].parent = parent_node(t, p, extra, n_extra);
 	}
 	for (size_t j = 0; rc == LR_OK && j < n_extra; j++)
-		rc = set_node(&lv->nodes[t->n_regs + j], extra[j], extra[j],
-		              -1);
+		rc = set_extra(t, j, extra, n_extra);
 	free(extra);
 	return rc;
 }

@@ -157,6 +157,25 @@ typedef int (*lr_store_level_fn)(void *user, const lr_store_level *row,
 int lr_store_read_levels(lr_store_reader *rd, bool *present,
                          lr_store_level_fn each, void *user, lr_error *err);
 
+/* One row of release_by_year_by_level: a region of one level in one year
+** (its areas only: items, stocks by type and counts are 0); the strings
+** are valid during the call. */
+typedef struct lr_store_level_year lr_store_level_year;
+typedef int (*lr_store_level_year_fn)(void *user,
+                                      const lr_store_level_year *row,
+                                      lr_error *err);
+
+/*
+** Every region level per year: call each() for every row of
+** release_by_year_by_level in the order the writer stored them.
+** *present is false, and each() never called, when the store has no such
+** table.  LR_OK, each()'s code, or LR_ERR_INPUT naming the store and the
+** table.
+*/
+int lr_store_read_level_years(lr_store_reader *rd, bool *present,
+                              lr_store_level_year_fn each, void *user,
+                              lr_error *err);
+
 /* One row of release_by_year; region_id is valid during the call. */
 typedef struct lr_store_year {
 	int year;
@@ -172,6 +191,12 @@ typedef struct lr_store_year {
 	lr_cents reclassified, sha_end, cha_end;
 	int64_t sha_count_end, cha_count_end, ap_improvised;
 } lr_store_year;
+
+struct lr_store_level_year {
+	int level;             /* 1 at the top; 0 for the TOTAL rows */
+	const char *parent_id; /* "" at the top and for TOTAL */
+	lr_store_year row;
+};
 
 /*
 ** Row visitors: return LR_OK to go on, or an error code (err set) to stop

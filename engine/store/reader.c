@@ -183,6 +183,7 @@ int lr_store_read_region_ids(lr_store_reader *rd, int first_year, int last_year,
 typedef struct visit {
 	lr_store_remaining_fn remaining;
 	lr_store_level_fn level;
+	lr_store_level_year_fn level_year;
 	lr_store_form_c_fn form_c;
 	lr_store_year_fn year;
 	lr_store_meta_fn meta;
@@ -280,26 +281,36 @@ static int level_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
 	return v->level(v->user, &row, err);
 }
 
-int lr_store_read_levels(lr_store_reader *rd, bool *present,
-                         lr_store_level_fn each, void *user, lr_error *err)
+/* Whether the store holds table name, into *present. */
+static int table_present(lr_store_reader *rd, const char *name, bool *present,
+                         lr_error *err)
 {
-	static const char exists[] =
-	        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
-	        "'" LR_STORE_REMAINING_LEVEL "'";
-	static const char sql[] =
-	        "SELECT " REMAINING_COLUMNS ", " LR_STORE_COL_LEVEL
-	        ", " LR_STORE_COL_PARENT " FROM " LR_STORE_REMAINING_LEVEL
-	        " ORDER BY rowid";
 	sqlite3_stmt *st = NULL;
 	int s = SQLITE_ERROR;
-	if (sqlite3_prepare_v2(rd->db, exists, -1, &st, NULL) == SQLITE_OK)
+	if (sqlite3_prepare_v2(rd->db,
+	                       "SELECT 1 FROM sqlite_master WHERE type = "
+	                       "'table' AND name = ?1",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		s = sqlite3_step(st);
+	}
 	sqlite3_finalize(st);
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
 		return read_error(rd, "the list of tables", err);
 	*present = s == SQLITE_ROW;
-	if (!*present)
-		return LR_OK;
+	return LR_OK;
+}
+
+int lr_store_read_levels(lr_store_reader *rd, bool *present,
+                         lr_store_level_fn each, void *user, lr_error *err)
+{
+	static const char sql[] =
+	        "SELECT " REMAINING_COLUMNS ", " LR_STORE_COL_LEVEL
+	        ", " LR_STORE_COL_PARENT " FROM " LR_STORE_REMAINING_LEVEL
+	        " ORDER BY rowid";
+	int rc = table_present(rd, LR_STORE_REMAINING_LEVEL, present, err);
+	if (rc != LR_OK || !*present)
+		return rc;
 	visit v = {.level = each, .user = user};
 	return each_row(rd, sql, 0, 0, LR_STORE_REMAINING_LEVEL,
 	                LR_STORE_REMAINING_LEVEL, level_row, &v, err);
@@ -402,6 +413,47 @@ int lr_store_read_release_table(lr_store_reader *rd, lr_store_year_fn each,
 	visit v = {.year = each, .user = user};
 	return each_row(rd, sql, 0, 0, LR_STORE_RELEASE_BY_YEAR,
 	                LR_STORE_RELEASE_BY_YEAR, year_row, &v, err);
+}
+
+static int level_year_row(const lr_store_reader *rd, sqlite3_stmt *st,
+                          void *ctx, lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_level_year row = {.level = sqlite3_column_int(st, 8),
+	                           .parent_id = column_text(st, 9)};
+	lr_store_year *y = &row.row;
+	y->year = sqlite3_column_int(st, 0);
+	y->region_id = column_text(st, 1);
+	y->new_land = column_cents(st, 2);
+	y->by_method[LR_CANCELLED] = column_cents(st, 3);
+	y->by_method[LR_REDUCED] = column_cents(st, 4);
+	y->by_method[LR_CLEARED] = column_cents(st, 5);
+	y->released = column_cents(st, 6);
+	y->remaining_end = column_cents(st, 7);
+	(void)rd;
+	return v->level_year(v->user, &row, err);
+}
+
+int lr_store_read_level_years(lr_store_reader *rd, bool *present,
+                              lr_store_level_year_fn each, void *user,
+                              lr_error *err)
+{
+	/* The areas of release_by_year's rows, then level and parent. */
+	static const char sql[] =
+	        "SELECT " LR_STORE_COL_YEAR ", " LR_STORE_COL_REGION
+	        ", " LR_STORE_COL_NEW ", " LR_STORE_COL_CANCELLED
+	        ", " LR_STORE_COL_REDUCED ", " LR_STORE_COL_CLEARED
+	        ", " LR_STORE_COL_RELEASED ", " LR_STORE_COL_REMAINING_END
+	        ", " LR_STORE_COL_LEVEL ", " LR_STORE_COL_PARENT
+	        " FROM " LR_STORE_RELEASE_BY_YEAR_LEVEL " ORDER BY rowid";
+	int rc =
+	        table_present(rd, LR_STORE_RELEASE_BY_YEAR_LEVEL, present, err);
+	if (rc != LR_OK || !*present)
+		return rc;
+	visit v = {.level_year = each, .user = user};
+	return each_row(rd, sql, 0, 0, LR_STORE_RELEASE_BY_YEAR_LEVEL,
+	                LR_STORE_RELEASE_BY_YEAR_LEVEL, level_year_row, &v,
+	                err);
 }
 
 int lr_store_read_released(lr_store_reader *rd, int year, const char *id,

@@ -1,0 +1,27 @@
+/*
+** Inside ingest: reading a layer of regions on its own, and the parents
+** of the regions drawn from the polygons of the levels above them.  Not a
+** public interface.
+*/
+#ifndef LR_INGEST_INT_H
+#define LR_INGEST_INT_H
+
+#include "lr_input.h"
+#include "mapping_int.h"
+
+/* Read the polygons at path as a layer of regions through m's [regions]
+** fields, checked and repaired as the regions are, into d (initialised by
+** the caller; its regions and findings).  in gives the options; path and
+** in are borrowed.  LR_OK, or the error of opening or reading it. */
+int lr__read_regions(const lr_inputs *in, const lr_mapping *m, const char *path,
+                     lr_dataset *d, lr_error *err);
+
+/* With m's parent_layers: read each (beside the regions' source when the
+** name is relative), give each region the polygon of the first holding
+** most of its land as parent, each of those the polygon of the next, and
+** keep those levels' regions in d->parents.  Every choice is a finding.
+** LR_OK (also without parent_layers) or an error naming the file. */
+int lr__parents_from_layers(const lr_inputs *in, const lr_mapping *m,
+                            lr_dataset *d, lr_error *err);
+
+#endif
