@@ -16,6 +16,21 @@ typedef struct lr__overlay_input {
 	const lr_rtree *region_tree; /* borrowed: over region envelopes */
 } lr__overlay_input;
 
+/* How a worker nodes a component's linework.  FAST: GEOSNode_r, its faces
+** proved against the inputs' areas, the REFERENCE path when the proof or
+** GEOS fails; REFERENCE: a unary union (OverlayNG) every time. */
+typedef enum { LR__NODING_FAST = 0, LR__NODING_REFERENCE } lr__noding;
+
+/* What the worker's components went through, for --timings. */
+typedef struct lr__overlay_counts {
+	size_t alone;           /* one input in one region: no overlay */
+	size_t fast;            /* noded fast, faces proved */
+	size_t reference;       /* noded by the reference path from the start */
+	size_t fallback_error;  /* fast noding failed in GEOS: reference */
+	size_t fallback_sliver; /* a face under 1 m2: reference */
+	size_t fallback_check;  /* faces failed the proof: reference */
+} lr__overlay_counts;
+
 /* Per-thread state: a GEOS context and lazily built region geometries. */
 typedef struct lr__worker {
 	GEOSContextHandle_t ctx;
@@ -24,6 +39,8 @@ typedef struct lr__worker {
 	GEOSGeometry **region_geom;  /* owned, lazy */
 	const GEOSPreparedGeometry **region_prep; /* owned, lazy */
 	GEOSGeometry **region_boundary;           /* owned, lazy */
+	lr__noding noding;         /* LR__NODING_FAST unless a test says */
+	lr__overlay_counts counts; /* added up by every component built */
 } lr__worker;
 
 /* A face built from one cluster: covers[first .. first + n_covers) of the
