@@ -343,11 +343,68 @@ static void drawn(void)
 	lr_dataset_free(&d);
 }
 
+/* The faces of a and b's boundaries noded and polygonized, in ctx. */
+static GEOSGeometry *faces_of(GEOSContextHandle_t ctx, GEOSGeometry *a,
+                              GEOSGeometry *b)
+{
+	GEOSGeometry *parts[2] = {GEOSBoundary_r(ctx, a),
+	                          GEOSBoundary_r(ctx, b)};
+	GEOSGeometry *lines = GEOSGeom_createCollection_r(
+	        ctx, GEOS_GEOMETRYCOLLECTION, parts, 2);
+	GEOSGeometry *noded = GEOSNode_r(ctx, lines);
+	const GEOSGeometry *cn = noded;
+	GEOSGeometry *faces = GEOSPolygonize_r(ctx, &cn, 1);
+	GEOSGeom_destroy_r(ctx, lines);
+	GEOSGeom_destroy_r(ctx, noded);
+	return faces;
+}
+
+/* Labels along edges on two squares overlapping by a quarter: faces of
+** planar area 3 (a alone), 1 (both) and 3 (b alone); a square whose
+** boundary is not among the faces' edges is refused. */
+static void labels_drawn(void)
+{
+	lr_error err = {0};
+	GEOSContextHandle_t ctx = lr_geos_new(&err);
+	GEOSGeometry *in[3] = {GEOSGeom_createRectangle_r(ctx, 0, 0, 2, 2),
+	                       GEOSGeom_createRectangle_r(ctx, 1, 1, 3, 3),
+	                       GEOSGeom_createRectangle_r(ctx, 5, 5, 6, 6)};
+	GEOSGeometry *faces = faces_of(ctx, in[0], in[1]);
+	const GEOSGeometry *fv[8];
+	size_t nf = (size_t)GEOSGetNumGeometries_r(ctx, faces);
+	for (size_t f = 0; f < nf && f < 8; f++)
+		fv[f] = GEOSGetGeometryN_r(ctx, faces, (int)f);
+	lr__face_labels lab = {0};
+	bool ok = false;
+	int rc = lr__label_faces(ctx, fv, nf, in, 2, &lab, &ok);
+	/* Bit 0: a, bit 1: b; the planar area each label should have. */
+	double want[4] = {0, 3, 3, 1}, got[4] = {0, 0, 0, 0};
+	for (size_t f = 0; rc == LR_OK && ok && f < nf; f++)
+		got[lab.bits[f] & 3] += lab.planar[f];
+	lr_test_ok(rc == LR_OK && ok && nf == 3 && got[1] == want[1] &&
+	                   got[2] == want[2] && got[3] == want[3],
+	           "labels along edges: a alone %g, b alone %g, both %g "
+	           "(want 3, 3, 1) on %zu faces",
+	           got[1], got[2], got[3], nf);
+	lr__face_labels_free(&lab);
+	GEOSGeometry *apart[2] = {in[0], in[2]};
+	rc = lr__label_faces(ctx, fv, nf, apart, 2, &lab, &ok);
+	lr_test_ok(rc == LR_OK && !ok,
+	           "labels along edges: an input whose boundary is not among "
+	           "the faces' edges is refused");
+	lr__face_labels_free(&lab);
+	GEOSGeom_destroy_r(ctx, faces);
+	for (int i = 0; i < 3; i++)
+		GEOSGeom_destroy_r(ctx, in[i]);
+	GEOS_finish_r(ctx);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr-noding-XXXXXX";
 	if (!mkdtemp(dir))
 		lr_test_skip_all("no temporary folder");
+	labels_drawn();
 	drawn();
 	generated(dir, 1, NULL);
 	generated(dir, 2, NULL);

@@ -4,15 +4,18 @@
 ** borders that cross it, are noded together and polygonized.  Noding once
 ** and polygonizing gives every face of the arrangement in one pass, where
 ** successive pairwise overlays would re-node the same edges once per input
-** and accumulate slivers.  Each face then learns which inputs cover it
-** from one interior point.
+** and accumulate slivers.
 **
-** Noding is GEOSNode_r (no validation pass, no dissolve), and its faces
-** must prove themselves: the planar areas of the faces covering each input
-** add up to the input's own.  A component whose noding fails in GEOS or
-** whose faces fail that proof is built again the reference way, noded by a
-** unary union (OverlayNG, which validates its noding and snaps when it
-** must).
+** Noding is GEOSNode_r (no validation pass, no dissolve); each face learns
+** which inputs cover it by following the inputs' boundaries along its
+** edges (label.c), and the faces must prove themselves: labels that agree
+** across every edge, no face under 1 m2 (covered or not), and the planar
+** areas of the faces covering each input adding up to the input's own.  A
+*component
+** whose noding fails in GEOS or whose faces fail that proof is built again
+** the reference way: noded by a unary union (OverlayNG, which validates
+** its noding and snaps when it must), each face labelled from one interior
+** point.
 */
 #include "overlay_int.h"
 
@@ -378,7 +381,7 @@ static int point_covers(lr__worker *w, component *c, const GEOSGeometry *pt,
 		if (hit == 2)
 			return LR_ERR_GEOM;
 		if (hit)
-			covers[(*nc)++] = (int32_t)i;
+			covers[(*nc)++] = c->items[i];
 	}
 	return LR_OK;
 }
@@ -403,11 +406,9 @@ static int point_region(lr__worker *w, const component *c,
 }
 
 /* Keep face (borrowed from the arrangement) if an input covers it: its
-** covers and region from one interior point, its geodesic area.  With
-** planar, the face's planar area is added to planar[k] of each input k
-** covering it. */
+** covers and region from one interior point, its geodesic area. */
 static int add_face(lr__worker *w, component *c, const GEOSGeometry *face,
-                    int32_t *covers, double *planar, lr__cluster_faces *out)
+                    int32_t *covers, lr__cluster_faces *out)
 {
 	GEOSContextHandle_t ctx = w->ctx;
 	GEOSGeometry *pt = GEOSPointOnSurface_r(ctx, face);
@@ -422,34 +423,28 @@ static int add_face(lr__worker *w, component *c, const GEOSGeometry *face,
 	if (rc != LR_OK || nc == 0)
 		return rc; /* nc 0: a hole in every input, or region-only land
 		            */
-	double a = lr_geodesic_area_r(ctx, face), flat = 0;
-	if (a < 0 || (planar && !GEOSArea_r(ctx, face, &flat)))
+	double a = lr_geodesic_area_r(ctx, face);
+	if (a < 0)
 		return LR_ERR_GEOM;
-	for (size_t k = 0; k < nc; k++) {
-		if (planar)
-			planar[covers[k]] += flat;
-		covers[k] = c->items[covers[k]];
-	}
 	GEOSGeometry *copy = GEOSGeom_clone_r(ctx, face);
 	if (!copy)
 		return LR_ERR_GEOM;
 	return push_face(ctx, out, copy, region, a, covers, nc);
 }
 
-/* The faces of c's arrangement noded as `how` says, into out; planar as
-** add_face's. */
-static int arranged_faces(lr__worker *w, component *c, lr__noding how,
-                          int32_t *covers, double *planar,
-                          lr__cluster_faces *out)
+/* The faces of c's arrangement noded the reference way, each labelled by
+** one interior point, into out. */
+static int reference_faces(lr__worker *w, component *c, int32_t *covers,
+                           lr__cluster_faces *out)
 {
 	int rc;
-	GEOSGeometry *faces = arrangement(w, c, how, &rc);
+	GEOSGeometry *faces = arrangement(w, c, LR__NODING_REFERENCE, &rc);
 	if (!faces)
 		return rc;
 	int n_faces = GEOSGetNumGeometries_r(w->ctx, faces);
 	for (int f = 0; rc == LR_OK && f < n_faces; f++)
 		rc = add_face(w, c, GEOSGetGeometryN_r(w->ctx, faces, f),
-		              covers, planar, out);
+		              covers, out);
 	GEOSGeom_destroy_r(w->ctx, faces);
 	return rc;
 }
@@ -467,12 +462,108 @@ static int arranged_faces(lr__worker *w, component *c, lr__noding how,
 
 typedef enum { PROVED = 0, NOT_PROVED_SLIVER, NOT_PROVED_AREAS } proof;
 
+/* Keep face (borrowed) if the inputs of bits cover it: its region (the
+** component's, or from one interior point), its geodesic area. */
+static int add_labelled_face(lr__worker *w, component *c,
+                             const GEOSGeometry *face, const uint64_t *bits,
+                             int32_t *covers, lr__cluster_faces *out)
+{
+	GEOSContextHandle_t ctx = w->ctx;
+	size_t nc = 0;
+	for (size_t k = 0; k < c->n; k++)
+		if ((bits[k / 64] >> (k % 64)) & 1)
+			covers[nc++] = c->items[k];
+	if (nc == 0)
+		return LR_OK; /* a hole in every input, or region-only land */
+	int region = c->fixed_region;
+	if (region < 0) {
+		GEOSGeometry *pt = GEOSPointOnSurface_r(ctx, face);
+		int rc = pt ? point_region(w, c, pt, &region) : LR_ERR_GEOM;
+		GEOSGeom_destroy_r(ctx, pt);
+		if (rc != LR_OK)
+			return rc;
+	}
+	double a = lr_geodesic_area_r(ctx, face);
+	GEOSGeometry *copy = a < 0 ? NULL : GEOSGeom_clone_r(ctx, face);
+	if (!copy)
+		return LR_ERR_GEOM;
+	return push_face(ctx, out, copy, region, a, covers, nc);
+}
+
+/* Whether face (covered by no input) is a sliver: under 1 m2, where the
+** reference may find land of some input.  Such faces are few (holes in
+** every input, land of regions only), so each is measured. */
+static int uncovered_sliver(lr__worker *w, const GEOSGeometry *face,
+                            int *sliver)
+{
+	double a = lr_geodesic_area_r(w->ctx, face);
+	*sliver = a >= 0 && lr_cents_from_m2(a) < SLIVER_CENTS;
+	return a < 0 ? LR_ERR_GEOM : LR_OK;
+}
+
+/* Faces fv[0..nf) labelled along their edges into out; planar[k] gets
+** the planar area of the faces covering input k.  *verdict: PROVED so
+** far, NOT_PROVED_AREAS when the labels do not add up, NOT_PROVED_SLIVER
+** for a face under 1 m2 that no input covers. */
+static int keep_labelled(lr__worker *w, component *c, const GEOSGeometry **fv,
+                         size_t nf, int32_t *covers, double *planar,
+                         lr__cluster_faces *out, proof *verdict)
+{
+	lr__face_labels lab = {0};
+	bool labelled = false;
+	int rc = lr__label_faces(w->ctx, fv, nf, c->g, c->n, &lab, &labelled);
+	*verdict = labelled ? PROVED : NOT_PROVED_AREAS;
+	for (size_t f = 0; rc == LR_OK && *verdict == PROVED && f < nf; f++) {
+		const uint64_t *bits = &lab.bits[f * lab.words];
+		int covered = 0, sliver = 0;
+		for (size_t k = 0; k < c->n; k++)
+			if ((bits[k / 64] >> (k % 64)) & 1) {
+				planar[k] += lab.planar[f];
+				covered = 1;
+			}
+		if (!covered)
+			rc = uncovered_sliver(w, fv[f], &sliver);
+		if (sliver)
+			*verdict = NOT_PROVED_SLIVER;
+		else if (rc == LR_OK && covered)
+			rc = add_labelled_face(w, c, fv[f], bits, covers, out);
+	}
+	lr__face_labels_free(&lab);
+	return rc;
+}
+
+/* The faces of c noded by GEOSNode_r and labelled along their edges, into
+** out; planar and verdict as keep_labelled's. */
+static int fast_arranged_faces(lr__worker *w, component *c, int32_t *covers,
+                               double *planar, lr__cluster_faces *out,
+                               proof *verdict)
+{
+	int rc;
+	*verdict = NOT_PROVED_AREAS;
+	GEOSGeometry *faces = arrangement(w, c, LR__NODING_FAST, &rc);
+	if (!faces)
+		return rc;
+	int nf = GEOSGetNumGeometries_r(w->ctx, faces);
+	const GEOSGeometry **fv =
+	        malloc((nf > 0 ? (size_t)nf : 1) * sizeof *fv);
+	rc = fv && nf >= 0 ? LR_OK : LR_ERR_NOMEM;
+	for (int f = 0; rc == LR_OK && f < nf; f++)
+		if (!(fv[f] = GEOSGetGeometryN_r(w->ctx, faces, f)))
+			rc = LR_ERR_GEOM;
+	if (rc == LR_OK)
+		rc = keep_labelled(w, c, fv, (size_t)nf, covers, planar, out,
+		                   verdict);
+	free(fv);
+	GEOSGeom_destroy_r(w->ctx, faces);
+	return rc;
+}
+
 /*
-** Whether the faces out[f0..] of c prove themselves: none is a sliver,
-** and for every input k the planar areas of the faces covering it
-** (planar[k]) add up to its own planar area within PROOF_TOLERANCE.
-** Faces that overlap, that leave land out or that were labelled wrongly
-** break the sum of some input.
+** Whether the faces out[f0..] of c, labelled consistently along every
+** edge, prove themselves: none is a sliver, and for every input k the
+** planar areas of the faces covering it (planar[k]) add up to its own
+** planar area within PROOF_TOLERANCE.  Faces that overlap, that leave
+** land out or that were labelled wrongly break the sum of some input.
 */
 static int faces_proved(lr__worker *w, const component *c, const double *planar,
                         const lr__cluster_faces *out, size_t f0, proof *verdict)
@@ -502,14 +593,15 @@ static void drop_faces_from(lr__worker *w, lr__cluster_faces *out, size_t f0,
 	out->covers.len = c0;
 }
 
-/* Faces noded by GEOSNode_r and proved, or else by the reference path. */
+/* Faces noded by GEOSNode_r, labelled along their edges and proved, or
+** else by the reference path. */
 static int fast_faces(lr__worker *w, component *c, int32_t *covers,
                       double *planar, lr__cluster_faces *out)
 {
 	size_t f0 = out->faces.len, c0 = out->covers.len;
 	proof verdict = NOT_PROVED_AREAS;
-	int rc = arranged_faces(w, c, LR__NODING_FAST, covers, planar, out);
-	if (rc == LR_OK)
+	int rc = fast_arranged_faces(w, c, covers, planar, out, &verdict);
+	if (rc == LR_OK && verdict == PROVED)
 		rc = faces_proved(w, c, planar, out, f0, &verdict);
 	if (rc == LR_OK && verdict == PROVED) {
 		w->counts.fast++;
@@ -525,7 +617,7 @@ static int fast_faces(lr__worker *w, component *c, int32_t *covers,
 		w->counts.fallback_check++;
 	drop_faces_from(w, out, f0, c0);
 	lr_error_clear(&w->err); /* GEOS's message of the failed noding */
-	return arranged_faces(w, c, LR__NODING_REFERENCE, covers, NULL, out);
+	return reference_faces(w, c, covers, out);
 }
 
 /* A lone input in one region is its own face: no overlay. */
@@ -549,8 +641,7 @@ static int overlay_faces(lr__worker *w, component *c, lr__cluster_faces *out)
 		rc = fast_faces(w, c, covers, planar, out);
 	} else if (covers && planar) {
 		w->counts.reference++;
-		rc = arranged_faces(w, c, LR__NODING_REFERENCE, covers, NULL,
-		                    out);
+		rc = reference_faces(w, c, covers, out);
 	}
 	free(covers);
 	free(planar);
