@@ -18,7 +18,8 @@ typedef struct lr__overlay_input {
 
 /* How a worker nodes a component's linework.  FAST: GEOSNode_r, its faces
 ** proved against the inputs' areas, the REFERENCE path when the proof or
-** GEOS fails; REFERENCE: a unary union (OverlayNG) every time. */
+** GEOS fails (and at once for components of many inputs); REFERENCE: a
+** unary union (OverlayNG) every time. */
 typedef enum { LR__NODING_FAST = 0, LR__NODING_REFERENCE } lr__noding;
 
 /* What the worker's components went through, for --timings. */
