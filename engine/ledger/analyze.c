@@ -373,6 +373,33 @@ static int run_clusters(analysis *a, lr_error *err)
 	return LR_OK;
 }
 
+/* How the components of every cluster were built, as a note: alone (no
+** overlay), noded fast and proved, or by the reference path after the
+** fast one failed in GEOS or its proof. */
+static void note_noding(const analysis *a)
+{
+	lr__overlay_counts n = {0};
+	for (int t = 0; t < a->n_threads; t++) {
+		const lr__overlay_counts *c = &a->workers[t].counts;
+		n.alone += c->alone;
+		n.fast += c->fast;
+		n.reference += c->reference;
+		n.fallback_error += c->fallback_error;
+		n.fallback_sliver += c->fallback_sliver;
+		n.fallback_check += c->fallback_check;
+	}
+	size_t fallbacks =
+	        n.fallback_error + n.fallback_sliver + n.fallback_check;
+	lr_progress_note(a->s.opt->progress,
+	                 "timings: ledger: components %zu alone (no overlay), "
+	                 "%zu noded fast and proved, %zu fell back to the "
+	                 "reference noding (%zu on a GEOS error, %zu on a "
+	                 "face under 1 m2, %zu on a failed proof), %zu noded "
+	                 "the reference way",
+	                 n.alone, n.fast, fallbacks, n.fallback_error,
+	                 n.fallback_sliver, n.fallback_check, n.reference);
+}
+
 /* The time of each phase and the shape of the clusters, as a note. */
 static void note_timings(const analysis *a, double t0)
 {
@@ -394,6 +421,7 @@ static void note_timings(const analysis *a, double t0)
 	                 r->seconds_overlay - (a->t_clusters - t0) -
 	                         a->t_parallel - a->t_merge,
 	                 a->n_clusters, single, biggest);
+	note_noding(a);
 }
 
 int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,

@@ -16,6 +16,22 @@ typedef struct lr__overlay_input {
 	const lr_rtree *region_tree; /* borrowed: over region envelopes */
 } lr__overlay_input;
 
+/* How a worker nodes a component's linework.  FAST: GEOSNode_r, its faces
+** proved against the inputs' areas, the REFERENCE path when the proof or
+** GEOS fails (and at once for components of many inputs); REFERENCE: a
+** unary union (OverlayNG) every time. */
+typedef enum { LR__NODING_FAST = 0, LR__NODING_REFERENCE } lr__noding;
+
+/* What the worker's components went through, for --timings. */
+typedef struct lr__overlay_counts {
+	size_t alone;           /* one input in one region: no overlay */
+	size_t fast;            /* noded fast, faces proved */
+	size_t reference;       /* noded by the reference path from the start */
+	size_t fallback_error;  /* fast noding failed in GEOS: reference */
+	size_t fallback_sliver; /* a face under 1 m2: reference */
+	size_t fallback_check;  /* faces failed the proof: reference */
+} lr__overlay_counts;
+
 /* Per-thread state: a GEOS context and lazily built region geometries. */
 typedef struct lr__worker {
 	GEOSContextHandle_t ctx;
@@ -24,6 +40,8 @@ typedef struct lr__worker {
 	GEOSGeometry **region_geom;  /* owned, lazy */
 	const GEOSPreparedGeometry **region_prep; /* owned, lazy */
 	GEOSGeometry **region_boundary;           /* owned, lazy */
+	lr__noding noding;         /* LR__NODING_FAST unless a test says */
+	lr__overlay_counts counts; /* added up by every component built */
 } lr__worker;
 
 /* A face built from one cluster: covers[first .. first + n_covers) of the
@@ -54,6 +72,26 @@ int lr__cluster_faces_r(lr__worker *w, const int32_t *items, size_t n,
                         lr__cluster_faces *out);
 void lr__cluster_faces_init(lr__cluster_faces *cf);
 void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf);
+
+/* Which inputs cover each face of an arrangement (label.c). */
+typedef struct lr__face_labels {
+	size_t words;   /* 64-bit words of one face's set of inputs */
+	uint64_t *bits; /* owned [n_faces * words]: bit k, input k covers it */
+	double *planar; /* owned [n_faces]: each face's planar area */
+} lr__face_labels;
+
+/*
+** Label the faces faces[0..nf) (polygons of one noded arrangement of the
+** boundaries of inputs[0..n_inputs)) by following each input's boundary
+** along the faces' edges and spreading labels across them.  *labelled is
+** false when the faces' edges and the inputs' boundaries do not add up
+** (then out is not to be used).  out is freed with lr__face_labels_free
+** whatever the outcome.  Returns LR_OK or LR_ERR_NOMEM.
+*/
+int lr__label_faces(GEOSContextHandle_t ctx, const GEOSGeometry *const *faces,
+                    size_t nf, GEOSGeometry *const *inputs, size_t n_inputs,
+                    lr__face_labels *out, bool *labelled);
+void lr__face_labels_free(lr__face_labels *l);
 
 /*
 ** Group all hazards and releases into clusters of overlapping envelopes.

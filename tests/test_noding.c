@@ -1,0 +1,419 @@
+/*
+** The overlay's fast noding (GEOSNode_r, faces proved against the inputs'
+** areas) against its reference (a unary union), cluster by cluster, on
+** generated countries of both profiles and on the real BiH data: the same
+** labelled land (region and covering inputs) with the same geodesic area
+** within 1e-9 relative, and the same faces point for point.  Drawn cases
+** show the fallback taking over where the fast noding leaves a sliver.
+*/
+#include "analyze_int.h"
+#include "lr_engine.h"
+#include "lr_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A face of one path: its label (region, then covering items, sorted) and
+** its geodesic area, measured here and not taken from the overlay. */
+typedef struct labelled {
+	int32_t *key; /* owned: [0] region, [1..n] items sorted */
+	size_t n;
+	double m2;
+	GEOSGeometry *norm; /* owned: the face normalised */
+} labelled;
+
+/* What the comparison of every cluster of one dataset found. */
+typedef struct tally {
+	size_t clusters, labels, label_diff, faces, face_moved, face_diff;
+	double worst; /* largest relative difference of a label's area */
+	lr__overlay_counts fast;
+} tally;
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_labelled(const void *a, const void *b)
+{
+	const labelled *x = a, *y = b;
+	for (size_t i = 0; i < x->n && i < y->n; i++)
+		if (x->key[i] != y->key[i])
+			return x->key[i] < y->key[i] ? -1 : 1;
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/* The faces of cf as labelled faces (sorted by label) in a new array. */
+static labelled *label_faces(GEOSContextHandle_t ctx,
+                             const lr__cluster_faces *cf)
+{
+	labelled *l = calloc(cf->faces.len + 1, sizeof *l);
+	for (size_t f = 0; f < cf->faces.len; f++) {
+		const lr__raw_face *rf =
+		        &LR_VEC_AT(&cf->faces, lr__raw_face, f);
+		l[f].n = rf->n_covers + 1;
+		l[f].key = malloc(l[f].n * sizeof *l[f].key);
+		l[f].key[0] = rf->region;
+		memcpy(l[f].key + 1,
+		       &LR_VEC_AT(&cf->covers, int32_t, rf->first_cover),
+		       rf->n_covers * sizeof *l[f].key);
+		qsort(l[f].key + 1, rf->n_covers, sizeof *l[f].key, cmp_i32);
+		l[f].m2 = lr_ellipsoid_area_r(ctx, rf->geom);
+		l[f].norm = GEOSGeom_clone_r(ctx, rf->geom);
+		GEOSNormalize_r(ctx, l[f].norm);
+	}
+	qsort(l, cf->faces.len, sizeof *l, cmp_labelled);
+	return l;
+}
+
+static void labelled_free(GEOSContextHandle_t ctx, labelled *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].key);
+		GEOSGeom_destroy_r(ctx, l[i].norm);
+	}
+	free(l);
+}
+
+/* The area of the run of faces from *i with the label of l[*i]; *i moves
+** past the run. */
+static double label_area(const labelled *l, size_t n, size_t *i)
+{
+	double a = 0;
+	size_t j = *i;
+	while (j < n && !cmp_labelled(&l[*i], &l[j]))
+		a += l[j++].m2;
+	*i = j;
+	return a;
+}
+
+/* Compare the labelled land of the two paths (a fast, b reference). */
+static void compare_labels(const labelled *a, size_t na, const labelled *b,
+                           size_t nb, tally *t, size_t cluster)
+{
+	size_t i = 0, j = 0;
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : cmp_labelled(&a[i], &b[j]);
+		double x = c <= 0 ? label_area(a, na, &i) : 0;
+		double y = c >= 0 ? label_area(b, nb, &j) : 0;
+		double rel = fabs(x - y) / (y > 0 ? y : 1e-300);
+		t->labels++;
+		if (x == y)
+			rel = 0;
+		if (rel > t->worst)
+			t->worst = rel;
+		if (rel > 1e-9 && t->label_diff++ < 5)
+			printf("#   cluster %zu: a label's land %.6f m2 fast, "
+			       "%.6f m2 reference\n",
+			       cluster, x, y);
+	}
+}
+
+/* Vertices of faces computed as crossings may differ in their last bits
+** between the two noders, and a crossing the reference merges with a
+** vertex 1e-15 degrees away stays apart in the fast noding: faces that
+** are no further apart than 1e-9 degrees (about 0.1 mm) anywhere. */
+#define VERTEX_TOLERANCE 1e-9
+
+/* Whether face a has a twin in b[0..nb) with its label: vertex for vertex
+** after normalisation (near: within VERTEX_TOLERANCE of each other, in
+** Hausdorff distance). */
+static int has_twin(GEOSContextHandle_t ctx, const labelled *a,
+                    const labelled *b, size_t nb, int near)
+{
+	for (size_t j = 0; j < nb; j++) {
+		double d = 1;
+		if (cmp_labelled(a, &b[j]))
+			continue;
+		if (!near && GEOSEqualsExact_r(ctx, a->norm, b[j].norm, 0) == 1)
+			return 1;
+		if (near &&
+		    GEOSHausdorffDistance_r(ctx, a->norm, b[j].norm, &d) &&
+		    d <= VERTEX_TOLERANCE)
+			return 1;
+	}
+	return 0;
+}
+
+/* Faces of a (fast) found point for point among b's (reference), same
+** label, normalised; or with vertices moved by less than VERTEX_TOLERANCE. */
+static void compare_faces(GEOSContextHandle_t ctx, const labelled *a, size_t na,
+                          const labelled *b, size_t nb, tally *t)
+{
+	for (size_t i = 0; i < na; i++) {
+		t->faces++;
+		if (has_twin(ctx, &a[i], b, nb, 0))
+			continue;
+		if (has_twin(ctx, &a[i], b, nb, 1))
+			t->face_moved++;
+		else
+			t->face_diff++;
+	}
+	t->face_diff += na < nb ? nb - na : 0;
+}
+
+/* Both paths on one cluster; the faces of both are built in ctx of w
+** (one context for both, so that they can be compared). */
+static void compare_cluster(lr__worker *w, const int32_t *items, size_t n,
+                            tally *t, size_t cluster)
+{
+	lr__cluster_faces fast, ref;
+	lr__cluster_faces_init(&fast);
+	lr__cluster_faces_init(&ref);
+	w->noding = LR__NODING_FAST;
+	int rf = lr__cluster_faces_r(w, items, n, &fast);
+	lr__overlay_counts fast_counts = w->counts; /* of the fast path */
+	w->noding = LR__NODING_REFERENCE;
+	int rr = lr__cluster_faces_r(w, items, n, &ref);
+	w->counts = fast_counts;
+	if (rf != LR_OK || rr != LR_OK) {
+		if (t->label_diff++ < 5)
+			printf("#   cluster %zu failed: %s\n", cluster,
+			       w->err.msg);
+	} else {
+		labelled *a = label_faces(w->ctx, &fast);
+		labelled *b = label_faces(w->ctx, &ref);
+		compare_labels(a, fast.faces.len, b, ref.faces.len, t, cluster);
+		compare_faces(w->ctx, a, fast.faces.len, b, ref.faces.len, t);
+		labelled_free(w->ctx, a, fast.faces.len);
+		labelled_free(w->ctx, b, ref.faces.len);
+	}
+	t->clusters++;
+	lr__cluster_faces_free(w, &fast);
+	lr__cluster_faces_free(w, &ref);
+}
+
+/* Every cluster of d through both paths. */
+static tally compare_dataset(const lr_dataset *d)
+{
+	tally t = {0};
+	size_t nr = d->regions.len;
+	lr_box *boxes = calloc(nr + 1, sizeof *boxes);
+	for (size_t i = 0; i < nr; i++) {
+		const lr_wkb *g = &LR_VEC_AT(&d->regions, lr_region, i).geom;
+		boxes[i] = (lr_box){g->minx, g->miny, g->maxx, g->maxy};
+	}
+	lr__overlay_input in = {d, d->hazards.len, d->releases.len, nr,
+	                        lr_rtree_build(boxes, nr)};
+	free(boxes);
+	int32_t *order = NULL;
+	size_t *starts = NULL, nc = 0;
+	lr_error err = {0};
+	lr__worker w;
+	if (lr__overlay_clusters(&in, &order, &starts, &nc, &err) == LR_OK &&
+	    lr__worker_init(&w, &in) == LR_OK) {
+		for (size_t c = 0; c < nc; c++) {
+			lr_error_clear(&w.err);
+			compare_cluster(&w, order + starts[c],
+			                starts[c + 1] - starts[c], &t, c);
+		}
+		t.fast = w.counts;
+		lr__worker_free(&w);
+	}
+	free(order);
+	free(starts);
+	lr_rtree_free((lr_rtree *)in.region_tree);
+	return t;
+}
+
+/* The comparison's facts for one dataset named what; at least
+** fast_percent of the overlaid components noded fast. */
+static void report(const char *what, const tally *t, size_t fast_percent)
+{
+	size_t overlaid = t->fast.fast + t->fast.fallback_error +
+	                  t->fast.fallback_sliver + t->fast.fallback_check;
+	printf("# %s: %zu clusters, %zu components alone, %zu overlaid: %zu "
+	       "fast, fallbacks %zu GEOS error, %zu sliver, %zu proof\n",
+	       what, t->clusters, t->fast.alone, overlaid, t->fast.fast,
+	       t->fast.fallback_error, t->fast.fallback_sliver,
+	       t->fast.fallback_check);
+	lr_test_ok(t->clusters > 0 && t->label_diff == 0,
+	           "%s: every cluster's labelled land the same on both paths "
+	           "within 1e-9 (%zu labels, worst %.2g)",
+	           what, t->labels, t->worst);
+	lr_test_ok(t->faces > 0 && t->face_diff == 0,
+	           "%s: the same faces point for point (%zu faces; %zu apart "
+	           "by less than 1e-9 degrees, %zu otherwise different)",
+	           what, t->faces, t->face_moved, t->face_diff);
+	lr_test_ok(overlaid > 0 &&
+	                   t->fast.fast * 100 >= overlaid * fast_percent,
+	           "%s: %zu of %zu overlaid components noded fast (at least "
+	           "%zu%%)",
+	           what, t->fast.fast, overlaid, fast_percent);
+}
+
+static void generated(const char *dir, int seed, const char *profile)
+{
+	const char *build = getenv("LR_BUILD_DIR");
+	char path[1024], cmd[2048], what[64];
+	snprintf(path, sizeof path, "%s/gen%d.gpkg", dir, seed);
+	snprintf(cmd, sizeof cmd,
+	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards 2000 "
+	         "--regions 16 %s%s 2>/dev/null",
+	         build ? build : "build", path, seed,
+	         profile ? "--profile " : "", profile ? profile : "");
+	snprintf(what, sizeof what, "seed %d (%s profile)", seed,
+	         profile ? profile : "default");
+	if (!lr_test_ok(system(cmd) == 0, "%s: generated", what))
+		return;
+	lr_inputs in = {.dataset = path};
+	in.today = lr_date_from_ymd(2100, 1, 1);
+	lr_dataset d;
+	lr_dataset_init(&d);
+	lr_error err = {0};
+	if (lr_test_ok(lr_ingest(&in, &d, &err) == LR_OK, "%s: ingest (%s)",
+	               what, err.msg)) {
+		tally t = compare_dataset(&d);
+		report(what, &t, 90);
+	}
+	lr_dataset_free(&d);
+}
+
+/* The real BiH snapshot, when ../shared is here. */
+static void bih(void)
+{
+	const char *real = getenv("LR_SHARED_DATA");
+	const char *src = getenv("LR_SOURCE_DIR");
+	char regions[1024], hazards[1024], releases[1024], map[1024];
+	snprintf(hazards, sizeof hazards,
+	         "%s/bih/suspect_areas_simplyfied.geojson", real ? real : ".");
+	FILE *probe = real && src ? fopen(hazards, "rb") : NULL;
+	if (!probe) {
+		printf("# SKIP BiH: the real data (../shared/data/real/bih) "
+		       "is not here\n");
+		return;
+	}
+	fclose(probe);
+	snprintf(regions, sizeof regions,
+	         "%s/bih/geoBoundaries-BIH-ADM3.geojson", real);
+	snprintf(releases, sizeof releases,
+	         "%s/bih/cleared_areas_simplyfied.geojson", real);
+	snprintf(map, sizeof map, "%s/maps/bih-snapshot.ini", src);
+	lr_error err = {0};
+	lr_mapping *m = NULL;
+	lr_dataset d;
+	lr_dataset_init(&d);
+	lr_inputs in = {.source = {regions, hazards, releases}};
+	if (lr_test_ok(lr_mapping_load(map, &m, &err) == LR_OK &&
+	                       (in.mapping = m, lr_ingest(&in, &d, &err)) ==
+	                               LR_OK,
+	               "BiH: read through its mapping (%s)", err.msg)) {
+		tally t = compare_dataset(&d);
+		report("BiH", &t, 90);
+	}
+	lr_dataset_free(&d);
+	lr_mapping_free(m);
+}
+
+/* Drawn cases (tests/fixtures/noding/): a lone hazard (no overlay), a
+** release inside its hazard (noded fast), a release whose edge runs 1e-13
+** degrees outside its hazard's (a sliver: the reference decides), a lone
+** hazard across a region border (overlaid with the border, fast). */
+static void drawn(void)
+{
+	const char *src = getenv("LR_SOURCE_DIR");
+	char path[3][1024];
+	const char *layer[3] = {"regions", "hazards", "releases"};
+	for (int i = 0; i < 3; i++)
+		snprintf(path[i], sizeof path[i],
+		         "%s/tests/fixtures/noding/%s.geojson", src ? src : ".",
+		         layer[i]);
+	lr_inputs in = {.source = {path[0], path[1], path[2]}};
+	in.today = lr_date_from_ymd(2100, 1, 1);
+	lr_dataset d;
+	lr_dataset_init(&d);
+	lr_error err = {0};
+	if (lr_test_ok(lr_ingest(&in, &d, &err) == LR_OK &&
+	                       d.hazards.len == 4 && d.releases.len == 2,
+	               "drawn: 4 hazards and 2 releases read (%s)", err.msg)) {
+		tally t = compare_dataset(&d);
+		const lr__overlay_counts *c = &t.fast;
+		lr_test_ok(c->alone == 1 && c->fast == 2 &&
+		                   c->fallback_sliver == 1 &&
+		                   c->fallback_error == 0 &&
+		                   c->fallback_check == 0,
+		           "drawn: 1 component alone, 2 noded fast, 1 sliver "
+		           "left to the reference (got %zu, %zu, %zu; %zu "
+		           "errors, %zu failed proofs)",
+		           c->alone, c->fast, c->fallback_sliver,
+		           c->fallback_error, c->fallback_check);
+		report("drawn", &t, 50);
+	}
+	lr_dataset_free(&d);
+}
+
+/* The faces of a and b's boundaries noded and polygonized, in ctx. */
+static GEOSGeometry *faces_of(GEOSContextHandle_t ctx, GEOSGeometry *a,
+                              GEOSGeometry *b)
+{
+	GEOSGeometry *parts[2] = {GEOSBoundary_r(ctx, a),
+	                          GEOSBoundary_r(ctx, b)};
+	GEOSGeometry *lines = GEOSGeom_createCollection_r(
+	        ctx, GEOS_GEOMETRYCOLLECTION, parts, 2);
+	GEOSGeometry *noded = GEOSNode_r(ctx, lines);
+	const GEOSGeometry *cn = noded;
+	GEOSGeometry *faces = GEOSPolygonize_r(ctx, &cn, 1);
+	GEOSGeom_destroy_r(ctx, lines);
+	GEOSGeom_destroy_r(ctx, noded);
+	return faces;
+}
+
+/* Labels along edges on two squares overlapping by a quarter: faces of
+** planar area 3 (a alone), 1 (both) and 3 (b alone); a square whose
+** boundary is not among the faces' edges is refused. */
+static void labels_drawn(void)
+{
+	lr_error err = {0};
+	GEOSContextHandle_t ctx = lr_geos_new(&err);
+	GEOSGeometry *in[3] = {GEOSGeom_createRectangle_r(ctx, 0, 0, 2, 2),
+	                       GEOSGeom_createRectangle_r(ctx, 1, 1, 3, 3),
+	                       GEOSGeom_createRectangle_r(ctx, 5, 5, 6, 6)};
+	GEOSGeometry *faces = faces_of(ctx, in[0], in[1]);
+	const GEOSGeometry *fv[8];
+	size_t nf = (size_t)GEOSGetNumGeometries_r(ctx, faces);
+	for (size_t f = 0; f < nf && f < 8; f++)
+		fv[f] = GEOSGetGeometryN_r(ctx, faces, (int)f);
+	lr__face_labels lab = {0};
+	bool ok = false;
+	int rc = lr__label_faces(ctx, fv, nf, in, 2, &lab, &ok);
+	/* Bit 0: a, bit 1: b; the planar area each label should have. */
+	double want[4] = {0, 3, 3, 1}, got[4] = {0, 0, 0, 0};
+	for (size_t f = 0; rc == LR_OK && ok && f < nf; f++)
+		got[lab.bits[f] & 3] += lab.planar[f];
+	lr_test_ok(rc == LR_OK && ok && nf == 3 && got[1] == want[1] &&
+	                   got[2] == want[2] && got[3] == want[3],
+	           "labels along edges: a alone %g, b alone %g, both %g "
+	           "(want 3, 3, 1) on %zu faces",
+	           got[1], got[2], got[3], nf);
+	lr__face_labels_free(&lab);
+	GEOSGeometry *apart[2] = {in[0], in[2]};
+	rc = lr__label_faces(ctx, fv, nf, apart, 2, &lab, &ok);
+	lr_test_ok(rc == LR_OK && !ok,
+	           "labels along edges: an input whose boundary is not among "
+	           "the faces' edges is refused");
+	lr__face_labels_free(&lab);
+	GEOSGeom_destroy_r(ctx, faces);
+	for (int i = 0; i < 3; i++)
+		GEOSGeom_destroy_r(ctx, in[i]);
+	GEOS_finish_r(ctx);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/lr-noding-XXXXXX";
+	if (!mkdtemp(dir))
+		lr_test_skip_all("no temporary folder");
+	labels_drawn();
+	drawn();
+	generated(dir, 1, NULL);
+	generated(dir, 2, NULL);
+	generated(dir, 3, "dense");
+	generated(dir, 4, "dense");
+	bih();
+	char cmd[1100];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return lr_test_done();
+}
