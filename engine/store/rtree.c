@@ -126,9 +126,9 @@ static uint32_t grid(double v, double lo, double hi)
 	if (!(hi > lo))
 		return 0;
 	double g = (v - lo) / (hi - lo) * (HILBERT_SIDE - 1);
-	return g <= 0                  ? 0
-	       : g >= HILBERT_SIDE - 1 ? HILBERT_SIDE - 1
-	                               : (uint32_t)g;
+	if (!(g > 0)) /* NaN too: no cast may see it */
+		return 0;
+	return g >= HILBERT_SIDE - 1 ? HILBERT_SIDE - 1 : (uint32_t)g;
 }
 
 /* Sort c along the Hilbert curve of the box centres' extent; ties (equal
