@@ -10,7 +10,10 @@ regions, never their ids.  Skipped with a message where the shared data
 """
 import csv
 import os
+import random
 import re
+import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -110,6 +113,69 @@ def check_own_pack(out, tmp):
        r.stderr[-500:])
 
 
+def spatialite_mbrs(db, table):
+    """(rowid, xmin, xmax, ymin, ymax) of every geometry of table, read
+    from the MBR in SpatiaLite's blob header (bytes 6-37, little-endian
+    minx, miny, maxx, maxy)."""
+    out = []
+    for rowid, blob in db.execute(
+            f"SELECT rowid, geometry FROM {table} WHERE geometry IS NOT NULL"):
+        x0, y0, x1, y1 = struct.unpack_from("<4d", blob, 6)
+        out.append((rowid, x0, x1, y0, y1))
+    return out
+
+
+def check_store_indexes(out):
+    """The store's four R*Tree indexes on real data: SQLite's rtreecheck
+    passes; they hold the rows an R*Tree SQLite builds from the
+    geometries' MBRs holds; 500 random windows find through each tree the
+    rows a scan of its boxes finds, and every row whose MBR meets the
+    window."""
+    db = sqlite3.connect(os.path.join(out, "landrelease.sqlite"))
+    checked, apart, missed, found = 0, 0, 0, 0
+    rnd = random.Random(17)
+    for t in ("regions", "hazards", "releases", "faces"):
+        idx = f"idx_{t}_geometry"
+        checked += db.execute(f"SELECT rtreecheck('{idx}')").fetchone()[0] \
+            == "ok"
+        mbrs = spatialite_mbrs(db, t)
+        db.execute("CREATE VIRTUAL TABLE temp.chk USING "
+                   "rtree(pkid, xmin, xmax, ymin, ymax)")
+        db.executemany("INSERT INTO temp.chk VALUES(?, ?, ?, ?, ?)", mbrs)
+        apart += db.execute(
+            f"SELECT (SELECT count(*) FROM (SELECT * FROM {idx} EXCEPT "
+            f"SELECT * FROM temp.chk)) + (SELECT count(*) FROM (SELECT * "
+            f"FROM temp.chk EXCEPT SELECT * FROM {idx}))").fetchone()[0]
+        db.execute("DROP TABLE temp.chk")
+        boxes = db.execute(f"SELECT * FROM {idx}").fetchall()
+        x0 = min(b[1] for b in boxes)
+        x1 = max(b[2] for b in boxes)
+        y0 = min(b[3] for b in boxes)
+        y1 = max(b[4] for b in boxes)
+        for q in range(500):
+            side = 0 if q % 4 == 0 else rnd.uniform(0, 0.2)
+            a = x0 + rnd.random() * (x1 - x0)
+            c = y0 + rnd.random() * (y1 - y0)
+            b, d = a + side * (x1 - x0), c + side * (y1 - y0)
+            tree = {r[0] for r in db.execute(
+                f"SELECT pkid FROM {idx} WHERE xmin <= ? AND xmax >= ? AND "
+                "ymin <= ? AND ymax >= ?", (b, a, d, c))}
+            scan = {r[0] for r in boxes
+                    if r[1] <= b and r[2] >= a and r[3] <= d and r[4] >= c}
+            exact = {r[0] for r in mbrs
+                     if r[1] <= b and r[2] >= a and r[3] <= d and r[4] >= c}
+            apart += len(tree ^ scan)
+            missed += len(exact - tree)
+            found += len(exact)
+    db.close()
+    ok(checked == 4 and apart == 0 and missed == 0 and found > 0,
+       "BiH store: its 4 spatial indexes pass rtreecheck, hold the rows "
+       "SQLite's R*Tree holds when built from the geometries' MBRs, and "
+       "answer 2,000 random windows as scans of their boxes do, missing "
+       f"none of the {found} rows whose MBR meets them",
+       (checked, apart, missed))
+
+
 def main():
     if not os.path.exists(os.path.join(BIH, "suspect_areas_simplyfied.geojson")):
         skip("report on the real BiH data",
@@ -124,6 +190,7 @@ def main():
             "--releases", os.path.join(BIH, "cleared_areas_simplyfied.geojson"),
             "--out", out, "--threads", "2")
     ok(r.returncode == 0, "analyze BiH: exit 0", r.stderr[-2000:])
+    check_store_indexes(out)
     counts = re.search(r"^  hazards +(\d+) +(\d+) +(\d+) +(\d+)$", r.stdout,
                        re.M)
     read, _, _, rejected = (int(x) for x in counts.groups()) if counts \

@@ -7,6 +7,7 @@
 #include "lr_engine.h"
 #include "lr_store_read.h"
 #include "lr_test.h"
+#include "lr_test_rtree.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -544,6 +545,92 @@ static void bench(const char *root, long n)
 	fixture_free(&fx);
 }
 
+/* ---- A spatial index several levels deep --------------------------------
+ */
+
+/* The fewest and most cells of the non-root nodes of the index of table
+** in db, and the root's depth header; -1 on error. */
+static int node_fill(sqlite3 *db, const char *table, int *least, int *most,
+                     int *depth)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "SELECT nodeno, data FROM idx_%s_geometry_node", table);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	*least = 1 << 30;
+	*most = *depth = -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *b = sqlite3_column_blob(st, 1);
+		if (!b || sqlite3_column_bytes(st, 1) < 4)
+			break;
+		int cells = b[2] << 8 | b[3];
+		if (sqlite3_column_int64(st, 0) == 1) {
+			*depth = b[0] << 8 | b[1];
+			continue;
+		}
+		*least = cells < *least ? cells : *least;
+		*most = cells > *most ? cells : *most;
+	}
+	sqlite3_finalize(st);
+	return *depth < 0 ? -1 : 0;
+}
+
+/*
+** 6,000 faces (many more than one node's 51 cells squared): squares on a
+** grid, every fifth a copy of the one before (equal boxes), every
+** seventh a vertical segment (a box of no width), every eleventh without a
+** geometry.  The faces' index is three levels deep, its nodes at least a
+** third full, and it answers queries as scans do.
+*/
+static void check_deep_index(const char *root)
+{
+	fixture fx;
+	fixture_init(&fx);
+	long with_geometry = (long)fx.r.faces.len;
+	for (long i = 0; i < 6000; i++) {
+		double x = 20.0 + (double)(i % 90) * 1e-3 / 3;
+		double y = 44.0 + (double)(i / 90) * 1e-3 / 7;
+		double w = i % 7 == 0 ? 0 : 3e-4 + (double)(i % 13) * 1e-5;
+		if (i % 5 == 0 && i > 0)
+			x -= 1e-3 / 3; /* the box of the face before */
+		lr_face f = {.region = 0,
+		             .area = 12345,
+		             .state = LR_SHA,
+		             .events = strdup("2019-03-01 record H-1 SHA")};
+		if (i % 11 != 0) {
+			f.geom = square(x, y, x + w, y + 1e-4);
+			with_geometry++;
+		}
+		lr_vec_push(&fx.r.faces, &f);
+	}
+	char dir[600], path[700];
+	snprintf(dir, sizeof dir, "%s/deep", root);
+	snprintf(path, sizeof path, "%s/landrelease.sqlite", dir);
+	lr_error err = {0};
+	int rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	lr_test_ok(rc == LR_OK, "deep index: store of 6,004 faces (%s)",
+	           err.msg);
+	sqlite3 *db = open_spatialite(path);
+	int least = 0, most = 0, depth = 0;
+	int fill = db ? node_fill(db, "faces", &least, &most, &depth) : -1;
+	long long indexed = db ? lr_test_q_int(db, "SELECT count(*) FROM "
+	                                           "idx_faces_geometry_rowid")
+	                       : -1;
+	lr_test_ok(fill == 0 && depth == 2 && least >= 51 / 3 && most <= 51 &&
+	                   indexed == with_geometry,
+	           "deep index: the faces' R*Tree is 3 levels deep (depth "
+	           "%d), its nodes hold 17 to 51 cells (%d to %d), one row "
+	           "a face with a geometry (%lld of %ld)",
+	           depth, least, most, indexed, with_geometry);
+	if (db)
+		lr_test_rtrees_answer(db, 5, "6,004 faces");
+	sqlite3_close(db);
+	fixture_free(&fx);
+	rm_rf(dir);
+}
+
 /* ---- the reader (lr_store_read.h) --------------------------------------- */
 
 /* What the reader's visitors saw. */
@@ -940,6 +1027,7 @@ int main(void)
 		lr_test_ok(ogr == 1, "ogrinfo lists the geometry layers");
 
 	check_reader(path, root);
+	check_deep_index(root);
 
 	/* lr_store_read_meta */
 	rc = lr_store_read_meta(path, "hazards_source", buf, sizeof buf);

@@ -1,10 +1,7 @@
 /*
-** The store's geometries as ready SpatiaLite blobs, and its R*Tree spatial
-** indexes built on an in-memory database of their own while store.c writes
-** the rows (then copied into the store's shadow tables).  Both give the
-** bytes SpatiaLite's GeomFromWKB() and CreateSpatialIndex() give: the same
-** encoding, the same boxes inserted in the same order into SQLite's own
-** R*Tree module, so the store reads the same.
+** The store's geometries as ready SpatiaLite blobs, the bytes SpatiaLite's
+** GeomFromWKB() gives, and their MBRs, the boxes its spatial indexes hold
+** (rtree.c).
 */
 #include "spatial_int.h"
 
@@ -143,6 +140,11 @@ static int multipolygon_walk(const lr_wkb *w, double mbr[4],
 	return empty ? 1 : 0;
 }
 
+int lr__wkb_mbr(const lr_wkb *w, double mbr[4])
+{
+	return multipolygon_walk(w, mbr, NULL);
+}
+
 int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out)
 {
 	out->size = 0;
@@ -199,188 +201,4 @@ const lr_wkb *lr__geo_row(const lr_dataset *d, const lr_result *r, int k,
 	default:
 		return &LR_VEC_AT(&r->faces, lr_face, i).geom;
 	}
-}
-
-/* ---- R*Trees on a connection of their own ----------------------------------
- */
-
-/* The rows of query sql (two integer columns, or an integer and a blob of
-** *blob_size bytes when blob_size is not NULL) appended to *ids (pairs)
-** and *blobs; *n counts them.  SQLITE_OK or the error. */
-static int read_rows(sqlite3 *db, const char *sql, sqlite3_int64 **ids,
-                     size_t *n, unsigned char **blobs, size_t *blob_size)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	size_t cap = 0;
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			void *a = realloc(*ids, cap * 2 * sizeof **ids);
-			void *b = blobs ? realloc(*blobs, cap * *blob_size)
-			                : NULL;
-			if (a)
-				*ids = a;
-			if (b)
-				*blobs = b;
-			if (!a || (blobs && !b))
-				rc = SQLITE_NOMEM;
-		}
-		if (rc != SQLITE_OK)
-			break;
-		(*ids)[2 * *n] = sqlite3_column_int64(st, 0);
-		(*ids)[2 * *n + 1] = blobs ? 0 : sqlite3_column_int64(st, 1);
-		if (blobs) {
-			/* Every node has the size of the first (the root's). */
-			int size = sqlite3_column_bytes(st, 1);
-			if ((size_t)size != *blob_size)
-				rc = SQLITE_CORRUPT;
-			else
-				memcpy(*blobs + *n * *blob_size,
-				       sqlite3_column_blob(st, 1), *blob_size);
-		}
-		if (rc == SQLITE_OK)
-			++*n;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-/* Insert the boxes of geometry table k, in rowid order, into the R*Tree
-** "ix" of db, as CreateSpatialIndex() inserts them (rows without a
-** geometry are left out). */
-static int insert_boxes(sqlite3 *db, const lr_dataset *d, const lr_result *r,
-                        int k)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, "INSERT INTO ix VALUES(?, ?, ?, ?, ?)",
-	                            -1, &st, NULL);
-	size_t n = lr__geo_rows(d, r, k);
-	for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
-		double mbr[4];
-		if (multipolygon_walk(lr__geo_row(d, r, k, i), mbr, NULL) != 0)
-			continue; /* no geometry: store.c reports the bad ones
-			           */
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-		sqlite3_bind_double(st, 2, mbr[0]);
-		sqlite3_bind_double(st, 3, mbr[2]);
-		sqlite3_bind_double(st, 4, mbr[1]);
-		sqlite3_bind_double(st, 5, mbr[3]);
-		rc = sqlite3_step(st);
-		rc = rc == SQLITE_DONE ? sqlite3_reset(st) : rc;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Build the R*Tree of geometry table k in db and read its shadow rows. */
-static int build_one(sqlite3 *db, const lr_dataset *d, const lr_result *r,
-                     int k, lr__rtree_rows *t)
-{
-	int rc = sqlite3_exec(db,
-	                      "CREATE VIRTUAL TABLE ix USING rtree(pkid, xmin, "
-	                      "xmax, ymin, ymax); BEGIN",
-	                      NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = insert_boxes(db, d, r, k);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	sqlite3_stmt *st = NULL;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db,
-		                        "SELECT length(data) FROM ix_node "
-		                        "WHERE nodeno = 1",
-		                        -1, &st, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t->node_size = (size_t)sqlite3_column_int64(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_OK)
-		rc = read_rows(
-		        db, "SELECT nodeno, data FROM ix_node ORDER BY 1",
-		        &t->node_no, &t->n_nodes, &t->node, &t->node_size);
-	if (rc == SQLITE_OK)
-		rc = read_rows(db, "SELECT * FROM ix_rowid ORDER BY 1",
-		               &t->rowid, &t->n_rowids, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = read_rows(db, "SELECT * FROM ix_parent ORDER BY 1",
-		               &t->parent, &t->n_parents, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "DROP TABLE ix", NULL, NULL, NULL);
-	return rc;
-}
-
-int lr__rtree_build(const lr_dataset *d, const lr_result *r, int k,
-                    int page_size, lr__rtree_rows *out, lr_error *err)
-{
-	double t0 = lr_now_seconds();
-	sqlite3 *db = NULL;
-	char pragma[64];
-	snprintf(pragma, sizeof pragma,
-	         "PRAGMA page_size=%d; PRAGMA journal_mode=OFF", page_size);
-	int rc = sqlite3_open_v2(":memory:", &db,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	                                 SQLITE_OPEN_NOMUTEX,
-	                         NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, pragma, NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = build_one(db, d, r, k, out);
-	if (rc != SQLITE_OK)
-		lr_error_set(err,
-		             rc == SQLITE_NOMEM ? LR_ERR_NOMEM : LR_ERR_STORE,
-		             "spatial index: %s",
-		             db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-	sqlite3_close(db);
-	out->seconds = lr_now_seconds() - t0;
-	return rc == SQLITE_OK ? LR_OK : err->code;
-}
-
-void lr__rtree_rows_free(lr__rtree_rows *t)
-{
-	free(t->node_no);
-	free(t->node);
-	free(t->rowid);
-	free(t->parent);
-	*t = (lr__rtree_rows){0};
-}
-/* Insert n pairs of integers, or of an integer and a blob, with sql. */
-static int insert_pairs(sqlite3 *db, const char *sql, const sqlite3_int64 *ids,
-                        const unsigned char *blobs, size_t blob_size, size_t n)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
-		sqlite3_bind_int64(st, 1, ids[2 * i]);
-		if (blobs)
-			sqlite3_bind_blob(st, 2, blobs + i * blob_size,
-			                  (int)blob_size, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(st, 2, ids[2 * i + 1]);
-		rc = sqlite3_step(st);
-		rc = rc == SQLITE_DONE ? sqlite3_reset(st) : rc;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int lr__rtree_rows_store(sqlite3 *db, const char *table,
-                         const lr__rtree_rows *t)
-{
-	char sql[3][160];
-	static const char *const fmt[3] = {
-	        "INSERT OR REPLACE INTO \"idx_%s_geometry_node\" VALUES(?, ?)",
-	        "INSERT INTO \"idx_%s_geometry_rowid\" VALUES(?, ?)",
-	        "INSERT INTO \"idx_%s_geometry_parent\" VALUES(?, ?)"};
-	for (int k = 0; k < 3; k++)
-		snprintf(sql[k], sizeof sql[k], fmt[k], table);
-	int rc = insert_pairs(db, sql[0], t->node_no, t->node, t->node_size,
-	                      t->n_nodes);
-	if (rc == SQLITE_OK)
-		rc = insert_pairs(db, sql[1], t->rowid, NULL, 0, t->n_rowids);
-	if (rc == SQLITE_OK)
-		rc = insert_pairs(db, sql[2], t->parent, NULL, 0, t->n_parents);
-	return rc;
 }

@@ -1,7 +1,7 @@
 /*
-** Private to engine/store/: the store's geometries as SpatiaLite blobs and
-** its spatial indexes built on a connection of their own (spatial.c), so
-** that store.c writes rows while the indexes are built alongside.
+** Private to engine/store/: the store's geometries as SpatiaLite blobs
+** (spatial.c) and its spatial indexes bulk-loaded (rtree.c), so that
+** store.c writes rows while the indexes are built alongside.
 */
 #ifndef LR_SPATIAL_INT_H
 #define LR_SPATIAL_INT_H
@@ -27,6 +27,13 @@ void lr__blob_free(lr__blob *b);
 */
 int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out);
 
+/*
+** The MBR (minx, miny, maxx, maxy) of w's exterior rings, as SpatiaLite's
+** blob of w holds it: 0; 1 when w is empty, -1 when it is not a
+** little-endian 2D MultiPolygon (no geometry in the store either way).
+*/
+int lr__wkb_mbr(const lr_wkb *w, double mbr[4]);
+
 /* The geometry tables of the store, in the order their indexes are made. */
 enum {
 	LR__GEO_REGIONS,
@@ -38,9 +45,11 @@ enum {
 
 /*
 ** The rows of SpatiaLite's R*Tree shadow tables (idx_T_geometry_node,
-** _rowid, _parent) of one geometry table, as SQLite's R*Tree module builds
-** them from the boxes of the rows inserted one by one in rowid order:
-** exactly what CreateSpatialIndex() leaves.
+** _rowid, _parent) of one geometry table: the boxes CreateSpatialIndex()
+** would index (each row's MBR rounded outward to floats), packed in
+** Hilbert order into a tree SQLite's R*Tree module reads, queries and
+** updates as its own.  Nodes in node-number order (the root, node 1,
+** first), rowids and parents in key order.
 */
 typedef struct lr__rtree_rows {
 	size_t n_nodes, node_size;
@@ -54,13 +63,18 @@ typedef struct lr__rtree_rows {
 } lr__rtree_rows;
 
 /*
-** Build the R*Tree of geometry table k (LR__GEO_*) of d and r on an
-** in-memory database of its own with pages of page_size bytes (the
-** store's: the R*Tree's node size follows it).  Runs on any thread: it
-** reads d and r only.  LR_OK, or an error code with err set.
+** Build the R*Tree of geometry table k (LR__GEO_*) of d and r with nodes
+** of node_size bytes (lr__rtree_node_size).  Runs on any thread: it reads
+** d and r only.  LR_OK, or an error code with err set; out is freed with
+** lr__rtree_rows_free() either way.
 */
 int lr__rtree_build(const lr_dataset *d, const lr_result *r, int k,
-                    int page_size, lr__rtree_rows *out, lr_error *err);
+                    size_t node_size, lr__rtree_rows *out, lr_error *err);
+
+/* The node size of the (empty) index of geometry table `table` in db, as
+** CreateSpatialIndex() made it from the page size.  SQLITE_OK or the
+** error. */
+int lr__rtree_node_size(sqlite3 *db, const char *table, size_t *size);
 
 void lr__rtree_rows_free(lr__rtree_rows *t);
 

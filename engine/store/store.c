@@ -600,24 +600,11 @@ static int write_geo_rows(store *s, const lr_dataset *d, const lr_result *r,
 	return rc;
 }
 
-/* The store's page size, which the R*Trees' node size follows. */
-static int page_size(store *s, int *size)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = prepare(s, "PRAGMA page_size", &st);
-	if (rc == LR_OK && sqlite3_step(st) != SQLITE_ROW)
-		rc = fail(s, "PRAGMA page_size");
-	if (rc == LR_OK)
-		*size = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* The jobs of write_rows_and_indexes, longest first so that two threads
-** end together: each index (LR__GEO_*) on a connection of its own, the
-** rows (JOB_ROWS) on the store's. */
+** end together: the rows (JOB_ROWS) on the store's connection, each index
+** (LR__GEO_*) in memory. */
 enum { JOB_ROWS = LR__N_GEO, N_JOBS };
-static const int job_order[N_JOBS] = {LR__GEO_FACES, LR__GEO_RELEASES, JOB_ROWS,
+static const int job_order[N_JOBS] = {JOB_ROWS, LR__GEO_FACES, LR__GEO_RELEASES,
                                       LR__GEO_HAZARDS, LR__GEO_REGIONS};
 
 /* The seconds write_rows_and_indexes took: the inputs' and the faces'
@@ -635,9 +622,12 @@ static int write_rows_and_indexes(store *s, const lr_dataset *d,
                                   const lr_result *r, int threads,
                                   part_times *t)
 {
-	int size = 0, rc = page_size(s, &size);
-	if (rc != LR_OK)
-		return rc;
+	size_t size[LR__N_GEO];
+	int rc = LR_OK;
+	for (int k = 0; k < LR__N_GEO; k++)
+		if (lr__rtree_node_size(s->db, geo_table[k], &size[k]) !=
+		    SQLITE_OK)
+			return fail(s, "spatial index");
 	lr__rtree_rows trees[LR__N_GEO] = {{0}};
 	lr_error ierr[LR__N_GEO] = {{0}};
 	int irc[LR__N_GEO] = {0};
@@ -648,7 +638,7 @@ static int write_rows_and_indexes(store *s, const lr_dataset *d,
 		if (k == JOB_ROWS)
 			rc = write_geo_rows(s, d, r, rows_t);
 		else
-			irc[k] = lr__rtree_build(d, r, k, size, &trees[k],
+			irc[k] = lr__rtree_build(d, r, k, size[k], &trees[k],
 			                         &ierr[k]);
 	}
 	t->inputs = rows_t[0];
@@ -681,7 +671,7 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r,
                      const lr_progress *timings, int threads)
 {
 	double t0 = lr_now_seconds(), cpu0 = process_cpu_seconds(), t_schema;
-	part_times t;
+	part_times t = {0};
 	int rc;
 	if ((rc = open_spatial(s)) != LR_OK ||
 	    (rc = write_schema(s, d, r)) != LR_OK)
