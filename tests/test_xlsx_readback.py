@@ -9,8 +9,9 @@ the sheet must be one that was expected, every area within 0.005 km² as
 shown with two decimals, every count and date as in the CSVs.  The sample
 country (data/make-sample.sh) with a projection, a work plan and a previous
 plan covers every sheet; the real BiH data, when ../shared is here, covers
-a country of 142 municipalities and 7,970 areas.  A French workbook holds
-the same numbers.  Skipped with a message only where soffice is absent.
+a country of 142 municipalities and 7,970 areas, and its three region
+levels (entities, cantons, municipalities) in annex D.  A French workbook
+holds the same numbers.  Skipped with a message only where soffice is absent.
 """
 import csv
 import os
@@ -214,6 +215,35 @@ def sheet_formc(out, names):
                               [t(""), t("")]]
 
 
+def sheet_levels(out, names):
+    """Annex D: every row of remaining_by_level.csv in its order, with the
+    name of the region it is part of, the land new and released over the
+    years of release_by_year_by_level.csv, and the land at the start as
+    what the remaining land, less the new, plus the released must have
+    been (start + new - released = remaining)."""
+    rows = read_csv(os.path.join(out, "remaining_by_level.csv"))
+    flows = read_csv(os.path.join(out, "release_by_year_by_level.csv"))
+    new = sum_groups(flows, lambda x: (x["level"], x["region_id"]),
+                     lambda x: Decimal(x["new_m2"]))
+    released = sum_groups(flows, lambda x: (x["level"], x["region_id"]),
+                      lambda x: Decimal(x["released_m2"]))
+    level_names = {(x["level"], x["region_id"]): x["region_name"]
+                   for x in rows}
+    want = []
+    for x in rows:
+        key = (x["level"], x["region_id"])
+        above = str(int(x["level"]) - 1) if x["level"] else ""
+        part_of = level_names.get((above, x["parent_id"]), x["parent_id"])
+        name = (("any", None) if x["region_id"] == "OUTSIDE"
+                else t(x["region_name"]))
+        n_, r_ = new.get(key, Decimal(0)), released.get(key, Decimal(0))
+        want.append([t(x["level"]), t(part_of), t(x["region_id"]), name,
+                     km(Decimal(x["total_m2"]) - n_ + r_), km(n_), km(r_),
+                     km(x["sha_m2"]), km(x["cha_m2"]), n(x["total_count"]),
+                     km(x["total_m2"])])
+    return want
+
+
 # ---- comparing --------------------------------------------------------------
 
 NUMBER = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?")
@@ -356,6 +386,8 @@ def expected_sheets(out, printed, plan=None):
         want["5"] = sheet_completion(out, names)
     if os.path.exists(os.path.join(out, "workplan.csv")):
         want["6"] = sheet_workplan(out, names)
+    if os.path.exists(os.path.join(out, "remaining_by_level.csv")):
+        want["D"] = sheet_levels(out, names)
     return want
 
 
