@@ -95,6 +95,9 @@ enum {
 	T_QUALITY_LAYERS,   /* annex: features read, accepted, rejected */
 	T_QUALITY_FINDINGS, /* annex: findings by layer, code and reason */
 	T_FORM_C,           /* annex: Article 7 Form C, one row per area */
+	T_DECLARATION,      /* annex D: completion of the country and regions */
+	T_DECL_RELEASES,    /* annex D: land released before completion */
+	T_DECL_UNKNOWN,     /* annex D: previously unknown areas after it */
 	/* HTML and PDF only, for many regions (report_scale.c): */
 	T_REMAINING_TOP,  /* table 1: the regions holding most land */
 	T_NEW_TOP,        /* table 3: the regions with most new land */

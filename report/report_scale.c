@@ -216,6 +216,9 @@ int lr__report_order(const lr_report *r, int order[T_N])
 	}
 	if (many)
 		order[n++] = T_REMAINING; /* annex C */
+	for (int k = T_DECLARATION; k <= T_DECL_UNKNOWN; k++)
+		if (r->present[k]) /* annex D */
+			order[n++] = k;
 	return n;
 }
 

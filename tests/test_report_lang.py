@@ -44,6 +44,8 @@ SHARED = {
     "date", "National", "Article", "page", "REG",
     # annex letters, and the tables and files the data-quality annex names
     "A1", "A2", "B", "C", "data_quality", "form_c", "ingest_counts", "docs",
+    "D", "D1", "D2", "D3", "completion_by_region", "completion_releases",
+    "previously_unknown",
     "errors", "md", "info", "request_tables", "xlsx", "json",
 }
 # Words of French and Spanish spelled as an English word is.
@@ -53,7 +55,7 @@ SAME_SPELLING = {
            "projection", "absent", "Contamination", "Latitude",
            "Longitude", "latitude", "information", "Type", "classes", "quartiles",
            "stock"},
-    "es": {"a", "no", "percentiles"},
+    "es": {"a", "A", "no", "percentiles"},
 }
 
 
