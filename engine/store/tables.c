@@ -309,17 +309,23 @@ static const char *region_of(const lr__table *t, int k)
 	return id;
 }
 
+/* A hazard's id, region, type, contamination and record date, c[0..4]. */
+static void hazard_cells(const lr__table *t, int32_t h, lr__cell *c)
+{
+	const lr_hazard *hz = &LR_VEC_AT(&t->d->hazards, lr_hazard, h);
+	c[0] = cell_text(hz->id);
+	c[1] = cell_text(region_of(t, t->r->hazard_region[h]));
+	c[2] = cell_text(lr_hazard_type_name(hz->type));
+	c[3] = cell_text(lr_contamination_name(hz->contamination));
+	c[4] = cell_int(hz->recorded);
+}
+
 /* Row i of form_c: hazard r->form_c[i] and the land listed under it. */
 static void form_c_row(const lr__table *t, size_t i, lr__cell *c)
 {
 	const lr_result *r = t->r;
 	int32_t h = r->form_c[i];
-	const lr_hazard *hz = &LR_VEC_AT(&t->d->hazards, lr_hazard, h);
-	c[0] = cell_text(hz->id);
-	c[1] = cell_text(region_of(t, r->hazard_region[h]));
-	c[2] = cell_text(lr_hazard_type_name(hz->type));
-	c[3] = cell_text(lr_contamination_name(hz->contamination));
-	c[4] = cell_int(hz->recorded);
+	hazard_cells(t, h, c);
 	c[5] = cell_int(r->hazard_listed[h]);
 	c[6] = cell_int(r->hazard_lon_e6[h]);
 	c[7] = cell_int(r->hazard_lat_e6[h]);
@@ -378,12 +384,7 @@ static void unknown_row(const lr__table *t, size_t i, lr__cell *c)
 {
 	const lr_result *r = t->r;
 	int32_t h = r->unknown[i];
-	const lr_hazard *hz = &LR_VEC_AT(&t->d->hazards, lr_hazard, h);
-	c[0] = cell_text(hz->id);
-	c[1] = cell_text(region_of(t, r->hazard_region[h]));
-	c[2] = cell_text(lr_hazard_type_name(hz->type));
-	c[3] = cell_text(lr_contamination_name(hz->contamination));
-	c[4] = cell_int(hz->recorded);
+	hazard_cells(t, h, c);
 	c[5] = cell_int(r->hazard_new[h]);
 	c[6] = cell_int(r->hazard_listed[h]); /* as Form C: adds up */
 	c[7] = cell_date(r->unknown_gone[i]);
