@@ -130,8 +130,9 @@ typedef struct lr_commit {
 	"landrelease.sqlite", "remaining_by_region.csv",                       \
 	        "release_by_year.csv", "baseline_by_region.csv",               \
 	        "data_quality.csv", "form_c.csv", "remaining_by_level.csv",    \
-	        "release_by_year_by_level.csv", "request_tables.xlsx",         \
-	        "remaining.gpkg"
+	        "release_by_year_by_level.csv", "completion_by_region.csv",    \
+	        "completion_releases.csv", "previously_unknown.csv",           \
+	        "request_tables.xlsx", "remaining.gpkg"
 
 void lr_commit_init(lr_commit *c, const char *dir);
 

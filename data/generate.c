@@ -209,6 +209,10 @@ typedef struct options {
 	** vertices a hazard and its land released in more, smaller pieces.
 	** The timeline is unchanged; 0 keeps the default shapes and draws. */
 	int dense;
+	/* --complete-by Y: every hazard recorded by 31 December Y has all its
+	** land released by then (a country that declares completion); those
+	** recorded later are the previously unknown areas.  0: not asked. */
+	int complete_by;
 } options;
 
 static void usage(FILE *f)
@@ -219,6 +223,7 @@ static void usage(FILE *f)
 	        "                   [--format GPKG|\"ESRI Shapefile\"|GeoJSON] "
 	        "[--start-year Y]\n"
 	        "                   [--end-year Y] [--center LON,LAT]\n"
+	        "                   [--complete-by Y]\n"
 	        "                   [--profile never|finishing|dense"
 	        "[,...]]\n"
 	        "Writes layers regions, hazards and releases (EPSG:4326).\n"
@@ -313,6 +318,10 @@ static int parse_options(int argc, char **argv, options *o)
 			if (parse_long(val, 1900, 2200, &v))
 				goto bad;
 			o->end_year = (int)v;
+		} else if (!strcmp(name, "--complete-by")) {
+			if (parse_long(val, 1900, 2200, &v))
+				goto bad;
+			o->complete_by = (int)v;
 		} else if (!strcmp(name, "--profile")) {
 			if (parse_profile(val, o))
 				goto bad;
@@ -339,6 +348,12 @@ static int parse_options(int argc, char **argv, options *o)
 	if (o->end_year < o->start_year) {
 		fprintf(stderr,
 		        "lr-generate: --end-year before --start-year\n");
+		return -1;
+	}
+	if (o->complete_by &&
+	    (o->complete_by < o->start_year || o->complete_by > o->end_year)) {
+		fprintf(stderr, "lr-generate: --complete-by outside "
+		                "--start-year .. --end-year\n");
 		return -1;
 	}
 	if (strcmp(o->format, "GPKG") && strcmp(o->format, "ESRI Shapefile") &&
@@ -1388,6 +1403,15 @@ static void orphan_piece(const world *w, const cluster *c, rng *r, piece *p)
 	p->area = area;
 }
 
+/* With --complete-by: hazard h is recorded by that year's end, so all its
+** land is released by then, and its geometry and releases carry no
+** defect that would leave a sliver of it. */
+static int must_finish(const world *w, const hazard *h)
+{
+	return w->opt->complete_by &&
+	       h->day <= days_from_civil(w->opt->complete_by, 12, 31);
+}
+
 /* How a hazard is cut into releases and how often work stops. */
 typedef struct cut_model {
 	double whole;       /* chance of one piece, the whole hazard */
@@ -1474,17 +1498,21 @@ static int hazard_releases(release_ctx *rc, const cluster *c, hazard *h,
 	long day =
 	        h->day + (long)rng_exp(&r, (h->type == CHA ? 2.0 : 3.0) *
 	                                           (fin ? 1.5 : 1.0) * 365.25);
-	if (rng_chance(&r, cm.never))
+	int must = must_finish(w, h);
+	long must_day = must ? days_from_civil(w->opt->complete_by, 12, 31) : 0;
+	if (rng_chance(&r, cm.never) && !must)
 		day = w->day_end + 1; /* never worked on */
 	double mult = rng_chance(&r, 0.3) ? 0 : exp(1.0 * rng_normal(&r) - 0.5);
 	int released = 0;
 	for (int q = 0; q < npieces; q++) {
 		if (q > 0) {
-			if (rng_chance(&r, cm.stopped))
+			if (rng_chance(&r, cm.stopped) && !must)
 				day = w->day_end + 1; /* work stopped */
 			else if (!rng_chance(&r, 0.1))
 				day += 1 + (long)rng_exp(&r, 0.6 * 365.25);
 		}
+		if (must && day > must_day)
+			day = must_day;
 		if (day > w->day_end)
 			break;
 		int k = kind[q], len = 0;
@@ -1536,7 +1564,7 @@ static int hazard_releases(release_ctx *rc, const cluster *c, hazard *h,
 		draw_items(&r, h->contam, method, p->area, mult, items);
 		int null_items = rng_chance(&r, 0.02);
 		int null_hid = rng_chance(&r, 0.02);
-		if (rng_chance(&r, 0.006)) {
+		if (rng_chance(&r, 0.006) && !must) {
 			/* Digitised off its place: partly outside the hazard.
 			 */
 			double a = rng_range(&r, 0, 2 * M_PI);
@@ -1663,6 +1691,8 @@ static int hazard_emit(const world *w, sink *s, release_ctx *rc, cluster *c,
 	int wn = n + 1;
 	memcpy(wx, h->lon, (size_t)(n + 1) * sizeof(double));
 	memcpy(wy, h->lat, (size_t)(n + 1) * sizeof(double));
+	if (must_finish(w, h))
+		dq = 1; /* drawn all the same: the stream stays as it was */
 	if (dq < 0.0025) {
 		/* Bowtie: a run of vertices in reverse order. */
 		int a = 1 + (int)rng_int(r, n - 4),

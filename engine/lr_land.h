@@ -44,4 +44,9 @@ const char *lr_method_name(lr_method m);           /* "cleared" ... */
 const char *lr_hazard_type_name(lr_hazard_type t); /* "SHA" / "CHA" */
 const char *lr_contamination_name(int c);          /* "AP" ... "mixed" */
 
+/* The declaration-of-completion annex lists the releases of the years
+** before completion: three, the span of the last Article 7 reports a
+** declaration of completion sums up. */
+#define LR_COMPLETION_YEARS 3
+
 #endif

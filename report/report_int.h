@@ -107,6 +107,9 @@ enum {
 	T_QUALITY_FINDINGS, /* annex: findings by layer, code and reason */
 	T_FORM_C,           /* annex: Article 7 Form C, one row per area */
 	T_LEVELS,           /* annex D: every region level (report_levels.c) */
+	T_DECLARATION,      /* annex E: completion of the country and regions */
+	T_DECL_RELEASES,    /* annex E: land released before completion */
+	T_DECL_UNKNOWN,     /* annex E: previously unknown areas after it */
 	/* HTML and PDF only, for many regions (report_scale.c): */
 	T_REMAINING_TOP,  /* table 1: the regions holding most land */
 	T_NEW_TOP,        /* table 3: the regions with most new land */

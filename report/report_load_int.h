@@ -74,6 +74,10 @@ int lr__load_meta(lr_report *r, lr_store_reader *rd, lr_error *err);
 int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err);
 /* Tables 2 and 3 and the yearly chart figures from release_by_year. */
 int lr__load_years(lr_report *r, lr_store_reader *rd, lr_error *err);
+/* Annex E, the declaration of completion (report_completion.c): tables
+** E1-E3 from the store's completion tables, present when the country or
+** a region has reached completion. */
+int lr__load_declaration(lr_report *r, lr_store_reader *rd, lr_error *err);
 /* Region and hazardous-land geometries for the map (a note when
 ** SpatiaLite is missing). */
 int lr__load_shapes(lr_report *r, lr_store_reader *rd, lr_error *err);

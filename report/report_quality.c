@@ -68,6 +68,9 @@ static const struct {
         {"default_contamination",
          N_("no contamination given: counted as mixed")},
         {"duplicate_id", N_("the id of an earlier feature: rejected")},
+        {"region_mismatch",
+         N_("the region named holds none of the hazard's land; it counts "
+            "in the region holding most of it")},
         {"region_parent",
          N_("a region placed in the region of the level above holding "
             "most of its land (parent_layers; data_quality.csv gives "

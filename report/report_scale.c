@@ -234,6 +234,9 @@ int lr__report_order(const lr_report *r, int order[T_N])
 	/* Annex D: the levels between the top and the regions. */
 	if (r->present[T_LEVELS] && r->n_levels > 2)
 		order[n++] = T_LEVELS;
+	for (int k = T_DECLARATION; k <= T_DECL_UNKNOWN; k++)
+		if (r->present[k]) /* annex E */
+			order[n++] = k;
 	return n;
 }
 

@@ -104,10 +104,11 @@ char *__wrap_strndup(const char *s, size_t n)
 /* ---- The run ---------------------------------------------------------- */
 
 static const char *const tables[] = {
-        "remaining_by_region.csv", "release_by_year.csv",
-        "data_quality.csv",        "form_c.csv",
-        "remaining_by_level.csv",  "release_by_year_by_level.csv",
-        "landrelease.sqlite"};
+        "remaining_by_region.csv",  "release_by_year.csv",
+        "data_quality.csv",         "form_c.csv",
+        "remaining_by_level.csv",   "release_by_year_by_level.csv",
+        "completion_by_region.csv", "completion_releases.csv",
+        "previously_unknown.csv",   "landrelease.sqlite"};
 #define N_TABLES (sizeof tables / sizeof *tables)
 
 static char fixtures[2048];

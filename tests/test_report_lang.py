@@ -47,6 +47,9 @@ SHARED = {
     "errors", "md", "info", "request_tables", "xlsx", "json",
     # the level tables annex D names, and its letter
     "D", "remaining_by_level", "release_by_year_by_level",
+    # the completion annex E: its letter, tables and files
+    "E", "E1", "E2", "E3", "completion_by_region", "completion_releases",
+    "previously_unknown",
 }
 # Words of French and Spanish spelled as an English word is.
 SAME_SPELLING = {

@@ -326,6 +326,42 @@ int main(void)
 	           "no baseline_by_region.csv without a baseline");
 	lr_test_ok(count_tmp(dir) == 0, "no temporary file left");
 
+	/* Completion: D2 holds no land any more, D1 holds a previously
+	** unknown area recorded after the nation's completion. */
+	lr_completion_row comp[4] = {
+	        {LR_DATE_NONE, lr_date_from_ymd(2020, 6, 1), 1, 12345},
+	        {lr_date_from_ymd(2019, 3, 2), lr_date_from_ymd(2019, 3, 2), 0,
+	         0},
+	        {LR_DATE_NONE, LR_DATE_NONE, 0, 0},
+	        {lr_date_from_ymd(2019, 3, 2), lr_date_from_ymd(2020, 6, 1), 1,
+	         12345}};
+	lr_remaining_row d2 = rem[1];
+	rem[1] = (lr_remaining_row){0};
+	r.completion = comp;
+	char cdir[600];
+	snprintf(cdir, sizeof cdir, "%s/completion", root);
+	rc = lr_tables_write(&d, &r, cdir, &err);
+	lr_test_ok(rc == LR_OK &&
+	                   file_is(cdir, "completion_by_region.csv",
+	                           "region_id,region_name,status,completed_on,"
+	                           "last_release,remaining_m2,unknown_count,"
+	                           "unknown_m2\n"
+	                           "D1,District One,not_complete,,2020-06-01,"
+	                           "1525.50,1,123.45\n"
+	                           "D2,\"Dist, \"\"Two\"\"\",complete,"
+	                           "2019-03-02,2019-03-02,0.00,0,0.00\n"
+	                           "TOTAL,National total,not_complete,"
+	                           "2019-03-02,2020-06-01,1525.50,1,123.45\n"),
+	           "completion_by_region.csv exact: status from the land left, "
+	           "no date where none, the nation last");
+	lr_test_ok(file_is(cdir, "previously_unknown.csv",
+	                   "hazard_id,region_id,type,contamination,"
+	                   "recorded_date,recorded_m2,remaining_m2,"
+	                   "released_on\n"),
+	           "previously_unknown.csv: the header without a list");
+	rem[1] = d2;
+	r.completion = NULL;
+
 	/* A second write of the same inputs is byte-identical. */
 	char *first[4], *second[4];
 	snapshot(dir, first);

@@ -8,9 +8,12 @@ converted to km²) and compared cell by cell: every row and every column of
 the sheet must be one that was expected, every area within 0.005 km² as
 shown with two decimals, every count and date as in the CSVs.  The sample
 country (data/make-sample.sh) with a projection, a work plan and a previous
-plan covers every sheet; the real BiH data, when ../shared is here, covers
-a country of 142 municipalities and 7,970 areas.  A French workbook holds
-the same numbers.  Skipped with a message only where soffice is absent.
+plan covers every sheet but the declaration of completion's, which a
+generated country complete in 2020 with areas found after it covers
+(annex E); the real BiH data, when ../shared is here, covers
+a country of 142 municipalities and 7,970 areas, and its three region
+levels (entities, cantons, municipalities) in annex D.  A French workbook
+holds the same numbers.  Skipped with a message only where soffice is absent.
 """
 import csv
 import os
@@ -214,6 +217,97 @@ def sheet_formc(out, names):
                               [t(""), t("")]]
 
 
+def sheet_levels(out, names):
+    """Annex D: every row of remaining_by_level.csv in its order, with the
+    name of the region it is part of, the land new and released over the
+    years of release_by_year_by_level.csv, and the land at the start as
+    what the remaining land, less the new, plus the released must have
+    been (start + new - released = remaining)."""
+    rows = read_csv(os.path.join(out, "remaining_by_level.csv"))
+    flows = read_csv(os.path.join(out, "release_by_year_by_level.csv"))
+    new = sum_groups(flows, lambda x: (x["level"], x["region_id"]),
+                     lambda x: Decimal(x["new_m2"]))
+    released = sum_groups(flows, lambda x: (x["level"], x["region_id"]),
+                      lambda x: Decimal(x["released_m2"]))
+    level_names = {(x["level"], x["region_id"]): x["region_name"]
+                   for x in rows}
+    want = []
+    for x in rows:
+        key = (x["level"], x["region_id"])
+        above = str(int(x["level"]) - 1) if x["level"] else ""
+        part_of = level_names.get((above, x["parent_id"]), x["parent_id"])
+        name = (("any", None) if x["region_id"] == "OUTSIDE"
+                else t(x["region_name"]))
+        n_, r_ = new.get(key, Decimal(0)), released.get(key, Decimal(0))
+        want.append([t(x["level"]), t(part_of), t(x["region_id"]), name,
+                     km(Decimal(x["total_m2"]) - n_ + r_), km(n_), km(r_),
+                     km(x["sha_m2"]), km(x["cha_m2"]), n(x["total_count"]),
+                     km(x["total_m2"])])
+    return want
+
+
+STATUS = {"complete": "complete", "not_complete": "not complete"}
+
+
+def region_name(names, rid):
+    return ("any", None) if rid == "OUTSIDE" else t(names.get(rid, ""))
+
+
+def sheet_declaration(out, names):
+    """Annex E1: the regions complete or holding previously unknown land,
+    in the CSV's order, then the nation."""
+    rows = read_csv(os.path.join(out, "completion_by_region.csv"))
+    nation = [x for x in rows if x["region_id"] == "TOTAL"]
+    listed = [x for x in rows if x["region_id"] != "TOTAL" and
+              (x["status"] == "complete" or int(x["unknown_count"]) > 0)]
+    return [[t(x["region_id"]), t(x["region_name"]),
+             t(STATUS.get(x["status"], "no land in scope")),
+             t(x["completed_on"]), t(x["last_release"]),
+             n(x["unknown_count"]), km(x["unknown_m2"]),
+             km(x["remaining_m2"])] for x in listed + nation]
+
+
+def sheet_decl_releases(out, names):
+    """Annex E2: every release of the years before completion, a TOTAL."""
+    rows = read_csv(os.path.join(out, "completion_releases.csv"))
+    total = sum(Decimal(x["released_m2"]) for x in rows)
+    return [[t(x["release_id"]), t(x["hazard_id"]), t(x["region_id"]),
+             region_name(names, x["region_id"]), t(x["method"]),
+             t(x["release_date"]), km(x["released_m2"])] for x in rows] + \
+        [[t("TOTAL")] + [t("")] * 5 + [km(total)]]
+
+
+def sheet_decl_unknown(out, names):
+    """Annex E3: the areas recorded after completion, a TOTAL."""
+    rows = read_csv(os.path.join(out, "previously_unknown.csv"))
+    land = sum(Decimal(x["recorded_m2"]) for x in rows)
+    left = sum(Decimal(x["remaining_m2"]) for x in rows)
+    return [[t(x["hazard_id"]), t(x["region_id"]),
+             region_name(names, x["region_id"]), t(x["type"]),
+             t(x["contamination"]), t(x["recorded_date"]),
+             km(x["recorded_m2"]), km(x["remaining_m2"]),
+             t(x["released_on"])] for x in rows] + \
+        [[t("TOTAL")] + [t("")] * 5 + [km(land), km(left), t("")]]
+
+
+def declaration_sheets(out, names):
+    """E1 once the nation or a region is complete; E2 and E3 once the
+    nation is (its completed_on is set)."""
+    path = os.path.join(out, "completion_by_region.csv")
+    if not os.path.exists(path):
+        return {}
+    rows = read_csv(path)
+    nation = next(x for x in rows if x["region_id"] == "TOTAL")
+    want = {}
+    if nation["completed_on"] or any(x["status"] == "complete"
+                                     for x in rows):
+        want["E1"] = sheet_declaration(out, names)
+    if nation["completed_on"]:
+        want["E2"] = sheet_decl_releases(out, names)
+        want["E3"] = sheet_decl_unknown(out, names)
+    return want
+
+
 # ---- comparing --------------------------------------------------------------
 
 NUMBER = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?")
@@ -356,6 +450,9 @@ def expected_sheets(out, printed, plan=None):
         want["5"] = sheet_completion(out, names)
     if os.path.exists(os.path.join(out, "workplan.csv")):
         want["6"] = sheet_workplan(out, names)
+    if os.path.exists(os.path.join(out, "remaining_by_level.csv")):
+        want["D"] = sheet_levels(out, names)
+    want.update(declaration_sheets(out, names))
     return want
 
 
@@ -438,6 +535,25 @@ def check_bih(tmp):
                                                      printed_counts(a.stdout)))
 
 
+def check_completed(tmp):
+    """A generated country complete at the end of 2020 whose areas
+    recorded since are previously unknown: every sheet of annex E."""
+    data = os.path.join(tmp, "done.gpkg")
+    subprocess.run([GEN, "--out", data, "--seed", "5", "--hazards", "300",
+                    "--regions", "25", "--complete-by", "2020",
+                    "--end-year", "2023"], check=True, capture_output=True)
+    out = os.path.join(tmp, "done")
+    a = run("analyze", data, "--out", out)
+    r = run("report", out, "--format", "xlsx")
+    ok(a.returncode == r.returncode == 0,
+       "completed country: analyze and report exit 0", a.stderr + r.stderr)
+    want = expected_sheets(out, printed_counts(a.stdout))
+    ok(all(want.get(k) and len(want[k]) > 1 for k in ("E1", "E2", "E3")),
+       "completed country: annex E expected with rows in E1, E2 and E3",
+       sorted(want))
+    check_workbook(out, tmp, "completed", want)
+
+
 def main():
     if not SOFFICE:
         skip("the workbook read back through LibreOffice",
@@ -446,6 +562,7 @@ def main():
         return tap.done()
     tmp = tempfile.mkdtemp(prefix="lr-xlsx-")
     check_sample(tmp)
+    check_completed(tmp)
     check_bih(tmp)
     shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()

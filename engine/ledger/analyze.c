@@ -63,6 +63,12 @@ void lr_result_free(lr_result *r)
 	free(r->hazard_lon_e6);
 	free(r->hazard_lat_e6);
 	free(r->form_c);
+	free(r->completion);
+	free(r->release_land);
+	free(r->hazard_new);
+	free(r->completion_releases);
+	free(r->unknown);
+	free(r->unknown_gone);
 	lr__levels_free(r->levels);
 	free(r);
 }
@@ -150,6 +156,10 @@ static int alloc_arrays(lr__analysis *s)
 	r->hazard_lon_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
 	r->hazard_lat_e6 = calloc(s->n_hazards + 1, sizeof(int64_t));
 	r->form_c = malloc((s->n_hazards + 1) * sizeof(int32_t));
+	r->release_land = calloc(s->n_releases + 1, sizeof(lr_cents));
+	r->hazard_new = calloc(s->n_hazards + 1, sizeof(lr_cents));
+	if (!r->release_land || !r->hazard_new)
+		return LR_ERR_NOMEM;
 	if (!s->release_repeat || !s->release_repeat_of) /* before the rest */
 		return LR_ERR_NOMEM;
 	if (!s->hazard_gone || !s->hazard_point_area || !s->release_in_scope ||
@@ -212,6 +222,7 @@ static int start_workers(analysis *a)
 		acc->years = calloc(cells, sizeof(lr_year_row));
 		acc->remaining = calloc(a->s.n_rows, sizeof(lr_remaining_row));
 		acc->baseline = calloc(a->s.n_rows, sizeof(lr_remaining_row));
+		lr_vec_init(&acc->steps, sizeof(lr__step));
 		if (!acc->years || !acc->remaining || !acc->baseline)
 			return LR_ERR_NOMEM;
 	}
@@ -246,6 +257,7 @@ static void teardown(analysis *a)
 		free(a->acc[t].years);
 		free(a->acc[t].remaining);
 		free(a->acc[t].baseline);
+		lr_vec_free(&a->acc[t].steps);
 	}
 	free(a->workers);
 	free(a->acc);
@@ -449,6 +461,9 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 	if (rc == LR_OK &&
 	    (rc = lr__totals(&a.s, d, a.acc, a.n_threads)) != LR_OK)
 		lr_error_set(err, rc, "out of memory for findings");
+	if (rc == LR_OK &&
+	    (rc = lr__completion_build(&a.s, a.acc, a.n_threads)) != LR_OK)
+		lr_error_set(err, rc, "out of memory for completion");
 	if (rc == LR_OK && (rc = lr__levels_build(d, r)) != LR_OK)
 		lr_error_set(err, rc, "out of memory for the region levels");
 	if (rc == LR_OK) {

@@ -9,9 +9,18 @@
 #include "ledger_int.h"
 #include "overlay_int.h"
 
+/* A change of a region's hazardous land in scope on one day: + new land,
+** - land released. */
+typedef struct lr__step {
+	lr_date date;
+	int32_t row;
+	lr_cents delta;
+} lr__step;
+
 /* What one thread adds up; merged by exact integer sums. */
 typedef struct lr__accum {
-	lr_year_row *years;          /* owned: [n_years * n_rows] */
+	lr_vec steps;       /* lr__step, owned: every new and released flow */
+	lr_year_row *years; /* owned: [n_years * n_rows] */
 	lr_remaining_row *remaining; /* owned: [n_rows] areas only */
 	lr_remaining_row *baseline;  /* owned: [n_rows] areas only */
 } lr__accum;
@@ -86,6 +95,14 @@ void lr__face_free(lr_face *f);
 */
 int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
                int n_threads);
+
+/*
+** Completion from the threads' steps (completion.c): r->completion for
+** every row and the nation, the releases before national completion and
+** the previously unknown hazards after it.  Frees the threads' steps.
+** LR_OK or LR_ERR_NOMEM.
+*/
+int lr__completion_build(const lr__analysis *s, lr__accum *acc, int n_threads);
 
 /* The index of the region with this id in d (sorted by id), or -1. */
 int lr__region_index(const lr_dataset *d, const char *id);

@@ -191,10 +191,12 @@ static int collect_events(const lr__analysis *s, const lr__raw_face *face,
 	return LR_OK;
 }
 
-/* The face's new, released and reclassified land, by year and region. */
-static void add_flows(const lr__analysis *s, lr__accum *acc,
-                      const lr__raw_face *face, const lr__flow *flows,
-                      size_t n_flows)
+/* The face's new, released and reclassified land, by year and region; its
+** new and released land also as steps of the day (for completion) and per
+** item. */
+static int add_flows(const lr__analysis *s, lr__accum *acc,
+                     const lr__raw_face *face, const lr__flow *flows,
+                     size_t n_flows)
 {
 	for (size_t k = 0; k < n_flows; k++) {
 		const lr__flow *fl = &flows[k];
@@ -204,18 +206,27 @@ static void add_flows(const lr__analysis *s, lr__accum *acc,
 		lr_year_row *yr =
 		        &acc->years[(size_t)(y - s->r->first_year) * s->n_rows +
 		                    (size_t)face->region];
+		lr__step st = {fl->date, face->region, face->area};
 		if (fl->kind == LR__FLOW_NEW) {
 			yr->new_land += face->area;
+			s->r->hazard_new[fl->index] += face->area;
 			if (fl->sub == LR_CHA)
 				yr->new_cha += face->area;
 		} else if (fl->kind == LR__FLOW_RELEASED) {
 			s->release_in_scope[fl->index] = 1;
+			s->r->release_land[fl->index] += face->area;
+			st.delta = -face->area;
 			yr->released[fl->sub] += face->area;
 			if (fl->land == LR_CHA)
 				yr->released_cha += face->area;
-		} else if (fl->kind == LR__FLOW_RECLASSIFIED)
+		} else if (fl->kind == LR__FLOW_RECLASSIFIED) {
 			yr->reclassified += face->area;
+			continue;
+		}
+		if (face->area != 0 && !lr_vec_push(&acc->steps, &st))
+			return LR_ERR_NOMEM;
 	}
+	return LR_OK;
 }
 
 /* The part of remaining land under records of the contaminations cont. */
@@ -396,7 +407,8 @@ static int run_face(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 		                         s->baseline, sc->flows_all);
 		fl_all = sc->flows_all;
 	}
-	add_flows(s, acc, face, sc->flows, run.n_flows);
+	if (add_flows(s, acc, face, sc->flows, run.n_flows) != LR_OK)
+		return LR_ERR_NOMEM;
 	for (size_t k = 0; k < run_all.n_flows; k++) {
 		const lr__flow *fl = &fl_all[k];
 		if (fl->kind == LR__FLOW_OUTSIDE)

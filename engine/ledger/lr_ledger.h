@@ -55,6 +55,23 @@ typedef struct lr_face {
 	lr_wkb geom;  /* owned (its data) */
 } lr_face;
 
+/* Where a region (or the nation) stands on completion (DESIGN section 5:
+** the declaration-of-completion annex).  Dates are LR_DATE_NONE when they
+** did not happen. */
+typedef struct lr_completion_row {
+	/* Completion reached: for the nation, the first day (after the
+	** baseline date) its land in scope fell to zero; for a region, the
+	** day it last did, if it holds no land in scope at the as-of date. */
+	lr_date completed;
+	/* The last day a release took hazardous land in scope off it. */
+	lr_date last_release;
+	/* Previously unknown areas: in-scope hazards (counted in this
+	** region) recorded after the nation's completion that made land
+	** hazardous, and that land. */
+	int64_t unknown_count;
+	lr_cents unknown_land;
+} lr_completion_row;
+
 /* Add every figure of src into dst (region rows summed into a total or a
 ** level above). */
 void lr_remaining_row_add(lr_remaining_row *dst, const lr_remaining_row *src);
@@ -121,6 +138,21 @@ typedef struct lr_result {
 	int64_t *hazard_lon_e6, *hazard_lat_e6;
 	int32_t *form_c;
 	size_t n_form_c;
+	/* Completion (completion.c): per row, regions, OUTSIDE, then the
+	** nation [n_regions + 2]; per release the hazardous land in scope it
+	** released; per hazard the land in scope its record made hazardous
+	** after the baseline.  With national completion reached: the
+	** releases of the LR_COMPLETION_YEARS before it and after it (by
+	** date, then input order), and the previously unknown hazards (by
+	** record date, then input order) with the day each fell below 1 m2
+	** (unknown_gone; LR_DATE_NONE while it holds land).  All owned. */
+	lr_completion_row *completion;
+	lr_cents *release_land, *hazard_new;
+	int32_t *completion_releases;
+	size_t n_completion_releases;
+	int32_t *unknown;
+	lr_date *unknown_gone;
+	size_t n_unknown;
 	double seconds_overlay;
 	/* owned; NULL when no region names a parent */
 	lr_levels *levels;

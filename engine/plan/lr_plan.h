@@ -44,6 +44,11 @@ typedef struct lr_history {
 	** indexed by lr_method. */
 	lr_cents *by_method;
 	char *scope; /* owned: meta scope of the store, "" if none */
+	/* [n_regions + 1] owned, the nation last: the day the last area was
+	** released where no land in scope remains (completion_by_region's
+	** complete rows), LR_DATE_NONE elsewhere.  Such a row's completion is
+	** that day, not a projection. */
+	lr_date *completed;
 	/* [n_years] owned: where each year's figures come from, "FILE:LINE"
 	** for a published history; NULL (the entry or the array): the ledger */
 	char **year_source;

@@ -78,9 +78,12 @@ int lr_history_new(lr_date as_of, int first_year, int n_years, int n_regions,
 	h->by_method = lr_xcalloc(cells * LR_N_METHODS, sizeof(lr_cents));
 	h->scope = lr_strdup("");
 	h->year_source = lr_xcalloc((size_t)n_years + 1, sizeof(char *));
-	if (!h->year_source || !h->region_id || !h->remaining || !h->sha ||
-	    !h->cha || !h->released || !h->new_land || !h->by_method ||
-	    !h->scope)
+	h->completed = lr_xcalloc((size_t)n_regions + 1, sizeof(lr_date));
+	for (int r = 0; h->completed && r <= n_regions; r++)
+		h->completed[r] = LR_DATE_NONE;
+	if (!h->completed || !h->year_source || !h->region_id ||
+	    !h->remaining || !h->sha || !h->cha || !h->released ||
+	    !h->new_land || !h->by_method || !h->scope)
 		goto nomem;
 	*out = h;
 	return LR_OK;
@@ -114,6 +117,7 @@ void lr_history_free(lr_history *h)
 	free(h->new_land);
 	free(h->by_method);
 	free(h->scope);
+	free(h->completed);
 	if (h->year_source)
 		for (int y = 0; y < h->n_years; y++)
 			free(h->year_source[y]);
@@ -224,6 +228,45 @@ static int on_year(void *user, const lr_store_year *row, lr_error *err)
 	return LR_OK;
 }
 
+/* A complete row of completion_by_region: its last release into the
+** history (user).  Rows not complete, or of no region of the history,
+** leave LR_DATE_NONE. */
+static int on_completion(void *user, const lr_store_completion *row,
+                         lr_error *err)
+{
+	lr_history *h = user;
+	(void)err;
+	int r = strcmp(row->region_id, "TOTAL") == 0
+	                ? h->n_regions
+	                : region_index(h, row->region_id);
+	if (r >= 0 && strcmp(row->status, "complete") == 0)
+		h->completed[r] = lr_date_parse_iso(row->last_release);
+	return LR_OK;
+}
+
+static int no_release(void *user, const lr_store_completion_release *row,
+                      lr_error *err)
+{
+	(void)user, (void)row, (void)err;
+	return LR_OK;
+}
+
+static int no_unknown(void *user, const lr_store_unknown *row, lr_error *err)
+{
+	(void)user, (void)row, (void)err;
+	return LR_OK;
+}
+
+/* The completion dates of the store (none in a store of an earlier
+** version). */
+static int history_completion(lr_store_reader *rd, lr_history *h, lr_error *err)
+{
+	lr_store_completion_visitor v = {on_completion, no_release, no_unknown,
+	                                 h};
+	bool present;
+	return lr_store_read_completion(rd, &v, &present, err);
+}
+
 int lr_history_load(const char *path, int window, lr_history **out,
                     lr_error *err)
 {
@@ -256,7 +299,8 @@ int lr_history_load(const char *path, int window, lr_history **out,
 	if ((rc = history_scope(rd, h, err)) != LR_OK ||
 	    (rc = lr_store_read_remaining(rd, on_remaining, h, err)) != LR_OK ||
 	    (rc = lr_store_read_release_by_year(rd, first, last, on_year, h,
-	                                        err)) != LR_OK)
+	                                        err)) != LR_OK ||
+	    (rc = history_completion(rd, h, err)) != LR_OK)
 		goto fail;
 	*out = h;
 	h = NULL;
@@ -804,8 +848,14 @@ static void projection_row(lr_projection *p, const lr_history *h,
 		if (is_total || r == c)
 			row->remaining += h->remaining[r];
 
+	/* Land in scope all released: in every run, completion is the day
+	** the last area was, not the as-of date. */
+	lr_date done = h->completed ? h->completed[c] : LR_DATE_NONE;
 	for (int64_t i = 0; i < runs; i++)
-		col[i] = comp[(size_t)i * (size_t)(n + 1) + (size_t)c];
+		col[i] =
+		        done != LR_DATE_NONE
+		                ? done
+		                : comp[(size_t)i * (size_t)(n + 1) + (size_t)c];
 	qsort(col, (size_t)runs, sizeof *col, cmp_i32);
 	for (int k = 0; k < LR_N_PCT; k++) {
 		/* Nearest rank: the ceil(p * runs)-th smallest. */

@@ -310,6 +310,55 @@ typedef int (*lr_store_form_c_fn)(void *user, const lr_store_form_c *row,
 int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
                          void *user, lr_error *err);
 
+/* ---- completion: the declaration-of-completion annex -------------------- */
+
+/* A row of completion_by_region; dates "" when they did not happen; the
+** strings are valid during the call only. */
+typedef struct lr_store_completion {
+	const char *region_id, *region_name;
+	const char *status; /* complete, not_complete, no_land */
+	const char *completed_on, *last_release;
+	lr_cents remaining;
+	int64_t unknown_count;
+	lr_cents unknown;
+} lr_store_completion;
+
+/* A row of completion_releases (hazard_id "" when the release names
+** none). */
+typedef struct lr_store_completion_release {
+	const char *release_id, *hazard_id, *region_id, *method, *release_date;
+	lr_cents released;
+} lr_store_completion_release;
+
+/* A row of previously_unknown (released_on "" while it holds land). */
+typedef struct lr_store_unknown {
+	const char *hazard_id, *region_id, *type, *contamination;
+	const char *recorded_date, *released_on;
+	lr_cents recorded, remaining;
+} lr_store_unknown;
+
+/* What to call for the rows of each of the three tables; user is passed
+** to each. */
+typedef struct lr_store_completion_visitor {
+	int (*region)(void *user, const lr_store_completion *row,
+	              lr_error *err);
+	int (*release)(void *user, const lr_store_completion_release *row,
+	               lr_error *err);
+	int (*unknown)(void *user, const lr_store_unknown *row, lr_error *err);
+	void *user; /* borrowed */
+} lr_store_completion_visitor;
+
+/*
+** Call v's functions for every row of completion_by_region, then of
+** completion_releases, then of previously_unknown, each in the order the
+** writer stored them.  *present is false (and nothing called) for a store
+** written before completion was.  LR_OK, a visitor's code, or LR_ERR_INPUT
+** naming the store and table.
+*/
+int lr_store_read_completion(lr_store_reader *rd,
+                             const lr_store_completion_visitor *v,
+                             bool *present, lr_error *err);
+
 /* ---- the ledger's faces and the hazards, for the GeoPackage ------------- */
 
 /*

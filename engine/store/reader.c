@@ -194,6 +194,7 @@ typedef struct visit {
 	lr_store_ingest_fn ingest;
 	lr_store_finding_fn finding;
 	lr_store_uniform_fn uniform;
+	const lr_store_completion_visitor *completion;
 	void *user;   /* borrowed: the caller's */
 	bool checked; /* remaining: refuse negative land */
 } visit;
@@ -270,6 +271,25 @@ int lr_store_read_remaining_table(lr_store_reader *rd,
 	                remaining_row, &v, err);
 }
 
+/* Whether the store holds table name (stores of earlier versions lack the
+** newer tables).  LR_OK or LR_ERR_INPUT. */
+static int table_exists(lr_store_reader *rd, const char *name, bool *present,
+                        lr_error *err)
+{
+	static const char sql[] = "SELECT 1 FROM sqlite_master WHERE type = "
+	                          "'table' AND name = ?1";
+	sqlite3_stmt *st = NULL;
+	int s = SQLITE_ERROR;
+	if (sqlite3_prepare_v2(rd->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+		s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return read_error(rd, "the list of tables", err);
+	*present = s == SQLITE_ROW;
+	return LR_OK;
+}
+
 static int level_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
                      lr_error *err)
 {
@@ -281,26 +301,6 @@ static int level_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
 	return v->level(v->user, &row, err);
 }
 
-/* Whether the store holds table name, into *present. */
-static int table_present(lr_store_reader *rd, const char *name, bool *present,
-                         lr_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int s = SQLITE_ERROR;
-	if (sqlite3_prepare_v2(rd->db,
-	                       "SELECT 1 FROM sqlite_master WHERE type = "
-	                       "'table' AND name = ?1",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		s = sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		return read_error(rd, "the list of tables", err);
-	*present = s == SQLITE_ROW;
-	return LR_OK;
-}
-
 int lr_store_read_levels(lr_store_reader *rd, bool *present,
                          lr_store_level_fn each, void *user, lr_error *err)
 {
@@ -308,7 +308,7 @@ int lr_store_read_levels(lr_store_reader *rd, bool *present,
 	        "SELECT " REMAINING_COLUMNS ", " LR_STORE_COL_LEVEL
 	        ", " LR_STORE_COL_PARENT " FROM " LR_STORE_REMAINING_LEVEL
 	        " ORDER BY rowid";
-	int rc = table_present(rd, LR_STORE_REMAINING_LEVEL, present, err);
+	int rc = table_exists(rd, LR_STORE_REMAINING_LEVEL, present, err);
 	if (rc != LR_OK || !*present)
 		return rc;
 	visit v = {.level = each, .user = user};
@@ -344,6 +344,89 @@ int lr_store_read_form_c(lr_store_reader *rd, lr_store_form_c_fn each,
 	visit v = {.form_c = each, .user = user};
 	return each_row(rd, sql, 0, 0, LR_STORE_FORM_C, LR_STORE_FORM_C,
 	                form_c_row, &v, err);
+}
+
+static int completion_row(const lr_store_reader *rd, sqlite3_stmt *st,
+                          void *ctx, lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_completion row = {.region_id = column_text(st, 0),
+	                           .region_name = column_text(st, 1),
+	                           .status = column_text(st, 2),
+	                           .completed_on = column_text(st, 3),
+	                           .last_release = column_text(st, 4),
+	                           .remaining = column_cents(st, 5),
+	                           .unknown_count = sqlite3_column_int64(st, 6),
+	                           .unknown = column_cents(st, 7)};
+	(void)rd;
+	return v->completion->region(v->user, &row, err);
+}
+
+static int completion_release_row(const lr_store_reader *rd, sqlite3_stmt *st,
+                                  void *ctx, lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_completion_release row = {.release_id = column_text(st, 0),
+	                                   .hazard_id = column_text(st, 1),
+	                                   .region_id = column_text(st, 2),
+	                                   .method = column_text(st, 3),
+	                                   .release_date = column_text(st, 4),
+	                                   .released = column_cents(st, 5)};
+	(void)rd;
+	return v->completion->release(v->user, &row, err);
+}
+
+static int unknown_row(const lr_store_reader *rd, sqlite3_stmt *st, void *ctx,
+                       lr_error *err)
+{
+	const visit *v = ctx;
+	lr_store_unknown row = {.hazard_id = column_text(st, 0),
+	                        .region_id = column_text(st, 1),
+	                        .type = column_text(st, 2),
+	                        .contamination = column_text(st, 3),
+	                        .recorded_date = column_text(st, 4),
+	                        .recorded = column_cents(st, 5),
+	                        .remaining = column_cents(st, 6),
+	                        .released_on = column_text(st, 7)};
+	(void)rd;
+	return v->completion->unknown(v->user, &row, err);
+}
+
+int lr_store_read_completion(lr_store_reader *rd,
+                             const lr_store_completion_visitor *cv,
+                             bool *present, lr_error *err)
+{
+	static const char regions[] =
+	        "SELECT " LR_STORE_COL_REGION ", " LR_STORE_COL_REGION_NAME
+	        ", " LR_STORE_COL_STATUS ", " LR_STORE_COL_COMPLETED
+	        ", " LR_STORE_COL_LAST_RELEASE ", " LR_STORE_COL_REMAINING_NOW
+	        ", " LR_STORE_COL_UNKNOWN_COUNT ", " LR_STORE_COL_UNKNOWN
+	        " FROM " LR_STORE_COMPLETION " ORDER BY rowid";
+	static const char releases[] =
+	        "SELECT " LR_STORE_COL_RELEASE ", " LR_STORE_COL_HAZARD
+	        ", " LR_STORE_COL_REGION ", " LR_STORE_COL_METHOD
+	        ", " LR_STORE_COL_RELEASE_DATE ", " LR_STORE_COL_RELEASED
+	        " FROM " LR_STORE_COMPLETION_RELEASES " ORDER BY rowid";
+	static const char unknown[] =
+	        "SELECT " LR_STORE_COL_HAZARD ", " LR_STORE_COL_REGION
+	        ", " LR_STORE_COL_TYPE ", " LR_STORE_COL_CONTAMINATION
+	        ", " LR_STORE_COL_RECORDED ", " LR_STORE_COL_RECORDED_LAND
+	        ", " LR_STORE_COL_REMAINING_NOW ", " LR_STORE_COL_RELEASED_ON
+	        " FROM " LR_STORE_PREVIOUSLY_UNKNOWN " ORDER BY rowid";
+	visit v = {.completion = cv, .user = cv->user};
+	int rc = table_exists(rd, LR_STORE_COMPLETION, present, err);
+	if (rc != LR_OK || !*present)
+		return rc;
+	if ((rc = each_row(rd, regions, 0, 0, LR_STORE_COMPLETION,
+	                   LR_STORE_COMPLETION, completion_row, &v, err)) !=
+	    LR_OK)
+		return rc;
+	if ((rc = each_row(rd, releases, 0, 0, LR_STORE_COMPLETION_RELEASES,
+	                   LR_STORE_COMPLETION_RELEASES, completion_release_row,
+	                   &v, err)) != LR_OK)
+		return rc;
+	return each_row(rd, unknown, 0, 0, LR_STORE_PREVIOUSLY_UNKNOWN,
+	                LR_STORE_PREVIOUSLY_UNKNOWN, unknown_row, &v, err);
 }
 
 /* The columns of lr_store_year, in the order year_row() reads. */
@@ -446,8 +529,7 @@ int lr_store_read_level_years(lr_store_reader *rd, bool *present,
 	        ", " LR_STORE_COL_RELEASED ", " LR_STORE_COL_REMAINING_END
 	        ", " LR_STORE_COL_LEVEL ", " LR_STORE_COL_PARENT
 	        " FROM " LR_STORE_RELEASE_BY_YEAR_LEVEL " ORDER BY rowid";
-	int rc =
-	        table_present(rd, LR_STORE_RELEASE_BY_YEAR_LEVEL, present, err);
+	int rc = table_exists(rd, LR_STORE_RELEASE_BY_YEAR_LEVEL, present, err);
 	if (rc != LR_OK || !*present)
 		return rc;
 	visit v = {.level_year = each, .user = user};

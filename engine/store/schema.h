@@ -64,6 +64,15 @@
 #define LR_STORE_BASELINE "baseline_by_region"
 /* form_c: Article 7 Form C, one row per hazard still holding land. */
 #define LR_STORE_FORM_C "form_c"
+/* completion_by_region: where every region and the nation stand on
+** completion (the declaration-of-completion annex): the day land in scope
+** fell to zero, the last release, the previously unknown areas since. */
+#define LR_STORE_COMPLETION "completion_by_region"
+/* completion_releases: the releases of hazardous land in scope from
+** LR_COMPLETION_YEARS before national completion to the as-of date. */
+#define LR_STORE_COMPLETION_RELEASES "completion_releases"
+/* previously_unknown: hazards recorded after national completion. */
+#define LR_STORE_PREVIOUSLY_UNKNOWN "previously_unknown"
 /* remaining_by_level, release_by_year_by_level: the two region tables at
 ** every level of the regions' parents, one block per level from the top,
 ** then TOTAL; their columns are LR_STORE_COL_LEVEL and
@@ -104,6 +113,17 @@
 #define LR_STORE_COL_ERW_LAND "erw_m2"
 #define LR_STORE_COL_MIXED "mixed_m2"
 #define LR_STORE_COL_AP_IMPROVISED "ap_improvised_mines"
+#define LR_STORE_COL_STATUS "status"
+#define LR_STORE_COL_COMPLETED "completed_on"
+#define LR_STORE_COL_LAST_RELEASE "last_release"
+#define LR_STORE_COL_REMAINING_NOW "remaining_m2"
+#define LR_STORE_COL_UNKNOWN_COUNT "unknown_count"
+#define LR_STORE_COL_UNKNOWN "unknown_m2"
+#define LR_STORE_COL_RELEASE "release_id"
+#define LR_STORE_COL_METHOD "method"
+#define LR_STORE_COL_RELEASE_DATE "release_date"
+#define LR_STORE_COL_RECORDED_LAND "recorded_m2"
+#define LR_STORE_COL_RELEASED_ON "released_on"
 #define LR_STORE_COL_LON "lon"
 #define LR_STORE_COL_LAT "lat"
 #define LR_STORE_COL_SEVERITY "severity"

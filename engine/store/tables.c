@@ -89,6 +89,37 @@ static const lr__column form_c_cols[] = {
         {LR_STORE_COL_LAT, LR__COL_DEG},
 };
 
+static const lr__column completion_cols[] = {
+        {LR_STORE_COL_REGION, LR__COL_TEXT},
+        {LR_STORE_COL_REGION_NAME, LR__COL_TEXT},
+        {LR_STORE_COL_STATUS, LR__COL_TEXT},
+        {LR_STORE_COL_COMPLETED, LR__COL_DATE},
+        {LR_STORE_COL_LAST_RELEASE, LR__COL_DATE},
+        {LR_STORE_COL_REMAINING_NOW, LR__COL_AREA},
+        {LR_STORE_COL_UNKNOWN_COUNT, LR__COL_INT},
+        {LR_STORE_COL_UNKNOWN, LR__COL_AREA},
+};
+
+static const lr__column completion_release_cols[] = {
+        {LR_STORE_COL_RELEASE, LR__COL_TEXT},
+        {LR_STORE_COL_HAZARD, LR__COL_TEXT},
+        {LR_STORE_COL_REGION, LR__COL_TEXT},
+        {LR_STORE_COL_METHOD, LR__COL_TEXT},
+        {LR_STORE_COL_RELEASE_DATE, LR__COL_DATE},
+        {LR_STORE_COL_RELEASED, LR__COL_AREA},
+};
+
+static const lr__column unknown_cols[] = {
+        {LR_STORE_COL_HAZARD, LR__COL_TEXT},
+        {LR_STORE_COL_REGION, LR__COL_TEXT},
+        {LR_STORE_COL_TYPE, LR__COL_TEXT},
+        {LR_STORE_COL_CONTAMINATION, LR__COL_TEXT},
+        {LR_STORE_COL_RECORDED, LR__COL_DATE},
+        {LR_STORE_COL_RECORDED_LAND, LR__COL_AREA},
+        {LR_STORE_COL_REMAINING_NOW, LR__COL_AREA},
+        {LR_STORE_COL_RELEASED_ON, LR__COL_DATE},
+};
+
 static const lr__column quality_cols[] = {
         {LR_STORE_COL_SEVERITY, LR__COL_TEXT},
         {LR_STORE_COL_CODE, LR__COL_TEXT},
@@ -120,60 +151,69 @@ static size_t n_years(const lr_result *r)
 	               : 0;
 }
 
+/* Each table's name and columns, in LR__TABLE_* order. */
+static const struct table_def {
+	const char *name;
+	const lr__column *cols;
+	int n_cols;
+} table_defs[LR__N_TABLES] = {
+        {LR_STORE_REMAINING, remaining_cols, N_OF(remaining_cols)},
+        {LR_STORE_RELEASE_BY_YEAR, year_cols, N_OF(year_cols)},
+        {LR_STORE_BASELINE, baseline_cols, N_OF(baseline_cols)},
+        {LR_STORE_QUALITY, quality_cols, N_OF(quality_cols)},
+        {LR_STORE_FORM_C, form_c_cols, N_OF(form_c_cols)},
+        {LR_STORE_REMAINING_LEVEL, remaining_level_cols,
+         N_OF(remaining_level_cols)},
+        {LR_STORE_RELEASE_BY_YEAR_LEVEL, year_level_cols,
+         N_OF(year_level_cols)},
+        {LR_STORE_COMPLETION, completion_cols, N_OF(completion_cols)},
+        {LR_STORE_COMPLETION_RELEASES, completion_release_cols,
+         N_OF(completion_release_cols)},
+        {LR_STORE_PREVIOUSLY_UNKNOWN, unknown_cols, N_OF(unknown_cols)},
+};
+
+/* The rows of table kind of r (and d). */
+static size_t table_rows(int kind, const lr_dataset *d, const lr_result *r)
+{
+	size_t level_rows = r->levels ? r->levels->n_rows + 1 : 0;
+	switch (kind) {
+	case LR__TABLE_RELEASE_BY_YEAR:
+		return n_years(r) * block_rows(r);
+	case LR__TABLE_QUALITY:
+		return d->quality.items.len;
+	case LR__TABLE_FORM_C:
+		return r->n_form_c;
+	case LR__TABLE_REMAINING_LEVEL:
+		return level_rows;
+	case LR__TABLE_YEAR_LEVEL:
+		return n_years(r) * level_rows;
+	case LR__TABLE_COMPLETION_RELEASES:
+		return r->n_completion_releases;
+	case LR__TABLE_PREVIOUSLY_UNKNOWN:
+		return r->n_unknown;
+	default: /* a row per region, OUTSIDE and TOTAL */
+		return block_rows(r);
+	}
+}
+
 int lr__table_open(int kind, const lr_dataset *d, const lr_result *r,
                    lr__table *t)
 {
 	memset(t, 0, sizeof *t);
+	if (kind < 0 || kind >= LR__N_TABLES)
+		return 0;
 	t->kind = kind;
 	t->d = d;
 	t->r = r;
-	switch (kind) {
-	case LR__TABLE_REMAINING:
-		t->name = LR_STORE_REMAINING;
-		t->cols = remaining_cols;
-		t->n_cols = N_OF(remaining_cols);
-		t->n_rows = block_rows(r);
-		return 1;
-	case LR__TABLE_RELEASE_BY_YEAR:
-		t->name = LR_STORE_RELEASE_BY_YEAR;
-		t->cols = year_cols;
-		t->n_cols = N_OF(year_cols);
-		t->n_rows = n_years(r) * block_rows(r);
-		return 1;
-	case LR__TABLE_BASELINE:
-		t->name = LR_STORE_BASELINE;
-		t->cols = baseline_cols;
-		t->n_cols = N_OF(baseline_cols);
-		t->n_rows = block_rows(r);
+	t->name = table_defs[kind].name;
+	t->cols = table_defs[kind].cols;
+	t->n_cols = table_defs[kind].n_cols;
+	t->n_rows = table_rows(kind, d, r);
+	if (kind == LR__TABLE_BASELINE)
 		return r->baseline != LR_DATE_NONE && r->baseline_remaining;
-	case LR__TABLE_QUALITY:
-		t->name = LR_STORE_QUALITY;
-		t->cols = quality_cols;
-		t->n_cols = N_OF(quality_cols);
-		t->n_rows = d->quality.items.len;
-		return 1;
-	case LR__TABLE_FORM_C:
-		t->name = LR_STORE_FORM_C;
-		t->cols = form_c_cols;
-		t->n_cols = N_OF(form_c_cols);
-		t->n_rows = r->n_form_c;
-		return 1;
-	case LR__TABLE_REMAINING_LEVEL:
-		t->name = LR_STORE_REMAINING_LEVEL;
-		t->cols = remaining_level_cols;
-		t->n_cols = N_OF(remaining_level_cols);
-		t->n_rows = r->levels ? r->levels->n_rows + 1 : 0;
+	if (kind == LR__TABLE_REMAINING_LEVEL || kind == LR__TABLE_YEAR_LEVEL)
 		return r->levels != NULL;
-	case LR__TABLE_YEAR_LEVEL:
-		t->name = LR_STORE_RELEASE_BY_YEAR_LEVEL;
-		t->cols = year_level_cols;
-		t->n_cols = N_OF(year_level_cols);
-		t->n_rows =
-		        r->levels ? n_years(r) * (r->levels->n_rows + 1) : 0;
-		return r->levels != NULL;
-	default:
-		return 0;
-	}
+	return 1;
 }
 
 /* The id and name of row j of a region block. */
@@ -255,23 +295,99 @@ static lr__cell cell_null(void)
 	return c;
 }
 
+static lr__cell cell_date(lr_date d)
+{
+	return d == LR_DATE_NONE ? cell_null() : cell_int(d);
+}
+
+/* The id of the region item region k (OUTSIDE past the regions). */
+static const char *region_of(const lr__table *t, int k)
+{
+	const char *id = OUTSIDE_ID, *name;
+	if (k < t->r->n_regions)
+		block_labels(t, (size_t)k, &id, &name);
+	return id;
+}
+
+/* A hazard's id, region, type, contamination and record date, c[0..4]. */
+static void hazard_cells(const lr__table *t, int32_t h, lr__cell *c)
+{
+	const lr_hazard *hz = &LR_VEC_AT(&t->d->hazards, lr_hazard, h);
+	c[0] = cell_text(hz->id);
+	c[1] = cell_text(region_of(t, t->r->hazard_region[h]));
+	c[2] = cell_text(lr_hazard_type_name(hz->type));
+	c[3] = cell_text(lr_contamination_name(hz->contamination));
+	c[4] = cell_int(hz->recorded);
+}
+
 /* Row i of form_c: hazard r->form_c[i] and the land listed under it. */
 static void form_c_row(const lr__table *t, size_t i, lr__cell *c)
 {
 	const lr_result *r = t->r;
 	int32_t h = r->form_c[i];
-	const lr_hazard *hz = &LR_VEC_AT(&t->d->hazards, lr_hazard, h);
-	const char *id = OUTSIDE_ID, *name;
-	if (r->hazard_region[h] < r->n_regions)
-		block_labels(t, (size_t)r->hazard_region[h], &id, &name);
-	c[0] = cell_text(hz->id);
-	c[1] = cell_text(id);
-	c[2] = cell_text(lr_hazard_type_name(hz->type));
-	c[3] = cell_text(lr_contamination_name(hz->contamination));
-	c[4] = cell_int(hz->recorded);
+	hazard_cells(t, h, c);
 	c[5] = cell_int(r->hazard_listed[h]);
 	c[6] = cell_int(r->hazard_lon_e6[h]);
 	c[7] = cell_int(r->hazard_lat_e6[h]);
+}
+
+/* What a row's figures say: complete (land fell to zero and stays so),
+** not_complete (land remains; after completion, previously unknown
+** land), no_land (no land in scope was ever hazardous). */
+static const char *completion_status(const lr_completion_row *c,
+                                     lr_cents remaining)
+{
+	if (remaining > 0)
+		return "not_complete";
+	return c->completed == LR_DATE_NONE ? "no_land" : "complete";
+}
+
+/* Row j of completion_by_region: the block's rows, the nation last. */
+static void completion_row(const lr__table *t, size_t j, lr__cell *c)
+{
+	const lr_result *r = t->r;
+	int k = block_index(r, j);
+	/* A result built without completion (by hand) has none reached. */
+	static const lr_completion_row none = {LR_DATE_NONE, LR_DATE_NONE, 0,
+	                                       0};
+	const lr_completion_row *x =
+	        r->completion ? &r->completion[k < 0 ? r->n_regions + 1 : k]
+	                      : &none;
+	lr_remaining_row rem = remaining_at(r, r->remaining, j);
+	const char *id, *name;
+	block_labels(t, j, &id, &name);
+	c[0] = cell_text(id);
+	c[1] = cell_text(name);
+	c[2] = cell_text(completion_status(x, rem.sha + rem.cha));
+	c[3] = cell_date(x->completed);
+	c[4] = cell_date(x->last_release);
+	c[5] = cell_int(rem.sha + rem.cha);
+	c[6] = cell_int(x->unknown_count);
+	c[7] = cell_int(x->unknown_land);
+}
+
+/* Row i of completion_releases. */
+static void completion_release_row(const lr__table *t, size_t i, lr__cell *c)
+{
+	int32_t k = t->r->completion_releases[i];
+	const lr_release *x = &LR_VEC_AT(&t->d->releases, lr_release, k);
+	c[0] = cell_text(x->id);
+	c[1] = x->hazard_id ? cell_text(x->hazard_id) : cell_null();
+	c[2] = cell_text(region_of(t, t->r->release_region[k]));
+	c[3] = cell_text(lr_method_name(x->method));
+	c[4] = cell_int(x->date);
+	c[5] = cell_int(t->r->release_land[k]);
+}
+
+/* Row i of previously_unknown. */
+static void unknown_row(const lr__table *t, size_t i, lr__cell *c)
+{
+	const lr_result *r = t->r;
+	int32_t h = r->unknown[i];
+	hazard_cells(t, h, c);
+	c[5] = cell_int(r->hazard_new[h]);
+	c[6] = cell_int(r->hazard_listed[h]); /* as Form C: adds up */
+	c[7] = cell_date(r->unknown_gone[i]);
 }
 
 /* The cells of a region's remaining land, from c[0]. */
@@ -399,6 +515,15 @@ void lr__table_row(const lr__table *t, size_t i, lr__cell *c)
 	case LR__TABLE_REMAINING_LEVEL:
 	case LR__TABLE_YEAR_LEVEL:
 		level_row(t, i, c);
+		break;
+	case LR__TABLE_COMPLETION:
+		completion_row(t, i, c);
+		break;
+	case LR__TABLE_COMPLETION_RELEASES:
+		completion_release_row(t, i, c);
+		break;
+	case LR__TABLE_PREVIOUSLY_UNKNOWN:
+		unknown_row(t, i, c);
 		break;
 	default:
 		for (int k = 0; k < t->n_cols; k++)
