@@ -108,8 +108,7 @@ typedef struct remaining_fill {
 
 /* The name of a row of remaining_by_region for people: the store writes
 ** its TOTAL and OUTSIDE rows' names in English (engine/store/tables.c). */
-static const char *remaining_name(const lr_report *r,
-                                  const lr_store_remaining *x)
+const char *lr__remaining_name(const lr_report *r, const lr_store_remaining *x)
 {
 	static const char *const own[][2] = {
 	        {"TOTAL", N_("National total")},
@@ -132,7 +131,7 @@ static int remaining_row(void *user, const lr_store_remaining *x, lr_error *err)
 	int rc;
 	if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK ||
 	    (rc = lr__rtable_text(t, row, 0, x->region_id, err)) != LR_OK ||
-	    (rc = lr__rtable_text(t, row, 1, remaining_name(r, x), err)) !=
+	    (rc = lr__rtable_text(t, row, 1, lr__remaining_name(r, x), err)) !=
 	            LR_OK)
 		return rc;
 	const double cells[6] = {(double)x->sha_count,   lr__m2(x->sha),

@@ -47,6 +47,8 @@ SHARED = {
     "errors", "md", "info", "request_tables", "xlsx", "json",
     # the level tables annex D names, and its letter
     "D", "remaining_by_level", "release_by_year_by_level",
+    # table 1b and the contamination columns its source names
+    "b", "ap_m2", "av_m2", "erw_m2", "mixed_m2",
 }
 # Words of French and Spanish spelled as an English word is.
 SAME_SPELLING = {
@@ -54,7 +56,7 @@ SAME_SPELLING = {
            "non", "orange", "percentiles", "point", "table",
            "projection", "absent", "Contamination", "Latitude",
            "Longitude", "latitude", "information", "Type", "classes", "quartiles",
-           "stock", "tables"},
+           "stock", "tables", "antipersonnel"},
     "es": {"a", "A", "no", "percentiles"},
 }
 

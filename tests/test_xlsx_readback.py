@@ -214,6 +214,20 @@ def sheet_formc(out, names):
                               [t(""), t("")]]
 
 
+def sheet_contamination(out, names):
+    """Sheet 1b: the regions of table 1 (the top level when regions have
+    parents) and TOTAL, their land by contamination."""
+    levels = os.path.join(out, "remaining_by_level.csv")
+    rows = ([x for x in read_csv(levels) if x["level"] in ("1", "")]
+            if os.path.exists(levels) else
+            read_csv(os.path.join(out, "remaining_by_region.csv")))
+    return [[t(x["region_id"]),
+             ("any", None) if x["region_id"] == "OUTSIDE"
+             else t(x["region_name"])] +
+            [km(x[k]) for k in ("ap_m2", "av_m2", "erw_m2", "mixed_m2",
+                                "total_m2")] for x in rows]
+
+
 # ---- comparing --------------------------------------------------------------
 
 NUMBER = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?")
@@ -350,6 +364,7 @@ def expected_sheets(out, printed, plan=None):
             "A1": sheet_layers(out, names, printed),
             "A2": None,
             "B": sheet_formc(out, names)}
+    want["1b"] = sheet_contamination(out, names)
     if plan:
         want["4"] = sheet_planned(out, names, plan)
     if os.path.exists(os.path.join(out, "completion.csv")):

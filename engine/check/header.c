@@ -204,14 +204,15 @@ bool lr__check_has_token(const char *hay, const char *tok)
 }
 
 /* Recognise a table by its columns.  A data-quality table counts features
-** and findings, and a Form C list gives land per area, not per region:
-** though they give areas, their titles say they are none of the kinds the
-** rules know. */
+** and findings, a Form C list gives land per area, not per region, and a
+** split by contamination repeats table 1's totals: though they give areas,
+** their titles say they are none of the kinds the rules know. */
 static int recognise(const lr__tab *p)
 {
 	bool year = p->yearc >= 0;
 	if (lr__check_has_word(p->t->title, "data quality") ||
-	    lr__check_has_word(p->t->title, "form c"))
+	    lr__check_has_word(p->t->title, "form c") ||
+	    lr__check_has_word(p->t->title, "by contamination"))
 		return K_NONE;
 	if (lr__check_col_find(p, "p50_date", COL_TEXT) >= 0 ||
 	    lr__check_col_find(p, "extension_years", COL_YEARS) >= 0 ||
