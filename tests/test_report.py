@@ -458,6 +458,28 @@ def check_contamination_flat(tmp):
     check_contamination(out, "remaining_by_region.csv", "without parents")
 
 
+def check_reclassified(out):
+    """Table 2's SHA reclassified as CHA and improvised AP mines are
+    release_by_year.csv's TOTAL rows, year by year, and their sums."""
+    run("report", out, "--format", "json", "--unit", "m2")
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    t = next(x for x in j["tables"] if x["id"] == "release_by_year")
+    nat = [x for x in read_csv(os.path.join(out, "release_by_year.csv"))
+           if x["region_id"] == "TOTAL"]
+    want = {x["year"]: (Decimal(x["reclassified_m2"]),
+                        int(x["ap_improvised_mines"])) for x in nat}
+    got = {str(x["year"]): (Decimal(str(x["reclassified_m2"])),
+                            x["ap_improvised_mines"]) for x in t["rows"]}
+    total = t["total"]
+    ok(got == want and any(v[0] > 0 for v in want.values()) and
+       Decimal(str(total["reclassified_m2"])) ==
+       sum(v[0] for v in want.values()) and
+       total["ap_improvised_mines"] == sum(v[1] for v in want.values()),
+       f"table 2: SHA reclassified as CHA in each of {len(want)} years and "
+       "in total is release_by_year.csv's, to the cent; improvised AP "
+       "mines too", (got, want, total))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
@@ -512,6 +534,7 @@ def main():
     check_levels_baseline(tmp)
     check_contamination(out, "remaining_by_level.csv", "with parents")
     check_contamination_flat(tmp)
+    check_reclassified(out)
 
     # The figures to the cent: the tables in m² as the CSVs.
     check_chart_truth(out, tmp)

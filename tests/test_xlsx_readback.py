@@ -228,6 +228,21 @@ def sheet_contamination(out, names):
                                 "total_m2")] for x in rows]
 
 
+def sheet_released_reclassified(out, names):
+    """Sheet 2 with SHA land reclassified as CHA after the land released
+    and improvised AP mines beside AP mines: release_by_year.csv's TOTAL
+    rows and their sum."""
+    nat = [x for x in read_csv(os.path.join(out, "release_by_year.csv"))
+           if x["region_id"] == "TOTAL"]
+    areas = AREA_COLS + ("reclassified_m2",)
+    items = ("ap_mines", "ap_improvised_mines", "av_mines", "erw")
+    rows = [[t(x["year"])] + [km(x[k]) for k in areas] +
+            [n(x[k]) for k in items] for x in nat]
+    return rows + [[t("TOTAL")] +
+                   [km(sum(Decimal(x[k]) for x in nat)) for k in areas] +
+                   [n(sum(int(x[k]) for x in nat)) for k in items]]
+
+
 # ---- comparing --------------------------------------------------------------
 
 NUMBER = re.compile(r"-?\d{1,3}(,\d{3})*(\.\d+)?")
@@ -365,6 +380,7 @@ def expected_sheets(out, printed, plan=None):
             "A2": None,
             "B": sheet_formc(out, names)}
     want["1b"] = sheet_contamination(out, names)
+    want["2"] = sheet_released_reclassified(out, names)
     if plan:
         want["4"] = sheet_planned(out, names, plan)
     if os.path.exists(os.path.join(out, "completion.csv")):

@@ -157,9 +157,10 @@ static void classify(lr__col *c)
 		return;
 	}
 	if (ends_with(n, "_count") || !strcmp(n, "ap_mines") ||
-	    !strcmp(n, "av_mines") || !strcmp(n, "erw") ||
-	    !strcmp(n, "mixed_items") || lr__check_starts_with(n, "items") ||
-	    ends_with(n, "_items") || lr__check_starts_with(n, "teams")) {
+	    !strcmp(n, "ap_improvised_mines") || !strcmp(n, "av_mines") ||
+	    !strcmp(n, "erw") || !strcmp(n, "mixed_items") ||
+	    lr__check_starts_with(n, "items") || ends_with(n, "_items") ||
+	    lr__check_starts_with(n, "teams")) {
 		c->type = COL_COUNT;
 		return;
 	}
@@ -346,9 +347,10 @@ static bool area_read(const char *base)
 const char *lr__check_col_unread(const lr__col *c)
 {
 	static const char *const counts[] = {
-	        "sha_count",   "cha_count",   "total_count",
-	        "other_count", "ap_mines",    "av_mines",
-	        "erw",         "mixed_items", NULL};
+	        "sha_count", "cha_count", "total_count", "other_count",
+	        "ap_mines", "av_mines", "erw", "mixed_items",
+	        /* known, though no total holds it: counted apart from AP */
+	        "ap_improvised_mines", NULL};
 	static const char *const items[] = {"items", "items_destroyed",
 	                                    "total_items", "items_total", NULL};
 	switch (c->type) {
