@@ -98,6 +98,7 @@ typedef struct rface {
 
 enum {
 	T_REMAINING = 0,
+	T_CONTAMINATION, /* table 1b: remaining land by contamination */
 	T_RELEASED,
 	T_NEW,
 	T_PLAN_VS_ACHIEVED,

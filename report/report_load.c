@@ -87,7 +87,8 @@ int lr_report_load(const char *dir, const lr_report_options *o, lr_report **out,
 	    (rc = lr__load_quality(r, rd, err)) != LR_OK ||
 	    (rc = lr__load_form_c(r, rd, err)) != LR_OK ||
 	    (rc = lr__load_levels(r, rd, err)) != LR_OK ||
-	    (rc = lr__load_declaration(r, rd, err)) != LR_OK)
+	    (rc = lr__load_declaration(r, rd, err)) != LR_OK ||
+	    (rc = lr__load_contamination(r, rd, err)) != LR_OK)
 		goto done;
 	r->present[T_REMAINING] = r->present[T_RELEASED] = r->present[T_NEW] =
 	        true;

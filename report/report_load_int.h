@@ -70,6 +70,9 @@ rregion *lr__find_region(const lr_report *r, const char *id);
 const char *lr__region_name(const lr_report *r, const char *id);
 /* The meta table: as-of date, years, scope, sources. */
 int lr__load_meta(lr_report *r, lr_store_reader *rd, lr_error *err);
+/* The name table 1 prints for a row of remaining_by_region (TOTAL and
+** OUTSIDE in the report's language). */
+const char *lr__remaining_name(const lr_report *r, const lr_store_remaining *x);
 /* Table 1 and r->regions from remaining_by_region. */
 int lr__load_remaining(lr_report *r, lr_store_reader *rd, lr_error *err);
 /* Tables 2 and 3 and the yearly chart figures from release_by_year. */
@@ -102,6 +105,12 @@ int lr__condense_tables(lr_report *r, lr_error *err);
 int lr__load_levels(lr_report *r, lr_store_reader *rd, lr_error *err);
 /* Free r->levels and r->top. */
 void lr__report_levels_free(lr_report *r);
+
+/* ---- remaining land by contamination (report_contam.c) ----------------- */
+
+/* Table 1b: table 1's regions (the top level when regions have parents)
+** and TOTAL, their land by contamination.  After lr__load_levels(). */
+int lr__load_contamination(lr_report *r, lr_store_reader *rd, lr_error *err);
 
 /* ---- Article 7 Form C (report_formc.c) ---------------------------------- */
 

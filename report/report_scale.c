@@ -210,21 +210,14 @@ static bool in_main_body(const lr_report *r, int k)
 
 int lr__report_order(const lr_report *r, int order[T_N])
 {
-	static const int main_body[] = {T_LEVEL_TOP,
-	                                T_REMAINING_TOP,
-	                                T_REMAINING,
-	                                T_RELEASED,
-	                                T_NEW_LEVEL,
-	                                T_NEW_TOP,
-	                                T_NEW,
-	                                T_PLAN_VS_ACHIEVED,
-	                                T_COMPLETION_TOP,
-	                                T_COMPLETION,
-	                                T_WORKPLAN_TOTAL,
-	                                T_WORKPLAN,
-	                                T_QUALITY_LAYERS,
-	                                T_QUALITY_FINDINGS,
-	                                T_FORM_C};
+	static const int main_body[] = {T_LEVEL_TOP,        T_REMAINING_TOP,
+	                                T_REMAINING,        T_CONTAMINATION,
+	                                T_RELEASED,         T_NEW_LEVEL,
+	                                T_NEW_TOP,          T_NEW,
+	                                T_PLAN_VS_ACHIEVED, T_COMPLETION_TOP,
+	                                T_COMPLETION,       T_WORKPLAN_TOTAL,
+	                                T_WORKPLAN,         T_QUALITY_LAYERS,
+	                                T_QUALITY_FINDINGS, T_FORM_C};
 	int n = 0;
 	for (size_t i = 0; i < sizeof main_body / sizeof *main_body; i++)
 		if (in_main_body(r, main_body[i]))

@@ -108,8 +108,7 @@ typedef struct remaining_fill {
 
 /* The name of a row of remaining_by_region for people: the store writes
 ** its TOTAL and OUTSIDE rows' names in English (engine/store/tables.c). */
-static const char *remaining_name(const lr_report *r,
-                                  const lr_store_remaining *x)
+const char *lr__remaining_name(const lr_report *r, const lr_store_remaining *x)
 {
 	static const char *const own[][2] = {
 	        {"TOTAL", N_("National total")},
@@ -132,7 +131,7 @@ static int remaining_row(void *user, const lr_store_remaining *x, lr_error *err)
 	int rc;
 	if ((rc = lr__rtable_add_row(t, &row, err)) != LR_OK ||
 	    (rc = lr__rtable_text(t, row, 0, x->region_id, err)) != LR_OK ||
-	    (rc = lr__rtable_text(t, row, 1, remaining_name(r, x), err)) !=
+	    (rc = lr__rtable_text(t, row, 1, lr__remaining_name(r, x), err)) !=
 	            LR_OK)
 		return rc;
 	const double cells[6] = {(double)x->sha_count,   lr__m2(x->sha),
@@ -268,6 +267,23 @@ static int year_arrays(lr_report *r, lr_error *err)
 	return LR_OK;
 }
 
+/* Table 2's columns: the areas (cents summed), released in km², then
+** the counts of items destroyed. */
+enum {
+	T2_YEAR,
+	T2_CANCELLED,
+	T2_REDUCED,
+	T2_CLEARED,
+	T2_RELEASED,
+	T2_RELEASED_KM2,
+	T2_RECLASSIFIED,
+	T2_AP,
+	T2_AP_IMPROVISED,
+	T2_AV,
+	T2_ERW,
+	T2_N
+};
+
 static int released_init(const lr_report *r, rtable *t2, lr_error *err)
 {
 	static const rcol_def cols[] = {
@@ -277,25 +293,41 @@ static int released_init(const lr_report *r, rtable *t2, lr_error *err)
 	        {"cleared_m2", N_("Cleared"), "m²", RC_M2},
 	        {"released_m2", N_("Released"), "m²", RC_M2},
 	        {"released_km2", N_("Released"), "km²", RC_KM2},
+	        {"reclassified_m2", N_("SHA reclassified as CHA"), "m²", RC_M2},
 	        {"ap_mines", N_("AP mines destroyed"), N_("items"), RC_COUNT},
+	        {"ap_improvised_mines", N_("Improvised AP mines destroyed"),
+	         N_("items"), RC_COUNT},
 	        {"av_mines", N_("AV mines destroyed"), N_("items"), RC_COUNT},
 	        {"erw", N_("ERW destroyed"), N_("items"), RC_COUNT},
 	};
 	int rc = lr__rtable_init(
 	        t2, "release_by_year",
 	        _("Table 2. Land released by year and method, items destroyed"),
-	        9, err);
-	return rc == LR_OK ? lr__rtable_cols(r, t2, cols, 9, err) : rc;
+	        T2_N, err);
+	return rc == LR_OK ? lr__rtable_cols(r, t2, cols, T2_N, err) : rc;
 }
 
 /* What reading release_by_year fills besides the report: the sums of
-** table 2 (cents for areas 1..4, counts for items 5..7) and the regions'
+** table 2's columns (cents for areas, counts for items) and the regions'
 ** new land. */
 typedef struct years_fill {
 	lr_report *r;
-	int64_t sum2[8];
+	int64_t sum2[T2_N];
 	new_land nl;
 } years_fill;
+
+/* The figures of row of table 2 from v (cents of areas, counts of
+** items), released also in km². */
+static void released_cells(rtable *t2, size_t row, const int64_t v[T2_N])
+{
+	for (int c = T2_CANCELLED; c < T2_N; c++)
+		if (c != T2_RELEASED_KM2)
+			lr__rtable_num(t2, row, c,
+			               t2->cols[c].type == RC_M2
+			                       ? lr__m2(v[c])
+			                       : (double)v[c]);
+	lr__rtable_num(t2, row, T2_RELEASED_KM2, lr__m2(v[T2_RELEASED]) / 1e6);
+}
 
 /*
 ** A TOTAL row of release_by_year (year index y): the national figures of
@@ -318,20 +350,19 @@ static int national_year(years_fill *fill, const lr_store_year *x, int y,
 	int rc = lr__rtable_add_row(t2, &row, err);
 	if (rc != LR_OK)
 		return rc;
-	lr__rtable_num(t2, row, 0, x->year);
-	const lr_cents areas[5] = {0, x->by_method[LR_CANCELLED],
-	                           x->by_method[LR_REDUCED],
-	                           x->by_method[LR_CLEARED], x->released};
-	for (int c = 1; c <= 4; c++) {
-		lr__rtable_num(t2, row, c, lr__m2(areas[c]));
-		fill->sum2[c] += areas[c];
-	}
-	lr__rtable_num(t2, row, 5, lr__m2(x->released) / 1e6);
-	const int64_t items[3] = {x->ap_mines, x->av_mines, x->erw};
-	for (int c = 6; c <= 8; c++) {
-		lr__rtable_num(t2, row, c, (double)items[c - 6]);
-		fill->sum2[c - 1] += items[c - 6];
-	}
+	lr__rtable_num(t2, row, T2_YEAR, x->year);
+	const int64_t v[T2_N] = {[T2_CANCELLED] = x->by_method[LR_CANCELLED],
+	                         [T2_REDUCED] = x->by_method[LR_REDUCED],
+	                         [T2_CLEARED] = x->by_method[LR_CLEARED],
+	                         [T2_RELEASED] = x->released,
+	                         [T2_RECLASSIFIED] = x->reclassified,
+	                         [T2_AP] = x->ap_mines,
+	                         [T2_AP_IMPROVISED] = x->ap_improvised,
+	                         [T2_AV] = x->av_mines,
+	                         [T2_ERW] = x->erw};
+	for (int c = T2_CANCELLED; c < T2_N; c++)
+		fill->sum2[c] += v[c];
+	released_cells(t2, row, v);
 	return LR_OK;
 }
 
@@ -350,19 +381,15 @@ static int year_row(void *user, const lr_store_year *x, lr_error *err)
 }
 
 /* Table 2's TOTAL row from the sums of its years. */
-static int released_total(rtable *t2, const int64_t sum2[8], lr_error *err)
+static int released_total(rtable *t2, const int64_t sum2[T2_N], lr_error *err)
 {
 	size_t row;
 	int rc = lr__rtable_add_row(t2, &row, err);
 	if (rc != LR_OK)
 		return rc;
 	t2->total[row] = 1;
-	rc = lr__rtable_text(t2, row, 0, "TOTAL", err);
-	for (int c = 1; c <= 4; c++)
-		lr__rtable_num(t2, row, c, lr__m2(sum2[c]));
-	lr__rtable_num(t2, row, 5, lr__m2(sum2[4]) / 1e6);
-	for (int c = 6; c <= 8; c++)
-		lr__rtable_num(t2, row, c, (double)sum2[c - 1]);
+	rc = lr__rtable_text(t2, row, T2_YEAR, "TOTAL", err);
+	released_cells(t2, row, sum2);
 	return rc;
 }
 
@@ -442,6 +469,14 @@ static int years_meta(lr_report *r, lr_error *err)
 	         lr__areas_in(r), r->first_year, r->last_year,
 	         lr__date(r, r->as_of).s);
 	int rc = lr__rtable_meta(&r->tables[T_RELEASED], units, src, note, err);
+	if (rc == LR_OK)
+		rc = lr__rtable_add_note(
+		        &r->tables[T_RELEASED],
+		        _("SHA reclassified as CHA: suspected land confirmed "
+		          "hazardous that year, neither new nor released. "
+		          "Improvised AP mines are counted apart from AP "
+		          "mines."),
+		        err);
 	if (rc != LR_OK)
 		return rc;
 	snprintf(units, sizeof units,

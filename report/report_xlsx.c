@@ -15,6 +15,7 @@ static const char *const sheet_names[T_N] = {
         /* TRANSLATORS: an XLSX sheet name: at most 31 characters, no
         ** brackets, colon, asterisk, question mark or slashes. */
         N_("1 Remaining"),
+        N_("1b Remaining by contamination"),
         N_("2 Released by year"),
         N_("3 New contamination"),
         N_("4 Planned vs achieved"),

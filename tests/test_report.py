@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -394,6 +395,91 @@ def check_levels_baseline(tmp):
        "remaining", (base, got))
 
 
+CONTAMINATION = ("ap_m2", "av_m2", "erw_m2", "mixed_m2")
+
+
+def contamination_rows(out, unit, key):
+    """Table 1b of request_tables.json in unit: {region: [AP, AV, ERW,
+    mixed, total]} with the column keys in that unit."""
+    run("report", out, "--format", "json", "--unit", unit)
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    t = next((x for x in j["tables"] if x["id"] ==
+              "remaining_by_contamination"), {"rows": [], "totals": []})
+    return {x["region_id"]: [Decimal(str(x[k.replace("_m2", key)]))
+                             for k in CONTAMINATION + ("total_m2",)]
+            for x in t["rows"] + t["totals"]}
+
+
+def check_contamination(out, csv_name, label):
+    """Table 1b lists the regions of table 1 (the top level of csv_name)
+    and TOTAL: each row's AP, AV, ERW and mixed land is the CSV's, in m²
+    to the cent and in km² to the hundredth, and AP + AV + ERW + mixed =
+    total."""
+    rows = [x for x in read_csv(os.path.join(out, csv_name))
+            if x.get("level", "1") in ("1", "")]
+    want = {x["region_id"]: [Decimal(x[k]) for k in
+                             CONTAMINATION + ("total_m2",)] for x in rows}
+    m2 = contamination_rows(out, "m2", "_m2")
+    km2 = contamination_rows(out, "km2", "_km2")
+    ok(m2 == want and len(want) >= 3,
+       f"{label}: table 1b has the {len(want)} rows of {csv_name} (top "
+       "level and TOTAL), every part to the cent", (sorted(m2), sorted(want)))
+    ok(sorted(km2) == sorted(want) and
+       all(abs(km2[k][i] - v[i] / 1000000) <= Decimal("0.005")
+           for k, v in want.items() for i in range(5)),
+       f"{label}: table 1b in km² is the CSV's m² / 10^6 (two decimals)",
+       km2)
+    ok(all(sum(v[:4]) == v[4] for v in want.values()) and
+       all(sum(v[:4]) == v[4] for v in m2.values()) and
+       any(v[3] > 0 for v in m2.values()),
+       f"{label}: AP + AV + ERW + mixed = total in every row of table 1b, "
+       "some land mixed", m2)
+
+
+def check_contamination_flat(tmp):
+    """Regions without parents: table 1b lists every region of
+    remaining_by_region.csv."""
+    data = os.path.join(tmp, "flat.gpkg")
+    out = os.path.join(tmp, "flat")
+    subprocess.run([GEN, "--out", data, "--seed", "5", "--hazards", "200",
+                    "--regions", "9"], check=True, capture_output=True)
+    with sqlite3.connect(data) as db:
+        # The GeoPackage's triggers call SpatiaLite; the geometry is not
+        # touched, so they can go.
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE "
+                                  "type = 'trigger' AND tbl_name = "
+                                  "'regions'").fetchall():
+            db.execute(f'DROP TRIGGER "{name}"')
+        db.execute("UPDATE regions SET parent_id = NULL")
+    r = run("analyze", data, "--out", out)
+    ok(r.returncode == 0 and not os.path.exists(
+        os.path.join(out, "remaining_by_level.csv")),
+       "regions without parents: analyze writes no levels", r.stderr)
+    check_contamination(out, "remaining_by_region.csv", "without parents")
+
+
+def check_reclassified(out):
+    """Table 2's SHA reclassified as CHA and improvised AP mines are
+    release_by_year.csv's TOTAL rows, year by year, and their sums."""
+    run("report", out, "--format", "json", "--unit", "m2")
+    j = json.load(open(os.path.join(out, "request_tables.json")))
+    t = next(x for x in j["tables"] if x["id"] == "release_by_year")
+    nat = [x for x in read_csv(os.path.join(out, "release_by_year.csv"))
+           if x["region_id"] == "TOTAL"]
+    want = {x["year"]: (Decimal(x["reclassified_m2"]),
+                        int(x["ap_improvised_mines"])) for x in nat}
+    got = {str(x["year"]): (Decimal(str(x["reclassified_m2"])),
+                            x["ap_improvised_mines"]) for x in t["rows"]}
+    total = t["total"]
+    ok(got == want and any(v[0] > 0 for v in want.values()) and
+       Decimal(str(total["reclassified_m2"])) ==
+       sum(v[0] for v in want.values()) and
+       total["ap_improvised_mines"] == sum(v[1] for v in want.values()),
+       f"table 2: SHA reclassified as CHA in each of {len(want)} years and "
+       "in total is release_by_year.csv's, to the cent; improvised AP "
+       "mines too", (got, want, total))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="lr-report-")
     data = os.path.join(tmp, "national.gpkg")
@@ -415,7 +501,8 @@ def main():
     ok(r.returncode == 0, "report without project/plan: exit 0", r.stderr)
     j = json.load(open(os.path.join(out, "request_tables.json")))
     ids = [t["id"] for t in j["tables"]]
-    ok(ids == ["remaining_by_region", "release_by_year", "new_contamination",
+    ok(ids == ["remaining_by_region", "remaining_by_contamination",
+               "release_by_year", "new_contamination",
                "data_quality_layers", "data_quality_findings", "form_c",
                "remaining_by_level"],
        "without project/plan: tables 1-3, the data-quality annex and "
@@ -445,6 +532,9 @@ def main():
     check_quality(out, analyze_out, tmp)
     check_levels(out)
     check_levels_baseline(tmp)
+    check_contamination(out, "remaining_by_level.csv", "with parents")
+    check_contamination_flat(tmp)
+    check_reclassified(out)
 
     # The figures to the cent: the tables in m² as the CSVs.
     check_chart_truth(out, tmp)
@@ -469,7 +559,8 @@ def main():
     book = zipfile.ZipFile(os.path.join(out, "request_tables.xlsx"))
     wb = book.read("xl/workbook.xml").decode()
     sheets = re.findall(r'<sheet name="([^"]+)"', wb)
-    ok(sheets == ["1 Remaining", "2 Released by year", "3 New contamination",
+    ok(sheets == ["1 Remaining", "1b Remaining by contamination",
+                  "2 Released by year", "3 New contamination",
                   "5 Completion", "6 Work plan", "A1 Data quality",
                   "A2 Findings", "B Form C", "D Levels"],
        "xlsx: the workbook lists one sheet per table", sheets)
@@ -487,7 +578,7 @@ def main():
     strings = book.read("xl/sharedStrings.xml").decode()
     ok("As of: " in strings and "Scope: " in strings and "Source: " in strings
        and "Units: " in strings, "xlsx: as-of, scope, source and units stated")
-    nums2 = xlsx_numbers(book, "xl/worksheets/sheet2.xml")
+    nums2 = xlsx_numbers(book, "xl/worksheets/sheet3.xml")
     released = sum(Decimal(x["released_m2"]) for x in year_totals)
     ok(released in nums2, "xlsx: sheet 2 holds the total released", released)
 
@@ -541,7 +632,7 @@ def main():
     ok(f"| **TOTAL** | **National total** |" in md and
        f"**{thousands(Decimal(total['total_m2']))}**" in md,
        "md: table 1 has the TOTAL row with the national remaining")
-    ok(md.count("**TOTAL**") >= 4 and md.count("\n## Table") == 5 and
+    ok(md.count("**TOTAL**") >= 4 and md.count("\n## Table") == 6 and
        "\n## Annex B. Article 7 Form C" in md,
        "md: TOTAL rows in every table, one section per table")
 

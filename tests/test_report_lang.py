@@ -50,6 +50,8 @@ SHARED = {
     # the completion annex E: its letter, tables and files
     "E", "E1", "E2", "E3", "completion_by_region", "completion_releases",
     "previously_unknown",
+    # table 1b and the contamination columns its source names
+    "b", "ap_m2", "av_m2", "erw_m2", "mixed_m2",
 }
 # Words of French and Spanish spelled as an English word is.
 SAME_SPELLING = {
@@ -57,7 +59,7 @@ SAME_SPELLING = {
            "non", "orange", "percentiles", "point", "table",
            "projection", "absent", "Contamination", "Latitude",
            "Longitude", "latitude", "information", "Type", "classes", "quartiles",
-           "stock", "tables"},
+           "stock", "tables", "antipersonnel"},
     "es": {"a", "A", "no", "percentiles"},
 }
 

@@ -306,6 +306,33 @@ def declaration_sheets(out, names):
         want["E2"] = sheet_decl_releases(out, names)
         want["E3"] = sheet_decl_unknown(out, names)
     return want
+def sheet_contamination(out, names):
+    """Sheet 1b: the regions of table 1 (the top level when regions have
+    parents) and TOTAL, their land by contamination."""
+    levels = os.path.join(out, "remaining_by_level.csv")
+    rows = ([x for x in read_csv(levels) if x["level"] in ("1", "")]
+            if os.path.exists(levels) else
+            read_csv(os.path.join(out, "remaining_by_region.csv")))
+    return [[t(x["region_id"]),
+             ("any", None) if x["region_id"] == "OUTSIDE"
+             else t(x["region_name"])] +
+            [km(x[k]) for k in ("ap_m2", "av_m2", "erw_m2", "mixed_m2",
+                                "total_m2")] for x in rows]
+
+
+def sheet_released_reclassified(out, names):
+    """Sheet 2 with SHA land reclassified as CHA after the land released
+    and improvised AP mines beside AP mines: release_by_year.csv's TOTAL
+    rows and their sum."""
+    nat = [x for x in read_csv(os.path.join(out, "release_by_year.csv"))
+           if x["region_id"] == "TOTAL"]
+    areas = AREA_COLS + ("reclassified_m2",)
+    items = ("ap_mines", "ap_improvised_mines", "av_mines", "erw")
+    rows = [[t(x["year"])] + [km(x[k]) for k in areas] +
+            [n(x[k]) for k in items] for x in nat]
+    return rows + [[t("TOTAL")] +
+                   [km(sum(Decimal(x[k]) for x in nat)) for k in areas] +
+                   [n(sum(int(x[k]) for x in nat)) for k in items]]
 
 
 # ---- comparing --------------------------------------------------------------
@@ -444,6 +471,8 @@ def expected_sheets(out, printed, plan=None):
             "A1": sheet_layers(out, names, printed),
             "A2": None,
             "B": sheet_formc(out, names)}
+    want["1b"] = sheet_contamination(out, names)
+    want["2"] = sheet_released_reclassified(out, names)
     if plan:
         want["4"] = sheet_planned(out, names, plan)
     if os.path.exists(os.path.join(out, "completion.csv")):

@@ -157,9 +157,10 @@ static void classify(lr__col *c)
 		return;
 	}
 	if (ends_with(n, "_count") || !strcmp(n, "ap_mines") ||
-	    !strcmp(n, "av_mines") || !strcmp(n, "erw") ||
-	    !strcmp(n, "mixed_items") || lr__check_starts_with(n, "items") ||
-	    ends_with(n, "_items") || lr__check_starts_with(n, "teams")) {
+	    !strcmp(n, "ap_improvised_mines") || !strcmp(n, "av_mines") ||
+	    !strcmp(n, "erw") || !strcmp(n, "mixed_items") ||
+	    lr__check_starts_with(n, "items") || ends_with(n, "_items") ||
+	    lr__check_starts_with(n, "teams")) {
 		c->type = COL_COUNT;
 		return;
 	}
@@ -204,14 +205,15 @@ bool lr__check_has_token(const char *hay, const char *tok)
 }
 
 /* Recognise a table by its columns.  A data-quality table counts features
-** and findings, and a Form C list gives land per area, not per region:
-** though they give areas, their titles say they are none of the kinds the
-** rules know. */
+** and findings, a Form C list gives land per area, not per region, and a
+** split by contamination repeats table 1's totals: though they give areas,
+** their titles say they are none of the kinds the rules know. */
 static int recognise(const lr__tab *p)
 {
 	bool year = p->yearc >= 0;
 	if (lr__check_has_word(p->t->title, "data quality") ||
-	    lr__check_has_word(p->t->title, "form c"))
+	    lr__check_has_word(p->t->title, "form c") ||
+	    lr__check_has_word(p->t->title, "by contamination"))
 		return K_NONE;
 	if (lr__check_col_find(p, "p50_date", COL_TEXT) >= 0 ||
 	    lr__check_col_find(p, "extension_years", COL_YEARS) >= 0 ||
@@ -345,9 +347,10 @@ static bool area_read(const char *base)
 const char *lr__check_col_unread(const lr__col *c)
 {
 	static const char *const counts[] = {
-	        "sha_count",   "cha_count",   "total_count",
-	        "other_count", "ap_mines",    "av_mines",
-	        "erw",         "mixed_items", NULL};
+	        "sha_count", "cha_count", "total_count", "other_count",
+	        "ap_mines", "av_mines", "erw", "mixed_items",
+	        /* known, though no total holds it: counted apart from AP */
+	        "ap_improvised_mines", NULL};
 	static const char *const items[] = {"items", "items_destroyed",
 	                                    "total_items", "items_total", NULL};
 	switch (c->type) {

@@ -234,6 +234,11 @@ static const char *special(const words *ws, const char *unit)
 	static const char *const ext[] = {"extension", NULL};
 	static const char *const years[] = {"years", "year", NULL};
 	static const char *const rate[] = {"mean", "average", "rate", NULL};
+	static const char *const improvised[] = {"improvised", NULL};
+	/* Improvised AP mines are counted apart from AP mines. */
+	if (!unit && find_word(ws, mines) >= 0 && find_word(ws, ap) >= 0 &&
+	    find_word(ws, improvised) >= 0)
+		return "ap_improvised_mines";
 	if (!unit && find_word(ws, mines) >= 0 && find_word(ws, ap) >= 0)
 		return "ap_mines";
 	if (!unit && find_word(ws, mines) >= 0 && find_word(ws, av) >= 0)
