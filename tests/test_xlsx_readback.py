@@ -131,16 +131,6 @@ AREA_COLS = ("cancelled_m2", "reduced_m2", "cleared_m2", "released_m2")
 ITEM_COLS = ("ap_mines", "av_mines", "erw")
 
 
-def sheet_released(out, names):
-    nat = [x for x in read_csv(os.path.join(out, "release_by_year.csv"))
-           if x["region_id"] == "TOTAL"]
-    rows = [[t(x["year"])] + [km(x[k]) for k in AREA_COLS] +
-            [n(x[k]) for k in ITEM_COLS] for x in nat]
-    return rows + [[t("TOTAL")] +
-                   [km(sum(Decimal(x[k]) for x in nat)) for k in AREA_COLS] +
-                   [n(sum(int(x[k]) for x in nat)) for k in ITEM_COLS]]
-
-
 def sheet_new(out, names):
     """Years as columns, a Total column, a region per row in the order of
     remaining_by_region, a TOTAL row."""
@@ -466,13 +456,12 @@ def expected_sheets(out, printed, plan=None):
     names = {x["region_id"]: x["region_name"] for x in
              read_csv(os.path.join(out, "remaining_by_region.csv"))}
     want = {"1": sheet_remaining(out, names),
-            "2": sheet_released(out, names),
+            "2": sheet_released_reclassified(out, names),
             "3": sheet_new(out, names),
             "A1": sheet_layers(out, names, printed),
             "A2": None,
             "B": sheet_formc(out, names)}
     want["1b"] = sheet_contamination(out, names)
-    want["2"] = sheet_released_reclassified(out, names)
     if plan:
         want["4"] = sheet_planned(out, names, plan)
     if os.path.exists(os.path.join(out, "completion.csv")):
