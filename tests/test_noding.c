@@ -9,6 +9,7 @@
 #include "analyze_int.h"
 #include "lr_engine.h"
 #include "lr_test.h"
+#include "lr_test_node.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,9 @@ typedef struct tally {
 	size_t clusters, labels, label_diff, faces, face_moved, face_diff;
 	double worst; /* largest relative difference of a label's area */
 	lr__overlay_counts fast;
+	size_t noder_diff; /* clusters whose faces lr__node changed */
+	node_tally node;   /* lr__node against GEOSNode_r, cluster by cluster */
+	GEOSGeometry **region_boundary; /* owned, lazy */
 } tally;
 
 static int cmp_i32(const void *a, const void *b)
@@ -153,6 +157,83 @@ static void compare_faces(GEOSContextHandle_t ctx, const labelled *a, size_t na,
 	t->face_diff += na < nb ? nb - na : 0;
 }
 
+/* Whether faces a and b are the same to the bit: in the same order, each
+** with the same region, covers, cents and coordinates in the same order. */
+static int same_faces(GEOSContextHandle_t ctx, const lr__cluster_faces *a,
+                      const lr__cluster_faces *b)
+{
+	if (a->faces.len != b->faces.len || a->covers.len != b->covers.len ||
+	    memcmp(a->covers.data, b->covers.data,
+	           a->covers.len * sizeof(int32_t)))
+		return 0;
+	for (size_t f = 0; f < a->faces.len; f++) {
+		const lr__raw_face *x = &LR_VEC_AT(&a->faces, lr__raw_face, f);
+		const lr__raw_face *y = &LR_VEC_AT(&b->faces, lr__raw_face, f);
+		if (x->region != y->region || x->area != y->area ||
+		    x->first_cover != y->first_cover ||
+		    x->n_covers != y->n_covers ||
+		    GEOSEqualsExact_r(ctx, x->geom, y->geom, 0) != 1)
+			return 0;
+	}
+	return 1;
+}
+
+/* The fast path with lr__node against the same with GEOSNode_r: the same
+** faces to the bit, the same path taken. */
+static void compare_noders(lr__worker *w, const int32_t *items, size_t n,
+                           const lr__cluster_faces *fast, tally *t)
+{
+	lr__cluster_faces geos;
+	lr__cluster_faces_init(&geos);
+	lr__overlay_counts before = w->counts;
+	w->noding = LR__NODING_FAST_GEOS;
+	int rc = lr__cluster_faces_r(w, items, n, &geos);
+	w->counts = before;
+	if (rc != LR_OK || !same_faces(w->ctx, fast, &geos))
+		t->noder_diff++;
+	lr__cluster_faces_free(w, &geos);
+}
+
+/* The linework of a cluster (its inputs' boundaries and the region borders
+** across its envelope) noded by lr__node and by GEOSNode_r. */
+static void compare_linework(lr__worker *w, const int32_t *items, size_t n,
+                             tally *t)
+{
+	GEOSContextHandle_t ctx = w->ctx;
+	const lr_dataset *d = w->in->d;
+	GEOSGeometry **parts = calloc(n + d->regions.len, sizeof *parts);
+	size_t np = 0;
+	lr_box env = {1e300, 1e300, -1e300, -1e300};
+	for (size_t i = 0; i < n; i++) {
+		const lr_wkb *wkb = lr__item_geom(w->in, items[i]);
+		GEOSGeometry *g = lr_wkb_to_geos_r(ctx, wkb);
+		parts[np++] = GEOSBoundary_r(ctx, g);
+		GEOSGeom_destroy_r(ctx, g);
+		env = (lr_box){
+		        fmin(env.minx, wkb->minx), fmin(env.miny, wkb->miny),
+		        fmax(env.maxx, wkb->maxx), fmax(env.maxy, wkb->maxy)};
+	}
+	for (size_t r = 0; r < d->regions.len; r++) {
+		const lr_wkb *rg = &LR_VEC_AT(&d->regions, lr_region, r).geom;
+		lr_box rb = {rg->minx, rg->miny, rg->maxx, rg->maxy};
+		if (!lr_box_intersects(&env, &rb))
+			continue;
+		if (!t->region_boundary[r]) {
+			GEOSGeometry *g = lr_wkb_to_geos_r(ctx, rg);
+			t->region_boundary[r] = GEOSBoundary_r(ctx, g);
+			GEOSGeom_destroy_r(ctx, g);
+		}
+		parts[np++] =
+		        GEOSClipByRect_r(ctx, t->region_boundary[r], env.minx,
+		                         env.miny, env.maxx, env.maxy);
+	}
+	GEOSGeometry *lines = GEOSGeom_createCollection_r(
+	        ctx, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)np);
+	node_vs_geos(ctx, lines, &t->node);
+	GEOSGeom_destroy_r(ctx, lines);
+	free(parts);
+}
+
 /* Both paths on one cluster; the faces of both are built in ctx of w
 ** (one context for both, so that they can be compared). */
 static void compare_cluster(lr__worker *w, const int32_t *items, size_t n,
@@ -164,6 +245,10 @@ static void compare_cluster(lr__worker *w, const int32_t *items, size_t n,
 	w->noding = LR__NODING_FAST;
 	int rf = lr__cluster_faces_r(w, items, n, &fast);
 	lr__overlay_counts fast_counts = w->counts; /* of the fast path */
+	if (rf == LR_OK)
+		compare_noders(w, items, n, &fast, t);
+	if (n > 1)
+		compare_linework(w, items, n, t);
 	w->noding = LR__NODING_REFERENCE;
 	int rr = lr__cluster_faces_r(w, items, n, &ref);
 	w->counts = fast_counts;
@@ -189,6 +274,7 @@ static tally compare_dataset(const lr_dataset *d)
 {
 	tally t = {0};
 	size_t nr = d->regions.len;
+	t.region_boundary = calloc(nr + 1, sizeof *t.region_boundary);
 	lr_box *boxes = calloc(nr + 1, sizeof *boxes);
 	for (size_t i = 0; i < nr; i++) {
 		const lr_wkb *g = &LR_VEC_AT(&d->regions, lr_region, i).geom;
@@ -209,10 +295,14 @@ static tally compare_dataset(const lr_dataset *d)
 			                starts[c + 1] - starts[c], &t, c);
 		}
 		t.fast = w.counts;
+		for (size_t r = 0; r < nr; r++)
+			GEOSGeom_destroy_r(w.ctx, t.region_boundary[r]);
 		lr__worker_free(&w);
 	}
 	free(order);
 	free(starts);
+	free(t.region_boundary);
+	t.region_boundary = NULL;
 	lr_rtree_free((lr_rtree *)in.region_tree);
 	return t;
 }
@@ -236,6 +326,17 @@ static void report(const char *what, const tally *t, size_t fast_percent)
 	           "%s: the same faces point for point (%zu faces; %zu apart "
 	           "by less than 1e-9 degrees, %zu otherwise different)",
 	           what, t->faces, t->face_moved, t->face_diff);
+	lr_test_ok(t->noder_diff == 0,
+	           "%s: lr__node gives the faces GEOSNode_r gives, to the bit, "
+	           "in every cluster (%zu differ; it left %zu components to "
+	           "GEOSNode_r)",
+	           what, t->noder_diff, t->fast.node_declined);
+	lr_test_ok(t->node.differ == 0 && t->node.same > 0,
+	           "%s: lr__node on each cluster's whole linework: %zu as "
+	           "GEOSNode_r line for line, %zu refused, %zu different "
+	           "(GEOSNode_r failed on %zu)",
+	           what, t->node.same, t->node.declined, t->node.differ,
+	           t->node.geos_failed);
 	lr_test_ok(overlaid > 0 &&
 	                   t->fast.fast * 100 >= overlaid * fast_percent,
 	           "%s: %zu of %zu overlaid components noded fast (at least "

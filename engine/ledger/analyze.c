@@ -395,6 +395,7 @@ static void note_noding(const analysis *a)
 		const lr__overlay_counts *c = &a->workers[t].counts;
 		n.alone += c->alone;
 		n.fast += c->fast;
+		n.node_declined += c->node_declined;
 		n.reference += c->reference;
 		n.fallback_error += c->fallback_error;
 		n.fallback_sliver += c->fallback_sliver;
@@ -407,9 +408,11 @@ static void note_noding(const analysis *a)
 	                 "%zu noded fast and proved, %zu fell back to the "
 	                 "reference noding (%zu on a GEOS error, %zu on a "
 	                 "face under 1 m2, %zu on a failed proof), %zu noded "
-	                 "the reference way",
+	                 "the reference way; %zu noded by GEOSNode_r where our "
+	                 "own noder could not prove its result",
 	                 n.alone, n.fast, fallbacks, n.fallback_error,
-	                 n.fallback_sliver, n.fallback_check, n.reference);
+	                 n.fallback_sliver, n.fallback_check, n.reference,
+	                 n.node_declined);
 }
 
 /* The time of each phase and the shape of the clusters, as a note. */

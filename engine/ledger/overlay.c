@@ -6,7 +6,8 @@
 ** successive pairwise overlays would re-node the same edges once per input
 ** and accumulate slivers.
 **
-** Noding is GEOSNode_r (no validation pass, no dissolve); each face learns
+** Noding is node.c's: the cuts GEOSNode_r makes, in one pass, proved to
+** leave nothing to cut (else GEOSNode_r itself); each face learns
 ** which inputs cover it by following the inputs' boundaries along its
 ** edges (label.c), and the faces must prove themselves: labels that agree
 ** across every edge, no face under 1 m2 (covered or not), and the planar
@@ -18,6 +19,7 @@
 ** point.
 */
 #include "overlay_int.h"
+#include "node_int.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -320,6 +322,36 @@ static int locate_regions(lr__worker *w, component *c)
 }
 
 /*
+** The linework lines noded by lr__node, or by GEOSNode_r where lr__node
+** cannot prove its result fully noded (the same lines either way when
+** both can).  Returns a new MultiLineString or NULL (*rc set).
+*/
+static GEOSGeometry *fast_noded(lr__worker *w, const GEOSGeometry *lines,
+                                int *rc)
+{
+	lr__linework lw;
+	lr__noded nd;
+	bool noded = false;
+	lr__linework_init(&lw);
+	lr__noded_init(&nd);
+	*rc = lr__linework_add(w->ctx, lines, &lw);
+	if (*rc == LR_OK)
+		*rc = lr__node(&lw, &nd, &noded);
+	GEOSGeometry *out = NULL;
+	if (*rc == LR_OK && noded)
+		out = lr__noded_to_geos(w->ctx, &nd);
+	else if (*rc == LR_OK)
+		w->counts.node_declined++;
+	if (*rc == LR_OK && !noded)
+		out = GEOSNode_r(w->ctx, lines);
+	lr__linework_free(&lw);
+	lr__noded_free(&nd);
+	if (*rc == LR_OK && !out)
+		*rc = LR_ERR_GEOM;
+	return out;
+}
+
+/*
 ** Every face of the arrangement: the input boundaries and the region
 ** borders inside the envelope (unless one region holds it all), noded
 ** together as `how` says and polygonized.  Returns a new collection or
@@ -352,10 +384,15 @@ static GEOSGeometry *arrangement(lr__worker *w, const component *c,
 	if (!lines)
 		goto done;
 	n_parts = 0; /* the collection owns the parts now */
-	noded = how == LR__NODING_FAST ? GEOSNode_r(ctx, lines)
-	                               : GEOSUnaryUnion_r(ctx, lines);
+	if (how == LR__NODING_FAST)
+		noded = fast_noded(w, lines, rc);
+	else if (how == LR__NODING_FAST_GEOS)
+		noded = GEOSNode_r(ctx, lines);
+	else
+		noded = GEOSUnaryUnion_r(ctx, lines);
 	if (!noded)
 		goto done;
+	*rc = LR_ERR_GEOM;
 	const GEOSGeometry *noded_c = noded;
 	faces = GEOSPolygonize_r(ctx, &noded_c, 1);
 	if (faces)
@@ -540,7 +577,7 @@ static int fast_arranged_faces(lr__worker *w, component *c, int32_t *covers,
 {
 	int rc;
 	*verdict = NOT_PROVED_AREAS;
-	GEOSGeometry *faces = arrangement(w, c, LR__NODING_FAST, &rc);
+	GEOSGeometry *faces = arrangement(w, c, w->noding, &rc);
 	if (!faces)
 		return rc;
 	int nf = GEOSGetNumGeometries_r(w->ctx, faces);
@@ -643,7 +680,7 @@ static int overlay_faces(lr__worker *w, component *c, lr__cluster_faces *out)
 	int32_t *covers = malloc(c->n * sizeof *covers);
 	double *planar = calloc(c->n, sizeof *planar);
 	int rc = LR_ERR_NOMEM;
-	if (covers && planar && w->noding == LR__NODING_FAST &&
+	if (covers && planar && w->noding != LR__NODING_REFERENCE &&
 	    c->n <= FAST_MAX_INPUTS) {
 		rc = fast_faces(w, c, covers, planar, out);
 	} else if (covers && planar) {

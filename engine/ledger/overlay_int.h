@@ -16,16 +16,24 @@ typedef struct lr__overlay_input {
 	const lr_rtree *region_tree; /* borrowed: over region envelopes */
 } lr__overlay_input;
 
-/* How a worker nodes a component's linework.  FAST: GEOSNode_r, its faces
-** proved against the inputs' areas, the REFERENCE path when the proof or
-** GEOS fails (and at once for components of many inputs); REFERENCE: a
-** unary union (OverlayNG) every time. */
-typedef enum { LR__NODING_FAST = 0, LR__NODING_REFERENCE } lr__noding;
+/* How a worker nodes a component's linework.  FAST: lr__node (node.c), or
+** GEOSNode_r where lr__node cannot prove its result, the faces proved
+** against the inputs' areas, the REFERENCE path when the proof or GEOS
+** fails (and at once for components of many inputs); FAST_GEOS: the same
+** with GEOSNode_r always (what lr__node must equal, for tests and
+** measurements); REFERENCE: a unary union (OverlayNG) every time. */
+typedef enum {
+	LR__NODING_FAST = 0,
+	LR__NODING_REFERENCE,
+	LR__NODING_FAST_GEOS
+} lr__noding;
 
 /* What the worker's components went through, for --timings. */
 typedef struct lr__overlay_counts {
 	size_t alone;           /* one input in one region: no overlay */
 	size_t fast;            /* noded fast, faces proved */
+	size_t node_declined;   /* lr__node could not prove its noding:
+	                        ** GEOSNode_r nodes the component */
 	size_t reference;       /* noded by the reference path from the start */
 	size_t fallback_error;  /* fast noding failed in GEOS: reference */
 	size_t fallback_sliver; /* a face under 1 m2: reference */

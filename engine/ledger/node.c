@@ -1,0 +1,896 @@
+/*
+** A noder of our own (node_int.h).  It cuts the linework as GEOSNode_r
+** cuts it, so that the faces polygonized from it stay the same to the
+** bit: every pair of segments whose boxes meet (found by a sweep over x)
+** is intersected as GEOS's LineIntersector does (orientations by GEOS's
+** double-double filter, crossings by its conditioned homogeneous formula),
+** each intersection point becomes a node of both segments, each line is
+** cut at its nodes in the order GEOS sorts them, and a cut line already
+** seen, in either direction, is dropped.  GEOS's IteratedNoder then nodes
+** its output again until it finds nothing; here the output is checked
+** once instead (every intersection of two pieces must be an end of both
+** chains it lies on), and a result that fails is refused, never returned.
+*/
+#include "node_int.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pt {
+	double x, y;
+} pt;
+
+static bool pt_eq(pt a, pt b)
+{
+	return a.x == b.x && a.y == b.y;
+}
+
+static pt seg_a(const lr__seg *s)
+{
+	return (pt){s->ax, s->ay};
+}
+
+static pt seg_b(const lr__seg *s)
+{
+	return (pt){s->bx, s->by};
+}
+
+/* ---- GEOS's orientation: a double filter, then double-double --------- */
+
+typedef struct dd {
+	double hi, lo;
+} dd;
+
+/* DD::selfAdd(yhi, ylo) of GEOS, operation for operation. */
+static dd dd_add(dd x, dd y)
+{
+	double S = x.hi + y.hi, T = x.lo + y.lo;
+	double e = S - x.hi, f = T - x.lo;
+	double s = S - e, t = T - f;
+	s = (y.hi - e) + (x.hi - s);
+	t = (y.lo - f) + (x.lo - t);
+	e = s + T;
+	double H = S + e, h = e + (S - H);
+	e = t + h;
+	double zhi = H + e;
+	return (dd){zhi, e + (H - zhi)};
+}
+
+/* DD::selfMultiply(yhi, ylo) of GEOS. */
+static dd dd_mul(dd x, dd y)
+{
+	const double split = 134217729.0; /* 2^27 + 1 */
+	double C = split * x.hi, hx = C - x.hi, c = split * y.hi;
+	hx = C - hx;
+	double tx = x.hi - hx, hy = c - y.hi;
+	C = x.hi * y.hi;
+	hy = c - hy;
+	double ty = y.hi - hy;
+	c = ((((hx * hy - C) + hx * ty) + tx * hy) + tx * ty) +
+	    (x.hi * y.lo + x.lo * y.hi);
+	double zhi = C + c;
+	hx = C - zhi;
+	return (dd){zhi, c + hx};
+}
+
+static int sign_of(double d)
+{
+	return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
+/* CGAlgorithmsDD::orientationIndexFilter: the sign of the determinant
+** when double arithmetic is sure of it, else 2. */
+static int orient_filter(pt a, pt b, pt c)
+{
+	double detleft = (a.x - c.x) * (b.y - c.y);
+	double detright = (a.y - c.y) * (b.x - c.x);
+	double det = detleft - detright, detsum;
+	if (detleft > 0.0) {
+		if (detright <= 0.0)
+			return sign_of(det);
+		detsum = detleft + detright;
+	} else if (detleft < 0.0) {
+		if (detright >= 0.0)
+			return sign_of(det);
+		detsum = -detleft - detright;
+	} else {
+		return sign_of(det);
+	}
+	double errbound = 1e-15 * detsum;
+	if (det >= errbound || -det >= errbound)
+		return sign_of(det);
+	return 2;
+}
+
+/* Orientation::index(p1, p2, q): 1 left, -1 right, 0 on the line. */
+static int orient(pt p1, pt p2, pt q)
+{
+	int index = orient_filter(p1, p2, q);
+	if (index <= 1)
+		return index;
+	dd dx1 = dd_add((dd){p2.x, 0}, (dd){-p1.x, 0});
+	dd dy1 = dd_add((dd){p2.y, 0}, (dd){-p1.y, 0});
+	dd dx2 = dd_add((dd){q.x, 0}, (dd){-p2.x, 0});
+	dd dy2 = dd_add((dd){q.y, 0}, (dd){-p2.y, 0});
+	dd m = dd_mul(dx1, dy2), n = dd_mul(dy1, dx2);
+	dd d = dd_add(m, (dd){-n.hi, -n.lo});
+	if (d.hi < 0 || (d.hi == 0 && d.lo < 0))
+		return -1;
+	return d.hi > 0 || (d.hi == 0 && d.lo > 0) ? 1 : 0;
+}
+
+/* ---- GEOS's LineIntersector ------------------------------------------ */
+
+/* Whether the boxes of p1-p2 and q1-q2 meet (Envelope::intersects). */
+static bool boxes_meet(pt p1, pt p2, pt q1, pt q2)
+{
+	return fmin(p1.x, p2.x) <= fmax(q1.x, q2.x) &&
+	       fmax(p1.x, p2.x) >= fmin(q1.x, q2.x) &&
+	       fmin(p1.y, p2.y) <= fmax(q1.y, q2.y) &&
+	       fmax(p1.y, p2.y) >= fmin(q1.y, q2.y);
+}
+
+/* Whether q lies in the box of p1-p2, edges included. */
+static bool in_box(pt p1, pt p2, pt q)
+{
+	return q.x >= fmin(p1.x, p2.x) && q.x <= fmax(p1.x, p2.x) &&
+	       q.y >= fmin(p1.y, p2.y) && q.y <= fmax(p1.y, p2.y);
+}
+
+/* Coordinate::distance (not hypot: the same bits as GEOS). */
+static double dist(pt a, pt b)
+{
+	return sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y));
+}
+
+/* Distance::pointToSegment. */
+static double point_to_segment(pt p, pt a, pt b)
+{
+	if (pt_eq(a, b))
+		return dist(p, a);
+	double len2 = (b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y);
+	double r =
+	        ((p.x - a.x) * (b.x - a.x) + (p.y - a.y) * (b.y - a.y)) / len2;
+	if (r <= 0.0)
+		return dist(p, a);
+	if (r >= 1.0)
+		return dist(p, b);
+	double s =
+	        ((a.y - p.y) * (b.x - a.x) - (a.x - p.x) * (b.y - a.y)) / len2;
+	return fabs(s) * sqrt(len2);
+}
+
+/* LineIntersector::nearestEndpoint: the end of one segment nearest the
+** other, GEOS's answer when the computed crossing is not to be trusted. */
+static pt nearest_endpoint(pt p1, pt p2, pt q1, pt q2)
+{
+	pt best = p1;
+	double min = point_to_segment(p1, q1, q2), d;
+	if ((d = point_to_segment(p2, q1, q2)) < min) {
+		min = d;
+		best = p2;
+	}
+	if ((d = point_to_segment(q1, p1, p2)) < min) {
+		min = d;
+		best = q1;
+	}
+	if (point_to_segment(q2, p1, p2) < min)
+		best = q2;
+	return best;
+}
+
+/* GEOS's ternaries, which fmin and fmax are not for signed zeros. */
+static double min_of(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+static double max_of(double a, double b)
+{
+	return a > b ? a : b;
+}
+
+/* Intersection::intersection: the crossing of two lines in homogeneous
+** coordinates, conditioned by the middle of the boxes' overlap.  false
+** for parallel lines. */
+static bool line_crossing(pt p1, pt p2, pt q1, pt q2, pt *out)
+{
+	double mid_x = (max_of(min_of(p1.x, p2.x), min_of(q1.x, q2.x)) +
+	                min_of(max_of(p1.x, p2.x), max_of(q1.x, q2.x))) /
+	               2.0;
+	double mid_y = (max_of(min_of(p1.y, p2.y), min_of(q1.y, q2.y)) +
+	                min_of(max_of(p1.y, p2.y), max_of(q1.y, q2.y))) /
+	               2.0;
+	double p1x = p1.x - mid_x, p1y = p1.y - mid_y;
+	double p2x = p2.x - mid_x, p2y = p2.y - mid_y;
+	double q1x = q1.x - mid_x, q1y = q1.y - mid_y;
+	double q2x = q2.x - mid_x, q2y = q2.y - mid_y;
+	double px = p1y - p2y, py = p2x - p1x, pw = p1x * p2y - p2x * p1y;
+	double qx = q1y - q2y, qy = q2x - q1x, qw = q1x * q2y - q2x * q1y;
+	double x = py * qw - qy * pw;
+	double y = qx * pw - px * qw;
+	double w = px * qy - qx * py;
+	double xi = x / w, yi = y / w;
+	if (!isfinite(xi) || !isfinite(yi))
+		return false;
+	*out = (pt){xi + mid_x, yi + mid_y};
+	return true;
+}
+
+/* LineIntersector::intersection of a proper crossing. */
+static pt crossing(pt p1, pt p2, pt q1, pt q2)
+{
+	pt c;
+	if (!line_crossing(p1, p2, q1, q2, &c))
+		c = nearest_endpoint(p1, p2, q1, q2);
+	if (!in_box(p1, p2, c) || !in_box(q1, q2, c))
+		c = nearest_endpoint(p1, p2, q1, q2);
+	return c;
+}
+
+/* What two segments share: n points (0, 1, or 2 for an overlap). */
+typedef struct meet {
+	int n;
+	pt at[2];
+} meet;
+
+/* LineIntersector::computeCollinearIntersection. */
+static meet collinear_meet(pt p1, pt p2, pt q1, pt q2)
+{
+	bool q1p = in_box(p1, p2, q1), q2p = in_box(p1, p2, q2);
+	bool p1q = in_box(q1, q2, p1), p2q = in_box(q1, q2, p2);
+	if (q1p && q2p)
+		return (meet){2, {q1, q2}};
+	if (p1q && p2q)
+		return (meet){2, {p1, p2}};
+	if (q1p && p1q)
+		return (meet){pt_eq(q1, p1) && !q2p && !p2q ? 1 : 2, {q1, p1}};
+	if (q1p && p2q)
+		return (meet){pt_eq(q1, p2) && !q2p && !p1q ? 1 : 2, {q1, p2}};
+	if (q2p && p1q)
+		return (meet){pt_eq(q2, p1) && !q1p && !p2q ? 1 : 2, {q2, p1}};
+	if (q2p && p2q)
+		return (meet){pt_eq(q2, p2) && !q1p && !p1q ? 1 : 2, {q2, p2}};
+	return (meet){0, {{0, 0}, {0, 0}}};
+}
+
+/* The point where an end of one segment touches the other (the crossing
+** is not proper): an end shared, else an end lying on the other. */
+static pt touch_point(pt p1, pt p2, pt q1, pt q2, int pq1, int pq2, int qp1)
+{
+	if (pt_eq(p1, q1) || pt_eq(p1, q2))
+		return p1;
+	if (pt_eq(p2, q1) || pt_eq(p2, q2))
+		return p2;
+	if (pq1 == 0)
+		return q1;
+	if (pq2 == 0)
+		return q2;
+	return qp1 == 0 ? p1 : p2;
+}
+
+/* LineIntersector::computeIntersect of p1-p2 and q1-q2. */
+static meet segments_meet(pt p1, pt p2, pt q1, pt q2)
+{
+	meet none = {0, {{0, 0}, {0, 0}}};
+	if (!boxes_meet(p1, p2, q1, q2))
+		return none;
+	int pq1 = orient(p1, p2, q1), pq2 = orient(p1, p2, q2);
+	if ((pq1 > 0 && pq2 > 0) || (pq1 < 0 && pq2 < 0))
+		return none;
+	int qp1 = orient(q1, q2, p1), qp2 = orient(q1, q2, p2);
+	if ((qp1 > 0 && qp2 > 0) || (qp1 < 0 && qp2 < 0))
+		return none;
+	if (pq1 == 0 && pq2 == 0 && qp1 == 0 && qp2 == 0)
+		return collinear_meet(p1, p2, q1, q2);
+	meet m = {1, {{0, 0}, {0, 0}}};
+	if (pq1 == 0 || pq2 == 0 || qp1 == 0 || qp2 == 0)
+		m.at[0] = touch_point(p1, p2, q1, q2, pq1, pq2, qp1);
+	else
+		m.at[0] = crossing(p1, p2, q1, q2);
+	return m;
+}
+
+/* ---- Pairs of segments whose boxes meet: a sweep over x --------------- */
+
+typedef struct box {
+	double minx, maxx, miny, maxy;
+	size_t i;
+} box;
+
+static int cmp_box_minx(const void *a, const void *b)
+{
+	const box *x = a, *y = b;
+	if (x->minx != y->minx)
+		return x->minx < y->minx ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Called for each pair i < j; returns LR_OK to go on, anything else to
+** stop the sweep with it. */
+typedef int (*pair_fn)(size_t i, size_t j, void *ud);
+
+static int sweep_pairs(const lr__seg *s, size_t n, pair_fn fn, void *ud)
+{
+	box *b = malloc((n ? n : 1) * sizeof *b);
+	if (!b)
+		return LR_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		b[i] = (box){fmin(s[i].ax, s[i].bx), fmax(s[i].ax, s[i].bx),
+		             fmin(s[i].ay, s[i].by), fmax(s[i].ay, s[i].by), i};
+	qsort(b, n, sizeof *b, cmp_box_minx);
+	int rc = LR_OK;
+	for (size_t i = 0; rc == LR_OK && i < n; i++)
+		for (size_t j = i + 1; rc == LR_OK && j < n; j++) {
+			if (b[j].minx > b[i].maxx)
+				break;
+			if (b[j].miny > b[i].maxy || b[j].maxy < b[i].miny)
+				continue;
+			rc = b[i].i < b[j].i ? fn(b[i].i, b[j].i, ud)
+			                     : fn(b[j].i, b[i].i, ud);
+		}
+	free(b);
+	return rc;
+}
+
+/* ---- Nodes along each line, as GEOS's SegmentNodeList keeps them ------ */
+
+/* A node of line `line` at vertex or segment `idx` of it. */
+typedef struct node {
+	uint32_t line, idx;
+	pt at;
+	bool interior;   /* not the line's vertex idx */
+	signed char oct; /* octant of segment idx, -1 past the last */
+} node;
+
+/* The noder's state for one linework. */
+typedef struct noder {
+	const lr__seg *s; /* borrowed [n] */
+	size_t n;
+	const size_t *start; /* borrowed [n_lines]: first segment of a line */
+	size_t n_lines;
+	uint32_t *line_of; /* owned [n]: the line of each segment */
+	lr_vec nodes;      /* node */
+} noder;
+
+static size_t line_end(const noder *nd, size_t line)
+{
+	return line + 1 < nd->n_lines ? nd->start[line + 1] : nd->n;
+}
+
+/* Vertex v of line `line` (vertex 0 its start, vertex k the end of its
+** k-th segment). */
+static pt vertex(const noder *nd, size_t line, size_t v)
+{
+	const lr__seg *first = &nd->s[nd->start[line]];
+	return v == 0 ? seg_a(first) : seg_b(first + v - 1);
+}
+
+/* Octant::octant of the direction from a to b (0 for a point). */
+static int octant(pt a, pt b)
+{
+	double dx = b.x - a.x, dy = b.y - a.y;
+	double adx = fabs(dx), ady = fabs(dy);
+	if (dx == 0.0 && dy == 0.0)
+		return 0;
+	if (dx >= 0)
+		return dy >= 0 ? (adx >= ady ? 0 : 1) : (adx >= ady ? 7 : 6);
+	return dy >= 0 ? (adx >= ady ? 3 : 2) : (adx >= ady ? 4 : 5);
+}
+
+/* Add the node `at` of segment seg (global index): at the segment's end
+** vertex when it is that vertex, as NodedSegmentString::addIntersection
+** normalises it. */
+static int add_node(noder *nd, size_t seg, pt at)
+{
+	uint32_t line = nd->line_of[seg];
+	size_t idx = seg - nd->start[line];
+	if (pt_eq(at, seg_b(&nd->s[seg])))
+		idx++;
+	size_t n_segs = line_end(nd, line) - nd->start[line];
+	node k = {line, (uint32_t)idx, at, !pt_eq(at, vertex(nd, line, idx)),
+	          (signed char)(idx < n_segs ? octant(vertex(nd, line, idx),
+	                                              vertex(nd, line, idx + 1))
+	                                     : -1)};
+	return lr_vec_push(&nd->nodes, &k) ? LR_OK : LR_ERR_NOMEM;
+}
+
+/* IntersectionAdder::processIntersections for segments i < j. */
+static int node_pair(size_t i, size_t j, void *ud)
+{
+	noder *nd = ud;
+	const lr__seg *p = &nd->s[i], *q = &nd->s[j];
+	meet m = segments_meet(seg_a(p), seg_b(p), seg_a(q), seg_b(q));
+	if (m.n == 0)
+		return LR_OK;
+	/* Neighbours along a line share their vertex: not a node. */
+	if (m.n == 1 && nd->line_of[i] == nd->line_of[j] && j == i + 1)
+		return LR_OK;
+	int rc = LR_OK;
+	for (int k = 0; rc == LR_OK && k < m.n; k++) {
+		rc = add_node(nd, i, m.at[k]);
+		if (rc == LR_OK)
+			rc = add_node(nd, j, m.at[k]);
+	}
+	return rc;
+}
+
+/* SegmentPointComparator::compare: the order of two points along a
+** segment of the given octant. */
+static int along(int oct, pt a, pt b)
+{
+	int xs = a.x < b.x ? -1 : a.x > b.x, ys = a.y < b.y ? -1 : a.y > b.y;
+	static const signed char first_is_x[8] = {1, 0, 0, 1, 1, 0, 0, 1};
+	static const signed char sx[8] = {1, 1, -1, -1, -1, -1, 1, 1};
+	static const signed char sy[8] = {1, 1, 1, 1, -1, -1, -1, -1};
+	if (oct < 0 || oct > 7)
+		return 0;
+	int u = first_is_x[oct] ? sx[oct] * xs : sy[oct] * ys;
+	int v = first_is_x[oct] ? sy[oct] * ys : sx[oct] * xs;
+	return u ? u : v;
+}
+
+/* SegmentNode::compareTo, lines first. */
+static int cmp_node(const void *pa, const void *pb)
+{
+	const node *a = pa, *b = pb;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->idx != b->idx)
+		return a->idx < b->idx ? -1 : 1;
+	if (pt_eq(a->at, b->at))
+		return 0;
+	if (!a->interior)
+		return -1;
+	if (!b->interior)
+		return 1;
+	return along(a->oct, a->at, b->at);
+}
+
+/* Every line's ends as nodes (SegmentNodeList::addEndpoints). */
+static int add_line_ends(noder *nd)
+{
+	int rc = LR_OK;
+	for (size_t k = 0; rc == LR_OK && k < nd->n_lines; k++) {
+		size_t first = nd->start[k], end = line_end(nd, k);
+		rc = add_node(nd, first, seg_a(&nd->s[first]));
+		if (rc == LR_OK)
+			rc = add_node(nd, end - 1, seg_b(&nd->s[end - 1]));
+	}
+	return rc;
+}
+
+/* Sort the nodes and drop the repeated ones; false when two equal nodes
+** have a single vertex between them (a collapse GEOS would cut again). */
+static bool sort_nodes(noder *nd)
+{
+	node *v = nd->nodes.data;
+	size_t n = nd->nodes.len, kept = 0;
+	qsort(v, n, sizeof *v, cmp_node);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		if (kept && !cmp_node(&v[kept - 1], &v[i]))
+			continue;
+		if (kept && v[kept - 1].line == v[i].line &&
+		    pt_eq(v[kept - 1].at, v[i].at) &&
+		    v[i].idx - v[kept - 1].idx - !v[i].interior == 1)
+			ok = false;
+		v[kept++] = v[i];
+	}
+	nd->nodes.len = kept;
+	return ok;
+}
+
+/* ---- Chains: each line cut at its nodes, repeated chains dropped ------ */
+
+/* Chains as runs of points: chain k is pts[first[k] .. first[k + 1]). */
+typedef struct chains {
+	lr_vec pts;   /* pt */
+	lr_vec first; /* size_t, one more than the chains */
+} chains;
+
+static int push_pt(chains *ch, pt p)
+{
+	return lr_vec_push(&ch->pts, &p) ? LR_OK : LR_ERR_NOMEM;
+}
+
+/* SegmentNodeList::createSplitEdgePts: the line's points from node a to
+** node b. */
+static int split_edge(const noder *nd, chains *ch, const node *a, const node *b)
+{
+	int rc = push_pt(ch, a->at);
+	if (b->idx == a->idx)
+		return rc == LR_OK ? push_pt(ch, b->at) : rc;
+	for (size_t v = a->idx + 1; rc == LR_OK && v <= b->idx; v++)
+		rc = push_pt(ch, vertex(nd, a->line, v));
+	if (rc == LR_OK && b->interior)
+		rc = push_pt(ch, b->at);
+	return rc;
+}
+
+/* Every line cut at its nodes, in line order (SegmentNodeList::
+** addSplitEdges for each line). */
+static int cut_lines(const noder *nd, chains *ch)
+{
+	const node *v = nd->nodes.data;
+	int rc = LR_OK;
+	for (size_t i = 1; rc == LR_OK && i < nd->nodes.len; i++) {
+		if (v[i].line != v[i - 1].line)
+			continue;
+		size_t at = ch->pts.len;
+		if (!lr_vec_push(&ch->first, &at))
+			return LR_ERR_NOMEM;
+		rc = split_edge(nd, ch, &v[i - 1], &v[i]);
+	}
+	size_t end = ch->pts.len;
+	if (rc == LR_OK && !lr_vec_push(&ch->first, &end))
+		rc = LR_ERR_NOMEM;
+	return rc;
+}
+
+/* The points of chain k, in the direction OrientedCoordinateArray
+** compares it: *rev when read backwards. */
+typedef struct chain_view {
+	const pt *p;
+	size_t n;
+	bool rev;
+} chain_view;
+
+static int cmp_pt(pt a, pt b)
+{
+	if (a.x != b.x)
+		return a.x < b.x ? -1 : 1;
+	return a.y < b.y ? -1 : a.y > b.y;
+}
+
+static chain_view view_of(const chains *ch, size_t k)
+{
+	const size_t *first = ch->first.data;
+	chain_view c = {(const pt *)ch->pts.data + first[k],
+	                first[k + 1] - first[k], false};
+	/* CoordinateSequence::increasingDirection */
+	for (size_t i = 0; i < c.n / 2; i++) {
+		int d = cmp_pt(c.p[i], c.p[c.n - 1 - i]);
+		if (d) {
+			c.rev = d < 0 ? false : true;
+			break;
+		}
+	}
+	return c;
+}
+
+static pt view_at(const chain_view *c, size_t i)
+{
+	return c->rev ? c->p[c->n - 1 - i] : c->p[i];
+}
+
+static uint64_t view_hash(const chain_view *c)
+{
+	uint64_t h = 1469598103934665603u ^ c->n;
+	for (size_t i = 0; i < c->n; i++) {
+		pt p = view_at(c, i);
+		uint64_t x, y;
+		memcpy(&x, &p.x, sizeof x);
+		memcpy(&y, &p.y, sizeof y);
+		h = (h ^ x) * 1099511628211u;
+		h = (h ^ y) * 1099511628211u;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static bool views_equal(const chain_view *a, const chain_view *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!pt_eq(view_at(a, i), view_at(b, i)))
+			return false;
+	return true;
+}
+
+/* keep[k]: chain k is the first of its kind (GeometryNoder::toGeometry's
+** set of oriented coordinate arrays). */
+static int first_of_kind(const chains *ch, size_t n_chains, bool *keep)
+{
+	size_t cap = 16;
+	while (cap < 2 * n_chains)
+		cap *= 2;
+	size_t *slot = calloc(cap, sizeof *slot); /* chain + 1, 0 empty */
+	if (!slot)
+		return LR_ERR_NOMEM;
+	for (size_t k = 0; k < n_chains; k++) {
+		chain_view c = view_of(ch, k);
+		size_t h = (size_t)view_hash(&c) & (cap - 1);
+		keep[k] = true;
+		for (; slot[h]; h = (h + 1) & (cap - 1)) {
+			chain_view o = view_of(ch, slot[h] - 1);
+			if (views_equal(&c, &o)) {
+				keep[k] = false;
+				break;
+			}
+		}
+		if (keep[k])
+			slot[h] = k + 1;
+	}
+	free(slot);
+	return LR_OK;
+}
+
+/* The kept chains as pieces into out; false when a piece has no length. */
+static int emit_chains(const chains *ch, size_t n_chains, const bool *keep,
+                       lr__noded *out, bool *ok)
+{
+	const pt *p = ch->pts.data;
+	const size_t *first = ch->first.data;
+	for (size_t k = 0; k < n_chains; k++) {
+		if (!keep[k])
+			continue;
+		size_t at = out->pieces.len;
+		if (!lr_vec_push(&out->chain_start, &at))
+			return LR_ERR_NOMEM;
+		for (size_t i = first[k]; i + 1 < first[k + 1]; i++) {
+			lr__seg s = {p[i].x, p[i].y, p[i + 1].x, p[i + 1].y};
+			if (pt_eq(p[i], p[i + 1]))
+				*ok = false;
+			if (!lr_vec_push(&out->pieces, &s))
+				return LR_ERR_NOMEM;
+		}
+	}
+	return LR_OK;
+}
+
+/* ---- The check: nothing left to cut ----------------------------------- */
+
+/* The pieces with the chain each lies on and its place in it. */
+typedef struct check {
+	const lr__noded *nd;
+	size_t *chain_of; /* owned [pieces] */
+	bool cut_left;    /* an intersection GEOS would still cut at */
+} check;
+
+/* Whether the point at of piece i is an end of the chain of i (where a
+** node changes nothing). */
+static bool chain_end(const check *c, size_t i, pt at)
+{
+	const lr__seg *s = &LR_VEC_AT(&c->nd->pieces, lr__seg, i);
+	const size_t *start = c->nd->chain_start.data;
+	size_t k = c->chain_of[i];
+	size_t last = (k + 1 < c->nd->chain_start.len ? start[k + 1]
+	                                              : c->nd->pieces.len) -
+	              1;
+	return (i == start[k] && pt_eq(at, seg_a(s))) ||
+	       (i == last && pt_eq(at, seg_b(s)));
+}
+
+static int check_pair(size_t i, size_t j, void *ud)
+{
+	check *c = ud;
+	const lr__seg *p = &LR_VEC_AT(&c->nd->pieces, lr__seg, i);
+	const lr__seg *q = &LR_VEC_AT(&c->nd->pieces, lr__seg, j);
+	meet m = segments_meet(seg_a(p), seg_b(p), seg_a(q), seg_b(q));
+	if (m.n == 1 && c->chain_of[i] == c->chain_of[j] && j == i + 1)
+		return LR_OK;
+	for (int k = 0; k < m.n; k++)
+		if (!chain_end(c, i, m.at[k]) || !chain_end(c, j, m.at[k])) {
+			c->cut_left = true;
+			return LR_ERR_GEOM; /* stop: the answer is known */
+		}
+	return LR_OK;
+}
+
+/* Whether out is fully noded: every intersection of two pieces is an end
+** of both chains (as IteratedNoder's next pass would find). */
+static int check_noded(const lr__noded *out, bool *ok)
+{
+	size_t n = out->pieces.len;
+	check c = {out, malloc((n ? n : 1) * sizeof(size_t)), false};
+	if (!c.chain_of)
+		return LR_ERR_NOMEM;
+	const size_t *start = out->chain_start.data;
+	for (size_t k = 0; k < out->chain_start.len; k++) {
+		size_t end = k + 1 < out->chain_start.len ? start[k + 1] : n;
+		for (size_t i = start[k]; i < end; i++)
+			c.chain_of[i] = k;
+	}
+	int rc = sweep_pairs(out->pieces.data, n, check_pair, &c);
+	free(c.chain_of);
+	if (c.cut_left) {
+		*ok = false;
+		return LR_OK;
+	}
+	return rc;
+}
+
+/* ---- The noder -------------------------------------------------------- */
+
+/* The nodes of every line of lw, sorted; *ok false on a collapse. */
+static int find_nodes(noder *nd, bool *ok)
+{
+	nd->line_of = malloc((nd->n ? nd->n : 1) * sizeof *nd->line_of);
+	if (!nd->line_of)
+		return LR_ERR_NOMEM;
+	for (size_t k = 0; k < nd->n_lines; k++)
+		for (size_t i = nd->start[k]; i < line_end(nd, k); i++)
+			nd->line_of[i] = (uint32_t)k;
+	int rc = sweep_pairs(nd->s, nd->n, node_pair, nd);
+	if (rc == LR_OK)
+		rc = add_line_ends(nd);
+	if (rc == LR_OK && !sort_nodes(nd))
+		*ok = false;
+	return rc;
+}
+
+/* Whether the lines of lw are what the noder takes: each of at least one
+** segment, fewer than 2^32 of them. */
+static bool lines_usable(const lr__linework *lw)
+{
+	const size_t *start = lw->line_start.data;
+	size_t nl = lw->line_start.len, n = lw->segs.len;
+	if (lw->degenerate || n >= UINT32_MAX)
+		return false;
+	for (size_t k = 0; k < nl; k++)
+		if (start[k] >= (k + 1 < nl ? start[k + 1] : n))
+			return false;
+	return nl > 0 || n == 0;
+}
+
+int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
+{
+	noder nd = {lw->segs.data,      lw->segs.len, lw->line_start.data,
+	            lw->line_start.len, NULL,         {0}};
+	chains ch;
+	lr_vec_init(&nd.nodes, sizeof(node));
+	lr_vec_init(&ch.pts, sizeof(pt));
+	lr_vec_init(&ch.first, sizeof(size_t));
+	out->pieces.len = out->chain_start.len = 0;
+	*noded = lines_usable(lw);
+	int rc = *noded ? find_nodes(&nd, noded) : LR_OK;
+	if (rc == LR_OK && *noded)
+		rc = cut_lines(&nd, &ch);
+	size_t n_chains = ch.first.len ? ch.first.len - 1 : 0;
+	bool *keep = NULL;
+	if (rc == LR_OK && *noded) {
+		keep = malloc((n_chains ? n_chains : 1) * sizeof *keep);
+		rc = keep ? first_of_kind(&ch, n_chains, keep) : LR_ERR_NOMEM;
+	}
+	if (rc == LR_OK && *noded)
+		rc = emit_chains(&ch, n_chains, keep, out, noded);
+	if (rc == LR_OK && *noded)
+		rc = check_noded(out, noded);
+	free(keep);
+	free(nd.line_of);
+	lr_vec_free(&nd.nodes);
+	lr_vec_free(&ch.pts);
+	lr_vec_free(&ch.first);
+	return rc;
+}
+
+void lr__noded_init(lr__noded *nd)
+{
+	lr_vec_init(&nd->pieces, sizeof(lr__seg));
+	lr_vec_init(&nd->chain_start, sizeof(size_t));
+}
+
+void lr__noded_free(lr__noded *nd)
+{
+	lr_vec_free(&nd->pieces);
+	lr_vec_free(&nd->chain_start);
+}
+
+/* ---- Linework in, chains out ------------------------------------------ */
+
+void lr__linework_init(lr__linework *lw)
+{
+	lr_vec_init(&lw->segs, sizeof(lr__seg));
+	lr_vec_init(&lw->line_start, sizeof(size_t));
+	lw->degenerate = false;
+}
+
+void lr__linework_free(lr__linework *lw)
+{
+	lr_vec_free(&lw->segs);
+	lr_vec_free(&lw->line_start);
+}
+
+/* One line: its segments, and whether it repeats a point (a segment of no
+** length, which lr__segs_of_lines leaves out) or turns back on itself. */
+static int add_line(GEOSContextHandle_t ctx, const GEOSGeometry *line,
+                    lr__linework *lw)
+{
+	int n_pts = GEOSGeomGetNumPoints_r(ctx, line);
+	size_t before = lw->segs.len;
+	if (n_pts < 0)
+		return LR_ERR_GEOM;
+	if (!lr_vec_push(&lw->line_start, &before))
+		return LR_ERR_NOMEM;
+	int rc = lr__segs_of_lines(ctx, line, &lw->segs);
+	if (rc != LR_OK)
+		return rc;
+	if (n_pts < 2 || lw->segs.len - before != (size_t)n_pts - 1)
+		lw->degenerate = true;
+	const lr__seg *s = lw->segs.data;
+	for (size_t i = before + 1; i < lw->segs.len; i++)
+		if (s[i - 1].ax == s[i].bx && s[i - 1].ay == s[i].by)
+			lw->degenerate = true;
+	return LR_OK;
+}
+
+int lr__linework_add(GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                     lr__linework *lw)
+{
+	int type = GEOSGeomTypeId_r(ctx, g);
+	if (type == GEOS_LINESTRING || type == GEOS_LINEARRING)
+		return add_line(ctx, g, lw);
+	if (type == GEOS_POLYGON) {
+		int nh = GEOSGetNumInteriorRings_r(ctx, g);
+		const GEOSGeometry *shell = GEOSGetExteriorRing_r(ctx, g);
+		int rc = shell && nh >= 0 ? add_line(ctx, shell, lw)
+		                          : LR_ERR_GEOM;
+		for (int i = 0; rc == LR_OK && i < nh; i++) {
+			const GEOSGeometry *h =
+			        GEOSGetInteriorRingN_r(ctx, g, i);
+			rc = h ? add_line(ctx, h, lw) : LR_ERR_GEOM;
+		}
+		return rc;
+	}
+	if (type != GEOS_MULTILINESTRING && type != GEOS_MULTIPOLYGON &&
+	    type != GEOS_GEOMETRYCOLLECTION)
+		return LR_ERR_GEOM;
+	int n = GEOSGetNumGeometries_r(ctx, g);
+	for (int i = 0; i < n; i++) {
+		const GEOSGeometry *part = GEOSGetGeometryN_r(ctx, g, i);
+		int rc = part ? lr__linework_add(ctx, part, lw) : LR_ERR_GEOM;
+		if (rc != LR_OK)
+			return rc;
+	}
+	return n < 0 ? LR_ERR_GEOM : LR_OK;
+}
+
+/* Chain k of nd as a new LineString. */
+static GEOSGeometry *chain_line(GEOSContextHandle_t ctx, const lr__noded *nd,
+                                size_t k)
+{
+	const size_t *start = nd->chain_start.data;
+	size_t first = start[k];
+	size_t end =
+	        k + 1 < nd->chain_start.len ? start[k + 1] : nd->pieces.len;
+	const lr__seg *s = nd->pieces.data;
+	size_t n = end - first + 1;
+	double *xy = malloc(2 * n * sizeof *xy);
+	if (!xy)
+		return NULL;
+	xy[0] = s[first].ax;
+	xy[1] = s[first].ay;
+	for (size_t i = first; i < end; i++) {
+		xy[2 * (i - first + 1)] = s[i].bx;
+		xy[2 * (i - first + 1) + 1] = s[i].by;
+	}
+	GEOSCoordSequence *cs =
+	        GEOSCoordSeq_copyFromBuffer_r(ctx, xy, (unsigned)n, 0, 0);
+	free(xy);
+	return cs ? GEOSGeom_createLineString_r(ctx, cs) : NULL;
+}
+
+GEOSGeometry *lr__noded_to_geos(GEOSContextHandle_t ctx, const lr__noded *nd)
+{
+	size_t n = nd->chain_start.len;
+	GEOSGeometry **lines = calloc(n ? n : 1, sizeof *lines);
+	if (!lines)
+		return NULL;
+	GEOSGeometry *multi = NULL;
+	size_t k = 0;
+	for (; k < n; k++)
+		if (!(lines[k] = chain_line(ctx, nd, k)))
+			break;
+	if (k == n)
+		multi = GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING,
+		                                    lines, (unsigned)n);
+	if (!multi)
+		for (size_t i = 0; i < k; i++)
+			GEOSGeom_destroy_r(ctx, lines[i]);
+	free(lines);
+	return multi;
+}

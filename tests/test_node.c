@@ -1,0 +1,257 @@
+/*
+** The ledger's noder (engine/ledger/node.c) on drawn linework, each case
+** checked against the pieces it must give, worked out by hand, and against
+** GEOSNode_r line for line; then on many random fans of segments crossing
+** near one point, where rounded crossings make new ones: there it must
+** give GEOSNode_r's lines or refuse, never anything else.  Whole countries
+** are compared cluster by cluster in test_noding.c.
+*/
+#include "lr_engine.h"
+#include "lr_test.h"
+#include "lr_test_node.h"
+
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+static GEOSContextHandle_t ctx;
+
+/* A MULTILINESTRING of n_lines lines, line k of n[k] points xy (x, y
+** pairs, one line after the other). */
+static GEOSGeometry *lines_of(const double *xy, const int *n, int n_lines)
+{
+	GEOSGeometry *line[8];
+	for (int k = 0; k < n_lines; k++) {
+		GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(
+		        ctx, xy, (unsigned)n[k], 0, 0);
+		line[k] = GEOSGeom_createLineString_r(ctx, cs);
+		xy += 2 * n[k];
+	}
+	return GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING, line,
+	                                   (unsigned)n_lines);
+}
+
+/* Whether piece p is segment w = {ax, ay, bx, by}, either way round. */
+static int same_seg(const lr__seg *p, const double *w)
+{
+	return (p->ax == w[0] && p->ay == w[1] && p->bx == w[2] &&
+	        p->by == w[3]) ||
+	       (p->ax == w[2] && p->ay == w[3] && p->bx == w[0] &&
+	        p->by == w[1]);
+}
+
+/* Whether the pieces of nd are exactly the n_want segments want (4
+** numbers each), each once, in any order and direction. */
+static int pieces_are(const lr__noded *nd, const double *want, size_t n_want)
+{
+	if (nd->pieces.len != n_want)
+		return 0;
+	for (size_t i = 0; i < n_want; i++) {
+		size_t hits = 0;
+		for (size_t j = 0; j < nd->pieces.len; j++)
+			hits += same_seg(&LR_VEC_AT(&nd->pieces, lr__seg, j),
+			                 &want[4 * i]);
+		if (hits != 1)
+			return 0;
+	}
+	return 1;
+}
+
+/* Node lines; *noded as lr__node says. */
+static int node_lines(const GEOSGeometry *lines, lr__noded *nd, bool *noded)
+{
+	lr__linework lw;
+	lr__linework_init(&lw);
+	int rc = lr__linework_add(ctx, lines, &lw);
+	if (rc == LR_OK)
+		rc = lr__node(&lw, nd, noded);
+	lr__linework_free(&lw);
+	return rc;
+}
+
+/* One drawn case: lines (xy, n, n_lines as lines_of) must node into
+** exactly want[0 .. 4 * n_want), and as GEOSNode_r nodes them. */
+static void drawn(const char *what, const double *xy, const int *n, int n_lines,
+                  const double *want, size_t n_want)
+{
+	GEOSGeometry *lines = lines_of(xy, n, n_lines);
+	lr__noded nd;
+	lr__noded_init(&nd);
+	bool noded = false;
+	int rc = node_lines(lines, &nd, &noded);
+	lr_test_ok(rc == LR_OK && noded && pieces_are(&nd, want, n_want),
+	           "%s: %zu pieces as drawn (got %zu, noded %d)", what, n_want,
+	           nd.pieces.len, noded);
+	node_tally t = {0};
+	node_vs_geos(ctx, lines, &t);
+	lr_test_ok(t.same == 1, "%s: the same lines as GEOSNode_r, in order",
+	           what);
+	lr__noded_free(&nd);
+	GEOSGeom_destroy_r(ctx, lines);
+}
+
+static void crossings(void)
+{
+	double x[] = {0, 0, 2, 2, 0, 2, 2, 0};
+	double x_want[] = {0, 0, 1, 1, 1, 1, 2, 2, 0, 2, 1, 1, 1, 1, 2, 0};
+	drawn("crossing X", x, (int[]){2, 2}, 2, x_want, 4);
+	double t[] = {0, 0, 2, 0, 1, 0, 1, 1};
+	double t_want[] = {0, 0, 1, 0, 1, 0, 2, 0, 1, 0, 1, 1};
+	drawn("T-junction", t, (int[]){2, 2}, 2, t_want, 3);
+	double v[] = {0, 0, 1, 1, 1, 1, 2, 0};
+	double v_want[] = {0, 0, 1, 1, 1, 1, 2, 0};
+	drawn("shared vertex", v, (int[]){2, 2}, 2, v_want, 2);
+	/* A line through a vertex of another: the vertex cuts it. */
+	double through[] = {0, 0, 1, 1, 2, 0, 1, 0, 1, 2};
+	double through_want[] = {0, 0, 1, 1, 1, 1, 2, 0,
+	                         1, 0, 1, 1, 1, 1, 1, 2};
+	drawn("a line through a vertex", through, (int[]){3, 2}, 2,
+	      through_want, 4);
+}
+
+static void overlaps(void)
+{
+	double same[] = {0, 0, 3, 0, 1, 0, 4, 0};
+	double want[] = {0, 0, 1, 0, 1, 0, 3, 0, 3, 0, 4, 0};
+	drawn("collinear overlap, same direction", same, (int[]){2, 2}, 2, want,
+	      3);
+	double opposite[] = {0, 0, 3, 0, 4, 0, 1, 0};
+	drawn("collinear overlap, opposite direction", opposite, (int[]){2, 2},
+	      2, want, 3);
+	double along[] = {0, 0, 4, 0, 1, 0, 2, 0};
+	double along_want[] = {0, 0, 1, 0, 1, 0, 2, 0, 2, 0, 4, 0};
+	/* Turning back along itself: the way back is the way out. */
+	double back[] = {0, 0, 2, 0, 1, 0, 1, 1};
+	double back_want[] = {0, 0, 1, 0, 1, 0, 2, 0, 1, 0, 1, 1};
+	drawn("a line turning back along itself", back, (int[]){4}, 1,
+	      back_want, 3);
+	drawn("a segment along a longer one", along, (int[]){2, 2}, 2,
+	      along_want, 3);
+	/* Two squares sharing an edge: the shared edge once. */
+	double squares[] = {0, 0, 1, 0, 1, 1, 0, 1, 0, 0,
+	                    1, 0, 2, 0, 2, 1, 1, 1, 1, 0};
+	double squares_want[] = {0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 0, 1,
+	                         0, 0, 1, 0, 2, 0, 2, 0, 2, 1, 2, 1, 1, 1};
+	drawn("two squares sharing an edge", squares, (int[]){5, 5}, 2,
+	      squares_want, 7);
+}
+
+/* Segments one ulp apart: apart (no piece cut), and crossing at a point
+** computed from nearly parallel lines, and crossing 1e-12 from an end. */
+static void near_misses(void)
+{
+	double up = nextafter(1.0, 2.0);
+	double apart[] = {0, 0, 1, 1, 0, 0, 1, up};
+	double apart_want[] = {0, 0, 1, 1, 0, 0, 1, up};
+	drawn("near-parallel, one ulp apart at one end", apart, (int[]){2, 2},
+	      2, apart_want, 2);
+	double e = nextafter(0.0, 1.0) * 0x1p1000; /* a small step */
+	double fan[] = {0, 0, 4, 4, 0, e, 4, nextafter(4.0, 0.0)};
+	GEOSGeometry *lines = lines_of(fan, (int[]){2, 2}, 2);
+	lr__noded nd;
+	lr__noded_init(&nd);
+	bool noded = false;
+	int rc = node_lines(lines, &nd, &noded);
+	/* The 4 pieces meet at one computed point, inside both boxes. */
+	const lr__seg *p = nd.pieces.data;
+	lr_test_ok(rc == LR_OK && noded && nd.pieces.len == 4 &&
+	                   p[0].bx == p[1].ax && p[0].bx == p[2].bx &&
+	                   p[0].by == p[3].ay && p[0].bx > 0 && p[0].bx < 4,
+	           "near-parallel crossing: 4 pieces at one computed point "
+	           "(%.17g, %.17g)",
+	           nd.pieces.len ? p[0].bx : 0, nd.pieces.len ? p[0].by : 0);
+	node_tally t = {0};
+	node_vs_geos(ctx, lines, &t);
+	lr_test_ok(t.same == 1, "near-parallel crossing: as GEOSNode_r");
+	GEOSGeom_destroy_r(ctx, lines);
+	double end[] = {0, 0, 1, 1, 0.999999999997, 2, 1.000000000001, 0};
+	lines = lines_of(end, (int[]){2, 2}, 2);
+	rc = node_lines(lines, &nd, &noded);
+	p = nd.pieces.data;
+	lr_test_ok(rc == LR_OK && noded && nd.pieces.len == 4 &&
+	                   fabs(p[0].bx - 1) < 1e-11 && p[0].bx < 1 &&
+	                   p[0].by < 1,
+	           "a crossing 1e-12 from an end: 4 pieces, the node inside "
+	           "(%.17g, %.17g)",
+	           p[0].bx, p[0].by);
+	node_tally u = {0};
+	node_vs_geos(ctx, lines, &u);
+	lr_test_ok(u.same == 1, "a crossing 1e-12 from an end: as GEOSNode_r");
+	lr__noded_free(&nd);
+	GEOSGeom_destroy_r(ctx, lines);
+}
+
+/* Lines the noder does not take: a repeated point, a spike. */
+static void refused(void)
+{
+	double rep[] = {0, 0, 1, 0, 1, 0, 1, 1};
+	double spike[] = {0, 0, 2, 0, 0, 0, 1, 1};
+	const double *xy[2] = {rep, spike};
+	const char *what[2] = {"a repeated point", "a spike"};
+	for (int i = 0; i < 2; i++) {
+		GEOSGeometry *lines = lines_of(xy[i], (int[]){4}, 1);
+		lr__noded nd;
+		lr__noded_init(&nd);
+		bool noded = true;
+		int rc = node_lines(lines, &nd, &noded);
+		lr_test_ok(rc == LR_OK && !noded, "%s: refused", what[i]);
+		lr__noded_free(&nd);
+		GEOSGeom_destroy_r(ctx, lines);
+	}
+}
+
+/* A fan of 6 nearly parallel segments (directions within 1e-9 radians)
+** through points within 1e-12 of (0.3, 0.7): their crossings, computed
+** from nearly parallel lines, are rounded far enough that the pieces
+** between them sometimes cross again, where GEOS nodes once more. */
+#define FAN_SPREAD 1e-12
+#define FAN_ANGLE 1e-9
+static GEOSGeometry *random_fan(unsigned *seed)
+{
+	double xy[24];
+	for (int k = 0; k < 6; k++) {
+		double a = 0.5 + FAN_ANGLE * ((double)rand_r(seed) / RAND_MAX);
+		double cx =
+		        0.3 + FAN_SPREAD * ((double)rand_r(seed) / RAND_MAX);
+		double cy =
+		        0.7 + FAN_SPREAD * ((double)rand_r(seed) / RAND_MAX);
+		xy[4 * k] = cx - cos(a);
+		xy[4 * k + 1] = cy - sin(a);
+		xy[4 * k + 2] = cx + cos(a) * 0.7;
+		xy[4 * k + 3] = cy + sin(a) * 0.9;
+	}
+	return lines_of(xy, (int[]){2, 2, 2, 2, 2, 2}, 6);
+}
+
+static void fans(void)
+{
+	unsigned seed = 17;
+	node_tally t = {0};
+	for (int i = 0; i < 2000; i++) {
+		GEOSGeometry *lines = random_fan(&seed);
+		node_vs_geos(ctx, lines, &t);
+		GEOSGeom_destroy_r(ctx, lines);
+	}
+	lr_test_ok(t.differ == 0 && t.same > 0,
+	           "2000 fans of 6 nearly parallel segments: %zu as "
+	           "GEOSNode_r, %zu refused, %zu different (GEOS failed on "
+	           "%zu)",
+	           t.same, t.declined, t.differ, t.geos_failed);
+	lr_test_ok(t.declined > 0,
+	           "fans: the check refuses some (%zu), where rounded "
+	           "crossings cross again",
+	           t.declined);
+}
+
+int main(void)
+{
+	lr_error err = {0};
+	ctx = lr_geos_new(&err);
+	crossings();
+	overlaps();
+	near_misses();
+	refused();
+	fans();
+	GEOS_finish_r(ctx);
+	return lr_test_done();
+}
