@@ -234,6 +234,7 @@ static pt crossing(pt p1, pt p2, pt q1, pt q2)
 typedef struct meet {
 	int n;
 	pt at[2];
+	bool proper; /* a crossing inside both: at[0] computed */
 } meet;
 
 /* LineIntersector::computeCollinearIntersection. */
@@ -242,18 +243,22 @@ static meet collinear_meet(pt p1, pt p2, pt q1, pt q2)
 	bool q1p = in_box(p1, p2, q1), q2p = in_box(p1, p2, q2);
 	bool p1q = in_box(q1, q2, p1), p2q = in_box(q1, q2, p2);
 	if (q1p && q2p)
-		return (meet){2, {q1, q2}};
+		return (meet){2, {q1, q2}, false};
 	if (p1q && p2q)
-		return (meet){2, {p1, p2}};
+		return (meet){2, {p1, p2}, false};
 	if (q1p && p1q)
-		return (meet){pt_eq(q1, p1) && !q2p && !p2q ? 1 : 2, {q1, p1}};
+		return (meet){
+		        pt_eq(q1, p1) && !q2p && !p2q ? 1 : 2, {q1, p1}, false};
 	if (q1p && p2q)
-		return (meet){pt_eq(q1, p2) && !q2p && !p1q ? 1 : 2, {q1, p2}};
+		return (meet){
+		        pt_eq(q1, p2) && !q2p && !p1q ? 1 : 2, {q1, p2}, false};
 	if (q2p && p1q)
-		return (meet){pt_eq(q2, p1) && !q1p && !p2q ? 1 : 2, {q2, p1}};
+		return (meet){
+		        pt_eq(q2, p1) && !q1p && !p2q ? 1 : 2, {q2, p1}, false};
 	if (q2p && p2q)
-		return (meet){pt_eq(q2, p2) && !q1p && !p1q ? 1 : 2, {q2, p2}};
-	return (meet){0, {{0, 0}, {0, 0}}};
+		return (meet){
+		        pt_eq(q2, p2) && !q1p && !p1q ? 1 : 2, {q2, p2}, false};
+	return (meet){0, {{0, 0}, {0, 0}}, false};
 }
 
 /* The point where an end of one segment touches the other (the crossing
@@ -274,7 +279,7 @@ static pt touch_point(pt p1, pt p2, pt q1, pt q2, int pq1, int pq2, int qp1)
 /* LineIntersector::computeIntersect of p1-p2 and q1-q2. */
 static meet segments_meet(pt p1, pt p2, pt q1, pt q2)
 {
-	meet none = {0, {{0, 0}, {0, 0}}};
+	meet none = {0, {{0, 0}, {0, 0}}, false};
 	if (!boxes_meet(p1, p2, q1, q2))
 		return none;
 	int pq1 = orient(p1, p2, q1), pq2 = orient(p1, p2, q2);
@@ -285,11 +290,12 @@ static meet segments_meet(pt p1, pt p2, pt q1, pt q2)
 		return none;
 	if (pq1 == 0 && pq2 == 0 && qp1 == 0 && qp2 == 0)
 		return collinear_meet(p1, p2, q1, q2);
-	meet m = {1, {{0, 0}, {0, 0}}};
+	meet m = {1, {{0, 0}, {0, 0}}, false};
 	if (pq1 == 0 || pq2 == 0 || qp1 == 0 || qp2 == 0)
 		m.at[0] = touch_point(p1, p2, q1, q2, pq1, pq2, qp1);
 	else
 		m.at[0] = crossing(p1, p2, q1, q2);
+	m.proper = !(pq1 == 0 || pq2 == 0 || qp1 == 0 || qp2 == 0);
 	return m;
 }
 
@@ -300,12 +306,54 @@ typedef struct box {
 	size_t i;
 } box;
 
-static int cmp_box_minx(const void *a, const void *b)
+static bool box_before(const box *x, const box *y)
 {
-	const box *x = a, *y = b;
-	if (x->minx != y->minx)
-		return x->minx < y->minx ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
+	return x->minx < y->minx || (x->minx == y->minx && x->i < y->i);
+}
+
+static void swap_box(box *x, box *y)
+{
+	box t = *x;
+	*x = *y;
+	*y = t;
+}
+
+/* Sort b[0..n) by minx (then by segment): a quicksort on the boxes
+** themselves, where qsort's merge sort spent its time moving them. */
+static void sort_boxes(box *b, size_t n)
+{
+	while (n > 16) {
+		size_t m = n / 2;
+		if (box_before(&b[m], &b[0]))
+			swap_box(&b[m], &b[0]);
+		if (box_before(&b[n - 1], &b[0]))
+			swap_box(&b[n - 1], &b[0]);
+		if (box_before(&b[n - 1], &b[m]))
+			swap_box(&b[n - 1], &b[m]);
+		box pivot = b[m];
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (box_before(&b[i], &pivot))
+				i++;
+			while (box_before(&pivot, &b[j]))
+				j--;
+			if (i >= j)
+				break;
+			swap_box(&b[i++], &b[j--]);
+		}
+		/* Recurse into the smaller side, loop on the larger. */
+		if (j + 1 < n - j - 1) {
+			sort_boxes(b, j + 1);
+			b += j + 1;
+			n -= j + 1;
+		} else {
+			sort_boxes(b + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && box_before(&b[j], &b[j - 1]); j--)
+			swap_box(&b[j], &b[j - 1]);
 }
 
 /* Called for each pair i < j; returns LR_OK to go on, anything else to
@@ -320,7 +368,7 @@ static int sweep_pairs(const lr__seg *s, size_t n, pair_fn fn, void *ud)
 	for (size_t i = 0; i < n; i++)
 		b[i] = (box){fmin(s[i].ax, s[i].bx), fmax(s[i].ax, s[i].bx),
 		             fmin(s[i].ay, s[i].by), fmax(s[i].ay, s[i].by), i};
-	qsort(b, n, sizeof *b, cmp_box_minx);
+	sort_boxes(b, n);
 	int rc = LR_OK;
 	for (size_t i = 0; rc == LR_OK && i < n; i++)
 		for (size_t j = i + 1; rc == LR_OK && j < n; j++) {
@@ -352,6 +400,7 @@ typedef struct noder {
 	const size_t *start; /* borrowed [n_lines]: first segment of a line */
 	size_t n_lines;
 	uint32_t *line_of; /* owned [n]: the line of each segment */
+	bool *crossed;     /* owned [n]: a computed crossing is on it */
 	lr_vec nodes;      /* node */
 } noder;
 
@@ -402,12 +451,16 @@ static int node_pair(size_t i, size_t j, void *ud)
 {
 	noder *nd = ud;
 	const lr__seg *p = &nd->s[i], *q = &nd->s[j];
+	bool neighbours = nd->line_of[i] == nd->line_of[j] && j == i + 1;
+	/* Neighbours along a line that turn meet at their vertex only. */
+	if (neighbours && orient(seg_a(p), seg_b(p), seg_b(q)) != 0)
+		return LR_OK;
 	meet m = segments_meet(seg_a(p), seg_b(p), seg_a(q), seg_b(q));
-	if (m.n == 0)
+	/* Neighbours sharing their vertex alone: not a node. */
+	if (m.n == 0 || (m.n == 1 && neighbours))
 		return LR_OK;
-	/* Neighbours along a line share their vertex: not a node. */
-	if (m.n == 1 && nd->line_of[i] == nd->line_of[j] && j == i + 1)
-		return LR_OK;
+	if (m.proper)
+		nd->crossed[i] = nd->crossed[j] = true;
 	int rc = LR_OK;
 	for (int k = 0; rc == LR_OK && k < m.n; k++) {
 		rc = add_node(nd, i, m.at[k]);
@@ -462,25 +515,70 @@ static int add_line_ends(noder *nd)
 	return rc;
 }
 
-/* Sort the nodes and drop the repeated ones; false when two equal nodes
-** have a single vertex between them (a collapse GEOS would cut again). */
-static bool sort_nodes(noder *nd)
+/* The place of a node's vertex among all lines' vertices: line k's
+** vertices follow line k - 1's. */
+static size_t vertex_key(const noder *nd, const node *v)
 {
+	return nd->start[v->line] + v->line + v->idx;
+}
+
+/* The nodes in cmp_node's order: counted out by vertex (a counting sort,
+** linear), then the few at one vertex sorted along their segment. */
+static int order_nodes(noder *nd)
+{
+	size_t n = nd->nodes.len, nv = nd->n + nd->n_lines;
+	size_t *at = calloc(nv + 2, sizeof *at);
+	node *sorted = malloc((n ? n : 1) * sizeof *sorted);
+	const node *v = nd->nodes.data;
+	if (!at || !sorted) {
+		free(at);
+		free(sorted);
+		return LR_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		at[vertex_key(nd, &v[i]) + 2]++;
+	for (size_t k = 2; k < nv + 2; k++)
+		at[k] += at[k - 1];
+	for (size_t i = 0; i < n; i++)
+		sorted[at[vertex_key(nd, &v[i]) + 1]++] = v[i];
+	/* at[k + 1] is now where vertex k's nodes end, at[k] where they
+	** begin. */
+	for (size_t k = 0; k < nv; k++)
+		for (size_t i = at[k] + 1; i < at[k + 1]; i++)
+			for (size_t j = i;
+			     j > at[k] &&
+			     cmp_node(&sorted[j], &sorted[j - 1]) < 0;
+			     j--) {
+				node t = sorted[j];
+				sorted[j] = sorted[j - 1];
+				sorted[j - 1] = t;
+			}
+	free(nd->nodes.data);
+	nd->nodes.data = sorted;
+	nd->nodes.cap = n ? n : 1;
+	free(at);
+	return LR_OK;
+}
+
+/* Sort the nodes and drop the repeated ones; *ok false when two equal
+** nodes have a single vertex between them (a collapse GEOS would cut
+** again). */
+static int sort_nodes(noder *nd, bool *ok)
+{
+	int rc = order_nodes(nd);
 	node *v = nd->nodes.data;
-	size_t n = nd->nodes.len, kept = 0;
-	qsort(v, n, sizeof *v, cmp_node);
-	bool ok = true;
+	size_t n = rc == LR_OK ? nd->nodes.len : 0, kept = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (kept && !cmp_node(&v[kept - 1], &v[i]))
 			continue;
 		if (kept && v[kept - 1].line == v[i].line &&
 		    pt_eq(v[kept - 1].at, v[i].at) &&
 		    v[i].idx - v[kept - 1].idx - !v[i].interior == 1)
-			ok = false;
+			*ok = false;
 		v[kept++] = v[i];
 	}
 	nd->nodes.len = kept;
-	return ok;
+	return rc;
 }
 
 /* ---- Chains: each line cut at its nodes, repeated chains dropped ------ */
@@ -488,25 +586,29 @@ static bool sort_nodes(noder *nd)
 /* Chains as runs of points: chain k is pts[first[k] .. first[k + 1]). */
 typedef struct chains {
 	lr_vec pts;   /* pt */
+	lr_vec seg;   /* size_t: the segment of the piece from each point */
 	lr_vec first; /* size_t, one more than the chains */
 } chains;
 
-static int push_pt(chains *ch, pt p)
+static int push_pt(chains *ch, pt p, size_t seg)
 {
-	return lr_vec_push(&ch->pts, &p) ? LR_OK : LR_ERR_NOMEM;
+	return lr_vec_push(&ch->pts, &p) && lr_vec_push(&ch->seg, &seg)
+	               ? LR_OK
+	               : LR_ERR_NOMEM;
 }
 
 /* SegmentNodeList::createSplitEdgePts: the line's points from node a to
 ** node b. */
 static int split_edge(const noder *nd, chains *ch, const node *a, const node *b)
 {
-	int rc = push_pt(ch, a->at);
+	size_t s0 = nd->start[a->line];
+	int rc = push_pt(ch, a->at, s0 + a->idx);
 	if (b->idx == a->idx)
-		return rc == LR_OK ? push_pt(ch, b->at) : rc;
+		return rc == LR_OK ? push_pt(ch, b->at, s0 + b->idx) : rc;
 	for (size_t v = a->idx + 1; rc == LR_OK && v <= b->idx; v++)
-		rc = push_pt(ch, vertex(nd, a->line, v));
+		rc = push_pt(ch, vertex(nd, a->line, v), s0 + v);
 	if (rc == LR_OK && b->interior)
-		rc = push_pt(ch, b->at);
+		rc = push_pt(ch, b->at, s0 + b->idx);
 	return rc;
 }
 
@@ -619,11 +721,15 @@ static int first_of_kind(const chains *ch, size_t n_chains, bool *keep)
 	return LR_OK;
 }
 
-/* The kept chains as pieces into out; false when a piece has no length. */
-static int emit_chains(const chains *ch, size_t n_chains, const bool *keep,
-                       lr__noded *out, bool *ok)
+/* The kept chains as pieces into out, and into suspect (bool) whether
+** each lies on a segment with a computed crossing; *ok false when a piece
+** has no length. */
+static int emit_chains(const noder *nd, const chains *ch, size_t n_chains,
+                       const bool *keep, lr__noded *out, lr_vec *suspect,
+                       bool *ok)
 {
 	const pt *p = ch->pts.data;
+	const size_t *seg = ch->seg.data;
 	const size_t *first = ch->first.data;
 	for (size_t k = 0; k < n_chains; k++) {
 		if (!keep[k])
@@ -635,7 +741,8 @@ static int emit_chains(const chains *ch, size_t n_chains, const bool *keep,
 			lr__seg s = {p[i].x, p[i].y, p[i + 1].x, p[i + 1].y};
 			if (pt_eq(p[i], p[i + 1]))
 				*ok = false;
-			if (!lr_vec_push(&out->pieces, &s))
+			if (!lr_vec_push(&out->pieces, &s) ||
+			    !lr_vec_push(suspect, &nd->crossed[seg[i]]))
 				return LR_ERR_NOMEM;
 		}
 	}
@@ -647,8 +754,9 @@ static int emit_chains(const chains *ch, size_t n_chains, const bool *keep,
 /* The pieces with the chain each lies on and its place in it. */
 typedef struct check {
 	const lr__noded *nd;
-	size_t *chain_of; /* owned [pieces] */
-	bool cut_left;    /* an intersection GEOS would still cut at */
+	const bool *suspect; /* borrowed [pieces]: on a crossed segment */
+	size_t *chain_of;    /* owned [pieces] */
+	bool cut_left;       /* an intersection GEOS would still cut at */
 } check;
 
 /* Whether the point at of piece i is an end of the chain of i (where a
@@ -670,8 +778,15 @@ static int check_pair(size_t i, size_t j, void *ud)
 	check *c = ud;
 	const lr__seg *p = &LR_VEC_AT(&c->nd->pieces, lr__seg, i);
 	const lr__seg *q = &LR_VEC_AT(&c->nd->pieces, lr__seg, j);
+	/* Pieces of segments no crossing was computed on lie on them: they
+	** meet where their segments met, at nodes of both. */
+	if (!c->suspect[i] && !c->suspect[j])
+		return LR_OK;
+	bool neighbours = c->chain_of[i] == c->chain_of[j] && j == i + 1;
+	if (neighbours && orient(seg_a(p), seg_b(p), seg_b(q)) != 0)
+		return LR_OK;
 	meet m = segments_meet(seg_a(p), seg_b(p), seg_a(q), seg_b(q));
-	if (m.n == 1 && c->chain_of[i] == c->chain_of[j] && j == i + 1)
+	if (m.n == 1 && neighbours)
 		return LR_OK;
 	for (int k = 0; k < m.n; k++)
 		if (!chain_end(c, i, m.at[k]) || !chain_end(c, j, m.at[k])) {
@@ -682,11 +797,17 @@ static int check_pair(size_t i, size_t j, void *ud)
 }
 
 /* Whether out is fully noded: every intersection of two pieces is an end
-** of both chains (as IteratedNoder's next pass would find). */
-static int check_noded(const lr__noded *out, bool *ok)
+** of both chains (as IteratedNoder's next pass would find), asked of the
+** pairs where a piece lies on a segment with a computed crossing (the
+** others are exact parts of their segments, cut where they met). */
+static int check_noded(const lr__noded *out, const bool *suspect, bool *ok)
 {
-	size_t n = out->pieces.len;
-	check c = {out, malloc((n ? n : 1) * sizeof(size_t)), false};
+	size_t n = out->pieces.len, n_suspect = 0;
+	for (size_t i = 0; i < n; i++)
+		n_suspect += suspect[i];
+	if (n_suspect == 0)
+		return LR_OK;
+	check c = {out, suspect, malloc((n ? n : 1) * sizeof(size_t)), false};
 	if (!c.chain_of)
 		return LR_ERR_NOMEM;
 	const size_t *start = out->chain_start.data;
@@ -710,7 +831,8 @@ static int check_noded(const lr__noded *out, bool *ok)
 static int find_nodes(noder *nd, bool *ok)
 {
 	nd->line_of = malloc((nd->n ? nd->n : 1) * sizeof *nd->line_of);
-	if (!nd->line_of)
+	nd->crossed = calloc(nd->n ? nd->n : 1, sizeof *nd->crossed);
+	if (!nd->line_of || !nd->crossed)
 		return LR_ERR_NOMEM;
 	for (size_t k = 0; k < nd->n_lines; k++)
 		for (size_t i = nd->start[k]; i < line_end(nd, k); i++)
@@ -718,8 +840,8 @@ static int find_nodes(noder *nd, bool *ok)
 	int rc = sweep_pairs(nd->s, nd->n, node_pair, nd);
 	if (rc == LR_OK)
 		rc = add_line_ends(nd);
-	if (rc == LR_OK && !sort_nodes(nd))
-		*ok = false;
+	if (rc == LR_OK)
+		rc = sort_nodes(nd, ok);
 	return rc;
 }
 
@@ -737,34 +859,60 @@ static bool lines_usable(const lr__linework *lw)
 	return nl > 0 || n == 0;
 }
 
+/* The noder's working arrays, freed at once. */
+typedef struct work {
+	noder nd;
+	chains ch;
+	bool *keep;     /* [chains]: first of its kind */
+	lr_vec suspect; /* bool [pieces] */
+} work;
+
+static void work_free(work *w)
+{
+	free(w->keep);
+	free(w->nd.line_of);
+	free(w->nd.crossed);
+	lr_vec_free(&w->nd.nodes);
+	lr_vec_free(&w->ch.pts);
+	lr_vec_free(&w->ch.seg);
+	lr_vec_free(&w->ch.first);
+	lr_vec_free(&w->suspect);
+}
+
 int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
 {
-	noder nd = {lw->segs.data,      lw->segs.len, lw->line_start.data,
-	            lw->line_start.len, NULL,         {0}};
-	chains ch;
-	lr_vec_init(&nd.nodes, sizeof(node));
-	lr_vec_init(&ch.pts, sizeof(pt));
-	lr_vec_init(&ch.first, sizeof(size_t));
+	work w = {{lw->segs.data,
+	           lw->segs.len,
+	           lw->line_start.data,
+	           lw->line_start.len,
+	           NULL,
+	           NULL,
+	           {0}},
+	          {{0}, {0}, {0}},
+	          NULL,
+	          {0}};
+	lr_vec_init(&w.nd.nodes, sizeof(node));
+	lr_vec_init(&w.ch.pts, sizeof(pt));
+	lr_vec_init(&w.ch.seg, sizeof(size_t));
+	lr_vec_init(&w.ch.first, sizeof(size_t));
+	lr_vec_init(&w.suspect, sizeof(bool));
 	out->pieces.len = out->chain_start.len = 0;
 	*noded = lines_usable(lw);
-	int rc = *noded ? find_nodes(&nd, noded) : LR_OK;
+	int rc = *noded ? find_nodes(&w.nd, noded) : LR_OK;
 	if (rc == LR_OK && *noded)
-		rc = cut_lines(&nd, &ch);
-	size_t n_chains = ch.first.len ? ch.first.len - 1 : 0;
-	bool *keep = NULL;
+		rc = cut_lines(&w.nd, &w.ch);
+	size_t n_chains = w.ch.first.len ? w.ch.first.len - 1 : 0;
 	if (rc == LR_OK && *noded) {
-		keep = malloc((n_chains ? n_chains : 1) * sizeof *keep);
-		rc = keep ? first_of_kind(&ch, n_chains, keep) : LR_ERR_NOMEM;
+		w.keep = malloc((n_chains ? n_chains : 1) * sizeof *w.keep);
+		rc = w.keep ? first_of_kind(&w.ch, n_chains, w.keep)
+		            : LR_ERR_NOMEM;
 	}
 	if (rc == LR_OK && *noded)
-		rc = emit_chains(&ch, n_chains, keep, out, noded);
+		rc = emit_chains(&w.nd, &w.ch, n_chains, w.keep, out,
+		                 &w.suspect, noded);
 	if (rc == LR_OK && *noded)
-		rc = check_noded(out, noded);
-	free(keep);
-	free(nd.line_of);
-	lr_vec_free(&nd.nodes);
-	lr_vec_free(&ch.pts);
-	lr_vec_free(&ch.first);
+		rc = check_noded(out, w.suspect.data, noded);
+	work_free(&w);
 	return rc;
 }
 
