@@ -181,14 +181,16 @@ static void near_misses(void)
 	GEOSGeom_destroy_r(ctx, lines);
 }
 
-/* Lines the noder does not take: a repeated point, a spike. */
+/* Lines the noder does not take: a repeated point, a spike, a coordinate
+** that is not a number. */
 static void refused(void)
 {
 	double rep[] = {0, 0, 1, 0, 1, 0, 1, 1};
 	double spike[] = {0, 0, 2, 0, 0, 0, 1, 1};
-	const double *xy[2] = {rep, spike};
-	const char *what[2] = {"a repeated point", "a spike"};
-	for (int i = 0; i < 2; i++) {
+	double nan[] = {0, 0, 2, 0, NAN, 1, 1, 1};
+	const double *xy[3] = {rep, spike, nan};
+	const char *what[3] = {"a repeated point", "a spike", "NaN"};
+	for (int i = 0; i < 3; i++) {
 		GEOSGeometry *lines = lines_of(xy[i], (int[]){4}, 1);
 		lr__noded nd;
 		lr__noded_init(&nd);

@@ -846,13 +846,19 @@ static int find_nodes(noder *nd, bool *ok)
 }
 
 /* Whether the lines of lw are what the noder takes: each of at least one
-** segment, fewer than 2^32 of them. */
+** segment, fewer than 2^32 of them, every coordinate a finite number
+** (where GEOS would throw, it must decide). */
 static bool lines_usable(const lr__linework *lw)
 {
 	const size_t *start = lw->line_start.data;
+	const lr__seg *s = lw->segs.data;
 	size_t nl = lw->line_start.len, n = lw->segs.len;
 	if (lw->degenerate || n >= UINT32_MAX)
 		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(s[i].ax) || !isfinite(s[i].ay) ||
+		    !isfinite(s[i].bx) || !isfinite(s[i].by))
+			return false;
 	for (size_t k = 0; k < nl; k++)
 		if (start[k] >= (k + 1 < nl ? start[k + 1] : n))
 			return false;
@@ -945,9 +951,9 @@ void lr__linework_free(lr__linework *lw)
 
 /* One line: its segments, and whether it repeats a point (a segment of no
 ** length, which lr__segs_of_lines leaves out) or turns back on itself. */
-static int add_line(GEOSContextHandle_t ctx, const GEOSGeometry *line,
-                    lr__linework *lw)
+static int add_line(GEOSContextHandle_t ctx, const GEOSGeometry *line, void *ud)
 {
+	lr__linework *lw = ud;
 	int n_pts = GEOSGeomGetNumPoints_r(ctx, line);
 	size_t before = lw->segs.len;
 	if (n_pts < 0)
@@ -969,32 +975,7 @@ static int add_line(GEOSContextHandle_t ctx, const GEOSGeometry *line,
 int lr__linework_add(GEOSContextHandle_t ctx, const GEOSGeometry *g,
                      lr__linework *lw)
 {
-	int type = GEOSGeomTypeId_r(ctx, g);
-	if (type == GEOS_LINESTRING || type == GEOS_LINEARRING)
-		return add_line(ctx, g, lw);
-	if (type == GEOS_POLYGON) {
-		int nh = GEOSGetNumInteriorRings_r(ctx, g);
-		const GEOSGeometry *shell = GEOSGetExteriorRing_r(ctx, g);
-		int rc = shell && nh >= 0 ? add_line(ctx, shell, lw)
-		                          : LR_ERR_GEOM;
-		for (int i = 0; rc == LR_OK && i < nh; i++) {
-			const GEOSGeometry *h =
-			        GEOSGetInteriorRingN_r(ctx, g, i);
-			rc = h ? add_line(ctx, h, lw) : LR_ERR_GEOM;
-		}
-		return rc;
-	}
-	if (type != GEOS_MULTILINESTRING && type != GEOS_MULTIPOLYGON &&
-	    type != GEOS_GEOMETRYCOLLECTION)
-		return LR_ERR_GEOM;
-	int n = GEOSGetNumGeometries_r(ctx, g);
-	for (int i = 0; i < n; i++) {
-		const GEOSGeometry *part = GEOSGetGeometryN_r(ctx, g, i);
-		int rc = part ? lr__linework_add(ctx, part, lw) : LR_ERR_GEOM;
-		if (rc != LR_OK)
-			return rc;
-	}
-	return n < 0 ? LR_ERR_GEOM : LR_OK;
+	return lr__each_line(ctx, g, add_line, lw);
 }
 
 /* Chain k of nd as a new LineString. */

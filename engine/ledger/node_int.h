@@ -25,9 +25,9 @@ void lr__linework_init(lr__linework *lw);
 void lr__linework_free(lr__linework *lw);
 
 /*
-** Append the lines of g (a LineString, a LinearRing, a Polygon's rings, or
-** any collection of them) to lw, in the order GEOS holds them, as
-** GEOSNode_r reads a collection.  Returns LR_OK, LR_ERR_NOMEM or
+** Append the lines of g to lw, as lr__each_line walks them (a LineString,
+** a LinearRing, a Polygon's rings, or any collection of them, in the
+** order GEOSNode_r reads them).  Returns LR_OK, LR_ERR_NOMEM or
 ** LR_ERR_GEOM.
 */
 int lr__linework_add(GEOSContextHandle_t ctx, const GEOSGeometry *g,

@@ -7,8 +7,9 @@
 
 /* The segments of one line (its coordinates copied out at once). */
 static int segs_of_line(GEOSContextHandle_t ctx, const GEOSGeometry *line,
-                        lr_vec *out)
+                        void *ud)
 {
+	lr_vec *out = ud;
 	const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx, line);
 	unsigned int size = 0;
 	if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &size))
@@ -30,20 +31,38 @@ static int segs_of_line(GEOSContextHandle_t ctx, const GEOSGeometry *line,
 	return rc;
 }
 
-int lr__segs_of_lines(GEOSContextHandle_t ctx, const GEOSGeometry *g,
-                      lr_vec *out)
+int lr__each_line(GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                  lr__line_fn fn, void *ud)
 {
 	int type = GEOSGeomTypeId_r(ctx, g);
 	if (type == GEOS_LINESTRING || type == GEOS_LINEARRING)
-		return segs_of_line(ctx, g, out);
-	if (type != GEOS_MULTILINESTRING && type != GEOS_GEOMETRYCOLLECTION)
+		return fn(ctx, g, ud);
+	if (type == GEOS_POLYGON) {
+		int nh = GEOSGetNumInteriorRings_r(ctx, g);
+		const GEOSGeometry *shell = GEOSGetExteriorRing_r(ctx, g);
+		int rc = shell && nh >= 0 ? fn(ctx, shell, ud) : LR_ERR_GEOM;
+		for (int i = 0; rc == LR_OK && i < nh; i++) {
+			const GEOSGeometry *h =
+			        GEOSGetInteriorRingN_r(ctx, g, i);
+			rc = h ? fn(ctx, h, ud) : LR_ERR_GEOM;
+		}
+		return rc;
+	}
+	if (type != GEOS_MULTILINESTRING && type != GEOS_MULTIPOLYGON &&
+	    type != GEOS_GEOMETRYCOLLECTION)
 		return LR_ERR_GEOM;
 	int n = GEOSGetNumGeometries_r(ctx, g);
 	for (int i = 0; i < n; i++) {
 		const GEOSGeometry *part = GEOSGetGeometryN_r(ctx, g, i);
-		int rc = part ? lr__segs_of_lines(ctx, part, out) : LR_ERR_GEOM;
+		int rc = part ? lr__each_line(ctx, part, fn, ud) : LR_ERR_GEOM;
 		if (rc != LR_OK)
 			return rc;
 	}
 	return n < 0 ? LR_ERR_GEOM : LR_OK;
+}
+
+int lr__segs_of_lines(GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                      lr_vec *out)
+{
+	return lr__each_line(ctx, g, segs_of_line, out);
 }
