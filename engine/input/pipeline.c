@@ -1,8 +1,9 @@
 /*
 ** The reading of one layer as a pipeline: features are read on the calling
 ** thread (a GDAL dataset handle is used on one thread only), checked and
-** measured on every thread, and taken in the order they were read, so that
-** reading the next batch overlaps the checks and the taking of this one.
+** measured on every thread, and taken in the order they were read.  While
+** one batch is read, the one before is checked and the one before that
+** taken, so that no stage waits for another within a step.
 */
 #include "ingest_int.h"
 
@@ -19,12 +20,12 @@
 typedef struct batch {
 	lr_feature *f; /* owned [READ_BATCH] */
 	int n;
-	atomic_int next_check; /* the next feature to check */
-	atomic_int checked;    /* features whose check is done */
-	int failed_at;         /* the first feature whose check failed */
-	lr_error check_err;    /* its failure */
-	int status;            /* LR_OK, or the batch's first failure */
-	lr_error err;          /* that failure */
+	atomic_int next_check;   /* the next feature to check */
+	atomic_int take_claimed; /* 1 once a thread is taking the batch */
+	int failed_at;           /* the first feature whose check failed */
+	lr_error check_err;      /* its failure */
+	int status;              /* LR_OK, or the batch's first failure */
+	lr_error err;            /* that failure */
 } batch;
 
 /* One checker (GEOS context) per thread, made serially. */
@@ -94,7 +95,7 @@ static int read_batch(const lr__layer_reader *r, batch *b, lr_error *err)
 	b->status = LR_OK;
 	b->failed_at = -1;
 	atomic_store(&b->next_check, 0);
-	atomic_store(&b->checked, 0);
+	atomic_store(&b->take_claimed, 0);
 	int rc = 1;
 	while (b->n < READ_BATCH && (rc = r->next(r->ud, &f, err)) == 1)
 		if (hold_feature(&b->f[b->n], &f) != 0) {
@@ -106,8 +107,8 @@ static int read_batch(const lr__layer_reader *r, batch *b, lr_error *err)
 	return rc;
 }
 
-/* Take b's features in order once all are checked; the first failure (a
-** check's, in order, or a take's) stops it. */
+/* Take b's features in order (all checked); the first failure (a check's,
+** in order, or a take's) stops it. */
 static void take_batch(const lr__layer_reader *r, batch *b)
 {
 	if (b->failed_at >= 0) {
@@ -119,11 +120,11 @@ static void take_batch(const lr__layer_reader *r, batch *b)
 			b->status = r->take(r->ud, &b->f[i], &b->err);
 		release_feature(&b->f[i]);
 	}
+	b->n = 0;
 }
 
-/* Check features of b until none is left; whoever checks the last one
-** takes the batch. */
-static void check_batch(const lr__layer_reader *r, checkers *k, batch *b)
+/* Check features of b until none is left. */
+static void check_batch(checkers *k, batch *b)
 {
 	int t = omp_get_thread_num();
 	int i;
@@ -138,21 +139,29 @@ static void check_batch(const lr__layer_reader *r, checkers *k, batch *b)
 			}
 		} else if (f->wkb.data && isnan(f->area_m2))
 			f->area_m2 = lr_ellipsoid_area_wkb(&f->wkb);
-		if (atomic_fetch_add(&b->checked, 1) + 1 == b->n)
-			take_batch(r, b);
 	}
 }
 
-/* One step: the calling thread reads `ahead` (when reading goes on) while
-** the others check `now`, which it joins once its batch is read. */
-static void pipeline_step(const lr__layer_reader *r, checkers *k, batch *now,
-                          batch *ahead, int *rc, lr_error *read_err)
+/* The three batches of a step and what reading left. */
+typedef struct step {
+	batch *ahead, *now, *before; /* read, checked, taken in the step */
+	int rc;                      /* of the last read_batch */
+	lr_error read_err;
+} step;
+
+/* One step: the calling thread reads the batch ahead (while reading goes
+** on), the first other thread takes the batch before, and all check the
+** batch now once done with that. */
+static void pipeline_step(const lr__layer_reader *r, checkers *k, step *s)
 {
+	s->ahead->n = 0;
 #pragma omp parallel num_threads(k->n)
 	{
-		if (omp_get_thread_num() == 0 && *rc == 1)
-			*rc = read_batch(r, ahead, read_err);
-		check_batch(r, k, now);
+		if (omp_get_thread_num() == 0 && s->rc == 1)
+			s->rc = read_batch(r, s->ahead, &s->read_err);
+		if (atomic_exchange(&s->before->take_claimed, 1) == 0)
+			take_batch(r, s->before);
+		check_batch(k, s->now);
 	}
 }
 
@@ -164,31 +173,39 @@ static void pipeline_step(const lr__layer_reader *r, checkers *k, batch *now,
 int lr__read_layer(const lr__layer_reader *r, int n_threads, lr_error *err)
 {
 	checkers k = {0};
-	batch b[2];
+	batch b[3];
 	memset(b, 0, sizeof b);
-	b[0].f = calloc(READ_BATCH, sizeof *b[0].f);
-	b[1].f = calloc(READ_BATCH, sizeof *b[1].f);
+	for (int j = 0; j < 3; j++) {
+		b[j].f = calloc(READ_BATCH, sizeof *b[j].f);
+		b[j].failed_at = -1;
+	}
 	int status =
-	        b[0].f && b[1].f
+	        b[0].f && b[1].f && b[2].f
 	                ? checkers_new(&k, n_threads > 0 ? n_threads : 1, err)
 	                : lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-	lr_error read_err = {0};
-	int rc = status == LR_OK ? read_batch(r, &b[0], &read_err) : 0;
-	for (int cur = 0; status == LR_OK && b[cur].n > 0; cur ^= 1) {
-		b[cur ^ 1].n = 0;
-		pipeline_step(r, &k, &b[cur], &b[cur ^ 1], &rc, &read_err);
-		if ((status = b[cur].status) != LR_OK)
-			*err = b[cur].err;
+	step s = {.rc = 0};
+	if (status == LR_OK)
+		s.rc = read_batch(r, &b[0], &s.read_err);
+	atomic_store(&b[2].take_claimed, 1); /* nothing before the first */
+	for (int j = 0; status == LR_OK; j = (j + 1) % 3) {
+		s.now = &b[j];
+		s.ahead = &b[(j + 1) % 3];
+		s.before = &b[(j + 2) % 3];
+		if (s.now->n == 0 && s.before->n == 0)
+			break;
+		pipeline_step(r, &k, &s);
+		if ((status = s.before->status) != LR_OK)
+			*err = s.before->err;
 	}
-	for (int j = 0; j < 2; j++) /* what a failure left untaken */
+	for (int j = 0; j < 3; j++) { /* what a failure left untaken */
 		for (int i = 0; b[j].f && i < b[j].n; i++)
 			release_feature(&b[j].f[i]);
-	free(b[0].f);
-	free(b[1].f);
+		free(b[j].f);
+	}
 	checkers_free(&k);
-	if (status == LR_OK && rc < 0) {
-		*err = read_err;
-		status = read_err.code ? read_err.code : LR_ERR_INPUT;
+	if (status == LR_OK && s.rc < 0) {
+		*err = s.read_err;
+		status = s.read_err.code ? s.read_err.code : LR_ERR_INPUT;
 	}
 	return status;
 }
