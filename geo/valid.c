@@ -20,6 +20,18 @@ typedef struct pt {
 	double x, y;
 } pt;
 
+/* fmin and fmax without their NaN rules (geo/ rejects NaN coordinates),
+** which kept them calls into libm. */
+static inline double lo(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+static inline double hi(double a, double b)
+{
+	return a < b ? b : a;
+}
+
 /* An edge pts[i]..pts[i + 1] of ring `ring`, with its x range. */
 typedef struct seg {
 	double minx, maxx;
@@ -93,8 +105,7 @@ static void sort_segs(seg *s, seg *tmp, size_t n)
 /* Whether segments p1p2 and q1q2 surely share no point. */
 static int apart(pt p1, pt p2, pt q1, pt q2)
 {
-	if (fmax(p1.y, p2.y) < fmin(q1.y, q2.y) ||
-	    fmax(q1.y, q2.y) < fmin(p1.y, p2.y))
+	if (hi(p1.y, p2.y) < lo(q1.y, q2.y) || hi(q1.y, q2.y) < lo(p1.y, p2.y))
 		return 1;
 	int a = orient(p1, p2, q1), b = orient(p1, p2, q2);
 	if (a != 0 && a == b)
@@ -130,8 +141,8 @@ static int edges_apart(const rings *g)
 	size_t k = 0;
 	for (int r = 0; r < g->n_rings; r++)
 		for (size_t i = g->start[r]; i + 1 < g->start[r + 1]; i++) {
-			s[k].minx = fmin(g->pts[i].x, g->pts[i + 1].x);
-			s[k].maxx = fmax(g->pts[i].x, g->pts[i + 1].x);
+			s[k].minx = lo(g->pts[i].x, g->pts[i + 1].x);
+			s[k].maxx = hi(g->pts[i].x, g->pts[i + 1].x);
 			s[k].i = (uint32_t)i;
 			s[k].ring = (uint32_t)r;
 			k++;
