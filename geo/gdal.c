@@ -5,6 +5,7 @@
 #include <gdal.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
@@ -25,16 +26,39 @@ const char *lr__cpl_msg(void)
 	return m != NULL && *m != '\0' ? m : "GDAL gave no detail";
 }
 
+/* The decimal digits of v into buf, as printf's "%" PRId64 writes them
+** (GDAL's text of an integer field), without printf's cost. */
+static const char *int_text(int64_t v, char buf[static 64])
+{
+	char digits[24];
+	int n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	char *o = buf;
+	if (v < 0)
+		*o++ = '-';
+	while (n > 0)
+		*o++ = digits[--n];
+	*o = '\0';
+	return buf;
+}
+
 const char *lr__field_text(OGRFeatureH f, int i, char buf[static 64])
 {
 	OGRFieldDefnH fd = OGR_F_GetFieldDefnRef(f, i);
-	if (fd == NULL || OGR_Fld_GetType(fd) != OFTReal)
+	OGRFieldType type = fd != NULL ? OGR_Fld_GetType(fd) : OFTString;
+	if (type == OFTInteger || type == OFTInteger64)
+		return int_text(OGR_F_GetFieldAsInteger64(f, i), buf);
+	if (type != OFTReal)
 		return OGR_F_GetFieldAsString(f, i);
 	double x = OGR_F_GetFieldAsDouble(f, i);
-	/* Below 2^53 every whole double prints exactly with %.0f. */
+	/* Below 2^53 every whole double is an int64 that prints as %.0f
+	** prints it (-0 as 0). */
 	if (isfinite(x) && x == trunc(x) && fabs(x) < 9007199254740992.0)
-		snprintf(buf, 64, "%.0f", x == 0 ? 0.0 : x);
-	else
-		snprintf(buf, 64, "%.15g", x);
+		return int_text((int64_t)x, buf);
+	snprintf(buf, 64, "%.15g", x);
 	return buf;
 }

@@ -63,6 +63,10 @@ def prepare(op, tmp):
     elif kind == "truncate":
         data = open(args[0], "rb").read()
         open(args[1], "wb").write(data[: int(len(data) * args[2])])
+    elif kind == "generate":  # a generated country of N hazards
+        subprocess.run([os.path.join(BUILD, "data", "lr-generate"), "--out", args[0],
+                        "--seed", "4", "--hazards", str(args[1]), "--regions", "4"],
+                       check=True, capture_output=True)
     elif kind == "cut_end":  # drop the last bytes of a file in place
         os.truncate(args[0], os.path.getsize(args[0]) - args[1])
     elif kind == "scribble":  # random bytes over the pages after the first

@@ -643,8 +643,13 @@ static void check_seed(const char *dir, int seed, const char *profile)
 	lr_dataset_init(&d2);
 	lr_error err = {0};
 	lr_result *r1 = NULL, *r2 = NULL;
+	/* Read on three threads and on one: the same records and findings
+	** (same_ledger below), whatever thread checks or takes a batch. */
+	lr_inputs in1 = in;
+	in.threads = 3;
+	in1.threads = 1;
 	if (!lr_test_ok(lr_ingest(&in, &d, &err) == LR_OK &&
-	                        lr_ingest(&in, &d2, &err) == LR_OK,
+	                        lr_ingest(&in1, &d2, &err) == LR_OK,
 	                "seed %d: ingest (%s)", seed, err.msg))
 		goto done;
 	int reconcile = 1;

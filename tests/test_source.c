@@ -368,6 +368,63 @@ static void check_real(void)
 	           n[0], n[1], n[2], no_geom);
 }
 
+/* Numbers as text: integers as printf's %d and %lld write them, whole
+** reals below 2^53 as %.0f, other reals as %.15g. */
+static void check_numbers(void)
+{
+	static const char *json =
+	        "{\"type\":\"FeatureCollection\",\"features\":["
+	        "{\"type\":\"Feature\",\"properties\":{\"i\":-12,"
+	        "\"big\":9007199254740993,\"r\":3.0},\"geometry\":null},"
+	        "{\"type\":\"Feature\",\"properties\":{\"i\":0,"
+	        "\"big\":-9223372036854775807,\"r\":-0.0},\"geometry\":"
+	        "null},"
+	        "{\"type\":\"Feature\",\"properties\":{\"i\":2147483647,"
+	        "\"big\":10,\"r\":2.5},\"geometry\":null},"
+	        "{\"type\":\"Feature\",\"properties\":{\"i\":-2147483648,"
+	        "\"big\":0,\"r\":1e20},\"geometry\":null},"
+	        "{\"type\":\"Feature\",\"properties\":{\"i\":7,"
+	        "\"big\":1,\"r\":-7.0},\"geometry\":null}]}";
+	static const char *want[5][3] = {{"-12", "9007199254740993", "3"},
+	                                 {"0", "-9223372036854775807", "0"},
+	                                 {"2147483647", "10", "2.5"},
+	                                 {"-2147483648", "0", "1e+20"},
+	                                 {"7", "1", "-7"}};
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/lr_test_numbers_%d.geojson",
+	         (int)getpid());
+	FILE *fp = fopen(path, "w");
+	if (!lr_test_ok(fp && fputs(json, fp) >= 0 && fclose(fp) == 0,
+	                "write %s", path))
+		return;
+	lr_source *s = NULL;
+	lr_error err = {0};
+	lr_feature f;
+	int same = 0, k = 0;
+	char first_diff[200] = "";
+	if (lr_source_open(path, NULL, NULL, NULL, &s, &err) == LR_OK)
+		for (; k < 5 && lr_source_next(s, &f, &err) == 1; k++)
+			for (int c = 0; c < 3; c++) {
+				static const char *names[] = {"i", "big", "r"};
+				int col = lr_source_field_index(s, names[c]);
+				const char *v = col >= 0 ? f.values[col] : NULL;
+				if (v && !strcmp(v, want[k][c]))
+					same++;
+				else if (!first_diff[0])
+					snprintf(
+					        first_diff, sizeof first_diff,
+					        "feature %d %s: '%s', not '%s'",
+					        k + 1, names[c],
+					        v ? v : "(null)", want[k][c]);
+			}
+	lr_source_close(s);
+	unlink(path);
+	lr_test_ok(k == 5 && same == 15,
+	           "integers and reals as text: %d of 15 as printf writes "
+	           "them %s(%s)",
+	           same, first_diff, err.msg);
+}
+
 int main(void)
 {
 	const char *src = getenv("LR_SOURCE_DIR");
@@ -377,6 +434,7 @@ int main(void)
 	check_cases();
 	check_projection();
 	check_text();
+	check_numbers();
 	check_real();
 	return lr_test_done();
 }

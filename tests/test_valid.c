@@ -8,6 +8,7 @@
 #include "lr_geo.h"
 #include "lr_test.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@
  */
 
 typedef struct wkb_out {
-	unsigned char buf[4096];
+	unsigned char buf[65536];
 	size_t len;
 } wkb_out;
 
@@ -137,6 +138,72 @@ static void drawn_cases(GEOSContextHandle_t ctx)
 		bool got = lr_wkb_surely_valid(&w);
 		int gv = geos_valid(ctx, &w);
 		lr_test_ok(got == c[i].proved && (!got || gv == 1),
+		           "%s: %s (GEOS: %s)", c[i].what,
+		           got ? "proved valid" : "left to GEOS",
+		           gv == 1 ? "valid" : "invalid");
+	}
+}
+
+/* A ring of n vertices round a circle (radius 1 at 10 10), vertex `moved`
+** put at (mx, my) unless moved < 0; appended to text at *len. */
+static void circle_ring(char *text, size_t size, size_t *len, int n, int moved,
+                        double mx, double my)
+{
+	for (int i = 0; i < n; i++) {
+		double a = 2 * M_PI * i / n;
+		double x = i == moved ? mx : 10 + cos(a);
+		double y = i == moved ? my : 10 + sin(a);
+		*len += (size_t)snprintf(text + *len, size - *len,
+		                         "%s%.12f %.12f", i ? ", " : "", x, y);
+	}
+}
+
+/*
+** Rings of hundreds of edges, where the sweep sorts the edges in several
+** merged runs: a smooth one is proved valid; one vertex pulled across the
+** ring, so that its edges cross edges far from them in the ring's order,
+** or a hole touching its shell, are left to GEOS, which finds them invalid.
+*/
+static void long_rings(GEOSContextHandle_t ctx)
+{
+	static char text[60000];
+	static const struct {
+		int n, moved;
+		double mx, my;
+		bool hole, proved;
+		const char *what;
+	} c[] = {
+	        {700, -1, 0, 0, false, true, "a smooth ring of 700 vertices"},
+	        {700, -1, 0, 0, true, true,
+	         "a ring of 700 vertices with a hole of 350"},
+	        {700, 100, 8.5, 9.5, false, false,
+	         "a vertex of a ring of 700 pulled out across the far side"},
+	        {700, 350, 11.5, 10.0, false, false,
+	         "the westmost vertex of a ring of 700 pulled past the east"},
+	        {700, 0, 10.2, 10.0, true, false,
+	         "a shell's vertex pulled into its hole"},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		size_t len = 0;
+		text[0] = '\0';
+		circle_ring(text, sizeof text, &len, c[i].n, c[i].moved,
+		            c[i].mx, c[i].my);
+		if (c[i].hole) {
+			len += (size_t)snprintf(text + len, sizeof text - len,
+			                        "; ");
+			/* the hole, half the size, clockwise */
+			for (int k = 0; k < c[i].n / 2; k++) {
+				double a = -2 * M_PI * k / (c[i].n / 2);
+				len += (size_t)snprintf(
+				        text + len, sizeof text - len,
+				        "%s%.12f %.12f", k ? ", " : "",
+				        10 + 0.5 * cos(a), 10 + 0.5 * sin(a));
+			}
+		}
+		lr_wkb w = make(text);
+		bool got = lr_wkb_surely_valid(&w);
+		int gv = geos_valid(ctx, &w);
+		lr_test_ok(got == c[i].proved && gv == (c[i].proved ? 1 : 0),
 		           "%s: %s (GEOS: %s)", c[i].what,
 		           got ? "proved valid" : "left to GEOS",
 		           gv == 1 ? "valid" : "invalid");
@@ -322,6 +389,7 @@ int main(void)
 	lr_checker *ck = lr_checker_new(&err);
 	drawn_cases(ctx);
 	grid_polygons(ctx);
+	long_rings(ctx);
 	for (int seed = 1; seed <= 3; seed++)
 		generated(ctx, ck, seed);
 	bih(ctx, ck);

@@ -625,134 +625,45 @@ static int take_feature(layer_ctx *c, lr_feature *fp, lr_error *err)
 	return accept_feature(c, &f, first, &rec, err);
 }
 
-/* A feature read and held until its batch is taken: its field texts are
-** copied, since the source's are valid only until the next read. */
-static int hold_feature(lr_feature *held, lr_feature *f)
+/* The reading of one layer under way: its progress. */
+typedef struct reading {
+	layer_ctx *c;
+	char label[32];
+	int64_t total, n_read;
+} reading;
+
+static int next_feature(void *ud, lr_feature *f, lr_error *err)
 {
-	*held = *f;
-	f->wkb.data = NULL; /* taken */
-	char **values =
-	        calloc((size_t)(f->n_fields ? f->n_fields : 1), sizeof *values);
-	held->values = (const char **)values;
-	if (!values)
-		return -1;
-	for (int i = 0; i < f->n_fields; i++)
-		if (f->values[i] && !(values[i] = strdup(f->values[i])))
-			return -1;
-	return 0;
+	reading *r = ud;
+	int rc = lr_source_next(r->c->src, f, err);
+	if (rc == 1 && r->n_read++ % 4096 == 0)
+		lr_progress_step(r->c->in->progress, r->label, r->n_read - 1,
+		                 r->total, "", false);
+	return rc;
 }
 
-static void release_feature(lr_feature *held)
+static int take_next(void *ud, lr_feature *f, lr_error *err)
 {
-	if (held->values)
-		for (int i = 0; i < held->n_fields; i++)
-			free((char *)held->values[i]);
-	free((void *)held->values);
-	lr_wkb_free(&held->wkb);
-	memset(held, 0, sizeof *held);
-}
-
-/* Features read at a time: they are checked and measured side by side. */
-#define READ_BATCH 1024
-
-/* One checker (GEOS context) per thread, made serially. */
-typedef struct checkers {
-	lr_checker **c; /* owned [n] */
-	int n;
-	lr_error first; /* the failure of the first feature that failed */
-} checkers;
-
-static void checkers_free(checkers *k)
-{
-	for (int t = 0; k->c && t < k->n; t++)
-		lr_checker_free(k->c[t]);
-	free(k->c);
-}
-
-static int checkers_new(checkers *k, int n, lr_error *err)
-{
-	k->n = n;
-	k->c = calloc((size_t)n, sizeof *k->c);
-	if (!k->c)
-		return nomem(err);
-	for (int t = 0; t < n; t++)
-		if (!(k->c[t] = lr_checker_new(err)))
-			return err->code;
-	return LR_OK;
-}
-
-/* Validity, repair and area of each feature of the batch: pure functions
-** of each geometry, most of reading, done on all threads.  LR_OK, or the
-** failure of the first feature (in order) that failed. */
-static int check_batch(checkers *k, lr_feature *batch, int n, lr_error *err)
-{
-	int failed_at = n;
-#pragma omp parallel for schedule(dynamic, 16) num_threads(k->n) if (n >= 64)
-	for (int i = 0; i < n; i++) {
-		int t = omp_get_thread_num();
-		lr_error e = {0};
-		if (lr_feature_check(k->c[t], &batch[i], &e) != LR_OK) {
-#pragma omp critical(lr_check_batch)
-			if (i < failed_at) {
-				failed_at = i;
-				k->first = e;
-			}
-			continue;
-		}
-		if (batch[i].wkb.data && isnan(batch[i].area_m2))
-			batch[i].area_m2 = lr_ellipsoid_area_wkb(&batch[i].wkb);
-	}
-	if (failed_at == n)
-		return LR_OK;
-	return lr_error_set(err, k->first.code, "%s", k->first.msg);
+	return take_feature(((reading *)ud)->c, f, err);
 }
 
 /* Read one layer to its end, adding records and findings to d. */
 static int read_layer(layer_ctx *c, lr_error *err)
 {
-	char label[32];
-	snprintf(label, sizeof label, "reading %s", lr_layer_names[c->layer]);
-	lr_feature f;
-	memset(&f, 0, sizeof f);
-	checkers k = {0};
-	lr_feature *batch = calloc(READ_BATCH, sizeof *batch);
+	reading r = {.c = c};
+	snprintf(r.label, sizeof r.label, "reading %s",
+	         lr_layer_names[c->layer]);
+	r.total = c->in->progress && c->in->progress->step
+	                  ? lr_source_feature_count(c->src)
+	                  : -1;
+	lr__layer_reader lr = {next_feature, take_next, &r};
 	int n_threads =
 	        c->in->threads > 0 ? c->in->threads : omp_get_max_threads();
-	int status = batch ? checkers_new(&k, n_threads, err) : nomem(err);
-	int64_t total = c->in->progress && c->in->progress->step
-	                        ? lr_source_feature_count(c->src)
-	                        : -1;
-	int rc = 1;
-	int64_t n_read = 0;
-	while (rc == 1 && status == LR_OK) {
-		int n = 0;
-		while (n < READ_BATCH &&
-		       (rc = lr_source_next(c->src, &f, err)) == 1) {
-			if (n_read % 4096 == 0)
-				lr_progress_step(c->in->progress, label, n_read,
-				                 total, "", false);
-			n_read++;
-			if (hold_feature(&batch[n++], &f) != 0) {
-				status = nomem(err);
-				break;
-			}
-		}
-		if (status == LR_OK)
-			status = check_batch(&k, batch, n, err);
-		for (int i = 0; i < n; i++) {
-			if (status == LR_OK)
-				status = take_feature(c, &batch[i], err);
-			release_feature(&batch[i]);
-		}
-	}
-	free(batch);
-	checkers_free(&k);
-	if (status != LR_OK)
-		return status;
-	if (rc == 0)
-		lr_progress_step(c->in->progress, label, n_read, total, "",
-		                 true);
-	return rc < 0 ? (err && err->code ? err->code : LR_ERR_INPUT) : LR_OK;
+	int rc = lr__read_layer(&lr, n_threads, err);
+	if (rc == LR_OK)
+		lr_progress_step(c->in->progress, r.label, r.n_read, r.total,
+		                 "", true);
+	return rc;
 }
 
 /* ---- Opening layers --------------------------------------------------- */

@@ -24,4 +24,22 @@ int lr__read_regions(const lr_inputs *in, const lr_mapping *m, const char *path,
 int lr__parents_from_layers(const lr_inputs *in, const lr_mapping *m,
                             lr_dataset *d, lr_error *err);
 
+/* How a layer is read: next() gives the next feature as lr_source_next
+** does (1, 0 at the end, -1 with err set), take() adds a checked feature
+** to the dataset, taking its wkb (LR_OK or an error). */
+typedef struct lr__layer_reader {
+	int (*next)(void *ud, lr_feature *f, lr_error *err);
+	int (*take)(void *ud, lr_feature *f, lr_error *err);
+	void *ud;
+} lr__layer_reader;
+
+/*
+** Read a layer to its end with r: next() on the calling thread only,
+** lr_feature_check and the area of each feature on n_threads threads,
+** take() on any thread but one feature after the other in the order read.
+** LR_OK, or the failure met first in that order (a read error comes after
+** the features read before it are taken).
+*/
+int lr__read_layer(const lr__layer_reader *r, int n_threads, lr_error *err);
+
 #endif
