@@ -3,9 +3,14 @@
 computes them: overlay with the regions, dissolve, difference and
 intersection; geodesic areas with pyproj.Geod.geometry_area_perimeter.
 
-    geopandas_figures.py DATASET OUT.csv
+    geopandas_figures.py DATASET OUT.csv [RESULT.pickle]
 
-Prints 'read S' and 'compute S' (wall seconds) on stderr."""
+Prints 'read S' and 'compute S' (wall seconds) on stderr.  With
+RESULT.pickle the result geometries (per region: hazard, remaining,
+released and outside land, as WKB) are kept there too, for
+geopandas_lonlat.py to measure the same land on landrelease's model;
+'keep S' says what that took."""
+import pickle
 import sys
 import time
 
@@ -34,9 +39,21 @@ def polygons(g):
 def area(g):
     """|exterior| - sum |holes| of every polygon (PostGIS's rule)."""
     total = 0.0
+    if g is None:
+        return total
     for p in polygons(g):
         total += abs(GEOD.geometry_area_perimeter(orient(p, 1.0))[0])
     return total
+
+
+def result_land(h, r):
+    """The hazard, remaining, released and outside land of a region whose
+    hazards' union is h and releases' union r (either may be None)."""
+    if h is None:
+        return None, None, None, r
+    if r is None:
+        return h, h, None, None
+    return h, h.difference(r), h.intersection(r), r.difference(h)
 
 
 def valid(gs):
@@ -75,27 +92,22 @@ def main():
 
     hu = by_region(hazards)
     ru = by_region(releases)
-    rows = []
+    rows, kept = [], {}
     for rid in sorted(set(regions.region_id) | {"OUTSIDE"}):
-        h = hu.get(rid)
-        r = ru.get(rid)
-        hazard = area(h) if h is not None else 0.0
-        if h is None:
-            remaining = released = 0.0
-            outside = area(r) if r is not None else 0.0
-        elif r is None:
-            remaining, released, outside = hazard, 0.0, 0.0
-        else:
-            remaining = area(h.difference(r))
-            released = area(h.intersection(r))
-            outside = area(r.difference(h))
-        rows.append((rid, hazard, remaining, released, outside))
+        land = result_land(hu.get(rid), ru.get(rid))
+        rows.append((rid,) + tuple(area(g) for g in land))
+        kept[rid] = land
     t2 = time.time()
     df = pd.DataFrame(rows, columns=["region_id", "hazard_m2", "remaining_m2",
                                      "released_m2", "outside_m2"])
     df.to_csv(out, index=False, float_format="%.2f")
     print(f"read {t1 - t0:.3f}", file=sys.stderr)
     print(f"compute {t2 - t1:.3f}", file=sys.stderr)
+    if len(sys.argv) > 3:
+        with open(sys.argv[3], "wb") as fh:
+            pickle.dump({rid: [None if g is None else g.wkb for g in land]
+                         for rid, land in kept.items()}, fh)
+        print(f"keep {time.time() - t2:.3f}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 -- releases), released land outside hazards; geodesic areas with
 -- ST_Area(geography).  Land outside every region goes to the row OUTSIDE.
 -- Run after ogr2ogr loaded regions, hazards and releases (GiST indexes).
+-- The result geometries stay in the table `result`, where
+-- postgis_lonlat.sql measures them again on landrelease's land model.
 \set ON_ERROR_STOP on
 SET max_parallel_workers_per_gather = 2;
 
@@ -52,18 +54,16 @@ CREATE TEMP TABLE ru AS
 SELECT region_id, ST_Union(ST_CollectionExtract(g, 3)) AS g
 FROM rl GROUP BY region_id;
 
-CREATE TEMP TABLE figures AS
-SELECT k.region_id,
-       coalesce(ST_Area(hu.g::geography), 0) AS hazard_m2,
-       coalesce(CASE WHEN ru.g IS NULL THEN ST_Area(hu.g::geography)
-                ELSE ST_Area(ST_Difference(hu.g, ru.g)::geography) END,
-                0) AS remaining_m2,
-       coalesce(ST_Area(ST_Intersection(hu.g, ru.g)::geography), 0)
-           AS released_m2,
-       coalesce(CASE WHEN hu.g IS NULL THEN ST_Area(ru.g::geography)
-                ELSE ST_Area(ST_Difference(ru.g, hu.g)::geography) END,
-                0) AS outside_m2
+-- The result geometries are kept (an unlogged table, for
+-- postgis_lonlat.sql to measure the same land after the timed query).
+CREATE UNLOGGED TABLE result AS
+SELECT k.region_id, hu.g AS hazard,
+       CASE WHEN ru.g IS NULL THEN hu.g
+            ELSE ST_Difference(hu.g, ru.g) END AS remaining,
+       ST_Intersection(hu.g, ru.g) AS released,
+       CASE WHEN hu.g IS NULL THEN ru.g
+            ELSE ST_Difference(ru.g, hu.g) END AS outside
 FROM (SELECT region_id FROM regions UNION SELECT 'OUTSIDE') k
 LEFT JOIN hu USING (region_id) LEFT JOIN ru USING (region_id);
 
-\copy (SELECT region_id, round(hazard_m2::numeric, 2) AS hazard_m2, round(remaining_m2::numeric, 2) AS remaining_m2, round(released_m2::numeric, 2) AS released_m2, round(outside_m2::numeric, 2) AS outside_m2 FROM figures ORDER BY region_id) TO STDOUT WITH CSV HEADER
+\copy (SELECT region_id, round(coalesce(ST_Area(hazard::geography), 0)::numeric, 2) AS hazard_m2, round(coalesce(ST_Area(remaining::geography), 0)::numeric, 2) AS remaining_m2, round(coalesce(ST_Area(released::geography), 0)::numeric, 2) AS released_m2, round(coalesce(ST_Area(outside::geography), 0)::numeric, 2) AS outside_m2 FROM result ORDER BY region_id) TO STDOUT WITH CSV HEADER

@@ -400,11 +400,12 @@ static void check_store_spatial(const char *dir, int seed)
 	sqlite3_close(db);
 }
 
-/* The same file whether the store uses one thread or two. */
+/* The same files whether the store uses one thread or two (on two, the
+** CSV tables are written beside the store's rows). */
 static void check_store_threads(const lr_dataset *d, const lr_result *r,
                                 const char *dir, int seed)
 {
-	char a[1100], b[1100], cmd[2400];
+	char a[1100], b[1100], cmd[6000];
 	snprintf(a, sizeof a, "%s/t1-%d", dir, seed);
 	snprintf(b, sizeof b, "%s/t2-%d", dir, seed);
 	lr_error err = {0};
@@ -417,6 +418,14 @@ static void check_store_threads(const lr_dataset *d, const lr_result *r,
 	           "seed %d: the store written on 1 and on 2 threads is the "
 	           "same file, byte for byte (%s)",
 	           seed, err.msg);
+	snprintf(cmd, sizeof cmd,
+	         "test -s '%s/release_by_year.csv' && diff -r -q '%s' '%s' "
+	         ">/dev/null && ! ls -A '%s' '%s' | grep -q '[.]tmp[.]'",
+	         a, a, b, a, b);
+	lr_test_ok(ok && system(cmd) == 0,
+	           "seed %d: every CSV table written on 1 and on 2 threads is "
+	           "the same file, and no temporary is left",
+	           seed);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", a, b);
 	if (system(cmd) != 0)
 		printf("# could not remove %s, %s\n", a, b);

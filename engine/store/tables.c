@@ -605,33 +605,69 @@ static int csv_write_tmp(const lr__table *t, const char *final, char *tmp,
 	return LR_OK;
 }
 
-int lr__tables_stage(const lr_dataset *d, const lr_result *r, const char *dir,
-                     lr_commit *c, lr_error *err)
+/* Write table kind of d and r under a temporary name beside
+** dir/NAME.csv, recorded in set; a table that does not exist for this
+** result is recorded for removal. */
+static int write_one(const lr_dataset *d, const lr_result *r, const char *dir,
+                     int kind, lr__csv_set *set, lr_error *err)
 {
-	char tmp[4096], final[4096], prefix[256];
+	lr__table t;
+	char prefix[256];
+	int want = lr__table_open(kind, d, r, &t);
+	char *final = set->final[kind];
+	int a = snprintf(final, sizeof set->final[kind], "%s/%s.csv", dir,
+	                 t.name);
+	if (a < 0 || (size_t)a >= sizeof set->final[kind])
+		return lr_error_set(err, LR_ERR_IO, "output path too long: %s",
+		                    dir);
+	snprintf(prefix, sizeof prefix, ".%s.csv" LR_TMP_INFIX, t.name);
+	lr_remove_stale_temps(dir, prefix);
+	/* Without a baseline, the baseline table of an earlier run would
+	** contradict the tables written now: it goes. */
+	set->state[kind] = LR__CSV_REMOVE;
+	if (!want)
+		return LR_OK;
+	int rc = csv_write_tmp(&t, final, set->tmp[kind], sizeof set->tmp[kind],
+	                       err);
+	if (rc == LR_OK)
+		set->state[kind] = LR__CSV_WRITTEN;
+	return rc;
+}
+
+int lr__tables_write(const lr_dataset *d, const lr_result *r, const char *dir,
+                     lr__csv_set *set, lr_error *err)
+{
+	memset(set->state, 0, sizeof set->state);
 	for (int k = 0; k < LR__N_TABLES; k++) {
-		lr__table t;
-		int want = lr__table_open(k, d, r, &t);
-		int a = snprintf(final, sizeof final, "%s/%s.csv", dir, t.name);
-		if (a < 0 || (size_t)a >= sizeof final)
-			return lr_error_set(err, LR_ERR_IO,
-			                    "output path too long: %s", dir);
-		snprintf(prefix, sizeof prefix, ".%s.csv" LR_TMP_INFIX, t.name);
-		lr_remove_stale_temps(dir, prefix);
-		/* Without a baseline, the baseline table of an earlier run
-		** would contradict the tables written now: it goes. */
-		if (!want) {
-			int rc = lr_commit_add(c, NULL, final, err);
-			if (rc != LR_OK)
-				return rc;
-			continue;
-		}
-		int rc = csv_write_tmp(&t, final, tmp, sizeof tmp, err);
-		if (rc == LR_OK &&
-		    (rc = lr_commit_add(c, tmp, final, err)) != LR_OK)
-			(void)lr_file_remove(tmp, NULL);
-		if (rc != LR_OK)
+		int rc = write_one(d, r, dir, k, set, err);
+		if (rc != LR_OK) {
+			lr__tables_discard(set);
 			return rc;
+		}
 	}
 	return LR_OK;
+}
+
+int lr__tables_add(lr__csv_set *set, lr_commit *c, lr_error *err)
+{
+	int rc = LR_OK;
+	for (int k = 0; rc == LR_OK && k < LR__N_TABLES; k++) {
+		int written = set->state[k] == LR__CSV_WRITTEN;
+		if (set->state[k] != LR__CSV_NONE)
+			rc = lr_commit_add(c, written ? set->tmp[k] : NULL,
+			                   set->final[k], err);
+		if (rc == LR_OK)
+			set->state[k] = LR__CSV_NONE;
+	}
+	lr__tables_discard(set);
+	return rc;
+}
+
+void lr__tables_discard(lr__csv_set *set)
+{
+	for (int k = 0; k < LR__N_TABLES; k++) {
+		if (set->state[k] == LR__CSV_WRITTEN)
+			(void)lr_file_remove(set->tmp[k], NULL);
+		set->state[k] = LR__CSV_NONE;
+	}
 }
