@@ -416,8 +416,11 @@ static int run_face(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 		if (fl->kind != LR__FLOW_REPEAT)
 			continue;
 		s->release_repeat[fl->index] += face->area;
-		if (s->release_repeat_of[fl->index] < 0)
-			s->release_repeat_of[fl->index] = fl->earlier;
+		/* Of several earlier releases, the first in input order:
+		** whatever order the faces come in. */
+		int32_t *of = &s->release_repeat_of[fl->index];
+		if (*of < 0 || fl->earlier < *of)
+			*of = fl->earlier;
 	}
 	add_states(acc, face, &run, add_hazards_holding(s, face, cov, &run));
 	if (note_holds(s, face, sc) != LR_OK)
