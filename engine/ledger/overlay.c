@@ -1,21 +1,20 @@
 /*
 ** Faces of the ledger.  Each cluster of overlapping inputs is built alone:
 ** the boundaries of its hazards and releases, plus the pieces of region
-** borders that cross it, are noded together and polygonized.  Noding once
-** and polygonizing gives every face of the arrangement in one pass, where
-** successive pairwise overlays would re-node the same edges once per input
-** and accumulate slivers.
+** borders that cross it, are noded together and the faces of that
+** arrangement found in one pass, where successive pairwise overlays would
+** re-node the same edges once per input and accumulate slivers.
 **
-** Noding is GEOSNode_r (no validation pass, no dissolve); each face learns
+** Noding is GEOSNode_r (no validation pass, no dissolve); the faces are
+** traced from the noded segments' half-edges (trace.c); each face learns
 ** which inputs cover it by following the inputs' boundaries along its
 ** edges (label.c), and the faces must prove themselves: labels that agree
 ** across every edge, no face under 1 m2 (covered or not), and the planar
-** areas of the faces covering each input adding up to the input's own.  A
-*component
-** whose noding fails in GEOS or whose faces fail that proof is built again
-** the reference way: noded by a unary union (OverlayNG, which validates
-** its noding and snaps when it must), each face labelled from one interior
-** point.
+** areas of the faces covering each input adding up to the input's own.
+** A component whose noding fails in GEOS, whose segments cannot be traced
+** or whose faces fail that proof is built again the reference way: noded
+** by a unary union (OverlayNG, which validates its noding and snaps when
+** it must), polygonized, each face labelled from one interior point.
 */
 #include "overlay_int.h"
 
@@ -320,17 +319,16 @@ static int locate_regions(lr__worker *w, component *c)
 }
 
 /*
-** Every face of the arrangement: the input boundaries and the region
+** The linework of the arrangement: the input boundaries and the region
 ** borders inside the envelope (unless one region holds it all), noded
-** together as `how` says and polygonized.  Returns a new collection or
-** NULL (*rc set).
+** together as `how` says.  Returns a new geometry or NULL (*rc set).
 */
-static GEOSGeometry *arrangement(lr__worker *w, const component *c,
-                                 lr__noding how, int *rc)
+static GEOSGeometry *linework(lr__worker *w, const component *c, lr__noding how,
+                              int *rc)
 {
 	GEOSContextHandle_t ctx = w->ctx;
 	size_t n_parts = 0, cap = c->n + c->hits.n;
-	GEOSGeometry *lines = NULL, *noded = NULL, *faces = NULL;
+	GEOSGeometry *lines = NULL, *noded = NULL;
 	GEOSGeometry **parts = calloc(cap, sizeof *parts);
 	*rc = LR_ERR_NOMEM;
 	if (!parts)
@@ -354,18 +352,28 @@ static GEOSGeometry *arrangement(lr__worker *w, const component *c,
 	n_parts = 0; /* the collection owns the parts now */
 	noded = how == LR__NODING_FAST ? GEOSNode_r(ctx, lines)
 	                               : GEOSUnaryUnion_r(ctx, lines);
-	if (!noded)
-		goto done;
-	const GEOSGeometry *noded_c = noded;
-	faces = GEOSPolygonize_r(ctx, &noded_c, 1);
-	if (faces)
+	if (noded)
 		*rc = LR_OK;
 done:
 	for (size_t i = 0; i < n_parts; i++)
 		GEOSGeom_destroy_r(ctx, parts[i]);
 	free(parts);
 	GEOSGeom_destroy_r(ctx, lines);
-	GEOSGeom_destroy_r(ctx, noded);
+	return noded;
+}
+
+/* Every face of the arrangement noded the reference way, polygonized.
+** Returns a new collection or NULL (*rc set). */
+static GEOSGeometry *reference_arrangement(lr__worker *w, const component *c,
+                                           int *rc)
+{
+	GEOSGeometry *noded = linework(w, c, LR__NODING_REFERENCE, rc);
+	if (!noded)
+		return NULL;
+	const GEOSGeometry *noded_c = noded;
+	GEOSGeometry *faces = GEOSPolygonize_r(w->ctx, &noded_c, 1);
+	GEOSGeom_destroy_r(w->ctx, noded);
+	*rc = faces ? LR_OK : LR_ERR_GEOM;
 	return faces;
 }
 
@@ -438,7 +446,7 @@ static int reference_faces(lr__worker *w, component *c, int32_t *covers,
                            lr__cluster_faces *out)
 {
 	int rc;
-	GEOSGeometry *faces = arrangement(w, c, LR__NODING_REFERENCE, &rc);
+	GEOSGeometry *faces = reference_arrangement(w, c, &rc);
 	if (!faces)
 		return rc;
 	int n_faces = GEOSGetNumGeometries_r(w->ctx, faces);
@@ -462,99 +470,172 @@ static int reference_faces(lr__worker *w, component *c, int32_t *covers,
 
 typedef enum { PROVED = 0, NOT_PROVED_SLIVER, NOT_PROVED_AREAS } proof;
 
-/* Keep face (borrowed) if the inputs of bits cover it: its region (the
+/* Scratch for the points of one ring of a traced face at a time. */
+typedef struct ring_buf {
+	double *xy; /* owned */
+	size_t cap; /* points */
+} ring_buf;
+
+/* The points of ring r of a into b->xy (closed); NULL when out of memory. */
+static const double *ring_points(const lr__arrangement *a, size_t r,
+                                 ring_buf *b)
+{
+	size_t n = (size_t)a->rings[r].n + 1;
+	if (n > b->cap) {
+		double *xy = realloc(b->xy, 2 * n * sizeof *xy);
+		if (!xy)
+			return NULL;
+		b->xy = xy;
+		b->cap = n;
+	}
+	lr__ring_xy(a, r, b->xy);
+	return b->xy;
+}
+
+/* The geodesic area of face f of a (its shell less its holes), -1 when
+** out of memory. */
+static double traced_area(const lr__arrangement *a, size_t f, ring_buf *b)
+{
+	double m2 = 0;
+	for (size_t r = a->face_first[f]; r < a->face_first[f + 1]; r++) {
+		const double *xy = ring_points(a, r, b);
+		if (!xy)
+			return -1;
+		double ring = lr_ellipsoid_ring_area(xy, (size_t)a->rings[r].n);
+		m2 += r == a->face_first[f] ? ring : -ring;
+	}
+	return m2;
+}
+
+/* One ring of a traced face as a GEOS ring; NULL with *rc set. */
+static GEOSGeometry *traced_ring(GEOSContextHandle_t ctx,
+                                 const lr__arrangement *a, size_t r,
+                                 ring_buf *b, int *rc)
+{
+	const double *xy = ring_points(a, r, b);
+	unsigned n = (unsigned)a->rings[r].n + 1;
+	*rc = xy ? LR_ERR_GEOM : LR_ERR_NOMEM;
+	GEOSCoordSequence *cs =
+	        xy ? GEOSCoordSeq_copyFromBuffer_r(ctx, xy, n, 0, 0) : NULL;
+	return cs ? GEOSGeom_createLinearRing_r(ctx, cs) : NULL;
+}
+
+/* Face f of a as a GEOS polygon; NULL with *rc set. */
+static GEOSGeometry *traced_polygon(GEOSContextHandle_t ctx,
+                                    const lr__arrangement *a, size_t f,
+                                    ring_buf *b, int *rc)
+{
+	size_t r0 = a->face_first[f], nh = a->face_first[f + 1] - r0 - 1;
+	GEOSGeometry *shell = traced_ring(ctx, a, r0, b, rc);
+	GEOSGeometry **holes = calloc(nh + 1, sizeof *holes);
+	size_t made = 0;
+	if (!holes)
+		*rc = LR_ERR_NOMEM;
+	while (shell && holes && made < nh &&
+	       (holes[made] = traced_ring(ctx, a, r0 + 1 + made, b, rc)))
+		made++;
+	GEOSGeometry *poly = NULL;
+	if (shell && holes && made == nh)
+		poly = GEOSGeom_createPolygon_r(ctx, shell, holes,
+		                                (unsigned)nh);
+	if (!poly) {
+		GEOSGeom_destroy_r(ctx, shell);
+		for (size_t i = 0; holes && i < made; i++)
+			GEOSGeom_destroy_r(ctx, holes[i]);
+	}
+	free(holes);
+	return poly;
+}
+
+/* Keep face f of a if the inputs of bits cover it: its region (the
 ** component's, or from one interior point), its geodesic area. */
-static int add_labelled_face(lr__worker *w, component *c,
-                             const GEOSGeometry *face, const uint64_t *bits,
-                             int32_t *covers, lr__cluster_faces *out)
+static int add_traced_face(lr__worker *w, component *c,
+                           const lr__arrangement *a, size_t f,
+                           const uint64_t *bits, int32_t *covers, ring_buf *b,
+                           lr__cluster_faces *out)
 {
 	GEOSContextHandle_t ctx = w->ctx;
 	size_t nc = 0;
 	for (size_t k = 0; k < c->n; k++)
 		if ((bits[k / 64] >> (k % 64)) & 1)
 			covers[nc++] = c->items[k];
-	if (nc == 0)
-		return LR_OK; /* a hole in every input, or region-only land */
+	double m2 = traced_area(a, f, b);
+	int rc = LR_ERR_NOMEM;
+	GEOSGeometry *face = m2 < 0 ? NULL : traced_polygon(ctx, a, f, b, &rc);
+	if (!face)
+		return rc;
 	int region = c->fixed_region;
 	if (region < 0) {
 		GEOSGeometry *pt = GEOSPointOnSurface_r(ctx, face);
-		int rc = pt ? point_region(w, c, pt, &region) : LR_ERR_GEOM;
+		rc = pt ? point_region(w, c, pt, &region) : LR_ERR_GEOM;
 		GEOSGeom_destroy_r(ctx, pt);
-		if (rc != LR_OK)
+		if (rc != LR_OK) {
+			GEOSGeom_destroy_r(ctx, face);
 			return rc;
+		}
 	}
-	double a = lr_ellipsoid_area_r(ctx, face);
-	GEOSGeometry *copy = a < 0 ? NULL : GEOSGeom_clone_r(ctx, face);
-	if (!copy)
-		return LR_ERR_GEOM;
-	return push_face(ctx, out, copy, region, a, covers, nc);
+	return push_face(ctx, out, face, region, m2, covers, nc);
 }
 
-/* Whether face (covered by no input) is a sliver: under 1 m2, where the
-** reference may find land of some input.  Such faces are few (holes in
-** every input, land of regions only), so each is measured. */
-static int uncovered_sliver(lr__worker *w, const GEOSGeometry *face,
-                            int *sliver)
-{
-	double a = lr_ellipsoid_area_r(w->ctx, face);
-	*sliver = a >= 0 && lr_cents_from_m2(a) < SLIVER_CENTS;
-	return a < 0 ? LR_ERR_GEOM : LR_OK;
-}
-
-/* Faces fv[0..nf) labelled along their edges into out; planar[k] gets
-** the planar area of the faces covering input k.  *verdict: PROVED so
-** far, NOT_PROVED_AREAS when the labels do not add up, NOT_PROVED_SLIVER
-** for a face under 1 m2 that no input covers. */
-static int keep_labelled(lr__worker *w, component *c, const GEOSGeometry **fv,
-                         size_t nf, int32_t *covers, double *planar,
+/* The faces of a labelled along their edges into out; planar[k] gets the
+** planar area of the faces covering input k.  *verdict: PROVED so far,
+** NOT_PROVED_AREAS when the labels do not add up, NOT_PROVED_SLIVER for
+** a face under 1 m2 that no input covers (holes in every input and land
+** of regions only: few, so each is measured). */
+static int keep_labelled(lr__worker *w, component *c, const lr__arrangement *a,
+                         int32_t *covers, double *planar,
                          lr__cluster_faces *out, proof *verdict)
 {
 	lr__face_labels lab = {0};
 	bool labelled = false;
-	int rc = lr__label_faces(w->ctx, fv, nf, c->g, c->n, &lab, &labelled);
+	ring_buf b = {0};
+	int rc = lr__label_faces(w->ctx, a, c->g, c->n, &lab, &labelled);
 	*verdict = labelled ? PROVED : NOT_PROVED_AREAS;
-	for (size_t f = 0; rc == LR_OK && *verdict == PROVED && f < nf; f++) {
+	for (size_t f = 0; rc == LR_OK && *verdict == PROVED && f < a->n_faces;
+	     f++) {
 		const uint64_t *bits = &lab.bits[f * lab.words];
-		int covered = 0, sliver = 0;
+		int covered = 0;
 		for (size_t k = 0; k < c->n; k++)
 			if ((bits[k / 64] >> (k % 64)) & 1) {
-				planar[k] += lab.planar[f];
+				planar[k] += a->planar[f];
 				covered = 1;
 			}
-		if (!covered)
-			rc = uncovered_sliver(w, fv[f], &sliver);
-		if (sliver)
+		double m2 = covered ? 0 : traced_area(a, f, &b);
+		if (m2 < 0)
+			rc = LR_ERR_NOMEM;
+		else if (!covered && lr_cents_from_m2(m2) < SLIVER_CENTS)
 			*verdict = NOT_PROVED_SLIVER;
-		else if (rc == LR_OK && covered)
-			rc = add_labelled_face(w, c, fv[f], bits, covers, out);
+		else if (covered)
+			rc = add_traced_face(w, c, a, f, bits, covers, &b, out);
 	}
+	free(b.xy);
 	lr__face_labels_free(&lab);
 	return rc;
 }
 
-/* The faces of c noded by GEOSNode_r and labelled along their edges, into
-** out; planar and verdict as keep_labelled's. */
+/* The faces of c noded by GEOSNode_r, traced and labelled along their
+** edges, into out; planar and verdict as keep_labelled's. */
 static int fast_arranged_faces(lr__worker *w, component *c, int32_t *covers,
                                double *planar, lr__cluster_faces *out,
                                proof *verdict)
 {
 	int rc;
 	*verdict = NOT_PROVED_AREAS;
-	GEOSGeometry *faces = arrangement(w, c, LR__NODING_FAST, &rc);
-	if (!faces)
+	GEOSGeometry *noded = linework(w, c, LR__NODING_FAST, &rc);
+	if (!noded)
 		return rc;
-	int nf = GEOSGetNumGeometries_r(w->ctx, faces);
-	const GEOSGeometry **fv =
-	        malloc((nf > 0 ? (size_t)nf : 1) * sizeof *fv);
-	rc = fv && nf >= 0 ? LR_OK : LR_ERR_NOMEM;
-	for (int f = 0; rc == LR_OK && f < nf; f++)
-		if (!(fv[f] = GEOSGetGeometryN_r(w->ctx, faces, f)))
-			rc = LR_ERR_GEOM;
+	lr_vec segs;
+	lr_vec_init(&segs, sizeof(lr__seg));
+	rc = lr__segs_of_lines(w->ctx, noded, &segs);
+	GEOSGeom_destroy_r(w->ctx, noded);
+	lr__arrangement a = {0};
+	bool traced = false;
 	if (rc == LR_OK)
-		rc = keep_labelled(w, c, fv, (size_t)nf, covers, planar, out,
-		                   verdict);
-	free(fv);
-	GEOSGeom_destroy_r(w->ctx, faces);
+		rc = lr__trace(segs.data, segs.len, &a, &traced);
+	lr_vec_free(&segs);
+	if (rc == LR_OK && traced)
+		rc = keep_labelled(w, c, &a, covers, planar, out, verdict);
+	lr__arrangement_free(&a);
 	return rc;
 }
 
