@@ -59,8 +59,8 @@ static labelled *label_faces(GEOSContextHandle_t ctx,
 		       &LR_VEC_AT(&cf->covers, int32_t, rf->first_cover),
 		       rf->n_covers * sizeof *l[f].key);
 		qsort(l[f].key + 1, rf->n_covers, sizeof *l[f].key, cmp_i32);
-		l[f].m2 = lr_ellipsoid_area_r(ctx, rf->geom);
-		l[f].norm = GEOSGeom_clone_r(ctx, rf->geom);
+		l[f].m2 = lr_ellipsoid_area_wkb(&rf->wkb);
+		l[f].norm = lr_wkb_to_geos_r(ctx, &rf->wkb);
 		GEOSNormalize_r(ctx, l[f].norm);
 	}
 	qsort(l, cf->faces.len, sizeof *l, cmp_labelled);
@@ -180,8 +180,8 @@ static void compare_cluster(lr__worker *w, const int32_t *items, size_t n,
 		labelled_free(w->ctx, b, ref.faces.len);
 	}
 	t->clusters++;
-	lr__cluster_faces_free(w, &fast);
-	lr__cluster_faces_free(w, &ref);
+	lr__cluster_faces_free(&fast);
+	lr__cluster_faces_free(&ref);
 }
 
 /* Every cluster of d through both paths. */
@@ -466,6 +466,26 @@ static int same_rings(const lr__arrangement *a, const lr__arrangement *b)
 	return 1;
 }
 
+/* Every face of a, written as WKB, read back by GEOS: valid, of the
+** planar area the tracing gives it. */
+static int faces_valid(GEOSContextHandle_t ctx, const lr__arrangement *a)
+{
+	int ok = 1;
+	for (size_t f = 0; ok && f < a->n_faces; f++) {
+		lr_wkb wkb = {0};
+		GEOSGeometry *g = lr__face_wkb(a, f, &wkb) == LR_OK
+		                          ? lr_wkb_to_geos_r(ctx, &wkb)
+		                          : NULL;
+		double area = -1;
+		ok = g && GEOSisValid_r(ctx, g) == 1 &&
+		     GEOSArea_r(ctx, g, &area) &&
+		     fabs(area - a->planar[f]) <= 1e-12 * (1 + area);
+		GEOSGeom_destroy_r(ctx, g);
+		lr_wkb_free(&wkb);
+	}
+	return ok;
+}
+
 /* The segments of s reversed in order and each turned round. */
 static void turn_round(lr_vec *s)
 {
@@ -518,9 +538,9 @@ static void run_trace_case(GEOSContextHandle_t ctx, const trace_case *tc)
 	if (rc == LR_OK)
 		rc = lr__trace(segs.data, segs.len, &b, &again);
 	lr_test_ok(traced && again && rings_normalised(&a) &&
-	                   same_rings(&a, &b),
+	                   same_rings(&a, &b) && faces_valid(ctx, &a),
 	           "traced: %s: rings simple and normalised, the same from "
-	           "the segments in another order",
+	           "the segments in another order; faces valid as WKB",
 	           tc->what);
 	lr__face_labels_free(&lab);
 	lr__arrangement_free(&a);

@@ -194,11 +194,10 @@ void lr__cluster_faces_init(lr__cluster_faces *cf)
 	lr_vec_init(&cf->covers, sizeof(int32_t));
 }
 
-void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf)
+void lr__cluster_faces_free(lr__cluster_faces *cf)
 {
 	for (size_t i = 0; i < cf->faces.len; i++)
-		GEOSGeom_destroy_r(w->ctx,
-		                   LR_VEC_AT(&cf->faces, lr__raw_face, i).geom);
+		lr_wkb_free(&LR_VEC_AT(&cf->faces, lr__raw_face, i).wkb);
 	lr_vec_free(&cf->faces);
 	lr_vec_free(&cf->covers);
 }
@@ -238,14 +237,13 @@ static GEOSGeometry *box_polygon(GEOSContextHandle_t ctx, const lr_box *b)
 	                                  b->maxy);
 }
 
-/* Push a face with its covers; takes ownership of geom, which is
-** destroyed if the face cannot be kept. */
-static int push_face(GEOSContextHandle_t ctx, lr__cluster_faces *out,
-                     GEOSGeometry *geom, int region, double area_m2,
-                     const int32_t *covers, size_t n_covers)
+/* Push a face with its covers; takes ownership of wkb, which is freed if
+** the face cannot be kept. */
+static int push_wkb_face(lr__cluster_faces *out, lr_wkb *wkb, int region,
+                         double area_m2, const int32_t *covers, size_t n_covers)
 {
 	lr__raw_face f = {region, lr_cents_from_m2(area_m2), out->covers.len,
-	                  n_covers, geom};
+	                  n_covers, *wkb};
 	for (size_t i = 0; i < n_covers; i++)
 		if (!lr_vec_push(&out->covers, &covers[i]))
 			goto nomem;
@@ -253,8 +251,21 @@ static int push_face(GEOSContextHandle_t ctx, lr__cluster_faces *out,
 		goto nomem;
 	return LR_OK;
 nomem:
-	GEOSGeom_destroy_r(ctx, geom);
+	out->covers.len = f.first_cover;
+	lr_wkb_free(wkb);
 	return LR_ERR_NOMEM;
+}
+
+/* Push a face given as a GEOS polygon (borrowed), written as WKB once. */
+static int push_face(lr__worker *w, lr__cluster_faces *out,
+                     const GEOSGeometry *geom, int region, double area_m2,
+                     const int32_t *covers, size_t n_covers)
+{
+	lr_wkb wkb;
+	int rc = lr_geos_to_wkb_r(w->ctx, geom, &wkb, &w->err);
+	if (rc != LR_OK)
+		return rc;
+	return push_wkb_face(out, &wkb, region, area_m2, covers, n_covers);
 }
 
 /* One connected component of a cluster, as its faces are built. */
@@ -434,10 +445,7 @@ static int add_face(lr__worker *w, component *c, const GEOSGeometry *face,
 	double a = lr_ellipsoid_area_r(ctx, face);
 	if (a < 0)
 		return LR_ERR_GEOM;
-	GEOSGeometry *copy = GEOSGeom_clone_r(ctx, face);
-	if (!copy)
-		return LR_ERR_GEOM;
-	return push_face(ctx, out, copy, region, a, covers, nc);
+	return push_face(w, out, face, region, a, covers, nc);
 }
 
 /* The faces of c's arrangement noded the reference way, each labelled by
@@ -507,74 +515,42 @@ static double traced_area(const lr__arrangement *a, size_t f, ring_buf *b)
 	return m2;
 }
 
-/* One ring of a traced face as a GEOS ring; NULL with *rc set. */
-static GEOSGeometry *traced_ring(GEOSContextHandle_t ctx,
-                                 const lr__arrangement *a, size_t r,
-                                 ring_buf *b, int *rc)
+/* The region of a traced face (WKB, borrowed) of a component straddling
+** regions: the region holding one point inside it. */
+static int traced_region(lr__worker *w, const component *c, const lr_wkb *wkb,
+                         int *region)
 {
-	const double *xy = ring_points(a, r, b);
-	unsigned n = (unsigned)a->rings[r].n + 1;
-	*rc = xy ? LR_ERR_GEOM : LR_ERR_NOMEM;
-	GEOSCoordSequence *cs =
-	        xy ? GEOSCoordSeq_copyFromBuffer_r(ctx, xy, n, 0, 0) : NULL;
-	return cs ? GEOSGeom_createLinearRing_r(ctx, cs) : NULL;
-}
-
-/* Face f of a as a GEOS polygon; NULL with *rc set. */
-static GEOSGeometry *traced_polygon(GEOSContextHandle_t ctx,
-                                    const lr__arrangement *a, size_t f,
-                                    ring_buf *b, int *rc)
-{
-	size_t r0 = a->face_first[f], nh = a->face_first[f + 1] - r0 - 1;
-	GEOSGeometry *shell = traced_ring(ctx, a, r0, b, rc);
-	GEOSGeometry **holes = calloc(nh + 1, sizeof *holes);
-	size_t made = 0;
-	if (!holes)
-		*rc = LR_ERR_NOMEM;
-	while (shell && holes && made < nh &&
-	       (holes[made] = traced_ring(ctx, a, r0 + 1 + made, b, rc)))
-		made++;
-	GEOSGeometry *poly = NULL;
-	if (shell && holes && made == nh)
-		poly = GEOSGeom_createPolygon_r(ctx, shell, holes,
-		                                (unsigned)nh);
-	if (!poly) {
-		GEOSGeom_destroy_r(ctx, shell);
-		for (size_t i = 0; holes && i < made; i++)
-			GEOSGeom_destroy_r(ctx, holes[i]);
-	}
-	free(holes);
-	return poly;
+	GEOSGeometry *face = lr_wkb_to_geos_r(w->ctx, wkb);
+	GEOSGeometry *pt = face ? GEOSPointOnSurface_r(w->ctx, face) : NULL;
+	int rc = pt ? point_region(w, c, pt, region) : LR_ERR_GEOM;
+	GEOSGeom_destroy_r(w->ctx, pt);
+	GEOSGeom_destroy_r(w->ctx, face);
+	return rc;
 }
 
 /* Keep face f of a if the inputs of bits cover it: its region (the
-** component's, or from one interior point), its geodesic area. */
+** component's, or from one interior point), its geodesic area, its rings
+** written as WKB. */
 static int add_traced_face(lr__worker *w, component *c,
                            const lr__arrangement *a, size_t f,
                            const uint64_t *bits, int32_t *covers, ring_buf *b,
                            lr__cluster_faces *out)
 {
-	GEOSContextHandle_t ctx = w->ctx;
 	size_t nc = 0;
 	for (size_t k = 0; k < c->n; k++)
 		if ((bits[k / 64] >> (k % 64)) & 1)
 			covers[nc++] = c->items[k];
 	double m2 = traced_area(a, f, b);
-	int rc = LR_ERR_NOMEM;
-	GEOSGeometry *face = m2 < 0 ? NULL : traced_polygon(ctx, a, f, b, &rc);
-	if (!face)
-		return rc;
+	lr_wkb wkb = {0};
+	if (m2 < 0 || lr__face_wkb(a, f, &wkb) != LR_OK)
+		return LR_ERR_NOMEM;
 	int region = c->fixed_region;
-	if (region < 0) {
-		GEOSGeometry *pt = GEOSPointOnSurface_r(ctx, face);
-		rc = pt ? point_region(w, c, pt, &region) : LR_ERR_GEOM;
-		GEOSGeom_destroy_r(ctx, pt);
-		if (rc != LR_OK) {
-			GEOSGeom_destroy_r(ctx, face);
-			return rc;
-		}
+	int rc = region < 0 ? traced_region(w, c, &wkb, &region) : LR_OK;
+	if (rc != LR_OK) {
+		lr_wkb_free(&wkb);
+		return rc;
 	}
-	return push_face(ctx, out, face, region, m2, covers, nc);
+	return push_wkb_face(out, &wkb, region, m2, covers, nc);
 }
 
 /* The faces of a labelled along their edges into out; planar[k] gets the
@@ -664,12 +640,10 @@ static int faces_proved(lr__worker *w, const component *c, const double *planar,
 }
 
 /* Forget the faces of out from face f0 and cover c0 on. */
-static void drop_faces_from(lr__worker *w, lr__cluster_faces *out, size_t f0,
-                            size_t c0)
+static void drop_faces_from(lr__cluster_faces *out, size_t f0, size_t c0)
 {
 	for (size_t i = f0; i < out->faces.len; i++)
-		GEOSGeom_destroy_r(
-		        w->ctx, LR_VEC_AT(&out->faces, lr__raw_face, i).geom);
+		lr_wkb_free(&LR_VEC_AT(&out->faces, lr__raw_face, i).wkb);
 	out->faces.len = f0;
 	out->covers.len = c0;
 }
@@ -696,7 +670,7 @@ static int fast_faces(lr__worker *w, component *c, int32_t *covers,
 		w->counts.fallback_sliver++;
 	else
 		w->counts.fallback_check++;
-	drop_faces_from(w, out, f0, c0);
+	drop_faces_from(out, f0, c0);
 	lr_error_clear(&w->err); /* GEOS's message of the failed noding */
 	return reference_faces(w, c, covers, out);
 }
@@ -705,11 +679,10 @@ static int fast_faces(lr__worker *w, component *c, int32_t *covers,
 static int lone_face(lr__worker *w, const component *c, lr__cluster_faces *out)
 {
 	double a = lr_ellipsoid_area_r(w->ctx, c->g[0]);
-	GEOSGeometry *face = a < 0 ? NULL : GEOSGeom_clone_r(w->ctx, c->g[0]);
-	if (!face)
+	if (a < 0)
 		return LR_ERR_GEOM;
 	w->counts.alone++;
-	return push_face(w->ctx, out, face, c->fixed_region, a, c->items, 1);
+	return push_face(w, out, c->g[0], c->fixed_region, a, c->items, 1);
 }
 
 /* Components of more inputs than this are noded the reference way at

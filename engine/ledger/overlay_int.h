@@ -51,7 +51,7 @@ typedef struct lr__raw_face {
 	int region; /* region index, n_regions when in none */
 	lr_cents area;
 	size_t first_cover, n_covers;
-	GEOSGeometry *geom; /* owned by the cluster result, in the worker ctx */
+	lr_wkb wkb; /* owned by the cluster result */
 } lr__raw_face;
 
 typedef struct lr__cluster_faces {
@@ -67,12 +67,12 @@ void lr__worker_free(lr__worker *w);
 /*
 ** Build the faces of the items items[0..n) (one cluster of overlapping
 ** envelopes) into out (initialised by the caller, freed with
-** lr__cluster_faces_free(w, out)).  Returns LR_OK or an error (w->err set).
+** lr__cluster_faces_free(out)).  Returns LR_OK or an error (w->err set).
 */
 int lr__cluster_faces_r(lr__worker *w, const int32_t *items, size_t n,
                         lr__cluster_faces *out);
 void lr__cluster_faces_init(lr__cluster_faces *cf);
-void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf);
+void lr__cluster_faces_free(lr__cluster_faces *cf);
 
 /* Which inputs cover each face of an arrangement (label.c). */
 typedef struct lr__face_labels {

@@ -492,6 +492,65 @@ void lr__ring_xy(const lr__arrangement *a, size_t r, double *xy)
 	xy[2 * x->n + 1] = xy[1];
 }
 
+/* Little-endian whatever the host: the bytes of an unsigned 32-bit
+** integer and of a double, at p; returns the byte after them. */
+static unsigned char *put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+	return p + 4;
+}
+
+static unsigned char *put_f64(unsigned char *p, double d)
+{
+	uint64_t v;
+	memcpy(&v, &d, sizeof v);
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+	return p + 8;
+}
+
+/* Ring r's points, closed, at p; returns the byte after them. */
+static unsigned char *put_ring(const lr__arrangement *a, size_t r,
+                               unsigned char *p)
+{
+	const lr__ring *x = &a->rings[r];
+	p = put_u32(p, (uint32_t)x->n + 1);
+	int32_t i = x->first;
+	for (int32_t k = 0; k <= x->n; k++, i = a->h[i].next) {
+		p = put_f64(p, a->xy[2 * a->h[i].from]);
+		p = put_f64(p, a->xy[2 * a->h[i].from + 1]);
+	}
+	return p;
+}
+
+int lr__face_wkb(const lr__arrangement *a, size_t f, lr_wkb *out)
+{
+	size_t r0 = a->face_first[f], r1 = a->face_first[f + 1];
+	size_t size = 9 + 9; /* MultiPolygon and Polygon headers */
+	for (size_t r = r0; r < r1; r++)
+		size += 4 + 16 * ((size_t)a->rings[r].n + 1);
+	memset(out, 0, sizeof *out);
+	unsigned char *p = out->data = malloc(size);
+	if (!p)
+		return LR_ERR_NOMEM;
+	out->size = size;
+	*p++ = 1; /* little-endian */
+	p = put_u32(p, 6);
+	p = put_u32(p, 1);
+	*p++ = 1;
+	p = put_u32(p, 3);
+	p = put_u32(p, (uint32_t)(r1 - r0));
+	for (size_t r = r0; r < r1; r++)
+		p = put_ring(a, r, p);
+	const lr__ring *shell = &a->rings[r0];
+	out->minx = shell->minx;
+	out->miny = shell->miny;
+	out->maxx = shell->maxx;
+	out->maxy = shell->maxy;
+	return LR_OK;
+}
+
 void lr__arrangement_free(lr__arrangement *a)
 {
 	free(a->xy);

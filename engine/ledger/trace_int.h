@@ -6,6 +6,7 @@
 #ifndef LR_TRACE_INT_H
 #define LR_TRACE_INT_H
 
+#include "lr_geo.h"
 #include "segs_int.h"
 
 #include <stdbool.h>
@@ -66,5 +67,12 @@ int32_t lr__node_find(const lr__arrangement *a, double x, double y);
 ** xy[0 .. 2 (n + 1)) where n is the ring's number of halves.
 */
 void lr__ring_xy(const lr__arrangement *a, size_t r, double *xy);
+
+/*
+** Face f of a as a one-polygon little-endian ISO WKB MultiPolygon (the
+** bytes lr_geos_to_wkb_r writes), its envelope that of its shell, into
+** *out (owned by the caller, lr_wkb_free).  LR_OK or LR_ERR_NOMEM.
+*/
+int lr__face_wkb(const lr__arrangement *a, size_t f, lr_wkb *out);
 
 #endif
