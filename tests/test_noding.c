@@ -486,7 +486,8 @@ static int faces_valid(GEOSContextHandle_t ctx, const lr__arrangement *a)
 	return ok;
 }
 
-/* The segments of s reversed in order and each turned round. */
+/* The segments of s reversed in order and each turned round, then given
+** a second time, and a segment of no length. */
 static void turn_round(lr_vec *s)
 {
 	lr__seg *v = s->data;
@@ -497,6 +498,12 @@ static void turn_round(lr_vec *s)
 	}
 	for (size_t i = 0; i < s->len; i++)
 		v[i] = (lr__seg){v[i].bx, v[i].by, v[i].ax, v[i].ay};
+	for (size_t i = 0, n = s->len; i < n; i++) {
+		lr__seg again = LR_VEC_AT(s, lr__seg, i);
+		lr_vec_push(s, &again);
+	}
+	lr__seg point = {2, 2, 2, 2};
+	lr_vec_push(s, &point);
 }
 
 static void run_trace_case(GEOSContextHandle_t ctx, const trace_case *tc)
@@ -540,7 +547,8 @@ static void run_trace_case(GEOSContextHandle_t ctx, const trace_case *tc)
 	lr_test_ok(traced && again && rings_normalised(&a) &&
 	                   same_rings(&a, &b) && faces_valid(ctx, &a),
 	           "traced: %s: rings simple and normalised, the same from "
-	           "the segments in another order; faces valid as WKB",
+	           "the segments in another order, each given twice; faces "
+	           "valid as WKB",
 	           tc->what);
 	lr__face_labels_free(&lab);
 	lr__arrangement_free(&a);

@@ -32,35 +32,6 @@ static int cmp_point(const void *pa, const void *pb)
 	return c ? c : cmp_double(a[1], b[1]);
 }
 
-static int cmp_seg(const void *pa, const void *pb)
-{
-	const lr__seg *a = pa, *b = pb;
-	int c = cmp_point(&a->ax, &b->ax);
-	return c ? c : cmp_point(&a->bx, &b->bx);
-}
-
-/* Each segment from its smaller end, sorted, zero-length ones and
-** duplicates left out; returns how many are left in e. */
-static size_t unique_edges(lr__seg *e, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (cmp_point(&e[i].bx, &e[i].ax) < 0) {
-			lr__seg s = {e[i].bx, e[i].by, e[i].ax, e[i].ay};
-			e[i] = s;
-		}
-	if (n > 1)
-		qsort(e, n, sizeof *e, cmp_seg);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!cmp_point(&e[i].ax, &e[i].bx))
-			continue;
-		if (m > 0 && !cmp_seg(&e[m - 1], &e[i]))
-			continue;
-		e[m++] = e[i];
-	}
-	return m;
-}
-
 int32_t lr__node_find(const lr__arrangement *a, double x, double y)
 {
 	double p[2] = {x, y};
@@ -78,31 +49,49 @@ int32_t lr__node_find(const lr__arrangement *a, double x, double y)
 	return -1;
 }
 
-/* The nodes (every end of e[0..m), sorted, unique) and the two halves of
-** each edge: half 2i runs as edge i is written, half 2i + 1 back. */
-static int build_halves(lr__arrangement *a, const lr__seg *e, size_t m)
+/* One end of a segment: half `half` leaves it. */
+typedef struct seg_end {
+	double x, y;
+	int32_t half;
+} seg_end;
+
+/*
+** The nodes (every end of segs[0..n), sorted, unique) and the two halves
+** of each segment: half 2i runs as segment i is written, half 2i + 1
+** back.  Zero-length segments are dropped here, duplicates when linked.
+*/
+static int build_halves(lr__arrangement *a, const lr__seg *segs, size_t n)
 {
-	a->xy = malloc((4 * m + 2) * sizeof *a->xy);
-	a->h = malloc((2 * m + 1) * sizeof *a->h);
-	if (!a->xy || !a->h)
+	seg_end *e = malloc((2 * n + 1) * sizeof *e);
+	a->xy = malloc((4 * n + 2) * sizeof *a->xy);
+	a->h = malloc((2 * n + 1) * sizeof *a->h);
+	if (!e || !a->xy || !a->h) {
+		free(e);
 		return LR_ERR_NOMEM;
-	memcpy(a->xy, e, 4 * m * sizeof *a->xy);
-	if (m > 0)
-		qsort(a->xy, 2 * m, 2 * sizeof *a->xy, cmp_point);
+	}
+	for (size_t i = 0; i < n; i++) {
+		e[2 * i] = (seg_end){segs[i].ax, segs[i].ay, (int32_t)(2 * i)};
+		e[2 * i + 1] =
+		        (seg_end){segs[i].bx, segs[i].by, (int32_t)(2 * i + 1)};
+	}
+	if (n > 0)
+		qsort(e, 2 * n, sizeof *e, cmp_point);
 	size_t k = 0;
-	for (size_t i = 0; i < 2 * m; i++)
-		if (k == 0 || cmp_point(&a->xy[2 * (k - 1)], &a->xy[2 * i])) {
-			a->xy[2 * k] = a->xy[2 * i];
-			a->xy[2 * k + 1] = a->xy[2 * i + 1];
+	for (size_t i = 0; i < 2 * n; i++) {
+		if (k == 0 || cmp_point(&a->xy[2 * (k - 1)], &e[i].x)) {
+			a->xy[2 * k] = e[i].x;
+			a->xy[2 * k + 1] = e[i].y;
 			k++;
 		}
+		a->h[e[i].half] = (lr__half){(int32_t)k - 1, -1, -1, UNRINGED};
+	}
+	free(e);
 	a->n_nodes = k;
-	a->n_halves = 2 * m;
-	for (size_t i = 0; i < m; i++) {
-		int32_t u = lr__node_find(a, e[i].ax, e[i].ay);
-		int32_t v = lr__node_find(a, e[i].bx, e[i].by);
-		a->h[2 * i] = (lr__half){u, v, -1, UNRINGED};
-		a->h[2 * i + 1] = (lr__half){v, u, -1, UNRINGED};
+	a->n_halves = 2 * n;
+	for (size_t i = 0; i < 2 * n; i++) {
+		a->h[i].to = a->h[i ^ 1].from;
+		if (a->h[i].to == a->h[i].from)
+			a->h[i].ring = -1; /* zero length */
 	}
 	return LR_OK;
 }
@@ -110,7 +99,7 @@ static int build_halves(lr__arrangement *a, const lr__seg *e, size_t m)
 /* A half leaving a node, for sorting by angle. */
 typedef struct spoke {
 	double dx, dy;
-	int32_t node, half;
+	int32_t half;
 } spoke;
 
 /*
@@ -130,11 +119,8 @@ static int det_sign(double a, double b, double c, double d)
 }
 
 /* Counter-clockwise from the direction of positive x. */
-static int cmp_spoke(const void *pa, const void *pb)
+static int cmp_spoke(const spoke *a, const spoke *b)
 {
-	const spoke *a = pa, *b = pb;
-	if (a->node != b->node)
-		return a->node < b->node ? -1 : 1;
 	int ua = a->dy > 0 || (a->dy == 0 && a->dx > 0);
 	int ub = b->dy > 0 || (b->dy == 0 && b->dx > 0);
 	if (ua != ub)
@@ -142,43 +128,71 @@ static int cmp_spoke(const void *pa, const void *pb)
 	return -det_sign(a->dx, a->dy, b->dx, b->dy);
 }
 
-/*
-** Sort the live halves round their nodes and link each to the next round
-** its face.  *same_way set when two leave a node in the same direction.
-*/
-static int link_halves(lr__arrangement *a, spoke *sp, bool *same_way)
+/* The spokes sp[0..n) of one node sorted by angle (few: by insertion).
+** Two in the same direction to the same node are one segment given
+** twice: the later one is dropped (*dropped set); to different nodes
+** they are linework not noded (*same_way set). */
+static void sort_spokes(lr__arrangement *a, spoke *sp, size_t n, bool *dropped,
+                        bool *same_way)
 {
-	size_t n = 0;
+	for (size_t i = 1; i < n; i++) {
+		spoke x = sp[i];
+		size_t j = i;
+		for (; j > 0 && cmp_spoke(&sp[j - 1], &x) > 0; j--)
+			sp[j] = sp[j - 1];
+		sp[j] = x;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (cmp_spoke(&sp[i - 1], &sp[i]))
+			continue;
+		int32_t p = sp[i - 1].half, q = sp[i].half;
+		if (a->h[p].to != a->h[q].to) {
+			*same_way = true;
+			continue;
+		}
+		int32_t later = p > q ? p : q;
+		a->h[later].ring = a->h[later ^ 1].ring = -1;
+		*dropped = true;
+	}
+}
+
+/*
+** Sort the live halves round their nodes (into out, by node) and link
+** each to the next round its face.  *dropped: a duplicate segment was
+** dropped, link again; *same_way as sort_spokes says.
+*/
+static void link_halves(lr__arrangement *a, spoke *sp, bool *dropped,
+                        bool *same_way)
+{
+	size_t *first = a->out_first; /* n_nodes + 2 entries */
+	memset(first, 0, (a->n_nodes + 2) * sizeof *first);
+	for (size_t i = 0; i < a->n_halves; i++)
+		if (a->h[i].ring >= 0)
+			first[a->h[i].from + 2]++;
+	for (size_t v = 0; v < a->n_nodes; v++)
+		first[v + 2] += first[v + 1];
 	for (size_t i = 0; i < a->n_halves; i++) {
 		const lr__half *h = &a->h[i];
 		if (h->ring < 0)
 			continue;
-		sp[n++] = (spoke){a->xy[2 * h->to] - a->xy[2 * h->from],
-		                  a->xy[2 * h->to + 1] - a->xy[2 * h->from + 1],
-		                  h->from, (int32_t)i};
+		sp[first[h->from + 1]++] =
+		        (spoke){a->xy[2 * h->to] - a->xy[2 * h->from],
+		                a->xy[2 * h->to + 1] - a->xy[2 * h->from + 1],
+		                (int32_t)i};
 	}
-	qsort(sp, n, sizeof *sp, cmp_spoke);
-	memset(a->out_first, 0, (a->n_nodes + 1) * sizeof *a->out_first);
-	*same_way = false;
-	for (size_t k = 0; k < n; k++) {
-		a->out[k] = sp[k].half;
-		a->out_first[sp[k].node + 1]++;
-		if (k > 0 && !cmp_spoke(&sp[k - 1], &sp[k]))
-			*same_way = true;
-	}
+	*dropped = *same_way = false;
 	for (size_t v = 0; v < a->n_nodes; v++)
-		a->out_first[v + 1] += a->out_first[v];
-	/* Position of each half among the spokes, in sp[].node's place. */
-	for (size_t k = 0; k < n; k++)
-		sp[a->out[k]].node = (int32_t)k;
-	for (size_t k = 0; k < n; k++) {
-		int32_t t = a->out[k] ^ 1; /* arrives at this spoke's node */
-		size_t v = (size_t)a->h[a->out[k]].from;
-		size_t cw =
-		        k > a->out_first[v] ? k - 1 : a->out_first[v + 1] - 1;
-		a->h[t].next = a->out[cw];
-	}
-	return LR_OK;
+		sort_spokes(a, sp + first[v], first[v + 1] - first[v], dropped,
+		            same_way);
+	for (size_t k = 0; k < first[a->n_nodes]; k++)
+		a->out[k] = sp[k].half;
+	for (size_t v = 0; v < a->n_nodes; v++)
+		for (size_t k = first[v]; k < first[v + 1]; k++) {
+			/* The twin of spoke k arrives at v; its next is the
+			** spoke just clockwise of k. */
+			size_t cw = k > first[v] ? k - 1 : first[v + 1] - 1;
+			a->h[a->out[k] ^ 1].next = a->out[cw];
+		}
 }
 
 /* Number the cycles of the live halves into cyc[]; returns how many. */
@@ -424,12 +438,13 @@ static int trace_rings(lr__arrangement *a, lr_vec *rings, bool *traced)
 	int32_t *cyc = malloc((nh + 1) * sizeof *cyc);
 	int32_t *at = malloc((a->n_nodes + 1) * sizeof *at);
 	int rc = sp && cyc && at ? LR_OK : LR_ERR_NOMEM;
-	bool same_way = false, settled = false;
-	/* Dropping bridges makes no new ones; a third pass is a guard. */
-	for (int pass = 0; rc == LR_OK && !same_way && !settled && pass < 3;
+	bool same_way = false, settled = false, dropped = false;
+	/* Duplicates first, then bridges: dropping bridges makes no new ones,
+	** and the last passes are a guard. */
+	for (int pass = 0; rc == LR_OK && !same_way && !settled && pass < 4;
 	     pass++) {
-		rc = link_halves(a, sp, &same_way);
-		if (rc == LR_OK && !same_way) {
+		link_halves(a, sp, &dropped, &same_way);
+		if (!same_way && !dropped) {
 			number_cycles(a, cyc);
 			settled = !drop_bridges(a, cyc);
 		}
@@ -451,16 +466,10 @@ int lr__trace(const lr__seg *segs, size_t n, lr__arrangement *a, bool *traced)
 {
 	memset(a, 0, sizeof *a);
 	*traced = false;
-	lr__seg *e = malloc((n + 1) * sizeof *e);
-	if (!e)
-		return LR_ERR_NOMEM;
-	memcpy(e, segs, n * sizeof *e);
-	size_t m = unique_edges(e, n);
-	int rc = build_halves(a, e, m);
-	free(e);
+	int rc = build_halves(a, segs, n);
 	if (rc == LR_OK) {
 		a->out = malloc((a->n_halves + 1) * sizeof *a->out);
-		a->out_first = malloc((a->n_nodes + 1) * sizeof *a->out_first);
+		a->out_first = malloc((a->n_nodes + 2) * sizeof *a->out_first);
 		rc = a->out && a->out_first ? LR_OK : LR_ERR_NOMEM;
 	}
 	lr_vec rings;
