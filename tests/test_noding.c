@@ -63,8 +63,8 @@ static labelled *label_faces(GEOSContextHandle_t ctx,
 		       &LR_VEC_AT(&cf->covers, int32_t, rf->first_cover),
 		       rf->n_covers * sizeof *l[f].key);
 		qsort(l[f].key + 1, rf->n_covers, sizeof *l[f].key, cmp_i32);
-		l[f].m2 = lr_ellipsoid_area_r(ctx, rf->geom);
-		l[f].norm = GEOSGeom_clone_r(ctx, rf->geom);
+		l[f].m2 = lr_ellipsoid_area_wkb(&rf->wkb);
+		l[f].norm = lr_wkb_to_geos_r(ctx, &rf->wkb);
 		GEOSNormalize_r(ctx, l[f].norm);
 	}
 	qsort(l, cf->faces.len, sizeof *l, cmp_labelled);
@@ -158,9 +158,8 @@ static void compare_faces(GEOSContextHandle_t ctx, const labelled *a, size_t na,
 }
 
 /* Whether faces a and b are the same to the bit: in the same order, each
-** with the same region, covers, cents and coordinates in the same order. */
-static int same_faces(GEOSContextHandle_t ctx, const lr__cluster_faces *a,
-                      const lr__cluster_faces *b)
+** with the same region, covers, cents and WKB bytes. */
+static int same_faces(const lr__cluster_faces *a, const lr__cluster_faces *b)
 {
 	if (a->faces.len != b->faces.len || a->covers.len != b->covers.len ||
 	    memcmp(a->covers.data, b->covers.data,
@@ -171,8 +170,8 @@ static int same_faces(GEOSContextHandle_t ctx, const lr__cluster_faces *a,
 		const lr__raw_face *y = &LR_VEC_AT(&b->faces, lr__raw_face, f);
 		if (x->region != y->region || x->area != y->area ||
 		    x->first_cover != y->first_cover ||
-		    x->n_covers != y->n_covers ||
-		    GEOSEqualsExact_r(ctx, x->geom, y->geom, 0) != 1)
+		    x->n_covers != y->n_covers || x->wkb.size != y->wkb.size ||
+		    memcmp(x->wkb.data, y->wkb.data, x->wkb.size))
 			return 0;
 	}
 	return 1;
@@ -189,9 +188,9 @@ static void compare_noders(lr__worker *w, const int32_t *items, size_t n,
 	w->noding = LR__NODING_FAST_GEOS;
 	int rc = lr__cluster_faces_r(w, items, n, &geos);
 	w->counts = before;
-	if (rc != LR_OK || !same_faces(w->ctx, fast, &geos))
+	if (rc != LR_OK || !same_faces(fast, &geos))
 		t->noder_diff++;
-	lr__cluster_faces_free(w, &geos);
+	lr__cluster_faces_free(&geos);
 }
 
 /* The linework of a cluster (its inputs' boundaries and the region borders
@@ -265,8 +264,8 @@ static void compare_cluster(lr__worker *w, const int32_t *items, size_t n,
 		labelled_free(w->ctx, b, ref.faces.len);
 	}
 	t->clusters++;
-	lr__cluster_faces_free(w, &fast);
-	lr__cluster_faces_free(w, &ref);
+	lr__cluster_faces_free(&fast);
+	lr__cluster_faces_free(&ref);
 }
 
 /* Every cluster of d through both paths. */
@@ -444,20 +443,24 @@ static void drawn(void)
 	lr_dataset_free(&d);
 }
 
-/* The faces of a and b's boundaries noded and polygonized, in ctx. */
-static GEOSGeometry *faces_of(GEOSContextHandle_t ctx, GEOSGeometry *a,
-                              GEOSGeometry *b)
+/* The boundaries of in[0..n) and the lines of extra (NULL: none), noded
+** by GEOSNode_r, as segments into segs. */
+static int noded_segs(GEOSContextHandle_t ctx, GEOSGeometry *const *in,
+                      size_t n, const GEOSGeometry *extra, lr_vec *segs)
 {
-	GEOSGeometry *parts[2] = {GEOSBoundary_r(ctx, a),
-	                          GEOSBoundary_r(ctx, b)};
+	GEOSGeometry *parts[8];
+	size_t np = 0;
+	for (size_t i = 0; i < n && np < 7; i++)
+		parts[np++] = GEOSBoundary_r(ctx, in[i]);
+	if (extra)
+		parts[np++] = GEOSGeom_clone_r(ctx, extra);
 	GEOSGeometry *lines = GEOSGeom_createCollection_r(
-	        ctx, GEOS_GEOMETRYCOLLECTION, parts, 2);
+	        ctx, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)np);
 	GEOSGeometry *noded = GEOSNode_r(ctx, lines);
-	const GEOSGeometry *cn = noded;
-	GEOSGeometry *faces = GEOSPolygonize_r(ctx, &cn, 1);
+	int rc = noded ? lr__segs_of_lines(ctx, noded, segs) : LR_ERR_GEOM;
 	GEOSGeom_destroy_r(ctx, lines);
 	GEOSGeom_destroy_r(ctx, noded);
-	return faces;
+	return rc;
 }
 
 /* Labels along edges on two squares overlapping by a quarter: faces of
@@ -470,33 +473,248 @@ static void labels_drawn(void)
 	GEOSGeometry *in[3] = {GEOSGeom_createRectangle_r(ctx, 0, 0, 2, 2),
 	                       GEOSGeom_createRectangle_r(ctx, 1, 1, 3, 3),
 	                       GEOSGeom_createRectangle_r(ctx, 5, 5, 6, 6)};
-	GEOSGeometry *faces = faces_of(ctx, in[0], in[1]);
-	const GEOSGeometry *fv[8];
-	size_t nf = (size_t)GEOSGetNumGeometries_r(ctx, faces);
-	for (size_t f = 0; f < nf && f < 8; f++)
-		fv[f] = GEOSGetGeometryN_r(ctx, faces, (int)f);
+	lr_vec segs;
+	lr_vec_init(&segs, sizeof(lr__seg));
+	lr__arrangement a = {0};
+	bool traced = false, ok = false;
+	int rc = noded_segs(ctx, in, 2, NULL, &segs);
+	if (rc == LR_OK)
+		rc = lr__trace(segs.data, segs.len, &a, &traced);
 	lr__face_labels lab = {0};
-	bool ok = false;
-	int rc = lr__label_faces(ctx, fv, nf, in, 2, &lab, &ok);
+	if (rc == LR_OK && traced)
+		rc = lr__label_faces(ctx, &a, in, 2, &lab, &ok);
 	/* Bit 0: a, bit 1: b; the planar area each label should have. */
 	double want[4] = {0, 3, 3, 1}, got[4] = {0, 0, 0, 0};
-	for (size_t f = 0; rc == LR_OK && ok && f < nf; f++)
-		got[lab.bits[f] & 3] += lab.planar[f];
-	lr_test_ok(rc == LR_OK && ok && nf == 3 && got[1] == want[1] &&
+	for (size_t f = 0; rc == LR_OK && ok && f < a.n_faces; f++)
+		got[lab.bits[f] & 3] += a.planar[f];
+	lr_test_ok(rc == LR_OK && ok && a.n_faces == 3 && got[1] == want[1] &&
 	                   got[2] == want[2] && got[3] == want[3],
 	           "labels along edges: a alone %g, b alone %g, both %g "
 	           "(want 3, 3, 1) on %zu faces",
-	           got[1], got[2], got[3], nf);
+	           got[1], got[2], got[3], a.n_faces);
 	lr__face_labels_free(&lab);
 	GEOSGeometry *apart[2] = {in[0], in[2]};
-	rc = lr__label_faces(ctx, fv, nf, apart, 2, &lab, &ok);
-	lr_test_ok(rc == LR_OK && !ok,
+	if (traced)
+		rc = lr__label_faces(ctx, &a, apart, 2, &lab, &ok);
+	lr_test_ok(traced && rc == LR_OK && !ok,
 	           "labels along edges: an input whose boundary is not among "
 	           "the faces' edges is refused");
 	lr__face_labels_free(&lab);
-	GEOSGeom_destroy_r(ctx, faces);
+	lr__arrangement_free(&a);
+	lr_vec_free(&segs);
 	for (int i = 0; i < 3; i++)
 		GEOSGeom_destroy_r(ctx, in[i]);
+	GEOS_finish_r(ctx);
+}
+
+/* A drawn case for the tracing: inputs as WKT, extra lines (region
+** borders) or NULL, and what must come out: the planar area of each
+** label (bit k: input k; want[0] the land no input covers), faces, holes. */
+typedef struct trace_case {
+	const char *what;
+	const char *in[3];
+	const char *extra;
+	double want[8];
+	size_t faces, holes;
+} trace_case;
+
+/* Every ring simple, starting at its smallest node, shells counter-
+** clockwise and holes clockwise; faces by their shells' first nodes. */
+static int rings_normalised(const lr__arrangement *a)
+{
+	int32_t *seen = calloc(a->n_nodes + 1, sizeof *seen);
+	int ok = seen != NULL;
+	for (size_t r = 0; ok && r < a->n_rings; r++) {
+		const lr__ring *x = &a->rings[r];
+		int shell = r == a->face_first[x->face >= 0 ? x->face : 0] &&
+		            x->face >= 0;
+		ok = shell ? x->area2 > 0 : x->area2 < 0;
+		int32_t i = x->first, from = a->h[i].from;
+		for (int32_t k = 0; ok && k < x->n; k++, i = a->h[i].next) {
+			ok = a->h[i].from >= from &&
+			     seen[a->h[i].from] != (int32_t)r + 1;
+			seen[a->h[i].from] = (int32_t)r + 1;
+		}
+		ok = ok && i == x->first;
+	}
+	for (size_t f = 1; ok && f < a->n_faces; f++)
+		ok = a->h[a->rings[a->face_first[f - 1]].first].from <=
+		     a->h[a->rings[a->face_first[f]].first].from;
+	free(seen);
+	return ok;
+}
+
+/* Whether a and b hold the same rings point for point. */
+static int same_rings(const lr__arrangement *a, const lr__arrangement *b)
+{
+	if (a->n_rings != b->n_rings || a->n_faces != b->n_faces)
+		return 0;
+	for (size_t r = 0; r < a->n_rings; r++) {
+		const lr__ring *x = &a->rings[r], *y = &b->rings[r];
+		if (x->n != y->n || x->face != y->face)
+			return 0;
+		int32_t i = x->first, j = y->first;
+		for (int32_t k = 0; k < x->n; k++) {
+			if (memcmp(&a->xy[2 * a->h[i].from],
+			           &b->xy[2 * b->h[j].from],
+			           2 * sizeof(double)))
+				return 0;
+			i = a->h[i].next;
+			j = b->h[j].next;
+		}
+	}
+	return 1;
+}
+
+/* Every face of a, written as WKB, read back by GEOS: valid, of the
+** planar area the tracing gives it. */
+static int faces_valid(GEOSContextHandle_t ctx, const lr__arrangement *a)
+{
+	int ok = 1;
+	for (size_t f = 0; ok && f < a->n_faces; f++) {
+		lr_wkb wkb = {0};
+		GEOSGeometry *g = lr__face_wkb(a, f, &wkb) == LR_OK
+		                          ? lr_wkb_to_geos_r(ctx, &wkb)
+		                          : NULL;
+		double area = -1;
+		ok = g && GEOSisValid_r(ctx, g) == 1 &&
+		     GEOSArea_r(ctx, g, &area) &&
+		     fabs(area - a->planar[f]) <= 1e-12 * (1 + area);
+		GEOSGeom_destroy_r(ctx, g);
+		lr_wkb_free(&wkb);
+	}
+	return ok;
+}
+
+/* The segments of s reversed in order and each turned round, then given
+** a second time, and a segment of no length. */
+static void turn_round(lr_vec *s)
+{
+	lr__seg *v = s->data;
+	for (size_t i = 0, j = s->len; i < j--; i++) {
+		lr__seg t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+	for (size_t i = 0; i < s->len; i++)
+		v[i] = (lr__seg){v[i].bx, v[i].by, v[i].ax, v[i].ay};
+	for (size_t i = 0, n = s->len; i < n; i++) {
+		lr__seg again = LR_VEC_AT(s, lr__seg, i);
+		lr_vec_push(s, &again);
+	}
+	lr__seg point = {2, 2, 2, 2};
+	lr_vec_push(s, &point);
+}
+
+static void run_trace_case(GEOSContextHandle_t ctx, const trace_case *tc)
+{
+	GEOSGeometry *in[3] = {0}, *extra = NULL;
+	size_t n = 0;
+	while (n < 3 && tc->in[n]) {
+		in[n] = GEOSGeomFromWKT_r(ctx, tc->in[n]);
+		n++;
+	}
+	if (tc->extra)
+		extra = GEOSGeomFromWKT_r(ctx, tc->extra);
+	lr_vec segs;
+	lr_vec_init(&segs, sizeof(lr__seg));
+	lr__arrangement a = {0}, b = {0};
+	lr__face_labels lab = {0};
+	bool traced = false, again = false, ok = false;
+	int rc = noded_segs(ctx, in, n, extra, &segs);
+	if (rc == LR_OK)
+		rc = lr__trace(segs.data, segs.len, &a, &traced);
+	if (rc == LR_OK && traced)
+		rc = lr__label_faces(ctx, &a, in, n, &lab, &ok);
+	double got[8] = {0};
+	size_t holes = 0;
+	for (size_t f = 0; ok && f < a.n_faces; f++) {
+		got[lab.bits[f] & 7] += a.planar[f];
+		holes += a.face_first[f + 1] - a.face_first[f] - 1;
+	}
+	int areas = ok;
+	for (size_t k = 0; k < 8; k++)
+		areas = areas && fabs(got[k] - tc->want[k]) <= 1e-12;
+	lr_test_ok(areas && a.n_faces == tc->faces && holes == tc->holes,
+	           "traced: %s: %zu faces, %zu holes (want %zu, %zu); planar "
+	           "areas by label %g %g %g %g (want %g %g %g %g)",
+	           tc->what, a.n_faces, holes, tc->faces, tc->holes, got[0],
+	           got[1], got[2], got[3], tc->want[0], tc->want[1],
+	           tc->want[2], tc->want[3]);
+	turn_round(&segs);
+	if (rc == LR_OK)
+		rc = lr__trace(segs.data, segs.len, &b, &again);
+	lr_test_ok(traced && again && rings_normalised(&a) &&
+	                   same_rings(&a, &b) && faces_valid(ctx, &a),
+	           "traced: %s: rings simple and normalised, the same from "
+	           "the segments in another order, each given twice; faces "
+	           "valid as WKB",
+	           tc->what);
+	lr__face_labels_free(&lab);
+	lr__arrangement_free(&a);
+	lr__arrangement_free(&b);
+	lr_vec_free(&segs);
+	for (size_t i = 0; i < n; i++)
+		GEOSGeom_destroy_r(ctx, in[i]);
+	GEOSGeom_destroy_r(ctx, extra);
+}
+
+/* What tracing can get wrong, on rectangles and triangles whose areas are
+** known in closed form. */
+static void traces_drawn(void)
+{
+	static const trace_case cases[] = {
+	        {"a release strictly inside its hazard",
+	         {"POLYGON((0 0,4 0,4 4,0 4,0 0))",
+	          "POLYGON((1 1,2 1,2 2,1 2,1 1))"},
+	         NULL,
+	         {0, 16 - 1, 0, 1},
+	         2,
+	         1},
+	        {"a hazard inside a hole of another",
+	         {"POLYGON((0 0,6 0,6 6,0 6,0 0),(1 1,1 5,5 5,5 1,1 1))",
+	          "POLYGON((2 2,4 2,4 4,2 4,2 2))"},
+	         NULL,
+	         {16 - 4, 36 - 16, 4},
+	         3,
+	         2},
+	        {"two shells touching at one vertex",
+	         {"POLYGON((0 0,1 0,1 1,0 1,0 0))",
+	          "POLYGON((1 1,2 1,2 2,1 2,1 1))"},
+	         NULL,
+	         {0, 1, 1},
+	         2,
+	         0},
+	        {"a hole touching its shell at a vertex (a pinch)",
+	         {"POLYGON((0 0,4 0,4 4,0 4,0 0),(2 0,1 2,3 2,2 0))",
+	          "POLYGON((2 0,3 2,1 2,2 0))"},
+	         NULL,
+	         {0, 16 - 2, 2},
+	         2,
+	         1},
+	        {"region borders across part of a component",
+	         {"POLYGON((0 0,4 0,4 2,0 2,0 0))",
+	          "POLYGON((1 0,3 0,3 2,1 2,1 0))"},
+	         "MULTILINESTRING((0.5 -1,0.5 3),(2 -1,2 1))",
+	         {0, 4, 0, 4},
+	         4,
+	         0},
+	        /* The border's ends inside each square dangle and the piece
+	        ** between them is a bridge: all dropped, as the
+	        ** polygonizer drops them; two pieces, each its own
+	        ** outside. */
+	        {"disjoint pieces joined by a border (a bridge)",
+	         {"POLYGON((0 0,1 0,1 1,0 1,0 0))",
+	          "POLYGON((3 0,4 0,4 1,3 1,3 0))"},
+	         "LINESTRING(0.5 0.5,3.5 0.5)",
+	         {0, 1, 1},
+	         2,
+	         0},
+	};
+	lr_error err = {0};
+	GEOSContextHandle_t ctx = lr_geos_new(&err);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		run_trace_case(ctx, &cases[i]);
 	GEOS_finish_r(ctx);
 }
 
@@ -506,6 +724,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		lr_test_skip_all("no temporary folder");
 	labels_drawn();
+	traces_drawn();
 	drawn();
 	generated(dir, 1, NULL);
 	generated(dir, 2, NULL);

@@ -62,7 +62,7 @@ typedef struct lr__analysis {
 	** count under a scope only then). */
 	char *release_in_scope;
 	/* Per release: land it released again, and the release that had
-	** released it first (-1). */
+	** released it first (-1); of several, the first in input order. */
 	lr_cents *release_repeat;
 	int32_t *release_repeat_of;
 } lr__analysis;

@@ -346,11 +346,14 @@ static int list_face(const lr__analysis *s, lr__worker *w,
 	s->r->hazard_listed[h] += face->area;
 	if (face->area <= s->hazard_point_area[h])
 		return LR_OK;
-	GEOSGeometry *pt = GEOSPointOnSurface_r(w->ctx, face->geom);
+	/* A GEOS geometry for the few faces that hold a hazard's point. */
+	GEOSGeometry *g = lr_wkb_to_geos_r(w->ctx, &face->wkb);
+	GEOSGeometry *pt = g ? GEOSPointOnSurface_r(w->ctx, g) : NULL;
 	double x, y;
 	int ok = pt && GEOSGeomGetX_r(w->ctx, pt, &x) &&
 	         GEOSGeomGetY_r(w->ctx, pt, &y);
 	GEOSGeom_destroy_r(w->ctx, pt);
+	GEOSGeom_destroy_r(w->ctx, g);
 	if (!ok) {
 		if (!w->err.msg[0])
 			lr_error_set(
@@ -367,15 +370,15 @@ static int list_face(const lr__analysis *s, lr__worker *w,
 }
 
 /* Keep the face for the store: its events as text and its geometry. */
-static int keep_face(const lr__analysis *s, lr__worker *w,
-                     const lr__raw_face *face, int state,
+static int keep_face(const lr__analysis *s, const lr__raw_face *face, int state,
                      const face_scratch *sc, lr__cluster_out *out)
 {
-	lr_face kf = {face->region, face->area, state, NULL, {0}};
+	lr_face kf = {face->region, face->area, state, NULL, face->wkb};
+	kf.geom.data = malloc(face->wkb.size);
+	if (kf.geom.data)
+		memcpy(kf.geom.data, face->wkb.data, face->wkb.size);
 	kf.events = events_text(s, sc->ev_all, sc->na);
-	if (!kf.events ||
-	    lr_geos_to_wkb_r(w->ctx, face->geom, &kf.geom, &w->err) != LR_OK ||
-	    !lr_vec_push(&out->faces, &kf)) {
+	if (!kf.events || !kf.geom.data || !lr_vec_push(&out->faces, &kf)) {
 		lr__face_free(&kf);
 		return LR_ERR_NOMEM;
 	}
@@ -416,8 +419,11 @@ static int run_face(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 		if (fl->kind != LR__FLOW_REPEAT)
 			continue;
 		s->release_repeat[fl->index] += face->area;
-		if (s->release_repeat_of[fl->index] < 0)
-			s->release_repeat_of[fl->index] = fl->earlier;
+		/* Of several earlier releases, the first in input order:
+		** whatever order the faces come in. */
+		int32_t *of = &s->release_repeat_of[fl->index];
+		if (*of < 0 || fl->earlier < *of)
+			*of = fl->earlier;
 	}
 	add_states(acc, face, &run, add_hazards_holding(s, face, cov, &run));
 	if (note_holds(s, face, sc) != LR_OK)
@@ -427,7 +433,7 @@ static int run_face(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 	if (rc != LR_OK)
 		return rc;
 	if (s->opt->keep_faces)
-		return keep_face(s, w, face, run.state_as_of, sc, out);
+		return keep_face(s, face, run.state_as_of, sc, out);
 	return LR_OK;
 }
 
@@ -545,7 +551,7 @@ int lr__cluster_run(const lr__analysis *s, lr__worker *w, lr__accum *acc,
 		snprintf(out->msg, sizeof out->msg, "%s",
 		         w->err.msg[0] ? w->err.msg : "out of memory");
 	}
-	lr__cluster_faces_free(w, &cf);
+	lr__cluster_faces_free(&cf);
 	scratch_free(&sc);
 	return rc;
 }

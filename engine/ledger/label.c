@@ -1,8 +1,8 @@
 /*
-** Which inputs cover each face of a noded arrangement, without a point in
-** polygon test per face and input.  The faces' rings become half-edges
-** (each with its face on the left); each input's boundary is followed
-** along them, which says on which side of every edge it lies; labels then
+** Which inputs cover each face of a traced arrangement (trace.c), without
+** a point in polygon test per face and input.  Each input's boundary is
+** followed along the arrangement's half-edges (each with its face on the
+** left), which says on which side of every edge it lies; labels then
 ** spread from the land outside every face across the edges: crossing an
 ** input's boundary adds or removes that input.  Every edge is checked from
 ** both sides, so a labelling that does not add up is refused, never used.
@@ -19,70 +19,35 @@
 ** segment are too close to tell apart, and the labelling is refused. */
 #define ON_SEGMENT_TOLERANCE 1e-11
 
-/* One side of an edge: from a to b, its face on the left. */
-typedef struct half {
-	double ax, ay, bx, by;
-	int32_t face;
-	int32_t twin;     /* the other side; -1: outside every face */
-	int32_t next_out; /* the next half leaving a; -1: none */
-} half;
-
+/* The traced arrangement and, for each of its halves, the inputs whose
+** boundary runs along it with their interior on its left. */
 typedef struct graph {
-	half *h; /* owned [n] */
-	size_t n, cap;
-	int32_t *seg;     /* owned: open hash of the halves by (a, b) */
-	int32_t *vert;    /* owned: open hash of points, first half leaving */
-	size_t mask;      /* both hashes hold mask + 1 slots */
-	size_t *first;    /* owned [n_faces + 1]: halves of face f */
-	size_t words;     /* 64-bit words of one set of inputs */
-	uint64_t *inside; /* owned [n * words]: inputs whose boundary runs
-	                  ** along the half with their interior on its left */
-	double *xy;       /* owned scratch: one ring's coordinates */
+	const lr__arrangement *a; /* borrowed */
+	size_t words;             /* 64-bit words of one set of inputs */
+	uint64_t *inside;         /* owned [n_halves * words] */
+	double *xy;               /* owned scratch: one ring's coordinates */
 	size_t xy_cap;
 } graph;
 
-static uint64_t mix(uint64_t h, double v)
+/* The face on the left of half i, -1 outside every face. */
+static int32_t face_of(const graph *g, int32_t i)
 {
-	uint64_t b;
-	memcpy(&b, &v, sizeof b);
-	h ^= b + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-	return h;
+	int32_t r = g->a->h[i].ring;
+	return r >= 0 ? g->a->rings[r].face : -1;
 }
 
-static size_t slot(const graph *g, uint64_t h)
+/* The half from node u to node v, -1 if none. */
+static int32_t half_between(const graph *g, int32_t u, int32_t v)
 {
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return (size_t)h & g->mask;
-}
-
-/* The half from (ax, ay) to (bx, by), -1 if none. */
-static int32_t seg_find(const graph *g, double ax, double ay, double bx,
-                        double by)
-{
-	size_t s = slot(g, mix(mix(mix(mix(0, ax), ay), bx), by));
-	for (; g->seg[s] >= 0; s = (s + 1) & g->mask) {
-		const half *e = &g->h[g->seg[s]];
-		if (e->ax == ax && e->ay == ay && e->bx == bx && e->by == by)
-			return g->seg[s];
-	}
+	const lr__arrangement *a = g->a;
+	for (size_t k = a->out_first[u]; k < a->out_first[u + 1]; k++)
+		if (a->h[a->out[k]].to == v)
+			return a->out[k];
 	return -1;
 }
 
-/* The slot of point (x, y) in the points' hash (empty if not there). */
-static size_t vert_slot(const graph *g, double x, double y)
-{
-	size_t s = slot(g, mix(mix(1, x), y));
-	for (; g->vert[s] >= 0; s = (s + 1) & g->mask) {
-		const half *e = &g->h[g->vert[s]];
-		if (e->ax == x && e->ay == y)
-			break;
-	}
-	return s;
-}
-
-/* Ring's points into g->xy; their number into *m.  0 on failure. */
+/* Ring's points into g->xy; their number into *m.  0 when GEOS cannot
+** give them, -1 when out of memory. */
 static int ring_points(GEOSContextHandle_t ctx, graph *g,
                        const GEOSGeometry *ring, size_t *m)
 {
@@ -93,7 +58,7 @@ static int ring_points(GEOSContextHandle_t ctx, graph *g,
 	if (size > g->xy_cap) {
 		double *p = realloc(g->xy, 2 * (size_t)size * sizeof *p);
 		if (!p)
-			return 0;
+			return -1;
 		g->xy = p;
 		g->xy_cap = size;
 	}
@@ -113,132 +78,30 @@ static double ring_area2(const double *xy, size_t m)
 	return s;
 }
 
-/* Add the halves of one ring of face f (xy[0..m)); forward: the face is
-** on the left of the ring as written.  0 when a half is there twice. */
-static int add_ring(graph *g, int32_t f, size_t m, int forward)
+/* The half leaving node c along the segment from a (direction d) past
+** parameter *t; -1 when none, or when two are too close to the segment
+** to tell apart. */
+static int32_t next_on_segment(const graph *g, int32_t c, double ax, double ay,
+                               double dx, double dy, double *t)
 {
-	for (size_t i = 0; i + 1 < m; i++) {
-		const double *p = &g->xy[2 * (forward ? i : i + 1)];
-		const double *q = &g->xy[2 * (forward ? i + 1 : i)];
-		if (p[0] == q[0] && p[1] == q[1])
-			continue;
-		if (g->n == g->cap)
-			return 0; /* more segments than counted */
-		if (seg_find(g, p[0], p[1], q[0], q[1]) >= 0)
-			return 0;
-		half e = {p[0], p[1], q[0], q[1], f, -1, -1};
-		g->h[g->n] = e;
-		size_t s =
-		        slot(g, mix(mix(mix(mix(0, p[0]), p[1]), q[0]), q[1]));
-		while (g->seg[s] >= 0)
-			s = (s + 1) & g->mask;
-		g->seg[s] = (int32_t)g->n++;
-	}
-	return 1;
-}
-
-/* The halves of face f (a polygon), its planar area into *area.  Shells
-** are counter-clockwise and holes clockwise with the face on the left. */
-static int add_face_rings(GEOSContextHandle_t ctx, graph *g, int32_t f,
-                          const GEOSGeometry *face, double *area)
-{
-	int holes = GEOSGetNumInteriorRings_r(ctx, face);
-	*area = 0;
-	for (int r = -1; r < holes; r++) {
-		const GEOSGeometry *ring =
-		        r < 0 ? GEOSGetExteriorRing_r(ctx, face)
-		              : GEOSGetInteriorRingN_r(ctx, face, r);
-		size_t m;
-		if (!ring || !ring_points(ctx, g, ring, &m))
-			return 0;
-		double a2 = ring_area2(g->xy, m);
-		*area += (r < 0 ? 0.5 : -0.5) * fabs(a2);
-		if (!add_ring(g, f, m, r < 0 ? a2 > 0 : a2 < 0))
-			return 0;
-	}
-	return 1;
-}
-
-/* Points of every ring of the polygons of faces, to size the graph. */
-static size_t count_points(GEOSContextHandle_t ctx,
-                           const GEOSGeometry *const *faces, size_t n)
-{
-	size_t total = 0;
-	for (size_t f = 0; f < n; f++) {
-		int k = GEOSGetNumCoordinates_r(ctx, faces[f]);
-		total += k > 0 ? (size_t)k : 0;
-	}
-	return total;
-}
-
-static void graph_free(graph *g)
-{
-	free(g->h);
-	free(g->seg);
-	free(g->vert);
-	free(g->first);
-	free(g->inside);
-	free(g->xy);
-}
-
-/* Every face's halves, twins and the halves leaving each point. */
-static int graph_build(GEOSContextHandle_t ctx, graph *g,
-                       const GEOSGeometry *const *faces, size_t nf,
-                       size_t n_inputs, double *area)
-{
-	g->cap = count_points(ctx, faces, nf);
-	size_t slots = 16;
-	while (slots < 2 * g->cap)
-		slots *= 2;
-	g->mask = slots - 1;
-	g->words = (n_inputs + 63) / 64;
-	g->h = malloc((g->cap + 1) * sizeof *g->h);
-	g->seg = malloc(slots * sizeof *g->seg);
-	g->vert = malloc(slots * sizeof *g->vert);
-	g->first = malloc((nf + 1) * sizeof *g->first);
-	g->inside = calloc((g->cap + 1) * g->words, sizeof *g->inside);
-	if (!g->h || !g->seg || !g->vert || !g->first || !g->inside)
-		return LR_ERR_NOMEM;
-	memset(g->seg, 0xff, slots * sizeof *g->seg);
-	memset(g->vert, 0xff, slots * sizeof *g->vert);
-	for (size_t f = 0; f < nf; f++) {
-		g->first[f] = g->n;
-		if (!add_face_rings(ctx, g, (int32_t)f, faces[f], &area[f]))
-			return LR_ERR_GEOM;
-	}
-	g->first[nf] = g->n;
-	for (size_t i = 0; i < g->n; i++) {
-		half *e = &g->h[i];
-		e->twin = seg_find(g, e->bx, e->by, e->ax, e->ay);
-		size_t s = vert_slot(g, e->ax, e->ay);
-		e->next_out = g->vert[s];
-		g->vert[s] = (int32_t)i;
-	}
-	return LR_OK;
-}
-
-/* The half leaving (cx, cy) along the segment from a (direction d, length
-** squared len2) past parameter *t; -1 when none, or when two are too
-** close to the segment to tell apart. */
-static int32_t next_on_segment(const graph *g, double cx, double cy, double ax,
-                               double ay, double dx, double dy, double *t)
-{
+	const lr__arrangement *a = g->a;
 	double len2 = dx * dx + dy * dy, len = sqrt(len2);
 	int32_t best = -1;
-	size_t s = vert_slot(g, cx, cy);
-	for (int32_t i = g->vert[s]; i >= 0; i = g->h[i].next_out) {
-		double nx = g->h[i].bx - ax, ny = g->h[i].by - ay;
+	double best_t = 0;
+	for (size_t k = a->out_first[c]; k < a->out_first[c + 1]; k++) {
+		const double *b = &a->xy[2 * a->h[a->out[k]].to];
+		double nx = b[0] - ax, ny = b[1] - ay;
 		double ti = (nx * dx + ny * dy) / len2;
 		double off = fabs(nx * dy - ny * dx) / len;
 		if (ti <= *t || ti > 1 + 1e-12 || off > ON_SEGMENT_TOLERANCE)
 			continue;
 		if (best >= 0)
 			return -1; /* two candidates: not provable */
-		best = i;
+		best = a->out[k];
+		best_t = ti;
 	}
 	if (best >= 0)
-		*t = ((g->h[best].bx - ax) * dx + (g->h[best].by - ay) * dy) /
-		     len2;
+		*t = best_t;
 	return best;
 }
 
@@ -246,29 +109,32 @@ static int32_t next_on_segment(const graph *g, double cx, double cy, double ax,
 ** left) along the halves, marking each.  0 if it cannot be followed. */
 static int follow(graph *g, const double *a, const double *b, size_t k)
 {
-	double cx = a[0], cy = a[1], t = 0;
-	double dx = b[0] - a[0], dy = b[1] - a[1];
+	double dx = b[0] - a[0], dy = b[1] - a[1], t = 0;
 	if (dx == 0 && dy == 0)
 		return 1;
-	for (size_t steps = 0; steps < g->n; steps++) {
-		int32_t i = seg_find(g, cx, cy, b[0], b[1]);
+	int32_t c = lr__node_find(g->a, a[0], a[1]);
+	int32_t end = lr__node_find(g->a, b[0], b[1]);
+	if (c < 0 || end < 0)
+		return 0;
+	for (size_t steps = 0; steps < g->a->n_halves; steps++) {
+		int32_t i = half_between(g, c, end);
 		if (i < 0)
-			i = next_on_segment(g, cx, cy, a[0], a[1], dx, dy, &t);
+			i = next_on_segment(g, c, a[0], a[1], dx, dy, &t);
 		if (i < 0)
 			return 0;
 		uint64_t *w = &g->inside[(size_t)i * g->words + k / 64];
 		if (*w & (1ULL << (k % 64)))
 			return 0; /* the same side twice */
 		*w |= 1ULL << (k % 64);
-		cx = g->h[i].bx;
-		cy = g->h[i].by;
-		if (cx == b[0] && cy == b[1])
+		c = g->a->h[i].to;
+		if (c == end)
 			return 1;
 	}
 	return 0;
 }
 
-/* Mark the halves along every ring of input k (a polygon or several). */
+/* Mark the halves along every ring of input k (a polygon or several):
+** 1 done, 0 where the halves do not follow it, -1 out of memory. */
 static int mark_input(GEOSContextHandle_t ctx, graph *g, const GEOSGeometry *in,
                       size_t k)
 {
@@ -283,8 +149,9 @@ static int mark_input(GEOSContextHandle_t ctx, graph *g, const GEOSGeometry *in,
 			        r < 0 ? GEOSGetExteriorRing_r(ctx, poly)
 			              : GEOSGetInteriorRingN_r(ctx, poly, r);
 			size_t m;
-			if (!ring || !ring_points(ctx, g, ring, &m))
-				return 0;
+			int got = ring ? ring_points(ctx, g, ring, &m) : 0;
+			if (got <= 0)
+				return got;
 			double a2 = ring_area2(g->xy, m);
 			int fwd = r < 0 ? a2 > 0 : a2 < 0;
 			for (size_t i = 0; i + 1 < m; i++) {
@@ -305,88 +172,100 @@ static int mark_input(GEOSContextHandle_t ctx, graph *g, const GEOSGeometry *in,
 static int across(const graph *g, int32_t i, const uint64_t *from, uint64_t *to)
 {
 	const uint64_t *in_l = &g->inside[(size_t)i * g->words];
-	int32_t t = g->h[i].twin;
-	const uint64_t *in_r = t >= 0 ? &g->inside[(size_t)t * g->words] : NULL;
+	const uint64_t *in_r = &g->inside[(size_t)(i ^ 1) * g->words];
 	for (size_t w = 0; w < g->words; w++) {
-		uint64_t r = in_r ? in_r[w] : 0;
-		if ((from[w] & in_l[w]) != in_l[w] || (from[w] & r))
+		if ((from[w] & in_l[w]) != in_l[w] || (from[w] & in_r[w]))
 			return 0;
-		to[w] = (from[w] & ~in_l[w]) | r;
+		to[w] = (from[w] & ~in_l[w]) | in_r[w];
 	}
 	return 1;
 }
 
-/* Spread labels from the faces along the outside, checking every edge
-** from both sides; known[f] set once face f has its label. */
-static int spread(const graph *g, size_t nf, uint64_t *labels, char *known,
-                  int32_t *queue)
+/* Label the face across half i from face f (known): the outside must get
+** no input, a known face the same label, a new one joins the queue. */
+static int cross_edge(const graph *g, int32_t i, size_t f, uint64_t *labels,
+                      char *known, int32_t *queue, size_t *tail, uint64_t *tmp)
 {
+	if (!across(g, i, &labels[f * g->words], tmp))
+		return 0;
+	int32_t o = face_of(g, i ^ 1);
+	if (o < 0) {
+		for (size_t w = 0; w < g->words; w++)
+			if (tmp[w])
+				return 0;
+		return 1;
+	}
+	uint64_t *lo = &labels[(size_t)o * g->words];
+	if (known[o])
+		return !memcmp(lo, tmp, g->words * sizeof *tmp);
+	memcpy(lo, tmp, g->words * sizeof *tmp);
+	known[o] = 1;
+	queue[(*tail)++] = o;
+	return 1;
+}
+
+/* Spread labels from the faces along the outside, checking every edge
+** from both sides; known[f] set once face f has its label.  1 when every
+** face is labelled and every edge agrees, 0 if not, -1 out of memory. */
+static int spread(const graph *g, uint64_t *labels, char *known, int32_t *queue)
+{
+	const lr__arrangement *a = g->a;
 	size_t head = 0, tail = 0;
 	uint64_t *tmp = calloc(g->words, sizeof *tmp);
-	int ok = tmp != NULL;
-	for (size_t i = 0; ok && i < g->n; i++) {
-		size_t f = (size_t)g->h[i].face;
-		if (g->h[i].twin >= 0 || known[f])
+	if (!tmp)
+		return -1;
+	int ok = 1;
+	for (size_t i = 0; ok && i < a->n_halves; i++) {
+		int32_t f = face_of(g, (int32_t)i);
+		if (f < 0 || known[f] || face_of(g, (int32_t)(i ^ 1)) >= 0)
 			continue;
-		memcpy(&labels[f * g->words], &g->inside[i * g->words],
+		memcpy(&labels[(size_t)f * g->words], &g->inside[i * g->words],
 		       g->words * sizeof *labels);
 		known[f] = 1;
-		queue[tail++] = (int32_t)f;
+		queue[tail++] = f;
 	}
 	while (ok && head < tail) {
 		size_t f = (size_t)queue[head++];
-		for (size_t i = g->first[f]; ok && i < g->first[f + 1]; i++) {
-			int32_t t = g->h[i].twin;
-			ok = across(g, (int32_t)i, &labels[f * g->words], tmp);
-			size_t o = t >= 0 ? (size_t)g->h[t].face : nf;
-			if (!ok || o == nf) {
-				/* outside: nothing may cover it */
-				for (size_t w = 0; ok && w < g->words; w++)
-					ok = tmp[w] == 0;
-			} else if (known[o]) {
-				ok = !memcmp(&labels[o * g->words], tmp,
-				             g->words * sizeof *tmp);
-			} else {
-				memcpy(&labels[o * g->words], tmp,
-				       g->words * sizeof *tmp);
-				known[o] = 1;
-				queue[tail++] = (int32_t)o;
-			}
+		for (size_t r = a->face_first[f];
+		     ok && r < a->face_first[f + 1]; r++) {
+			int32_t i = a->rings[r].first;
+			for (int32_t k = 0; ok && k < a->rings[r].n;
+			     k++, i = a->h[i].next)
+				ok = cross_edge(g, i, f, labels, known, queue,
+				                &tail, tmp);
 		}
 	}
 	free(tmp);
-	return ok && tail == nf;
+	return ok && tail == a->n_faces;
 }
 
-int lr__label_faces(GEOSContextHandle_t ctx, const GEOSGeometry *const *faces,
-                    size_t nf, GEOSGeometry *const *inputs, size_t n_inputs,
+int lr__label_faces(GEOSContextHandle_t ctx, const lr__arrangement *a,
+                    GEOSGeometry *const *inputs, size_t n_inputs,
                     lr__face_labels *out, bool *labelled)
 {
-	graph g = {0};
+	size_t nf = a->n_faces;
+	graph g = {a, (n_inputs + 63) / 64, NULL, NULL, 0};
 	*labelled = false;
-	out->words = (n_inputs + 63) / 64;
+	out->words = g.words;
 	out->bits = calloc(nf * out->words + 1, sizeof *out->bits);
-	out->planar = calloc(nf + 1, sizeof *out->planar);
+	g.inside = calloc(a->n_halves * g.words + 1, sizeof *g.inside);
 	char *known = calloc(nf + 1, 1);
 	int32_t *queue = malloc((nf + 1) * sizeof *queue);
-	int rc = LR_ERR_NOMEM;
-	if (out->bits && out->planar && known && queue)
-		rc = graph_build(ctx, &g, faces, nf, n_inputs, out->planar);
-	int ok = rc == LR_OK;
-	for (size_t k = 0; ok && k < n_inputs; k++)
+	int ok = out->bits && g.inside && known && queue ? 1 : -1;
+	for (size_t k = 0; ok > 0 && k < n_inputs; k++)
 		ok = mark_input(ctx, &g, inputs[k], k);
-	if (ok)
-		*labelled = spread(&g, nf, out->bits, known, queue) != 0;
+	if (ok > 0)
+		ok = spread(&g, out->bits, known, queue);
+	*labelled = ok > 0;
 	free(known);
 	free(queue);
-	graph_free(&g);
-	/* A graph GEOS could not describe is not labelled, not an error. */
-	return rc == LR_ERR_GEOM ? LR_OK : rc;
+	free(g.inside);
+	free(g.xy);
+	return ok < 0 ? LR_ERR_NOMEM : LR_OK;
 }
 
 void lr__face_labels_free(lr__face_labels *l)
 {
 	free(l->bits);
-	free(l->planar);
 	memset(l, 0, sizeof *l);
 }

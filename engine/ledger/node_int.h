@@ -56,7 +56,4 @@ void lr__noded_free(lr__noded *nd);
 */
 int lr__node(const lr__linework *lw, lr__noded *out, bool *noded);
 
-/* The chains of nd as a new GEOS MultiLineString, NULL on failure. */
-GEOSGeometry *lr__noded_to_geos(GEOSContextHandle_t ctx, const lr__noded *nd);
-
 #endif

@@ -1,22 +1,21 @@
 /*
 ** Faces of the ledger.  Each cluster of overlapping inputs is built alone:
 ** the boundaries of its hazards and releases, plus the pieces of region
-** borders that cross it, are noded together and polygonized.  Noding once
-** and polygonizing gives every face of the arrangement in one pass, where
-** successive pairwise overlays would re-node the same edges once per input
-** and accumulate slivers.
+** borders that cross it, are noded together and the faces of that
+** arrangement found in one pass, where successive pairwise overlays would
+** re-node the same edges once per input and accumulate slivers.
 **
 ** Noding is node.c's: the cuts GEOSNode_r makes, in one pass, proved to
-** leave nothing to cut (else GEOSNode_r itself); each face learns
+** leave nothing to cut (else GEOSNode_r itself); the faces are traced
+** from the noded segments' half-edges (trace.c); each face learns
 ** which inputs cover it by following the inputs' boundaries along its
 ** edges (label.c), and the faces must prove themselves: labels that agree
 ** across every edge, no face under 1 m2 (covered or not), and the planar
-** areas of the faces covering each input adding up to the input's own.  A
-*component
-** whose noding fails in GEOS or whose faces fail that proof is built again
-** the reference way: noded by a unary union (OverlayNG, which validates
-** its noding and snaps when it must), each face labelled from one interior
-** point.
+** areas of the faces covering each input adding up to the input's own.
+** A component whose noding fails in GEOS, whose segments cannot be traced
+** or whose faces fail that proof is built again the reference way: noded
+** by a unary union (OverlayNG, which validates its noding and snaps when
+** it must), polygonized, each face labelled from one interior point.
 */
 #include "overlay_int.h"
 #include "node_int.h"
@@ -197,11 +196,10 @@ void lr__cluster_faces_init(lr__cluster_faces *cf)
 	lr_vec_init(&cf->covers, sizeof(int32_t));
 }
 
-void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf)
+void lr__cluster_faces_free(lr__cluster_faces *cf)
 {
 	for (size_t i = 0; i < cf->faces.len; i++)
-		GEOSGeom_destroy_r(w->ctx,
-		                   LR_VEC_AT(&cf->faces, lr__raw_face, i).geom);
+		lr_wkb_free(&LR_VEC_AT(&cf->faces, lr__raw_face, i).wkb);
 	lr_vec_free(&cf->faces);
 	lr_vec_free(&cf->covers);
 }
@@ -241,14 +239,13 @@ static GEOSGeometry *box_polygon(GEOSContextHandle_t ctx, const lr_box *b)
 	                                  b->maxy);
 }
 
-/* Push a face with its covers; takes ownership of geom, which is
-** destroyed if the face cannot be kept. */
-static int push_face(GEOSContextHandle_t ctx, lr__cluster_faces *out,
-                     GEOSGeometry *geom, int region, double area_m2,
-                     const int32_t *covers, size_t n_covers)
+/* Push a face with its covers; takes ownership of wkb, which is freed if
+** the face cannot be kept. */
+static int push_wkb_face(lr__cluster_faces *out, lr_wkb *wkb, int region,
+                         double area_m2, const int32_t *covers, size_t n_covers)
 {
 	lr__raw_face f = {region, lr_cents_from_m2(area_m2), out->covers.len,
-	                  n_covers, geom};
+	                  n_covers, *wkb};
 	for (size_t i = 0; i < n_covers; i++)
 		if (!lr_vec_push(&out->covers, &covers[i]))
 			goto nomem;
@@ -256,8 +253,21 @@ static int push_face(GEOSContextHandle_t ctx, lr__cluster_faces *out,
 		goto nomem;
 	return LR_OK;
 nomem:
-	GEOSGeom_destroy_r(ctx, geom);
+	out->covers.len = f.first_cover;
+	lr_wkb_free(wkb);
 	return LR_ERR_NOMEM;
+}
+
+/* Push a face given as a GEOS polygon (borrowed), written as WKB once. */
+static int push_face(lr__worker *w, lr__cluster_faces *out,
+                     const GEOSGeometry *geom, int region, double area_m2,
+                     const int32_t *covers, size_t n_covers)
+{
+	lr_wkb wkb;
+	int rc = lr_geos_to_wkb_r(w->ctx, geom, &wkb, &w->err);
+	if (rc != LR_OK)
+		return rc;
+	return push_wkb_face(out, &wkb, region, area_m2, covers, n_covers);
 }
 
 /* One connected component of a cluster, as its faces are built. */
@@ -322,47 +332,47 @@ static int locate_regions(lr__worker *w, component *c)
 }
 
 /*
-** The linework lines noded by lr__node, or by GEOSNode_r where lr__node
-** cannot prove its result fully noded (the same lines either way when
-** both can).  Returns a new MultiLineString or NULL (*rc set).
+** The linework lines noded into segs (lr__seg): by lr__node, or by
+** GEOSNode_r where lr__node cannot prove its result fully noded (the
+** same pieces either way when both can) or where `how` asks for it.
 */
-static GEOSGeometry *fast_noded(lr__worker *w, const GEOSGeometry *lines,
-                                int *rc)
+static int fast_segments(lr__worker *w, const GEOSGeometry *lines,
+                         lr__noding how, lr_vec *segs)
 {
 	lr__linework lw;
 	lr__noded nd;
 	bool noded = false;
 	lr__linework_init(&lw);
 	lr__noded_init(&nd);
-	*rc = lr__linework_add(w->ctx, lines, &lw);
-	if (*rc == LR_OK)
-		*rc = lr__node(&lw, &nd, &noded);
-	GEOSGeometry *out = NULL;
-	if (*rc == LR_OK && noded)
-		out = lr__noded_to_geos(w->ctx, &nd);
-	else if (*rc == LR_OK)
-		w->counts.node_declined++;
-	if (*rc == LR_OK && !noded)
-		out = GEOSNode_r(w->ctx, lines);
+	int rc = how == LR__NODING_FAST ? lr__linework_add(w->ctx, lines, &lw)
+	                                : LR_OK;
+	if (rc == LR_OK && how == LR__NODING_FAST)
+		rc = lr__node(&lw, &nd, &noded);
+	if (rc == LR_OK && noded) {
+		lr_vec_free(segs);
+		*segs = nd.pieces; /* taken over */
+		lr_vec_init(&nd.pieces, sizeof(lr__seg));
+	} else if (rc == LR_OK) {
+		w->counts.node_declined += how == LR__NODING_FAST;
+		GEOSGeometry *g = GEOSNode_r(w->ctx, lines);
+		rc = g ? lr__segs_of_lines(w->ctx, g, segs) : LR_ERR_GEOM;
+		GEOSGeom_destroy_r(w->ctx, g);
+	}
 	lr__linework_free(&lw);
 	lr__noded_free(&nd);
-	if (*rc == LR_OK && !out)
-		*rc = LR_ERR_GEOM;
-	return out;
+	return rc;
 }
 
 /*
-** Every face of the arrangement: the input boundaries and the region
-** borders inside the envelope (unless one region holds it all), noded
-** together as `how` says and polygonized.  Returns a new collection or
-** NULL (*rc set).
+** The linework of the arrangement, not yet noded: the input boundaries and
+** the region borders inside the envelope (unless one region holds it
+** all).  Returns a new collection or NULL (*rc set).
 */
-static GEOSGeometry *arrangement(lr__worker *w, const component *c,
-                                 lr__noding how, int *rc)
+static GEOSGeometry *linework(lr__worker *w, const component *c, int *rc)
 {
 	GEOSContextHandle_t ctx = w->ctx;
 	size_t n_parts = 0, cap = c->n + c->hits.n;
-	GEOSGeometry *lines = NULL, *noded = NULL, *faces = NULL;
+	GEOSGeometry *lines = NULL;
 	GEOSGeometry **parts = calloc(cap, sizeof *parts);
 	*rc = LR_ERR_NOMEM;
 	if (!parts)
@@ -381,28 +391,32 @@ static GEOSGeometry *arrangement(lr__worker *w, const component *c,
 	}
 	lines = GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts,
 	                                    (unsigned)n_parts);
-	if (!lines)
-		goto done;
-	n_parts = 0; /* the collection owns the parts now */
-	if (how == LR__NODING_FAST)
-		noded = fast_noded(w, lines, rc);
-	else if (how == LR__NODING_FAST_GEOS)
-		noded = GEOSNode_r(ctx, lines);
-	else
-		noded = GEOSUnaryUnion_r(ctx, lines);
-	if (!noded)
-		goto done;
-	*rc = LR_ERR_GEOM;
-	const GEOSGeometry *noded_c = noded;
-	faces = GEOSPolygonize_r(ctx, &noded_c, 1);
-	if (faces)
+	if (lines) {
+		n_parts = 0; /* the collection owns the parts now */
 		*rc = LR_OK;
+	}
 done:
 	for (size_t i = 0; i < n_parts; i++)
 		GEOSGeom_destroy_r(ctx, parts[i]);
 	free(parts);
-	GEOSGeom_destroy_r(ctx, lines);
-	GEOSGeom_destroy_r(ctx, noded);
+	return lines;
+}
+
+/* Every face of the arrangement noded the reference way (a unary union),
+** polygonized.  Returns a new collection or NULL (*rc set). */
+static GEOSGeometry *reference_arrangement(lr__worker *w, const component *c,
+                                           int *rc)
+{
+	GEOSGeometry *lines = linework(w, c, rc);
+	if (!lines)
+		return NULL;
+	GEOSGeometry *noded = GEOSUnaryUnion_r(w->ctx, lines);
+	GEOSGeom_destroy_r(w->ctx, lines);
+	const GEOSGeometry *noded_c = noded;
+	GEOSGeometry *faces =
+	        noded ? GEOSPolygonize_r(w->ctx, &noded_c, 1) : NULL;
+	GEOSGeom_destroy_r(w->ctx, noded);
+	*rc = faces ? LR_OK : LR_ERR_GEOM;
 	return faces;
 }
 
@@ -463,10 +477,7 @@ static int add_face(lr__worker *w, component *c, const GEOSGeometry *face,
 	double a = lr_ellipsoid_area_r(ctx, face);
 	if (a < 0)
 		return LR_ERR_GEOM;
-	GEOSGeometry *copy = GEOSGeom_clone_r(ctx, face);
-	if (!copy)
-		return LR_ERR_GEOM;
-	return push_face(ctx, out, copy, region, a, covers, nc);
+	return push_face(w, out, face, region, a, covers, nc);
 }
 
 /* The faces of c's arrangement noded the reference way, each labelled by
@@ -475,7 +486,7 @@ static int reference_faces(lr__worker *w, component *c, int32_t *covers,
                            lr__cluster_faces *out)
 {
 	int rc;
-	GEOSGeometry *faces = arrangement(w, c, LR__NODING_REFERENCE, &rc);
+	GEOSGeometry *faces = reference_arrangement(w, c, &rc);
 	if (!faces)
 		return rc;
 	int n_faces = GEOSGetNumGeometries_r(w->ctx, faces);
@@ -499,99 +510,140 @@ static int reference_faces(lr__worker *w, component *c, int32_t *covers,
 
 typedef enum { PROVED = 0, NOT_PROVED_SLIVER, NOT_PROVED_AREAS } proof;
 
-/* Keep face (borrowed) if the inputs of bits cover it: its region (the
-** component's, or from one interior point), its geodesic area. */
-static int add_labelled_face(lr__worker *w, component *c,
-                             const GEOSGeometry *face, const uint64_t *bits,
-                             int32_t *covers, lr__cluster_faces *out)
+/* Scratch for the points of one ring of a traced face at a time. */
+typedef struct ring_buf {
+	double *xy; /* owned */
+	size_t cap; /* points */
+} ring_buf;
+
+/* The points of ring r of a into b->xy (closed); NULL when out of memory. */
+static const double *ring_points(const lr__arrangement *a, size_t r,
+                                 ring_buf *b)
 {
-	GEOSContextHandle_t ctx = w->ctx;
+	size_t n = (size_t)a->rings[r].n + 1;
+	if (n > b->cap) {
+		double *xy = realloc(b->xy, 2 * n * sizeof *xy);
+		if (!xy)
+			return NULL;
+		b->xy = xy;
+		b->cap = n;
+	}
+	lr__ring_xy(a, r, b->xy);
+	return b->xy;
+}
+
+/* The geodesic area of face f of a (its shell less its holes), -1 when
+** out of memory. */
+static double traced_area(const lr__arrangement *a, size_t f, ring_buf *b)
+{
+	double m2 = 0;
+	for (size_t r = a->face_first[f]; r < a->face_first[f + 1]; r++) {
+		const double *xy = ring_points(a, r, b);
+		if (!xy)
+			return -1;
+		double ring = lr_ellipsoid_ring_area(xy, (size_t)a->rings[r].n);
+		m2 += r == a->face_first[f] ? ring : -ring;
+	}
+	return m2;
+}
+
+/* The region of a traced face (WKB, borrowed) of a component straddling
+** regions: the region holding one point inside it. */
+static int traced_region(lr__worker *w, const component *c, const lr_wkb *wkb,
+                         int *region)
+{
+	GEOSGeometry *face = lr_wkb_to_geos_r(w->ctx, wkb);
+	GEOSGeometry *pt = face ? GEOSPointOnSurface_r(w->ctx, face) : NULL;
+	int rc = pt ? point_region(w, c, pt, region) : LR_ERR_GEOM;
+	GEOSGeom_destroy_r(w->ctx, pt);
+	GEOSGeom_destroy_r(w->ctx, face);
+	return rc;
+}
+
+/* Keep face f of a if the inputs of bits cover it: its region (the
+** component's, or from one interior point), its geodesic area, its rings
+** written as WKB. */
+static int add_traced_face(lr__worker *w, component *c,
+                           const lr__arrangement *a, size_t f,
+                           const uint64_t *bits, int32_t *covers, ring_buf *b,
+                           lr__cluster_faces *out)
+{
 	size_t nc = 0;
 	for (size_t k = 0; k < c->n; k++)
 		if ((bits[k / 64] >> (k % 64)) & 1)
 			covers[nc++] = c->items[k];
-	if (nc == 0)
-		return LR_OK; /* a hole in every input, or region-only land */
+	double m2 = traced_area(a, f, b);
+	lr_wkb wkb = {0};
+	if (m2 < 0 || lr__face_wkb(a, f, &wkb) != LR_OK)
+		return LR_ERR_NOMEM;
 	int region = c->fixed_region;
-	if (region < 0) {
-		GEOSGeometry *pt = GEOSPointOnSurface_r(ctx, face);
-		int rc = pt ? point_region(w, c, pt, &region) : LR_ERR_GEOM;
-		GEOSGeom_destroy_r(ctx, pt);
-		if (rc != LR_OK)
-			return rc;
+	int rc = region < 0 ? traced_region(w, c, &wkb, &region) : LR_OK;
+	if (rc != LR_OK) {
+		lr_wkb_free(&wkb);
+		return rc;
 	}
-	double a = lr_ellipsoid_area_r(ctx, face);
-	GEOSGeometry *copy = a < 0 ? NULL : GEOSGeom_clone_r(ctx, face);
-	if (!copy)
-		return LR_ERR_GEOM;
-	return push_face(ctx, out, copy, region, a, covers, nc);
+	return push_wkb_face(out, &wkb, region, m2, covers, nc);
 }
 
-/* Whether face (covered by no input) is a sliver: under 1 m2, where the
-** reference may find land of some input.  Such faces are few (holes in
-** every input, land of regions only), so each is measured. */
-static int uncovered_sliver(lr__worker *w, const GEOSGeometry *face,
-                            int *sliver)
-{
-	double a = lr_ellipsoid_area_r(w->ctx, face);
-	*sliver = a >= 0 && lr_cents_from_m2(a) < SLIVER_CENTS;
-	return a < 0 ? LR_ERR_GEOM : LR_OK;
-}
-
-/* Faces fv[0..nf) labelled along their edges into out; planar[k] gets
-** the planar area of the faces covering input k.  *verdict: PROVED so
-** far, NOT_PROVED_AREAS when the labels do not add up, NOT_PROVED_SLIVER
-** for a face under 1 m2 that no input covers. */
-static int keep_labelled(lr__worker *w, component *c, const GEOSGeometry **fv,
-                         size_t nf, int32_t *covers, double *planar,
+/* The faces of a labelled along their edges into out; planar[k] gets the
+** planar area of the faces covering input k.  *verdict: PROVED so far,
+** NOT_PROVED_AREAS when the labels do not add up, NOT_PROVED_SLIVER for
+** a face under 1 m2 that no input covers (holes in every input and land
+** of regions only: few, so each is measured). */
+static int keep_labelled(lr__worker *w, component *c, const lr__arrangement *a,
+                         int32_t *covers, double *planar,
                          lr__cluster_faces *out, proof *verdict)
 {
 	lr__face_labels lab = {0};
 	bool labelled = false;
-	int rc = lr__label_faces(w->ctx, fv, nf, c->g, c->n, &lab, &labelled);
+	ring_buf b = {0};
+	int rc = lr__label_faces(w->ctx, a, c->g, c->n, &lab, &labelled);
 	*verdict = labelled ? PROVED : NOT_PROVED_AREAS;
-	for (size_t f = 0; rc == LR_OK && *verdict == PROVED && f < nf; f++) {
+	for (size_t f = 0; rc == LR_OK && *verdict == PROVED && f < a->n_faces;
+	     f++) {
 		const uint64_t *bits = &lab.bits[f * lab.words];
-		int covered = 0, sliver = 0;
+		int covered = 0;
 		for (size_t k = 0; k < c->n; k++)
 			if ((bits[k / 64] >> (k % 64)) & 1) {
-				planar[k] += lab.planar[f];
+				planar[k] += a->planar[f];
 				covered = 1;
 			}
-		if (!covered)
-			rc = uncovered_sliver(w, fv[f], &sliver);
-		if (sliver)
+		double m2 = covered ? 0 : traced_area(a, f, &b);
+		if (m2 < 0)
+			rc = LR_ERR_NOMEM;
+		else if (!covered && lr_cents_from_m2(m2) < SLIVER_CENTS)
 			*verdict = NOT_PROVED_SLIVER;
-		else if (rc == LR_OK && covered)
-			rc = add_labelled_face(w, c, fv[f], bits, covers, out);
+		else if (covered)
+			rc = add_traced_face(w, c, a, f, bits, covers, &b, out);
 	}
+	free(b.xy);
 	lr__face_labels_free(&lab);
 	return rc;
 }
 
-/* The faces of c noded by GEOSNode_r and labelled along their edges, into
-** out; planar and verdict as keep_labelled's. */
+/* The faces of c noded as w->noding says, traced and labelled along
+** their edges, into out; planar and verdict as keep_labelled's. */
 static int fast_arranged_faces(lr__worker *w, component *c, int32_t *covers,
                                double *planar, lr__cluster_faces *out,
                                proof *verdict)
 {
 	int rc;
 	*verdict = NOT_PROVED_AREAS;
-	GEOSGeometry *faces = arrangement(w, c, w->noding, &rc);
-	if (!faces)
+	GEOSGeometry *lines = linework(w, c, &rc);
+	if (!lines)
 		return rc;
-	int nf = GEOSGetNumGeometries_r(w->ctx, faces);
-	const GEOSGeometry **fv =
-	        malloc((nf > 0 ? (size_t)nf : 1) * sizeof *fv);
-	rc = fv && nf >= 0 ? LR_OK : LR_ERR_NOMEM;
-	for (int f = 0; rc == LR_OK && f < nf; f++)
-		if (!(fv[f] = GEOSGetGeometryN_r(w->ctx, faces, f)))
-			rc = LR_ERR_GEOM;
+	lr_vec segs;
+	lr_vec_init(&segs, sizeof(lr__seg));
+	rc = fast_segments(w, lines, w->noding, &segs);
+	GEOSGeom_destroy_r(w->ctx, lines);
+	lr__arrangement a = {0};
+	bool traced = false;
 	if (rc == LR_OK)
-		rc = keep_labelled(w, c, fv, (size_t)nf, covers, planar, out,
-		                   verdict);
-	free(fv);
-	GEOSGeom_destroy_r(w->ctx, faces);
+		rc = lr__trace(segs.data, segs.len, &a, &traced);
+	lr_vec_free(&segs);
+	if (rc == LR_OK && traced)
+		rc = keep_labelled(w, c, &a, covers, planar, out, verdict);
+	lr__arrangement_free(&a);
 	return rc;
 }
 
@@ -620,12 +672,10 @@ static int faces_proved(lr__worker *w, const component *c, const double *planar,
 }
 
 /* Forget the faces of out from face f0 and cover c0 on. */
-static void drop_faces_from(lr__worker *w, lr__cluster_faces *out, size_t f0,
-                            size_t c0)
+static void drop_faces_from(lr__cluster_faces *out, size_t f0, size_t c0)
 {
 	for (size_t i = f0; i < out->faces.len; i++)
-		GEOSGeom_destroy_r(
-		        w->ctx, LR_VEC_AT(&out->faces, lr__raw_face, i).geom);
+		lr_wkb_free(&LR_VEC_AT(&out->faces, lr__raw_face, i).wkb);
 	out->faces.len = f0;
 	out->covers.len = c0;
 }
@@ -652,7 +702,7 @@ static int fast_faces(lr__worker *w, component *c, int32_t *covers,
 		w->counts.fallback_sliver++;
 	else
 		w->counts.fallback_check++;
-	drop_faces_from(w, out, f0, c0);
+	drop_faces_from(out, f0, c0);
 	lr_error_clear(&w->err); /* GEOS's message of the failed noding */
 	return reference_faces(w, c, covers, out);
 }
@@ -661,11 +711,10 @@ static int fast_faces(lr__worker *w, component *c, int32_t *covers,
 static int lone_face(lr__worker *w, const component *c, lr__cluster_faces *out)
 {
 	double a = lr_ellipsoid_area_r(w->ctx, c->g[0]);
-	GEOSGeometry *face = a < 0 ? NULL : GEOSGeom_clone_r(w->ctx, c->g[0]);
-	if (!face)
+	if (a < 0)
 		return LR_ERR_GEOM;
 	w->counts.alone++;
-	return push_face(w->ctx, out, face, c->fixed_region, a, c->items, 1);
+	return push_face(w, out, c->g[0], c->fixed_region, a, c->items, 1);
 }
 
 /* Components of more inputs than this are noded the reference way at

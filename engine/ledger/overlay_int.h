@@ -8,6 +8,7 @@
 
 #include "lr_ledger.h"
 #include "lr_rtree.h"
+#include "trace_int.h"
 
 /* Items are numbered hazards first (0..n_hazards), then releases. */
 typedef struct lr__overlay_input {
@@ -58,7 +59,7 @@ typedef struct lr__raw_face {
 	int region; /* region index, n_regions when in none */
 	lr_cents area;
 	size_t first_cover, n_covers;
-	GEOSGeometry *geom; /* owned by the cluster result, in the worker ctx */
+	lr_wkb wkb; /* owned by the cluster result */
 } lr__raw_face;
 
 typedef struct lr__cluster_faces {
@@ -74,30 +75,29 @@ void lr__worker_free(lr__worker *w);
 /*
 ** Build the faces of the items items[0..n) (one cluster of overlapping
 ** envelopes) into out (initialised by the caller, freed with
-** lr__cluster_faces_free(w, out)).  Returns LR_OK or an error (w->err set).
+** lr__cluster_faces_free(out)).  Returns LR_OK or an error (w->err set).
 */
 int lr__cluster_faces_r(lr__worker *w, const int32_t *items, size_t n,
                         lr__cluster_faces *out);
 void lr__cluster_faces_init(lr__cluster_faces *cf);
-void lr__cluster_faces_free(lr__worker *w, lr__cluster_faces *cf);
+void lr__cluster_faces_free(lr__cluster_faces *cf);
 
 /* Which inputs cover each face of an arrangement (label.c). */
 typedef struct lr__face_labels {
 	size_t words;   /* 64-bit words of one face's set of inputs */
 	uint64_t *bits; /* owned [n_faces * words]: bit k, input k covers it */
-	double *planar; /* owned [n_faces]: each face's planar area */
 } lr__face_labels;
 
 /*
-** Label the faces faces[0..nf) (polygons of one noded arrangement of the
-** boundaries of inputs[0..n_inputs)) by following each input's boundary
-** along the faces' edges and spreading labels across them.  *labelled is
-** false when the faces' edges and the inputs' boundaries do not add up
-** (then out is not to be used).  out is freed with lr__face_labels_free
+** Label the faces of a (traced from the noded boundaries of
+** inputs[0..n_inputs), both borrowed) by following each input's boundary
+** along a's half-edges and spreading labels across them.  *labelled is
+** false when the edges and the inputs' boundaries do not add up (then
+** out is not to be used).  out is freed with lr__face_labels_free
 ** whatever the outcome.  Returns LR_OK or LR_ERR_NOMEM.
 */
-int lr__label_faces(GEOSContextHandle_t ctx, const GEOSGeometry *const *faces,
-                    size_t nf, GEOSGeometry *const *inputs, size_t n_inputs,
+int lr__label_faces(GEOSContextHandle_t ctx, const lr__arrangement *a,
+                    GEOSGeometry *const *inputs, size_t n_inputs,
                     lr__face_labels *out, bool *labelled);
 void lr__face_labels_free(lr__face_labels *l);
 
