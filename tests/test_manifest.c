@@ -454,8 +454,9 @@ static int run_index(const char *name)
 	return !strcmp(name, "one") ? 0 : !strcmp(name, "two") ? 1 : 2;
 }
 
-/* Run "one" analyses by copying s->tpl; the project step of "two" fails
-** with a message; "three" cannot have a command line at all. */
+/* Run "one" analyses by copying s->tpl and noting how OpenMP would wait;
+** the project step of "two" fails with a message; "three" cannot have a
+** command line at all. */
 static int fake_argv(void *user, const lr_batch_run *r, lr_batch_step step,
                      const char *out_dir, int threads, char ***argv,
                      lr_error *err)
@@ -465,7 +466,9 @@ static int fake_argv(void *user, const lr_batch_run *r, lr_batch_step step,
 	if (!strcmp(r->name, "three"))
 		return lr_error_set(err, LR_ERR_NOMEM, "no command for three");
 	const char *script = step == LR_STEP_ANALYZE
-	                             ? "cp \"$0\"/* \"$1\""
+	                             ? "cp \"$0\"/* \"$1\" && printf %s "
+	                               "\"${OMP_WAIT_POLICY-unset}\" "
+	                               ">\"$1/wait_policy\""
 	                             : "echo working; echo 'no deadline "
 	                               "model' >&2; exit 3";
 	const char *v[] = {"sh", "-c", script, s->tpl, out_dir, NULL};
@@ -546,6 +549,45 @@ static int execute(const lr_manifest *m, lr_batch_options *o, seen *s,
 	return rc;
 }
 
+/* 1 when DIR/one/wait_policy, written by the run's step, holds want. */
+static int run_one_waits(const char *out, const char *want)
+{
+	char p[700];
+	snprintf(p, sizeof p, "%s/one/wait_policy", out);
+	char *got = lr_test_slurp(p);
+	int same = got && !strcmp(got, want);
+	if (!same)
+		printf("#   %s: %s, not %s\n", p, got ? got : "missing", want);
+	free(got);
+	return same;
+}
+
+/* The steps' OpenMP threads sleep while waiting unless the user chose:
+** runs anew (out was run once by test_runner without a choice). */
+static void test_wait_policy(const lr_manifest *m, lr_batch_options *o, seen *s,
+                             const char *out)
+{
+	lr_batch_totals t;
+	lr_test_ok(run_one_waits(out, "passive"),
+	           "a step's OpenMP threads wait passively by default");
+	char again[700];
+	snprintf(again, sizeof again, "%s.active", out);
+	o->out = again;
+	o->summary_only = false;
+	setenv("OMP_WAIT_POLICY", "active", 1);
+	execute(m, o, s, &t);
+	lr_test_ok(run_one_waits(again, "active"),
+	           "the user's OMP_WAIT_POLICY reaches the steps unchanged");
+	unsetenv("OMP_WAIT_POLICY");
+	setenv("GOMP_SPINCOUNT", "1000", 1);
+	snprintf(again, sizeof again, "%s.spin", out);
+	execute(m, o, s, &t);
+	lr_test_ok(run_one_waits(again, "unset"),
+	           "nor is it set when the user chose GOMP_SPINCOUNT");
+	unsetenv("GOMP_SPINCOUNT");
+	o->out = out;
+}
+
 /* lr_batch_execute(): a run that succeeds, one that copies its group's
 ** analysis and then fails, one without a command line; then --resume and
 ** --summary-only over what they left. */
@@ -558,6 +600,8 @@ static void test_runner(void)
 	}
 	seen s = {0};
 	char p[700], out[600];
+	unsetenv("OMP_WAIT_POLICY"); /* as most users run it */
+	unsetenv("GOMP_SPINCOUNT");
 	snprintf(s.tpl, sizeof s.tpl, "%s/tpl", dir);
 	write_template(s.tpl);
 	snprintf(p, sizeof p, "%s/m.ini", dir);
@@ -624,6 +668,7 @@ static void test_runner(void)
 	                   strstr(csv, "no command for three"),
 	           "--summary-only runs nothing and reads the errors back");
 	free(csv);
+	test_wait_policy(m, &o, &s, out);
 	lr_manifest_free(m);
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

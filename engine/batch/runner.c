@@ -212,6 +212,7 @@ int lr_batch_execute(const lr_manifest *m, const lr_batch_options *o,
 	               .threads = 1,
 	               .program = o->program};
 	b.exe_fd = open(o->program, O_RDONLY | O_CLOEXEC);
+	b.env = lr__child_env();
 	lr_batch_hash_cache *cache = lr_batch_hash_cache_new();
 	b.hash = calloc((size_t)n, sizeof *b.hash);
 	b.hash_ok = calloc((size_t)n, sizeof *b.hash_ok);
@@ -237,6 +238,7 @@ int lr_batch_execute(const lr_manifest *m, const lr_batch_options *o,
 done:
 	if (b.exe_fd >= 0)
 		close(b.exe_fd);
+	free(b.env);
 	free(b.group);
 	free(b.analysis);
 	free(todo);

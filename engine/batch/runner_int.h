@@ -35,6 +35,8 @@ typedef struct lr__batch {
 	int failed;
 	int exe_fd; /* owned: the program, opened at start; -1 if not */
 	const char *program; /* borrowed: its path, if it cannot be opened */
+	char **env; /* owned (the array, not its strings): the children's
+	            ** environment; NULL: this process's */
 	/* Runs whose analyze steps would be identical share one analysis:
 	** group[run] is the first run of its group to be run (-1: alone),
 	** analysis[group] its state (LR__ANALYSIS_*), kept in shared/GROUP. */
@@ -124,6 +126,9 @@ int lr__share_analysis(lr__batch *b, lr__job *j, int g);
 void lr__keep_analysis(lr__batch *b, lr__job *j);
 
 /* ---- schedule.c ---- */
+
+/* The environment the steps run in: see schedule.c; free() the array. */
+char **lr__child_env(void);
 
 /* Run the runs listed in todo[n], at most jobs at a time. */
 void lr__run_all(lr__batch *b, const int *todo, int n, int jobs);

@@ -54,6 +54,30 @@ static void fail_job(lr__batch *b, lr__job *j, const char *msg)
 	j->run = -1;
 }
 
+/*
+** The children's environment: this one, with OpenMP's waiting threads told
+** to sleep (OMP_WAIT_POLICY=passive) unless the user chose how they wait.
+** A spinning thread takes a core from the runs beside it; sleeping costs a
+** run no wall time (benchmarks/RESULTS.md).  NULL: this environment as it
+** is (also when out of memory: only the waiting differs).
+*/
+char **lr__child_env(void)
+{
+	static char passive[] = "OMP_WAIT_POLICY=passive";
+	size_t n = 0;
+	for (; environ[n]; n++)
+		if (!strncmp(environ[n], "OMP_WAIT_POLICY=", 16) ||
+		    !strncmp(environ[n], "GOMP_SPINCOUNT=", 15))
+			return NULL;
+	char **env = malloc((n + 2) * sizeof *env);
+	if (env) {
+		memcpy(env, environ, n * sizeof *env);
+		env[n] = passive;
+		env[n + 1] = NULL;
+	}
+	return env;
+}
+
 /* In the child: output into the log, no input, then exec argv; never
 ** returns. */
 static void exec_step(const lr__batch *b, const lr__job *j, pid_t parent,
@@ -72,10 +96,11 @@ static void exec_step(const lr__batch *b, const lr__job *j, pid_t parent,
 		dup2(devnull, STDIN_FILENO);
 		close(devnull);
 	}
+	char **env = b->env ? b->env : environ;
 	if (b->exe_fd >= 0)
-		fexecve(b->exe_fd, argv, environ);
+		fexecve(b->exe_fd, argv, env);
 	else
-		execv(b->program, argv);
+		execve(b->program, argv, env);
 	/* Into the log: only async-signal-safe calls after fork. */
 	static const char msg[] = "landrelease batch: cannot start ";
 	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
