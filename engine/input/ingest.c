@@ -90,16 +90,21 @@ static int id_grow(id_table *t)
 	return LR_OK;
 }
 
-/* Add id (absent) first seen on feature fid; the new entry or NULL. */
-static id_entry *id_insert(id_table *t, const char *id, int64_t fid)
+/* The entry for id, found or added in one probe: an existing one (*added
+** false) or a new one first seen on feature fid (*added true); NULL when
+** out of memory.  The pointer is valid until the next claim. */
+static id_entry *id_claim(id_table *t, const char *id, int64_t fid, bool *added)
 {
 	char key[512];
 	if ((t->n + 1) * 2 > t->cap && id_grow(t) != LR_OK)
 		return NULL;
 	id_key(id, key, sizeof key);
 	size_t i = hash_str(key) & (t->cap - 1);
-	while (t->e[i].key)
-		i = (i + 1) & (t->cap - 1);
+	for (; t->e[i].key; i = (i + 1) & (t->cap - 1))
+		if (!strcmp(t->e[i].key, key)) {
+			*added = false;
+			return &t->e[i];
+		}
 	t->e[i].key = strdup(key);
 	if (!t->e[i].key)
 		return NULL;
@@ -107,6 +112,7 @@ static id_entry *id_insert(id_table *t, const char *id, int64_t fid)
 	t->e[i].idx = -1;
 	t->e[i].exact = NULL;
 	t->n++;
+	*added = true;
 	return &t->e[i];
 }
 
@@ -467,23 +473,20 @@ static void read_attributes(layer_ctx *c, const lr_feature *f, const char *id,
 }
 
 /* The first feature with an id keeps it, even if rejected; a later one is
-** a duplicate.  True when f is the first. */
-static bool claim_id(layer_ctx *c, const lr_feature *f, const char *id,
-                     problems *p, bool *oom)
+** a duplicate.  f's entry when it is the first, else NULL. */
+static id_entry *claim_id(layer_ctx *c, const lr_feature *f, const char *id,
+                          problems *p, bool *oom)
 {
-	id_entry *e = id_find(&c->ids, id);
-	if (e) {
+	bool added = false;
+	id_entry *e = id_claim(&c->ids, id, f->fid, &added);
+	if (!e)
+		*oom = true;
+	else if (!added)
 		problem(p, "duplicate_id",
 		        "%s '%s' repeats that of feature %" PRId64 "%s",
 		        lr__field_name(c->layer, 0), id, e->fid,
 		        e->idx < 0 ? " (itself rejected)" : "");
-		return false;
-	}
-	if (!id_insert(&c->ids, id, f->fid)) {
-		*oom = true;
-		return false;
-	}
-	return true;
+	return added ? e : NULL;
 }
 
 /* Count f as rejected with its first problem as the finding. */
@@ -540,8 +543,9 @@ static void *push_record(layer_ctx *c, const lr_feature *f, pending *rec,
 }
 
 /* Add f's record, then the findings about an accepted feature: a repaired
-** geometry, a reported area far from the computed one. */
-static int accept_feature(layer_ctx *c, const lr_feature *f, bool first,
+** geometry, a reported area far from the computed one.  e: the id's entry
+** when f gave it first, else NULL. */
+static int accept_feature(layer_ctx *c, const lr_feature *f, id_entry *e,
                           pending *rec, lr_error *err)
 {
 	lr_dataset *d = c->d;
@@ -554,7 +558,6 @@ static int accept_feature(layer_ctx *c, const lr_feature *f, bool first,
 	const char *own_id = rec->own_id; /* the record's now */
 	double reported = rec->hz.reported_area_m2;
 	d->counts[c->layer].accepted++;
-	id_entry *e = first ? id_find(&c->ids, own_id) : NULL;
 	if (e) {
 		e->idx = idx;
 		e->exact = own_id;
@@ -605,7 +608,7 @@ static int take_feature(layer_ctx *c, lr_feature *fp, lr_error *err)
 		problem(&p, "rejected_attribute", "%s is empty",
 		        field_desc(c, 0, desc, sizeof desc));
 	read_attributes(c, &f, id, &rec, &p, &oom);
-	bool first = id && claim_id(c, &f, id, &p, &oom);
+	id_entry *first = id ? claim_id(c, &f, id, &p, &oom) : NULL;
 	if (f.text_repaired &&
 	    lr_quality_add(&c->d->quality, LR_SEV_WARNING, "repaired_text",
 	                   lr_layer_names[c->layer], f.fid, id ? id : "", -1,
