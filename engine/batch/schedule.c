@@ -57,8 +57,9 @@ static void fail_job(lr__batch *b, lr__job *j, const char *msg)
 /*
 ** The children's environment: this one, with OpenMP's waiting threads told
 ** to sleep (OMP_WAIT_POLICY=passive) unless the user chose how they wait.
-** A spinning thread takes a core from the runs beside it; sleeping costs a
-** run no wall time (benchmarks/RESULTS.md).  NULL: this environment as it
+** A spinning thread holds a core that its run's reading thread, or another
+** process, could use; sleeping costs a run no wall time
+** (benchmarks/RESULTS.md).  NULL: this environment as it
 ** is (also when out of memory: only the waiting differs).
 */
 char **lr__child_env(void)
