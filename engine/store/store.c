@@ -507,6 +507,34 @@ static const row_writer face_rows = {LR_STORE_FACES,
                                      "state, events, geometry) VALUES",
                                      6, bind_face};
 
+/* Bind row i of the result table ctx (an lr__table). */
+static int bind_result_row(store *s, sqlite3_stmt *st, int p, size_t i,
+                           lr__blob *blob, const void *ctx)
+{
+	(void)s;
+	(void)blob;
+	const lr__table *t = ctx;
+	lr__cell cells[LR__MAX_COLS];
+	lr__table_row(t, i, cells);
+	for (int k = 0; k < t->n_cols; k++) {
+		const lr__cell *c = &cells[k];
+		int at = p + k + 1;
+		if (c->null)
+			sqlite3_bind_null(st, at);
+		else if (t->cols[k].type == LR__COL_TEXT)
+			bind_text(st, at, c->s);
+		else if (t->cols[k].type == LR__COL_INT)
+			sqlite3_bind_int64(st, at, c->i);
+		else if (t->cols[k].type == LR__COL_DATE)
+			bind_date(st, at, (lr_date)c->i);
+		else if (t->cols[k].type == LR__COL_DEG)
+			sqlite3_bind_double(st, at, (double)c->i / 1e6);
+		else
+			bind_cents(st, at, c->i);
+	}
+	return LR_OK;
+}
+
 /* A result table: the same columns and rows as its CSV (output_int.h). */
 static int write_result_table(store *s, const lr__table *t)
 {
@@ -515,47 +543,20 @@ static int write_result_table(store *s, const lr__table *t)
 	        [LR__COL_AREA] = "REAL", [LR__COL_DATE] = "TEXT",
 	        [LR__COL_DEG] = "REAL",
 	};
-	char create[1024], insert[1024];
+	char create[1024], head[160];
 	size_t a = (size_t)snprintf(create, sizeof create, "CREATE TABLE %s(",
 	                            t->name);
-	size_t b = (size_t)snprintf(insert, sizeof insert,
-	                            "INSERT INTO %s VALUES(", t->name);
-	for (int k = 0; k < t->n_cols; k++) {
+	for (int k = 0; k < t->n_cols; k++)
 		a += (size_t)snprintf(create + a, sizeof create - a, "%s%s %s",
 		                      k ? ", " : "", t->cols[k].name,
 		                      sql_type[t->cols[k].type]);
-		b += (size_t)snprintf(insert + b, sizeof insert - b, "%s?",
-		                      k ? ", " : "");
-	}
 	snprintf(create + a, sizeof create - a, ")");
-	snprintf(insert + b, sizeof insert - b, ")");
+	snprintf(head, sizeof head, "INSERT INTO %s VALUES", t->name);
 
 	int rc = exec(s, create);
-	sqlite3_stmt *st = NULL;
+	const row_writer w = {t->name, head, t->n_cols, bind_result_row};
 	if (rc == LR_OK)
-		rc = prepare(s, insert, &st);
-	lr__cell cells[LR__MAX_COLS];
-	for (size_t i = 0; rc == LR_OK && i < t->n_rows; i++) {
-		lr__table_row(t, i, cells);
-		for (int k = 0; k < t->n_cols; k++) {
-			const lr__cell *c = &cells[k];
-			if (c->null)
-				sqlite3_bind_null(st, k + 1);
-			else if (t->cols[k].type == LR__COL_TEXT)
-				bind_text(st, k + 1, c->s);
-			else if (t->cols[k].type == LR__COL_INT)
-				sqlite3_bind_int64(st, k + 1, c->i);
-			else if (t->cols[k].type == LR__COL_DATE)
-				bind_date(st, k + 1, (lr_date)c->i);
-			else if (t->cols[k].type == LR__COL_DEG)
-				sqlite3_bind_double(st, k + 1,
-				                    (double)c->i / 1e6);
-			else
-				bind_cents(st, k + 1, c->i);
-		}
-		rc = step_insert(s, st, t->name);
-	}
-	sqlite3_finalize(st);
+		rc = insert_rows(s, &w, t->n_rows, t);
 	return rc;
 }
 
