@@ -63,7 +63,23 @@ char *lr_date_format(lr_date d, char *buf)
 	}
 	int y, m, dd;
 	lr_date_to_ymd(d, &y, &m, &dd);
-	snprintf(buf, 11, "%04d-%02d-%02d", y, m, dd);
+	if (y < 0 || y > 9999) {
+		snprintf(buf, 11, "%04d-%02d-%02d", y, m, dd);
+		return buf;
+	}
+	/* Digit by digit: this runs for every dated row of every table and
+	** every event of the ledger, where snprintf was a few percent of the
+	** whole run. */
+	const int part[3] = {y, m, dd}, width[3] = {4, 2, 2};
+	char *p = buf;
+	for (int k = 0; k < 3; k++) {
+		if (k)
+			*p++ = '-';
+		for (int i = width[k] - 1, v = part[k]; i >= 0; i--, v /= 10)
+			p[i] = (char)('0' + v % 10);
+		p += width[k];
+	}
+	*p = '\0';
 	return buf;
 }
 

@@ -154,5 +154,27 @@ int main(void)
 	                   "2024-12-31"),
 	           "ISO date round trip");
 	lr_test_ok(lr_date_from_ymd(1970, 1, 1) == 0, "day zero is 1970-01-01");
+	lr_test_ok(!strcmp(lr_date_format(lr_date_from_ymd(1, 1, 1), buf),
+	                   "0001-01-01") &&
+	                   !strcmp(lr_date_format(
+	                                   lr_date_from_ymd(9999, 12, 31), buf),
+	                           "9999-12-31") &&
+	                   !strcmp(lr_date_format(LR_DATE_NONE, buf), ""),
+	           "dates formatted with four-digit years, zero-padded");
+	/* Every day of years 1 to 9999 written as snprintf writes it, and
+	** read back as the same day. */
+	int bad = 0;
+	for (lr_date d = lr_date_from_ymd(1, 1, 1);
+	     d <= lr_date_from_ymd(9999, 12, 31) && bad < 3; d++) {
+		int y, m, dd;
+		char want[16];
+		lr_date_to_ymd(d, &y, &m, &dd);
+		snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, dd);
+		if (strcmp(lr_date_format(d, buf), want) ||
+		    lr_date_parse_iso(buf) != d)
+			bad++, fprintf(stderr, "# day %d: %s, want %s\n",
+			               (int)d, buf, want);
+	}
+	lr_test_ok(bad == 0, "every day of years 1-9999 formatted as ISO");
 	return lr_test_done();
 }

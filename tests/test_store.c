@@ -627,6 +627,18 @@ static void check_deep_index(const char *root)
 	if (db)
 		lr_test_rtrees_answer(db, 5, "6,004 faces");
 	sqlite3_close(db);
+
+	/* A bad geometry in a face written with others in one statement:
+	** the row named is still the face's own. */
+	lr_face *bad = &LR_VEC_AT(&fx.r.faces, lr_face, 2001);
+	bad->geom.data[1] = 3;
+	rc = lr_store_write(&fx.d, &fx.r, dir, &err);
+	bad->geom.data[1] = 6;
+	lr_test_ok(rc == LR_ERR_STORE && strstr(err.msg, "faces row 2002: ") &&
+	                   strstr(err.msg, "not a 2D MultiPolygon"),
+	           "deep index: a face that is not a MultiPolygon among "
+	           "thousands: the error names its row (%s)",
+	           err.msg);
 	fixture_free(&fx);
 	rm_rf(dir);
 }

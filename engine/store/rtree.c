@@ -112,6 +112,42 @@ static uint32_t hilbert_key(uint32_t x, uint32_t y)
 	return key;
 }
 
+/*
+** Sort c by key, ties in their order: c comes in ascending id order
+** (collect_cells), so this is the order of key then id.  Two passes of a
+** radix sort on 16 bits each; qsort's merge sort took three times as long.
+** -1 when out of memory.
+*/
+static int radix_sort_by_key(cell *c, size_t n)
+{
+	cell *tmp = malloc((n ? n : 1) * sizeof *tmp);
+	size_t *count = calloc(65536, sizeof *count);
+	if (!tmp || !count) {
+		free(tmp);
+		free(count);
+		return -1;
+	}
+	cell *from = c, *to = tmp;
+	for (int shift = 0; shift < 32; shift += 16) {
+		memset(count, 0, 65536 * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(from[i].key >> shift) & 0xffff]++;
+		for (size_t b = 0, at = 0; b < 65536; b++) {
+			size_t here = count[b];
+			count[b] = at;
+			at += here;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[(from[i].key >> shift) & 0xffff]++] = from[i];
+		cell *t = from;
+		from = to;
+		to = t;
+	}
+	free(tmp); /* two passes: the sorted cells are back in c */
+	free(count);
+	return 0;
+}
+
 static int by_key_then_id(const void *a, const void *b)
 {
 	const cell *x = a, *y = b;
@@ -150,7 +186,8 @@ static void hilbert_sort(cell *c, size_t n)
 		c[i].key = hilbert_key(grid(mx, lo[0], hi[0]),
 		                       grid(my, lo[1], hi[1]));
 	}
-	qsort(c, n, sizeof *c, by_key_then_id);
+	if (radix_sort_by_key(c, n) != 0)
+		qsort(c, n, sizeof *c, by_key_then_id);
 }
 
 /* ---- Packing ------------------------------------------------------------- */
@@ -331,23 +368,51 @@ void lr__rtree_rows_free(lr__rtree_rows *t)
 
 /* ---- Into the store ----------------------------------------------------- */
 
-/* Insert n pairs of integers, or of an integer and a blob, with sql. */
-static int insert_pairs(sqlite3 *db, const char *sql, const sqlite3_int64 *ids,
+/* Pairs an INSERT of the index's rows writes at once: a statement's step
+** costs about as much again as its row. */
+#define PAIRS_BATCH 64
+
+/* head (an INSERT up to VALUES) with `rows` pairs of parameters. */
+static int prepare_pairs(sqlite3 *db, const char *head, int rows,
+                         sqlite3_stmt **st)
+{
+	char sql[160 + 6 * PAIRS_BATCH];
+	size_t at = (size_t)snprintf(sql, sizeof sql, "%s", head);
+	for (int r = 0; r < rows && at + 7 < sizeof sql; r++) {
+		memcpy(sql + at, r ? ",(?,?)" : " (?,?)", 6);
+		at += 6;
+	}
+	sql[at] = '\0';
+	return sqlite3_prepare_v2(db, sql, -1, st, NULL);
+}
+
+/* Insert n pairs of integers, or of an integer and a blob, with head,
+** PAIRS_BATCH pairs a statement while that many are left, in order. */
+static int insert_pairs(sqlite3 *db, const char *head, const sqlite3_int64 *ids,
                         const unsigned char *blobs, size_t blob_size, size_t n)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
-		sqlite3_bind_int64(st, 1, ids[2 * i]);
-		if (blobs)
-			sqlite3_bind_blob(st, 2, blobs + i * blob_size,
-			                  (int)blob_size, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(st, 2, ids[2 * i + 1]);
+	sqlite3_stmt *many = NULL, *one = NULL;
+	int rc = prepare_pairs(db, head, 1, &one);
+	if (rc == SQLITE_OK && n >= PAIRS_BATCH)
+		rc = prepare_pairs(db, head, PAIRS_BATCH, &many);
+	for (size_t i = 0; rc == SQLITE_OK && i < n;) {
+		int rows = n - i >= PAIRS_BATCH ? PAIRS_BATCH : 1;
+		sqlite3_stmt *st = rows > 1 ? many : one;
+		for (int r = 0; r < rows; r++, i++) {
+			sqlite3_bind_int64(st, 2 * r + 1, ids[2 * i]);
+			if (blobs)
+				sqlite3_bind_blob(
+				        st, 2 * r + 2, blobs + i * blob_size,
+				        (int)blob_size, SQLITE_STATIC);
+			else
+				sqlite3_bind_int64(st, 2 * r + 2,
+				                   ids[2 * i + 1]);
+		}
 		rc = sqlite3_step(st);
 		rc = rc == SQLITE_DONE ? sqlite3_reset(st) : rc;
 	}
-	sqlite3_finalize(st);
+	sqlite3_finalize(many);
+	sqlite3_finalize(one);
 	return rc;
 }
 
@@ -356,9 +421,9 @@ int lr__rtree_rows_store(sqlite3 *db, const char *table,
 {
 	char sql[3][160];
 	static const char *const fmt[3] = {
-	        "INSERT OR REPLACE INTO \"idx_%s_geometry_node\" VALUES(?, ?)",
-	        "INSERT INTO \"idx_%s_geometry_rowid\" VALUES(?, ?)",
-	        "INSERT INTO \"idx_%s_geometry_parent\" VALUES(?, ?)"};
+	        "INSERT OR REPLACE INTO \"idx_%s_geometry_node\" VALUES",
+	        "INSERT INTO \"idx_%s_geometry_rowid\" VALUES",
+	        "INSERT INTO \"idx_%s_geometry_parent\" VALUES"};
 	for (int k = 0; k < 3; k++)
 		snprintf(sql[k], sizeof sql[k], fmt[k], table);
 	int rc = insert_pairs(db, sql[0], t->node_no, t->node, t->node_size,

@@ -22,13 +22,18 @@
 
 #define STORE_TMP_PREFIX "." LR_STORE_FILE LR_TMP_INFIX
 
+/* Rows a geometry table's INSERT writes at once (insert_rows). */
+#define LR__INSERT_BATCH 32
+
 /* A store being built: the database and where errors are reported. */
 typedef struct store {
 	sqlite3 *db;
 	const char *path; /* the final path, for messages; borrowed */
 	const char *tmp;  /* the file being written; borrowed */
 	lr_error *err;    /* borrowed */
-	lr__blob blob;    /* the geometry of the row being written */
+	/* The geometries of the rows of the statement being written, one a
+	** row of a batch (insert_rows). */
+	lr__blob blob[LR__INSERT_BATCH];
 } store;
 
 /*
@@ -172,18 +177,21 @@ static void bind_cents(sqlite3_stmt *st, int i, lr_cents c)
 }
 
 /* Bind w as the ready SpatiaLite blob GeomFromWKB(w, 4326) would make
-** (NULL for no geometry).  lr_wkb is always a MultiPolygon (lr_geo.h); any
-** other WKB is an error naming the row, never a silent NULL. */
+** (NULL for no geometry), built in blob, which must live until the step.
+** lr_wkb is always a MultiPolygon (lr_geo.h); any other WKB is an error
+** naming the row, never a silent NULL.  The rows go in with triggers off
+** (write_geo_rows), so the blob is checked here rather than by the
+** column's trigger. */
 static int bind_geometry(store *s, sqlite3_stmt *st, int i, const lr_wkb *w,
-                         const char *table, size_t row)
+                         lr__blob *blob, const char *table, size_t row)
 {
 	int rc = w->data && w->size
-	                 ? lr__spatialite_blob(w, LR_EPSG_WGS84, &s->blob)
+	                 ? lr__spatialite_blob(w, LR_EPSG_WGS84, blob)
 	                 : 1;
 	if (rc == 1)
 		sqlite3_bind_null(st, i);
 	else if (rc == 0)
-		sqlite3_bind_blob(st, i, s->blob.data, (int)s->blob.size,
+		sqlite3_bind_blob(st, i, blob->data, (int)blob->size,
 		                  SQLITE_STATIC);
 	else if (rc == -2)
 		return lr_error_set(s->err, LR_ERR_NOMEM,
@@ -299,11 +307,6 @@ static int create_geo_table(store *s, const char *name, const char *cols)
 	return exec_check1(s, sql);
 }
 
-/* The geometry parameter of every INSERT: a ready SpatiaLite blob
-** (bind_geometry).  The rows go in with triggers off (write_geo_rows), so
-** the blob is checked there rather than by the column's trigger. */
-#define GEOM_SQL "?"
-
 /* The geometry tables (LR__GEO_* order) and their columns before the
 ** geometry. */
 static const char *const geo_table[LR__N_GEO] = {
@@ -321,136 +324,215 @@ static const char *const geo_columns[LR__N_GEO] = {
         "face_id INTEGER PRIMARY KEY, region_id TEXT, area_m2 REAL, state "
         "TEXT, events TEXT"};
 
-static int write_regions(store *s, const lr_dataset *d)
+/*
+** One geometry table's rows.  head is the INSERT up to VALUES, with
+** n_params columns; bind(s, st, p, i, blob, ctx) binds row i's values to
+** parameters p + 1 .. p + n_params, its geometry built in blob.
+*/
+typedef int (*bind_row)(store *s, sqlite3_stmt *st, int p, size_t i,
+                        lr__blob *blob, const void *ctx);
+typedef struct row_writer {
+	const char *table, *head;
+	int n_params;
+	bind_row bind;
+} row_writer;
+
+/* w's INSERT of `rows` rows into *st (with its own row writer's head). */
+static int prepare_rows(store *s, const row_writer *w, int rows,
+                        sqlite3_stmt **st)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = prepare(s,
-	                 "INSERT INTO " LR_STORE_REGIONS
-	                 "(region_id, name, parent_id, "
-	                 "area_m2, geometry) VALUES(?, ?, ?, ?, " GEOM_SQL ")",
-	                 &st);
-	for (size_t i = 0; rc == LR_OK && i < d->regions.len; i++) {
-		const lr_region *g = &LR_VEC_AT(&d->regions, lr_region, i);
-		bind_text(st, 1, g->id);
-		bind_text(st, 2, g->name);
-		bind_text(st, 3, g->parent_id);
-		sqlite3_bind_double(st, 4, g->area_m2);
-		rc = bind_geometry(s, st, 5, &g->geom, LR_STORE_REGIONS, i);
-		if (rc == LR_OK)
-			rc = step_insert(s, st, LR_STORE_REGIONS);
+	size_t one = 3 + 3 * (size_t)w->n_params, at = strlen(w->head);
+	char *sql = malloc(at + (size_t)rows * one + 1);
+	if (!sql)
+		return lr_error_set(s->err, LR_ERR_NOMEM,
+		                    "store %s: out of memory", s->path);
+	memcpy(sql, w->head, at);
+	for (int r = 0; r < rows; r++) {
+		sql[at++] = r ? ',' : ' ';
+		sql[at++] = '(';
+		for (int k = 0; k < w->n_params; k++) {
+			if (k)
+				sql[at++] = ',';
+			sql[at++] = '?';
+		}
+		sql[at++] = ')';
 	}
-	sqlite3_finalize(st);
+	sql[at] = '\0';
+	int rc = prepare(s, sql, st);
+	free(sql);
 	return rc;
 }
 
-static int write_hazards(store *s, const lr_dataset *d, const lr_result *r)
+/*
+** Write rows 0 .. n - 1 with w, LR__INSERT_BATCH rows a statement while
+** that many are left, then one a statement: each statement's step costs
+** as much again as its row (SQLite starts and ends a statement
+** transaction for it).  The rows go in in order, so the file's bytes are
+** those of one row a statement.
+*/
+static int insert_rows(store *s, const row_writer *w, size_t n, const void *ctx)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = prepare(s,
-	                 "INSERT INTO " LR_STORE_HAZARDS "(hazard_id, type, "
-	                 "contamination, recorded_date, reported_area_m2, "
-	                 "region_id, source_fid, implied_by_release, "
-	                 "area_m2, region_assigned, remaining_m2, "
-	                 "geometry) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                 "?, " GEOM_SQL ")",
-	                 &st);
-	for (size_t i = 0; rc == LR_OK && i < d->hazards.len; i++) {
-		const lr_hazard *h = &LR_VEC_AT(&d->hazards, lr_hazard, i);
-		bind_text(st, 1, h->id);
-		bind_text(st, 2, lr_hazard_type_name(h->type));
-		bind_text(st, 3, lr_contamination_name(h->contamination));
-		bind_date(st, 4, h->recorded);
-		if (h->reported_area_m2 == h->reported_area_m2) /* not NaN */
-			sqlite3_bind_double(st, 5, h->reported_area_m2);
-		else
-			sqlite3_bind_null(st, 5);
-		bind_text(st, 6, h->region_id);
-		bind_fid(st, 7, h->fid);
-		if (h->implied_by >= 0 &&
-		    (size_t)h->implied_by < d->releases.len)
-			bind_text(st, 8,
-			          LR_VEC_AT(&d->releases, lr_release,
-			                    h->implied_by)
-			                  .id);
-		else
-			sqlite3_bind_null(st, 8);
-		sqlite3_bind_double(st, 9, h->area_m2);
-		bind_text(st, 10,
-		          r->hazard_region
-		                  ? region_label(d, r, r->hazard_region[i])
-		                  : NULL);
-		if (r->hazard_remaining)
-			bind_cents(st, 11, r->hazard_remaining[i]);
-		else
-			sqlite3_bind_null(st, 11);
-		rc = bind_geometry(s, st, 12, &h->geom, LR_STORE_HAZARDS, i);
+	sqlite3_stmt *many = NULL, *one = NULL;
+	int rc = prepare_rows(s, w, 1, &one);
+	if (rc == LR_OK && n >= LR__INSERT_BATCH)
+		rc = prepare_rows(s, w, LR__INSERT_BATCH, &many);
+	for (size_t i = 0; rc == LR_OK && i < n;) {
+		int rows = n - i >= LR__INSERT_BATCH ? LR__INSERT_BATCH : 1;
+		sqlite3_stmt *st = rows > 1 ? many : one;
+		for (int r = 0; rc == LR_OK && r < rows; r++)
+			rc = w->bind(s, st, r * w->n_params, i + (size_t)r,
+			             &s->blob[r], ctx);
 		if (rc == LR_OK)
-			rc = step_insert(s, st, LR_STORE_HAZARDS);
+			rc = step_insert(s, st, w->table);
+		i += (size_t)rows;
 	}
-	sqlite3_finalize(st);
+	sqlite3_finalize(many);
+	sqlite3_finalize(one);
 	return rc;
 }
 
-static int write_releases(store *s, const lr_dataset *d, const lr_result *r)
+/* What the row binders read. */
+typedef struct rows_ctx {
+	const lr_dataset *d;
+	const lr_result *r;
+} rows_ctx;
+
+static int bind_region(store *s, sqlite3_stmt *st, int p, size_t i,
+                       lr__blob *blob, const void *ctx)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = prepare(
-	        s,
-	        "INSERT INTO " LR_STORE_RELEASES "(release_id, hazard_id, "
-	        "method, release_date, ap_mines, av_mines, erw, "
-	        "source_fid, area_m2, region_assigned, "
-	        "ap_improvised_mines, geometry) "
-	        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " GEOM_SQL ")",
-	        &st);
-	for (size_t i = 0; rc == LR_OK && i < d->releases.len; i++) {
-		const lr_release *x = &LR_VEC_AT(&d->releases, lr_release, i);
-		bind_text(st, 1, x->id);
-		bind_text(st, 2, x->hazard_id);
-		bind_text(st, 3, lr_method_name(x->method));
-		bind_date(st, 4, x->date);
-		sqlite3_bind_int64(st, 5, x->ap_mines);
-		sqlite3_bind_int64(st, 6, x->av_mines);
-		sqlite3_bind_int64(st, 7, x->erw);
-		bind_fid(st, 8, x->fid);
-		sqlite3_bind_double(st, 9, x->area_m2);
-		bind_text(st, 10,
-		          r->release_region
-		                  ? region_label(d, r, r->release_region[i])
-		                  : NULL);
-		sqlite3_bind_int64(st, 11, x->ap_improvised);
-		rc = bind_geometry(s, st, 12, &x->geom, LR_STORE_RELEASES, i);
-		if (rc == LR_OK)
-			rc = step_insert(s, st, LR_STORE_RELEASES);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	const lr_dataset *d = ((const rows_ctx *)ctx)->d;
+	const lr_region *g = &LR_VEC_AT(&d->regions, lr_region, i);
+	bind_text(st, p + 1, g->id);
+	bind_text(st, p + 2, g->name);
+	bind_text(st, p + 3, g->parent_id);
+	sqlite3_bind_double(st, p + 4, g->area_m2);
+	return bind_geometry(s, st, p + 5, &g->geom, blob, LR_STORE_REGIONS, i);
 }
 
-static int write_faces(store *s, const lr_dataset *d, const lr_result *r)
+static int bind_hazard(store *s, sqlite3_stmt *st, int p, size_t i,
+                       lr__blob *blob, const void *ctx)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = prepare(s,
-	                 "INSERT INTO " LR_STORE_FACES
-	                 "(face_id, region_id, area_m2, "
-	                 "state, events, geometry) VALUES(?, ?, ?, ?, ?, "
-	                 "" GEOM_SQL ")",
-	                 &st);
-	for (size_t i = 0; rc == LR_OK && i < r->faces.len; i++) {
-		const lr_face *f = &LR_VEC_AT(&r->faces, lr_face, i);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-		bind_text(st, 2, region_label(d, r, f->region));
-		bind_cents(st, 3, f->area);
-		bind_text(st, 4,
-		          f->state == LR_SHA   ? "SHA"
-		          : f->state == LR_CHA ? "CHA"
-		                               : "clean");
-		bind_text(st, 5, f->events);
-		rc = bind_geometry(s, st, 6, &f->geom, LR_STORE_FACES, i);
-		if (rc == LR_OK)
-			rc = step_insert(s, st, LR_STORE_FACES);
+	const lr_dataset *d = ((const rows_ctx *)ctx)->d;
+	const lr_result *r = ((const rows_ctx *)ctx)->r;
+	const lr_hazard *h = &LR_VEC_AT(&d->hazards, lr_hazard, i);
+	bind_text(st, p + 1, h->id);
+	bind_text(st, p + 2, lr_hazard_type_name(h->type));
+	bind_text(st, p + 3, lr_contamination_name(h->contamination));
+	bind_date(st, p + 4, h->recorded);
+	if (h->reported_area_m2 == h->reported_area_m2) /* not NaN */
+		sqlite3_bind_double(st, p + 5, h->reported_area_m2);
+	else
+		sqlite3_bind_null(st, p + 5);
+	bind_text(st, p + 6, h->region_id);
+	bind_fid(st, p + 7, h->fid);
+	if (h->implied_by >= 0 && (size_t)h->implied_by < d->releases.len)
+		bind_text(
+		        st, p + 8,
+		        LR_VEC_AT(&d->releases, lr_release, h->implied_by).id);
+	else
+		sqlite3_bind_null(st, p + 8);
+	sqlite3_bind_double(st, p + 9, h->area_m2);
+	bind_text(st, p + 10,
+	          r->hazard_region ? region_label(d, r, r->hazard_region[i])
+	                           : NULL);
+	if (r->hazard_remaining)
+		bind_cents(st, p + 11, r->hazard_remaining[i]);
+	else
+		sqlite3_bind_null(st, p + 11);
+	return bind_geometry(s, st, p + 12, &h->geom, blob, LR_STORE_HAZARDS,
+	                     i);
+}
+
+static int bind_release(store *s, sqlite3_stmt *st, int p, size_t i,
+                        lr__blob *blob, const void *ctx)
+{
+	const lr_dataset *d = ((const rows_ctx *)ctx)->d;
+	const lr_result *r = ((const rows_ctx *)ctx)->r;
+	const lr_release *x = &LR_VEC_AT(&d->releases, lr_release, i);
+	bind_text(st, p + 1, x->id);
+	bind_text(st, p + 2, x->hazard_id);
+	bind_text(st, p + 3, lr_method_name(x->method));
+	bind_date(st, p + 4, x->date);
+	sqlite3_bind_int64(st, p + 5, x->ap_mines);
+	sqlite3_bind_int64(st, p + 6, x->av_mines);
+	sqlite3_bind_int64(st, p + 7, x->erw);
+	bind_fid(st, p + 8, x->fid);
+	sqlite3_bind_double(st, p + 9, x->area_m2);
+	bind_text(st, p + 10,
+	          r->release_region ? region_label(d, r, r->release_region[i])
+	                            : NULL);
+	sqlite3_bind_int64(st, p + 11, x->ap_improvised);
+	return bind_geometry(s, st, p + 12, &x->geom, blob, LR_STORE_RELEASES,
+	                     i);
+}
+
+static int bind_face(store *s, sqlite3_stmt *st, int p, size_t i,
+                     lr__blob *blob, const void *ctx)
+{
+	const lr_dataset *d = ((const rows_ctx *)ctx)->d;
+	const lr_result *r = ((const rows_ctx *)ctx)->r;
+	const lr_face *f = &LR_VEC_AT(&r->faces, lr_face, i);
+	sqlite3_bind_int64(st, p + 1, (sqlite3_int64)i + 1);
+	bind_text(st, p + 2, region_label(d, r, f->region));
+	bind_cents(st, p + 3, f->area);
+	bind_text(st, p + 4,
+	          f->state == LR_SHA   ? "SHA"
+	          : f->state == LR_CHA ? "CHA"
+	                               : "clean");
+	bind_text(st, p + 5, f->events);
+	return bind_geometry(s, st, p + 6, &f->geom, blob, LR_STORE_FACES, i);
+}
+
+static const row_writer region_rows = {LR_STORE_REGIONS,
+                                       "INSERT INTO " LR_STORE_REGIONS
+                                       "(region_id, name, parent_id, "
+                                       "area_m2, geometry) VALUES",
+                                       5, bind_region};
+static const row_writer hazard_rows = {
+        LR_STORE_HAZARDS,
+        "INSERT INTO " LR_STORE_HAZARDS "(hazard_id, type, contamination, "
+        "recorded_date, reported_area_m2, region_id, source_fid, "
+        "implied_by_release, area_m2, region_assigned, remaining_m2, "
+        "geometry) VALUES",
+        12, bind_hazard};
+static const row_writer release_rows = {
+        LR_STORE_RELEASES,
+        "INSERT INTO " LR_STORE_RELEASES "(release_id, hazard_id, method, "
+        "release_date, ap_mines, av_mines, erw, source_fid, area_m2, "
+        "region_assigned, ap_improvised_mines, geometry) VALUES",
+        12, bind_release};
+static const row_writer face_rows = {LR_STORE_FACES,
+                                     "INSERT INTO " LR_STORE_FACES
+                                     "(face_id, region_id, area_m2, "
+                                     "state, events, geometry) VALUES",
+                                     6, bind_face};
+
+/* Bind row i of the result table ctx (an lr__table). */
+static int bind_result_row(store *s, sqlite3_stmt *st, int p, size_t i,
+                           lr__blob *blob, const void *ctx)
+{
+	(void)s;
+	(void)blob;
+	const lr__table *t = ctx;
+	lr__cell cells[LR__MAX_COLS];
+	lr__table_row(t, i, cells);
+	for (int k = 0; k < t->n_cols; k++) {
+		const lr__cell *c = &cells[k];
+		int at = p + k + 1;
+		if (c->null)
+			sqlite3_bind_null(st, at);
+		else if (t->cols[k].type == LR__COL_TEXT)
+			bind_text(st, at, c->s);
+		else if (t->cols[k].type == LR__COL_INT)
+			sqlite3_bind_int64(st, at, c->i);
+		else if (t->cols[k].type == LR__COL_DATE)
+			bind_date(st, at, (lr_date)c->i);
+		else if (t->cols[k].type == LR__COL_DEG)
+			sqlite3_bind_double(st, at, (double)c->i / 1e6);
+		else
+			bind_cents(st, at, c->i);
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return LR_OK;
 }
 
 /* A result table: the same columns and rows as its CSV (output_int.h). */
@@ -461,47 +543,20 @@ static int write_result_table(store *s, const lr__table *t)
 	        [LR__COL_AREA] = "REAL", [LR__COL_DATE] = "TEXT",
 	        [LR__COL_DEG] = "REAL",
 	};
-	char create[1024], insert[1024];
+	char create[1024], head[160];
 	size_t a = (size_t)snprintf(create, sizeof create, "CREATE TABLE %s(",
 	                            t->name);
-	size_t b = (size_t)snprintf(insert, sizeof insert,
-	                            "INSERT INTO %s VALUES(", t->name);
-	for (int k = 0; k < t->n_cols; k++) {
+	for (int k = 0; k < t->n_cols; k++)
 		a += (size_t)snprintf(create + a, sizeof create - a, "%s%s %s",
 		                      k ? ", " : "", t->cols[k].name,
 		                      sql_type[t->cols[k].type]);
-		b += (size_t)snprintf(insert + b, sizeof insert - b, "%s?",
-		                      k ? ", " : "");
-	}
 	snprintf(create + a, sizeof create - a, ")");
-	snprintf(insert + b, sizeof insert - b, ")");
+	snprintf(head, sizeof head, "INSERT INTO %s VALUES", t->name);
 
 	int rc = exec(s, create);
-	sqlite3_stmt *st = NULL;
+	const row_writer w = {t->name, head, t->n_cols, bind_result_row};
 	if (rc == LR_OK)
-		rc = prepare(s, insert, &st);
-	lr__cell cells[LR__MAX_COLS];
-	for (size_t i = 0; rc == LR_OK && i < t->n_rows; i++) {
-		lr__table_row(t, i, cells);
-		for (int k = 0; k < t->n_cols; k++) {
-			const lr__cell *c = &cells[k];
-			if (c->null)
-				sqlite3_bind_null(st, k + 1);
-			else if (t->cols[k].type == LR__COL_TEXT)
-				bind_text(st, k + 1, c->s);
-			else if (t->cols[k].type == LR__COL_INT)
-				sqlite3_bind_int64(st, k + 1, c->i);
-			else if (t->cols[k].type == LR__COL_DATE)
-				bind_date(st, k + 1, (lr_date)c->i);
-			else if (t->cols[k].type == LR__COL_DEG)
-				sqlite3_bind_double(st, k + 1,
-				                    (double)c->i / 1e6);
-			else
-				bind_cents(st, k + 1, c->i);
-		}
-		rc = step_insert(s, st, t->name);
-	}
-	sqlite3_finalize(st);
+		rc = insert_rows(s, &w, t->n_rows, t);
 	return rc;
 }
 
@@ -605,15 +660,18 @@ static int write_geo_rows(store *s, const lr_dataset *d, const lr_result *r,
 	if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL) !=
 	    SQLITE_OK)
 		return fail(s, "triggers off");
-	if ((rc = write_regions(s, d)) == LR_OK &&
-	    (rc = write_hazards(s, d, r)) == LR_OK) {
+	const rows_ctx ctx = {d, r};
+	if ((rc = insert_rows(s, &region_rows, d->regions.len, &ctx)) ==
+	            LR_OK &&
+	    (rc = insert_rows(s, &hazard_rows, d->hazards.len, &ctx)) ==
+	            LR_OK) {
 		start_writeback(s->tmp);
-		rc = write_releases(s, d, r);
+		rc = insert_rows(s, &release_rows, d->releases.len, &ctx);
 	}
 	start_writeback(s->tmp);
 	t[0] = lr_now_seconds() - t0;
 	if (rc == LR_OK)
-		rc = write_faces(s, d, r);
+		rc = insert_rows(s, &face_rows, r->faces.len, &ctx);
 	start_writeback(s->tmp);
 	t[1] = lr_now_seconds() - t0 - t[0];
 	if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL) !=
@@ -785,7 +843,8 @@ int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
 	part_times t = {.cpu0 = lr_cpu_seconds()};
 	threads = threads > 0 ? threads : omp_get_max_threads();
 	rc = write_all(&s, d, r, threads, side, &t);
-	lr__blob_free(&s.blob);
+	for (int k = 0; k < LR__INSERT_BATCH; k++)
+		lr__blob_free(&s.blob[k]);
 	if (rc != LR_OK)
 		goto fail;
 	double t_close = lr_now_seconds();
