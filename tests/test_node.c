@@ -9,6 +9,7 @@
 #include "lr_engine.h"
 #include "lr_test.h"
 #include "lr_test_node.h"
+#include "meet_int.h"
 
 #include <float.h>
 #include <stdlib.h>
@@ -245,6 +246,69 @@ static void fans(void)
 	           t.declined);
 }
 
+/* The WKB of a polygon given as WKT. */
+static lr_wkb wkb_of(const char *wkt)
+{
+	lr_wkb w = {0};
+	lr_error err = {0};
+	GEOSWKTReader *r = GEOSWKTReader_create_r(ctx);
+	GEOSGeometry *g = GEOSWKTReader_read_r(ctx, r, wkt);
+	if (!g || lr_geos_to_wkb_r(ctx, g, &w, &err) != LR_OK)
+		lr_test_ok(0, "WKB of %s", wkt);
+	GEOSGeom_destroy_r(ctx, g);
+	GEOSWKTReader_destroy_r(ctx, r);
+	return w;
+}
+
+/* Whether b has a vertex of a, as meet.c answers it. */
+static int shares(const lr_wkb *a, const lr_wkb *b)
+{
+	lr__vertex_set s = {0};
+	int rc = lr__vertex_set_build(&s, a);
+	int yes = rc == LR_OK && lr__shares_vertex(&s, b);
+	lr__vertex_set_free(&s);
+	return yes;
+}
+
+/* The shortcut that finds a cluster's components without GEOS: a shared
+** vertex says the land meets; no shared vertex says nothing. */
+static void shared_vertices(void)
+{
+	lr_wkb sq = wkb_of("POLYGON((0 0, 1 0, 1 1, 0 1, 0 0))");
+	lr_wkb corner = wkb_of("POLYGON((1 1, 2 1, 2 2, 1 2, 1 1))");
+	lr_wkb apart = wkb_of("POLYGON((1.5 1.5, 2 1.5, 2 2, 1.5 1.5))");
+	lr_wkb across = wkb_of("POLYGON((0.5 0.5, 1.5 0.5, 1.5 1.5, 0.5 "
+	                       "0.5))");
+	lr_wkb holed = wkb_of("POLYGON((-5 -5, 5 -5, 5 5, -5 5, -5 -5), (2 2, "
+	                      "3 2, 3 3, 2 2))");
+	lr_wkb in_hole = wkb_of("MULTIPOLYGON(((8 8, 9 8, 9 9, 8 8)), ((2.2 "
+	                        "2.1, 3 3, 2.5 2.1, 2.2 2.1)))");
+	lr_test_ok(shares(&sq, &corner) && shares(&corner, &sq),
+	           "squares touching at a corner share a vertex, both ways");
+	lr_test_ok(!shares(&sq, &apart), "apart: no shared vertex");
+	lr_test_ok(!shares(&sq, &across),
+	           "overlapping without a common vertex: left to GEOS");
+	lr_test_ok(shares(&holed, &in_hole) && shares(&in_hole, &holed),
+	           "a hole's vertex in a multipolygon's second part is found");
+	lr_wkb cut = sq;
+	cut.size = 20; /* a polygon's header cut short */
+	lr_test_ok(!shares(&cut, &sq) && !shares(&sq, &cut),
+	           "truncated WKB shares nothing");
+	/* Only (1 1) in common; as NaN in both it must not count. */
+	double nan = strtod("nan", NULL);
+	memcpy(sq.data + 9 + 9 + 4 + 2 * 16, &nan, 8);
+	memcpy(corner.data + 9 + 9 + 4, &nan, 8);
+	memcpy(corner.data + 9 + 9 + 4 + 4 * 16, &nan, 8);
+	lr_test_ok(!shares(&sq, &corner) && !shares(&corner, &sq),
+	           "a NaN vertex in both is not a shared point");
+	lr_wkb_free(&sq);
+	lr_wkb_free(&corner);
+	lr_wkb_free(&apart);
+	lr_wkb_free(&across);
+	lr_wkb_free(&holed);
+	lr_wkb_free(&in_hole);
+}
+
 int main(void)
 {
 	lr_error err = {0};
@@ -254,6 +318,7 @@ int main(void)
 	near_misses();
 	refused();
 	fans();
+	shared_vertices();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

@@ -67,8 +67,48 @@ static int cmp_overlap(const void *a, const void *b)
 	return x->b < y->b ? -1 : x->b > y->b;
 }
 
+/* Appends the n bytes of s at t + *len; the caller made room. */
+static void append(char *t, size_t *len, const char *s, size_t n)
+{
+	memcpy(t + *len, s, n);
+	*len += n;
+}
+
+/* Appends "; 2019-03-01 record H-1 SHA" (no "; " first) to *t of
+** capacity *cap, growing it; LR_ERR_NOMEM when it cannot grow. */
+static int append_event(char **t, size_t *len, size_t *cap, bool first,
+                        lr_date date, const char *kind, const char *id,
+                        const char *what)
+{
+	char day[16];
+	const char *d = lr_date_format(date, day);
+	size_t nd = strlen(d), nk = strlen(kind), ni = strlen(id),
+	       nw = strlen(what);
+	size_t need = 2 + nd + 1 + nk + 1 + ni + 1 + nw + 1;
+	if (*len + need > *cap) {
+		size_t nc = (*len + need) * 2;
+		char *nt = realloc(*t, nc);
+		if (!nt)
+			return LR_ERR_NOMEM;
+		*t = nt;
+		*cap = nc;
+	}
+	if (!first)
+		append(*t, len, "; ", 2);
+	append(*t, len, d, nd);
+	append(*t, len, " ", 1);
+	append(*t, len, kind, nk);
+	append(*t, len, " ", 1);
+	append(*t, len, id, ni);
+	append(*t, len, " ", 1);
+	append(*t, len, what, nw);
+	(*t)[*len] = '\0';
+	return LR_OK;
+}
+
 /* "2019-03-01 record H-1 SHA; 2020-05-02 cleared R-3"; the caller frees
-** it, NULL when out of memory. */
+** it, NULL when out of memory.  Built by copies, not snprintf: it is
+** written for every face. */
 static char *events_text(const lr__analysis *s, const lr__event *ev, size_t n)
 {
 	size_t cap = 64 + n * 48, len = 0;
@@ -77,33 +117,21 @@ static char *events_text(const lr__analysis *s, const lr__event *ev, size_t n)
 		return NULL;
 	t[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		char date[16];
-		const char *id;
-		const char *what;
-		if (ev[i].kind == LR__EV_RECORD) {
-			id = LR_VEC_AT(&s->d->hazards, lr_hazard, ev[i].index)
-			             .id;
-			what = lr_hazard_type_name(ev[i].sub);
-		} else {
-			id = LR_VEC_AT(&s->d->releases, lr_release, ev[i].index)
-			             .id;
-			what = lr_method_name(ev[i].sub);
+		bool record = ev[i].kind == LR__EV_RECORD;
+		const char *id = record ? LR_VEC_AT(&s->d->hazards, lr_hazard,
+		                                    ev[i].index)
+		                                  .id
+		                        : LR_VEC_AT(&s->d->releases, lr_release,
+		                                    ev[i].index)
+		                                  .id;
+		const char *what = record ? lr_hazard_type_name(ev[i].sub)
+		                          : lr_method_name(ev[i].sub);
+		if (append_event(&t, &len, &cap, i == 0, ev[i].date,
+		                 record ? "record" : "release", id,
+		                 what) != LR_OK) {
+			free(t);
+			return NULL;
 		}
-		size_t need = strlen(id) + 48;
-		if (len + need >= cap) {
-			cap = (len + need) * 2;
-			char *nt = realloc(t, cap);
-			if (!nt) {
-				free(t);
-				return NULL;
-			}
-			t = nt;
-		}
-		len += (size_t)snprintf(
-		        t + len, cap - len, "%s%s %s %s %s", i ? "; " : "",
-		        lr_date_format(ev[i].date, date),
-		        ev[i].kind == LR__EV_RECORD ? "record" : "release", id,
-		        what);
 	}
 	return t;
 }

@@ -7,6 +7,7 @@
 ** left below 1 m2 keeps a region from being complete.
 */
 #include "analyze_int.h"
+#include "sort_int.h"
 
 #include <stdlib.h>
 
@@ -17,19 +18,19 @@ typedef struct sweep {
 	lr_completion_row out;
 } sweep;
 
-static int cmp_step_date(const void *a, const void *b)
+static bool step_earlier(const lr__step *x, const lr__step *y)
 {
-	const lr__step *x = a, *y = b;
-	return (x->date > y->date) - (x->date < y->date);
+	return x->date < y->date;
 }
 
-static int cmp_step_row(const void *a, const void *b)
+static bool step_before(const lr__step *x, const lr__step *y)
 {
-	const lr__step *x = a, *y = b;
-	if (x->row != y->row)
-		return x->row < y->row ? -1 : 1;
-	return cmp_step_date(a, b);
+	return x->row < y->row || (x->row == y->row && x->date < y->date);
 }
+
+/* Steps of one day may come in any order: a day is swept as a whole. */
+LR__DEFINE_SORT(sort_steps_by_date, lr__step, step_earlier)
+LR__DEFINE_SORT(sort_steps_by_row, lr__step, step_before)
 
 /* Steps st[0..n) of one day into w.  Completion is judged at the day's
 ** end, and only for land hazardous at the end of an earlier day: land
@@ -92,12 +93,10 @@ static void sweep_rows(const lr__analysis *s, lr__step *st, size_t n)
 {
 	lr_result *r = s->r;
 	size_t nation = s->n_rows;
-	if (n > 1)
-		qsort(st, n, sizeof *st, cmp_step_date);
+	sort_steps_by_date(st, n);
 	r->completion[nation] =
 	        sweep_row(st, n, baseline_land(r, nation), true);
-	if (n > 1)
-		qsort(st, n, sizeof *st, cmp_step_row);
+	sort_steps_by_row(st, n);
 	size_t i = 0;
 	for (size_t row = 0; row < s->n_rows; row++) {
 		size_t j = i;

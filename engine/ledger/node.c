@@ -12,6 +12,7 @@
 ** chains it lies on), and a result that fails is refused, never returned.
 */
 #include "node_int.h"
+#include "sort_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -311,50 +312,9 @@ static bool box_before(const box *x, const box *y)
 	return x->minx < y->minx || (x->minx == y->minx && x->i < y->i);
 }
 
-static void swap_box(box *x, box *y)
-{
-	box t = *x;
-	*x = *y;
-	*y = t;
-}
-
-/* Sort b[0..n) by minx (then by segment): a quicksort on the boxes
-** themselves, where qsort's merge sort spent its time moving them. */
-static void sort_boxes(box *b, size_t n)
-{
-	while (n > 16) {
-		size_t m = n / 2;
-		if (box_before(&b[m], &b[0]))
-			swap_box(&b[m], &b[0]);
-		if (box_before(&b[n - 1], &b[0]))
-			swap_box(&b[n - 1], &b[0]);
-		if (box_before(&b[n - 1], &b[m]))
-			swap_box(&b[n - 1], &b[m]);
-		box pivot = b[m];
-		size_t i = 0, j = n - 1;
-		for (;;) {
-			while (box_before(&b[i], &pivot))
-				i++;
-			while (box_before(&pivot, &b[j]))
-				j--;
-			if (i >= j)
-				break;
-			swap_box(&b[i++], &b[j--]);
-		}
-		/* Recurse into the smaller side, loop on the larger. */
-		if (j + 1 < n - j - 1) {
-			sort_boxes(b, j + 1);
-			b += j + 1;
-			n -= j + 1;
-		} else {
-			sort_boxes(b + j + 1, n - j - 1);
-			n = j + 1;
-		}
-	}
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && box_before(&b[j], &b[j - 1]); j--)
-			swap_box(&b[j], &b[j - 1]);
-}
+/* Sorts b[0..n) by minx (then by segment): boxes moved themselves, where
+** qsort's merge sort spent its time moving them through memcpy. */
+LR__DEFINE_SORT(sort_boxes, box, box_before)
 
 /* Called for each pair i < j; returns LR_OK to go on, anything else to
 ** stop the sweep with it. */

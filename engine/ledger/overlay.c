@@ -18,6 +18,7 @@
 ** it must), polygonized, each face labelled from one interior point.
 */
 #include "overlay_int.h"
+#include "meet_int.h"
 #include "node_int.h"
 
 #include <math.h>
@@ -795,6 +796,7 @@ typedef struct cluster_geoms {
 	GEOSGeometry **g;               /* owned [n] */
 	const GEOSPreparedGeometry **p; /* owned [n], built on demand */
 	lr_box *boxes;                  /* owned [n] */
+	lr__vertex_set *verts;          /* owned [n], built on demand */
 	int32_t *parent; /* owned [n]: union-find of components */
 	/* Owned scratch [n] for one component at a time: its items, their
 	** geometries and prepared geometries, and where each came from. */
@@ -827,6 +829,18 @@ static int link_meeting(lr__worker *w, cluster_geoms *cg, const lr_rtree *tree,
 		    uf_find(cg->parent, (int32_t)i) ==
 		            uf_find(cg->parent, (int32_t)j))
 			continue;
+		if (!cg->verts[i].built &&
+		    lr__vertex_set_build(&cg->verts[i],
+		                         lr__item_geom(w->in, cg->items[i])) !=
+		            LR_OK) {
+			rc = LR_ERR_NOMEM;
+			break;
+		}
+		if (lr__shares_vertex(&cg->verts[i],
+		                      lr__item_geom(w->in, cg->items[j]))) {
+			uf_union(cg->parent, (int32_t)i, (int32_t)j);
+			continue;
+		}
 		if (!cg->p[i] &&
 		    !(cg->p[i] = GEOSPrepare_r(w->ctx, cg->g[i]))) {
 			rc = LR_ERR_GEOM;
@@ -889,13 +903,14 @@ static int cluster_geoms_alloc(cluster_geoms *cg)
 	cg->g = calloc(n, sizeof *cg->g);
 	cg->p = calloc(n, sizeof *cg->p);
 	cg->boxes = malloc(n * sizeof *cg->boxes);
+	cg->verts = calloc(n, sizeof *cg->verts);
 	cg->parent = malloc(n * sizeof *cg->parent);
 	cg->sub_items = malloc(n * sizeof *cg->sub_items);
 	cg->sub_g = malloc(n * sizeof *cg->sub_g);
 	cg->sub_p = malloc(n * sizeof *cg->sub_p);
 	cg->from = malloc(n * sizeof *cg->from);
 	if (!cg->g || !cg->p || !cg->boxes || !cg->parent || !cg->sub_items ||
-	    !cg->sub_g || !cg->sub_p || !cg->from)
+	    !cg->sub_g || !cg->sub_p || !cg->from || !cg->verts)
 		return LR_ERR_NOMEM;
 	return LR_OK;
 }
@@ -910,6 +925,9 @@ static void cluster_geoms_free(GEOSContextHandle_t ctx, cluster_geoms *cg)
 	}
 	free(cg->g);
 	free(cg->p);
+	for (size_t i = 0; cg->verts && i < cg->n; i++)
+		lr__vertex_set_free(&cg->verts[i]);
+	free(cg->verts);
 	free(cg->boxes);
 	free(cg->parent);
 	free(cg->sub_items);

@@ -12,6 +12,8 @@
 */
 #include "trace_int.h"
 
+#include "sort_int.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -55,6 +57,14 @@ typedef struct seg_end {
 	int32_t half;
 } seg_end;
 
+static bool end_before(const seg_end *a, const seg_end *b)
+{
+	return a->x < b->x || (a->x == b->x && a->y < b->y);
+}
+
+/* Ends at the same point may come in any order: they get one node. */
+LR__DEFINE_SORT(sort_ends, seg_end, end_before)
+
 /*
 ** The nodes (every end of segs[0..n), sorted, unique) and the two halves
 ** of each segment: half 2i runs as segment i is written, half 2i + 1
@@ -74,8 +84,7 @@ static int build_halves(lr__arrangement *a, const lr__seg *segs, size_t n)
 		e[2 * i + 1] =
 		        (seg_end){segs[i].bx, segs[i].by, (int32_t)(2 * i + 1)};
 	}
-	if (n > 0)
-		qsort(e, 2 * n, sizeof *e, cmp_point);
+	sort_ends(e, 2 * n);
 	size_t k = 0;
 	for (size_t i = 0; i < 2 * n; i++) {
 		if (k == 0 || cmp_point(&a->xy[2 * (k - 1)], &e[i].x)) {
