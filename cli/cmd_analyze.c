@@ -505,18 +505,35 @@ static int read_inputs(analyze_args *a, analysis *an, lr_error *err)
 	return a->strict ? check_strict(&an->d, err) : LR_OK;
 }
 
-/* The store and the tables into --out; a note on stderr when they replace
-** an analysis of other sources. */
-static int write_outputs(const analyze_args *a, analysis *an, lr_error *err)
+/* The ledger, its faces streamed into the store as it makes them; then
+** the rest of the store and the tables into --out, replacing them as one
+** set, with a note on stderr when they replace an analysis of other
+** sources.  A failed ledger leaves --out as it was. */
+static int ledger_and_outputs(analyze_args *a, analysis *an, lr_error *err)
 {
 	char replaced[5200];
 	other_store(a->out, &an->d, replaced, sizeof replaced);
+	lr_outputs *out = NULL;
+	int rc = lr_outputs_open(&an->d, a->out,
+	                         a->timings ? a->opt.progress : NULL,
+	                         a->opt.threads, &out, err);
+	if (rc != LR_OK)
+		return rc;
+	lr_options opt = a->opt;
+	lr_outputs_stream(out, &opt);
+	an->t_ledger0 = lr_now_seconds();
+	an->c_ledger0 = lr_cpu_seconds();
+	rc = lr_analyze(&an->d, &opt, &an->r, err);
+	if (rc != LR_OK) {
+		lr_outputs_abort(out);
+		return rc;
+	}
+	an->t_ledger = lr_now_seconds();
+	an->c_ledger = lr_cpu_seconds();
 	if (a->opt.progress->step)
 		fprintf(stderr, "writing the store and the tables into %s/\n",
 		        a->out);
-	int rc = lr_outputs_write(&an->d, an->r, a->out,
-	                          a->timings ? a->opt.progress : NULL,
-	                          a->opt.threads, err);
+	rc = lr_outputs_close(out, an->r, err);
 	if (rc == LR_OK)
 		fputs(replaced, stderr);
 	return rc;
@@ -529,14 +546,7 @@ static int run_analysis(analyze_args *a, analysis *an, lr_error *err)
 	int rc = read_inputs(a, an, err);
 	if (rc != LR_OK)
 		return rc;
-	an->t_ledger0 = lr_now_seconds();
-	an->c_ledger0 = lr_cpu_seconds();
-	rc = lr_analyze(&an->d, &a->opt, &an->r, err);
-	if (rc != LR_OK)
-		return rc;
-	an->t_ledger = lr_now_seconds();
-	an->c_ledger = lr_cpu_seconds();
-	rc = write_outputs(a, an, err);
+	rc = ledger_and_outputs(a, an, err);
 	if (rc != LR_OK)
 		return rc;
 	if (a->timings)

@@ -50,6 +50,21 @@ static inline int lr_test_ok(int cond, const char *fmt, ...)
 		return 0;                                                      \
 	} while (0)
 
+/* A generated country of `hazards` hazards in 16 regions at path (the
+** build's data/lr-generate; profile "never" or "dense"): system()'s status,
+** 0 on success. */
+static inline int lr_test_generate(const char *path, int seed, int hazards,
+                                   const char *profile)
+{
+	const char *build = getenv("LR_BUILD_DIR");
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards %d "
+	         "--regions 16 --profile %s 2>/dev/null",
+	         build ? build : "build", path, seed, hazards, profile);
+	return system(cmd);
+}
+
 static inline int lr_test_done(void)
 {
 	printf("1..%d\n", lr_test_n);

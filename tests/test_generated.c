@@ -19,18 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int generate(const char *path, int seed, int hazards,
-                    const char *profile)
-{
-	const char *build = getenv("LR_BUILD_DIR");
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd,
-	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards %d "
-	         "--regions 16 --profile %s 2>/dev/null",
-	         build ? build : "build", path, seed, hazards, profile);
-	return system(cmd);
-}
-
 /* Vertices of the records of v (each with its lr_wkb at offset off),
 ** closing points included, as GEOS counts them. */
 static double vertices_of(GEOSContextHandle_t ctx, const lr_vec *v, size_t off)
@@ -641,7 +629,7 @@ static void check_seed(const char *dir, int seed, const char *profile)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/gen%d.gpkg", dir, seed);
-	if (!lr_test_ok(generate(path, seed, 400, profile) == 0,
+	if (!lr_test_ok(lr_test_generate(path, seed, 400, profile) == 0,
 	                "seed %d: generator makes a dataset (profile %s)", seed,
 	                profile))
 		return;

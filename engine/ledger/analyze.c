@@ -364,6 +364,19 @@ static int merge_batch(analysis *a, size_t b0, size_t nb, lr_error *err)
 	return rc;
 }
 
+/* The faces the last batch added, from face `first` on, to the face sink,
+** if there is one. */
+static int hand_faces(analysis *a, size_t first, lr_error *err)
+{
+	const lr_options *opt = a->s.opt;
+	lr_vec *faces = &a->s.r->faces;
+	if (!opt->face_sink || faces->len == first)
+		return LR_OK;
+	return opt->face_sink(opt->face_sink_arg,
+	                      &LR_VEC_AT(faces, lr_face, first),
+	                      faces->len - first, err);
+}
+
 static int run_clusters(analysis *a, lr_error *err)
 {
 	for (size_t b0 = 0; b0 < a->n_clusters; b0 += BATCH_CLUSTERS) {
@@ -374,7 +387,10 @@ static int run_clusters(analysis *a, lr_error *err)
 		run_batch(a, b0, nb);
 		double tm = lr_now_seconds();
 		a->t_parallel += tm - tb;
+		size_t first = a->s.r->faces.len;
 		int rc = merge_batch(a, b0, nb, err);
+		if (rc == LR_OK)
+			rc = hand_faces(a, first, err);
 		a->t_merge += lr_now_seconds() - tm;
 		lr_progress_step(a->s.opt->progress, "ledger",
 		                 (int64_t)(b0 + nb), (int64_t)a->n_clusters,

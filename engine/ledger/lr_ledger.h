@@ -12,6 +12,20 @@
 
 /* ---- The ledger and its tables ---------------------------------------- */
 
+struct lr_face;
+/*
+** Where the ledger hands its faces as it makes them: after each batch of
+** clusters is merged, the batch's new faces in face order (the calls
+** together hand every face of the result once, in order).  The sink takes each
+*face's
+** geometry bytes and events text: they are NULL in the result's faces on
+** return, whatever it returns; the ledger keeps the rest (the geometry's
+** box, the region, area and state).  LR_OK, or an error code with err set:
+** the ledger stops and fails with it.
+*/
+typedef int (*lr_face_sink)(void *arg, struct lr_face *faces, size_t n,
+                            lr_error *err);
+
 typedef struct lr_options {
 	lr_date as_of;    /* LR_DATE_NONE: latest date in the data */
 	lr_date baseline; /* LR_DATE_NONE: no baseline, everything is new */
@@ -20,6 +34,8 @@ typedef struct lr_options {
 	bool keep_faces;  /* keep face geometries for the store */
 	const lr_progress *progress; /* borrowed; NULL: silent */
 	bool timings; /* the time of the ledger's parts, as progress notes */
+	lr_face_sink face_sink; /* NULL: the result keeps every face whole */
+	void *face_sink_arg;    /* borrowed; the sink's first argument */
 } lr_options;
 
 /* The parts of remaining land by the contamination of the records that

@@ -20,13 +20,29 @@ typedef struct lr__side_job {
 	void *arg; /* borrowed */
 } lr__side_job;
 
-/* Write the store of dir under a temporary name and add it to c
-** (engine/store.c).  threads: how many the store may use (0: all cores).
-** side (NULL: none) is run during the store's rows, or not at all when the
-** store fails before them. */
-int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
-                    const lr_progress *timings, int threads,
-                    const lr__side_job *side, lr_commit *c, lr_error *err);
+/*
+** The store of dir (engine/store/store.c), written on one thread in three
+** steps: lr__store_open() creates it under a temporary name with its
+** geometry tables, before the ledger runs; lr__store_faces() writes the
+** faces' rows as they come, in face order; lr__store_finish() writes the
+** rest (the tables, the inputs' rows, the spatial indexes; side, NULL: none,
+** on the thread the indexes leave idle) and adds the file to c.
+** lr__store_close() frees the store, removing its file unless finished.
+** Errors go to the err given to lr__store_open (*out is set even then, to
+** be closed); each step returns LR_OK or the error's code.  threads: how
+** many the last step may use (0: all cores).
+*/
+typedef struct lr__store lr__store;
+/* Set the bound of o's queue (bytes of faces waiting for the store's
+** writer; one batch always fits): tests make the ledger wait with it. */
+void lr__outputs_queue_bytes(lr_outputs *o, size_t bytes);
+int lr__store_open(const lr_dataset *d, const char *dir, lr__store **out,
+                   lr_error *err);
+int lr__store_faces(lr__store *s, const lr_face *faces, size_t n);
+int lr__store_finish(lr__store *s, const lr_result *r,
+                     const lr_progress *timings, int threads,
+                     const lr__side_job *side, lr_commit *c);
+void lr__store_close(lr__store *s);
 
 /* The CSV tables of one analysis under temporary names, before they join
 ** a commit: per table (LR__TABLE_*), its final path, its temporary and

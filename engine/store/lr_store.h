@@ -42,6 +42,31 @@ int lr_outputs_write(const lr_dataset *d, const lr_result *r, const char *dir,
                      const lr_progress *timings, int threads, lr_error *err);
 
 /*
+** The same outputs written while the ledger runs: lr_outputs_open() readies
+** dir and opens the store (under a temporary name, on a thread of its own)
+** before lr_analyze; lr_outputs_stream() makes opt's face sink hand the
+** ledger's faces to the store, whose rows are then written (and their
+** geometries freed) batch by batch while the ledger works, through a queue
+** bounded in bytes; lr_outputs_close() writes the rest and replaces the
+** outputs as one set, as lr_outputs_write() does, and frees o.
+** lr_outputs_abort() (after a failed ledger) stops the store, removes its
+** temporary and leaves dir as it was.  d is borrowed until o is closed or
+** aborted; while the ledger runs the store reads its regions only.  The
+** store's file is the same whether the faces were streamed or not.
+*/
+typedef struct lr_outputs lr_outputs;
+int lr_outputs_open(const lr_dataset *d, const char *dir,
+                    const lr_progress *timings, int threads, lr_outputs **out,
+                    lr_error *err);
+void lr_outputs_stream(lr_outputs *o, lr_options *opt);
+int lr_outputs_close(lr_outputs *o, const lr_result *r, lr_error *err);
+void lr_outputs_abort(lr_outputs *o);
+/* The face sink lr_outputs_stream sets (lr_face_sink); outputs is an
+** lr_outputs. */
+int lr_outputs_take_faces(void *outputs, lr_face *faces, size_t n,
+                          lr_error *err);
+
+/*
 ** Finish replacing the outputs in dir if a run was killed while doing it.
 ** Everything that reads dir calls this first.  LR_OK when there was nothing
 ** to finish or it is finished; LR_ERR_IO naming the file otherwise.

@@ -64,17 +64,17 @@ static float value_up(double d)
 
 /* The cells of the rows of geometry table k that have a geometry, in
 ** rowid order (rowid = row + 1).  -1 when out of memory. */
-static int collect_cells(const lr_dataset *d, const lr_result *r, int k,
-                         cell **out, size_t *n)
+static int collect_cells(const lr_dataset *d, const lr__face_boxes *faces,
+                         int k, cell **out, size_t *n)
 {
-	size_t rows = lr__geo_rows(d, r, k);
+	size_t rows = lr__geo_rows(d, faces, k);
 	*n = 0;
 	*out = malloc((rows ? rows : 1) * sizeof **out);
 	if (!*out)
 		return -1;
 	for (size_t i = 0; i < rows; i++) {
 		double mbr[4];
-		if (lr__wkb_mbr(lr__geo_row(d, r, k, i), mbr) != 0)
+		if (lr__geo_mbr(d, faces, k, i, mbr) != 0)
 			continue; /* no geometry: store.c reports the bad ones
 			           */
 		cell *c = &(*out)[(*n)++];
@@ -327,7 +327,7 @@ static int pack_tree(cell *c, size_t n, const tree_shape *s, size_t rows,
 	return 0;
 }
 
-int lr__rtree_build(const lr_dataset *d, const lr_result *r, int k,
+int lr__rtree_build(const lr_dataset *d, const lr__face_boxes *faces, int k,
                     size_t node_size, lr__rtree_rows *out, lr_error *err)
 {
 	double t0 = lr_now_seconds();
@@ -339,14 +339,14 @@ int lr__rtree_build(const lr_dataset *d, const lr_result *r, int k,
 		                    node_size);
 	cell *c = NULL;
 	tree_shape s;
-	int rc = collect_cells(d, r, k, &c, &n);
+	int rc = collect_cells(d, faces, k, &c, &n);
 	if (rc == 0) {
 		hilbert_sort(c, n);
 		shape_tree(n, m, &s);
-		rc = alloc_rows(out, &s, lr__geo_rows(d, r, k), node_size);
+		rc = alloc_rows(out, &s, lr__geo_rows(d, faces, k), node_size);
 	}
 	if (rc == 0)
-		rc = pack_tree(c, n, &s, lr__geo_rows(d, r, k), out);
+		rc = pack_tree(c, n, &s, lr__geo_rows(d, faces, k), out);
 	free(c);
 	out->seconds = lr_now_seconds() - t0;
 	if (rc != 0) {

@@ -163,7 +163,8 @@ int lr__wkb_mbr(const lr_wkb *w, double mbr[4])
 	return multipolygon_walk(w, mbr, NULL);
 }
 
-int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out)
+int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out,
+                        double mbr_out[4])
 {
 	out->size = 0;
 	if (!w->data || w->size < 9)
@@ -183,6 +184,8 @@ int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out)
 	put_u32(b + 2, (uint32_t)srid);
 	for (int k = 0; k < 4; k++)
 		put_f64(b + 6 + 8 * k, mbr[k]);
+	if (mbr_out)
+		memcpy(mbr_out, mbr, sizeof mbr);
 	b[38] = SPL_MBR_END;
 	b[w->size + SPL_HEADER - 1] = SPL_END;
 	out->size = w->size + SPL_HEADER;
@@ -192,7 +195,7 @@ int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out)
 /* ---- The geometry tables' rows ---------------------------------------------
  */
 
-size_t lr__geo_rows(const lr_dataset *d, const lr_result *r, int k)
+size_t lr__geo_rows(const lr_dataset *d, const lr__face_boxes *faces, int k)
 {
 	switch (k) {
 	case LR__GEO_REGIONS:
@@ -202,21 +205,25 @@ size_t lr__geo_rows(const lr_dataset *d, const lr_result *r, int k)
 	case LR__GEO_RELEASES:
 		return d->releases.len;
 	default:
-		return r->faces.len;
+		return faces->len;
 	}
 }
 
-const lr_wkb *lr__geo_row(const lr_dataset *d, const lr_result *r, int k,
-                          size_t i)
+int lr__geo_mbr(const lr_dataset *d, const lr__face_boxes *faces, int k,
+                size_t i, double mbr[4])
 {
 	switch (k) {
 	case LR__GEO_REGIONS:
-		return &LR_VEC_AT(&d->regions, lr_region, i).geom;
+		return lr__wkb_mbr(&LR_VEC_AT(&d->regions, lr_region, i).geom,
+		                   mbr);
 	case LR__GEO_HAZARDS:
-		return &LR_VEC_AT(&d->hazards, lr_hazard, i).geom;
+		return lr__wkb_mbr(&LR_VEC_AT(&d->hazards, lr_hazard, i).geom,
+		                   mbr);
 	case LR__GEO_RELEASES:
-		return &LR_VEC_AT(&d->releases, lr_release, i).geom;
+		return lr__wkb_mbr(&LR_VEC_AT(&d->releases, lr_release, i).geom,
+		                   mbr);
 	default:
-		return &LR_VEC_AT(&r->faces, lr_face, i).geom;
+		memcpy(mbr, faces->mbr[i], sizeof faces->mbr[i]);
+		return mbr[0] == mbr[0] ? 0 : 1; /* NaN: no geometry */
 	}
 }

@@ -24,8 +24,10 @@ void lr__blob_free(lr__blob *b);
 ** SpatiaLite geometry blob GeomFromWKB(w, srid) makes, byte for byte, into
 ** out.  Returns 0; 1 when w is empty (GeomFromWKB gives NULL: out is
 ** empty); -1 when w is not such a MultiPolygon; -2 when out of memory.
+** mbr_out (NULL: not wanted) gets the blob's MBR when it returns 0.
 */
-int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out);
+int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out,
+                        double mbr_out[4]);
 
 /*
 ** The MBR (minx, miny, maxx, maxy) of w's exterior rings, as SpatiaLite's
@@ -62,13 +64,21 @@ typedef struct lr__rtree_rows {
 	double seconds;         /* the time its build took */
 } lr__rtree_rows;
 
+/* The MBR of each face's row as the store wrote it, kept because the
+** face's WKB is freed once its row is written: mbr[i][0] is NaN for a row
+** without a geometry. */
+typedef struct lr__face_boxes {
+	double (*mbr)[4]; /* owned: [cap] */
+	size_t len, cap;
+} lr__face_boxes;
+
 /*
-** Build the R*Tree of geometry table k (LR__GEO_*) of d and r with nodes
+** Build the R*Tree of geometry table k (LR__GEO_*) of d and faces with nodes
 ** of node_size bytes (lr__rtree_node_size).  Runs on any thread: it reads
-** d and r only.  LR_OK, or an error code with err set; out is freed with
+** d and faces only.  LR_OK, or an error code with err set; out is freed with
 ** lr__rtree_rows_free() either way.
 */
-int lr__rtree_build(const lr_dataset *d, const lr_result *r, int k,
+int lr__rtree_build(const lr_dataset *d, const lr__face_boxes *faces, int k,
                     size_t node_size, lr__rtree_rows *out, lr_error *err);
 
 /* The node size of the (empty) index of geometry table `table` in db, as
@@ -86,12 +96,11 @@ void lr__rtree_rows_free(lr__rtree_rows *t);
 int lr__rtree_rows_store(sqlite3 *db, const char *table,
                          const lr__rtree_rows *t);
 
-/* The geometry of row i of geometry table k (LR__GEO_*); NULL or empty
-** for a row without one. */
-const lr_wkb *lr__geo_row(const lr_dataset *d, const lr_result *r, int k,
-                          size_t i);
-
-/* The number of rows of geometry table k. */
-size_t lr__geo_rows(const lr_dataset *d, const lr_result *r, int k);
+/* The number of rows of geometry table k; faces: the faces' rows written. */
+size_t lr__geo_rows(const lr_dataset *d, const lr__face_boxes *faces, int k);
+/* The MBR of row i of geometry table k, as lr__wkb_mbr gives it (a face's
+** as its row's blob held it): 0, or 1 for a row without a geometry. */
+int lr__geo_mbr(const lr_dataset *d, const lr__face_boxes *faces, int k,
+                size_t i, double mbr[4]);
 
 #endif

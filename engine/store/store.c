@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <omp.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STORE_TMP_PREFIX "." LR_STORE_FILE LR_TMP_INFIX
@@ -25,16 +27,33 @@
 /* Rows a geometry table's INSERT writes at once (insert_rows). */
 #define LR__INSERT_BATCH 32
 
-/* A store being built: the database and where errors are reported. */
-typedef struct store {
+/* The seconds each part of the store took, for --timings: opening it and
+** the faces' rows (while the ledger runs), the tables, the rows and
+** indexes (the inputs' rows, each index, the copy of the indexes), the
+** stamps and the commit, closing the file (SQLite
+** writes its dirty pages) and syncing it to disk. */
+typedef struct part_times {
+	double open, faces, cpu_stream; /* while the ledger runs */
+	double schema, rows_and_indexes, inputs, index[LR__N_GEO], copy;
+	double commit, close, sync, cpu0;
+} part_times;
+
+/* A store being built (commit_int.h): the database, where errors are
+** reported, and the faces' rows written so far. */
+struct lr__store {
 	sqlite3 *db;
-	const char *path; /* the final path, for messages; borrowed */
-	const char *tmp;  /* the file being written; borrowed */
-	lr_error *err;    /* borrowed */
+	char path[4096];     /* the final path, for messages */
+	char tmp[4096];      /* the file being written */
+	lr_error *err;       /* borrowed */
+	const lr_dataset *d; /* borrowed */
 	/* The geometries of the rows of the statement being written, one a
 	** row of a batch (insert_rows). */
 	lr__blob blob[LR__INSERT_BATCH];
-} store;
+	lr__face_boxes faces; /* one per face row written */
+	size_t unsynced;      /* bytes of face rows since start_writeback */
+	part_times t;
+};
+typedef struct lr__store store;
 
 /*
 ** Why writing the file failed, when SQLite's errno is lost (its unix layer
@@ -180,14 +199,18 @@ static void bind_cents(sqlite3_stmt *st, int i, lr_cents c)
 ** (NULL for no geometry), built in blob, which must live until the step.
 ** lr_wkb is always a MultiPolygon (lr_geo.h); any other WKB is an error
 ** naming the row, never a silent NULL.  The rows go in with triggers off
-** (write_geo_rows), so the blob is checked here rather than by the
-** column's trigger. */
+** (write_input_rows, lr__store_faces), so the blob is checked here rather
+** than by the column's trigger.  mbr (NULL: not wanted) gets the blob's
+** MBR, or NaN without a geometry. */
 static int bind_geometry(store *s, sqlite3_stmt *st, int i, const lr_wkb *w,
-                         lr__blob *blob, const char *table, size_t row)
+                         lr__blob *blob, const char *table, size_t row,
+                         double mbr[4])
 {
 	int rc = w->data && w->size
-	                 ? lr__spatialite_blob(w, LR_EPSG_WGS84, blob)
+	                 ? lr__spatialite_blob(w, LR_EPSG_WGS84, blob, mbr)
 	                 : 1;
+	if (rc == 1 && mbr)
+		mbr[0] = mbr[1] = mbr[2] = mbr[3] = NAN;
 	if (rc == 1)
 		sqlite3_bind_null(st, i);
 	else if (rc == 0)
@@ -205,13 +228,13 @@ static int bind_geometry(store *s, sqlite3_stmt *st, int i, const lr_wkb *w,
 	return LR_OK;
 }
 
-/* The id of result row index k: a region, OUTSIDE, or NULL when k is out of
-** range (no region assigned). */
-static const char *region_label(const lr_dataset *d, const lr_result *r, int k)
+/* The id of result row index k of n_regions regions and OUTSIDE: a region,
+** OUTSIDE, or NULL when k is out of range (no region assigned). */
+static const char *region_label(const lr_dataset *d, int n_regions, int k)
 {
-	if (k >= 0 && k < r->n_regions && (size_t)k < d->regions.len)
+	if (k >= 0 && k < n_regions && (size_t)k < d->regions.len)
 		return LR_VEC_AT(&d->regions, lr_region, k).id;
-	if (k == r->n_regions)
+	if (k == n_regions)
 		return "OUTSIDE";
 	return NULL;
 }
@@ -406,7 +429,8 @@ static int bind_region(store *s, sqlite3_stmt *st, int p, size_t i,
 	bind_text(st, p + 2, g->name);
 	bind_text(st, p + 3, g->parent_id);
 	sqlite3_bind_double(st, p + 4, g->area_m2);
-	return bind_geometry(s, st, p + 5, &g->geom, blob, LR_STORE_REGIONS, i);
+	return bind_geometry(s, st, p + 5, &g->geom, blob, LR_STORE_REGIONS, i,
+	                     NULL);
 }
 
 static int bind_hazard(store *s, sqlite3_stmt *st, int p, size_t i,
@@ -433,14 +457,15 @@ static int bind_hazard(store *s, sqlite3_stmt *st, int p, size_t i,
 		sqlite3_bind_null(st, p + 8);
 	sqlite3_bind_double(st, p + 9, h->area_m2);
 	bind_text(st, p + 10,
-	          r->hazard_region ? region_label(d, r, r->hazard_region[i])
-	                           : NULL);
+	          r->hazard_region
+	                  ? region_label(d, r->n_regions, r->hazard_region[i])
+	                  : NULL);
 	if (r->hazard_remaining)
 		bind_cents(st, p + 11, r->hazard_remaining[i]);
 	else
 		sqlite3_bind_null(st, p + 11);
-	return bind_geometry(s, st, p + 12, &h->geom, blob, LR_STORE_HAZARDS,
-	                     i);
+	return bind_geometry(s, st, p + 12, &h->geom, blob, LR_STORE_HAZARDS, i,
+	                     NULL);
 }
 
 static int bind_release(store *s, sqlite3_stmt *st, int p, size_t i,
@@ -459,28 +484,39 @@ static int bind_release(store *s, sqlite3_stmt *st, int p, size_t i,
 	bind_fid(st, p + 8, x->fid);
 	sqlite3_bind_double(st, p + 9, x->area_m2);
 	bind_text(st, p + 10,
-	          r->release_region ? region_label(d, r, r->release_region[i])
-	                            : NULL);
+	          r->release_region
+	                  ? region_label(d, r->n_regions, r->release_region[i])
+	                  : NULL);
 	sqlite3_bind_int64(st, p + 11, x->ap_improvised);
 	return bind_geometry(s, st, p + 12, &x->geom, blob, LR_STORE_RELEASES,
-	                     i);
+	                     i, NULL);
 }
+
+/* What bind_face reads: a run of faces whose first is face row `first`
+** (from 0); the ledger's rows are the dataset's regions, then OUTSIDE. */
+typedef struct faces_ctx {
+	const lr_dataset *d;
+	const lr_face *faces;
+	size_t first;
+} faces_ctx;
 
 static int bind_face(store *s, sqlite3_stmt *st, int p, size_t i,
                      lr__blob *blob, const void *ctx)
 {
-	const lr_dataset *d = ((const rows_ctx *)ctx)->d;
-	const lr_result *r = ((const rows_ctx *)ctx)->r;
-	const lr_face *f = &LR_VEC_AT(&r->faces, lr_face, i);
-	sqlite3_bind_int64(st, p + 1, (sqlite3_int64)i + 1);
-	bind_text(st, p + 2, region_label(d, r, f->region));
+	const faces_ctx *fc = ctx;
+	const lr_face *f = &fc->faces[i];
+	size_t row = fc->first + i;
+	sqlite3_bind_int64(st, p + 1, (sqlite3_int64)row + 1);
+	bind_text(st, p + 2,
+	          region_label(fc->d, (int)fc->d->regions.len, f->region));
 	bind_cents(st, p + 3, f->area);
 	bind_text(st, p + 4,
 	          f->state == LR_SHA   ? "SHA"
 	          : f->state == LR_CHA ? "CHA"
 	                               : "clean");
 	bind_text(st, p + 5, f->events);
-	return bind_geometry(s, st, p + 6, &f->geom, blob, LR_STORE_FACES, i);
+	return bind_geometry(s, st, p + 6, &f->geom, blob, LR_STORE_FACES, row,
+	                     s->faces.mbr[row]);
 }
 
 static const row_writer region_rows = {LR_STORE_REGIONS,
@@ -597,33 +633,40 @@ static int open_spatial(store *s)
 }
 
 /*
-** Every table but the rows of the geometry tables, with SpatiaLite's
-** objects made in the order they always were: the geometry tables, the
-** result tables, then the spatial indexes, made here on the geometry
-** tables while still empty (their content comes from lr__rtree_build).
+** The geometry tables, with their spatial indexes made while the tables
+** are empty (their content comes from lr__rtree_build): all a store needs
+** before the faces' rows.
 */
-static int write_schema(store *s, const lr_dataset *d, const lr_result *r)
+static int write_geo_schema(store *s)
 {
 	int rc;
-	if ((rc = write_meta(s, d, r)) != LR_OK ||
-	    (rc = write_counts(s, d)) != LR_OK)
-		return rc;
 	for (int k = 0; k < LR__N_GEO; k++)
 		if ((rc = create_geo_table(s, geo_table[k], geo_columns[k])) !=
 		    LR_OK)
 			return rc;
-	for (int k = 0; k < LR__N_TABLES; k++) {
-		lr__table t;
-		if (lr__table_open(k, d, r, &t) &&
-		    (rc = write_result_table(s, &t)) != LR_OK)
-			return rc;
-	}
 	for (int k = 0; k < LR__N_GEO; k++) {
 		char sql[128];
 		snprintf(sql, sizeof sql,
 		         "SELECT CreateSpatialIndex('%s', 'geometry')",
 		         geo_table[k]);
 		if ((rc = exec_check1(s, sql)) != LR_OK)
+			return rc;
+	}
+	return LR_OK;
+}
+
+/* The tables that need the ledger's result: meta, the counts of the
+** inputs, the result tables. */
+static int write_tables(store *s, const lr_dataset *d, const lr_result *r)
+{
+	int rc;
+	if ((rc = write_meta(s, d, r)) != LR_OK ||
+	    (rc = write_counts(s, d)) != LR_OK)
+		return rc;
+	for (int k = 0; k < LR__N_TABLES; k++) {
+		lr__table t;
+		if (lr__table_open(k, d, r, &t) &&
+		    (rc = write_result_table(s, &t)) != LR_OK)
 			return rc;
 	}
 	return LR_OK;
@@ -645,23 +688,73 @@ static void start_writeback(const char *file)
 	close(fd);
 }
 
-/*
-** The rows of the geometry tables, with triggers off: SpatiaLite's fire
-** per row to check the geometry (bind_geometry does), stamp the time (the
+/* Triggers off for the rows of the geometry tables: SpatiaLite's fire per
+** row to check the geometry (bind_geometry does), stamp the time (the
 ** stamps are fixed at the end anyway) and insert into the spatial index
-** (built alongside instead).  t[0], t[1]: the seconds the inputs' and
-** the faces' rows took.
-*/
-static int write_geo_rows(store *s, const lr_dataset *d, const lr_result *r,
-                          double t[2])
+** (built alongside instead). */
+static int triggers(store *s, int on)
 {
-	int rc = LR_OK;
+	if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, on,
+	                      NULL) != SQLITE_OK)
+		return fail(s, on ? "triggers on" : "triggers off");
+	return LR_OK;
+}
+
+/* Room for n more face rows' MBRs. */
+static int reserve_boxes(store *s, size_t n)
+{
+	lr__face_boxes *b = &s->faces;
+	if (b->len + n <= b->cap)
+		return LR_OK;
+	size_t cap = b->cap ? b->cap : 1024;
+	while (cap < b->len + n)
+		cap *= 2;
+	double(*mbr)[4] = realloc(b->mbr, cap * sizeof *mbr);
+	if (!mbr)
+		return lr_error_set(s->err, LR_ERR_NOMEM,
+		                    "store %s: out of memory", s->path);
+	b->mbr = mbr;
+	b->cap = cap;
+	return LR_OK;
+}
+
+/* Bytes of face rows written between two hints to the kernel to start
+** writing them out (start_writeback). */
+#define WRITEBACK_BYTES (64u << 20)
+
+int lr__store_faces(store *s, const lr_face *faces, size_t n)
+{
 	double t0 = lr_now_seconds();
-	if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL) !=
-	    SQLITE_OK)
-		return fail(s, "triggers off");
+	int rc = reserve_boxes(s, n);
+	if (rc == LR_OK)
+		rc = triggers(s, 0);
+	const faces_ctx ctx = {s->d, faces, s->faces.len};
+	if (rc == LR_OK)
+		rc = insert_rows(s, &face_rows, n, &ctx);
+	if (rc == LR_OK) {
+		s->faces.len += n;
+		rc = triggers(s, 1);
+	}
+	for (size_t i = 0; i < n; i++)
+		s->unsynced += faces[i].geom.size;
+	if (s->unsynced >= WRITEBACK_BYTES) {
+		start_writeback(s->tmp);
+		s->unsynced = 0;
+	}
+	s->t.faces += lr_now_seconds() - t0;
+	return rc;
+}
+
+/* The inputs' rows (their columns from the ledger's result too), triggers
+** off as for the faces'.  *seconds: the time they took. */
+static int write_input_rows(store *s, const lr_dataset *d, const lr_result *r,
+                            double *seconds)
+{
+	double t0 = lr_now_seconds();
 	const rows_ctx ctx = {d, r};
-	if ((rc = insert_rows(s, &region_rows, d->regions.len, &ctx)) ==
+	int rc = triggers(s, 0);
+	if (rc == LR_OK &&
+	    (rc = insert_rows(s, &region_rows, d->regions.len, &ctx)) ==
 	            LR_OK &&
 	    (rc = insert_rows(s, &hazard_rows, d->hazards.len, &ctx)) ==
 	            LR_OK) {
@@ -669,44 +762,29 @@ static int write_geo_rows(store *s, const lr_dataset *d, const lr_result *r,
 		rc = insert_rows(s, &release_rows, d->releases.len, &ctx);
 	}
 	start_writeback(s->tmp);
-	t[0] = lr_now_seconds() - t0;
 	if (rc == LR_OK)
-		rc = insert_rows(s, &face_rows, r->faces.len, &ctx);
-	start_writeback(s->tmp);
-	t[1] = lr_now_seconds() - t0 - t[0];
-	if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL) !=
-	            SQLITE_OK &&
-	    rc == LR_OK)
-		rc = fail(s, "triggers on");
+		rc = triggers(s, 1);
+	*seconds = lr_now_seconds() - t0;
 	return rc;
 }
 
 /* The jobs of write_rows_and_indexes, longest first so that two threads
-** end together: the rows (JOB_ROWS) on the store's connection, each index
-** (LR__GEO_*) in memory, then the side job (the CSV tables) on the thread
-** the indexes leave idle while the rows are still being written. */
+** end together: the inputs' rows (JOB_ROWS) on the store's connection,
+** each index (LR__GEO_*) in memory, then the side job (the CSV tables) on
+** the thread the indexes leave idle while the rows are still being
+** written. */
 enum { JOB_ROWS = LR__N_GEO, JOB_SIDE, N_JOBS };
 static const int job_order[N_JOBS] = {JOB_ROWS,         LR__GEO_FACES,
                                       LR__GEO_RELEASES, LR__GEO_HAZARDS,
                                       LR__GEO_REGIONS,  JOB_SIDE};
 
-/* The seconds each part of the store took, for --timings: the schema, the
-** rows and indexes (the inputs' and the faces' rows, each index, the copy
-** of the indexes), the stamps and the commit, closing the file (SQLite
-** writes its dirty pages) and syncing it to disk. */
-typedef struct part_times {
-	double schema, rows_and_indexes, inputs, faces, index[LR__N_GEO], copy;
-	double commit, close, sync, cpu0;
-} part_times;
-
 /*
-** The rows of the geometry tables and their spatial indexes, built on
-** `threads` threads (two at most are worth it), then the indexes copied
-** into the store.  The store's connection is used by one thread only.
+** The inputs' rows and every spatial index, built on `threads` threads
+** (two at most are worth it), then the indexes copied into the store.
+** The store's connection is used by one thread only.
 */
-static int write_rows_and_indexes(store *s, const lr_dataset *d,
-                                  const lr_result *r, int threads,
-                                  const lr__side_job *side, part_times *t)
+static int write_rows_and_indexes(store *s, const lr_result *r, int threads,
+                                  const lr__side_job *side)
 {
 	size_t size[LR__N_GEO];
 	int rc = LR_OK;
@@ -717,24 +795,21 @@ static int write_rows_and_indexes(store *s, const lr_dataset *d,
 	lr__rtree_rows trees[LR__N_GEO] = {{0}};
 	lr_error ierr[LR__N_GEO] = {{0}};
 	int irc[LR__N_GEO] = {0};
-	double rows_t[2] = {0, 0};
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 1 ? 2 : 1)
 	for (int j = 0; j < N_JOBS; j++) {
 		int k = job_order[j];
 		if (k == JOB_ROWS)
-			rc = write_geo_rows(s, d, r, rows_t);
+			rc = write_input_rows(s, s->d, r, &s->t.inputs);
 		else if (k == JOB_SIDE) {
 			if (side)
 				side->run(side->arg);
 		} else
-			irc[k] = lr__rtree_build(d, r, k, size[k], &trees[k],
-			                         &ierr[k]);
+			irc[k] = lr__rtree_build(s->d, &s->faces, k, size[k],
+			                         &trees[k], &ierr[k]);
 	}
-	t->inputs = rows_t[0];
-	t->faces = rows_t[1];
 	double copy = lr_now_seconds();
 	for (int k = 0; k < LR__N_GEO; k++) {
-		t->index[k] = trees[k].seconds;
+		s->t.index[k] = trees[k].seconds;
 		if (rc == LR_OK && irc[k] != LR_OK)
 			rc = lr_error_set(s->err, ierr[k].code, "store %s: %s",
 			                  s->path, ierr[k].msg);
@@ -744,7 +819,7 @@ static int write_rows_and_indexes(store *s, const lr_dataset *d,
 		lr__rtree_rows_free(&trees[k]);
 	}
 	start_writeback(s->tmp);
-	t->copy = lr_now_seconds() - copy;
+	s->t.copy = lr_now_seconds() - copy;
 	return rc;
 }
 
@@ -756,32 +831,36 @@ static void note_times(const lr_progress *timings, const part_times *t,
 	double mib = stat(file, &st) == 0 ? (double)st.st_size / 1048576 : 0;
 	lr_progress_note(
 	        timings,
-	        "timings: store: metadata and result tables %.3f s; rows and "
-	        "spatial indexes %.3f s (%d threads): inputs' rows %.3f s, "
-	        "faces' rows %.3f s, indexes %.3f s (regions %.3f, hazards "
-	        "%.3f, releases %.3f, faces %.3f); indexes copied in %.3f s; "
-	        "stamps and commit %.3f s; file closed %.3f s; synced to disk "
-	        "%.3f s (%.1f MiB); CPU %.3f s",
-	        t->schema, t->rows_and_indexes, threads > 1 ? 2 : 1, t->inputs,
-	        t->faces, t->index[0] + t->index[1] + t->index[2] + t->index[3],
+	        "timings: store: opened with its geometry tables %.3f s and "
+	        "faces' rows %.3f s while the ledger ran; metadata and result "
+	        "tables %.3f s; inputs' rows and spatial indexes %.3f s (%d "
+	        "threads): inputs' rows %.3f s, indexes %.3f s (regions %.3f, "
+	        "hazards %.3f, releases %.3f, faces %.3f); indexes copied in "
+	        "%.3f s; stamps and commit %.3f s; file closed %.3f s; synced "
+	        "to disk %.3f s (%.1f MiB); CPU %.3f s while the ledger ran "
+	        "(the store's thread), %.3f s after it",
+	        t->open, t->faces, t->schema, t->rows_and_indexes,
+	        threads > 1 ? 2 : 1, t->inputs,
+	        t->index[0] + t->index[1] + t->index[2] + t->index[3],
 	        t->index[0], t->index[1], t->index[2], t->index[3], t->copy,
-	        t->commit, t->close, t->sync, mib, lr_cpu_seconds() - t->cpu0);
+	        t->commit, t->close, t->sync, mib, t->cpu_stream,
+	        lr_cpu_seconds() - t->cpu0);
 }
 
-static int write_all(store *s, const lr_dataset *d, const lr_result *r,
-                     int threads, const lr__side_job *side, part_times *t)
+/* Everything after the faces' rows, up to the commit of the transaction. */
+static int write_rest(store *s, const lr_result *r, int threads,
+                      const lr__side_job *side)
 {
 	double t0 = lr_now_seconds();
 	int rc;
-	if ((rc = open_spatial(s)) != LR_OK ||
-	    (rc = write_schema(s, d, r)) != LR_OK)
+	if ((rc = write_tables(s, s->d, r)) != LR_OK)
 		return rc;
 	double t_schema = lr_now_seconds();
-	t->schema = t_schema - t0;
-	if ((rc = write_rows_and_indexes(s, d, r, threads, side, t)) != LR_OK)
+	s->t.schema = t_schema - t0;
+	if ((rc = write_rows_and_indexes(s, r, threads, side)) != LR_OK)
 		return rc;
 	double t_rows = lr_now_seconds();
-	t->rows_and_indexes = t_rows - t_schema - t->copy;
+	s->t.rows_and_indexes = t_rows - t_schema - s->t.copy;
 	/* SpatiaLite stamps its bookkeeping with the clock; a fixed stamp
 	** keeps the store byte-identical for identical inputs. */
 	if ((rc = exec(s, "UPDATE spatialite_history SET timestamp = "
@@ -792,8 +871,17 @@ static int write_all(store *s, const lr_dataset *d, const lr_result *r,
 	                  "'1970-01-01T00:00:00.000Z'")) != LR_OK ||
 	    (rc = exec(s, "COMMIT")) != LR_OK)
 		return rc;
-	t->commit = lr_now_seconds() - t_rows;
+	s->t.commit = lr_now_seconds() - t_rows;
 	return LR_OK;
+}
+
+/* The CPU seconds of the calling thread. */
+static double thread_cpu_seconds(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* fsync path; LR_OK or LR_ERR_IO naming final. */
@@ -813,57 +901,80 @@ static int fsync_file(const char *path, const char *final, lr_error *err)
 	return LR_OK;
 }
 
-int lr__store_stage(const lr_dataset *d, const lr_result *r, const char *dir,
-                    const lr_progress *timings, int threads,
-                    const lr__side_job *side, lr_commit *c, lr_error *err)
+/* The file of s created (new, under an unpredictable name) and opened as
+** an empty database, SpatiaLite loaded, its geometry tables made. */
+static int open_store(store *s, const char *dir)
 {
-	char final[4096], tmp[4096];
-	int a = snprintf(final, sizeof final, "%s/" LR_STORE_FILE, dir);
-	if (a < 0 || (size_t)a >= sizeof final)
-		return lr_error_set(err, LR_ERR_IO, "output path too long: %s",
-		                    dir);
+	int a = snprintf(s->path, sizeof s->path, "%s/" LR_STORE_FILE, dir);
+	if (a < 0 || (size_t)a >= sizeof s->path)
+		return lr_error_set(s->err, LR_ERR_IO,
+		                    "output path too long: %s", dir);
 	lr_remove_stale_temps(dir, STORE_TMP_PREFIX);
-
-	/* Create the file ourselves first (new, under an unpredictable name):
-	** SQLite opens an empty file as an empty database. */
-	if (lr_temp_create(final, NULL, tmp, sizeof tmp, err) != LR_OK)
-		return err->code;
-
-	int rc;
-	store s = {.path = final, .tmp = tmp, .err = err};
+	/* SQLite opens an empty file as an empty database. */
+	if (lr_temp_create(s->path, NULL, s->tmp, sizeof s->tmp, s->err) !=
+	    LR_OK) {
+		s->tmp[0] = '\0';
+		return s->err->code;
+	}
 	/* One thread at a time uses the connection: no mutexes. */
-	if (sqlite3_open_v2(tmp, &s.db,
+	if (sqlite3_open_v2(s->tmp, &s->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK) {
-		rc = lr_error_set(err, LR_ERR_IO, "cannot write %s: %s", final,
-		                  s.db ? sqlite3_errmsg(s.db)
-		                       : "out of memory");
-		goto fail;
-	}
-	part_times t = {.cpu0 = lr_cpu_seconds()};
-	threads = threads > 0 ? threads : omp_get_max_threads();
-	rc = write_all(&s, d, r, threads, side, &t);
-	for (int k = 0; k < LR__INSERT_BATCH; k++)
-		lr__blob_free(&s.blob[k]);
-	if (rc != LR_OK)
-		goto fail;
-	double t_close = lr_now_seconds();
-	if (sqlite3_close(s.db) != SQLITE_OK) {
-		rc = fail(&s, "close");
-		goto fail;
-	}
-	s.db = NULL;
-	double t_sync = lr_now_seconds();
-	t.close = t_sync - t_close;
-	if ((rc = fsync_file(tmp, final, err)) != LR_OK ||
-	    (rc = lr_commit_add(c, tmp, final, err)) != LR_OK)
-		goto fail;
-	t.sync = lr_now_seconds() - t_sync;
-	note_times(timings, &t, threads, tmp);
-	return LR_OK;
+	                    NULL) != SQLITE_OK)
+		return lr_error_set(
+		        s->err, LR_ERR_IO, "cannot write %s: %s", s->path,
+		        s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	int rc = open_spatial(s);
+	return rc == LR_OK ? write_geo_schema(s) : rc;
+}
 
-fail:
-	sqlite3_close_v2(s.db); /* NULL is a no-op */
-	(void)lr_file_remove(tmp, NULL);
+int lr__store_open(const lr_dataset *d, const char *dir, store **out,
+                   lr_error *err)
+{
+	double t0 = lr_now_seconds();
+	store *s = calloc(1, sizeof *s);
+	*out = s;
+	if (!s)
+		return lr_error_set(err, LR_ERR_NOMEM, "out of memory");
+	s->err = err;
+	s->d = d;
+	int rc = open_store(s, dir);
+	s->t.open = lr_now_seconds() - t0;
 	return rc;
+}
+
+int lr__store_finish(store *s, const lr_result *r, const lr_progress *timings,
+                     int threads, const lr__side_job *side, lr_commit *c)
+{
+	s->t.cpu_stream = thread_cpu_seconds();
+	s->t.cpu0 = lr_cpu_seconds();
+	threads = threads > 0 ? threads : omp_get_max_threads();
+	int rc = write_rest(s, r, threads, side);
+	if (rc != LR_OK)
+		return rc;
+	double t_close = lr_now_seconds();
+	if (sqlite3_close(s->db) != SQLITE_OK)
+		return fail(s, "close");
+	s->db = NULL;
+	double t_sync = lr_now_seconds();
+	s->t.close = t_sync - t_close;
+	if ((rc = fsync_file(s->tmp, s->path, s->err)) != LR_OK ||
+	    (rc = lr_commit_add(c, s->tmp, s->path, s->err)) != LR_OK)
+		return rc;
+	s->t.sync = lr_now_seconds() - t_sync;
+	note_times(timings, &s->t, threads, s->tmp);
+	s->tmp[0] = '\0'; /* the commit's now */
+	return LR_OK;
+}
+
+void lr__store_close(store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close_v2(s->db); /* NULL is a no-op */
+	if (s->tmp[0])
+		(void)lr_file_remove(s->tmp, NULL);
+	for (int k = 0; k < LR__INSERT_BATCH; k++)
+		lr__blob_free(&s->blob[k]);
+	free(s->faces.mbr);
+	free(s);
 }
