@@ -269,6 +269,7 @@ static void check_failures(const char *gpkg, const char *dir,
 	           "the previous outputs untouched, nothing added (%s)",
 	           err.msg);
 	free(after);
+	free(rec.hash);
 	rec = (recorder){.fail_at = 2};
 	rc = stream_into(gpkg, fresh, 2, 0, &rec, &err);
 	lr_test_ok(rc == LR_ERR_INPUT && access(fresh, F_OK) != 0,
