@@ -549,6 +549,49 @@ static int text_append(lr_buf *b, const char *str, bool *repaired)
 	return 0;
 }
 
+/* Whether every part from the second is two digits and the year four. */
+static bool plain_date(const int *parts, int n)
+{
+	if (parts[0] < 0 || parts[0] > 9999)
+		return false;
+	for (int k = 1; k < n; k++)
+		if (parts[k] < 0 || parts[k] > 99)
+			return false;
+	return true;
+}
+
+/*
+** parts (year, month, day, and hour, minute, second when n is 6) as
+** "%04d-%02d-%02d" and "T%02d:%02d:%02d" write them: digit by digit when
+** each fits its width (a date in every row), by snprintf otherwise.
+*/
+static void iso_date(char *out, size_t size, const int *parts, int n)
+{
+	if (!plain_date(parts, n)) {
+		if (n == 3)
+			snprintf(out, size, "%04d-%02d-%02d", parts[0],
+			         parts[1], parts[2]);
+		else
+			snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d",
+			         parts[0], parts[1], parts[2], parts[3],
+			         parts[4], parts[5]);
+		return;
+	}
+	static const char sep[] = "--T::";
+	int y = parts[0];
+	char *p = out;
+	*p++ = (char)('0' + y / 1000);
+	*p++ = (char)('0' + y / 100 % 10);
+	*p++ = (char)('0' + y / 10 % 10);
+	*p++ = (char)('0' + y % 10);
+	for (int k = 1; k < n; k++) {
+		*p++ = sep[k - 1];
+		*p++ = (char)('0' + parts[k] / 10);
+		*p++ = (char)('0' + parts[k] % 10);
+	}
+	*p = '\0';
+}
+
 static int read_fields(lr_source *s, lr_feature *f)
 {
 	s->text.len = 0;
@@ -565,14 +608,10 @@ static int read_fields(lr_source *s, lr_feature *f)
 		    OGR_F_GetFieldAsDateTimeEx(s->feat, i, &y, &m, &d, &hh, &mm,
 		                               &sec, &tz)) {
 			/* ISO dates whatever the driver's own rendering. */
-			if (s->date_kind[i] == 1 ||
-			    (hh == 0 && mm == 0 && sec == 0))
-				snprintf(date, sizeof date, "%04d-%02d-%02d", y,
-				         m, d);
-			else
-				snprintf(date, sizeof date,
-				         "%04d-%02d-%02dT%02d:%02d:%02d", y, m,
-				         d, hh, mm, (int)sec);
+			bool day = s->date_kind[i] == 1 ||
+			           (hh == 0 && mm == 0 && sec == 0);
+			int parts[6] = {y, m, d, hh, mm, (int)sec};
+			iso_date(date, sizeof date, parts, day ? 3 : 6);
 			v = date;
 		} else
 			v = lr__field_text(s->feat, i, date);
