@@ -226,16 +226,23 @@ static void run_steps(const lr__layer_reader *r, checkers *k, step *s)
 	pthread_mutex_init(&m.lock, NULL);
 	pthread_cond_init(&m.all_here, NULL);
 #pragma omp parallel num_threads(k->n)
-	while (s->go_on) {
-		if (omp_get_thread_num() == 0) {
-			s->ahead->n = 0;
-			if (s->rc == 1)
-				s->rc = read_batch(r, s->ahead, &s->read_err);
+	{
+		/* The team may be smaller than asked (OMP_THREAD_LIMIT, a
+		** read inside a parallel region): meet those it has. */
+#pragma omp single
+		m.n = omp_get_num_threads();
+		while (s->go_on) {
+			if (omp_get_thread_num() == 0) {
+				s->ahead->n = 0;
+				if (s->rc == 1)
+					s->rc = read_batch(r, s->ahead,
+					                   &s->read_err);
+			}
+			if (atomic_exchange(&s->before->take_claimed, 1) == 0)
+				take_batch(r, s->before);
+			check_batch(k, s->now);
+			meet(&m, next_step, s);
 		}
-		if (atomic_exchange(&s->before->take_claimed, 1) == 0)
-			take_batch(r, s->before);
-		check_batch(k, s->now);
-		meet(&m, next_step, s);
 	}
 	pthread_cond_destroy(&m.all_here);
 	pthread_mutex_destroy(&m.lock);
