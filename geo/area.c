@@ -14,7 +14,6 @@
 ** makes the faces of an overlay add up to the polygons they came from.
 */
 #include "lr_geo.h"
-#include "wkb_int.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -238,130 +237,36 @@ double lr_ellipsoid_area_r(GEOSContextHandle_t ctx, const GEOSGeometry *geom)
 
 /* ---- WKB read directly -------------------------------------------------- */
 
-/* A cursor over a WKB buffer; every read checks the remaining length. */
-typedef struct wkb_cursor {
-	const unsigned char *p, *end;
-	int swap; /* 1 when the byte order differs from the host's */
-} wkb_cursor;
-
-static int host_is_le(void)
+/* Add ring r's area to the sum at ud: the exterior's, less the holes'. */
+static bool add_ring_area(const lr_wkb_ring *r, void *ud)
 {
-	const uint16_t one = 1;
-	unsigned char c;
-	memcpy(&c, &one, 1);
-	return c == 1;
-}
-
-static int read_order(wkb_cursor *c, int host_le)
-{
-	if (c->end - c->p < 1 || *c->p > 1)
-		return -1;
-	c->swap = (*c->p == 1) != host_le;
-	c->p++;
-	return 0;
-}
-
-static int read_u32(wkb_cursor *c, uint32_t *v)
-{
-	if (c->end - c->p < 4)
-		return -1;
-	*v = lr__wkb_u32(c->p, c->swap);
-	c->p += 4;
-	return 0;
+	uint32_t n = r->n;
+	size_t stride = (size_t)r->dims * 8;
+	/* Skip a closing point equal to the first one. */
+	if (n > 1 && memcmp(r->pts, r->pts + (n - 1) * stride, 16) == 0)
+		n--;
+	double a = 0;
+	if (n >= 3) {
+		ring_sum rs;
+		ring_start(&rs, lr_wkb_ring_coord(r, 0, 0),
+		           lr_wkb_ring_coord(r, 0, 1));
+		for (uint32_t i = 1; i < n; i++)
+			ring_edge_to(&rs, lr_wkb_ring_coord(r, i, 0),
+			             lr_wkb_ring_coord(r, i, 1));
+		a = ring_end(&rs);
+	}
+	*(double *)ud += r->ring == 0 ? a : -a;
+	return false;
 }
 
 /*
-** Read a geometry header: byte order, type (ISO 1000/2000/3000 dimension
-** offsets or EWKB flags, with an EWKB SRID skipped); *base is the 2D type
-** code and *dims the number of doubles per point.
-*/
-static int read_header(wkb_cursor *c, int host_le, uint32_t *base, int *dims)
-{
-	uint32_t t;
-	if (read_order(c, host_le) != 0 || read_u32(c, &t) != 0)
-		return -1;
-	int z = (t & 0x80000000u) != 0, m = (t & 0x40000000u) != 0;
-	if (t & 0x20000000u) {
-		uint32_t srid;
-		if (read_u32(c, &srid) != 0)
-			return -1;
-	}
-	t &= 0x0fffffffu;
-	if (t >= 1000 && t < 4000) {
-		z = z || (t / 1000 == 1 || t / 1000 == 3);
-		m = m || (t / 1000 == 2 || t / 1000 == 3);
-		t %= 1000;
-	}
-	*base = t;
-	*dims = 2 + z + m;
-	return 0;
-}
-
-static int wkb_polygon(wkb_cursor *c, int dims, double *sum)
-{
-	uint32_t nrings;
-	if (read_u32(c, &nrings) != 0)
-		return -1;
-	size_t stride = (size_t)dims * 8;
-	for (uint32_t r = 0; r < nrings; r++) {
-		uint32_t n;
-		if (read_u32(c, &n) != 0 ||
-		    (size_t)(c->end - c->p) / stride < n)
-			return -1;
-		const unsigned char *p = c->p;
-		c->p += (size_t)n * stride;
-		/* Skip a closing point equal to the first one. */
-		if (n > 1 && memcmp(p, p + (n - 1) * stride, 16) == 0)
-			n--;
-		double a = 0;
-		if (n >= 3) {
-			ring_sum rs;
-			ring_start(&rs, lr__wkb_f64(p, c->swap),
-			           lr__wkb_f64(p + 8, c->swap));
-			for (uint32_t i = 1; i < n; i++)
-				ring_edge_to(
-				        &rs,
-				        lr__wkb_f64(p + i * stride, c->swap),
-				        lr__wkb_f64(p + i * stride + 8,
-				                    c->swap));
-			a = ring_end(&rs);
-		}
-		*sum += r == 0 ? a : -a;
-	}
-	return 0;
-}
-
-/*
-** Area (m2) on the WGS84 ellipsoid of w, a WKB Polygon or MultiPolygon (either
-*byte
-** order, ISO or EWKB, extra Z/M ignored) in lon/lat, parsed without GEOS.
-** Returns -1 for malformed or truncated WKB, or a trailing remainder.
+** Area (m2) on the WGS84 ellipsoid of w, a WKB Polygon or MultiPolygon
+** (either byte order, ISO or EWKB, extra Z/M ignored) in lon/lat, parsed
+** without GEOS.  Returns -1 for malformed or truncated WKB, or a trailing
+** remainder.
 */
 double lr_ellipsoid_area_wkb(const lr_wkb *w)
 {
-	if (w == NULL || w->data == NULL)
-		return -1;
-	int host_le = host_is_le();
-	wkb_cursor c = {w->data, w->data + w->size, 0};
-	uint32_t type, n = 1;
-	int dims;
 	double sum = 0;
-	if (read_header(&c, host_le, &type, &dims) != 0)
-		return -1;
-	if (type == 3)
-		return wkb_polygon(&c, dims, &sum) == 0 && c.p == c.end ? sum
-		                                                        : -1;
-	if (type != 6 || read_u32(&c, &n) != 0)
-		return -1;
-	/* Each polygon takes at least 9 bytes: a bound before any work. */
-	if ((size_t)(c.end - c.p) / 9 < n)
-		return -1;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t pt;
-		int pdims;
-		if (read_header(&c, host_le, &pt, &pdims) != 0 || pt != 3 ||
-		    wkb_polygon(&c, pdims, &sum) != 0)
-			return -1;
-	}
-	return c.p == c.end ? sum : -1;
+	return lr_wkb_each_ring(w, add_ring_area, &sum) == 0 ? sum : -1;
 }

@@ -12,6 +12,7 @@
 #include <geos_c.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #define LR_EPSG_WGS84 4326
 
@@ -27,6 +28,46 @@ typedef struct lr_wkb {
 } lr_wkb;
 
 void lr_wkb_free(lr_wkb *w);
+
+/*
+** One ring of a WKB Polygon or MultiPolygon, as lr_wkb_each_ring hands it
+** out.  The pointers are borrowed from the WKB walked.
+*/
+typedef struct lr_wkb_ring {
+	const unsigned char
+	        *polygon;         /* its polygon's first (byte order) byte */
+	const unsigned char *pts; /* n points of dims doubles, unaligned */
+	uint32_t n, dims;         /* points (a closing one included) */
+	uint32_t ring, n_rings;   /* ring 0 is the polygon's exterior */
+	uint32_t polygon_no, n_polygons;
+	bool swap; /* the doubles are in the byte order other than the host's */
+	bool plain; /* the polygon is little-endian 2D ISO WKB (lr_wkb's own) */
+} lr_wkb_ring;
+
+/* Called with each ring in order; returns true to stop the walk. */
+typedef bool (*lr_wkb_ring_fn)(const lr_wkb_ring *r, void *ud);
+
+/*
+** fn on each ring of w, a WKB Polygon or MultiPolygon in either byte order,
+** ISO or EWKB, with Z or M.  0 when every ring was handed out and the WKB
+** ends there; 1 when fn stopped the walk; -1 when w is no such WKB, is
+** truncated or has bytes after it (fn may have seen the rings before).
+** A polygon without rings is walked past unseen.
+*/
+int lr_wkb_each_ring(const lr_wkb *w, lr_wkb_ring_fn fn, void *ud);
+
+/* Coordinate k (0: x, 1: y) of point i of ring r. */
+static inline double lr_wkb_ring_coord(const lr_wkb_ring *r, uint32_t i, int k)
+{
+	const unsigned char *p = r->pts + ((size_t)i * r->dims + (size_t)k) * 8;
+	uint64_t v;
+	memcpy(&v, p, 8);
+	if (r->swap)
+		v = __builtin_bswap64(v);
+	double d;
+	memcpy(&d, &v, 8);
+	return d;
+}
 
 /* ---- GEOS contexts ------------------------------------------------------ */
 

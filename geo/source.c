@@ -549,6 +549,49 @@ static int text_append(lr_buf *b, const char *str, bool *repaired)
 	return 0;
 }
 
+/* Whether every part from the second is two digits and the year four. */
+static bool plain_date(const int *parts, int n)
+{
+	if (parts[0] < 0 || parts[0] > 9999)
+		return false;
+	for (int k = 1; k < n; k++)
+		if (parts[k] < 0 || parts[k] > 99)
+			return false;
+	return true;
+}
+
+/*
+** parts (year, month, day, and hour, minute, second when n is 6) as
+** "%04d-%02d-%02d" and "T%02d:%02d:%02d" write them: digit by digit when
+** each fits its width (a date in every row), by snprintf otherwise.
+*/
+static void iso_date(char *out, size_t size, const int *parts, int n)
+{
+	if (!plain_date(parts, n)) {
+		if (n == 3)
+			snprintf(out, size, "%04d-%02d-%02d", parts[0],
+			         parts[1], parts[2]);
+		else
+			snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d",
+			         parts[0], parts[1], parts[2], parts[3],
+			         parts[4], parts[5]);
+		return;
+	}
+	static const char sep[] = "--T::";
+	int y = parts[0];
+	char *p = out;
+	*p++ = (char)('0' + y / 1000);
+	*p++ = (char)('0' + y / 100 % 10);
+	*p++ = (char)('0' + y / 10 % 10);
+	*p++ = (char)('0' + y % 10);
+	for (int k = 1; k < n; k++) {
+		*p++ = sep[k - 1];
+		*p++ = (char)('0' + parts[k] / 10);
+		*p++ = (char)('0' + parts[k] % 10);
+	}
+	*p = '\0';
+}
+
 static int read_fields(lr_source *s, lr_feature *f)
 {
 	s->text.len = 0;
@@ -565,14 +608,10 @@ static int read_fields(lr_source *s, lr_feature *f)
 		    OGR_F_GetFieldAsDateTimeEx(s->feat, i, &y, &m, &d, &hh, &mm,
 		                               &sec, &tz)) {
 			/* ISO dates whatever the driver's own rendering. */
-			if (s->date_kind[i] == 1 ||
-			    (hh == 0 && mm == 0 && sec == 0))
-				snprintf(date, sizeof date, "%04d-%02d-%02d", y,
-				         m, d);
-			else
-				snprintf(date, sizeof date,
-				         "%04d-%02d-%02dT%02d:%02d:%02d", y, m,
-				         d, hh, mm, (int)sec);
+			bool day = s->date_kind[i] == 1 ||
+			           (hh == 0 && mm == 0 && sec == 0);
+			int parts[6] = {y, m, d, hh, mm, (int)sec};
+			iso_date(date, sizeof date, parts, day ? 3 : 6);
 			v = date;
 		} else
 			v = lr__field_text(s->feat, i, date);
@@ -674,20 +713,6 @@ static void put_u32(lr_buf *b, uint32_t v, int host_le)
 	b->len += 4;
 }
 
-static void put_f64(lr_buf *b, double v, int host_le)
-{
-	unsigned char x[8];
-	memcpy(x, &v, 8);
-	if (!host_le)
-		for (int i = 0; i < 4; i++) {
-			unsigned char t = x[i];
-			x[i] = x[7 - i];
-			x[7 - i] = t;
-		}
-	memcpy(b->p + b->len, x, 8);
-	b->len += 8;
-}
-
 static void patch_u32(lr_buf *b, size_t at, uint32_t v, int host_le)
 {
 	size_t len = b->len;
@@ -740,7 +765,7 @@ static int reserve_points(lr_source *s, size_t n)
 /* Whether the edge a-b (lon/lat) is longer than s->max_gap_m; *dist gets
 ** the geodesic length when it is computed. */
 static bool gap_too_long(const lr_source *s, const double *a, const double *b,
-                         double *dist)
+                         double near2, double *dist)
 {
 	/* A quick equirectangular estimate first: within 1 % of the
 	** ellipsoidal length for edges of a few km, so only edges longer
@@ -752,8 +777,7 @@ static bool gap_too_long(const lr_source *s, const double *a, const double *b,
 	/* The estimate with cos(lat) taken as 1 bounds it from above: an
 	** edge well short even so (every edge of a survey polygon) needs no
 	** cosine; the 2 % margin keeps rounding from ever deciding. */
-	double near = 0.5 * s->max_gap_m / (6371008.8 * (M_PI / 180));
-	if (dlat * dlat + dlon * dlon < 0.98 * near * near)
+	if (dlat * dlat + dlon * dlon < near2)
 		return false;
 	double c = cos((a[1] + b[1]) * 0.5 * (M_PI / 180));
 	double est = 6371008.8 * (M_PI / 180) *
@@ -787,10 +811,11 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 		return WALK_NOMEM;
 	const unsigned char *p = w->p;
 	w->p += (size_t)n * stride;
+	double *xs = s->xs, *ys = s->ys;
 	for (uint32_t i = 0; i < n; i++, p += stride) {
-		s->xs[i] = lr__wkb_f64(p, w->swap);
-		s->ys[i] = lr__wkb_f64(p + 8, w->swap);
-		if (!isfinite(s->xs[i]) || !isfinite(s->ys[i])) {
+		xs[i] = lr__wkb_f64(p, w->swap);
+		ys[i] = lr__wkb_f64(p + 8, w->swap);
+		if (!isfinite(xs[i]) || !isfinite(ys[i])) {
 			reject(w->f,
 			       "vertex %u of ring %d of polygon %d has a NaN "
 			       "or infinite coordinate",
@@ -854,11 +879,14 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 		return WALK_REJECT;
 	}
 	w->crossed = w->crossed || cross >= 0;
+	/* gap_too_long's bound, in squared degrees: once a ring. */
+	double near = 0.5 * s->max_gap_m / (6371008.8 * (M_PI / 180));
+	double near2 = 0.98 * near * near;
 	if (s->max_gap_m > 0)
 		for (size_t i = 0; i + 1 < m; i++) {
 			double d = 0;
 			if (gap_too_long(s, s->xy + 2 * i, s->xy + 2 * i + 2,
-			                 &d)) {
+			                 near2, &d)) {
 				reject(w->f,
 				       "vertices %zu and %zu are %.0f m apart "
 				       "(likely coordinate typo; ring %d of "
@@ -870,6 +898,38 @@ static int walk_ring(walk *w, int dims, int poly_no, int ring_no, size_t *k)
 		}
 	*k = distinct < 3 ? 0 : m;
 	return WALK_OK;
+}
+
+/* Append the k points xy (x y interleaved) to out as little-endian
+** doubles, widening w's bounds by them.  The bounds stay in locals: stores
+** through out's bytes could alias w, and kept the compiler storing w at
+** every point. */
+static void put_ring(lr_buf *out, const double *xy, size_t k, walk *w)
+{
+	unsigned char *o = out->p + out->len;
+	double x0 = w->minx, y0 = w->miny, x1 = w->maxx, y1 = w->maxy;
+	for (size_t i = 0; i < 2 * k; i += 2, o += 16) {
+		double x = xy[i], y = xy[i + 1];
+		if (w->host_le) {
+			memcpy(o, &x, 8);
+			memcpy(o + 8, &y, 8);
+		} else {
+			uint64_t u[2];
+			memcpy(u, xy + i, 16);
+			u[0] = __builtin_bswap64(u[0]);
+			u[1] = __builtin_bswap64(u[1]);
+			memcpy(o, u, 16);
+		}
+		x0 = x < x0 ? x : x0;
+		x1 = x > x1 ? x : x1;
+		y0 = y < y0 ? y : y0;
+		y1 = y > y1 ? y : y1;
+	}
+	out->len += 16 * k;
+	w->minx = x0;
+	w->miny = y0;
+	w->maxx = x1;
+	w->maxy = y1;
 }
 
 static int walk_polygon(walk *w, int dims)
@@ -913,19 +973,7 @@ static int walk_polygon(walk *w, int dims)
 		if (buf_reserve(out, 4 + k * 16) != 0)
 			return WALK_NOMEM;
 		put_u32(out, (uint32_t)k, w->host_le);
-		for (size_t i = 0; i < k; i++) {
-			double x = s->xy[2 * i], y = s->xy[2 * i + 1];
-			put_f64(out, x, w->host_le);
-			put_f64(out, y, w->host_le);
-			if (x < w->minx)
-				w->minx = x;
-			if (x > w->maxx)
-				w->maxx = x;
-			if (y < w->miny)
-				w->miny = y;
-			if (y > w->maxy)
-				w->maxy = y;
-		}
+		put_ring(out, s->xy, k, w);
 		kept++;
 	}
 	if (kept == 0) { /* a polygon with no rings at all */

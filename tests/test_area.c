@@ -44,6 +44,96 @@ static uint32_t le32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
+/* What lr_wkb_each_ring handed out, up to `stop` rings. */
+typedef struct seen {
+	int n, stop;
+	uint32_t poly[8], ring[8], pts[8], dims[8];
+	long offset[8]; /* of the ring's polygon in the WKB */
+	double x0[8], y0[8], z0[8], ylast[8];
+	bool swap[8], plain[8];
+	const unsigned char *base;
+} seen;
+
+static bool note_ring(const lr_wkb_ring *r, void *ud)
+{
+	seen *s = ud;
+	int k = s->n++;
+	if (k >= 8)
+		return true;
+	s->poly[k] = r->polygon_no;
+	s->ring[k] = r->ring;
+	s->pts[k] = r->n;
+	s->dims[k] = r->dims;
+	s->offset[k] = (long)(r->polygon - s->base);
+	s->x0[k] = lr_wkb_ring_coord(r, 0, 0);
+	s->y0[k] = lr_wkb_ring_coord(r, 0, 1);
+	s->z0[k] = r->dims > 2 ? lr_wkb_ring_coord(r, 0, 2) : 0;
+	s->ylast[k] = lr_wkb_ring_coord(r, r->n - 1, 1);
+	s->swap[k] = r->swap;
+	s->plain[k] = r->plain;
+	return s->n == s->stop;
+}
+
+/* The ring visitor on WKB from GEOS: the order, counts and coordinates of
+** the rings, their polygons' places, stopping, and damaged WKB. */
+static void test_each_ring(GEOSContextHandle_t ctx)
+{
+	GEOSGeometry *g = wkt(ctx, "MULTIPOLYGON(((0 0,4 0,4 4,0 4,0 0),"
+	                           "(1 1,1 2,2 2,2 1,1 1)),"
+	                           "((10 10,11 10,11 11,10 10)))");
+	lr_wkb w = {0};
+	lr_error err = {0};
+	lr_test_ok(g && lr_geos_to_wkb_r(ctx, g, &w, &err) == LR_OK,
+	           "WKB for the ring visitor");
+	GEOSGeom_destroy_r(ctx, g);
+	seen s = {.base = w.data};
+	lr_test_ok(lr_wkb_each_ring(&w, note_ring, &s) == 0 && s.n == 3,
+	           "three rings walked to the end");
+	/* polygon 1 starts after the header (9 bytes), polygon 1's header
+	** (9) and its two rings of 5 points (4 + 80 bytes each) */
+	lr_test_ok(s.poly[0] == 0 && s.ring[0] == 0 && s.pts[0] == 5 &&
+	                   s.poly[1] == 0 && s.ring[1] == 1 && s.pts[1] == 5 &&
+	                   s.poly[2] == 1 && s.ring[2] == 0 && s.pts[2] == 4,
+	           "polygons, rings and point counts in order");
+	lr_test_ok(s.offset[0] == 9 && s.offset[1] == 9 &&
+	                   s.offset[2] == 9 + 9 + 2 * (4 + 80),
+	           "each ring knows its polygon's first byte (%ld %ld %ld)",
+	           s.offset[0], s.offset[1], s.offset[2]);
+	lr_test_ok(s.x0[1] == 1 && s.y0[1] == 1 && s.x0[2] == 10 &&
+	                   s.ylast[2] == 10 && s.dims[0] == 2 && s.plain[0] &&
+	                   !s.swap[0],
+	           "coordinates read from the rings, plain 2D WKB");
+	s = (seen){.base = w.data, .stop = 2};
+	lr_test_ok(lr_wkb_each_ring(&w, note_ring, &s) == 1 && s.n == 2,
+	           "the walk stops when asked");
+	lr_wkb t = w;
+	int all_bad = 1;
+	for (t.size = 0; t.size < w.size; t.size++) {
+		s = (seen){.base = w.data};
+		if (lr_wkb_each_ring(&t, note_ring, &s) != -1)
+			all_bad = 0;
+	}
+	lr_test_ok(all_bad, "every truncation gives -1");
+	lr_wkb_free(&w);
+
+	g = wkt(ctx, "POLYGON Z((5 6 7,8 6 7,8 9 7,5 6 7))");
+	GEOSWKBWriter *wr = GEOSWKBWriter_create_r(ctx);
+	GEOSWKBWriter_setByteOrder_r(ctx, wr, GEOS_WKB_XDR);
+	GEOSWKBWriter_setOutputDimension_r(ctx, wr, 3);
+	size_t size = 0;
+	unsigned char *be = GEOSWKBWriter_write_r(ctx, wr, g, &size);
+	lr_wkb bw = {.data = be, .size = size};
+	s = (seen){.base = be};
+	lr_test_ok(be && lr_wkb_each_ring(&bw, note_ring, &s) == 0 &&
+	                   s.n == 1 && s.dims[0] == 3 && s.swap[0] &&
+	                   !s.plain[0] && s.x0[0] == 5 && s.y0[0] == 6 &&
+	                   s.z0[0] == 7 && s.offset[0] == 0,
+	           "a big-endian Polygon Z: its one ring, coordinates swapped");
+	GEOSFree_r(ctx, be);
+	GEOSWKBWriter_destroy_r(ctx, wr);
+	GEOSGeom_destroy_r(ctx, g);
+}
+
 int main(void)
 {
 	lr_error err = {0};
@@ -200,6 +290,7 @@ int main(void)
 	lr_test_ok(lr_wkb_to_geos_r(ctx, &jw) == NULL,
 	           "malformed WKB gives NULL");
 
+	test_each_ring(ctx);
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

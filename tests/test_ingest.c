@@ -9,6 +9,8 @@
 #include "lr_engine.h"
 #include "lr_test.h"
 
+#include <omp.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,6 +130,32 @@ static int build_utm(const char *dir)
 			return -1;
 	}
 	return 0;
+}
+
+/* A read asked for two threads inside a parallel region that allows no
+** nested team runs on the one thread it gets, to the same records. */
+static void test_small_team(const char *dir, const lr_mapping *m)
+{
+	lr_inputs in = {.dataset = dir, .mapping = m, .threads = 2};
+	in.today = lr_date_from_ymd(2025, 1, 1);
+	lr_dataset d;
+	lr_error err = {0};
+	int rc = -1;
+	lr_dataset_init(&d);
+	int levels = omp_get_max_active_levels();
+	omp_set_max_active_levels(1);
+#pragma omp parallel num_threads(2)
+#pragma omp single
+	rc = lr_ingest(&in, &d, &err);
+	omp_set_max_active_levels(levels);
+	const lr_layer_counts *c = d.counts;
+	lr_test_ok(rc == LR_OK && c[0].accepted == 2 && c[1].read == 9 &&
+	                   c[1].accepted == 4 && c[2].read == 6 &&
+	                   c[2].accepted == 4,
+	           "two threads asked, one given: the layers read all the "
+	           "same (%s)",
+	           err.msg);
+	lr_dataset_free(&d);
 }
 
 static void test_national(const char *dir, const lr_mapping *m)
@@ -721,6 +749,7 @@ int main(void)
 		lr_test_ok(0, "ogr2ogr builds the UTM Shapefiles in %s", dir);
 	} else if (m) {
 		test_national(dir, m);
+		test_small_team(dir, m);
 		test_dataset_errors(dir, m);
 	}
 	test_bih();

@@ -368,6 +368,49 @@ static void check_real(void)
 	           n[0], n[1], n[2], no_geom);
 }
 
+/* Read the GeoJSON json (written to a file of its own) and compare the
+** text of the fields names[0..cols) of its first rows features with
+** want (row by row); the number of equal texts, the first difference in
+** diff. */
+static int texts_as_read(const char *json, const char *const *names, int cols,
+                         const char *const *want, int rows, char *diff,
+                         size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/lr_test_texts_%d.geojson",
+	         (int)getpid());
+	FILE *fp = fopen(path, "w");
+	if (!lr_test_ok(fp && fputs(json, fp) >= 0 && fclose(fp) == 0,
+	                "write %s", path))
+		return -1;
+	lr_source *s = NULL;
+	lr_error err = {0};
+	lr_feature f;
+	int same = 0, k = 0;
+	snprintf(diff, size, "%s", "");
+	if (lr_source_open(path, NULL, NULL, NULL, &s, &err) == LR_OK)
+		for (; k < rows && lr_source_next(s, &f, &err) == 1; k++)
+			for (int c = 0; c < cols; c++) {
+				int col = lr_source_field_index(s, names[c]);
+				const char *v = col >= 0 ? f.values[col] : NULL;
+				const char *w = want[k * cols + c];
+				if (v && !strcmp(v, w))
+					same++;
+				else if (!diff[0])
+					snprintf(
+					        diff, size,
+					        "feature %d %s: '%s', not '%s'",
+					        k + 1, names[c],
+					        v ? v : "(null)", w);
+			}
+	lr_source_close(s);
+	unlink(path);
+	if (k < rows)
+		snprintf(diff, size, "%d of %d features read (%.100s)", k, rows,
+		         err.msg);
+	return same;
+}
+
 /* Numbers as text: integers as printf's %d and %lld write them, whole
 ** reals below 2^53 as %.0f, other reals as %.15g. */
 static void check_numbers(void)
@@ -390,39 +433,39 @@ static void check_numbers(void)
 	                                 {"2147483647", "10", "2.5"},
 	                                 {"-2147483648", "0", "1e+20"},
 	                                 {"7", "1", "-7"}};
-	char path[64];
-	snprintf(path, sizeof path, "/tmp/lr_test_numbers_%d.geojson",
-	         (int)getpid());
-	FILE *fp = fopen(path, "w");
-	if (!lr_test_ok(fp && fputs(json, fp) >= 0 && fclose(fp) == 0,
-	                "write %s", path))
-		return;
-	lr_source *s = NULL;
-	lr_error err = {0};
-	lr_feature f;
-	int same = 0, k = 0;
-	char first_diff[200] = "";
-	if (lr_source_open(path, NULL, NULL, NULL, &s, &err) == LR_OK)
-		for (; k < 5 && lr_source_next(s, &f, &err) == 1; k++)
-			for (int c = 0; c < 3; c++) {
-				static const char *names[] = {"i", "big", "r"};
-				int col = lr_source_field_index(s, names[c]);
-				const char *v = col >= 0 ? f.values[col] : NULL;
-				if (v && !strcmp(v, want[k][c]))
-					same++;
-				else if (!first_diff[0])
-					snprintf(
-					        first_diff, sizeof first_diff,
-					        "feature %d %s: '%s', not '%s'",
-					        k + 1, names[c],
-					        v ? v : "(null)", want[k][c]);
-			}
-	lr_source_close(s);
-	unlink(path);
-	lr_test_ok(k == 5 && same == 15,
+	static const char *names[] = {"i", "big", "r"};
+	char diff[200];
+	int same = texts_as_read(json, names, 3, &want[0][0], 5, diff,
+	                         sizeof diff);
+	lr_test_ok(same == 15,
 	           "integers and reals as text: %d of 15 as printf writes "
-	           "them %s(%s)",
-	           same, first_diff, err.msg);
+	           "them %s",
+	           same, diff);
+}
+
+/* Dates and date-times as ISO text whatever the driver's rendering: a
+** day alone, a time kept unless it is midnight. */
+static void check_dates(void)
+{
+	static const char *json =
+	        "{\"type\":\"FeatureCollection\",\"features\":["
+	        "{\"type\":\"Feature\",\"properties\":{\"day\":"
+	        "\"2019-05-03\",\"at\":\"2019-05-03T07:08:09\"},"
+	        "\"geometry\":null},"
+	        "{\"type\":\"Feature\",\"properties\":{\"day\":"
+	        "\"0999-12-31\",\"at\":\"2020-02-29T00:00:00\"},"
+	        "\"geometry\":null},"
+	        "{\"type\":\"Feature\",\"properties\":{\"day\":"
+	        "\"2001-01-01\",\"at\":\"1999-12-31T23:59:58\"},"
+	        "\"geometry\":null}]}";
+	static const char *want[3][2] = {{"2019-05-03", "2019-05-03T07:08:09"},
+	                                 {"0999-12-31", "2020-02-29"},
+	                                 {"2001-01-01", "1999-12-31T23:59:58"}};
+	static const char *names[] = {"day", "at"};
+	char diff[200];
+	int same = texts_as_read(json, names, 2, &want[0][0], 3, diff,
+	                         sizeof diff);
+	lr_test_ok(same == 6, "dates as ISO text: %d of 6 %s", same, diff);
 }
 
 int main(void)
@@ -435,6 +478,7 @@ int main(void)
 	check_projection();
 	check_text();
 	check_numbers();
+	check_dates();
 	check_real();
 	return lr_test_done();
 }

@@ -132,6 +132,14 @@ static void drawn_cases(GEOSContextHandle_t ctx)
 	        {"0 0, 1 0, 1 1, 0.5 1e-17, 0 1",
 	         "a vertex a hair above an edge", true},
 	        {"0 0, 1 0, 1 1, 0.5 0, 0 1", "a vertex on an edge", false},
+	        {"0 0, 4 -1, 8 0, 5 3, 8 6, 4 5, 0 6, 3 3",
+	         "a star-shaped ring, not convex", true},
+	        {"0 10, 5.878 -8.09, -9.511 3.09, 9.511 3.09, -5.878 -8.09",
+	         "a pentagram in one stroke (round its centre twice)", false},
+	        {"0 0, 1 0, 2 0, 2 2, 0 2",
+	         "three collinear vertices on an edge", true},
+	        {"0 0, 6 0, 6 1, 1 1, 1 5, 6 5, 6 6, 0 6",
+	         "a C, not star-shaped about its vertices' mean", true},
 	};
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
 		lr_wkb w = make(c[i].wkt);

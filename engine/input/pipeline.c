@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,27 +143,109 @@ static void check_batch(checkers *k, batch *b)
 	}
 }
 
-/* The three batches of a step and what reading left. */
+/*
+** Where the threads meet after each step.  A thread that waits spins a
+** moment, then sleeps: libgomp's barrier spins for milliseconds at every
+** step, the CPU of a core that waits for the reader, which a busy machine
+** can give to someone else.
+*/
+typedef struct meeting {
+	pthread_mutex_t lock;
+	pthread_cond_t all_here;
+	int n;             /* threads */
+	atomic_int here;   /* arrived in this round */
+	atomic_uint round; /* rounds completed */
+} meeting;
+
+/* Tries of the round before sleeping: a few microseconds. */
+#define MEET_SPINS 4000
+
+/* Wait until all m->n threads are here; the last to come runs last(ud)
+** before letting the others go. */
+static void meet(meeting *m, void (*last)(void *), void *ud)
+{
+	unsigned round = atomic_load(&m->round);
+	if (atomic_fetch_add(&m->here, 1) + 1 == m->n) {
+		last(ud);
+		atomic_store(&m->here, 0);
+		pthread_mutex_lock(&m->lock);
+		atomic_store(&m->round, round + 1);
+		pthread_cond_broadcast(&m->all_here);
+		pthread_mutex_unlock(&m->lock);
+		return;
+	}
+	for (int i = 0; i < MEET_SPINS && atomic_load(&m->round) == round; i++)
+		;
+	pthread_mutex_lock(&m->lock);
+	while (atomic_load(&m->round) == round)
+		pthread_cond_wait(&m->all_here, &m->lock);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* The three batches of a step, what reading left, and whether to go on. */
 typedef struct step {
+	batch *b;                    /* the three batches */
+	int j;                       /* b[j] is checked in this step */
 	batch *ahead, *now, *before; /* read, checked, taken in the step */
 	int rc;                      /* of the last read_batch */
 	lr_error read_err;
+	bool go_on;   /* another step is due */
+	int status;   /* LR_OK, or the first failure taken */
+	lr_error err; /* that failure */
 } step;
 
-/* One step: the calling thread reads the batch ahead (while reading goes
-** on), the first other thread takes the batch before, and all check the
-** batch now once done with that. */
-static void pipeline_step(const lr__layer_reader *r, checkers *k, step *s)
+/* Turn s to step j. */
+static void step_at(step *s, int j)
 {
-	s->ahead->n = 0;
+	s->j = j;
+	s->now = &s->b[j];
+	s->ahead = &s->b[(j + 1) % 3];
+	s->before = &s->b[(j + 2) % 3];
+	s->go_on = s->now->n > 0 || s->before->n > 0;
+}
+
+/* Between steps, on the last thread to finish one: stop at a failure
+** taken, else turn to the next step. */
+static void next_step(void *ud)
+{
+	step *s = ud;
+	if ((s->status = s->before->status) != LR_OK) {
+		s->err = s->before->err;
+		s->go_on = false;
+		return;
+	}
+	step_at(s, (s->j + 1) % 3);
+}
+
+/* The steps, on k->n threads.  In each the calling thread reads the batch
+** ahead (while reading goes on), the first other thread takes the batch
+** before, and all check the batch now once done with that. */
+static void run_steps(const lr__layer_reader *r, checkers *k, step *s)
+{
+	meeting m = {.n = k->n};
+	pthread_mutex_init(&m.lock, NULL);
+	pthread_cond_init(&m.all_here, NULL);
 #pragma omp parallel num_threads(k->n)
 	{
-		if (omp_get_thread_num() == 0 && s->rc == 1)
-			s->rc = read_batch(r, s->ahead, &s->read_err);
-		if (atomic_exchange(&s->before->take_claimed, 1) == 0)
-			take_batch(r, s->before);
-		check_batch(k, s->now);
+		/* The team may be smaller than asked (OMP_THREAD_LIMIT, a
+		** read inside a parallel region): meet those it has. */
+#pragma omp single
+		m.n = omp_get_num_threads();
+		while (s->go_on) {
+			if (omp_get_thread_num() == 0) {
+				s->ahead->n = 0;
+				if (s->rc == 1)
+					s->rc = read_batch(r, s->ahead,
+					                   &s->read_err);
+			}
+			if (atomic_exchange(&s->before->take_claimed, 1) == 0)
+				take_batch(r, s->before);
+			check_batch(k, s->now);
+			meet(&m, next_step, s);
+		}
 	}
+	pthread_cond_destroy(&m.all_here);
+	pthread_mutex_destroy(&m.lock);
 }
 
 /*
@@ -183,19 +266,15 @@ int lr__read_layer(const lr__layer_reader *r, int n_threads, lr_error *err)
 	        b[0].f && b[1].f && b[2].f
 	                ? checkers_new(&k, n_threads > 0 ? n_threads : 1, err)
 	                : lr_error_set(err, LR_ERR_NOMEM, "out of memory");
-	step s = {.rc = 0};
-	if (status == LR_OK)
+	step s = {.b = b, .rc = 0};
+	if (status == LR_OK) {
 		s.rc = read_batch(r, &b[0], &s.read_err);
-	atomic_store(&b[2].take_claimed, 1); /* nothing before the first */
-	for (int j = 0; status == LR_OK; j = (j + 1) % 3) {
-		s.now = &b[j];
-		s.ahead = &b[(j + 1) % 3];
-		s.before = &b[(j + 2) % 3];
-		if (s.now->n == 0 && s.before->n == 0)
-			break;
-		pipeline_step(r, &k, &s);
-		if ((status = s.before->status) != LR_OK)
-			*err = s.before->err;
+		atomic_store(&b[2].take_claimed,
+		             1); /* nothing before the first */
+		step_at(&s, 0);
+		run_steps(r, &k, &s);
+		if ((status = s.status) != LR_OK)
+			*err = s.err;
 	}
 	for (int j = 0; j < 3; j++) { /* what a failure left untaken */
 		for (int i = 0; b[j].f && i < b[j].n; i++)

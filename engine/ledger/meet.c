@@ -10,64 +10,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { WKB_POLYGON = 3, WKB_MULTIPOLYGON = 6 };
-
 typedef lr__vertex vertex;
-
-static uint32_t get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /* Called with each vertex; returns true to stop the walk. */
 typedef bool (*vertex_fn)(vertex v, void *ud);
 
-/* Walk the rings of the polygon at *p (its byte-order byte first), within
-** end; false when it is malformed or fn stopped the walk (*stopped). */
-static bool walk_polygon(const unsigned char **p, const unsigned char *end,
-                         vertex_fn fn, void *ud, bool *stopped)
+typedef struct vertex_walk {
+	vertex_fn fn;
+	void *ud;
+	bool stopped; /* by fn */
+} vertex_walk;
+
+static bool ring_vertices(const lr_wkb_ring *r, void *ud)
 {
-	const unsigned char *q = *p;
-	if (end - q < 9 || q[0] != 1 || get_u32(q + 1) != WKB_POLYGON)
-		return false;
-	uint32_t rings = get_u32(q + 5);
-	q += 9;
-	for (uint32_t r = 0; r < rings; r++) {
-		if (end - q < 4)
-			return false;
-		uint32_t n = get_u32(q);
-		q += 4;
-		if ((size_t)(end - q) / 16 < n)
-			return false;
-		for (uint32_t i = 0; i < n; i++, q += 16) {
-			vertex v;
-			memcpy(&v.x, q, 8);
-			memcpy(&v.y, q + 8, 8);
-			if (fn(v, ud)) {
-				*stopped = true;
-				return false;
-			}
-		}
+	vertex_walk *vw = ud;
+	if (!r->plain) /* not lr_wkb's own: walked no further */
+		return true;
+	for (uint32_t i = 0; i < r->n; i++) {
+		vertex v = {lr_wkb_ring_coord(r, i, 0),
+		            lr_wkb_ring_coord(r, i, 1)};
+		if (vw->fn(v, vw->ud))
+			return vw->stopped = true;
 	}
-	*p = q;
-	return true;
+	return false;
 }
 
 /* fn on every vertex of w; true when fn stopped the walk.  WKB that is
-** not a MultiPolygon is walked up to where it stops being one. */
+** not a little-endian 2D MultiPolygon is walked up to where it stops
+** being one. */
 static bool each_vertex(const lr_wkb *w, vertex_fn fn, void *ud)
 {
-	bool stopped = false;
+	vertex_walk vw = {fn, ud, false};
 	if (!w->data || w->size < 9 || w->data[0] != 1 ||
-	    get_u32(w->data + 1) != WKB_MULTIPOLYGON)
+	    memcmp(w->data + 1, "\6\0\0\0", 4) != 0)
 		return false;
-	const unsigned char *p = w->data + 9, *end = w->data + w->size;
-	uint32_t polys = get_u32(w->data + 5);
-	for (uint32_t k = 0; k < polys; k++)
-		if (!walk_polygon(&p, end, fn, ud, &stopped))
-			break;
-	return stopped;
+	lr_wkb_each_ring(w, ring_vertices, &vw);
+	return vw.stopped;
 }
 
 static bool vertex_before(const vertex *a, const vertex *b)

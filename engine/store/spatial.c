@@ -59,8 +59,7 @@ enum {
 	SPL_ENTITY = 0x69,
 	SPL_END = 0xFE,
 	SPL_HEADER = 39, /* start, order, srid, 4 doubles, MBR end */
-	WKB_MULTIPOLYGON = 6,
-	WKB_POLYGON = 3
+	WKB_MULTIPOLYGON = 6
 };
 
 void lr__blob_free(lr__blob *b)
@@ -99,37 +98,31 @@ static void widen_mbr(const unsigned char *p, uint32_t n, double mbr[4])
 	mbr[3] = y1;
 }
 
-/* One polygon of a MultiPolygon body at p (its byte-order byte first),
-** within end: widen mbr by its exterior ring (SpatiaLite's MBR ignores
-** holes), mark it as a SpatiaLite entity at the same place in copy (when
-** not NULL), and return the byte after it; NULL when malformed.  *empty
-** is set when it has no ring. */
-static const unsigned char *polygon_entity(const unsigned char *p,
-                                           const unsigned char *end,
-                                           double mbr[4], unsigned char *copy,
-                                           int *empty)
+/* The walk of one geometry: its MBR, and the copy whose polygons are
+** marked (NULL: none). */
+typedef struct mbr_walk {
+	const unsigned char *wkb; /* the WKB walked */
+	unsigned char *body;      /* its copy from the type on, or NULL */
+	double mbr[4];
+	uint32_t polygons; /* seen, with at least one ring */
+	bool foreign;      /* a polygon not in little-endian 2D WKB */
+} mbr_walk;
+
+/* At each polygon's exterior ring: widen the MBR by it (SpatiaLite's MBR
+** ignores holes) and mark the polygon as a SpatiaLite entity at the same
+** place in the copy. */
+static bool exterior_mbr(const lr_wkb_ring *r, void *ud)
 {
-	if (end - p < 9 || p[0] != SPL_LITTLE_ENDIAN ||
-	    get_u32(p + 1) != WKB_POLYGON)
-		return NULL;
-	if (copy)
-		copy[0] = SPL_ENTITY;
-	uint32_t rings = get_u32(p + 5);
-	p += 9;
-	if (rings == 0)
-		*empty = 1;
-	for (uint32_t k = 0; k < rings; k++) {
-		if (end - p < 4)
-			return NULL;
-		uint32_t n = get_u32(p);
-		p += 4;
-		if ((size_t)(end - p) / 16 < n)
-			return NULL;
-		if (k == 0)
-			widen_mbr(p, n, mbr);
-		p += 16 * (size_t)n;
-	}
-	return p;
+	mbr_walk *m = ud;
+	if (!r->plain)
+		return m->foreign = true;
+	if (r->ring != 0)
+		return false;
+	m->polygons++;
+	if (m->body)
+		m->body[r->polygon - m->wkb - 1] = SPL_ENTITY;
+	widen_mbr(r->pts, r->n, m->mbr);
+	return false;
 }
 
 /*
@@ -144,18 +137,16 @@ static int multipolygon_walk(const lr_wkb *w, double mbr[4],
 	if (!w->data || w->size < 9 || w->data[0] != SPL_LITTLE_ENDIAN ||
 	    get_u32(w->data + 1) != WKB_MULTIPOLYGON)
 		return -1;
-	mbr[0] = mbr[1] = HUGE_VAL;
-	mbr[2] = mbr[3] = -HUGE_VAL;
-	const unsigned char *p = w->data + 9, *end = w->data + w->size;
-	uint32_t polys = get_u32(w->data + 5);
-	int empty = polys == 0;
-	for (uint32_t k = 0; p && k < polys; k++)
-		p = polygon_entity(p, end, mbr,
-		                   body ? body + (p - w->data - 1) : NULL,
-		                   &empty);
-	if (!p || p != end)
+	mbr_walk m = {w->data,
+	              body,
+	              {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL},
+	              0,
+	              false};
+	if (lr_wkb_each_ring(w, exterior_mbr, &m) != 0 || m.foreign)
 		return -1;
-	return empty ? 1 : 0;
+	memcpy(mbr, m.mbr, sizeof m.mbr);
+	/* none, or one without rings */
+	return m.polygons < get_u32(w->data + 5) || m.polygons == 0 ? 1 : 0;
 }
 
 int lr__wkb_mbr(const lr_wkb *w, double mbr[4])
