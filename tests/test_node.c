@@ -309,6 +309,31 @@ static void shared_vertices(void)
 	lr_wkb_free(&in_hole);
 }
 
+/* The typed push the noder appends with: the same vector as lr_vec_push
+** makes, values in order across every growth, reserve keeping them. */
+static void typed_push(void)
+{
+	lr_vec a, b;
+	lr_vec_init(&a, sizeof(lr__seg));
+	lr_vec_init(&b, sizeof(lr__seg));
+	int ok = 1;
+	for (int i = 0; i < 1000 && ok; i++) {
+		lr__seg s = {i, -i, 0.5 * i, 1e9 + i};
+		ok = LR_VEC_PUSH(&a, lr__seg, s) && lr_vec_push(&b, &s);
+		if (i == 500)
+			ok = ok && lr_vec_reserve(&a, 4000) && a.cap == 4000 &&
+			     lr_vec_reserve(&a, 10) && a.cap == 4000;
+	}
+	lr_test_ok(ok && a.len == 1000 && b.len == 1000 &&
+	                   !memcmp(a.data, b.data, 1000 * sizeof(lr__seg)),
+	           "typed push: 1,000 segments as lr_vec_push stores them");
+	lr_test_ok(LR_VEC_AT(&a, lr__seg, 999).by == 1e9 + 999 &&
+	                   LR_VEC_AT(&a, lr__seg, 501).ay == -501,
+	           "typed push: values kept across a reserve");
+	lr_vec_free(&a);
+	lr_vec_free(&b);
+}
+
 int main(void)
 {
 	lr_error err = {0};
@@ -319,6 +344,7 @@ int main(void)
 	refused();
 	fans();
 	shared_vertices();
+	typed_push();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

@@ -403,7 +403,7 @@ static int add_node(noder *nd, size_t seg, pt at)
 	          (signed char)(idx < n_segs ? octant(vertex(nd, line, idx),
 	                                              vertex(nd, line, idx + 1))
 	                                     : -1)};
-	return lr_vec_push(&nd->nodes, &k) ? LR_OK : LR_ERR_NOMEM;
+	return LR_VEC_PUSH(&nd->nodes, node, k) ? LR_OK : LR_ERR_NOMEM;
 }
 
 /* IntersectionAdder::processIntersections for segments i < j. */
@@ -552,7 +552,8 @@ typedef struct chains {
 
 static int push_pt(chains *ch, pt p, size_t seg)
 {
-	return lr_vec_push(&ch->pts, &p) && lr_vec_push(&ch->seg, &seg)
+	return LR_VEC_PUSH(&ch->pts, pt, p) &&
+	                       LR_VEC_PUSH(&ch->seg, size_t, seg)
 	               ? LR_OK
 	               : LR_ERR_NOMEM;
 }
@@ -577,12 +578,17 @@ static int split_edge(const noder *nd, chains *ch, const node *a, const node *b)
 static int cut_lines(const noder *nd, chains *ch)
 {
 	const node *v = nd->nodes.data;
+	/* Each piece starts at a node or a vertex: a bound known now. */
+	size_t bound = nd->n + nd->n_lines + 2 * nd->nodes.len;
+	if (!lr_vec_reserve(&ch->pts, bound) ||
+	    !lr_vec_reserve(&ch->seg, bound) ||
+	    !lr_vec_reserve(&ch->first, nd->nodes.len + 1))
+		return LR_ERR_NOMEM;
 	int rc = LR_OK;
 	for (size_t i = 1; rc == LR_OK && i < nd->nodes.len; i++) {
 		if (v[i].line != v[i - 1].line)
 			continue;
-		size_t at = ch->pts.len;
-		if (!lr_vec_push(&ch->first, &at))
+		if (!LR_VEC_PUSH(&ch->first, size_t, ch->pts.len))
 			return LR_ERR_NOMEM;
 		rc = split_edge(nd, ch, &v[i - 1], &v[i]);
 	}
@@ -691,18 +697,21 @@ static int emit_chains(const noder *nd, const chains *ch, size_t n_chains,
 	const pt *p = ch->pts.data;
 	const size_t *seg = ch->seg.data;
 	const size_t *first = ch->first.data;
+	if (!lr_vec_reserve(&out->pieces, ch->pts.len) ||
+	    !lr_vec_reserve(suspect, ch->pts.len) ||
+	    !lr_vec_reserve(&out->chain_start, n_chains))
+		return LR_ERR_NOMEM;
 	for (size_t k = 0; k < n_chains; k++) {
 		if (!keep[k])
 			continue;
-		size_t at = out->pieces.len;
-		if (!lr_vec_push(&out->chain_start, &at))
+		if (!LR_VEC_PUSH(&out->chain_start, size_t, out->pieces.len))
 			return LR_ERR_NOMEM;
 		for (size_t i = first[k]; i + 1 < first[k + 1]; i++) {
 			lr__seg s = {p[i].x, p[i].y, p[i + 1].x, p[i + 1].y};
 			if (pt_eq(p[i], p[i + 1]))
 				*ok = false;
-			if (!lr_vec_push(&out->pieces, &s) ||
-			    !lr_vec_push(suspect, &nd->crossed[seg[i]]))
+			if (!LR_VEC_PUSH(&out->pieces, lr__seg, s) ||
+			    !LR_VEC_PUSH(suspect, bool, nd->crossed[seg[i]]))
 				return LR_ERR_NOMEM;
 		}
 	}

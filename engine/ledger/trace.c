@@ -257,7 +257,7 @@ static int push_ring(lr__arrangement *a, lr_vec *rings, const int32_t *stack,
 		r.maxx = fmax(r.maxx, p[0]);
 		r.maxy = fmax(r.maxy, p[1]);
 	}
-	return lr_vec_push(rings, &r) ? LR_OK : LR_ERR_NOMEM;
+	return LR_VEC_PUSH(rings, lr__ring, r) ? LR_OK : LR_ERR_NOMEM;
 }
 
 /* Split the cycle through half `start` into simple rings where it passes
