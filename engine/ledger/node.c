@@ -320,7 +320,10 @@ LR__DEFINE_SORT(sort_boxes, box, box_before)
 ** stop the sweep with it. */
 typedef int (*pair_fn)(size_t i, size_t j, void *ud);
 
-static int sweep_pairs(const lr__seg *s, size_t n, pair_fn fn, void *ud)
+/* Calls fn once for every pair of segments i < j of s[0..n) whose boxes
+** meet; *given: how many. */
+static int sweep_pairs(const lr__seg *s, size_t n, pair_fn fn, void *ud,
+                       size_t *given)
 {
 	box *b = malloc((n ? n : 1) * sizeof *b);
 	if (!b)
@@ -336,6 +339,7 @@ static int sweep_pairs(const lr__seg *s, size_t n, pair_fn fn, void *ud)
 				break;
 			if (b[j].miny > b[i].maxy || b[j].maxy < b[i].miny)
 				continue;
+			++*given;
 			rc = b[i].i < b[j].i ? fn(b[i].i, b[j].i, ud)
 			                     : fn(b[j].i, b[i].i, ud);
 		}
@@ -362,6 +366,7 @@ typedef struct noder {
 	uint32_t *line_of; /* owned [n]: the line of each segment */
 	bool *crossed;     /* owned [n]: a computed crossing is on it */
 	lr_vec nodes;      /* node */
+	size_t pairs;      /* pairs of segments given the exact test */
 } noder;
 
 static size_t line_end(const noder *nd, size_t line)
@@ -769,7 +774,8 @@ static int check_pair(size_t i, size_t j, void *ud)
 ** of both chains (as IteratedNoder's next pass would find), asked of the
 ** pairs where a piece lies on a segment with a computed crossing (the
 ** others are exact parts of their segments, cut where they met). */
-static int check_noded(const lr__noded *out, const bool *suspect, bool *ok)
+static int check_noded(const lr__noded *out, const bool *suspect, size_t *pairs,
+                       bool *ok)
 {
 	size_t n = out->pieces.len, n_suspect = 0;
 	for (size_t i = 0; i < n; i++)
@@ -785,7 +791,7 @@ static int check_noded(const lr__noded *out, const bool *suspect, bool *ok)
 		for (size_t i = start[k]; i < end; i++)
 			c.chain_of[i] = k;
 	}
-	int rc = sweep_pairs(out->pieces.data, n, check_pair, &c);
+	int rc = sweep_pairs(out->pieces.data, n, check_pair, &c, pairs);
 	free(c.chain_of);
 	if (c.cut_left) {
 		*ok = false;
@@ -806,7 +812,7 @@ static int find_nodes(noder *nd, bool *ok)
 	for (size_t k = 0; k < nd->n_lines; k++)
 		for (size_t i = nd->start[k]; i < line_end(nd, k); i++)
 			nd->line_of[i] = (uint32_t)k;
-	int rc = sweep_pairs(nd->s, nd->n, node_pair, nd);
+	int rc = sweep_pairs(nd->s, nd->n, node_pair, nd, &nd->pairs);
 	if (rc == LR_OK)
 		rc = add_line_ends(nd);
 	if (rc == LR_OK)
@@ -862,7 +868,8 @@ int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
 	           lw->line_start.len,
 	           NULL,
 	           NULL,
-	           {0}},
+	           {0},
+	           0},
 	          {{0}, {0}, {0}},
 	          NULL,
 	          {0}};
@@ -871,9 +878,10 @@ int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
 	lr_vec_init(&w.ch.seg, sizeof(size_t));
 	lr_vec_init(&w.ch.first, sizeof(size_t));
 	lr_vec_init(&w.suspect, sizeof(bool));
-	out->pieces.len = out->chain_start.len = 0;
+	out->pieces.len = out->chain_start.len = out->pairs = 0;
 	*noded = lines_usable(lw);
 	int rc = *noded ? find_nodes(&w.nd, noded) : LR_OK;
+	out->pairs = w.nd.pairs;
 	if (rc == LR_OK && *noded)
 		rc = cut_lines(&w.nd, &w.ch);
 	size_t n_chains = w.ch.first.len ? w.ch.first.len - 1 : 0;
@@ -886,7 +894,7 @@ int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
 		rc = emit_chains(&w.nd, &w.ch, n_chains, w.keep, out,
 		                 &w.suspect, noded);
 	if (rc == LR_OK && *noded)
-		rc = check_noded(out, w.suspect.data, noded);
+		rc = check_noded(out, w.suspect.data, &out->pairs, noded);
 	work_free(&w);
 	return rc;
 }
@@ -895,6 +903,7 @@ void lr__noded_init(lr__noded *nd)
 {
 	lr_vec_init(&nd->pieces, sizeof(lr__seg));
 	lr_vec_init(&nd->chain_start, sizeof(size_t));
+	nd->pairs = 0;
 }
 
 void lr__noded_free(lr__noded *nd)
