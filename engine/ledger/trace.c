@@ -34,23 +34,6 @@ static int cmp_point(const void *pa, const void *pb)
 	return c ? c : cmp_double(a[1], b[1]);
 }
 
-int32_t lr__node_find(const lr__arrangement *a, double x, double y)
-{
-	double p[2] = {x, y};
-	size_t lo = 0, hi = a->n_nodes;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_point(&a->xy[2 * mid], p);
-		if (c == 0)
-			return (int32_t)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 /* One end of a segment: half `half` leaves it. */
 typedef struct seg_end {
 	double x, y;
