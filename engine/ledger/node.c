@@ -354,7 +354,7 @@ typedef struct node {
 	uint32_t line, idx;
 	pt at;
 	bool interior;   /* not the line's vertex idx */
-	signed char oct; /* octant of segment idx, -1 past the last */
+	signed char oct; /* octant of segment idx when interior, else -1 */
 } node;
 
 /* The noder's state for one linework. */
@@ -399,15 +399,15 @@ static int octant(pt a, pt b)
 ** normalises it. */
 static int add_node(noder *nd, size_t seg, pt at)
 {
+	const lr__seg *s = &nd->s[seg];
 	uint32_t line = nd->line_of[seg];
-	size_t idx = seg - nd->start[line];
-	if (pt_eq(at, seg_b(&nd->s[seg])))
-		idx++;
-	size_t n_segs = line_end(nd, line) - nd->start[line];
-	node k = {line, (uint32_t)idx, at, !pt_eq(at, vertex(nd, line, idx)),
-	          (signed char)(idx < n_segs ? octant(vertex(nd, line, idx),
-	                                              vertex(nd, line, idx + 1))
-	                                     : -1)};
+	bool at_end = pt_eq(at, seg_b(s));
+	/* Lines run on (each segment starts where the one before ends), so
+	** the segment's own ends are the line's vertices idx and idx + 1. */
+	bool interior = !at_end && !pt_eq(at, seg_a(s));
+	node k = {line, (uint32_t)(seg - nd->start[line] + at_end), at,
+	          interior,
+	          (signed char)(interior ? octant(seg_a(s), seg_b(s)) : -1)};
 	return LR_VEC_PUSH(&nd->nodes, node, k) ? LR_OK : LR_ERR_NOMEM;
 }
 
