@@ -365,6 +365,7 @@ typedef struct noder {
 	size_t n_lines;
 	uint32_t *line_of; /* owned [n]: the line of each segment */
 	bool *crossed;     /* owned [n]: a computed crossing is on it */
+	bool *at_vertex;   /* owned [n + n_lines]: a node at this vertex */
 	lr_vec nodes;      /* node */
 	size_t pairs;      /* pairs of segments given the exact test */
 } noder;
@@ -405,6 +406,12 @@ static int add_node(noder *nd, size_t seg, pt at)
 	/* Lines run on (each segment starts where the one before ends), so
 	** the segment's own ends are the line's vertices idx and idx + 1. */
 	bool interior = !at_end && !pt_eq(at, seg_a(s));
+	size_t vertex = seg + line + at_end; /* vertex_key of the node */
+	/* A node at a vertex already holding one is that node again (pairs
+	** sharing a vertex meet there once per pair): sorting would drop it. */
+	if (!interior && nd->at_vertex[vertex])
+		return LR_OK;
+	nd->at_vertex[vertex] |= !interior;
 	node k = {line, (uint32_t)(seg - nd->start[line] + at_end), at,
 	          interior,
 	          (signed char)(interior ? octant(seg_a(s), seg_b(s)) : -1)};
@@ -807,7 +814,8 @@ static int find_nodes(noder *nd, bool *ok)
 {
 	nd->line_of = malloc((nd->n ? nd->n : 1) * sizeof *nd->line_of);
 	nd->crossed = calloc(nd->n ? nd->n : 1, sizeof *nd->crossed);
-	if (!nd->line_of || !nd->crossed)
+	nd->at_vertex = calloc(nd->n + nd->n_lines + 1, sizeof *nd->at_vertex);
+	if (!nd->line_of || !nd->crossed || !nd->at_vertex)
 		return LR_ERR_NOMEM;
 	for (size_t k = 0; k < nd->n_lines; k++)
 		for (size_t i = nd->start[k]; i < line_end(nd, k); i++)
@@ -853,6 +861,7 @@ static void work_free(work *w)
 	free(w->keep);
 	free(w->nd.line_of);
 	free(w->nd.crossed);
+	free(w->nd.at_vertex);
 	lr_vec_free(&w->nd.nodes);
 	lr_vec_free(&w->ch.pts);
 	lr_vec_free(&w->ch.seg);
@@ -866,6 +875,7 @@ int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
 	           lw->segs.len,
 	           lw->line_start.data,
 	           lw->line_start.len,
+	           NULL,
 	           NULL,
 	           NULL,
 	           {0},
