@@ -124,15 +124,6 @@ static int orient(pt p1, pt p2, pt q)
 
 /* ---- GEOS's LineIntersector ------------------------------------------ */
 
-/* Whether the boxes of p1-p2 and q1-q2 meet (Envelope::intersects). */
-static bool boxes_meet(pt p1, pt p2, pt q1, pt q2)
-{
-	return fmin(p1.x, p2.x) <= fmax(q1.x, q2.x) &&
-	       fmax(p1.x, p2.x) >= fmin(q1.x, q2.x) &&
-	       fmin(p1.y, p2.y) <= fmax(q1.y, q2.y) &&
-	       fmax(p1.y, p2.y) >= fmin(q1.y, q2.y);
-}
-
 /* Whether q lies in the box of p1-p2, edges included. */
 static bool in_box(pt p1, pt p2, pt q)
 {
@@ -277,12 +268,11 @@ static pt touch_point(pt p1, pt p2, pt q1, pt q2, int pq1, int pq2, int qp1)
 	return qp1 == 0 ? p1 : p2;
 }
 
-/* LineIntersector::computeIntersect of p1-p2 and q1-q2. */
+/* LineIntersector::computeIntersect of p1-p2 and q1-q2, whose boxes meet:
+** GEOS tests the envelopes first, and the sweep gives no other pair. */
 static meet segments_meet(pt p1, pt p2, pt q1, pt q2)
 {
 	meet none = {0, {{0, 0}, {0, 0}}, false};
-	if (!boxes_meet(p1, p2, q1, q2))
-		return none;
 	int pq1 = orient(p1, p2, q1), pq2 = orient(p1, p2, q2);
 	if ((pq1 > 0 && pq2 > 0) || (pq1 < 0 && pq2 < 0))
 		return none;
