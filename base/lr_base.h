@@ -130,6 +130,16 @@ void lr_vec_init(lr_vec *v, size_t elem);
 /* Append one element (copied from p); return its address or NULL on OOM. */
 void *lr_vec_push(lr_vec *v, const void *p);
 void lr_vec_free(lr_vec *v);
+/* Room for at least n elements in all; false on OOM (v unchanged). */
+bool lr_vec_reserve(lr_vec *v, size_t n);
+/* Room for one more element; false on OOM (v unchanged). */
+bool lr_vec_grow(lr_vec *v);
+/* Append val, of v's element type `type`, as a plain store (where
+** lr_vec_push copies a runtime size): for hot loops.  True, or false on
+** OOM with v unchanged. */
+#define LR_VEC_PUSH(v, type, val)                                              \
+	(((v)->len < (v)->cap || lr_vec_grow(v)) &&                            \
+	 (((type *)(v)->data)[(v)->len++] = (val), true))
 /* Append a new string formatted from fmt to v, a vector of char * that owns
 ** its strings.  LR_OK, or LR_ERR_NOMEM with v unchanged. */
 int lr_vec_push_printf(lr_vec *v, const char *fmt, ...)

@@ -2,6 +2,7 @@
 #include "lr_base.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +24,32 @@ void lr_vec_init(lr_vec *v, size_t elem)
 	v->elem = elem;
 }
 
+bool lr_vec_reserve(lr_vec *v, size_t n)
+{
+	if (n <= v->cap)
+		return true;
+	if (n > SIZE_MAX / v->elem)
+		return false;
+	void *d = realloc(v->data, n * v->elem);
+	if (!d)
+		return false;
+	v->data = d;
+	v->cap = n;
+	return true;
+}
+
+bool lr_vec_grow(lr_vec *v)
+{
+	if (v->len < v->cap)
+		return true;
+	return v->cap <= SIZE_MAX / 2 &&
+	       lr_vec_reserve(v, v->cap ? v->cap * 2 : 16);
+}
+
 void *lr_vec_push(lr_vec *v, const void *p)
 {
-	if (v->len == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		void *d = realloc(v->data, cap * v->elem);
-		if (!d)
-			return NULL;
-		v->data = d;
-		v->cap = cap;
-	}
+	if (!lr_vec_grow(v))
+		return NULL;
 	void *slot = (char *)v->data + v->len * v->elem;
 	if (p)
 		memcpy(slot, p, v->elem);

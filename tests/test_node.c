@@ -309,6 +309,86 @@ static void shared_vertices(void)
 	lr_wkb_free(&in_hole);
 }
 
+/* Whether the boxes of segments a and b meet, worked out apart from the
+** noder's sweep. */
+static int boxes_touch(const lr__seg *a, const lr__seg *b)
+{
+	double ax0 = a->ax < a->bx ? a->ax : a->bx, ax1 = a->ax + a->bx - ax0;
+	double ay0 = a->ay < a->by ? a->ay : a->by, ay1 = a->ay + a->by - ay0;
+	double bx0 = b->ax < b->bx ? b->ax : b->bx, bx1 = b->ax + b->bx - bx0;
+	double by0 = b->ay < b->by ? b->ay : b->by, by1 = b->ay + b->by - by0;
+	return ax0 <= bx1 && bx0 <= ax1 && ay0 <= by1 && by0 <= ay1;
+}
+
+/* A 6 x 6 grid of unit squares drawn as closed lines, each with a
+** diagonal tail: they meet only at vertices and along shared sides (no
+** crossing to compute, so nothing for the check to test).  Every pair of
+** segments whose boxes meet must reach the exact test once, no more:
+** counted here by trying all pairs. */
+static void pairs_tested(void)
+{
+	double xy[36 * 12];
+	int n[36];
+	for (int k = 0; k < 36; k++) {
+		double x = k % 6, y = (double)(k / 6);
+		double sq[12] = {x, y,     x + 1, y, x + 1,   y + 1,
+		                 x, y + 1, x,     y, x - 0.5, y - 0.5};
+		memcpy(&xy[12 * k], sq, sizeof sq);
+		n[k] = 6;
+	}
+	GEOSGeometry *grid[6];
+	size_t want = 0, got = 0;
+	bool noded = true;
+	int rc = LR_OK;
+	for (int g = 0; g < 6 && rc == LR_OK; g++) {
+		grid[g] = lines_of(&xy[12 * 6 * g], &n[6 * g], 6);
+		lr__linework lw;
+		lr__noded nd;
+		lr__linework_init(&lw);
+		lr__noded_init(&nd);
+		rc = lr__linework_add(ctx, grid[g], &lw);
+		if (rc == LR_OK)
+			rc = lr__node(&lw, &nd, &noded);
+		const lr__seg *s = lw.segs.data;
+		for (size_t i = 0; i < lw.segs.len; i++)
+			for (size_t j = i + 1; j < lw.segs.len; j++)
+				want += (size_t)boxes_touch(&s[i], &s[j]);
+		got += nd.pairs;
+		lr__linework_free(&lw);
+		lr__noded_free(&nd);
+		GEOSGeom_destroy_r(ctx, grid[g]);
+	}
+	lr_test_ok(rc == LR_OK && noded && got == want && want > 0,
+	           "every pair of segments whose boxes meet tested once (%zu "
+	           "of %zu)",
+	           got, want);
+}
+
+/* The typed push the noder appends with: the same vector as lr_vec_push
+** makes, values in order across every growth, reserve keeping them. */
+static void typed_push(void)
+{
+	lr_vec a, b;
+	lr_vec_init(&a, sizeof(lr__seg));
+	lr_vec_init(&b, sizeof(lr__seg));
+	int ok = 1;
+	for (int i = 0; i < 1000 && ok; i++) {
+		lr__seg s = {i, -i, 0.5 * i, 1e9 + i};
+		ok = LR_VEC_PUSH(&a, lr__seg, s) && lr_vec_push(&b, &s);
+		if (i == 500)
+			ok = ok && lr_vec_reserve(&a, 4000) && a.cap == 4000 &&
+			     lr_vec_reserve(&a, 10) && a.cap == 4000;
+	}
+	lr_test_ok(ok && a.len == 1000 && b.len == 1000 &&
+	                   !memcmp(a.data, b.data, 1000 * sizeof(lr__seg)),
+	           "typed push: 1,000 segments as lr_vec_push stores them");
+	lr_test_ok(LR_VEC_AT(&a, lr__seg, 999).by == 1e9 + 999 &&
+	                   LR_VEC_AT(&a, lr__seg, 501).ay == -501,
+	           "typed push: values kept across a reserve");
+	lr_vec_free(&a);
+	lr_vec_free(&b);
+}
+
 int main(void)
 {
 	lr_error err = {0};
@@ -319,6 +399,8 @@ int main(void)
 	refused();
 	fans();
 	shared_vertices();
+	typed_push();
+	pairs_tested();
 	GEOS_finish_r(ctx);
 	return lr_test_done();
 }

@@ -27,7 +27,57 @@ typedef struct graph {
 	uint64_t *inside;         /* owned [n_halves * words] */
 	double *xy;               /* owned scratch: one ring's coordinates */
 	size_t xy_cap;
+	int32_t *
+	        slot; /* owned [mask + 1]: the nodes by their point, -1 empty */
+	size_t mask;
 } graph;
+
+/* A hash of the point (x, y); -0 and 0, equal points, hash alike. */
+static size_t point_hash(double x, double y)
+{
+	double p[2] = {x + 0.0, y + 0.0};
+	uint64_t u[2];
+	memcpy(u, p, sizeof u);
+	uint64_t h = (u[0] * 0x9e3779b97f4a7c15u) ^ (u[1] + (u[0] >> 29));
+	h *= 0xff51afd7ed558ccdu;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* Every node of g->a into an open-addressed table, so that each input
+** vertex is found at once where a search among the sorted nodes took a
+** dozen steps.  0 when out of memory. */
+static int index_nodes(graph *g)
+{
+	const lr__arrangement *a = g->a;
+	size_t cap = 16;
+	while (cap < 2 * a->n_nodes)
+		cap *= 2;
+	g->slot = malloc(cap * sizeof *g->slot);
+	if (!g->slot)
+		return 0;
+	memset(g->slot, 0xff, cap * sizeof *g->slot); /* every slot -1 */
+	g->mask = cap - 1;
+	for (size_t v = 0; v < a->n_nodes; v++) {
+		size_t h = point_hash(a->xy[2 * v], a->xy[2 * v + 1]) & g->mask;
+		while (g->slot[h] >= 0)
+			h = (h + 1) & g->mask;
+		g->slot[h] = (int32_t)v;
+	}
+	return 1;
+}
+
+/* The node at (x, y), -1 if there is none (nodes are distinct points). */
+static int32_t node_at(const graph *g, double x, double y)
+{
+	const double *xy = g->a->xy;
+	size_t h = point_hash(x, y) & g->mask;
+	for (; g->slot[h] >= 0; h = (h + 1) & g->mask) {
+		int32_t v = g->slot[h];
+		if (xy[2 * v] == x && xy[2 * v + 1] == y)
+			return v;
+	}
+	return -1;
+}
 
 /* The face on the left of half i, -1 outside every face. */
 static int32_t face_of(const graph *g, int32_t i)
@@ -106,14 +156,14 @@ static int32_t next_on_segment(const graph *g, int32_t c, double ax, double ay,
 }
 
 /* Follow the boundary segment a -> b of input k (its interior on the
-** left) along the halves, marking each.  0 if it cannot be followed. */
-static int follow(graph *g, const double *a, const double *b, size_t k)
+** left), from node c to node end (-1: none there), along the halves,
+** marking each.  0 if it cannot be followed. */
+static int follow(graph *g, const double *a, const double *b, int32_t c,
+                  int32_t end, size_t k)
 {
 	double dx = b[0] - a[0], dy = b[1] - a[1], t = 0;
 	if (dx == 0 && dy == 0)
 		return 1;
-	int32_t c = lr__node_find(g->a, a[0], a[1]);
-	int32_t end = lr__node_find(g->a, b[0], b[1]);
 	if (c < 0 || end < 0)
 		return 0;
 	for (size_t steps = 0; steps < g->a->n_halves; steps++) {
@@ -131,6 +181,23 @@ static int follow(graph *g, const double *a, const double *b, size_t k)
 			return 1;
 	}
 	return 0;
+}
+
+/* Follow the ring g->xy[0..m) of input k, forwards when fwd (else
+** backwards: its interior on the left either way), each vertex's node
+** looked up once.  0 if it cannot be followed. */
+static int follow_ring(graph *g, size_t m, int fwd, size_t k)
+{
+	const double *p = &g->xy[fwd ? 0 : 2 * (m - 1)];
+	ptrdiff_t step = fwd ? 2 : -2;
+	int32_t from = node_at(g, p[0], p[1]);
+	for (size_t i = 0; i + 1 < m; i++, p += step) {
+		int32_t to = node_at(g, p[step], p[step + 1]);
+		if (!follow(g, p, p + step, from, to, k))
+			return 0;
+		from = to;
+	}
+	return 1;
 }
 
 /* Mark the halves along every ring of input k (a polygon or several):
@@ -153,15 +220,8 @@ static int mark_input(GEOSContextHandle_t ctx, graph *g, const GEOSGeometry *in,
 			if (got <= 0)
 				return got;
 			double a2 = ring_area2(g->xy, m);
-			int fwd = r < 0 ? a2 > 0 : a2 < 0;
-			for (size_t i = 0; i + 1 < m; i++) {
-				const double *p0 =
-				        &g->xy[2 * (fwd ? i : i + 1)];
-				const double *p1 =
-				        &g->xy[2 * (fwd ? i + 1 : i)];
-				if (!follow(g, p0, p1, k))
-					return 0;
-			}
+			if (!follow_ring(g, m, r < 0 ? a2 > 0 : a2 < 0, k))
+				return 0;
 		}
 	}
 	return 1;
@@ -244,14 +304,16 @@ int lr__label_faces(GEOSContextHandle_t ctx, const lr__arrangement *a,
                     lr__face_labels *out, bool *labelled)
 {
 	size_t nf = a->n_faces;
-	graph g = {a, (n_inputs + 63) / 64, NULL, NULL, 0};
+	graph g = {a, (n_inputs + 63) / 64, NULL, NULL, 0, NULL, 0};
 	*labelled = false;
 	out->words = g.words;
 	out->bits = calloc(nf * out->words + 1, sizeof *out->bits);
 	g.inside = calloc(a->n_halves * g.words + 1, sizeof *g.inside);
 	char *known = calloc(nf + 1, 1);
 	int32_t *queue = malloc((nf + 1) * sizeof *queue);
-	int ok = out->bits && g.inside && known && queue ? 1 : -1;
+	int ok = out->bits && g.inside && known && queue && index_nodes(&g)
+	                 ? 1
+	                 : -1;
 	for (size_t k = 0; ok > 0 && k < n_inputs; k++)
 		ok = mark_input(ctx, &g, inputs[k], k);
 	if (ok > 0)
@@ -261,6 +323,7 @@ int lr__label_faces(GEOSContextHandle_t ctx, const lr__arrangement *a,
 	free(queue);
 	free(g.inside);
 	free(g.xy);
+	free(g.slot);
 	return ok < 0 ? LR_ERR_NOMEM : LR_OK;
 }
 

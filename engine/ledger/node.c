@@ -124,15 +124,6 @@ static int orient(pt p1, pt p2, pt q)
 
 /* ---- GEOS's LineIntersector ------------------------------------------ */
 
-/* Whether the boxes of p1-p2 and q1-q2 meet (Envelope::intersects). */
-static bool boxes_meet(pt p1, pt p2, pt q1, pt q2)
-{
-	return fmin(p1.x, p2.x) <= fmax(q1.x, q2.x) &&
-	       fmax(p1.x, p2.x) >= fmin(q1.x, q2.x) &&
-	       fmin(p1.y, p2.y) <= fmax(q1.y, q2.y) &&
-	       fmax(p1.y, p2.y) >= fmin(q1.y, q2.y);
-}
-
 /* Whether q lies in the box of p1-p2, edges included. */
 static bool in_box(pt p1, pt p2, pt q)
 {
@@ -277,12 +268,11 @@ static pt touch_point(pt p1, pt p2, pt q1, pt q2, int pq1, int pq2, int qp1)
 	return qp1 == 0 ? p1 : p2;
 }
 
-/* LineIntersector::computeIntersect of p1-p2 and q1-q2. */
+/* LineIntersector::computeIntersect of p1-p2 and q1-q2, whose boxes meet:
+** GEOS tests the envelopes first, and the sweep gives no other pair. */
 static meet segments_meet(pt p1, pt p2, pt q1, pt q2)
 {
 	meet none = {0, {{0, 0}, {0, 0}}, false};
-	if (!boxes_meet(p1, p2, q1, q2))
-		return none;
 	int pq1 = orient(p1, p2, q1), pq2 = orient(p1, p2, q2);
 	if ((pq1 > 0 && pq2 > 0) || (pq1 < 0 && pq2 < 0))
 		return none;
@@ -302,44 +292,93 @@ static meet segments_meet(pt p1, pt p2, pt q1, pt q2)
 
 /* ---- Pairs of segments whose boxes meet: a sweep over x --------------- */
 
-typedef struct box {
-	double minx, maxx, miny, maxy;
+/* A segment's place in the sweep: the left end of its box. */
+typedef struct sweep_key {
+	double minx;
 	size_t i;
-} box;
+} sweep_key;
 
-static bool box_before(const box *x, const box *y)
+static bool key_before(const sweep_key *x, const sweep_key *y)
 {
 	return x->minx < y->minx || (x->minx == y->minx && x->i < y->i);
 }
 
-/* Sorts b[0..n) by minx (then by segment): boxes moved themselves, where
-** qsort's merge sort spent its time moving them through memcpy. */
-LR__DEFINE_SORT(sort_boxes, box, box_before)
+/* Sorts k[0..n) by minx (then by segment): keys of 16 bytes move faster
+** than whole boxes. */
+LR__DEFINE_SORT(sort_keys, sweep_key, key_before)
 
 /* Called for each pair i < j; returns LR_OK to go on, anything else to
 ** stop the sweep with it. */
 typedef int (*pair_fn)(size_t i, size_t j, void *ud);
 
-static int sweep_pairs(const lr__seg *s, size_t n, pair_fn fn, void *ud)
+/* The sweep's arrays: keys in x order, the boxes in the same order
+** (minx, maxx, miny, maxy), and the candidates of one box. */
+typedef struct sweep {
+	sweep_key *k;
+	double *box;
+	size_t *cand;
+} sweep;
+
+static void sweep_free(sweep *w)
 {
-	box *b = malloc((n ? n : 1) * sizeof *b);
-	if (!b)
+	free(w->k);
+	free(w->box);
+	free(w->cand);
+}
+
+/* The keys sorted and the boxes laid out in their order. */
+static int sweep_init(sweep *w, const lr__seg *s, size_t n)
+{
+	w->k = malloc((n ? n : 1) * sizeof *w->k);
+	w->box = malloc((4 * n + 1) * sizeof *w->box);
+	w->cand = malloc((n ? n : 1) * sizeof *w->cand);
+	if (!w->k || !w->box || !w->cand)
 		return LR_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++)
-		b[i] = (box){fmin(s[i].ax, s[i].bx), fmax(s[i].ax, s[i].bx),
-		             fmin(s[i].ay, s[i].by), fmax(s[i].ay, s[i].by), i};
-	sort_boxes(b, n);
-	int rc = LR_OK;
-	for (size_t i = 0; rc == LR_OK && i < n; i++)
-		for (size_t j = i + 1; rc == LR_OK && j < n; j++) {
-			if (b[j].minx > b[i].maxx)
-				break;
-			if (b[j].miny > b[i].maxy || b[j].maxy < b[i].miny)
-				continue;
-			rc = b[i].i < b[j].i ? fn(b[i].i, b[j].i, ud)
-			                     : fn(b[j].i, b[i].i, ud);
+		w->k[i] = (sweep_key){fmin(s[i].ax, s[i].bx), i};
+	sort_keys(w->k, n);
+	for (size_t r = 0; r < n; r++) {
+		const lr__seg *g = &s[w->k[r].i];
+		double *b = &w->box[4 * r];
+		b[0] = w->k[r].minx;
+		b[1] = fmax(g->ax, g->bx);
+		b[2] = fmin(g->ay, g->by);
+		b[3] = fmax(g->ay, g->by);
+	}
+	return LR_OK;
+}
+
+/* The boxes after box r in x order that meet it, into w->cand; returns
+** how many.  The test of y is added up, not branched on: most boxes that
+** meet in x do not in y, and a branch there was mispredicted. */
+static size_t meeting(const sweep *w, size_t n, size_t r)
+{
+	const double *b = w->box;
+	double maxx = b[4 * r + 1], miny = b[4 * r + 2], maxy = b[4 * r + 3];
+	size_t m = 0;
+	for (size_t q = r + 1; q < n && b[4 * q] <= maxx; q++) {
+		w->cand[m] = q;
+		m += (b[4 * q + 2] <= maxy) & (b[4 * q + 3] >= miny);
+	}
+	return m;
+}
+
+/* Calls fn once for every pair of segments i < j of s[0..n) whose boxes
+** meet; *given: how many. */
+static int sweep_pairs(const lr__seg *s, size_t n, pair_fn fn, void *ud,
+                       size_t *given)
+{
+	sweep w = {0};
+	int rc = sweep_init(&w, s, n);
+	for (size_t r = 0; rc == LR_OK && r < n; r++) {
+		size_t m = meeting(&w, n, r), i = w.k[r].i;
+		for (size_t c = 0; rc == LR_OK && c < m; c++) {
+			size_t j = w.k[w.cand[c]].i;
+			++*given;
+			rc = i < j ? fn(i, j, ud) : fn(j, i, ud);
 		}
-	free(b);
+	}
+	sweep_free(&w);
 	return rc;
 }
 
@@ -350,7 +389,7 @@ typedef struct node {
 	uint32_t line, idx;
 	pt at;
 	bool interior;   /* not the line's vertex idx */
-	signed char oct; /* octant of segment idx, -1 past the last */
+	signed char oct; /* octant of segment idx when interior, else -1 */
 } node;
 
 /* The noder's state for one linework. */
@@ -361,7 +400,9 @@ typedef struct noder {
 	size_t n_lines;
 	uint32_t *line_of; /* owned [n]: the line of each segment */
 	bool *crossed;     /* owned [n]: a computed crossing is on it */
+	bool *at_vertex;   /* owned [n + n_lines]: a node at this vertex */
 	lr_vec nodes;      /* node */
+	size_t pairs;      /* pairs of segments given the exact test */
 } noder;
 
 static size_t line_end(const noder *nd, size_t line)
@@ -394,16 +435,22 @@ static int octant(pt a, pt b)
 ** normalises it. */
 static int add_node(noder *nd, size_t seg, pt at)
 {
+	const lr__seg *s = &nd->s[seg];
 	uint32_t line = nd->line_of[seg];
-	size_t idx = seg - nd->start[line];
-	if (pt_eq(at, seg_b(&nd->s[seg])))
-		idx++;
-	size_t n_segs = line_end(nd, line) - nd->start[line];
-	node k = {line, (uint32_t)idx, at, !pt_eq(at, vertex(nd, line, idx)),
-	          (signed char)(idx < n_segs ? octant(vertex(nd, line, idx),
-	                                              vertex(nd, line, idx + 1))
-	                                     : -1)};
-	return lr_vec_push(&nd->nodes, &k) ? LR_OK : LR_ERR_NOMEM;
+	bool at_end = pt_eq(at, seg_b(s));
+	/* Lines run on (each segment starts where the one before ends), so
+	** the segment's own ends are the line's vertices idx and idx + 1. */
+	bool interior = !at_end && !pt_eq(at, seg_a(s));
+	size_t vertex = seg + line + at_end; /* vertex_key of the node */
+	/* A node at a vertex already holding one is that node again (pairs
+	** sharing a vertex meet there once per pair): sorting would drop it. */
+	if (!interior && nd->at_vertex[vertex])
+		return LR_OK;
+	nd->at_vertex[vertex] |= !interior;
+	node k = {line, (uint32_t)(seg - nd->start[line] + at_end), at,
+	          interior,
+	          (signed char)(interior ? octant(seg_a(s), seg_b(s)) : -1)};
+	return LR_VEC_PUSH(&nd->nodes, node, k) ? LR_OK : LR_ERR_NOMEM;
 }
 
 /* IntersectionAdder::processIntersections for segments i < j. */
@@ -552,7 +599,8 @@ typedef struct chains {
 
 static int push_pt(chains *ch, pt p, size_t seg)
 {
-	return lr_vec_push(&ch->pts, &p) && lr_vec_push(&ch->seg, &seg)
+	return LR_VEC_PUSH(&ch->pts, pt, p) &&
+	                       LR_VEC_PUSH(&ch->seg, size_t, seg)
 	               ? LR_OK
 	               : LR_ERR_NOMEM;
 }
@@ -577,12 +625,17 @@ static int split_edge(const noder *nd, chains *ch, const node *a, const node *b)
 static int cut_lines(const noder *nd, chains *ch)
 {
 	const node *v = nd->nodes.data;
+	/* Each piece starts at a node or a vertex: a bound known now. */
+	size_t bound = nd->n + nd->n_lines + 2 * nd->nodes.len;
+	if (!lr_vec_reserve(&ch->pts, bound) ||
+	    !lr_vec_reserve(&ch->seg, bound) ||
+	    !lr_vec_reserve(&ch->first, nd->nodes.len + 1))
+		return LR_ERR_NOMEM;
 	int rc = LR_OK;
 	for (size_t i = 1; rc == LR_OK && i < nd->nodes.len; i++) {
 		if (v[i].line != v[i - 1].line)
 			continue;
-		size_t at = ch->pts.len;
-		if (!lr_vec_push(&ch->first, &at))
+		if (!LR_VEC_PUSH(&ch->first, size_t, ch->pts.len))
 			return LR_ERR_NOMEM;
 		rc = split_edge(nd, ch, &v[i - 1], &v[i]);
 	}
@@ -691,18 +744,21 @@ static int emit_chains(const noder *nd, const chains *ch, size_t n_chains,
 	const pt *p = ch->pts.data;
 	const size_t *seg = ch->seg.data;
 	const size_t *first = ch->first.data;
+	if (!lr_vec_reserve(&out->pieces, ch->pts.len) ||
+	    !lr_vec_reserve(suspect, ch->pts.len) ||
+	    !lr_vec_reserve(&out->chain_start, n_chains))
+		return LR_ERR_NOMEM;
 	for (size_t k = 0; k < n_chains; k++) {
 		if (!keep[k])
 			continue;
-		size_t at = out->pieces.len;
-		if (!lr_vec_push(&out->chain_start, &at))
+		if (!LR_VEC_PUSH(&out->chain_start, size_t, out->pieces.len))
 			return LR_ERR_NOMEM;
 		for (size_t i = first[k]; i + 1 < first[k + 1]; i++) {
 			lr__seg s = {p[i].x, p[i].y, p[i + 1].x, p[i + 1].y};
 			if (pt_eq(p[i], p[i + 1]))
 				*ok = false;
-			if (!lr_vec_push(&out->pieces, &s) ||
-			    !lr_vec_push(suspect, &nd->crossed[seg[i]]))
+			if (!LR_VEC_PUSH(&out->pieces, lr__seg, s) ||
+			    !LR_VEC_PUSH(suspect, bool, nd->crossed[seg[i]]))
 				return LR_ERR_NOMEM;
 		}
 	}
@@ -760,7 +816,8 @@ static int check_pair(size_t i, size_t j, void *ud)
 ** of both chains (as IteratedNoder's next pass would find), asked of the
 ** pairs where a piece lies on a segment with a computed crossing (the
 ** others are exact parts of their segments, cut where they met). */
-static int check_noded(const lr__noded *out, const bool *suspect, bool *ok)
+static int check_noded(const lr__noded *out, const bool *suspect, size_t *pairs,
+                       bool *ok)
 {
 	size_t n = out->pieces.len, n_suspect = 0;
 	for (size_t i = 0; i < n; i++)
@@ -776,7 +833,7 @@ static int check_noded(const lr__noded *out, const bool *suspect, bool *ok)
 		for (size_t i = start[k]; i < end; i++)
 			c.chain_of[i] = k;
 	}
-	int rc = sweep_pairs(out->pieces.data, n, check_pair, &c);
+	int rc = sweep_pairs(out->pieces.data, n, check_pair, &c, pairs);
 	free(c.chain_of);
 	if (c.cut_left) {
 		*ok = false;
@@ -792,12 +849,13 @@ static int find_nodes(noder *nd, bool *ok)
 {
 	nd->line_of = malloc((nd->n ? nd->n : 1) * sizeof *nd->line_of);
 	nd->crossed = calloc(nd->n ? nd->n : 1, sizeof *nd->crossed);
-	if (!nd->line_of || !nd->crossed)
+	nd->at_vertex = calloc(nd->n + nd->n_lines + 1, sizeof *nd->at_vertex);
+	if (!nd->line_of || !nd->crossed || !nd->at_vertex)
 		return LR_ERR_NOMEM;
 	for (size_t k = 0; k < nd->n_lines; k++)
 		for (size_t i = nd->start[k]; i < line_end(nd, k); i++)
 			nd->line_of[i] = (uint32_t)k;
-	int rc = sweep_pairs(nd->s, nd->n, node_pair, nd);
+	int rc = sweep_pairs(nd->s, nd->n, node_pair, nd, &nd->pairs);
 	if (rc == LR_OK)
 		rc = add_line_ends(nd);
 	if (rc == LR_OK)
@@ -838,6 +896,7 @@ static void work_free(work *w)
 	free(w->keep);
 	free(w->nd.line_of);
 	free(w->nd.crossed);
+	free(w->nd.at_vertex);
 	lr_vec_free(&w->nd.nodes);
 	lr_vec_free(&w->ch.pts);
 	lr_vec_free(&w->ch.seg);
@@ -853,7 +912,9 @@ int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
 	           lw->line_start.len,
 	           NULL,
 	           NULL,
-	           {0}},
+	           NULL,
+	           {0},
+	           0},
 	          {{0}, {0}, {0}},
 	          NULL,
 	          {0}};
@@ -862,9 +923,10 @@ int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
 	lr_vec_init(&w.ch.seg, sizeof(size_t));
 	lr_vec_init(&w.ch.first, sizeof(size_t));
 	lr_vec_init(&w.suspect, sizeof(bool));
-	out->pieces.len = out->chain_start.len = 0;
+	out->pieces.len = out->chain_start.len = out->pairs = 0;
 	*noded = lines_usable(lw);
 	int rc = *noded ? find_nodes(&w.nd, noded) : LR_OK;
+	out->pairs = w.nd.pairs;
 	if (rc == LR_OK && *noded)
 		rc = cut_lines(&w.nd, &w.ch);
 	size_t n_chains = w.ch.first.len ? w.ch.first.len - 1 : 0;
@@ -877,7 +939,7 @@ int lr__node(const lr__linework *lw, lr__noded *out, bool *noded)
 		rc = emit_chains(&w.nd, &w.ch, n_chains, w.keep, out,
 		                 &w.suspect, noded);
 	if (rc == LR_OK && *noded)
-		rc = check_noded(out, w.suspect.data, noded);
+		rc = check_noded(out, w.suspect.data, &out->pairs, noded);
 	work_free(&w);
 	return rc;
 }
@@ -886,6 +948,7 @@ void lr__noded_init(lr__noded *nd)
 {
 	lr_vec_init(&nd->pieces, sizeof(lr__seg));
 	lr_vec_init(&nd->chain_start, sizeof(size_t));
+	nd->pairs = 0;
 }
 
 void lr__noded_free(lr__noded *nd)

@@ -42,6 +42,8 @@ int lr__linework_add(GEOSContextHandle_t ctx, const GEOSGeometry *g,
 typedef struct lr__noded {
 	lr_vec pieces;      /* lr__seg */
 	lr_vec chain_start; /* size_t */
+	size_t pairs; /* pairs of segments whose boxes meet, given the exact
+	              ** test (the noding's and the check's): each once */
 } lr__noded;
 
 void lr__noded_init(lr__noded *nd);

@@ -24,7 +24,8 @@ static int segs_of_line(GEOSContextHandle_t ctx, const GEOSGeometry *line,
 	for (unsigned int i = 0; rc == LR_OK && i + 1 < size; i++) {
 		lr__seg s = {xy[2 * i], xy[2 * i + 1], xy[2 * i + 2],
 		             xy[2 * i + 3]};
-		if ((s.ax != s.bx || s.ay != s.by) && !lr_vec_push(out, &s))
+		if ((s.ax != s.bx || s.ay != s.by) &&
+		    !LR_VEC_PUSH(out, lr__seg, s))
 			rc = LR_ERR_NOMEM;
 	}
 	free(xy);

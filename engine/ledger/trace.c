@@ -34,23 +34,6 @@ static int cmp_point(const void *pa, const void *pb)
 	return c ? c : cmp_double(a[1], b[1]);
 }
 
-int32_t lr__node_find(const lr__arrangement *a, double x, double y)
-{
-	double p[2] = {x, y};
-	size_t lo = 0, hi = a->n_nodes;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_point(&a->xy[2 * mid], p);
-		if (c == 0)
-			return (int32_t)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 /* One end of a segment: half `half` leaves it. */
 typedef struct seg_end {
 	double x, y;
@@ -65,10 +48,20 @@ static bool end_before(const seg_end *a, const seg_end *b)
 /* Ends at the same point may come in any order: they get one node. */
 LR__DEFINE_SORT(sort_ends, seg_end, end_before)
 
+/* Whether segment i ends where segment i + 1 starts (as along a line). */
+static bool runs_on(const lr__seg *segs, size_t n, size_t i)
+{
+	return i + 1 < n && segs[i].bx == segs[i + 1].ax &&
+	       segs[i].by == segs[i + 1].ay;
+}
+
 /*
 ** The nodes (every end of segs[0..n), sorted, unique) and the two halves
 ** of each segment: half 2i runs as segment i is written, half 2i + 1
 ** back.  Zero-length segments are dropped here, duplicates when linked.
+** An end where the next segment starts is left out of the sort (half
+** 2i + 1 leaves where half 2i + 2 does): noded lines come as runs, and
+** the sort takes half the ends.
 */
 static int build_halves(lr__arrangement *a, const lr__seg *segs, size_t n)
 {
@@ -79,14 +72,16 @@ static int build_halves(lr__arrangement *a, const lr__seg *segs, size_t n)
 		free(e);
 		return LR_ERR_NOMEM;
 	}
+	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		e[2 * i] = (seg_end){segs[i].ax, segs[i].ay, (int32_t)(2 * i)};
-		e[2 * i + 1] =
-		        (seg_end){segs[i].bx, segs[i].by, (int32_t)(2 * i + 1)};
+		e[m++] = (seg_end){segs[i].ax, segs[i].ay, (int32_t)(2 * i)};
+		if (!runs_on(segs, n, i))
+			e[m++] = (seg_end){segs[i].bx, segs[i].by,
+			                   (int32_t)(2 * i + 1)};
 	}
-	sort_ends(e, 2 * n);
+	sort_ends(e, m);
 	size_t k = 0;
-	for (size_t i = 0; i < 2 * n; i++) {
+	for (size_t i = 0; i < m; i++) {
 		if (k == 0 || cmp_point(&a->xy[2 * (k - 1)], &e[i].x)) {
 			a->xy[2 * k] = e[i].x;
 			a->xy[2 * k + 1] = e[i].y;
@@ -95,6 +90,10 @@ static int build_halves(lr__arrangement *a, const lr__seg *segs, size_t n)
 		a->h[e[i].half] = (lr__half){(int32_t)k - 1, -1, -1, UNRINGED};
 	}
 	free(e);
+	for (size_t i = 0; i < n; i++)
+		if (runs_on(segs, n, i))
+			a->h[2 * i + 1] = (lr__half){a->h[2 * i + 2].from, -1,
+			                             -1, UNRINGED};
 	a->n_nodes = k;
 	a->n_halves = 2 * n;
 	for (size_t i = 0; i < 2 * n; i++) {
@@ -257,7 +256,7 @@ static int push_ring(lr__arrangement *a, lr_vec *rings, const int32_t *stack,
 		r.maxx = fmax(r.maxx, p[0]);
 		r.maxy = fmax(r.maxy, p[1]);
 	}
-	return lr_vec_push(rings, &r) ? LR_OK : LR_ERR_NOMEM;
+	return LR_VEC_PUSH(rings, lr__ring, r) ? LR_OK : LR_ERR_NOMEM;
 }
 
 /* Split the cycle through half `start` into simple rings where it passes

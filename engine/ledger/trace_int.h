@@ -59,9 +59,6 @@ typedef struct lr__arrangement {
 int lr__trace(const lr__seg *segs, size_t n, lr__arrangement *a, bool *traced);
 void lr__arrangement_free(lr__arrangement *a);
 
-/* The node at (x, y), -1 if there is none. */
-int32_t lr__node_find(const lr__arrangement *a, double x, double y);
-
 /*
 ** The points of ring r, closed (its first point repeated last), into
 ** xy[0 .. 2 (n + 1)) where n is the ring's number of halves.
