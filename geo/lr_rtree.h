@@ -22,6 +22,13 @@ lr_rtree *lr_rtree_build(const lr_box *boxes, size_t n);
 void lr_rtree_free(lr_rtree *t);
 
 /*
+** The index of the box at position k (0 <= k < n) of the tree's packed
+** order, in which boxes near each other in space are near each other: a
+** query of every box in this order finds the tree's nodes in the cache.
+*/
+size_t lr_rtree_item(const lr_rtree *t, size_t k);
+
+/*
 ** Call fn(index, ud) for every box that intersects q (closed boxes: touching
 ** counts).  Stops early when fn returns nonzero.  Safe to call concurrently.
 */

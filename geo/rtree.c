@@ -1,5 +1,6 @@
 /* A static Sort-Tile-Recursive R-tree, built from arrays with no pointers. */
 #include "lr_rtree.h"
+#include "lr_sort.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -28,16 +29,13 @@ typedef struct sort_key {
 	size_t index;
 } sort_key;
 
-static int cmp_key(const void *a, const void *b)
+/* Ties by index keep the packing, and so query order, deterministic. */
+static bool key_before(const sort_key *x, const sort_key *y)
 {
-	const sort_key *x = a, *y = b;
-	if (x->key < y->key)
-		return -1;
-	if (x->key > y->key)
-		return 1;
-	/* Ties by index keep the packing, and so query order, deterministic. */
-	return x->index < y->index ? -1 : x->index > y->index;
+	return x->key < y->key || (x->key == y->key && x->index < y->index);
 }
+
+LR_DEFINE_SORT(sort_keys, sort_key, key_before)
 
 /* Order boxes[0..n) STR-wise into order[] (indices into boxes). */
 static int str_order(const lr_box *boxes, size_t n, size_t *order)
@@ -49,7 +47,7 @@ static int str_order(const lr_box *boxes, size_t n, size_t *order)
 		k[i].key = (boxes[i].minx + boxes[i].maxx) * 0.5;
 		k[i].index = i;
 	}
-	qsort(k, n, sizeof *k, cmp_key);
+	sort_keys(k, n);
 	size_t n_nodes = (n + NODE_CAPACITY - 1) / NODE_CAPACITY;
 	size_t n_slices = (size_t)ceil(sqrt((double)n_nodes));
 	size_t per_slice = n_slices ? n_slices * NODE_CAPACITY : n;
@@ -59,7 +57,7 @@ static int str_order(const lr_box *boxes, size_t n, size_t *order)
 			const lr_box *b = &boxes[k[i].index];
 			k[i].key = (b->miny + b->maxy) * 0.5;
 		}
-		qsort(k + s, e - s, sizeof *k, cmp_key);
+		sort_keys(k + s, e - s);
 	}
 	for (size_t i = 0; i < n; i++)
 		order[i] = k[i].index;
@@ -130,6 +128,11 @@ lr_rtree *lr_rtree_build(const lr_box *boxes, size_t n)
 fail:
 	lr_rtree_free(t);
 	return NULL;
+}
+
+size_t lr_rtree_item(const lr_rtree *t, size_t k)
+{
+	return t->item[k];
 }
 
 void lr_rtree_query(const lr_rtree *t, const lr_box *q,

@@ -286,7 +286,7 @@ static tally compare_dataset(const lr_dataset *d)
 	size_t *starts = NULL, nc = 0;
 	lr_error err = {0};
 	lr__worker w;
-	if (lr__overlay_clusters(&in, &order, &starts, &nc, &err) == LR_OK &&
+	if (lr__overlay_clusters(&in, 1, &order, &starts, &nc, &err) == LR_OK &&
 	    lr__worker_init(&w, &in) == LR_OK) {
 		for (size_t c = 0; c < nc; c++) {
 			lr_error_clear(&w.err);
