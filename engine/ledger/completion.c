@@ -142,13 +142,12 @@ typedef struct dated {
 	int32_t index;
 } dated;
 
-static int cmp_dated(const void *a, const void *b)
+static bool dated_before(const dated *x, const dated *y)
 {
-	const dated *x = a, *y = b;
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	return (x->index > y->index) - (x->index < y->index);
+	return x->date < y->date || (x->date == y->date && x->index < y->index);
 }
+
+LR__DEFINE_SORT(sort_dated, dated, dated_before)
 
 /* Sort idx[0..n) by dates[idx], then by index.  LR_OK or LR_ERR_NOMEM. */
 static int sort_by_date(int32_t *idx, size_t n, const lr_date *dates)
@@ -158,7 +157,7 @@ static int sort_by_date(int32_t *idx, size_t n, const lr_date *dates)
 		return LR_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++)
 		p[i] = (dated){dates[idx[i]], idx[i]};
-	qsort(p, n, sizeof *p, cmp_dated);
+	sort_dated(p, n);
 	for (size_t i = 0; i < n; i++)
 		idx[i] = p[i].index;
 	free(p);
