@@ -8,6 +8,7 @@
 #include "analyze_int.h"
 #include "lr_engine.h"
 #include "lr_test.h"
+#include "lr_test_gen.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -121,23 +122,10 @@ static void check_dataset(const char *what, const lr_dataset *d)
 
 static void generated(const char *dir, int seed, const char *profile)
 {
-	const char *build = getenv("LR_BUILD_DIR");
-	char path[1024], cmd[2048], what[64];
-	snprintf(path, sizeof path, "%s/gen%d.gpkg", dir, seed);
-	snprintf(cmd, sizeof cmd,
-	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards 1500 "
-	         "--regions 9 --profile %s 2>/dev/null",
-	         build ? build : "build", path, seed, profile);
-	snprintf(what, sizeof what, "seed %d (%s profile)", seed, profile);
-	if (!lr_test_ok(system(cmd) == 0, "%s: generated", what))
-		return;
-	lr_inputs in = {.dataset = path};
-	in.today = lr_date_from_ymd(2100, 1, 1);
+	char what[64];
 	lr_dataset d;
-	lr_dataset_init(&d);
-	lr_error err = {0};
-	if (lr_test_ok(lr_ingest(&in, &d, &err) == LR_OK, "%s: ingest (%s)",
-	               what, err.msg))
+	if (lr_test_generated(dir, seed, 1500, 9, profile, &d, what,
+	                      sizeof what))
 		check_dataset(what, &d);
 	lr_dataset_free(&d);
 }
