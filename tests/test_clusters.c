@@ -165,12 +165,94 @@ static void drawn(void)
 	lr_dataset_free(&d);
 }
 
+/* Every pair the tree's self-join gives, as (smaller, larger) index. */
+typedef struct pair_list {
+	size_t (*p)[2];
+	size_t n, cap;
+} pair_list;
+
+static void add_pair(size_t i, size_t j, void *ud)
+{
+	pair_list *l = ud;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		l->p = realloc(l->p, l->cap * sizeof *l->p);
+	}
+	l->p[l->n][0] = i < j ? i : j;
+	l->p[l->n][1] = i < j ? j : i;
+	l->n++;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* The pairs of meeting boxes by the join cut at min_parts, against every
+** pair tested here: each exactly once. */
+static void check_join(const lr_box *b, size_t n, size_t min_parts)
+{
+	lr_rtree *t = lr_rtree_build(b, n);
+	lr_rtree_pair *parts = NULL;
+	size_t n_parts = 0, want = 0, bad = 0;
+	pair_list got = {0};
+	if (lr_rtree_join_parts(t, min_parts, &parts, &n_parts) == 0)
+		for (size_t k = 0; k < n_parts; k++)
+			lr_rtree_join_pair(t, &parts[k], add_pair, &got);
+	if (got.n)
+		qsort(got.p, got.n, sizeof *got.p, cmp_pair);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			if (!lr_box_intersects(&b[i], &b[j]))
+				continue;
+			bad += want >= got.n || got.p[want][0] != i ||
+			       got.p[want][1] != j;
+			want++;
+		}
+	lr_test_ok(t && bad == 0 && got.n == want,
+	           "self-join of %zu boxes in %zu parts (at least %zu): %zu "
+	           "pairs, %zu expected, %zu wrong",
+	           n, n_parts, min_parts, got.n, want, bad);
+	free(got.p);
+	free(parts);
+	lr_rtree_free(t);
+}
+
+/* Random boxes, some equal, some touching, some of no width. */
+static void joins(void)
+{
+	size_t n = 3000;
+	lr_box *b = malloc(n * sizeof *b);
+	unsigned long long s = 42;
+	for (size_t i = 0; i < n; i++) {
+		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+		double x = (double)(s >> 40 & 1023),
+		       y = (double)(s >> 20 & 1023);
+		double w = (double)(s >> 10 & 15), h = (double)(s >> 4 & 15);
+		b[i] = i % 7 == 3 ? b[i - 1] : (lr_box){x, y, x + w, y + h};
+		if (i % 11 == 5) /* touching the one before at its corner */
+			b[i] = (lr_box){b[i - 1].maxx, b[i - 1].maxy,
+			                b[i - 1].maxx + 2, b[i - 1].maxy};
+	}
+	check_join(b, n, 1);
+	check_join(b, n, 16);
+	check_join(b, n, 256);
+	check_join(b, n, n * 10); /* cut at the boxes themselves */
+	check_join(b, 1, 256);
+	check_join(b, 0, 256);
+	free(b);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/lr_clusters_XXXXXX";
 	if (!mkdtemp(dir))
 		return 1;
 	drawn();
+	joins();
 	generated(dir, 11, "dense");
 	generated(dir, 12, "never");
 	char cmd[128];

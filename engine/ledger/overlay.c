@@ -63,17 +63,9 @@ static void uf_union(int32_t *parent, int32_t a, int32_t b)
 		parent[a] = b;
 }
 
-typedef struct link_ctx {
-	int32_t *parent;
-	int32_t self;
-} link_ctx;
-
-static int link_item(size_t j, void *ud)
+static void link_pair(size_t i, size_t j, void *parent)
 {
-	link_ctx *c = ud;
-	if ((int32_t)j < c->self)
-		uf_union(c->parent, c->self, (int32_t)j);
-	return 0;
+	uf_union(parent, (int32_t)i, (int32_t)j);
 }
 
 static void free_forests(int32_t **forest, int n_threads)
@@ -84,40 +76,43 @@ static void free_forests(int32_t **forest, int n_threads)
 }
 
 /*
-** Union in parent[0..n) every pair of items whose boxes meet.  The
-** queries go in the tree's packed order (neighbours in space one after
-** another, so the tree's nodes stay in the cache) in chunks on n_threads,
-** each thread's unions into a forest of its own
+** Union in parent[0..n) every pair of items whose boxes meet.  The tree
+** is joined with itself (each pair of meeting boxes found once) in parts
+** spread over n_threads, each thread's unions into a forest of its own
 ** (parent itself for the first), then every forest is merged into parent.
 ** The sets are the connected components of the pairs whatever the order
 ** of the unions, and each root is its set's smallest item, so the result
 ** is the same for any number of threads.  LR_OK or LR_ERR_NOMEM.
 */
-static int link_boxes(const lr_rtree *tree, const lr_box *boxes, size_t n,
-                      int32_t *parent, int n_threads)
+static int link_boxes(const lr_rtree *tree, size_t n, int32_t *parent,
+                      int n_threads)
 {
+	lr_rtree_pair *parts = NULL;
+	size_t n_parts = 0;
 	int32_t **forest = calloc((size_t)n_threads, sizeof *forest);
-	if (!forest)
+	if (!forest || lr_rtree_join_parts(tree, 256, &parts, &n_parts)) {
+		free(forest);
 		return LR_ERR_NOMEM;
+	}
 	forest[0] = parent;
 	for (int t = 1; t < n_threads; t++) {
 		if (!(forest[t] = malloc((n ? n : 1) * sizeof **forest))) {
 			free_forests(forest, n_threads);
+			free(parts);
 			return LR_ERR_NOMEM;
 		}
 		memcpy(forest[t], parent, n * sizeof **forest);
 	}
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(n_threads)
-	for (size_t k = 0; k < n; k++) {
-		size_t i = lr_rtree_item(tree, k);
-		link_ctx c = {forest[omp_get_thread_num()], (int32_t)i};
-		lr_rtree_query(tree, &boxes[i], link_item, &c);
-	}
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
+	for (size_t p = 0; p < n_parts; p++)
+		lr_rtree_join_pair(tree, &parts[p], link_pair,
+		                   forest[omp_get_thread_num()]);
 	for (int t = 1; t < n_threads; t++)
 		for (size_t i = 0; i < n; i++)
 			if (forest[t][i] != (int32_t)i)
 				uf_union(parent, (int32_t)i, forest[t][i]);
 	free_forests(forest, n_threads);
+	free(parts);
 	return LR_OK;
 }
 
@@ -177,8 +172,7 @@ int lr__overlay_clusters(const lr__overlay_input *in, int n_threads,
 		parent[i] = (int32_t)i;
 	}
 	tree = lr_rtree_build(boxes, n);
-	if (!tree ||
-	    link_boxes(tree, boxes, n, parent, n_threads > 0 ? n_threads : 1))
+	if (!tree || link_boxes(tree, n, parent, n_threads > 0 ? n_threads : 1))
 		goto nomem;
 	flatten(parent, n);
 	/* The boxes are done with: n int32 fit in their place. */
