@@ -1,5 +1,6 @@
 /* A static Sort-Tile-Recursive R-tree, built from arrays with no pointers. */
 #include "lr_rtree.h"
+#include "lr_sort.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -28,16 +29,13 @@ typedef struct sort_key {
 	size_t index;
 } sort_key;
 
-static int cmp_key(const void *a, const void *b)
+/* Ties by index keep the packing, and so query order, deterministic. */
+static bool key_before(const sort_key *x, const sort_key *y)
 {
-	const sort_key *x = a, *y = b;
-	if (x->key < y->key)
-		return -1;
-	if (x->key > y->key)
-		return 1;
-	/* Ties by index keep the packing, and so query order, deterministic. */
-	return x->index < y->index ? -1 : x->index > y->index;
+	return x->key < y->key || (x->key == y->key && x->index < y->index);
 }
+
+LR_DEFINE_SORT(sort_keys, sort_key, key_before)
 
 /* Order boxes[0..n) STR-wise into order[] (indices into boxes). */
 static int str_order(const lr_box *boxes, size_t n, size_t *order)
@@ -49,7 +47,7 @@ static int str_order(const lr_box *boxes, size_t n, size_t *order)
 		k[i].key = (boxes[i].minx + boxes[i].maxx) * 0.5;
 		k[i].index = i;
 	}
-	qsort(k, n, sizeof *k, cmp_key);
+	sort_keys(k, n);
 	size_t n_nodes = (n + NODE_CAPACITY - 1) / NODE_CAPACITY;
 	size_t n_slices = (size_t)ceil(sqrt((double)n_nodes));
 	size_t per_slice = n_slices ? n_slices * NODE_CAPACITY : n;
@@ -59,7 +57,7 @@ static int str_order(const lr_box *boxes, size_t n, size_t *order)
 			const lr_box *b = &boxes[k[i].index];
 			k[i].key = (b->miny + b->maxy) * 0.5;
 		}
-		qsort(k + s, e - s, sizeof *k, cmp_key);
+		sort_keys(k + s, e - s);
 	}
 	for (size_t i = 0; i < n; i++)
 		order[i] = k[i].index;
@@ -130,6 +128,96 @@ lr_rtree *lr_rtree_build(const lr_box *boxes, size_t n)
 fail:
 	lr_rtree_free(t);
 	return NULL;
+}
+
+/* The pairs of nodes of one level, where a self-join is cut into parts. */
+typedef struct parts {
+	lr_rtree_pair *p;
+	size_t n, cap;
+	int level;
+	int nomem;
+} parts;
+
+/* A self-join under way: collecting its parts (out), or calling fn for
+** the pairs of boxes under one. */
+typedef struct join {
+	const lr_rtree *t;
+	parts *out; /* NULL: down to the boxes */
+	void (*fn)(size_t i, size_t j, void *ud);
+	void *ud;
+} join;
+
+static void add_part(parts *out, int l, size_t a, size_t b)
+{
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 256;
+		lr_rtree_pair *p =
+		        out->nomem ? NULL : realloc(out->p, cap * sizeof *p);
+		if (!p) {
+			out->nomem = 1;
+			return;
+		}
+		out->p = p;
+		out->cap = cap;
+	}
+	out->p[out->n++] = (lr_rtree_pair){l, a, b};
+}
+
+/* Nodes a and b (a <= b) of level l, whose boxes meet: every pair of
+** their children whose boxes meet, each once (a node with itself: each
+** pair of its children), down to the parts' level or the boxes. */
+static void join_nodes(const join *jn, int l, size_t a, size_t b)
+{
+	if (jn->out && l == jn->out->level) {
+		add_part(jn->out, l, a, b);
+		return;
+	}
+	if (l == 0) {
+		if (a != b)
+			jn->fn(jn->t->item[a], jn->t->item[b], jn->ud);
+		return;
+	}
+	const level *up = &jn->t->lv[l], *down = &jn->t->lv[l - 1];
+	size_t a0 = up->first[a], a1 = a0 + up->count[a];
+	size_t b0 = up->first[b], b1 = b0 + up->count[b];
+	for (size_t i = a0; i < a1; i++)
+		for (size_t j = a == b ? i : b0; j < b1; j++)
+			if (lr_box_intersects(&down->box[i], &down->box[j]))
+				join_nodes(jn, l - 1, i, j);
+}
+
+int lr_rtree_join_parts(const lr_rtree *t, size_t min_parts,
+                        lr_rtree_pair **pairs, size_t *n)
+{
+	parts out = {0};
+	join jn = {t, &out, NULL, NULL};
+	*pairs = NULL;
+	*n = 0;
+	if (!t || t->lv[0].n == 0)
+		return 0;
+	int root = t->n_levels - 1;
+	out.level = root;
+	while (out.level > 0 && t->lv[out.level].n < min_parts)
+		out.level--;
+	const level *top = &t->lv[root];
+	for (size_t i = 0; i < top->n; i++)
+		for (size_t j = i; j < top->n; j++)
+			if (lr_box_intersects(&top->box[i], &top->box[j]))
+				join_nodes(&jn, root, i, j);
+	if (out.nomem) {
+		free(out.p);
+		return -1;
+	}
+	*pairs = out.p;
+	*n = out.n;
+	return 0;
+}
+
+void lr_rtree_join_pair(const lr_rtree *t, const lr_rtree_pair *p,
+                        void (*fn)(size_t i, size_t j, void *ud), void *ud)
+{
+	join jn = {t, NULL, fn, ud};
+	join_nodes(&jn, p->level, p->a, p->b);
 }
 
 void lr_rtree_query(const lr_rtree *t, const lr_box *q,

@@ -9,6 +9,7 @@
 #include "analyze_int.h"
 #include "lr_engine.h"
 #include "lr_test.h"
+#include "lr_test_gen.h"
 #include "lr_test_node.h"
 
 #include <stdlib.h>
@@ -286,7 +287,7 @@ static tally compare_dataset(const lr_dataset *d)
 	size_t *starts = NULL, nc = 0;
 	lr_error err = {0};
 	lr__worker w;
-	if (lr__overlay_clusters(&in, &order, &starts, &nc, &err) == LR_OK &&
+	if (lr__overlay_clusters(&in, 1, &order, &starts, &nc, &err) == LR_OK &&
 	    lr__worker_init(&w, &in) == LR_OK) {
 		for (size_t c = 0; c < nc; c++) {
 			lr_error_clear(&w.err);
@@ -345,25 +346,10 @@ static void report(const char *what, const tally *t, size_t fast_percent)
 
 static void generated(const char *dir, int seed, const char *profile)
 {
-	const char *build = getenv("LR_BUILD_DIR");
-	char path[1024], cmd[2048], what[64];
-	snprintf(path, sizeof path, "%s/gen%d.gpkg", dir, seed);
-	snprintf(cmd, sizeof cmd,
-	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards 2000 "
-	         "--regions 16 %s%s 2>/dev/null",
-	         build ? build : "build", path, seed,
-	         profile ? "--profile " : "", profile ? profile : "");
-	snprintf(what, sizeof what, "seed %d (%s profile)", seed,
-	         profile ? profile : "default");
-	if (!lr_test_ok(system(cmd) == 0, "%s: generated", what))
-		return;
-	lr_inputs in = {.dataset = path};
-	in.today = lr_date_from_ymd(2100, 1, 1);
+	char what[64];
 	lr_dataset d;
-	lr_dataset_init(&d);
-	lr_error err = {0};
-	if (lr_test_ok(lr_ingest(&in, &d, &err) == LR_OK, "%s: ingest (%s)",
-	               what, err.msg)) {
+	if (lr_test_generated(dir, seed, 2000, 16, profile, &d, what,
+	                      sizeof what)) {
 		tally t = compare_dataset(&d);
 		report(what, &t, 90);
 	}

@@ -26,8 +26,11 @@ typedef struct analysis {
 	int32_t *order;        /* owned: items grouped by cluster */
 	size_t *starts;        /* owned: [n_clusters + 1] into order */
 	size_t n_clusters;
-	lr__cluster_out *batch;                 /* owned: [BATCH_CLUSTERS] */
-	double t_clusters, t_parallel, t_merge; /* for opt->timings */
+	lr__cluster_out *batch; /* owned: [BATCH_CLUSTERS] */
+	/* For opt->timings: when each serial part ended, the parallel
+	** batches' time and the merges'. */
+	double t_arrays, t_clusters, t_ran, t_totals, t_completion;
+	double t_parallel, t_merge;
 } analysis;
 
 int lr__region_index(const lr_dataset *d, const char *id)
@@ -236,10 +239,11 @@ static int setup(analysis *a, lr_error *err)
 	static const char oom[] = "out of memory building the ledger";
 	if (alloc_arrays(&a->s) != LR_OK || index_regions(a) != LR_OK)
 		return lr_error_set(err, LR_ERR_NOMEM, oom);
+	a->t_arrays = lr_now_seconds();
 	a->oin = (lr__overlay_input){a->d, a->s.n_hazards, a->s.n_releases,
 	                             a->s.n_regions, a->region_tree};
-	int rc = lr__overlay_clusters(&a->oin, &a->order, &a->starts,
-	                              &a->n_clusters, err);
+	int rc = lr__overlay_clusters(&a->oin, a->n_threads, &a->order,
+	                              &a->starts, &a->n_clusters, err);
 	if (rc != LR_OK)
 		return rc;
 	a->s.r->n_clusters = (int64_t)a->n_clusters;
@@ -443,14 +447,14 @@ static void note_timings(const analysis *a, double t0)
 			biggest = m;
 	}
 	lr_progress_note(a->s.opt->progress,
-	                 "timings: ledger: setup and clusters %.3f s, faces "
-	                 "and events %.3f s (%d threads), merge %.3f s, "
-	                 "totals %.3f s; %zu clusters, %zu of one item, "
-	                 "largest %zu",
-	                 a->t_clusters - t0, a->t_parallel, a->n_threads,
-	                 a->t_merge,
-	                 r->seconds_overlay - (a->t_clusters - t0) -
-	                         a->t_parallel - a->t_merge,
+	                 "timings: ledger: setup %.3f s, clusters %.3f s (%d "
+	                 "threads), faces and events %.3f s, merge %.3f s, "
+	                 "totals %.3f s, completion %.3f s, levels %.3f s; "
+	                 "%zu clusters, %zu of one item, largest %zu",
+	                 a->t_arrays - t0, a->t_clusters - a->t_arrays,
+	                 a->n_threads, a->t_parallel, a->t_merge,
+	                 a->t_totals - a->t_ran, a->t_completion - a->t_totals,
+	                 t0 + r->seconds_overlay - a->t_completion,
 	                 a->n_clusters, single, biggest);
 	note_noding(a);
 }
@@ -477,12 +481,15 @@ int lr_analyze(lr_dataset *d, const lr_options *opt, lr_result **out,
 		rc = setup(&a, err);
 	if (rc == LR_OK)
 		rc = run_clusters(&a, err);
+	a.t_ran = lr_now_seconds();
 	if (rc == LR_OK &&
 	    (rc = lr__totals(&a.s, d, a.acc, a.n_threads)) != LR_OK)
 		lr_error_set(err, rc, "out of memory for findings");
+	a.t_totals = lr_now_seconds();
 	if (rc == LR_OK &&
 	    (rc = lr__completion_build(&a.s, a.acc, a.n_threads)) != LR_OK)
 		lr_error_set(err, rc, "out of memory for completion");
+	a.t_completion = lr_now_seconds();
 	if (rc == LR_OK && (rc = lr__levels_build(d, r)) != LR_OK)
 		lr_error_set(err, rc, "out of memory for the region levels");
 	if (rc == LR_OK) {

@@ -22,6 +22,7 @@
 #include "node_int.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,21 +63,100 @@ static void uf_union(int32_t *parent, int32_t a, int32_t b)
 		parent[a] = b;
 }
 
-typedef struct link_ctx {
-	int32_t *parent;
-	int32_t self;
-} link_ctx;
-
-static int link_item(size_t j, void *ud)
+static void link_pair(size_t i, size_t j, void *parent)
 {
-	link_ctx *c = ud;
-	if ((int32_t)j < c->self)
-		uf_union(c->parent, c->self, (int32_t)j);
-	return 0;
+	uf_union(parent, (int32_t)i, (int32_t)j);
 }
 
-int lr__overlay_clusters(const lr__overlay_input *in, int32_t **order_out,
-                         size_t **starts_out, size_t *n_clusters, lr_error *err)
+static void free_forests(int32_t **forest, int n_threads)
+{
+	for (int t = 1; forest && t < n_threads; t++)
+		free(forest[t]);
+	free(forest);
+}
+
+/*
+** Union in parent[0..n) every pair of items whose boxes meet.  The tree
+** is joined with itself (each pair of meeting boxes found once) in parts
+** spread over n_threads, each thread's unions into a forest of its own
+** (parent itself for the first), then every forest is merged into parent.
+** The sets are the connected components of the pairs whatever the order
+** of the unions, and each root is its set's smallest item, so the result
+** is the same for any number of threads.  LR_OK or LR_ERR_NOMEM.
+*/
+static int link_boxes(const lr_rtree *tree, size_t n, int32_t *parent,
+                      int n_threads)
+{
+	lr_rtree_pair *parts = NULL;
+	size_t n_parts = 0;
+	int32_t **forest = calloc((size_t)n_threads, sizeof *forest);
+	if (!forest || lr_rtree_join_parts(tree, 256, &parts, &n_parts)) {
+		free(forest);
+		return LR_ERR_NOMEM;
+	}
+	forest[0] = parent;
+	for (int t = 1; t < n_threads; t++) {
+		if (!(forest[t] = malloc((n ? n : 1) * sizeof **forest))) {
+			free_forests(forest, n_threads);
+			free(parts);
+			return LR_ERR_NOMEM;
+		}
+		memcpy(forest[t], parent, n * sizeof **forest);
+	}
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
+	for (size_t p = 0; p < n_parts; p++)
+		lr_rtree_join_pair(tree, &parts[p], link_pair,
+		                   forest[omp_get_thread_num()]);
+	for (int t = 1; t < n_threads; t++)
+		for (size_t i = 0; i < n; i++)
+			if (forest[t][i] != (int32_t)i)
+				uf_union(parent, (int32_t)i, forest[t][i]);
+	free_forests(forest, n_threads);
+	free(parts);
+	return LR_OK;
+}
+
+/* parent[i] <= i always (a root is its set's smallest item, and halving
+** a path only moves up it), so in item order each item's parent already
+** points at its root: one pass leaves every item pointing at its root. */
+static void flatten(int32_t *parent, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		parent[i] = parent[parent[i]];
+}
+
+/* Number the clusters by their root in item order and place every item
+** into order[] by cluster; parent[] flattened, count[n + 1] zeroed.
+** *starts_out: a new array of *n_clusters + 1 entries, or NULL. */
+static void group_items(int32_t *parent, size_t n, size_t *count,
+                        int32_t *cluster_of_root, int32_t *order,
+                        size_t **starts_out, size_t *n_clusters)
+{
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++) {
+		int32_t r = parent[i];
+		if (r == (int32_t)i)
+			cluster_of_root[r] = (int32_t)nc++;
+		count[cluster_of_root[r] + 1]++;
+	}
+	size_t *starts = malloc((nc + 1) * sizeof *starts);
+	*starts_out = starts;
+	*n_clusters = nc;
+	if (!starts)
+		return;
+	starts[0] = 0;
+	for (size_t c = 0; c < nc; c++)
+		starts[c + 1] = starts[c] + count[c + 1];
+	memset(count, 0, (n + 1) * sizeof *count);
+	for (size_t i = 0; i < n; i++) {
+		int32_t c = cluster_of_root[parent[i]];
+		order[starts[c] + count[c]++] = (int32_t)i;
+	}
+}
+
+int lr__overlay_clusters(const lr__overlay_input *in, int n_threads,
+                         int32_t **order_out, size_t **starts_out,
+                         size_t *n_clusters, lr_error *err)
 {
 	size_t n = in->n_hazards + in->n_releases;
 	lr_box *boxes = malloc((n ? n : 1) * sizeof *boxes);
@@ -92,41 +172,20 @@ int lr__overlay_clusters(const lr__overlay_input *in, int32_t **order_out,
 		parent[i] = (int32_t)i;
 	}
 	tree = lr_rtree_build(boxes, n);
-	if (!tree)
+	if (!tree || link_boxes(tree, n, parent, n_threads > 0 ? n_threads : 1))
 		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		link_ctx c = {parent, (int32_t)i};
-		lr_rtree_query(tree, &boxes[i], link_item, &c);
-	}
-	/* Number clusters by their root (the smallest item), in item order. */
-	size_t nc = 0;
-	int32_t *cluster_of_root = (int32_t *)boxes; /* reuse: n int32 fit */
-	for (size_t i = 0; i < n; i++)
-		cluster_of_root[i] = -1;
-	for (size_t i = 0; i < n; i++) {
-		int32_t r = uf_find(parent, (int32_t)i);
-		if (cluster_of_root[r] < 0)
-			cluster_of_root[r] = (int32_t)nc++;
-		count[cluster_of_root[r] + 1]++;
-	}
-	starts = malloc((nc + 1) * sizeof *starts);
+	flatten(parent, n);
+	/* The boxes are done with: n int32 fit in their place. */
+	group_items(parent, n, count, (int32_t *)boxes, order, &starts,
+	            n_clusters);
 	if (!starts)
 		goto nomem;
-	starts[0] = 0;
-	for (size_t c = 0; c < nc; c++)
-		starts[c + 1] = starts[c] + count[c + 1];
-	memset(count, 0, (n + 1) * sizeof *count);
-	for (size_t i = 0; i < n; i++) {
-		int32_t c = cluster_of_root[uf_find(parent, (int32_t)i)];
-		order[starts[c] + count[c]++] = (int32_t)i;
-	}
 	lr_rtree_free(tree);
 	free(boxes);
 	free(parent);
 	free(count);
 	*order_out = order;
 	*starts_out = starts;
-	*n_clusters = nc;
 	return LR_OK;
 nomem:
 	lr_rtree_free(tree);
@@ -134,7 +193,6 @@ nomem:
 	free(parent);
 	free(count);
 	free(order);
-	free(starts);
 	return lr_error_set(err, LR_ERR_NOMEM,
 	                    "out of memory clustering %zu "
 	                    "inputs",

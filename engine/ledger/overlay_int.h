@@ -105,10 +105,13 @@ void lr__face_labels_free(lr__face_labels *l);
 ** Group all hazards and releases into clusters of overlapping envelopes.
 ** On success *order holds every item number grouped by cluster and
 ** *starts[c]..starts[c+1] delimit cluster c (*n_clusters + 1 entries), in a
-** deterministic order (clusters by their smallest item).  Caller frees both.
+** deterministic order (clusters by their smallest item), the same for any
+** n_threads (the envelopes are compared on that many threads).  Caller
+** frees both.
 */
-int lr__overlay_clusters(const lr__overlay_input *in, int32_t **order,
-                         size_t **starts, size_t *n_clusters, lr_error *err);
+int lr__overlay_clusters(const lr__overlay_input *in, int n_threads,
+                         int32_t **order, size_t **starts, size_t *n_clusters,
+                         lr_error *err);
 
 const lr_wkb *lr__item_geom(const lr__overlay_input *in, int32_t item);
 

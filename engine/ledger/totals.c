@@ -6,6 +6,8 @@
 */
 #include "analyze_int.h"
 
+#include <stdlib.h>
+
 /* Add every thread's sums; integer cents, so the order does not matter. */
 static void sum_threads(const lr__analysis *s, const lr__accum *acc,
                         int n_threads)
@@ -71,10 +73,17 @@ static void remaining_end(const lr__analysis *s)
 
 /* Hazards remaining at each year's end, in their region and by their type:
 ** from the year of their record to the year before their land fell below
-** 1 m2. */
-static void year_counts(const lr__analysis *s)
+** 1 m2.  Each hazard marks the year it starts to count and the year after
+** its last (in pairs of SHA, CHA counts per cell), and the marks summed
+** along the years give the counts.  LR_OK or LR_ERR_NOMEM. */
+static int year_counts(const lr__analysis *s)
 {
 	lr_result *r = s->r;
+	size_t rows = s->n_rows;
+	int64_t *mark =
+	        calloc(((size_t)s->n_years + 1) * rows * 2, sizeof *mark);
+	if (!mark)
+		return LR_ERR_NOMEM;
 	for (size_t i = 0; i < s->n_hazards; i++) {
 		const lr_hazard *h = &LR_VEC_AT(&s->d->hazards, lr_hazard, i);
 		if (!lr__hazard_in_scope(s, i) || h->recorded > s->as_of)
@@ -83,17 +92,29 @@ static void year_counts(const lr__analysis *s)
 		int to = s->hazard_gone[i] == LR_DATE_NONE
 		                 ? r->last_year
 		                 : lr_date_year(s->hazard_gone[i]) - 1;
-		if (from < r->first_year)
-			from = r->first_year;
-		for (int y = from; y <= to; y++) {
-			lr_year_row *yr =
-			        LR_YEAR_ROW(r, y, r->hazard_region[i]);
-			if (h->type == LR_CHA)
-				yr->cha_count_end++;
-			else
-				yr->sha_count_end++;
+		from = from < r->first_year ? r->first_year : from;
+		to = to > r->last_year ? r->last_year : to;
+		if (from > to)
+			continue;
+		size_t cell =
+		        (size_t)r->hazard_region[i] * 2 + (h->type == LR_CHA);
+		mark[(size_t)(from - r->first_year) * rows * 2 + cell]++;
+		mark[(size_t)(to + 1 - r->first_year) * rows * 2 + cell]--;
+	}
+	for (size_t row = 0; row < rows; row++) {
+		int64_t sha = 0, cha = 0;
+		for (int y = r->first_year; y <= r->last_year; y++) {
+			const int64_t *m =
+			        &mark[((size_t)(y - r->first_year) * rows +
+			               row) *
+			              2];
+			lr_year_row *yr = LR_YEAR_ROW(r, y, (int)row);
+			yr->sha_count_end = sha += m[0];
+			yr->cha_count_end = cha += m[1];
 		}
 	}
+	free(mark);
+	return LR_OK;
 }
 
 /* A release whose items a scope leaves out: it released no land of a
@@ -267,9 +288,10 @@ int lr__totals(const lr__analysis *s, lr_dataset *d, const lr__accum *acc,
 	sum_threads(s, acc, n_threads);
 	s->r->n_faces = (int64_t)s->r->faces.len;
 	remaining_end(s);
-	year_counts(s);
 	form_c_list(s);
-	int rc = items_destroyed(s, d);
+	int rc = year_counts(s);
+	if (rc == LR_OK)
+		rc = items_destroyed(s, d);
 	if (rc == LR_OK)
 		rc = hazard_counts(s, d);
 	if (rc == LR_OK)
