@@ -50,18 +50,19 @@ static inline int lr_test_ok(int cond, const char *fmt, ...)
 		return 0;                                                      \
 	} while (0)
 
-/* A generated country of `hazards` hazards in 16 regions at path (the
-** build's data/lr-generate; profile "never" or "dense"): system()'s status,
-** 0 on success. */
+/* A generated country of `hazards` hazards in `regions` regions at path
+** (the build's data/lr-generate; profile "never", "dense", or NULL for the
+** generator's default): system()'s status, 0 on success. */
 static inline int lr_test_generate(const char *path, int seed, int hazards,
-                                   const char *profile)
+                                   int regions, const char *profile)
 {
 	const char *build = getenv("LR_BUILD_DIR");
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd,
 	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards %d "
-	         "--regions 16 --profile %s 2>/dev/null",
-	         build ? build : "build", path, seed, hazards, profile);
+	         "--regions %d %s%s 2>/dev/null",
+	         build ? build : "build", path, seed, hazards, regions,
+	         profile ? "--profile " : "", profile ? profile : "");
 	return system(cmd);
 }
 

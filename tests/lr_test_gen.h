@@ -22,18 +22,14 @@ static inline int lr_test_generated(const char *dir, int seed, int hazards,
                                     int regions, const char *profile,
                                     lr_dataset *d, char *what, size_t what_size)
 {
-	const char *build = getenv("LR_BUILD_DIR");
-	char path[1024], cmd[2048];
+	char path[1024];
 	lr_dataset_init(d);
 	snprintf(path, sizeof path, "%s/gen%d.gpkg", dir, seed);
-	snprintf(cmd, sizeof cmd,
-	         "'%s/data/lr-generate' --out '%s' --seed %d --hazards %d "
-	         "--regions %d %s%s 2>/dev/null",
-	         build ? build : "build", path, seed, hazards, regions,
-	         profile ? "--profile " : "", profile ? profile : "");
 	snprintf(what, what_size, "seed %d (%s profile)", seed,
 	         profile ? profile : "default");
-	if (!lr_test_ok(system(cmd) == 0, "%s: generated", what))
+	if (!lr_test_ok(lr_test_generate(path, seed, hazards, regions,
+	                                 profile) == 0,
+	                "%s: generated", what))
 		return 0;
 	lr_inputs in = {.dataset = path};
 	in.today = lr_date_from_ymd(2100, 1, 1);

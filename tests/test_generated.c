@@ -629,7 +629,7 @@ static void check_seed(const char *dir, int seed, const char *profile)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/gen%d.gpkg", dir, seed);
-	if (!lr_test_ok(lr_test_generate(path, seed, 400, profile) == 0,
+	if (!lr_test_ok(lr_test_generate(path, seed, 400, 16, profile) == 0,
 	                "seed %d: generator makes a dataset (profile %s)", seed,
 	                profile))
 		return;

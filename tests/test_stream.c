@@ -307,7 +307,7 @@ int main(void)
 	snprintf(ref_out, sizeof ref_out, "%s/after", dir);
 	run ref = {0};
 	lr_options opt = options(1);
-	if (!lr_test_ok(lr_test_generate(gpkg, 5, HAZARDS, "dense") == 0,
+	if (!lr_test_ok(lr_test_generate(gpkg, 5, HAZARDS, 16, "dense") == 0,
 	                "a generated country of %d hazards", HAZARDS))
 		goto done;
 	ref.rc = ingest(gpkg, &ref.d, &ref.err);
