@@ -1,8 +1,8 @@
 /*
 ** The GIS layer: read any OGR vector source, check and repair polygons with
 ** GEOS, reproject to lon/lat WGS84 with PROJ, and measure areas on the
-*ellipsoid.
-** Knows nothing of mine action: a feature is a geometry plus named strings.
+** ellipsoid.  Knows nothing of mine action: a feature is a geometry plus
+** named strings.
 */
 #ifndef LR_GEO_H
 #define LR_GEO_H

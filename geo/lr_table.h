@@ -44,16 +44,16 @@ typedef struct lr_table_set {
 /*
 ** Read every table of the file at path: a CSV (.csv, .tsv, .txt) as one
 ** table, an XLSX or ODS workbook as one table per non-empty sheet.  All
-** fields are read as strings, so figures keep the digits they were
-** written with.  A CSV is read here, not by GDAL (whose CSV driver takes
-** the number of columns from the first line, a title of one cell): its
-** separator is ',', ';' or a tab (below), its text UTF-8 (a byte-order
-** mark dropped) or Windows-1252 (decoded, and said in encoding); UTF-16
-** or binary text is refused naming the file and line.  Workbooks are read
-** through GDAL/OGR (headers forced, field types STRING).  On success *out holds
-*the tables (free with lr_table_set_free());
-** a sheet with no header row is skipped.  On failure *out is empty and err
-** names the file: LR_ERR_INPUT for a missing, unreadable or unknown file.
+** fields are read as strings, so figures keep the digits they were written
+** with.  A CSV is read here, not by GDAL (whose CSV driver takes the number
+** of columns from the first line, a title of one cell): its separator is
+** ',', ';' or a tab (below), its text UTF-8 (a byte-order mark dropped) or
+** Windows-1252 (decoded, and said in encoding); UTF-16 or binary text is
+** refused naming the file and line.  Workbooks are read through GDAL/OGR
+** (headers forced, field types STRING).  On success *out holds the tables
+** (free with lr_table_set_free()); a sheet with no header row is skipped.
+** On failure *out is empty and err names the file: LR_ERR_INPUT for a
+** missing, unreadable or unknown file.
 */
 int lr_table_read_file(const char *path, lr_table_set *out, lr_error *err);
 

@@ -100,16 +100,16 @@ int lr_check_parse_precision(const char *s, double *m2, lr_error *err);
 ** Check the n tables of in[] under o.  Each table is read as published
 ** (title rows, headings in words, years as columns, subtotals, footnote
 ** marks; how, in the report's readings) and recognised by its columns
-** (remaining_by_region, release_by_year, completion, workplan; a table
-** named or titled "previous" is the previous work plan).  On success
-** *out is a new report the caller frees with lr_check_report_free(); on
-** failure *out is NULL.  An unusable input gives LR_ERR_INPUT with err
-** naming the table: one that is not of those kinds (with its columns) or
-** lacks its key column, a previous plan that is no plan, two tables of one
-** kind sharing figures with no different dates in their titles.  A workbook
-*sheet that is not a known table is skipped with a note
-** when its workbook holds another one.  LR_ERR_NOMEM when out of memory.
-** in[] and its tables are borrowed for the call only.
+** (remaining_by_region, release_by_year, completion, workplan; a table named
+** or titled "previous" is the previous work plan).  On success *out is a new
+** report the caller frees with lr_check_report_free(); on failure *out is
+** NULL.  An unusable input gives LR_ERR_INPUT with err naming the table: one
+** that is not of those kinds (with its columns) or lacks its key column, a
+** previous plan that is no plan, two tables of one kind sharing figures with
+** no different dates in their titles.  A workbook sheet that is not a known
+** table is skipped with a note when its workbook holds another one.
+** LR_ERR_NOMEM when out of memory.  in[] and its tables are borrowed for the
+** call only.
 */
 int lr_check_run(const lr_check_input *in, size_t n, const lr_check_options *o,
                  lr_check_report **out, lr_error *err);

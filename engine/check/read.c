@@ -264,10 +264,10 @@ static bool by_level(const lr_table *t)
 
 /*
 ** Start parsing in into p (zeroed here): its arrays, its columns and its
-** kind (none for a table of every region level).  LR_OK with p->kind K_NONE for
-*a table of no known kind (the
-** caller decides what that means); LR_ERR_INPUT for a known kind without
-** its key column; LR_ERR_NOMEM.  p is freed by lr__check_tab_free() either way.
+** kind (none for a table of every region level).  LR_OK with p->kind K_NONE
+** for a table of no known kind (the caller decides what that means);
+** LR_ERR_INPUT for a known kind without its key column; LR_ERR_NOMEM.  p is
+** freed by lr__check_tab_free() either way.
 */
 static int open_table(const lr_check_input *in, const lr_check_columns *cols,
                       lr__tab *p, lr_error *err)

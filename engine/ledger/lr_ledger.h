@@ -16,12 +16,11 @@ struct lr_face;
 /*
 ** Where the ledger hands its faces as it makes them: after each batch of
 ** clusters is merged, the batch's new faces in face order (the calls
-** together hand every face of the result once, in order).  The sink takes each
-*face's
-** geometry bytes and events text: they are NULL in the result's faces on
-** return, whatever it returns; the ledger keeps the rest (the geometry's
-** box, the region, area and state).  LR_OK, or an error code with err set:
-** the ledger stops and fails with it.
+** together hand every face of the result once, in order).  The sink
+** takes each face's geometry bytes and events text: they are NULL in the
+** result's faces on return, whatever it returns; the ledger keeps the
+** rest (the geometry's box, the region, area and state).  LR_OK, or an
+** error code with err set: the ledger stops and fails with it.
 */
 typedef int (*lr_face_sink)(void *arg, struct lr_face *faces, size_t n,
                             lr_error *err);

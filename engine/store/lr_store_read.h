@@ -425,13 +425,12 @@ typedef struct lr_store_freed {
 
 /*
 ** The remaining hazardous land dissolved: for each (hazard_id, state) of
-** owners[0..n) (borrowed for the call), sorted by hazard_id then state,
-** the union of its faces and the sum of their areas, with the hazard's
-*contamination, region and recorded date
-** (NULL for a hazard the store does not hold).  With whole_hazards
-** (a store without face geometries) owners is unused and the hazards
-** with land remaining stand in, whole, by hazard_id.  Needs
-** lr_store_reader_spatial().  Codes as above, naming faces or hazards.
+** owners[0..n) (borrowed for the call), sorted by hazard_id then state, the
+** union of its faces and the sum of their areas, with the hazard's
+** contamination, region and recorded date (NULL for a hazard the store does
+** not hold).  With whole_hazards (a store without face geometries) owners is
+** unused and the hazards with land remaining stand in, whole, by hazard_id.
+** Needs lr_store_reader_spatial().  Codes as above, naming faces or hazards.
 */
 int lr_store_read_remaining_land(lr_store_reader *rd,
                                  const lr_store_owner *owners, size_t n,
@@ -455,11 +454,10 @@ typedef int (*lr_store_released_fn)(void *user,
 
 /*
 ** The released land dissolved: for each (region_id, year, method) of
-** freed[0..n) (borrowed for the call), sorted so, the union of its faces
-** and the sum of their areas.  With whole_releases (a store without face
-*geometries) freed is
-** unused and the releases of table releases stand in, grouped by the
-** region they count in, their year and method.  Needs
+** freed[0..n) (borrowed for the call), sorted so, the union of its faces and
+** the sum of their areas.  With whole_releases (a store without face
+** geometries) freed is unused and the releases of table releases stand in,
+** grouped by the region they count in, their year and method.  Needs
 ** lr_store_reader_spatial().  Codes as above, naming faces or releases.
 */
 int lr_store_read_released_land(lr_store_reader *rd,
