@@ -254,7 +254,7 @@ static void check_failures(const char *gpkg, const char *dir,
 {
 	char prev[1100], fresh[1100], cmd[2400];
 	snprintf(prev, sizeof prev, "%s/previous", dir);
-	snprintf(fresh, sizeof fresh, "%s/fresh", dir);
+	snprintf(fresh, sizeof fresh, "%s/fresh/of/three", dir);
 	snprintf(cmd, sizeof cmd, "cp -a '%s' '%s'", ref_out, prev);
 	if (!lr_test_ok(system(cmd) == 0, "a previous run's outputs"))
 		return;
@@ -272,9 +272,12 @@ static void check_failures(const char *gpkg, const char *dir,
 	free(rec.hash);
 	rec = (recorder){.fail_at = 2};
 	rc = stream_into(gpkg, fresh, 2, 0, &rec, &err);
-	lr_test_ok(rc == LR_ERR_INPUT && access(fresh, F_OK) != 0,
-	           "the ledger failing into a new folder: the folder is not "
-	           "left behind");
+	snprintf(cmd, sizeof cmd, "%s/fresh", dir);
+	lr_test_ok(rc == LR_ERR_INPUT && access(fresh, F_OK) != 0 &&
+	                   access(cmd, F_OK) != 0 && access(dir, F_OK) == 0,
+	           "the ledger failing into a new folder three levels deep: "
+	           "none of the three folders it made is left behind, the "
+	           "folder above them is");
 	free(rec.hash);
 
 	/* The store fails on a file size limit, SIGXFSZ ignored: writes fail

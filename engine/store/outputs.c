@@ -51,7 +51,8 @@ struct lr_outputs {
 	const lr_dataset *d; /* borrowed until closed */
 	char dir[4096];
 	int parts;
-	bool made_dir; /* the folder did not exist: removed again on abort */
+	int made_levels; /* folders of dir made here (dir, its parent, ...):
+	                 ** removed again, when still empty, on abort */
 	const lr_progress *timings;
 	int threads;
 	lr_commit commit;
@@ -187,12 +188,51 @@ static void *writer_main(void *arg)
 /* ---- Opening, the sink, closing ------------------------------------------
  */
 
+/* The path of dir's parent in p (in place): false when there is none. */
+static bool to_parent(char *p)
+{
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	char *slash = strrchr(p, '/');
+	if (!slash || slash == p)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+/* How many of dir, its parent, its parent's parent ... do not exist yet:
+** the folders lr_mkdir_p makes. */
+static int missing_levels(const char *dir)
+{
+	char *p = lr_strdup(dir);
+	int n = 0;
+	struct stat st;
+	while (p && stat(p, &st) != 0) {
+		n++;
+		if (!to_parent(p))
+			break;
+	}
+	free(p);
+	return n;
+}
+
+/* The folders start made, dir first and upwards, removed again: rmdir
+** removes only an empty folder, so nothing anyone put there is lost. */
+static void remove_made(const char *dir, int levels)
+{
+	char *p = lr_strdup(dir);
+	for (int k = 0; p && k < levels && rmdir(p) == 0; k++)
+		if (!to_parent(p))
+			break;
+	free(p);
+}
+
 /* The folder made and readied; the writer started when a store is asked
 ** for. */
 static int start(lr_outputs *o, lr_error *err)
 {
-	struct stat st;
-	o->made_dir = stat(o->dir, &st) != 0;
+	o->made_levels = missing_levels(o->dir);
 	int rc = lr_mkdir_p(o->dir, err);
 	/* An interrupted commit is finished before the stale temporaries
 	** of killed runs are removed: its own are among them. */
@@ -377,8 +417,7 @@ void lr_outputs_abort(lr_outputs *o)
 		return;
 	lr_error ignored = {0};
 	(void)stop_writer(o, NULL, &ignored);
-	if (o->made_dir)
-		(void)rmdir(o->dir); /* only when still empty */
+	remove_made(o->dir, o->made_levels);
 	outputs_free(o);
 }
 
