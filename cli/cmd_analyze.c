@@ -469,45 +469,6 @@ static void analysis_free(analysis *an)
 	lr_mapping_free(an->map);
 }
 
-/* Set when the build checks itself: assertions on, or a sanitizer. */
-#if !defined(NDEBUG) || defined(__SANITIZE_ADDRESS__)
-#define FREE_AT_EXIT 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
-#define FREE_AT_EXIT 1
-#endif
-#endif
-
-/* A run the process leaves to its exit: held here so that it stays
-** reachable, and no leak checker counts it lost (through a volatile
-** pointer, so that the compiler keeps a copy nothing else reads). */
-static analysis left_at_exit;
-static analysis *volatile left_at_exit_p;
-
-/*
-** The end of a run: free what it holds, or leave it to the process's exit.
-** One by one, the faces, features and findings took a third of a second
-** at 10^6 hazards to free (benchmarks/RESULTS.md), just before the kernel
-** takes the whole address space back at once.  A release build leaves
-** them; a build with assertions or a sanitizer frees everything, and so
-** does any build with LR_FREE_AT_EXIT=1 in the environment, so that a
-** leak check sees every allocation of the run returned.
-*/
-static void analysis_end(analysis *an)
-{
-	const char *e = getenv("LR_FREE_AT_EXIT");
-	bool free_all = e && *e && strcmp(e, "0");
-#ifdef FREE_AT_EXIT
-	free_all = true;
-#endif
-	if (free_all)
-		analysis_free(an);
-	else {
-		left_at_exit = *an;
-		left_at_exit_p = &left_at_exit;
-	}
-}
-
 /* --strict: any rejected feature fails the run, before anything is
 ** written. */
 static int check_strict(const lr_dataset *d, lr_error *err)
@@ -649,6 +610,6 @@ int lr_cmd_analyze(int argc, char **argv)
 			              lr_now_seconds() - an.t0);
 		status = run_follow_on(&a);
 	}
-	analysis_end(&an);
+	analysis_free(&an);
 	return status;
 }
