@@ -372,17 +372,36 @@ void lr__rtree_rows_free(lr__rtree_rows *t)
 ** costs about as much again as its row. */
 #define PAIRS_BATCH 64
 
+size_t lr__values_sql_size(const char *head, int n_params, int rows)
+{
+	return strlen(head) + (size_t)rows * (2 * (size_t)n_params + 2) + 1;
+}
+
+void lr__values_sql(char *sql, const char *head, int n_params, int rows)
+{
+	size_t at = strlen(head);
+	memcpy(sql, head, at);
+	for (int r = 0; r < rows; r++) {
+		sql[at++] = r ? ',' : ' ';
+		sql[at++] = '(';
+		for (int k = 0; k < n_params; k++) {
+			if (k)
+				sql[at++] = ',';
+			sql[at++] = '?';
+		}
+		sql[at++] = ')';
+	}
+	sql[at] = '\0';
+}
+
 /* head (an INSERT up to VALUES) with `rows` pairs of parameters. */
 static int prepare_pairs(sqlite3 *db, const char *head, int rows,
                          sqlite3_stmt **st)
 {
 	char sql[160 + 6 * PAIRS_BATCH];
-	size_t at = (size_t)snprintf(sql, sizeof sql, "%s", head);
-	for (int r = 0; r < rows && at + 7 < sizeof sql; r++) {
-		memcpy(sql + at, r ? ",(?,?)" : " (?,?)", 6);
-		at += 6;
-	}
-	sql[at] = '\0';
+	if (lr__values_sql_size(head, 2, rows) > sizeof sql)
+		return SQLITE_TOOBIG;
+	lr__values_sql(sql, head, 2, rows);
 	return sqlite3_prepare_v2(db, sql, -1, st, NULL);
 }
 

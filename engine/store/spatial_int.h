@@ -36,6 +36,14 @@ int lr__spatialite_blob(const lr_wkb *w, int srid, lr__blob *out,
 */
 int lr__wkb_mbr(const lr_wkb *w, double mbr[4]);
 
+/*
+** An INSERT of `rows` rows at once: head (the statement up to VALUES)
+** then " (?,?),(?,?)" with n_params parameters a row, written into sql,
+** which holds lr__values_sql_size() bytes (the NUL included).
+*/
+size_t lr__values_sql_size(const char *head, int n_params, int rows);
+void lr__values_sql(char *sql, const char *head, int n_params, int rows);
+
 /* The geometry tables of the store, in the order their indexes are made. */
 enum {
 	LR__GEO_REGIONS,

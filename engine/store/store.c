@@ -364,23 +364,11 @@ typedef struct row_writer {
 static int prepare_rows(store *s, const row_writer *w, int rows,
                         sqlite3_stmt **st)
 {
-	size_t one = 3 + 3 * (size_t)w->n_params, at = strlen(w->head);
-	char *sql = malloc(at + (size_t)rows * one + 1);
+	char *sql = malloc(lr__values_sql_size(w->head, w->n_params, rows));
 	if (!sql)
 		return lr_error_set(s->err, LR_ERR_NOMEM,
 		                    "store %s: out of memory", s->path);
-	memcpy(sql, w->head, at);
-	for (int r = 0; r < rows; r++) {
-		sql[at++] = r ? ',' : ' ';
-		sql[at++] = '(';
-		for (int k = 0; k < w->n_params; k++) {
-			if (k)
-				sql[at++] = ',';
-			sql[at++] = '?';
-		}
-		sql[at++] = ')';
-	}
-	sql[at] = '\0';
+	lr__values_sql(sql, w->head, w->n_params, rows);
 	int rc = prepare(s, sql, st);
 	free(sql);
 	return rc;
